@@ -1,0 +1,35 @@
+"""The Flask app factory: ``create_app(settings)`` wires the webhook (and the sandbox in sandbox
+mode) onto one app. No import-time side effects; ``bot.wsgi`` builds the app for gunicorn."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from bot.config import Settings
+from bot.runtime import Runtime, build_runtime
+from bot.webhook import make_blueprint
+from models.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime | None = None) -> Flask:
+    """Build the app. ``clock`` lets tests move time; ``runtime`` lets the CLI share one engine
+    between the app and the in-process scheduler."""
+    app = Flask("kiteline")
+    rt = runtime or build_runtime(settings, clock)
+    app.extensions["kiteline"] = rt
+    app.register_blueprint(make_blueprint(settings.wechat.webhook_path))
+
+    @app.errorhandler(Exception)
+    def _plain_errors(err: Exception) -> Response:
+        # WeChat and scripts read these; an HTML error page helps no one, and WeChat would
+        # retry a 500 three times. The webhook handles its own errors; this is the last net.
+        if isinstance(err, HTTPException):
+            return Response(err.name, status=err.code or 500, mimetype="text/plain")
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return Response("success", status=200, mimetype="text/plain")
+
+    return app

@@ -1,0 +1,60 @@
+"""The ``kiteline`` command. Each part registers its own sub-commands here (see the bottom)."""
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.runtime import Runtime, build_runtime
+from migrations import schema
+
+
+def load_or_exit(config_path: str | None, env: dict[str, str] | None = None) -> Settings:
+    """Settings, or a one-line message naming the bad key and exit status 2."""
+    try:
+        return load_settings(config_path, env)
+    except ConfigError as exc:
+        click.echo(f"配置错误 (configuration error): {exc}", err=True)
+        sys.exit(2)
+
+
+def runtime_from(ctx: click.Context) -> Runtime:
+    """The runtime for this invocation, with the database migrated to the newest schema."""
+    rt = build_runtime(load_or_exit(ctx.obj["config"]))
+    schema.upgrade(rt.engine)
+    return rt
+
+
+@click.group()
+@click.option("--config", "config", envvar="KITELINE_CONFIG", default=None,
+              help="Path to config.yaml (default: ./config.yaml, or $KITELINE_CONFIG).")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
+    """kiteline — 流动党员服务助手 (WeChat official-account bot)."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"config": config}
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply Alembic migrations up to the newest revision."""
+    rt = build_runtime(load_or_exit(ctx.obj["config"]))
+    schema.upgrade(rt.engine)
+    click.echo(f"数据库已是最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
+
+
+def run() -> None:
+    """Console-script entry point: import every part that registers commands, then run."""
+    import bot.serve  # noqa: F401  (registers ``serve``)
+
+    main()

@@ -1,0 +1,218 @@
+"""Typed configuration: ``config.yaml`` (or the file in ``KITELINE_CONFIG``) plus environment.
+
+Precedence, lowest first: defaults below → the YAML file → ``KITELINE_<SECTION>__<KEY>``
+environment variables (e.g. ``KITELINE_WECHAT__APP_SECRET``, ``KITELINE_DATABASE__URL``).
+Environment values are parsed as YAML scalars, so ``false``/``8080`` arrive typed.
+
+Everything is validated once at start-up; a bad value raises :class:`ConfigError` naming the key
+(``wechat.encoding_aes_key: ...``), and the CLI turns that into a message and exit status 2.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_CONFIG_FILE = "config.yaml"
+ENV_PREFIX = "KITELINE_"
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or invalid; ``str(err)`` names the dotted key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WechatSettings(_Section):
+    """The official account. Sandbox mode answers the ``/cgi-bin/`` API locally."""
+
+    sandbox: bool = True
+    app_id: str = "wxkiteline0sandbox"
+    app_secret: str = "sandbox-secret"
+    token: str = Field("kiteline", min_length=3, max_length=32)
+    # 43 characters of base64 (WeChat's EncodingAESKey); empty means plain mode only.
+    encoding_aes_key: str = ""
+    # Where the WeChat API lives. Empty: the real platform, or in sandbox mode this server's own
+    # sandbox at ``server.public_base_url`` + ``/cgi-bin/``.
+    api_base_url: str = ""
+    webhook_path: str = "/wechat"
+    # Requests whose timestamp is further than this from now are refused as replays.
+    timestamp_window_seconds: int = Field(300, ge=30, le=86400)
+
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, v: str) -> str:
+        if v and len(v) != 43:
+            raise ValueError("must be the 43-character EncodingAESKey from the WeChat console, or empty")
+        return v
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path_shape(cls, v: str) -> str:
+        if not v.startswith("/"):
+            raise ValueError("must start with '/'")
+        return v
+
+    @model_validator(mode="after")
+    def _real_credentials(self) -> "WechatSettings":
+        if not self.sandbox and (self.app_secret in ("", "sandbox-secret") or "sandbox" in self.app_id):
+            raise ValueError("real mode (sandbox: false) needs the real app_id and app_secret")
+        return self
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/kiteline.db"
+    echo: bool = False
+
+
+class RedisSettings(_Section):
+    url: str | None = None
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    # How WeChat (and the sandbox's API client) reach this server; empty: http://host:port
+    public_base_url: str = ""
+
+
+class LessonSchedule(_Section):
+    """One cron line that pushes the next unread lesson to every bound member."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    cron: str
+    category: Literal["policy", "news", "exemplary", "law", "psychology", "skills"] | None = None
+
+    @field_validator("cron")
+    @classmethod
+    def _cron_shape(cls, v: str) -> str:
+        if len(v.split()) != 5:
+            raise ValueError("must be a 5-field cron line: minute hour day month day_of_week")
+        return v
+
+
+class SchedulerSettings(_Section):
+    enabled: bool = True
+    timezone: str = "Asia/Shanghai"
+    dispatch_interval_seconds: int = Field(5, ge=1, le=3600)
+    lesson_schedules: list[LessonSchedule] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+
+class NluSettings(_Section):
+    # intent -> extra keywords (added to those declared beside each handler)
+    extra_keywords: dict[str, list[str]] = Field(default_factory=dict)
+    # variant -> canonical word, applied before tokenising (e.g. 联洛员: 联络员)
+    synonyms: dict[str, str] = Field(default_factory=dict)
+
+
+class PointsSettings(_Section):
+    rules: dict[str, int] = Field(default_factory=lambda: {"study": 1, "org_life": 5, "activity": 3})
+
+
+class LiaisonSettings(_Section):
+    sla_hours: int = Field(24, ge=1)
+    escalation_chain: list[Literal["liaison", "secretary", "township"]] = Field(
+        default_factory=lambda: ["liaison", "secretary", "township"]
+    )
+
+
+class PrivacySettings(_Section):
+    retention_days: int = Field(180, ge=1)
+
+
+class DistrictSettings(_Section):
+    """The district organisation this deployment serves; ``--create-orgs`` builds under it."""
+
+    name: str = "示例区"
+    service_hotline: str = "0471-12345678"
+    service_hours: str = "工作日 9:00-17:30"
+
+
+class Settings(_Section):
+    wechat: WechatSettings = Field(default_factory=WechatSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    nlu: NluSettings = Field(default_factory=NluSettings)
+    points: PointsSettings = Field(default_factory=PointsSettings)
+    liaison: LiaisonSettings = Field(default_factory=LiaisonSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    district: DistrictSettings = Field(default_factory=DistrictSettings)
+
+    @model_validator(mode="after")
+    def _derived_urls(self) -> "Settings":
+        if not self.server.public_base_url:
+            self.server.public_base_url = f"http://{self.server.host}:{self.server.port}"
+        if not self.wechat.api_base_url:
+            self.wechat.api_base_url = (
+                self.server.public_base_url.rstrip("/") + "/cgi-bin/"
+                if self.wechat.sandbox
+                else "https://api.weixin.qq.com/cgi-bin/"
+            )
+        return self
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    overrides: dict[str, dict[str, Any]] = {}
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name[len(ENV_PREFIX):].lower().partition("__")
+        value = yaml.safe_load(raw) if raw.strip() else ""
+        overrides.setdefault(section, {})[key] = value
+    return overrides
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    merged = dict(base)
+    for section, values in extra.items():
+        current = merged.get(section)
+        merged[section] = {**current, **values} if isinstance(current, dict) else values
+    return merged
+
+
+def load_settings(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Load and validate settings.
+
+    ``path`` defaults to ``$KITELINE_CONFIG`` or ``./config.yaml``; a missing default file means
+    built-in defaults. Raises :class:`ConfigError` ("section.key: reason") on any invalid value,
+    an unknown key, or an unreadable file.
+    """
+    env = os.environ if env is None else env
+    explicit = path or env.get("KITELINE_CONFIG")
+    file = Path(explicit or DEFAULT_CONFIG_FILE)
+    data: dict[str, Any] = {}
+    if file.exists():
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{file}: not valid YAML ({exc})") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{file}: the top level must be a mapping of sections")
+    elif explicit:
+        raise ConfigError(f"{file}: configuration file not found")
+    data = _merge(data, _env_overrides(env))
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ConfigError(f"{key}: {first['msg']}") from exc

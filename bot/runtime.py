@@ -1,0 +1,42 @@
+"""What a running kiteline process holds: settings, database, clock, router, crypto.
+
+Built once by :func:`bot.app.create_app` (or the CLI) and kept in ``app.extensions["kiteline"]``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from wechatpy.crypto import WeChatCrypto
+
+from bot.config import Settings
+from handlers.registry import INTENT_MODULES
+from models.clock import Clock, SystemClock
+from models.db import make_engine, make_sessionmaker
+from nlu.router import Router
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    session: sessionmaker[Session]
+    router: Router
+    crypto: WeChatCrypto | None
+    clock: Clock = field(default_factory=SystemClock)
+
+
+def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    """Create the engine, session factory, router and (when a key is set) the AES crypto."""
+    engine = make_engine(settings.database.url, settings.database.echo)
+    wx = settings.wechat
+    crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id) if wx.encoding_aes_key else None
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        session=make_sessionmaker(engine),
+        router=Router(INTENT_MODULES, settings.nlu),
+        crypto=crypto,
+        clock=clock or SystemClock(),
+    )

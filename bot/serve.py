@@ -1,0 +1,49 @@
+"""``kiteline serve``: the main job on one machine — webhook, sandbox, scheduler, dispatcher."""
+from __future__ import annotations
+
+import os
+
+import click
+from waitress import serve as waitress_serve
+
+from bot.app import create_app
+from bot.cli import load_or_exit, main
+from bot.demo import load_demo
+from bot.runtime import build_runtime
+from migrations import schema
+from scheduler.service import start_in_process
+
+
+@main.command()
+@click.option("--host", default=None, help="Listen address (default: server.host).")
+@click.option("--port", type=int, default=None, help="Listen port (default: server.port).")
+@click.option("--demo", is_flag=True, help="Load the demo district into an empty database.")
+@click.option("--no-scheduler", is_flag=True, help="Web role only: no scheduler or dispatcher here.")
+@click.option("--threads", type=int, default=8, show_default=True, help="Request worker threads.")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no_scheduler: bool,
+          threads: int) -> None:
+    """Run the webhook (and, by default, the scheduler and dispatcher in-process)."""
+    env = dict(os.environ)
+    if host:
+        env["KITELINE_SERVER__HOST"] = host
+    if port:
+        env["KITELINE_SERVER__PORT"] = str(port)
+    settings = load_or_exit(ctx.obj["config"], env)
+    rt = build_runtime(settings)
+    schema.upgrade(rt.engine)
+    if demo:
+        click.echo(load_demo(rt))
+    app = create_app(settings, runtime=rt)
+    services = None if no_scheduler or not settings.scheduler.enabled else start_in_process(rt)
+    s = settings.server
+    click.echo(
+        f"kiteline 已启动：{s.public_base_url}{settings.wechat.webhook_path}"
+        f"（{'沙箱模式' if settings.wechat.sandbox else '正式模式'}，数据库 "
+        f"{rt.engine.url.render_as_string(hide_password=True)}）"
+    )
+    try:
+        waitress_serve(app, host=s.host, port=s.port, threads=threads, ident="kiteline")
+    finally:
+        if services is not None:
+            services.shutdown()

@@ -1,0 +1,58 @@
+"""The two things every handler receives: the inbound message and its context."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from models.clock import Clock
+from models.follower import Follower
+from models.member import Member
+
+if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
+    from bot.config import Settings
+
+
+@dataclass
+class Incoming:
+    """One message or event from a follower, already decrypted and parsed.
+
+    ``text`` is the typed content, or the speech-recognition text of a voice message (``None``
+    when WeChat gave none). ``event`` is lower-case (``subscribe``, ``scan``, ``click`` ...).
+    """
+
+    openid: str
+    msg_type: str
+    created_at: dt.datetime
+    text: str | None = None
+    event: str | None = None
+    event_key: str | None = None
+    # location message / LOCATION event: (latitude, longitude, label or None)
+    location: tuple[float, float, str | None] | None = None
+    raw: Any = None
+
+
+@dataclass
+class Route:
+    """The router's decision for a text: the intent, its slots, and what the router saw."""
+
+    intent: str
+    slots: dict[str, str] = field(default_factory=dict)
+    score: float = 0.0
+    # Close runner-up intents, best first, when the router would rather ask than guess.
+    alternatives: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """Everything a handler may use. Handlers never read files, the environment or the clock
+    directly; they work through ``session`` (the domain) and return a Reply."""
+
+    session: Session
+    settings: "Settings"
+    clock: Clock
+    follower: Follower
+    member: Member | None
+    route: Route | None = None

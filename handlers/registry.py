@@ -1,0 +1,91 @@
+"""Which handler answers a message. The order is fixed and stated once, here:
+
+1. a dialog in progress for this openid (``models.dialog.DialogState``, not expired);
+2. global words that work anywhere (see ``nlu`` for 取消 / 帮助 / 人工 — routed like any intent);
+3. events and custom-menu keys (follow, QR scan, CLICK ``EventKey``, location);
+4. the jieba intent router over text and voice ``Recognition``;
+5. the fallback (``handlers.unknown``).
+
+Every intent module declares ``INTENT``, ``USAGE`` (one line for the menu, or ``None``),
+``PUBLIC`` (answerable before binding) and ``KEYWORDS`` beside ``handle(msg, ctx) -> Reply``.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from handlers import (
+    activity_report,
+    bind,
+    dues,
+    help_request,
+    liaison,
+    menu,
+    org_life,
+    points,
+    station,
+    study,
+    thought_report,
+    transfer_relation,
+    unknown,
+    update_info,
+)
+from handlers.context import Context, Incoming
+from handlers.dialogs import DIALOG_OWNERS, active_dialog
+from handlers.replies import NoReply, Reply
+from nlu.router import Router
+
+# Menu order: what members use most first.
+INTENT_MODULES: dict[str, ModuleType] = {
+    m.INTENT: m
+    for m in (
+        study, help_request, update_info, liaison, station, dues, points, org_life,
+        thought_report, activity_report, transfer_relation, bind, menu, unknown,
+    )
+}
+
+
+def usage_lines() -> list[str]:
+    """The menu text, generated from each handler's ``USAGE`` so it is never written twice."""
+    return [m.USAGE for m in INTENT_MODULES.values() if m.USAGE]
+
+def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
+    """Answer one inbound message in the order stated in this module's docstring.
+
+    Returns exactly one Reply; never raises for member input (a handler's bug is caught once,
+    in the webhook, which answers with a fixed apology)."""
+    if msg.msg_type == "event":
+        return _on_event(msg, ctx)
+    if msg.msg_type == "location":
+        return _for_member(update_info, msg, ctx, update_info.on_location)
+    if not (msg.text or "").strip():
+        return unknown.on_non_text(msg, ctx)
+    dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now())
+    if dialog is not None:
+        return DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)
+    ctx.route = router.route(msg.text)
+    module = INTENT_MODULES[ctx.route.intent]
+    return _for_member(module, msg, ctx, module.handle)
+
+
+def _for_member(module: ModuleType, msg: Incoming, ctx: Context, handle) -> Reply:
+    if ctx.member is None and not module.PUBLIC:
+        return bind.ask_to_bind(msg, ctx)
+    return handle(msg, ctx)
+
+
+def _on_event(msg: Incoming, ctx: Context) -> Reply:
+    event = msg.event or ""
+    if event == "subscribe" or event == "scan":
+        return bind.on_follow_or_scan(msg, ctx)
+    if event == "unsubscribe":
+        return bind.on_unsubscribe(msg, ctx)
+    if event == "location":
+        return update_info.on_location_event(msg, ctx)
+    if event == "click":
+        intent = menu.MENU_KEYS.get(msg.event_key or "")
+        if intent is None:
+            return menu.handle(msg, ctx)
+        module = INTENT_MODULES[intent]
+        return _for_member(module, msg, ctx, module.handle)
+    # SILENT_EVENTS and any event type WeChat adds later: "success", nothing shown.
+    return NoReply()

@@ -1,0 +1,37 @@
+"""What a handler returns. The webhook renders these as WeChat passive-reply XML; handlers never
+build XML themselves."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TextReply:
+    """A text reply. The webhook trims it to WeChat's 2048-byte passive-reply limit."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news (图文) item: WeChat shows title, description, picture and opens ``url``."""
+
+    title: str
+    description: str
+    url: str
+    picurl: str = ""
+
+
+@dataclass(frozen=True)
+class NewsReply:
+    """A news reply of 1 article (WeChat's passive news reply allows one since 2018)."""
+
+    article: Article
+
+
+@dataclass(frozen=True)
+class NoReply:
+    """Answer WeChat with ``success``: nothing shown to the member (e.g. report events)."""
+
+
+Reply = TextReply | NewsReply | NoReply

@@ -1,0 +1,1 @@
+"""Alembic migrations for kiteline's schema; applied by ``kiteline db upgrade`` and ``serve``."""

@@ -1,0 +1,26 @@
+"""Time for the domain. Everything that asks "what time is it" asks a ``Clock``, so tests and the
+sandbox can move time forward (``chat.advance(hours=25)``) without sleeping."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current instant, timezone-aware UTC."""
+
+
+class SystemClock:
+    """The real wall clock."""
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+
+def local_date(clock: Clock) -> dt.date:
+    """Today's date in Asia/Shanghai, the day members and branches count in."""
+    return clock.now().astimezone(SHANGHAI).date()

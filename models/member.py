@@ -1,0 +1,75 @@
+"""Members (党员), their liaisons (红色联络员) and the history of every change to a member."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, intpk, timestamp
+from models.org import Organization
+
+MEMBER_STATUSES = ("away", "home", "returned")
+AWAY_REASONS = ("work", "business", "study", "family", "other")
+
+
+class Member(Base):
+    """One party member on the roster. ``openid`` is set once they bind their WeChat."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        CheckConstraint(f"status IN {MEMBER_STATUSES}", name="status"),
+    )
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    gender: Mapped[str | None] = mapped_column(String(4))
+    phone: Mapped[str | None] = mapped_column(String(11), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="away")
+    joined_party_on: Mapped[dt.date | None] = mapped_column(Date)
+    away_since: Mapped[dt.date | None] = mapped_column(Date)
+    away_reason: Mapped[str | None] = mapped_column(String(16))
+    current_province: Mapped[str | None] = mapped_column(String(32))
+    current_city: Mapped[str | None] = mapped_column(String(32))
+    current_district: Mapped[str | None] = mapped_column(String(32))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    # use_alter: members and liaisons refer to each other (a liaison is a member too).
+    liaison_id: Mapped[int | None] = mapped_column(ForeignKey("liaisons.id", use_alter=True), index=True)
+    openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    bound_at: Mapped[dt.datetime | None] = mapped_column()
+    # Scene code of the member's invitation QR code (``bind_<code>``).
+    bind_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    created_at: Mapped[timestamp]
+
+    branch: Mapped[Organization] = relationship()
+    liaison: Mapped["Liaison | None"] = relationship(foreign_keys=[liaison_id])
+
+
+class Liaison(Base):
+    """A red liaison (1+N scheme): a member named by a branch to look after its mobile members."""
+
+    __tablename__ = "liaisons"
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), unique=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+    branch: Mapped[Organization] = relationship()
+
+
+class MemberChange(Base):
+    """One change to one field of a member, kept forever (live update history)."""
+
+    __tablename__ = "member_changes"
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+    # chat / import / console / scheduler
+    source: Mapped[str] = mapped_column(String(16))
+    changed_at: Mapped[timestamp]

@@ -1,0 +1,1 @@
+"""Understanding what members write: normalisation, the jieba intent router, slots."""

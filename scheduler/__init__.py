@@ -1,0 +1,1 @@
+"""Scheduled work: lesson pushes and the outbox dispatcher, on APScheduler."""
