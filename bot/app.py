@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
+from bot.sandbox import register as register_sandbox
 from bot.webhook import make_blueprint
 from models.clock import Clock
 
@@ -22,6 +23,8 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
     rt = runtime or build_runtime(settings, clock)
     app.extensions["kiteline"] = rt
     app.register_blueprint(make_blueprint(settings.wechat.webhook_path))
+    if settings.wechat.sandbox:
+        register_sandbox(app)
 
     @app.errorhandler(Exception)
     def _plain_errors(err: Exception) -> Response:

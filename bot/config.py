@@ -145,6 +145,48 @@ class DistrictSettings(_Section):
     service_hours: str = "工作日 9:00-17:30"
 
 
+class MenuButton(_Section):
+    """One custom-menu button: a CLICK ``key`` (one of ``handlers.menu.MENU_KEYS``), a ``url``
+    to open, or up to 5 ``sub_buttons`` (WeChat 自定义菜单 rules)."""
+
+    name: str = Field(min_length=1)
+    key: str | None = None
+    url: str | None = Field(None, pattern=r"^https?://")
+    sub_buttons: list["MenuButton"] = Field(default_factory=list, max_length=5)
+
+    @field_validator("key")
+    @classmethod
+    def _known_key(cls, v: str | None) -> str | None:
+        from handlers.menu import MENU_KEYS
+
+        if v is not None and v not in MENU_KEYS:
+            raise ValueError(f"unknown menu key {v!r}; known keys: {', '.join(MENU_KEYS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_action(self) -> "MenuButton":
+        if sum(bool(x) for x in (self.key, self.url, self.sub_buttons)) != 1:
+            raise ValueError(f"button {self.name!r} needs exactly one of key, url or sub_buttons")
+        return self
+
+
+class MenuSettings(_Section):
+    """The custom menu ``kiteline menu sync`` pushes: ≤ 3 buttons, names ≤ 16 bytes (4 Chinese
+    characters), sub-button names ≤ 60 bytes, sub-buttons one level deep (WeChat rules)."""
+
+    buttons: list[MenuButton] = Field(default_factory=list, max_length=3)
+
+    @model_validator(mode="after")
+    def _platform_limits(self) -> "MenuSettings":
+        for top in self.buttons:
+            if len(top.name.encode("utf-8")) > 16:
+                raise ValueError(f"button name {top.name!r} is longer than 16 bytes (4 Chinese characters)")
+            for sub in top.sub_buttons:
+                if sub.sub_buttons or len(sub.name.encode("utf-8")) > 60:
+                    raise ValueError(f"sub-button {sub.name!r}: no deeper buttons, name ≤ 60 bytes")
+        return self
+
+
 class Settings(_Section):
     wechat: WechatSettings = Field(default_factory=WechatSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
@@ -156,6 +198,7 @@ class Settings(_Section):
     liaison: LiaisonSettings = Field(default_factory=LiaisonSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     district: DistrictSettings = Field(default_factory=DistrictSettings)
+    menu: MenuSettings = Field(default_factory=MenuSettings)
 
     @model_validator(mode="after")
     def _derived_urls(self) -> "Settings":

@@ -1,6 +1,150 @@
-"""The demo district for ``serve --demo`` (filled in by the members/demo work)."""
+"""The demo district for ``serve --demo``: a fictional org tree, members with red liaisons (1+N),
+a lesson library in all six categories and two sunshine stations, loaded into an empty database.
+
+Every person, phone and link here is invented (names with 某, 1380000xxxx, example.invalid).
+"""
 from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.binding import new_bind_code
+from models.lesson import Lesson
+from models.member import Liaison, Member
+from models.org import Organization
+from models.station import Station
+
+# township -> [(village, branch phone)]; each village has one branch "<village>党支部".
+TREE = {
+    "红柳镇": [("白杨村", "0471-5550001"), ("沙河村", "0471-5550002")],
+    "青石街道": [("新建社区", "0471-5550003"), ("和平社区", "0471-5550004")],
+}
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林"
+GIVEN = "明华军芳英杰强丽敏静"
+DESTINATIONS = [("广东", "深圳"), ("内蒙古", "包头"), ("浙江", "杭州"), ("江苏", "苏州"),
+                ("北京", "北京"), ("广东", "东莞"), ("山东", "青岛"), ("四川", "成都")]
+REASONS = ("work", "work", "business", "study", "family", "other")
+MEMBERS_PER_BRANCH = 8   # mobile members, plus one liaison per branch
+# The first mobile member: the identity the printed instructions bind with.
+TRY_NAME, TRY_PHONE = "张某明", "13800001234"
+LIAISON_OPENID = "oKite_liaison_{:04d}"
+
+LESSONS = {
+    "policy": ["学习新修订的《中国共产党纪律处分条例》", "一图读懂流动党员管理新规定",
+               "党员权利和义务十问十答", "《中国共产党党员教育管理工作条例》要点解读"],
+    "news": ["家乡红柳镇新建农产品冷链仓库投入使用", "白杨村光伏项目并网发电", "沙河村道路硬化工程完工",
+             "青石街道“家门口就业”招聘会举行"],
+    "exemplary": ["在外不忘初心：流动党员张某的返乡创业路", "外卖骑手党员李某的“红色驿站”",
+                  "工地上的党员突击队", "把家乡的羊绒卖到全国的党员王某"],
+    "law": ["被拖欠工资怎么办？三步依法维权", "劳动合同里要看清的五个条款", "工伤认定与赔偿微课堂",
+            "租房合同纠纷的预防与处理"],
+    "psychology": ["独自在外，如何排解孤独和压力", "和留守的孩子好好说话", "睡不好？五分钟放松练习",
+                   "遇到挫折时给自己打打气"],
+    "skills": ["电工安全操作基础（微视频）", "网店直播带货入门", "家政服务礼仪与技巧",
+               "新能源汽车维修入门"],
+}
+STATIONS = [
+    dict(name="深圳龙华阳光驿站", province="广东", city="深圳", address="深圳市龙华区民治街道示例路1号",
+         hotline="0755-55500100", hours="每天 9:00-21:00"),
+    dict(name="包头昆都仑阳光驿站", province="内蒙古", city="包头", address="包头市昆都仑区示例大街8号",
+         hotline="0472-5550200", hours="工作日 9:00-18:00"),
+]
 
 
 def load_demo(rt) -> str:
-    return "演示数据尚未准备。"
+    """Fill an empty database with the demo district and return the text to show the user:
+    what was loaded and how to try it. A database that already has organisations, members or
+    lessons is left untouched (the text says so)."""
+    with rt.session() as session:
+        if _has_data(session):
+            return "数据库里已经有数据，演示数据没有载入（--demo 只用于空数据库）。"
+        now = rt.clock.now()
+        district = Organization(name=rt.settings.district.name, kind="district")
+        session.add(district)
+        members = _people(session, _branches(session, district), now)
+        _lessons(session, now)
+        session.add_all(Station(**fields) for fields in STATIONS)
+        session.commit()
+        return _instructions(rt, members)
+
+
+def _has_data(session: Session) -> bool:
+    return any(session.scalar(select(func.count()).select_from(model))
+               for model in (Organization, Member, Lesson))
+
+
+def _branches(session: Session, district: Organization) -> list[Organization]:
+    branches = []
+    for township_name, villages in TREE.items():
+        township = Organization(name=township_name, kind="township", parent=district)
+        for village_name, phone in villages:
+            village = Organization(name=village_name, kind="village", parent=township)
+            branches.append(Organization(name=f"{village_name}党支部", kind="branch", parent=village,
+                                         contact_phone=phone))
+    session.add_all(branches)
+    session.flush()
+    return branches
+
+
+def _people(session: Session, branches: list[Organization], now: dt.datetime) -> list[Member]:
+    """One bound liaison and MEMBERS_PER_BRANCH unbound mobile members per branch."""
+    names = (s + "某" + g for g, s in itertools.product(GIVEN, SURNAMES) if s + "某" + g != TRY_NAME)
+    mobile = []
+    for index, branch in enumerate(branches, start=1):
+        person = Member(name=next(names), phone=f"1390000{index:04d}", branch_id=branch.id, status="home",
+                        openid=LIAISON_OPENID.format(index), bound_at=now,
+                        bind_code=new_bind_code(session), created_at=now)
+        session.add(person)
+        session.flush()
+        liaison = Liaison(member_id=person.id, branch_id=branch.id)
+        session.add(liaison)
+        session.flush()
+        for _ in range(MEMBERS_PER_BRANCH):
+            n = len(mobile)
+            province, city = DESTINATIONS[n % len(DESTINATIONS)]
+            member = Member(name=TRY_NAME if n == 0 else next(names),
+                            phone=TRY_PHONE if n == 0 else f"1380000{2000 + n:04d}",
+                            branch_id=branch.id, status="away", liaison_id=liaison.id,
+                            away_since=dt.date(2021 + n % 4, 1 + n % 12, 1), away_reason=REASONS[n % 6],
+                            current_province=province, current_city=city,
+                            bind_code=new_bind_code(session), created_at=now)
+            session.add(member)
+            session.flush()
+            mobile.append(member)
+    return mobile
+
+
+def _lessons(session: Session, now: dt.datetime) -> None:
+    sequence = itertools.count(1)
+    # Interleave the categories so scheduled pushes vary day by day.
+    for rank in range(4):
+        for category, titles in LESSONS.items():
+            n = next(sequence)
+            session.add(Lesson(title=titles[rank], category=category, summary=f"{titles[rank]}，约5分钟读完。",
+                               url=f"https://kiteline.example.invalid/lessons/{n:03d}", sequence=n,
+                               created_at=now))
+
+
+def _instructions(rt, members: list[Member]) -> str:
+    base = rt.settings.server.public_base_url.rstrip("/")
+    first, second = members[0], members[1]
+    lessons = sum(len(t) for t in LESSONS.values())
+    branches = sum(len(v) for v in TREE.values())
+    return "\n".join([
+        f"演示数据已载入：{rt.settings.district.name} → {len(TREE)} 个乡镇街道 → {branches} 个党支部，"
+        f"{len(members) + branches} 名党员（每个支部 1 名红色联络员），{lessons} 篇学习资料，{len(STATIONS)} 个阳光驿站。",
+        "服务启动后，另开一个终端试试（kiteline chat 扮演微信服务器发消息）：",
+        f"  kiteline chat \"绑定 {first.name} {first.phone}\"",
+        "  kiteline chat \"学习\"",
+        "  kiteline chat \"我现在在苏州\"",
+        "  kiteline chat \"求助 老板拖欠了三个月工资\"",
+        f"  扫码绑定：kiteline chat --openid oKite_demo_0002 --event subscribe --key qrscene_bind_{second.bind_code}"
+        f"（{second.name}的邀请二维码）",
+        f"  联络员一方：kiteline chat --openid {LIAISON_OPENID.format(1)} \"你好\"（联络员发过消息后 48 小时内，"
+        "求助通知可直接送达，之前的会在这时补发），",
+        f"    再看联络员收到了什么：curl {base}/sandbox/messages/{LIAISON_OPENID.format(1)}",
+        f"其他可绑定的演示党员：" + "、".join(f"{m.name} {m.phone}" for m in members[2:5]),
+    ])

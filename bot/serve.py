@@ -9,7 +9,9 @@ from waitress import serve as waitress_serve
 from bot.app import create_app
 from bot.cli import load_or_exit, main
 from bot.demo import load_demo
+from bot.dispatcher import DispatcherThread
 from bot.runtime import build_runtime
+from bot.wechat_api import wechat_client
 from migrations import schema
 from scheduler.service import start_in_process
 
@@ -36,6 +38,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
         click.echo(load_demo(rt))
     app = create_app(settings, runtime=rt)
     services = None if no_scheduler or not settings.scheduler.enabled else start_in_process(rt)
+    # The in-process dispatcher reaches the embedded sandbox without a socket; with real
+    # credentials it calls wechat.api_base_url.
+    dispatcher = None if no_scheduler else DispatcherThread(rt, wechat_client(rt, app))
     s = settings.server
     click.echo(
         f"kiteline 已启动：{s.public_base_url}{settings.wechat.webhook_path}"
@@ -47,3 +52,5 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
     finally:
         if services is not None:
             services.shutdown()
+        if dispatcher is not None:
+            dispatcher.shutdown()

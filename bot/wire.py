@@ -1,14 +1,20 @@
 """The WeChat message protocol, through wechatpy: signatures, AES, parsing and passive replies.
 
-Rules from the WeChat 消息推送 / 被动回复 docs:
-- ``signature`` = sha1 of sorted(token, timestamp, nonce); safe and compatible mode add
-  ``msg_signature`` over the ``Encrypt`` field as well.
+Rules from the WeChat 消息推送 / 被动回复 / 消息加解密 docs:
+- ``signature`` = sha1 of sorted(token, timestamp, nonce) on every request; safe and compatible
+  mode add ``encrypt_type=aes`` and ``msg_signature`` = sha1 of sorted(token, timestamp, nonce,
+  Encrypt). Compatible mode sends the plain fields beside ``Encrypt``; we read the decrypted copy.
 - a passive text reply's content is at most 2048 bytes (UTF-8).
+- messages carry ``MsgId``; events do not, so WeChat's own advice is to dedupe events on
+  FromUserName + CreateTime.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import struct
+from xml.parsers.expat import ExpatError
 
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
@@ -22,7 +28,17 @@ from handlers.replies import NewsReply, NoReply, Reply, TextReply
 log = logging.getLogger(__name__)
 
 MAX_REPLY_BYTES = 2048
+MAX_NEWS_DESCRIPTION_BYTES = 512
 ELLIPSIS = "…"
+# Column sizes of InboundMessage (openid String(64)); longer values are not from WeChat.
+MAX_ID_CHARS = 64
+# What wechatpy and xmltodict raise on a body that is not a WeChat message: expat errors, a
+# missing element (KeyError), an element where text was expected (TypeError/AttributeError),
+# base64/AES/UTF-8 failures (ValueError and its subclasses), a truncated AES block (struct.error,
+# IndexError).
+_UNREADABLE = (ExpatError, KeyError, TypeError, AttributeError, ValueError, IndexError, struct.error)
+# Characters XML 1.0 does not allow, even inside CDATA.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Forbidden(Exception):
@@ -35,7 +51,8 @@ class BadRequest(Exception):
 
 def verify_signature(token: str, signature: str | None, timestamp: str | None, nonce: str | None,
                      now: dt.datetime, window_seconds: int) -> None:
-    """Check the URL ``signature`` and that ``timestamp`` is within ``window_seconds`` of now.
+    """Check the URL ``signature`` and that ``timestamp`` (Unix seconds) is within
+    ``window_seconds`` of ``now``, so a captured request cannot be replayed later.
 
     Raises :class:`Forbidden` with the reason."""
     if not (signature and timestamp and nonce):
@@ -56,8 +73,8 @@ def decrypt(crypto: WeChatCrypto | None, body: bytes, msg_signature: str | None,
             timestamp: str, nonce: str) -> str:
     """Decrypt a safe/compatible-mode body to the inner XML.
 
-    Raises :class:`Forbidden` for a wrong ``msg_signature`` and :class:`BadRequest` for anything
-    that will not decrypt (no key configured, wrong AppID, garbage)."""
+    Raises :class:`Forbidden` for a missing or wrong ``msg_signature`` and :class:`BadRequest`
+    for anything that will not decrypt (no key configured, wrong AppID, garbage)."""
     if crypto is None:
         raise BadRequest("encrypted message but no encoding_aes_key is configured")
     if not msg_signature:
@@ -68,48 +85,77 @@ def decrypt(crypto: WeChatCrypto | None, body: bytes, msg_signature: str | None,
         raise Forbidden("msg_signature mismatch") from exc
     except InvalidAppIdException as exc:
         raise BadRequest("message encrypted for another AppID") from exc
-    except Exception as exc:  # wechatpy raises bare ValueError/KeyError/ExpatError on garbage
+    except _UNREADABLE as exc:
         raise BadRequest(f"cannot decrypt: {type(exc).__name__}") from exc
 
 
 def parse(xml: str | bytes) -> Incoming:
-    """Parse inbound XML into an :class:`Incoming`. Raises :class:`BadRequest` on malformed XML
-    or a message without sender or type."""
+    """Parse inbound XML into an :class:`Incoming`.
+
+    Raises :class:`BadRequest` on malformed XML or a message without sender, type or a valid
+    CreateTime, or with ids longer than WeChat ever sends."""
     try:
         msg = parse_message(xml)
-    except Exception as exc:  # expat and xmltodict raise several unrelated types
-        raise BadRequest(f"malformed XML: {type(exc).__name__}") from exc
-    if msg is None or not getattr(msg, "source", None) or not getattr(msg, "type", None):
-        raise BadRequest("message without FromUserName or MsgType")
-    created = dt.datetime.fromtimestamp(int(msg.create_time.timestamp()), dt.timezone.utc) \
-        if isinstance(msg.create_time, dt.datetime) else dt.datetime.now(dt.timezone.utc)
-    incoming = Incoming(openid=msg.source, msg_type=msg.type, created_at=created, raw=msg)
-    if msg.type == "text":
+        if msg is None:
+            raise BadRequest("empty body")
+        incoming = _incoming(msg)
+    except _UNREADABLE as exc:
+        raise BadRequest(f"malformed message: {type(exc).__name__}") from exc
+    return incoming
+
+
+def _incoming(msg) -> Incoming:
+    data = msg._data
+    openid = data.get("FromUserName")
+    if not isinstance(openid, str) or not openid or len(openid) > MAX_ID_CHARS:
+        raise BadRequest("message without a valid FromUserName")
+    if not isinstance(data.get("ToUserName"), str):
+        raise BadRequest("message without ToUserName")
+    created = int(data["CreateTime"])
+    if not 0 < created < 2**32:
+        raise BadRequest("CreateTime out of range")
+    # An event type wechatpy does not know parses as UnknownMessage; it is still an event.
+    msg_type = "event" if str(data["MsgType"]).lower() == "event" else msg.type
+    incoming = Incoming(openid=openid, msg_type=msg_type,
+                        created_at=dt.datetime.fromtimestamp(created, dt.timezone.utc), raw=msg)
+    if msg_type == "event":
+        _read_event(msg, incoming)
+    elif len(str(msg.id)) > 24:
+        raise BadRequest("MsgId too long")
+    elif msg.type == "text":
         incoming.text = msg.content or ""
     elif msg.type == "voice":
         incoming.text = msg.recognition or None
     elif msg.type == "location":
         lat, lon = msg.location
         incoming.location = (float(lat), float(lon), msg.label)
-    elif msg.type == "event":
-        incoming.event = msg.event
-        if msg.event in ("subscribe_scan", "scan"):
-            incoming.event = "subscribe" if msg.event == "subscribe_scan" else "scan"
-            incoming.event_key = str(msg.scene_id or "")
-        elif msg.event == "click":
-            incoming.event_key = msg.key
-        elif msg.event == "location":
-            incoming.location = (float(msg.latitude), float(msg.longitude), None)
     return incoming
+
+
+def _read_event(msg, incoming: Incoming) -> None:
+    event = msg._data.get("Event")
+    if not isinstance(event, str) or not event or len(event) > MAX_ID_CHARS:
+        raise BadRequest("event without a valid Event")
+    incoming.event = getattr(msg, "event", None) or event.lower()
+    if incoming.event in ("subscribe_scan", "scan"):
+        incoming.event = "subscribe" if msg.event == "subscribe_scan" else "scan"
+        incoming.event_key = str(msg.scene_id or "")
+    elif incoming.event == "click":
+        incoming.event_key = msg.key
+    elif incoming.event == "location":
+        incoming.location = (float(msg.latitude), float(msg.longitude), None)
 
 
 def dedupe_key(incoming: Incoming) -> str:
     """openid + MsgId for messages; openid + CreateTime + Event for events (which have no
-    MsgId). WeChat's own recommendation for retry dedupe."""
-    raw = incoming.raw
+    MsgId), as WeChat advises. A message without MsgId falls back to the event form with its
+    MsgType. At most 160 characters (the ``inbound_messages.dedupe_key`` column)."""
+    created = int(incoming.created_at.timestamp())
     if incoming.msg_type == "event":
-        return f"{incoming.openid}:{int(incoming.created_at.timestamp())}:{raw._data.get('Event', '')}"
-    return f"{incoming.openid}:{raw.id}"
+        return f"{incoming.openid}:{created}:{incoming.raw._data['Event']}"
+    if not incoming.raw.id:
+        return f"{incoming.openid}:{created}:{incoming.msg_type}"
+    return f"{incoming.openid}:{incoming.raw.id}"
 
 
 def truncate_utf8(text: str, limit: int = MAX_REPLY_BYTES) -> str:
@@ -122,24 +168,30 @@ def truncate_utf8(text: str, limit: int = MAX_REPLY_BYTES) -> str:
 
 
 def _cdata_safe(text: str) -> str:
-    # wechatpy wraps values in CDATA without escaping; "]]>" would close the section early.
-    return text.replace("]]>", "]]]]><![CDATA[>")
+    # wechatpy wraps values in CDATA without escaping: "]]>" would close the section early, so
+    # split it across two sections; characters XML forbids would make the reply unreadable.
+    return _XML_INVALID.sub("", text).replace("]]>", "]]]]><![CDATA[>")
 
 
 def render(reply: Reply, incoming: Incoming, now: dt.datetime) -> str:
-    """The passive-reply XML for ``reply`` (unencrypted), or ``"success"`` for :class:`NoReply`."""
+    """The passive-reply XML for ``reply`` (unencrypted), or ``"success"`` for :class:`NoReply`.
+
+    Text is cut to 2048 UTF-8 bytes (the 被动回复 limit), a news description to 512.
+    Raises ``TypeError`` for anything that is not a Reply."""
     if isinstance(reply, NoReply):
         return "success"
-    common = dict(source=incoming.raw.target, target=incoming.openid, time=int(now.timestamp()))
+    common = dict(source=_cdata_safe(incoming.raw.target), target=_cdata_safe(incoming.openid),
+                  time=int(now.timestamp()))
     if isinstance(reply, TextReply):
-        content = _cdata_safe(truncate_utf8(reply.text))
-        return WxTextReply(content=content, **common).render()
+        content = truncate_utf8(_XML_INVALID.sub("", reply.text))
+        return WxTextReply(content=_cdata_safe(content), **common).render()
     if isinstance(reply, NewsReply):
         a = reply.article
         wx = ArticlesReply(**common)
         wx.add_article({
-            "title": _cdata_safe(a.title), "description": _cdata_safe(truncate_utf8(a.description, 512)),
-            "image": a.picurl, "url": a.url,
+            "title": _cdata_safe(a.title),
+            "description": _cdata_safe(truncate_utf8(a.description, MAX_NEWS_DESCRIPTION_BYTES)),
+            "image": _cdata_safe(a.picurl), "url": _cdata_safe(a.url),
         })
         return wx.render()
     raise TypeError(f"not a Reply: {reply!r}")

@@ -2,14 +2,34 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import hotline
 from handlers.replies import NoReply, Reply, TextReply
+from models.binding import BindResult, BindStatus, bind_by_code, bind_by_identity, parse_bind_text, unbind_follower
+from models.contacts import contacts_for
+from models.member import Member
 
 INTENT = "bind"
 USAGE = "绑定 姓名 手机号 —— 第一次使用先绑定身份"
 PUBLIC = True
-KEYWORDS: dict[str, float] = {"绑定": 3, "登记": 2}
+# Routing (see nlu.lexicon): asking to bind, or introducing oneself (village, name, phone).
+KEYWORDS: dict[str, float] = {
+    "绑定": 4, "绑上": 3, "认证": 3, "实名": 3, "登记": 2, "身份": 2.5, "登上": 2.5, "对上": 1.5,
+    "入党": 1, "新来的": 1.5, "老党员": 1.5,
+}
+SYNONYMS: dict[str, str] = {"绑顶": "绑定", "帮定": "绑定", "邦定": "绑定", "认正": "认证"}
+PATTERNS: dict[str, float] = {
+    # "我是王家洼村的", "青山镇石门村马某", "我是高家沟的": a village name (no pronouns or
+    # particles inside it) after 是/的/a space, followed by 的/支部/党员/a name.
+    r"(?:^|[是的\s])(?:(?![我俺你他她们了个的是在有和跟给帮回到去来这那几同])[\u4e00-\u9fff]){2,6}"
+    r"(?:村|屯|嘎查|庄|沟|洼|湾|岭|坡|营|寨|峪|坪|堡)(?:的|支部|党员|人|\s|[\u4e00-\u9fff]某)": 3,
+    r"(?:我|俺)是.{2,10}的(?:老)?党员": 2,
+    r"(?:我|俺|^|\s)(?:叫|姓)[\u4e00-\u9fff]": 2,
+    r"(?:^|[是的\s])[\u4e00-\u9fff]某": 1.5,
+    r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)": 1.5,
+}
 
 HOW_TO_BIND = "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。"
+PUBLIC_HINT = "没绑定也可以发“驿站”查阳光驿站、发“菜单”看全部功能。"
 
 
 def ask_to_bind(msg: Incoming, ctx: Context) -> Reply:
@@ -17,12 +37,64 @@ def ask_to_bind(msg: Incoming, ctx: Context) -> Reply:
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    return TextReply(HOW_TO_BIND)
+    """``绑定 姓名 手机号``: bind this follower to the one roster member with that name and phone."""
+    name, phone = parse_bind_text(msg.text or "")
+    if ctx.member is not None and not (name and phone):
+        return TextReply(f"您已经绑定为{ctx.member.name}（{ctx.member.branch.name}），不用再绑定了。"
+                         "发“菜单”看看我能为您做什么。")
+    if not (name and phone):
+        return TextReply("请把姓名和手机号一起发给我，例如：绑定 张某 13800001234。"
+                         "手机号要和支部台账上登记的一致。")
+    result = bind_by_identity(ctx.session, msg.openid, name, phone, ctx.clock.now())
+    if result.status is BindStatus.NOT_FOUND:
+        return TextReply(f"没有找到姓名“{name}”、手机号 {mask_phone(phone)} 的党员登记。请核对是否和支部台账上的"
+                         f"一致后再发一次；如果手机号换过，请联系所在支部更新台账，或拨打{hotline(ctx)}。")
+    if result.status is BindStatus.AMBIGUOUS:
+        return TextReply(f"台账上有不止一位“{name}”登记了这个手机号，我没法确定是哪一位。"
+                         f"请联系所在支部，或拨打{hotline(ctx)}帮您绑定。")
+    return TextReply(_outcome_text(ctx, result))
 
 
 def on_follow_or_scan(msg: Incoming, ctx: Context) -> Reply:
-    return TextReply(f"欢迎关注！{HOW_TO_BIND}")
+    """Follow (with or without an invitation QR scene) or SCAN: bind by ``bind_<code>``, else
+    welcome the follower and tell an unbound one how to bind."""
+    scene = msg.event_key or ""
+    if scene.startswith("bind_"):
+        result = bind_by_code(ctx.session, msg.openid, scene, ctx.clock.now())
+        if result.status is BindStatus.NOT_FOUND:
+            return TextReply(f"欢迎关注！这个邀请二维码没有找到对应的党员，可能已经作废。{HOW_TO_BIND}")
+        return TextReply(_outcome_text(ctx, result, welcome=msg.event == "subscribe"))
+    if ctx.member is not None:
+        return TextReply(f"欢迎回来，{ctx.member.name}！发“学习”看今天的学习资料，发“菜单”看全部功能。")
+    return TextReply(f"欢迎关注流动党员服务助手！{HOW_TO_BIND}{PUBLIC_HINT}")
 
 
 def on_unsubscribe(msg: Incoming, ctx: Context) -> Reply:
+    """Unfollow: the WeChat binding goes (DESIGN.md §5), the ledger entry stays."""
+    unbind_follower(ctx.session, msg.openid, ctx.clock.now())
     return NoReply()
+
+
+def mask_phone(phone: str) -> str:
+    """``13800001234`` → ``138****1234`` (DESIGN.md §5: phones masked where others may see)."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else phone
+
+
+def _outcome_text(ctx: Context, result: BindResult, welcome: bool = False) -> str:
+    member: Member = result.member
+    if result.status is BindStatus.BOUND:
+        return ("欢迎关注！" if welcome else "") + _bound_text(ctx, member)
+    if result.status is BindStatus.ALREADY_SELF:
+        return f"您已经绑定过了（{member.name}），不用重复绑定。发“菜单”看看我能为您做什么。"
+    if result.status is BindStatus.OPENID_TAKEN:
+        return (f"这个微信已经绑定了{member.name}，一个微信只能绑定一位党员。"
+                f"如需更换，请联系所在支部或拨打{hotline(ctx)}。")
+    return (f"{member.name}的身份已经绑定在另一个微信上，不能重复绑定。如果不是您本人绑定的，"
+            f"请联系所在支部或拨打{hotline(ctx)}，我们会帮您处理。")
+
+
+def _bound_text(ctx: Context, member: Member) -> str:
+    contacts = contacts_for(ctx.session, member)
+    liaison = f"您的红色联络员是{contacts.liaison_name}。" if contacts.liaison_name else ""
+    return (f"绑定成功！{member.name}您好，您是{member.branch.name}的党员。{liaison}"
+            "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")

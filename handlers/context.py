@@ -43,6 +43,12 @@ class Route:
     score: float = 0.0
     # Close runner-up intents, best first, when the router would rather ask than guess.
     alternatives: list[str] = field(default_factory=list)
+    # True when ``alternatives`` are too close to call: ask a numbered question (handlers.clarify).
+    clarify: bool = False
+    # A second request in the same message, answered after this one is offered (两个请求).
+    offer: str | None = None
+    # The text as the router saw it (normalised), for logs and ``kiteline nlu explain``.
+    normalised: str = ""
 
 
 @dataclass

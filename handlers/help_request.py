@@ -2,13 +2,69 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.ticket import HELP_TOPICS, TOPIC_NAMES
+from models.tickets import open_ticket
 
 INTENT = "help_request"
 USAGE = "求助 + 遇到的困难 —— 联络员会尽快联系您"
 PUBLIC = False
-KEYWORDS: dict[str, float] = {"求助": 3, "帮帮": 3, "欠薪": 3, "工资": 2}
+# Routing (see nlu.lexicon): a real difficulty — asking for help, or naming a problem — and
+# its topic. Topic order is priority: 工伤 in a medical-bill message is an injury case.
+KEYWORDS: dict[str, float] = {
+    "求助": 4, "帮帮": 3, "帮忙": 2, "找人帮": 3, "派人": 2.5, "想想办法": 2.5, "没办法": 2.5,
+    "出个主意": 2.5, "帮问问": 2, "帮我们问问": 2, "咋办": 2, "怎么办": 2, "咋整": 2, "咋弄": 1.5,
+    "该找谁": 2, "难处": 3, "困难": 2, "维权": 3, "投诉": 2.5, "起诉": 3, "打官司": 3, "纠纷": 3,
+    "律师": 2.5, "仲裁": 3, "劳动局": 2.5, "劳动监察": 3, "欠薪": 4, "讨薪": 3, "拖欠": 3,
+    "工资": 2, "工钱": 3, "没发": 2, "不给": 2, "不还": 2.5, "克扣": 3, "钱没下来": 3, "结账": 1.5,
+    "工头": 1.5, "合理吗": 1.5, "工伤": 3, "受伤": 3, "骨折": 3, "烫伤": 3, "压伤": 3, "住院": 3,
+    "看病": 3, "医院": 2, "挂号": 2, "挂不上": 2, "医药费": 3, "医保": 2, "社保": 2, "断缴": 2,
+    "发烧": 2.5, "牙疼": 2.5, "诊所": 2, "交不起": 3, "没钱": 2.5, "钱不够": 3, "没地方住": 3,
+    "房东": 2.5, "宿舍": 1.5, "停水": 2, "停电": 2, "被拆": 3, "漏水": 2.5, "房子": 1.5,
+    "上学": 2, "借读": 3, "入学": 2.5, "学籍": 3, "户口": 2, "助学": 2.5, "养老金": 3,
+    "没人照顾": 3, "没人照看": 3, "顾不过来": 3, "照顾不了": 3, "没人管": 2.5, "不管": 1.5,
+    "辞退": 3, "补偿": 2, "骗": 2, "报警": 2, "办不下来": 3, "办不了": 2.5, "不给办": 3, "不让": 1.5,
+    "不收": 1.5, "没法": 1.5, "没辙": 2.5, "发愁": 2, "愁死": 2.5, "急死": 2, "欺负": 2.5,
+    "腿脚不好": 2, "生病": 1.5,
+}
+# Nobody to look after someone: 没人照顾 / 没人看着 / 没人管 …
+PATTERNS: dict[str, float] = {r"没人(?:照顾|照看|看着|看著|看管|陪|管)": 3}
+SYNONYMS: dict[str, str] = {"劳冻": "劳动", "欠新": "欠薪", "工姿": "工资", "公伤": "工伤"}
+SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"help_topic": {
+    "injury": ("工伤", "受伤", "骨折", "烫伤", "压伤", "摔伤", "砸伤", "伤残", "摔断", "砸断",
+               "压断"),
+    "schooling": ("上学", "借读", "入学", "学籍", "学校", "上小学", "读书", "高中", "初中",
+                  "小学", "助学", "学费", "住校", "转学", "幼儿园"),
+    "wages": ("工资", "欠薪", "讨薪", "工钱", "拖欠", "结账", "钱没下来", "克扣", "没发",
+              "工头", "加班费", "血汗钱"),
+    "medical": ("住院", "看病", "医院", "挂号", "挂不上", "医保", "发烧", "牙疼", "诊所", "手术",
+                "生病", "医药"),
+    "elderly": ("老人", "爹妈", "爸妈", "父母", "养老", "爷爷", "奶奶", "俺娘", "我娘", "我妈",
+                "老娘", "我爸", "老爹", "留守"),
+    "housing": ("房子", "宿舍", "没地方住", "房东", "租房", "房租", "漏水", "停水", "停电",
+                "住的地方", "搬走"),
+    "legal": ("合同", "官司", "起诉", "维权", "律师", "纠纷", "辞退", "补偿", "骗", "仲裁",
+              "报警", "法律"),
+}}
+SLOT_DEFAULTS: dict[str, str] = {"help_topic": "other"}
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    return TextReply("已收到您的求助。")
+    """Open a ticket (topic from the router's ``help_topic`` slot, else ``other``) assigned to the
+    member's liaison, and tell the member its number and who will call them."""
+    topic = ctx.route.slots.get("help_topic") if ctx.route else None
+    topic = topic if topic in HELP_TOPICS else "other"
+    sla = ctx.settings.liaison.sla_hours
+    description = (msg.text or "").strip() or "（语音求助，未识别出文字）"
+    ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla)
+    received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"
+    if ticket.liaison is None:
+        return TextReply(f"{received}支部会在{sla}小时内给您打电话；着急的话请拨打{hotline(ctx)}。")
+    person = ticket.liaison.member
+    if person.openid:
+        who = f"已转给您的红色联络员{person.name}，{person.name}会在{sla}小时内联系您"
+    else:
+        who = f"您的红色联络员是{person.name}，支部会在{sla}小时内给您打电话"
+    call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
+    return TextReply(f"{received}{who}{call}")

@@ -2,14 +2,36 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.contacts import contacts_for
 
 INTENT = "liaison"
 USAGE = "联络员 —— 找我的红色联络员"
 PUBLIC = True
-KEYWORDS: dict[str, float] = {'联络员': 3, '人工': 3, '转人工': 3}
+# Routing (see nlu.lexicon): who the liaison is, or wanting a person instead of the bot.
+KEYWORDS: dict[str, float] = {
+    "联络员": 5, "人工": 4, "转人工": 5, "人工客服": 5, "客服": 3, "真人": 4, "书记": 2,
+    "找书记": 3, "支书": 2, "说话": 1.5, "聊聊": 2, "聊一下": 1.5, "说道说道": 2.5, "回个电话": 3,
+    "打给我": 2.5, "联系我": 1.5, "联系一下": 1.5, "负责联系": 3, "管流动党员": 3, "跟他说": 1.5,
+    "在线": 1.5, "微信": 1, "跟人说": 3, "找人说": 3, "找个人说": 3,
+    "人工服务": 5,
+}
+SYNONYMS: dict[str, str] = {"连络员": "联络员", "联洛员": "联络员", "联落员": "联络员",
+                            "连络圆": "联络员", "联络圆": "联络员", "连落员": "联络员",
+                            "联络猿": "联络员", "连洛员": "联络员"}
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    hotline = ctx.settings.district.service_hotline
-    return TextReply(f"红色联络员的事请联系您所在支部，或拨打服务热线 {hotline}。")
+    """Who the member's red liaison is and how to reach them; before binding, the hotline."""
+    if ctx.member is None:
+        return TextReply("绑定身份后我就能告诉您，您的红色联络员是谁。请发送“绑定 姓名 手机号”"
+                         f"（例如：绑定 张某 13800001234）；现在有事可以拨打{hotline(ctx)}。")
+    c = contacts_for(ctx.session, ctx.member)
+    if c.liaison_name:
+        phone = f"，电话 {c.liaison_phone}" if c.liaison_phone else ""
+        return TextReply(f"您的红色联络员是{c.liaison_name}{phone}。遇到困难可以直接发“求助”加上"
+                         f"具体情况，我会马上转给{c.liaison_name}；也可以拨打{hotline(ctx)}。")
+    branch = f"（电话 {c.branch_phone}）" if c.branch_phone else ""
+    return TextReply(f"{c.branch_name}还没有给您安排红色联络员。有事请联系支部{branch}，"
+                     f"或拨打{hotline(ctx)}。")

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
 
 INTENT = "org_life"
 USAGE = "开会 —— 组织生活、请假和签到"
 PUBLIC = False
-KEYWORDS: dict[str, float] = {'开会': 2, '党日': 3, '组织生活': 3, '签到': 3, '请假': 2}
+# Routing (see nlu.lexicon): meetings — attending, leave, check-in (the code is a slot).
+KEYWORDS: dict[str, float] = {
+    "开会": 3, "会议": 3, "党日": 4, "组织生活": 4, "三会一课": 4, "签到": 4, "请假": 3,
+    "请个假": 3, "党员大会": 4, "支部大会": 4, "线上会": 3, "的会": 2, "会开": 2, "会": 1.5,
+    "参加": 1, "党课": 3, "代签": 2, "补学": 2, "参加不了": 1.5, "去不了": 1.5, "网断了": 1.5,
+}
+SYNONYMS: dict[str, str] = {"生获": "生活", "声活": "生活", "签倒": "签到", "签道": "签到",
+                            "前到": "签到", "开汇": "开会"}
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    hotline = ctx.settings.district.service_hotline
-    return TextReply(f"组织生活的事请联系您所在支部，或拨打服务热线 {hotline}。")
+    """Meetings are run by the branch: say how mobile members take part and ask for leave."""
+    return TextReply("“三会一课”和主题党日的时间、线上参加方式由支部通知；实在参加不了，请提前向支部"
+                     f"请假。想问下次组织生活的安排，{who_to_contact(ctx)}")

@@ -2,14 +2,22 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
 
 INTENT = "points"
 USAGE = "积分 —— 查我的积分"
 PUBLIC = False
-KEYWORDS: dict[str, float] = {'积分': 3}
+# Routing (see nlu.lexicon): the member's points, how they are earned and ranked.
+KEYWORDS: dict[str, float] = {
+    "积分": 5, "加分": 4, "几分": 2.5, "多少分": 3, "扣分": 3, "扣了": 1, "排名": 2.5, "名次": 2.5,
+    "我的分": 4, "分数": 3, "算分": 3, "加几分": 6, "加多少分": 6, "能加多少": 6,
+}
+SYNONYMS: dict[str, str] = {"激分": "积分", "积份": "积分", "机分": "积分", "鸡分": "积分",
+                            "即分": "积分", "基分": "积分"}
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    hotline = ctx.settings.district.service_hotline
-    return TextReply(f"积分的事请联系您所在支部，或拨打服务热线 {hotline}。")
+    """Points are kept by the branch for now: say who can look them up."""
+    return TextReply("学习、参加组织生活和志愿服务都可以积分。积分查询还在准备中，"
+                     f"想知道现在的积分，{who_to_contact(ctx)}")

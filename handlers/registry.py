@@ -16,6 +16,7 @@ from types import ModuleType
 from handlers import (
     activity_report,
     bind,
+    clarify,
     dues,
     help_request,
     liaison,
@@ -59,10 +60,19 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
         return _for_member(update_info, msg, ctx, update_info.on_location)
     if not (msg.text or "").strip():
         return unknown.on_non_text(msg, ctx)
+    # Routed before a dialog continues too, so a dialog can tell an answer from a new request.
+    ctx.route = router.route(msg.text)
     dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now())
     if dialog is not None:
         return DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)
-    ctx.route = router.route(msg.text)
+    if ctx.route.clarify:
+        return clarify.start(msg, ctx)
+    return clarify.with_offer(answer(msg, ctx), ctx.route)
+
+
+def answer(msg: Incoming, ctx: Context) -> Reply:
+    """The handler of ``ctx.route.intent`` answers (unbound followers asking a non-public
+    thing are told how to bind)."""
     module = INTENT_MODULES[ctx.route.intent]
     return _for_member(module, msg, ctx, module.handle)
 

@@ -2,14 +2,42 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.contacts import all_stations, stations_in
+from models.station import Station
 
 INTENT = "station"
 USAGE = "驿站 —— 找附近的阳光驿站"
 PUBLIC = True
-KEYWORDS: dict[str, float] = {'驿站': 3, '阳光驿站': 3}
+# Routing (see nlu.lexicon): the sunshine stations — where, when open, the hotline.
+KEYWORDS: dict[str, float] = {
+    "驿站": 5, "阳光驿站": 6, "热线": 3, "服务热线": 4, "开门": 2, "关门": 2, "开门时间": 3,
+    "营业": 2, "服务站": 3, "中午休息": 2, "约一下": 1, "wifi": 1,
+}
+SYNONYMS: dict[str, str] = {"意站": "驿站", "译站": "驿站", "亿站": "驿站", "易站": "驿站",
+                            "驿战": "驿站", "艺站": "驿站"}
+
+
+# Stations listed when the member's city has none: a passive reply must stay short (2048 bytes).
+LISTED = 5
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    hotline = ctx.settings.district.service_hotline
-    return TextReply(f"阳光驿站的事请联系您所在支部，或拨打服务热线 {hotline}。")
+    """The sunshine stations in the member's city (from the roster's destination), else the
+    stations there are, always with the hotline from config."""
+    city = ctx.member.current_city if ctx.member else None
+    near = stations_in(ctx.session, city)
+    if near:
+        listing = "\n".join(_line(s) for s in near)
+        return TextReply(f"您所在的{city}有阳光驿站：\n{listing}\n也可以拨打流动党员{hotline(ctx)}。")
+    others = all_stations(ctx.session)[:LISTED]
+    where = f"您所在的{city}暂时还没有阳光驿站。" if city else ""
+    if not others:
+        return TextReply(f"{where}有事请拨打流动党员{hotline(ctx)}。")
+    listing = "\n".join(_line(s) for s in others)
+    return TextReply(f"{where}阳光驿站有：\n{listing}\n有事也可以拨打流动党员{hotline(ctx)}。")
+
+
+def _line(station: Station) -> str:
+    return f"· {station.name}：{station.address}，电话 {station.hotline}（{station.hours}）"

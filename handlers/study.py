@@ -3,12 +3,70 @@ from __future__ import annotations
 
 from handlers.context import Context, Incoming
 from handlers.replies import Reply, TextReply
+from models import study
+from models.lesson import CATEGORY_NAMES
 
 INTENT = "study"
 USAGE = "学习 —— 看今天的学习资料"
 PUBLIC = False
-KEYWORDS: dict[str, float] = {"学习": 3, "课": 2, "视频": 2}
+# Routing (see nlu.lexicon): asking for lessons, and the lesson category a member names.
+KEYWORDS: dict[str, float] = {
+    "学习": 3, "学一会": 3, "学点": 3, "想学": 3, "学学": 3, "学一下": 2, "课": 2, "课程": 3,
+    "技能课": 3, "网课": 3, "听课": 3, "看课": 3, "下一课": 3, "下一节": 3, "上一节": 3,
+    "下一集": 3, "继续": 2, "视频": 2, "微视频": 4, "云课堂": 4, "学习资料": 4, "学习内容": 4,
+    "资料": 1.5, "材料": 1.5, "文件": 1.5, "解读": 2.5, "政策": 2, "新闻": 3, "消息": 2,
+    "动态": 2, "报道": 3, "事迹": 3, "故事": 2.5, "知识": 1.5, "法律": 1.5, "法律知识": 3, "想看看": 1.5, "听听": 1.5, "技能": 2,
+    "打卡": 2, "推送": 1.5, "推点": 2, "推一个": 2, "放一个": 1.5, "讲讲": 1.5, "发展": 1,
+    "教": 1.5, "开导": 1.5, "音频": 1.5, "接着看": 3, "接着学": 3, "看完了": 1.5, "下一讲": 3,
+}
+PATTERNS: dict[str, float] = {r"第\d+(?:集|课|节|讲)": 2.5}  # 第12集: an episode of a lesson
+SYNONYMS: dict[str, str] = {"知试": "知识", "政册": "政策", "正策": "政策"}
+SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"category": {
+    "law": ("法律", "法规", "普法", "劳动法", "法治", "婚姻法", "民法"),
+    "psychology": ("心理", "焦虑", "情绪", "开导", "疏导", "心情", "想家", "压力", "抑郁", "失眠",
+                   "孤独"),
+    "skills": ("技能", "技术", "手艺", "网店", "电商", "焊工", "电工", "厨师", "挖掘机", "种植",
+               "养殖", "职业", "修车", "驾驶"),
+    "exemplary": ("优秀党员", "事迹", "榜样", "故事", "先进", "最美", "模范", "楷模"),
+    "policy": ("政策", "文件", "解读", "新规", "规定", "条例"),
+    "news": ("新闻", "动态", "发展", "报道", "消息", "变化", "建设"),
+}}
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    return TextReply("今天的学习资料正在准备中。")
+    """Today's lesson (of the asked category, from the router's ``category`` slot), with its
+    link; the delivery is recorded the first time a lesson reaches the member that day."""
+    category = ctx.route.slots.get("category") if ctx.route else None
+    if category not in CATEGORY_NAMES:
+        category = None  # no category asked, or one the library does not have: today's lesson
+    now = ctx.clock.now()
+    today = study.todays_lesson(ctx.session, ctx.member.id, now, category)
+    if today is None:
+        return TextReply(_nothing_to_study(ctx, category))
+    if not today.delivered_today:
+        study.record_delivery(ctx.session, ctx.member.id, today.lesson.id, "request", now)
+    return TextReply(_lesson_text(ctx.member.name, today, category))
+
+
+def _lesson_text(name: str, today: study.TodaysLesson, category: str | None) -> str:
+    # A text reply rather than a news card: it carries the next step, and WeChat turns the
+    # plain URL into a link the member taps.
+    lesson = today.lesson
+    if today.review:
+        scope = f"“{CATEGORY_NAMES[category]}”类的资料" if category else "资料库里的学习资料"
+        opening = f"{name}，{scope}您都学过了，今天温习这一篇："
+    else:
+        opening = f"{name}，今天的学习资料："
+    summary = f"\n{lesson.summary}" if lesson.summary else ""
+    return (f"{opening}\n【{CATEGORY_NAMES[lesson.category]}】{lesson.title}{summary}\n"
+            f"点击阅读：{lesson.url}\n想学别的类别，可以发“学习 法律”“学习 职业技能”等。")
+
+
+def _nothing_to_study(ctx: Context, category: str | None) -> str:
+    stocked = study.stocked_categories(ctx.session)
+    if category is None or not stocked:
+        return ("学习资料正在准备中，暂时还没有可学的内容。新资料上线后会推送给您；"
+                "现在可以发“菜单”看看其他服务。")
+    others = "、".join(CATEGORY_NAMES[c] for c in stocked)
+    return (f"“{CATEGORY_NAMES[category]}”类的资料正在准备中。您可以发“学习”看今天的学习资料，"
+            f"或换个类别：{others}。")

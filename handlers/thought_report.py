@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
 
 INTENT = "thought_report"
 USAGE = "思想汇报 —— 提交思想汇报"
 PUBLIC = False
-KEYWORDS: dict[str, float] = {'思想汇报': 3, '汇报': 2}
+# Routing (see nlu.lexicon): handing in or asking about a thought report.
+KEYWORDS: dict[str, float] = {"思想汇报": 6, "汇报": 2.5, "心得体会": 3, "心得": 2, "思想": 2}
+SYNONYMS: dict[str, str] = {"思想会报": "思想汇报", "思想汇抱": "思想汇报", "思想会抱": "思想汇报",
+                            "思想回报": "思想汇报", "思想汇包": "思想汇报", "思想慧报": "思想汇报"}
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    hotline = ctx.settings.district.service_hotline
-    return TextReply(f"思想汇报的事请联系您所在支部，或拨打服务热线 {hotline}。")
+    """Thought reports go to a person for now: say how to hand one in."""
+    return TextReply("思想汇报写好后，可以拍照或整理成文字发给您的红色联络员，由联络员转交支部。"
+                     f"{who_to_contact(ctx)}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers.context import Context, Incoming
+from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 
 INTENT = "unknown"
@@ -10,11 +11,17 @@ PUBLIC = True
 KEYWORDS: dict[str, float] = {}
 
 
+# How many usage lines the fallback shows: enough to point somewhere, short enough to read.
+SHOWN = 4
+
+
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    return TextReply(
-        "抱歉，这句话我还没看懂。您可以发“学习”看今天的学习资料，发“求助”加上遇到的困难，"
-        "发“我在某某市”更新流动去向，或发“菜单”看全部功能。"
-    )
+    """Not understood: say so kindly and list the most used things the bot can do."""
+    from handlers.registry import usage_lines  # the registry imports this module
+
+    listing = "\n".join(f"· {line}" for line in usage_lines()[:SHOWN])
+    return TextReply(f"抱歉，这句话我还没看懂。您可以这样发：\n{listing}\n"
+                     f"发“菜单”看全部功能；着急的事请拨打{hotline(ctx)}。")
 
 
 def on_non_text(msg: Incoming, ctx: Context) -> Reply:

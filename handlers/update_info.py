@@ -3,20 +3,104 @@ from __future__ import annotations
 
 from handlers.context import Context, Incoming
 from handlers.replies import NoReply, Reply, TextReply
+from models.ledger import MOBILE
+from models.member import Member
+from models.member_updates import apply_changes
+from models.places import normalise_city, normalise_province, province_of, split_destination
 
 INTENT = "update_info"
 USAGE = "我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号"
 PUBLIC = False
-KEYWORDS: dict[str, float] = {"电话": 2, "号码": 2, "打工": 2, "现在在": 2}
+# Routing (see nlu.lexicon): a new phone, a new city, a new job or coming home.
+KEYWORDS: dict[str, float] = {
+    "换号": 3, "改号": 3, "新号": 3, "号换": 3, "手机号": 2, "电话": 1, "号码": 1, "改成": 2,
+    "换成": 2, "改一下": 1.5, "以后打": 3, "打这个": 2.5, "现在用": 2, "个人信息": 3, "信息": 1,
+    "地址": 2, "去向": 3, "搬到": 2.5, "打工": 1.5, "上班": 1, "换工作": 3, "换了工作": 3,
+    "工作单位": 3, "不出去": 2.5, "不往外": 2.5, "回来了": 2, "回老家": 2, "现在在": 2,
+    "定居": 2, "报到": 1.5, "过来干": 2, "送外卖": 1.5, "找了个": 1.5, "去了一家": 2,
+}
+SYNONYMS: dict[str, str] = {"手鸡号": "手机号", "手机好": "手机号", "单为": "单位", "电化": "电话"}
+PATTERNS: dict[str, float] = {
+    r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)": 2.5,  # a mobile number
+    r"不在.{0,4}(干|做|上班|打工)了": 3,
+    r"不在(?:厂|工地|公司|店|饭店|餐馆|单位).{0,3}了": 2.5,
+    r"(?:工作|单位|活)(?:换|变)了": 3,
+    r"现在(?:在)?(?:跑|开|做|干|当|送)": 1.5,
+}
+# A city or province right after these words is where the member now is (我在苏州, 搬到重庆);
+# checked in this order, a 0 stops the check ("转到成都" is where membership goes: a transfer).
+PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在在": 3, "搬到": 3, "人在": 2.5, "到了": 2.5, "去了": 2.5,
+                                "到": 3, "在": 2, "去": 1, "来": 1.5}
+
+
+CORRECTION = "如有不对，直接把正确的发给我就行。"
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    return TextReply("请告诉我您现在所在的城市或新手机号。")
+    """Store the phone and/or destination the router found (slots ``phone``, ``city``,
+    ``province``) with history, and confirm exactly what is now on file."""
+    slots = ctx.route.slots if ctx.route else {}
+    values = _destination(ctx.member, slots.get("province"), slots.get("city"))
+    phone = (slots.get("phone") or "").strip()
+    if phone and not MOBILE.fullmatch(phone):
+        return TextReply(f"手机号“{phone}”好像不对，请发11位的手机号，例如：手机号换成13800005678。")
+    if phone:
+        values["phone"] = phone
+    if not values:
+        return TextReply(f"{_on_file(ctx.member)}要改的话请直接告诉我，例如：“我现在在深圳”"
+                         "或“手机号换成13800005678”。")
+    changed = apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
+    if not changed:
+        return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。")
+    return TextReply(f"已为您更新：\n{_describe(ctx.member, values)}\n{CORRECTION}")
 
 
 def on_location(msg: Incoming, ctx: Context) -> Reply:
-    return TextReply("收到您的位置。")
+    """A shared location: its label (``广东省深圳市福田区…``) becomes the member's destination."""
+    label = msg.location[2] if msg.location else None
+    province, city, district = split_destination(label or "")
+    if city is None:
+        return TextReply("收到您的位置，但没看出是哪个城市。请直接告诉我，例如：“我现在在深圳”。")
+    values = {"current_province": province, "current_city": city, "current_district": district}
+    apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
+    return TextReply(f"收到您的位置，已把流动去向更新为：{_place(ctx.member)}。{CORRECTION}")
 
 
 def on_location_event(msg: Incoming, ctx: Context) -> Reply:
+    """The automatic LOCATION report (coordinates only, every few seconds while the chat is open):
+    nothing to store without a place name, and WeChat shows no reply to it."""
     return NoReply()
+
+
+def _destination(member: Member, province: str | None, city: str | None) -> dict[str, str | None]:
+    city, province = normalise_city(city), normalise_province(province)
+    if city and city == member.current_city:
+        return {"current_city": city, "current_province": province or member.current_province}
+    if city:
+        # A new city makes the old district meaningless; the province follows the city when known.
+        return {"current_city": city, "current_district": None,
+                "current_province": province or province_of(city)}
+    if province and province == member.current_province:
+        return {"current_province": province}  # same province, city unknown: keep the city
+    if province:
+        return {"current_province": province, "current_city": None, "current_district": None}
+    return {}
+
+
+def _place(member: Member) -> str:
+    parts = [member.current_province, member.current_city, member.current_district]
+    unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
+    return " ".join(unique) or "未登记"
+
+
+def _describe(member: Member, values: dict) -> str:
+    lines = []
+    if {"current_city", "current_province"} & values.keys():
+        lines.append(f"流动去向：{_place(member)}")
+    if "phone" in values:
+        lines.append(f"手机号：{member.phone}")
+    return "\n".join(lines)
+
+
+def _on_file(member: Member) -> str:
+    return f"您现在登记的流动去向是：{_place(member)}，手机号：{member.phone or '未登记'}。"

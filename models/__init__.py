@@ -7,11 +7,14 @@ from models.inbound import InboundMessage
 from models.lesson import Lesson, StudyRecord
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
-from models.outbox import OutboxMessage
+from models.outbox import ChannelPause, OutboxMessage
+from models.scheduling import Lease, SchedulerJob
 from models.station import Station
 from models.ticket import Ticket
+from models.token import SharedToken
 
 __all__ = [
-    "Base", "DialogState", "Follower", "InboundMessage", "Lesson", "Liaison", "Member",
-    "MemberChange", "Organization", "OutboxMessage", "Station", "StudyRecord", "Ticket",
+    "Base", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson", "Liaison", "Member",
+    "MemberChange", "Organization", "OutboxMessage", "Lease", "SchedulerJob", "Station",
+    "SharedToken", "StudyRecord", "Ticket",
 ]

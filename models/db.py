@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     """Create an engine. For a SQLite file URL the parent folder is created and WAL switched on,
-    with a busy timeout so the webhook and the in-process scheduler can share the file."""
+    with a busy timeout so the webhook and the in-process scheduler can share the file.
+
+    SQL parameters (openids, names, phones) stay out of error messages and logs unless ``echo``
+    is on for debugging (DESIGN.md §5)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 15, "check_same_thread": False})
+        engine = create_engine(url, echo=echo, hide_parameters=not echo,
+                               connect_args={"timeout": 15, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -30,7 +34,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

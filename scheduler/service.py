@@ -1,11 +1,190 @@
-"""In-process scheduler and dispatcher (filled in by the outbound work)."""
+"""The scheduler service: APScheduler 3 with its jobs in the database, run by one leader.
+
+Jobs live in ``apscheduler_jobs`` in the same database as everything else (``database.url``),
+so they survive restarts. Any number of processes may start the service (``kiteline serve`` on
+several hosts, a ``kiteline scheduler``); only the holder of the database lease runs jobs, the
+others wait with their scheduler paused and take over when the leader stops renewing
+(DESIGN.md §4). Scheduled pushes are idempotent too, so a hand-over mid-job sends nothing twice.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
+import re
+import secrets
+import socket
+import threading
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-class _Nothing:
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import SQLAlchemyError
+
+from models.scheduling import SCHEDULER_LEASE, SchedulerJob, acquire_lease, release_lease
+from scheduler.jobs import push_lesson_schedule, use_runtime
+
+if TYPE_CHECKING:
+    from bot.config import SchedulerSettings
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+LESSON_JOB_PREFIX = "lesson_push:"
+# A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
+LEASE_TTL = dt.timedelta(seconds=60)
+RENEW_EVERY_SECONDS = 20
+# A push missed while no leader ran (restart, hand-over) still goes out within this window.
+MISFIRE_GRACE_SECONDS = 3600
+_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def lesson_job_id(schedule_id: str) -> str:
+    """The deterministic job id of a lesson schedule: ``lesson_push:<id>``."""
+    return LESSON_JOB_PREFIX + schedule_id
+
+
+def cron_trigger(cron: str, timezone: ZoneInfo) -> CronTrigger:
+    """A trigger for a standard 5-field crontab line in ``timezone``.
+
+    Crontab counts weekdays from Sunday = 0 (7 is Sunday too); APScheduler 3 counts from
+    Monday = 0 (its ``from_crontab`` warns about this), so numeric weekdays are passed on as
+    names. Raises ValueError for a line APScheduler cannot read."""
+    minute, hour, day, month, day_of_week = cron.split()
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=_weekday_names(day_of_week), timezone=timezone)
+
+
+def _weekday_names(field: str) -> str:
+    names: list[str] = []
+    for part in field.split(","):
+        match = re.fullmatch(r"(\d)(?:-(\d))?(?:/(\d+))?", part)
+        if match is None:  # "*", "*/2", names: the same in both conventions
+            names.append(part)
+            continue
+        first, last, step = int(match[1]), int(match[2] or match[1]), int(match[3] or 1)
+        if last > 7 or first > last:
+            raise ValueError(f"bad day_of_week {part!r}")
+        names += [_CRON_WEEKDAYS[d] for d in range(first, last + 1, step)]
+    return ",".join(dict.fromkeys(names))
+
+
+def register_lesson_jobs(scheduler: BackgroundScheduler, settings: "SchedulerSettings") -> list[str]:
+    """Put one cron job per ``settings.lesson_schedules`` entry into the scheduler's store
+    (replacing the stored one of the same id) and remove stored lesson jobs no longer in the
+    config. Returns the job ids now scheduled."""
+    zone = ZoneInfo(settings.timezone)
+    wanted = []
+    for entry in settings.lesson_schedules:
+        job_id = lesson_job_id(entry.id)
+        scheduler.add_job(push_lesson_schedule, cron_trigger(entry.cron, zone), id=job_id,
+                          name=f"学习推送 {entry.id}", args=(entry.id, entry.category),
+                          replace_existing=True)
+        wanted.append(job_id)
+    for job in scheduler.get_jobs():
+        if job.id.startswith(LESSON_JOB_PREFIX) and job.id not in wanted:
+            scheduler.remove_job(job.id)
+            log.info("removed lesson schedule %s (no longer in config)", job.id)
+    return wanted
+
+
+class SchedulerService:
+    """APScheduler plus the leader lease. :meth:`start` runs it in background threads (inside
+    ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role)."""
+
+    def __init__(self, rt: "Runtime", holder: str | None = None) -> None:
+        """Raises ValueError naming the schedule when a cron line cannot be read."""
+        zone = ZoneInfo(rt.settings.scheduler.timezone)
+        for entry in rt.settings.scheduler.lesson_schedules:
+            try:
+                cron_trigger(entry.cron, zone)
+            except ValueError as exc:
+                raise ValueError(f"scheduler.lesson_schedules {entry.id}: cron {entry.cron!r}: {exc}") from exc
+        self.rt = rt
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.is_leader = False
+        store = SQLAlchemyJobStore(engine=rt.engine, tablename=SchedulerJob.__tablename__)
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": store}, timezone=zone,
+            job_defaults={"coalesce": True, "max_instances": 1,
+                          "misfire_grace_time": MISFIRE_GRACE_SECONDS})
+        self._stop = threading.Event()
+        self._renewer: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start paused, try for the lease now, and keep trying/renewing in a daemon thread."""
+        self._begin()
+        self._renewer = threading.Thread(target=self._renew_until_stopped, daemon=True,
+                                         name="kiteline-scheduler-lease")
+        self._renewer.start()
+
+    def run(self) -> None:
+        """Block in this thread until :meth:`stop` (or Ctrl-C), then shut down."""
+        self._begin()
+        try:
+            self._renew_until_stopped()
+        except KeyboardInterrupt:
+            log.info("scheduler interrupted")
+        finally:
+            self.shutdown()
+
+    def stop(self) -> None:
+        """Ask :meth:`run` or the renewing thread to finish (safe from a signal handler)."""
+        self._stop.set()
+
     def shutdown(self) -> None:
-        pass
+        """Stop running jobs, wait for the running one, and give the lease up."""
+        self._stop.set()
+        if self._renewer is not None and self._renewer is not threading.current_thread():
+            self._renewer.join()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        if self.is_leader:
+            with self.rt.session() as s:
+                release_lease(s, SCHEDULER_LEASE, self.holder, self.rt.clock.now())
+                s.commit()
+            self.is_leader = False
+
+    def tick(self) -> bool:
+        """Take or renew the lease; on becoming leader register the configured jobs and resume,
+        on losing it pause. Returns whether this process leads now."""
+        try:
+            with self.rt.session() as s:
+                leader = acquire_lease(s, SCHEDULER_LEASE, self.holder, self.rt.clock.now(), LEASE_TTL)
+                s.commit()
+        except SQLAlchemyError:
+            # Database unreachable: we cannot prove we lead, so run nothing until we can.
+            log.exception("scheduler lease check failed")
+            leader = False
+        if leader and not self.is_leader:
+            jobs = register_lesson_jobs(self.scheduler, self.rt.settings.scheduler)
+            self.scheduler.resume()
+            log.info("scheduler %s leads; jobs: %s", self.holder, ", ".join(jobs) or "none")
+        elif not leader and self.is_leader:
+            self.scheduler.pause()
+            log.warning("scheduler %s lost the lease; waiting", self.holder)
+        elif not leader:
+            log.debug("scheduler %s waits: another process leads", self.holder)
+        self.is_leader = leader
+        return leader
+
+    def _begin(self) -> None:
+        use_runtime(self.rt)
+        self.scheduler.start(paused=True)
+        if not self.tick():
+            log.info("another scheduler leads; %s waits and checks every %ss",
+                     self.holder, RENEW_EVERY_SECONDS)
+
+    def _renew_until_stopped(self) -> None:
+        while not self._stop.wait(RENEW_EVERY_SECONDS):
+            self.tick()
 
 
-def start_in_process(rt):
-    return _Nothing()
+def start_in_process(rt: "Runtime") -> SchedulerService:
+    """Start the scheduler inside this process (``kiteline serve``); call ``.shutdown()`` on
+    the result when the server stops."""
+    service = SchedulerService(rt)
+    service.start()
+    return service

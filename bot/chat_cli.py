@@ -1,0 +1,100 @@
+"""``kiteline chat``: talk to a running kiteline as a WeChat follower would, from the terminal.
+
+It plays the WeChat server: builds the XML WeChat would push, signs it with ``wechat.token``
+(and encrypts it when ``wechat.encoding_aes_key`` is set and ``--safe`` is given), posts it to
+the webhook and prints the passive reply, then any customer-service messages the sandbox
+delivered to this openid since.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+
+import click
+import requests
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+
+from bot.cli import load_or_exit, main
+
+
+def _xml(openid: str, text: str | None, event: str | None, key: str | None) -> str:
+    now = int(time.time())
+    head = (f"<xml><ToUserName><![CDATA[gh_kiteline]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
+            f"</FromUserName><CreateTime>{now}</CreateTime>")
+    if event:
+        key_xml = f"<EventKey><![CDATA[{key}]]></EventKey>" if key else ""
+        return head + f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>{key_xml}</xml>"
+    msg_id = secrets.randbelow(10**17) + 10**17
+    return head + (f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
+                   f"<MsgId>{msg_id}</MsgId></xml>")
+
+
+def _post(settings, openid: str, xml: str, safe: bool) -> str:
+    wx = settings.wechat
+    ts, nonce = str(int(time.time())), secrets.token_hex(5)
+    params = {"timestamp": ts, "nonce": nonce, "openid": openid,
+              "signature": hashlib.sha1("".join(sorted([wx.token, ts, nonce])).encode()).hexdigest()}
+    crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id) if safe else None
+    if crypto:
+        xml = crypto.encrypt_message(xml, nonce, ts)
+        params.update(encrypt_type="aes", msg_signature=parse_message_signature(xml))
+    url = settings.server.public_base_url.rstrip("/") + wx.webhook_path
+    resp = requests.post(url, params=params, data=xml.encode("utf-8"), timeout=10)
+    if resp.status_code != 200:
+        return f"[HTTP {resp.status_code}] {resp.text}"
+    body = resp.text
+    if body == "success":
+        return "(没有被动回复)"
+    if crypto:
+        body = crypto.decrypt_message(body, parse_message_signature(body), ts, nonce) \
+            if "<Encrypt>" in body else body
+    reply = parse_message(body)
+    return getattr(reply, "content", None) or body
+
+
+def parse_message_signature(encrypted_xml: str) -> str:
+    """The ``MsgSignature`` element of an encrypted envelope."""
+    start = encrypted_xml.index("<MsgSignature><![CDATA[") + len("<MsgSignature><![CDATA[")
+    return encrypted_xml[start:encrypted_xml.index("]]>", start)]
+
+
+def _sandbox_inbox(settings, openid: str) -> list[dict]:
+    url = settings.server.public_base_url.rstrip("/") + f"/sandbox/messages/{openid}"
+    resp = requests.get(url, timeout=10)
+    return resp.json() if resp.status_code == 200 else []
+
+
+def _typed_lines():
+    click.echo("输入消息后回车发送；空行或 Ctrl-D 结束。")
+    while True:
+        try:
+            line = input("您> ")
+        except EOFError:
+            return
+        if not line.strip():
+            return
+        yield line
+
+
+@main.command("chat")
+@click.option("--openid", default="oKite_demo_0001", show_default=True, help="Who is talking.")
+@click.option("--safe", is_flag=True, help="Encrypt like WeChat's safe mode (needs encoding_aes_key).")
+@click.option("--event", default=None, help="Send an event instead of text: subscribe, SCAN, CLICK …")
+@click.option("--key", default=None, help="EventKey for --event (e.g. bind_7Q2K9X, STUDY_TODAY).")
+@click.argument("text", required=False)
+@click.pass_context
+def chat(ctx: click.Context, openid: str, safe: bool, event: str | None, key: str | None,
+         text: str | None) -> None:
+    """Send TEXT (or an --event) to the running bot; without TEXT, chat line by line."""
+    settings = load_or_exit(ctx.obj["config"])
+    if safe and not settings.wechat.encoding_aes_key:
+        raise click.UsageError("--safe needs wechat.encoding_aes_key in the configuration")
+    seen = len(_sandbox_inbox(settings, openid))
+    for line in [text] if (text or event) else _typed_lines():
+        click.echo("公众号> " + _post(settings, openid, _xml(openid, line, event, key), safe))
+        inbox = _sandbox_inbox(settings, openid)
+        for item in inbox[seen:]:
+            click.echo(f"[客服消息] {item}")
+        seen = len(inbox)

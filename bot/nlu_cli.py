@@ -1,0 +1,74 @@
+"""``kiteline nlu eval FILE.jsonl`` and ``kiteline nlu explain "文本"``: measure and explain the
+intent router with the keywords and synonyms of the configuration in use."""
+from __future__ import annotations
+
+import click
+
+from bot.cli import load_or_exit, main
+from handlers.registry import INTENT_MODULES
+from nlu.evaluate import Report, evaluate, load
+from nlu.router import Router
+
+
+def _router(ctx: click.Context) -> Router:
+    return Router(INTENT_MODULES, load_or_exit(ctx.obj["config"]).nlu)
+
+
+@main.group()
+def nlu() -> None:
+    """Intent router: evaluate on labelled messages, explain one decision."""
+
+
+@nlu.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--seconds", default=1.0, show_default=True, help="CPU time spent measuring speed.")
+@click.option("--misses/--no-misses", default=True, show_default=True,
+              help="List the messages routed wrongly.")
+@click.pass_context
+def nlu_eval(ctx: click.Context, file: str, seconds: float, misses: bool) -> None:
+    """Accuracy, per-intent precision/recall, confusions, slot accuracy and messages/second on
+    FILE (JSONL: id, text, intent, slots, style)."""
+    report = evaluate(_router(ctx), load(file), min_seconds=seconds)
+    for line in _report_lines(report, misses):
+        click.echo(line)
+
+
+def _report_lines(report: Report, misses: bool) -> list[str]:
+    lines = [f"intent accuracy  {report.accuracy:.1%}  ({report.correct}/{report.total})",
+             f"slot accuracy    {report.slot_accuracy:.1%}  ({report.slot_correct}/{report.slot_total})",
+             f"speed            {report.messages_per_second:,.0f} messages/s (normalise + route + "
+             "slots, one core)", "", f"{'intent':<18}{'precision':>10}{'recall':>8}{'n':>5}"]
+    for intent in sorted(report.gold | report.predicted):
+        lines.append(f"{intent:<18}{report.precision(intent):>10.1%}{report.recall(intent):>8.1%}"
+                     f"{report.gold[intent]:>5}")
+    lines += ["", "by style:"]
+    lines += [f"  {style:<12}{report.per_style_correct[style] / n:>7.1%}  ({n})"
+              for style, n in sorted(report.per_style.items())]
+    lines += ["", "confusions (labelled → routed):"]
+    lines += [f"  {gold} → {got}: {n}" for (gold, got), n in report.confusions.most_common()] or ["  none"]
+    if misses:
+        lines += ["", "misses:"] + [f"  {i} [{gold} → {got}] {text}" for i, text, gold, got in report.misses]
+        lines += [f"  {i} slots {want} ≠ {got}: {text}" for i, text, want, got in report.slot_misses]
+    return lines
+
+
+@nlu.command("explain")
+@click.argument("text")
+@click.pass_context
+def nlu_explain(ctx: click.Context, text: str) -> None:
+    """How the router reads TEXT: normalised text, tokens, matched words, scores, decision."""
+    seen = _router(ctx).explain(text)
+    route = seen.route
+    click.echo(f"normalised  {seen.normalised!r}")
+    click.echo(f"tokens      {' / '.join(seen.tokens)}")
+    click.echo("matched")
+    for hit in sorted(seen.hits, key=lambda h: (h.intent, h.position)):
+        click.echo(f"  {hit.intent:<18}{hit.weight:>5.1f}  {hit.word}  @{hit.position}")
+    click.echo("scores      " + ", ".join(f"{i} {s:.1f}" for i, s in
+                                          sorted(seen.scores.items(), key=lambda kv: -kv[1])))
+    click.echo(f"intent      {route.intent}  (score {route.score:.1f})")
+    if route.clarify:
+        click.echo(f"ask         too close to call: {', '.join([route.intent, *route.alternatives])}")
+    if route.offer:
+        click.echo(f"offer       {route.offer} (second request)")
+    click.echo(f"slots       {route.slots}")

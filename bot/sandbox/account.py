@@ -1,0 +1,125 @@
+"""The sandbox's account-level state: the custom menu, QR codes, and injected faults.
+
+Limits and codes from the WeChat docs (自定义菜单: ≤ 3 buttons of ≤ 16 bytes, each with ≤ 5
+sub-buttons of ≤ 60 bytes, keys ≤ 128 bytes; 生成带参数的二维码: scene_str 1–64 characters,
+temporary codes ≤ 30 days).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from bot.sandbox.state import SandboxError, faults, menus, qrcodes
+
+MAX_BUTTONS, MAX_SUB_BUTTONS = 3, 5
+TEMPORARY_QR_MAX = dt.timedelta(days=30)
+PERMANENT_ACTIONS = ("QR_LIMIT_SCENE", "QR_LIMIT_STR_SCENE")
+TEMPORARY_ACTIONS = ("QR_SCENE", "QR_STR_SCENE")
+
+
+# -- custom menu ---------------------------------------------------------------------------------
+def create_menu(conn: Connection, body: dict, now: dt.datetime) -> None:
+    """Validate and store a menu (the newest one is the account's menu)."""
+    buttons = body.get("button") or []
+    if not 1 <= len(buttons) <= MAX_BUTTONS:
+        raise SandboxError(40016, "invalid button size")
+    for button in buttons:
+        subs = button.get("sub_button") or []
+        _check_button(button, name_limit=16, codes=(40018, 40019, 40017), has_subs=bool(subs))
+        if len(subs) > MAX_SUB_BUTTONS:
+            raise SandboxError(40023, "invalid sub button size")
+        for sub in subs:
+            _check_button(sub, name_limit=60, codes=(40025, 40026, 40017), has_subs=False)
+    conn.execute(insert(menus).values(body={"button": buttons}, created_at=now))
+
+
+def _check_button(button: dict, *, name_limit: int, codes: tuple[int, int, int], has_subs: bool) -> None:
+    name_code, key_code, type_code = codes
+    if not 0 < len(str(button.get("name", "")).encode("utf-8")) <= name_limit:
+        raise SandboxError(name_code, "invalid button name size")
+    if has_subs:
+        return
+    kind = button.get("type")
+    if kind == "click" and not 0 < len(str(button.get("key", "")).encode("utf-8")) <= 128:
+        raise SandboxError(key_code, "invalid button key size")
+    if kind == "view" and not str(button.get("url", "")).startswith(("http://", "https://")):
+        raise SandboxError(40055, "invalid button url domain")
+    if kind not in ("click", "view"):
+        raise SandboxError(type_code, "invalid button type")
+
+
+def current_menu(conn: Connection) -> dict:
+    """The menu as ``menu/get`` returns it; 46003 when none was ever created."""
+    row = conn.execute(select(menus).order_by(menus.c.id.desc()).limit(1)).first()
+    if row is None:
+        raise SandboxError(46003, "menu no exist")
+    return {"menu": row.body}
+
+
+# -- QR codes ------------------------------------------------------------------------------------
+def create_qrcode(conn: Connection, body: dict, now: dt.datetime, url_base: str) -> dict:
+    """``{ticket, url[, expire_seconds]}`` for a QR code carrying ``action_info.scene``;
+    ``url`` (under ``url_base``) shows what the code carries, as scanning it would."""
+    action = body.get("action_name")
+    scene = ((body.get("action_info") or {}).get("scene")) or {}
+    if action not in PERMANENT_ACTIONS + TEMPORARY_ACTIONS:
+        raise SandboxError(40097, "invalid args: action_name")
+    if action.endswith("STR_SCENE"):
+        if not 1 <= len(str(scene.get("scene_str", ""))) <= 64:
+            raise SandboxError(40097, "invalid args: scene_str must be 1-64 characters")
+    elif not isinstance(scene.get("scene_id"), int) or scene["scene_id"] <= 0:
+        raise SandboxError(40097, "invalid args: scene_id")
+    expires_at = None
+    if action in TEMPORARY_ACTIONS:
+        seconds = min(int(body.get("expire_seconds") or 60), int(TEMPORARY_QR_MAX.total_seconds()))
+        expires_at = now + dt.timedelta(seconds=seconds)
+    ticket = "gQ" + secrets.token_urlsafe(24)
+    conn.execute(insert(qrcodes).values(ticket=ticket, action_name=action, scene=scene,
+                                        expires_at=expires_at, created_at=now))
+    answer: dict[str, Any] = {"ticket": ticket, "url": f"{url_base.rstrip('/')}/sandbox/qrcodes/{ticket}"}
+    if expires_at is not None:
+        answer["expire_seconds"] = int((expires_at - now).total_seconds())
+    return answer
+
+
+def qrcode(conn: Connection, ticket: str) -> dict | None:
+    """What a QR code carries: ``{ticket, action_name, scene, permanent}``, or ``None``."""
+    row = conn.execute(select(qrcodes).where(qrcodes.c.ticket == ticket)).first()
+    if row is None:
+        return None
+    return {"ticket": row.ticket, "action_name": row.action_name, "scene": row.scene,
+            "permanent": row.action_name in PERMANENT_ACTIONS}
+
+
+# -- faults --------------------------------------------------------------------------------------
+def add_fault(conn: Connection, spec: dict) -> dict:
+    """Make the next ``count`` calls to ``path`` (e.g. ``message/custom/send``) wait
+    ``latency_ms`` and/or answer ``errcode``. Raises :class:`ValueError` on a bad spec."""
+    path = str(spec.get("path", "")).strip("/")
+    errcode = spec.get("errcode")
+    latency_ms = int(spec.get("latency_ms") or 0)
+    count = int(spec.get("count") or 1)
+    if not path or (errcode is None and latency_ms <= 0) or count < 1:
+        raise ValueError("a fault needs path, count ≥ 1, and errcode or latency_ms")
+    values = dict(path=path, errcode=None if errcode is None else int(errcode),
+                  errmsg=str(spec.get("errmsg") or "sandbox fault"), latency_ms=latency_ms,
+                  remaining=count)
+    conn.execute(insert(faults).values(**values))
+    return values
+
+
+def clear_faults(conn: Connection) -> None:
+    conn.execute(delete(faults))
+
+
+def take_fault(conn: Connection, path: str) -> tuple[int | None, str, int] | None:
+    """Use up one pending fault for ``path``: ``(errcode or None, errmsg, latency_ms)``."""
+    row = conn.execute(select(faults).where(faults.c.path == path, faults.c.remaining > 0)
+                       .order_by(faults.c.id).limit(1)).first()
+    if row is None:
+        return None
+    conn.execute(update(faults).where(faults.c.id == row.id).values(remaining=row.remaining - 1))
+    return row.errcode, row.errmsg, row.latency_ms

@@ -1,0 +1,189 @@
+"""What the sandbox platform remembers, and the platform rules it enforces.
+
+Its own tables on its own ``MetaData`` (created by :func:`create_tables`, never part of
+kiteline's migrations): the sandbox stands in for WeChat's servers, so it keeps its own view of
+each user instead of trusting kiteline's. Rules and error codes follow the WeChat official
+account docs (获取 access_token, 客服消息, 模板消息, 自定义菜单, 生成带参数的二维码).
+
+Every function takes a SQLAlchemy ``Connection`` inside a transaction and the current instant.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, Column, Connection, Engine, Integer, MetaData, String, Table,
+                        insert, select, update)
+
+from handlers.context import Incoming
+from models.base import UTCDateTime
+
+TOKEN_LIFETIME = dt.timedelta(seconds=7200)
+# After a new token is issued the previous one keeps working this long (token docs).
+ROTATION_OVERLAP = dt.timedelta(minutes=5)
+# stable_token without force_refresh hands out the current token until it has this little left.
+STABLE_RENEW_WITHIN = dt.timedelta(minutes=5)
+# Customer-service window: 48 h / 5 messages after a user message; 1 min / 3 after a menu
+# click, a follow or a QR scan (客服消息 docs). Other events (location reports, link clicks)
+# open nothing.
+MESSAGE_WINDOW = (dt.timedelta(hours=48), 5)
+EVENT_WINDOW = (dt.timedelta(minutes=1), 3)
+WINDOW_EVENTS = {"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"}
+# Template fields: at most 20 characters, no line breaks (模板消息 rules, 2023).
+TEMPLATE_FIELD_MAX = 20
+
+metadata = MetaData()
+tokens = Table("sandbox_tokens", metadata,
+               Column("token", String(64), primary_key=True), Column("app_id", String(64)),
+               Column("issued_at", UTCDateTime()), Column("valid_until", UTCDateTime()))
+users = Table("sandbox_users", metadata,
+              Column("openid", String(64), primary_key=True), Column("subscribed", Boolean),
+              Column("window_expires_at", UTCDateTime()), Column("window_budget", Integer))
+messages = Table("sandbox_messages", metadata,
+                 Column("id", Integer, primary_key=True), Column("openid", String(64), index=True),
+                 Column("channel", String(16)), Column("msgtype", String(16)),
+                 Column("body", JSON), Column("sent_at", UTCDateTime()))
+qrcodes = Table("sandbox_qrcodes", metadata,
+                Column("ticket", String(64), primary_key=True), Column("action_name", String(32)),
+                Column("scene", JSON), Column("expires_at", UTCDateTime()),
+                Column("created_at", UTCDateTime()))
+menus = Table("sandbox_menus", metadata,
+              Column("id", Integer, primary_key=True), Column("body", JSON),
+              Column("created_at", UTCDateTime()))
+faults = Table("sandbox_faults", metadata,
+               Column("id", Integer, primary_key=True), Column("path", String(64)),
+               Column("errcode", Integer), Column("errmsg", String(128)),
+               Column("latency_ms", Integer), Column("remaining", Integer))
+
+
+class SandboxError(Exception):
+    """A refusal as the platform words it: ``{"errcode": ..., "errmsg": ...}``."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"{errcode} {errmsg}")
+        self.errcode, self.errmsg = errcode, errmsg
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the sandbox's tables if missing (it is a dev stand-in, not kiteline's schema)."""
+    metadata.create_all(engine)
+
+
+# -- access tokens -------------------------------------------------------------------------------
+def issue_token(conn: Connection, app_id: str, now: dt.datetime, *, rotate: bool) -> tuple[str, int]:
+    """``(token, expires_in)``. ``rotate``: always a new token (``/token``, or ``stable_token``
+    with ``force_refresh``); otherwise the current one while it has time left."""
+    current = conn.execute(select(tokens).where(tokens.c.app_id == app_id, tokens.c.valid_until > now)
+                           .order_by(tokens.c.issued_at.desc()).limit(1)).first()
+    if current is not None and not rotate and current.valid_until - now > STABLE_RENEW_WITHIN:
+        return current.token, int((current.valid_until - now).total_seconds())
+    conn.execute(update(tokens).where(tokens.c.app_id == app_id,
+                                      tokens.c.valid_until > now + ROTATION_OVERLAP)
+                 .values(valid_until=now + ROTATION_OVERLAP))
+    token = secrets.token_urlsafe(32)
+    conn.execute(insert(tokens).values(token=token, app_id=app_id, issued_at=now,
+                                       valid_until=now + TOKEN_LIFETIME))
+    return token, int(TOKEN_LIFETIME.total_seconds())
+
+
+def check_token(conn: Connection, app_id: str, token: str | None, now: dt.datetime) -> None:
+    """Raise 40001 for an unknown or rotated-out token, 42001 for one that expired."""
+    row = conn.execute(select(tokens).where(tokens.c.token == (token or ""))).first()
+    if row is None or row.app_id != app_id:
+        raise SandboxError(40001, "invalid credential, access_token is invalid or not latest")
+    if row.valid_until <= now:
+        if now >= row.issued_at + TOKEN_LIFETIME:
+            raise SandboxError(42001, "access_token expired")
+        raise SandboxError(40001, "invalid credential, access_token is invalid or not latest")
+
+
+# -- users and their window ----------------------------------------------------------------------
+def observe(conn: Connection, incoming: Incoming, now: dt.datetime) -> None:
+    """Learn from one inbound message what the platform knows: follow state and window."""
+    if incoming.event == "unsubscribe":
+        _upsert_user(conn, incoming.openid, subscribed=False, window_expires_at=None, window_budget=0)
+        return
+    if incoming.msg_type == "event" and incoming.event not in WINDOW_EVENTS:
+        _upsert_user(conn, incoming.openid, subscribed=True)
+        return
+    span, budget = MESSAGE_WINDOW if incoming.msg_type != "event" else EVENT_WINDOW
+    user = conn.execute(select(users).where(users.c.openid == incoming.openid)).first()
+    longer_open = (user is not None and user.window_expires_at is not None and user.window_budget > 0
+                   and user.window_expires_at > now + span)
+    if longer_open:  # a click never shortens a 48 h window still open
+        _upsert_user(conn, incoming.openid, subscribed=True)
+    else:
+        _upsert_user(conn, incoming.openid, subscribed=True, window_expires_at=now + span,
+                     window_budget=budget)
+
+
+def _upsert_user(conn: Connection, openid: str, **values: Any) -> None:
+    if conn.execute(update(users).where(users.c.openid == openid).values(**values)).rowcount == 0:
+        conn.execute(insert(users).values(openid=openid, **{"window_budget": 0, **values}))
+
+
+def _follower(conn: Connection, openid: str | None):
+    user = conn.execute(select(users).where(users.c.openid == (openid or ""))).first()
+    if user is None:
+        raise SandboxError(40003, "invalid openid")
+    if not user.subscribed:
+        raise SandboxError(43004, "require subscribe")
+    return user
+
+
+def _record(conn: Connection, openid: str, channel: str, msgtype: str, body: dict, now: dt.datetime) -> None:
+    conn.execute(insert(messages).values(openid=openid, channel=channel, msgtype=msgtype,
+                                         body=body, sent_at=now))
+
+
+# -- sending -------------------------------------------------------------------------------------
+def send_custom(conn: Connection, body: dict, now: dt.datetime) -> None:
+    """A customer-service message (text, or news with one article) inside the user's window."""
+    msgtype = body.get("msgtype")
+    if msgtype not in ("text", "news"):
+        raise SandboxError(40008, "invalid message type")
+    content = body.get(msgtype) or {}
+    if msgtype == "text" and not content.get("content"):
+        raise SandboxError(44004, "empty content")
+    if msgtype == "news" and len(content.get("articles") or []) != 1:
+        raise SandboxError(45008, "article size out of limit")
+    user = _follower(conn, body.get("touser"))
+    if user.window_expires_at is None or user.window_expires_at <= now:
+        raise SandboxError(45015, "response out of time limit or subscription is canceled")
+    spent = conn.execute(update(users).where(users.c.openid == user.openid, users.c.window_budget > 0)
+                         .values(window_budget=users.c.window_budget - 1)).rowcount
+    if spent == 0:
+        raise SandboxError(45047, "out of response count limit")
+    _record(conn, user.openid, "custom", msgtype, content, now)
+
+
+def send_template(conn: Connection, body: dict, now: dt.datetime) -> None:
+    """A template message: any follower, any time, fields within the template rules."""
+    user = _follower(conn, body.get("touser"))
+    if not body.get("template_id"):
+        raise SandboxError(40037, "invalid template_id")
+    data = body.get("data") or {}
+    for key, field in data.items():
+        value = str((field or {}).get("value", ""))
+        if len(value) > TEMPLATE_FIELD_MAX or "\n" in value or "\r" in value:
+            raise SandboxError(47003, f"argument invalid! data.{key}.value exceeds limit")
+    _record(conn, user.openid, "template", "template",
+            {"template_id": body["template_id"], "url": body.get("url"), "data": data}, now)
+
+
+def messages_for(conn: Connection, openid: str) -> list[dict]:
+    """What ``openid`` received, oldest first: ``{id, at, channel, msgtype, text, body}`` where
+    ``text`` is what the user reads first (the text, the article title, the template lines)."""
+    rows = conn.execute(select(messages).where(messages.c.openid == openid)
+                        .order_by(messages.c.sent_at, messages.c.id)).all()
+    return [{"id": r.id, "at": r.sent_at.isoformat(), "channel": r.channel, "msgtype": r.msgtype,
+             "text": _summary(r.msgtype, r.body), "body": r.body} for r in rows]
+
+
+def _summary(msgtype: str, body: dict) -> str:
+    if msgtype == "text":
+        return body["content"]
+    if msgtype == "news":
+        return body["articles"][0]["title"]
+    return "\n".join(f"{k}: {(v or {}).get('value', '')}" for k, v in body["data"].items())

@@ -1,0 +1,32 @@
+"""``kiteline scheduler``: the scheduler alone, for deployments with several processes.
+
+Run one or more (on different hosts for fail-over): the database lease lets one lead and the
+others wait (DESIGN.md §4). Web processes then run ``kiteline serve --no-scheduler``.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+
+import click
+
+from bot.cli import main, runtime_from
+from scheduler.service import SchedulerService
+
+
+@main.command("scheduler")
+@click.pass_context
+def scheduler_role(ctx: click.Context) -> None:
+    """Run scheduled jobs (lesson pushes) until stopped; a second copy waits as a stand-by."""
+    rt = runtime_from(ctx)
+    try:
+        service = SchedulerService(rt)
+    except ValueError as exc:
+        click.echo(f"配置错误 (configuration error): {exc}", err=True)
+        sys.exit(2)
+    # systemd / docker stop send SIGTERM: finish the running job and hand the lease over.
+    signal.signal(signal.SIGTERM, lambda *_: service.stop())
+    schedules = ", ".join(s.id for s in rt.settings.scheduler.lesson_schedules) or "无"
+    click.echo(f"kiteline 定时任务已启动（{rt.settings.scheduler.timezone}，学习推送：{schedules}），"
+               "按 Ctrl-C 停止。")
+    service.run()

@@ -1,0 +1,12 @@
+"""Signals one part of the bot sends and others may listen to (blinker, as Flask's own)."""
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: Sent by the webhook once a first delivery of an inbound message is recorded, before it is
+#: handled. Sender: the :class:`bot.runtime.Runtime`; keyword ``incoming``: the
+#: :class:`handlers.context.Incoming`. The sandbox listens to learn what WeChat would know
+#: (follows, unfollows, the customer-service window).
+inbound_recorded = _signals.signal("inbound-recorded")

@@ -1,0 +1,192 @@
+"""Reading a branch's member ledger (台账): the parsing rules for one cell and one row.
+
+Pure functions, no database: the importer (``models.ledger_import``) calls them. Every parse
+function returns the stored value or raises :class:`CellError` whose message is the Chinese
+reason shown to the branch ("手机号应为11位数字"). Ledgers arrive as branches keep them:
+headers with line breaks and spaces, full-width digits, phones as numbers or with dashes,
+dates like ``2023.3``, ``2023年3月``, ``2023/03/15``, ``2023-3``, Excel serials or real dates.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from models.places import clean, normalise_city, normalise_province, split_destination
+
+# Column -> header words that name it; a header cell names a column when, after
+# ``clean`` and dropping brackets, it contains one of the words (longest words checked first).
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名",),
+    "gender": ("性别",),
+    "phone": ("手机号码", "手机号", "联系电话", "联系方式", "手机", "电话"),
+    "branch": ("所属党支部", "所属党组织", "党支部", "党组织", "所在支部"),
+    "joined_party_on": ("入党时间", "入党日期", "入党年月"),
+    "away_since": ("外出时间", "流出时间", "外出日期", "外出年月"),
+    "province": ("流动去向省", "去向省份", "流入省份", "流入地省"),
+    "city": ("流动去向市", "去向城市", "流入城市", "流入地市"),
+    "destination": ("流动去向", "流入地", "外出地点", "现居住地"),
+    "away_reason": ("外出原因", "流动原因", "外出事由"),
+    "employer": ("工作单位", "务工单位", "单位"),
+    "note": ("备注",),
+}
+REQUIRED = ("name", "phone", "branch")
+
+# 外出原因 as ledgers write it -> GLOSSARY away_reason code.
+AWAY_REASON_WORDS: dict[str, tuple[str, ...]] = {
+    "work": ("务工", "打工", "上班", "就业", "工作"),
+    "business": ("经商", "做生意", "创业", "个体"),
+    "study": ("求学", "上学", "读书", "学习", "进修", "升学"),
+    "family": ("随迁", "探亲", "投亲", "照顾", "陪读", "随子女", "随配偶", "家庭"),
+}
+
+# Rows after the data that are not members: totals and sign-offs (合计：64人, 填表人：某某).
+FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "审核人", "制表人", "负责人签字", "填报人")
+
+# Excel's day 0 for serial dates (1900 date system, including its 1900-02-29 bug).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+class CellError(ValueError):
+    """A cell that cannot be stored; ``str(err)`` is the reason in Chinese."""
+
+
+def header_key(cell: object) -> str | None:
+    """The column a header cell names (``"流动去向\\n（省）"`` → ``"province"``), or ``None``."""
+    text = re.sub(r"[()（）【】\[\]:：*]", "", clean(cell))
+    if not text:
+        return None
+    for key, words in HEADER_WORDS.items():
+        if any(text == w or text.startswith(w) for w in words):
+            return key
+    return None
+
+
+def find_header(rows: Sequence[Sequence[object]], scan: int = 20) -> tuple[int, dict[int, str]]:
+    """Locate the header row among the first ``scan`` rows: the first row naming 姓名 and a phone
+    column. Returns (0-based row index, {column index: key}).
+
+    Raises :class:`CellError` when no such row exists."""
+    for index, row in enumerate(rows[:scan]):
+        columns: dict[int, str] = {}
+        for col, cell in enumerate(row):
+            key = header_key(cell)
+            if key and key not in columns.values():
+                columns[col] = key
+        if "name" in columns.values() and "phone" in columns.values():
+            return index, columns
+    raise CellError("找不到表头：前20行里没有同时写着“姓名”和“手机号/联系电话”的一行")
+
+
+def parse_name(cell: object) -> str:
+    """A person's name without spaces; raises CellError when empty or implausible."""
+    name = clean(cell)
+    if not name:
+        raise CellError("姓名为空")
+    if len(name) > 20 or re.search(r"\d", name):
+        raise CellError(f"姓名“{name}”看起来不对")
+    return name
+
+
+def parse_phone(cell: object) -> str:
+    """An 11-digit mainland mobile number from a cell: full-width digits, dashes, spaces, a
+    +86 prefix or a number-typed cell (``13800001234.0``) are all accepted."""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = clean(cell)
+    digits = re.sub(r"[-－—.·()（）]", "", text)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits:
+        raise CellError("手机号为空")
+    if not digits.isdigit() or len(digits) != 11:
+        raise CellError(f"手机号应为11位数字（表中是“{text}”）")
+    if not MOBILE.fullmatch(digits):
+        raise CellError(f"“{text}”不是手机号（应为1开头的11位手机号）")
+    return digits
+
+
+def parse_month(cell: object) -> dt.date | None:
+    """A date from a ledger cell; a month without a day is stored as the 1st of the month.
+
+    Accepts real dates, Excel serial numbers, ``2023.3`` (text or number), ``2023年3月(5日)``,
+    ``2023/03/15``, ``2023-3``, ``202303``. ``None`` for an empty cell. Raises CellError for
+    anything else, including month 13 or a year before 1921 (the party's founding)."""
+    if cell is None or clean(cell) == "":
+        return None
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell > 3000:
+        return EXCEL_EPOCH + dt.timedelta(days=int(cell))
+    text = clean(cell)
+    match = (re.fullmatch(r"(\d{4})[.\-/年](\d{1,2})(?:[.\-/月](\d{1,2})日?|月)?", text)
+             or re.fullmatch(r"(\d{4})(\d{2})(\d{2})?", text))
+    if not match:
+        raise CellError(f"日期“{text}”看不懂，请写成 2023.3 或 2023年3月")
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    if not 1921 <= year <= 2100:
+        raise CellError(f"日期“{text}”的年份不对")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"日期“{text}”的月份或日子不对") from None
+
+
+def parse_gender(cell: object) -> str | None:
+    """男 / 女 (also 男性 / 女性, M / F); ``None`` when empty."""
+    text = clean(cell).upper()
+    if not text:
+        return None
+    if text in ("男", "男性", "M"):
+        return "男"
+    if text in ("女", "女性", "F"):
+        return "女"
+    raise CellError(f"性别“{text}”应填男或女")
+
+
+def parse_away_reason(cell: object) -> str | None:
+    """外出原因 → ``work`` / ``business`` / ``study`` / ``family`` / ``other``; empty → ``None``.
+
+    Words not in :data:`AWAY_REASON_WORDS` count as ``other`` (the ledger's 其他)."""
+    text = clean(cell)
+    if not text:
+        return None
+    for code, words in AWAY_REASON_WORDS.items():
+        if any(w in text for w in words):
+            return code
+    return "other"
+
+
+def parse_text(cell: object, limit: int) -> str | None:
+    """Free text (工作单位, 备注): trimmed, ``None`` when empty; raises CellError over ``limit``."""
+    if cell is None:
+        return None
+    text = str(cell).strip()
+    if len(text) > limit:
+        raise CellError(f"“{text[:10]}…”太长（最多{limit}个字）")
+    return text or None
+
+
+def is_footer(values: Sequence[object]) -> bool:
+    """True for rows that close a ledger (合计、填表人) or are blank."""
+    cells = [clean(v) for v in values if clean(v)]
+    return not cells or any(cells[0].startswith(w) for w in FOOTER_WORDS)
+
+
+def parse_destination(fields: dict[str, object]) -> dict[str, str | None]:
+    """Province, city and district from the 流动去向 column(s): either separate 省/市 columns
+    or one column holding ``广东省深圳市``."""
+    if "province" in fields or "city" in fields:
+        return {"current_province": normalise_province(fields.get("province")),
+                "current_city": normalise_city(fields.get("city"))}
+    text = clean(fields.get("destination"))
+    if not text:
+        return {}
+    province, city, district = split_destination(text)
+    return {"current_province": province, "current_city": city or normalise_city(text),
+            "current_district": district}

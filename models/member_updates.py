@@ -1,0 +1,55 @@
+"""Changing a member's file with history: every changed field leaves a ``MemberChange`` row."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.member import Member, MemberChange
+
+# Fields a ledger import, the console or the member themself may change.
+UPDATABLE = (
+    "name", "gender", "phone", "branch_id", "status", "joined_party_on", "away_since",
+    "away_reason", "current_province", "current_city", "current_district", "employer", "note",
+    "liaison_id", "openid",
+)
+SOURCES = ("chat", "import", "console", "scheduler")
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)[:200]
+
+
+def apply_changes(session: Session, member: Member, values: dict[str, object], *, source: str,
+                  now: dt.datetime) -> list[MemberChange]:
+    """Set each field in ``values`` that differs from what is stored and record the change.
+
+    ``source`` is one of :data:`SOURCES`. Returns the new MemberChange rows (empty when nothing
+    changed). Raises ``ValueError`` for a field outside :data:`UPDATABLE` or an unknown source.
+    A member not yet flushed (no id) is changed without history: its creation is the record."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown change source {source!r}")
+    changes = []
+    for field, new in values.items():
+        if field not in UPDATABLE:
+            raise ValueError(f"{field!r} is not an updatable member field")
+        old = getattr(member, field)
+        if old == new:
+            continue
+        setattr(member, field, new)
+        if member.id is not None:
+            changes.append(MemberChange(member_id=member.id, field=field, old_value=_as_text(old),
+                                        new_value=_as_text(new), source=source, changed_at=now))
+    session.add_all(changes)
+    return changes
+
+
+def history(session: Session, member: Member) -> list[MemberChange]:
+    """The member's changes, oldest first."""
+    return list(session.scalars(select(MemberChange).where(MemberChange.member_id == member.id)
+                                .order_by(MemberChange.changed_at, MemberChange.id)))

@@ -1,0 +1,89 @@
+"""Finding (and, when asked, building) the branch a ledger row names in 所属党支部.
+
+Ledgers write a branch by its full name, township first: ``红柳镇白杨村党支部``. The tree stores
+district → township (镇/乡/街道/苏木) → village (村/社区/嘎查) → branch (``白杨村党支部``), so
+a branch answers to its own name and to its name prefixed with its township (and village).
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.ledger import CellError
+from models.org import Organization
+from models.places import clean
+
+TOWNSHIP = re.compile(r"^(.+?(?:镇|乡|街道|苏木|办事处))(.+)$")
+VILLAGE = re.compile(r"^(.+?(?:村|社区|嘎查|居委会))(?:党支部|支部|党总支|联合党支部)$")
+
+
+def branch_labels(branch: Organization) -> set[str]:
+    """Every way a ledger may name ``branch``: its name, with township and/or village before it."""
+    names = [node.name for node in branch.path() if node.kind in ("township", "village")]
+    labels = {branch.name}
+    for i in range(len(names)):
+        labels.add("".join(names[i:]) + branch.name)
+        labels.add(names[i] + branch.name)
+    return labels
+
+
+class BranchResolver:
+    """Resolves 所属党支部 cells to branch ids for one import, creating missing organisations
+    under ``district`` when ``create_orgs`` is set. ``created`` lists the branches created, as the ledger named them."""
+
+    def __init__(self, session: Session, district: str, create_orgs: bool) -> None:
+        self.session, self.district, self.create_orgs = session, district, create_orgs
+        self.created: list[str] = []
+        self._labels: dict[str, list[int]] = {}
+        for branch in session.scalars(select(Organization).where(Organization.kind == "branch")):
+            self._remember(branch)
+
+    def _remember(self, branch: Organization) -> None:
+        for label in branch_labels(branch):
+            self._labels.setdefault(label, []).append(branch.id)
+
+    def branch_id(self, cell: object, *, dry_run: bool = False) -> int | None:
+        """The id of the branch ``cell`` names. Raises :class:`CellError` (in Chinese) when it is
+        empty, ambiguous, or unknown and cannot or may not be created. ``dry_run`` only checks
+        (for a row that is bad anyway): nothing is created and ``None`` is returned."""
+        name = clean(cell)
+        if not name:
+            raise CellError("所属党支部为空")
+        ids = self._labels.get(name, [])
+        if len(ids) > 1:
+            raise CellError(f"所属党支部“{name}”有重名，请写上乡镇名，如“红柳镇{name}”")
+        if ids:
+            return ids[0]
+        if not self.create_orgs:
+            raise CellError(f"所属党支部“{name}”在系统中找不到（导入时加 --create-orgs 可自动建立）")
+        match = TOWNSHIP.match(name)
+        if not match or not match.group(2).endswith(("支部", "党总支")):
+            raise CellError(f"所属党支部“{name}”找不到，也看不出属于哪个乡镇，请写全称，如“红柳镇白杨村党支部”")
+        return None if dry_run else self._create(name, match)
+
+    def _create(self, name: str, match: re.Match) -> int:
+        township = self._child(self._district(), match.group(1), "township")
+        branch_name = match.group(2)
+        village = VILLAGE.match(branch_name)
+        parent = self._child(township, village.group(1), "village") if village else township
+        branch = self._child(parent, branch_name, "branch")
+        self._remember(branch)
+        self.created.append(name)
+        return branch.id
+
+    def _district(self) -> Organization:
+        found = self.session.scalar(select(Organization).where(
+            Organization.kind == "district", Organization.name == self.district))
+        return found or self._add(Organization(name=self.district, kind="district"))
+
+    def _child(self, parent: Organization, name: str, kind: str) -> Organization:
+        found = self.session.scalar(select(Organization).where(
+            Organization.parent_id == parent.id, Organization.name == name))
+        return found or self._add(Organization(name=name, kind=kind, parent_id=parent.id, parent=parent))
+
+    def _add(self, org: Organization) -> Organization:
+        self.session.add(org)
+        self.session.flush()
+        return org

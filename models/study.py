@@ -1,0 +1,165 @@
+"""Study (学习): which lesson a member gets next, today's lesson, and recording deliveries.
+
+One rule decides "the next lesson", for chat and scheduled pushes alike (:func:`pick_next`):
+unread lessons first, in library ``sequence`` order; once a member has read them all, the lesson
+they saw longest ago comes round again. A ``StudyRecord`` is one per member and lesson, so a
+lesson delivered again in a later round moves its ``delivered_at`` forward.
+
+"Today" is the calendar day in Asia/Shanghai, the day members count in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.clock import SHANGHAI
+from models.lesson import CATEGORY_NAMES, Lesson, StudyRecord
+from models.member import Member
+from models.outbox import OutboxMessage, enqueue
+
+PUSH_PURPOSE = "lesson_push"
+
+
+@dataclass(frozen=True)
+class TodaysLesson:
+    """The lesson for a member today. ``delivered_today``: they already got it today (nothing
+    new to record); ``review``: every lesson in scope was read before, this one comes round again."""
+
+    lesson: Lesson
+    delivered_today: bool
+    review: bool
+
+
+def day_start(now: dt.datetime) -> dt.datetime:
+    """Midnight (Asia/Shanghai) of the day containing ``now``, as aware UTC."""
+    local = now.astimezone(SHANGHAI)
+    midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=SHANGHAI)
+    return midnight.astimezone(dt.timezone.utc)
+
+
+def library(session: Session, category: str | None = None) -> list[Lesson]:
+    """Every lesson (of ``category``, if given) in ``sequence`` order. Libraries hold hundreds
+    of lessons, not millions, so callers may keep the list in memory."""
+    query = select(Lesson).order_by(Lesson.sequence, Lesson.id)
+    if category is not None:
+        query = query.where(Lesson.category == category)
+    return list(session.scalars(query))
+
+
+def stocked_categories(session: Session) -> list[str]:
+    """The categories that have at least one lesson, in the order of ``CATEGORY_NAMES``."""
+    present = set(session.scalars(select(Lesson.category).distinct()))
+    return [c for c in CATEGORY_NAMES if c in present]
+
+
+def pick_next(lessons: Sequence[Lesson], delivered: Mapping[int, dt.datetime]) -> Lesson | None:
+    """The next lesson from ``lessons`` (in sequence order) for a member whose deliveries are
+    ``delivered`` (lesson id -> last delivered_at): the first unread one, or when all were read
+    the one delivered longest ago. ``None`` for an empty library."""
+    unread = next((lesson for lesson in lessons if lesson.id not in delivered), None)
+    if unread is not None or not lessons:
+        return unread
+    return min(lessons, key=lambda lesson: delivered[lesson.id])
+
+
+def _deliveries(session: Session, member_ids: Iterable[int],
+                lesson_ids: Iterable[int]) -> dict[int, dict[int, StudyRecord]]:
+    """member id -> lesson id -> StudyRecord, for these members and lessons."""
+    rows = session.scalars(select(StudyRecord).where(
+        StudyRecord.member_id.in_(list(member_ids)), StudyRecord.lesson_id.in_(list(lesson_ids))))
+    found: dict[int, dict[int, StudyRecord]] = {}
+    for record in rows:
+        found.setdefault(record.member_id, {})[record.lesson_id] = record
+    return found
+
+
+def todays_lesson(session: Session, member_id: int, now: dt.datetime,
+                  category: str | None = None) -> TodaysLesson | None:
+    """Today's lesson for a member, stable within the day: the last lesson (of ``category``)
+    they received today, else the next one by :func:`pick_next`. ``None`` when the library (or
+    that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
+    lessons = library(session, category)
+    records = _deliveries(session, [member_id], [lesson.id for lesson in lessons]).get(member_id, {})
+    since = day_start(now)
+    today = [r for r in records.values() if r.delivered_at >= since]
+    if today:
+        latest = max(today, key=lambda r: r.delivered_at)
+        return TodaysLesson(latest.lesson, delivered_today=True, review=False)
+    lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in records.items()})
+    if lesson is None:
+        return None
+    return TodaysLesson(lesson, delivered_today=False, review=lesson.id in records)
+
+
+def record_delivery(session: Session, member_id: int, lesson_id: int, source: str,
+                    now: dt.datetime, existing: StudyRecord | None = None) -> StudyRecord:
+    """Record that a lesson reached a member (``source``: "request" or "schedule").
+
+    A lesson delivered again (a later round through the library) updates the member's record
+    for it instead of adding a second one. ``existing`` saves the look-up when the caller has it."""
+    record = existing or session.scalar(select(StudyRecord).where(
+        StudyRecord.member_id == member_id, StudyRecord.lesson_id == lesson_id))
+    if record is None:
+        record = StudyRecord(member_id=member_id, lesson_id=lesson_id, source=source, delivered_at=now)
+        session.add(record)
+    else:
+        record.source, record.delivered_at = source, now
+    return record
+
+
+def lesson_message(lesson: Lesson) -> tuple[str, dict]:
+    """The outbox ``(kind, payload)`` for pushing a lesson: one news (图文) article, the form a
+    customer-service news message takes (WeChat allows one article per kf news message)."""
+    article = {
+        "title": lesson.title,
+        "description": f"【{CATEGORY_NAMES[lesson.category]}】{lesson.summary}".strip(),
+        "url": lesson.url,
+        "picurl": "",
+    }
+    return "news", {"articles": [article]}
+
+
+def bound_members(session: Session, after_id: int, limit: int) -> list[tuple[int, str]]:
+    """``(member id, openid)`` of up to ``limit`` bound members with id > ``after_id``, by id:
+    one page of a keyset walk, so a push never loads every member at once."""
+    rows = session.execute(
+        select(Member.id, Member.openid).where(Member.openid.is_not(None), Member.id > after_id)
+        .order_by(Member.id).limit(limit))
+    return [(member_id, openid) for member_id, openid in rows]
+
+
+def push_key(schedule_id: str, member_id: int, now: dt.datetime) -> str:
+    """Idempotency key of one scheduled push: schedule + member + local date, so a job that
+    runs twice on a day queues nothing twice."""
+    return f"{PUSH_PURPOSE}:{schedule_id}:{member_id}:{now.astimezone(SHANGHAI).date().isoformat()}"
+
+
+def push_next_lessons(session: Session, members: Sequence[tuple[int, str]], lessons: Sequence[Lesson],
+                      schedule_id: str, now: dt.datetime) -> int:
+    """Queue the next lesson (from ``lessons``, already filtered by category) for each of
+    ``members`` (``(id, openid)`` pairs from :func:`bound_members`) and record the deliveries
+    (source "schedule"). Members already pushed by this schedule today are skipped.
+
+    Returns how many messages were queued. The caller commits."""
+    keys = {member_id: push_key(schedule_id, member_id, now) for member_id, _ in members}
+    done = set(session.scalars(select(OutboxMessage.idempotency_key)
+                               .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
+    records = _deliveries(session, keys, [lesson.id for lesson in lessons])
+    queued = 0
+    for member_id, openid in members:
+        if keys[member_id] in done:
+            continue
+        mine = records.get(member_id, {})
+        lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in mine.items()})
+        if lesson is None:
+            break
+        kind, payload = lesson_message(lesson)
+        enqueue(session, openid=openid, kind=kind, payload=payload, purpose=PUSH_PURPOSE,
+                idempotency_key=keys[member_id], now=now)
+        record_delivery(session, member_id, lesson.id, "schedule", now, existing=mine.get(lesson.id))
+        queued += 1
+    return queued

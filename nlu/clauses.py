@@ -1,0 +1,65 @@
+"""Where in a normalised message words do not count fully: negated spans and the second request.
+
+* "不用/不要/不是/不问/不找… X" — X is what the member does *not* want (until the clause ends).
+* "X 没变 / 还是原来的" — X did not change, so it is no update (other intents are unaffected:
+  "积分怎么没变" still asks about points).
+* "…另外/顺便/还有 Y" — Y is a second request: it counts half, and the router may offer it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
+_NEGATION_BEFORE = re.compile(r"不用|不要|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打")
+# Negation after the thing negated ("电话还是原来那个", "住的地方没变").
+_NEGATION_AFTER = re.compile(r"没变|没换|没改|不变|还是原来|一样")
+# A negated span ends at a clause boundary or a turn ("不是签到 我是问积分", "不想学习了想问下党费").
+_SPAN_END = frozenset(" 了是就而但只也")
+_SPAN_MAX = 8
+_AFTER_REACH = 6
+# What starts a second request in the same message.
+_SECOND_REQUEST = re.compile(r"另外|顺便|还有|还想|再问|然后再|对了|登完")
+# The intent that "没变" speaks against.
+UNCHANGED_INTENT = "update_info"
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """``negated``: (start, end) character spans; ``unchanged``: spans said not to have changed
+    (they count against ``UNCHANGED_INTENT`` only); ``second_from``: offset where the second
+    request begins (``len(text)`` when there is none)."""
+
+    negated: tuple[tuple[int, int], ...]
+    unchanged: tuple[tuple[int, int], ...]
+    second_from: int
+
+    def is_negated(self, position: int, intent: str = "") -> bool:
+        spans = self.negated + self.unchanged if intent == UNCHANGED_INTENT else self.negated
+        return any(start <= position < end for start, end in spans)
+
+    def weight(self, position: int, intent: str) -> float:
+        """0 for a word negated for ``intent``, ½ in the second request, 1 otherwise."""
+        if self.is_negated(position, intent):
+            return 0.0
+        return 0.5 if position >= self.second_from else 1.0
+
+
+def analyse(text: str) -> Clauses:
+    """Negated spans and the start of the second request in normalised ``text``."""
+    spans, unchanged = [], []
+    for match in _NEGATION_BEFORE.finditer(text):
+        end = match.end()
+        limit = min(len(text), end + _SPAN_MAX)
+        while end < limit and text[end] not in _SPAN_END:
+            end += 1
+        # from the negator's start: "不想学习" must not count 想学
+        spans.append((match.start(), end))
+    for match in _NEGATION_AFTER.finditer(text):
+        start = match.start()
+        limit = max(0, start - _AFTER_REACH)
+        while start > limit and text[start - 1] != " ":
+            start -= 1
+        unchanged.append((start, match.start()))
+    second = _SECOND_REQUEST.search(text)
+    return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text))

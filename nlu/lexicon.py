@@ -1,0 +1,109 @@
+"""What the router knows, gathered once from the declarations beside each handler and config.
+
+Each intent module may declare, at its top (only ``KEYWORDS`` is required):
+
+* ``KEYWORDS: dict[str, float]`` — word → weight. Words of two or more characters match
+  anywhere in the normalised text; a one-character word must be a whole jieba token.
+* ``SYNONYMS: dict[str, str]`` — variant (typo, homophone, dialect) → the standard word,
+  replaced before matching. Applies to the whole message, whichever module declares it.
+* ``PATTERNS: dict[str, float]`` — regular expression → weight, for shapes words cannot say
+  (a phone number, "我是某某村的").
+* ``PLACE_CUES: dict[str, float]`` — a word right before a city/province (在, 搬到) → weight.
+* ``SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]]`` — slot → value → words, first value
+  wins; filled only when the message routes to this intent.
+* ``SLOT_DEFAULTS: dict[str, str]`` — slot values when no word matched.
+
+``config.yaml`` adds ``nlu.extra_keywords`` (intent → words, weight 3) and ``nlu.synonyms``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+
+with warnings.catch_warnings():
+    # jieba 0.42.1 imports the deprecated pkg_resources; its warning is noise on every start.
+    warnings.simplefilter("ignore", UserWarning)
+    import jieba
+
+USER_DICT = Path(__file__).with_name("userdict.txt")
+EXTRA_KEYWORD_WEIGHT = 3.0
+
+
+@dataclass
+class IntentLexicon:
+    """One intent's declarations, compiled."""
+
+    keywords: dict[str, float]
+    patterns: list[tuple[re.Pattern, float]]
+    place_cues: dict[str, float]
+    slot_words: dict[str, dict[str, tuple[str, ...]]]
+    slot_defaults: dict[str, str]
+
+
+@dataclass
+class Lexicon:
+    """All intents' declarations plus the indexes the router scans with.
+
+    ``index``: keyword (≥2 chars) → [(intent, weight)]; ``sizes``: first character → lengths of
+    the keywords starting with it, longest first (one look-up skips the ~90% of positions where
+    no keyword starts); ``single``: one-character keyword → [(intent, weight)]; ``synonyms`` longest first."""
+
+    intents: dict[str, IntentLexicon]
+    synonyms: dict[str, str]
+    index: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    sizes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    single: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+
+def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
+    """Collect every module's declarations and the config extras into one :class:`Lexicon`."""
+    intents: dict[str, IntentLexicon] = {}
+    synonyms: dict[str, str] = {}
+    for name, module in intent_modules.items():
+        intents[name] = IntentLexicon(
+            keywords=dict(module.KEYWORDS),
+            patterns=[(re.compile(p), w) for p, w in getattr(module, "PATTERNS", {}).items()],
+            place_cues=dict(getattr(module, "PLACE_CUES", {})),
+            slot_words=dict(getattr(module, "SLOT_WORDS", {})),
+            slot_defaults=dict(getattr(module, "SLOT_DEFAULTS", {})),
+        )
+        synonyms.update(getattr(module, "SYNONYMS", {}))
+    for intent, words in nlu_settings.extra_keywords.items():
+        if intent in intents:
+            intents[intent].keywords.update({w: EXTRA_KEYWORD_WEIGHT for w in words})
+    synonyms.update(nlu_settings.synonyms)
+    lexicon = Lexicon(intents, dict(sorted(synonyms.items(), key=lambda kv: -len(kv[0]))))
+    for name, spec in intents.items():
+        for word, weight in spec.keywords.items():
+            target = lexicon.single if len(word) == 1 else lexicon.index
+            target.setdefault(word, []).append((name, weight))
+    for word in lexicon.index:
+        known = lexicon.sizes.get(word[0], ())
+        lexicon.sizes[word[0]] = tuple(sorted({*known, len(word)}, reverse=True))
+    return lexicon
+
+
+@lru_cache(maxsize=1)
+def _base_tokenizer() -> jieba.Tokenizer:
+    # jieba logs a "Building prefix dict" banner to stderr; members' messages are not the place
+    # for it, and loading the dictionary (~1 s) happens once per process, here.
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    tokenizer.load_userdict(str(USER_DICT))
+    return tokenizer
+
+
+def tokenizer(lexicon: Lexicon) -> jieba.Tokenizer:
+    """The process-wide jieba tokenizer, with the party-terms dictionary and every keyword and
+    synonym target added as a word (adding an existing word again is harmless)."""
+    tok = _base_tokenizer()
+    for word in [*lexicon.index, *lexicon.single, *set(lexicon.synonyms.values())]:
+        if tok.FREQ.get(word, 0) < 1000:
+            tok.add_word(word, freq=2000)
+    return tok

@@ -1,0 +1,84 @@
+"""Place names in normalised text: provinces and prefecture-level cities from ``places.txt``.
+
+``find_places(text)`` scans once with dictionary look-ups (no large regex alternation, which
+would cost more than the rest of routing together) and returns every mention with its position,
+so the router can look at the words just before it (在 / 到 / 搬到 …).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).with_name("places.txt")
+MUNICIPALITIES = frozenset({"北京", "天津", "上海", "重庆", "香港", "澳门"})
+# Words that continue a place name into something smaller or different (朝阳区, 中山路, 黄山上).
+_NOT_A_CITY_AFTER = frozenset("区县路街镇乡村山")
+# A cue right before an ambiguous city makes it a place: 在来宾, 到安康.
+_CUES = ("在", "到", "去", "来", "搬到", "调到")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One mention: ``name`` (short form), ``kind`` ("city" | "province"), ``start``/``end``
+    character offsets in the normalised text, ``province`` the city's province."""
+
+    name: str
+    kind: str
+    start: int
+    end: int
+    province: str
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Every known name → (kind, province, ambiguous)."""
+
+    names: dict[str, tuple[str, str, bool]]
+    longest: int
+    first_chars: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Loaded once per process from ``places.txt``."""
+    names: dict[str, tuple[str, str, bool]] = {}
+    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        province, _, cities = line.partition(":")
+        province = province.strip()
+        for raw in cities.split():
+            city = raw.rstrip("?")
+            if city in MUNICIPALITIES or city not in names:
+                names[city] = ("city", province, raw.endswith("?"))
+        if province not in MUNICIPALITIES:
+            names[province] = ("province", province, False)
+    return Gazetteer(names, max(len(n) for n in names), frozenset(n[0] for n in names))
+
+
+def find_places(text: str) -> list[Place]:
+    """Every province and city mentioned in ``text`` (normalised), left to right, longest match
+    first at each position; a trailing 省 / 市 is part of the mention."""
+    gaz, found, i = gazetteer(), [], 0
+    while i < len(text):
+        if text[i] not in gaz.first_chars:  # most characters start no place name: skip fast
+            i += 1
+            continue
+        for size in range(min(gaz.longest, len(text) - i), 1, -1):
+            name = text[i:i + size]
+            entry = gaz.names.get(name)
+            if entry is None:
+                continue
+            end = i + size
+            after = text[end:end + 1]
+            kind, province, ambiguous = entry
+            if after in ("市", "省"):
+                end += 1
+            elif after in _NOT_A_CITY_AFTER or (ambiguous and not text[:i].endswith(_CUES)):
+                continue
+            found.append(Place(name, kind, i, end, province))
+            i = end - 1
+            break
+        i += 1
+    return found

@@ -1,0 +1,66 @@
+"""Scheduled job functions and the process-level runtime they run with.
+
+APScheduler's persistent job store pickles a *reference* to each job function plus its
+arguments, so jobs here are module-level functions taking only plain values (ids, category
+names). What they work on — database, clock, settings — comes from :func:`current_runtime`,
+which the scheduler service sets once per process with :func:`use_runtime`.
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from models import study
+
+if TYPE_CHECKING:  # the scheduler uses the runtime the transport layer builds, never builds one
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# Members per transaction in a push: bounds memory and lock time whatever the roster size.
+BATCH_SIZE = 500
+
+_runtime: "Runtime | None" = None
+
+
+def use_runtime(rt: "Runtime | None") -> None:
+    """Make ``rt`` the runtime every job in this process uses (``None`` forgets it)."""
+    global _runtime
+    _runtime = rt
+
+
+def current_runtime() -> "Runtime":
+    """The runtime set by :func:`use_runtime`. Raises RuntimeError when none was set (a job
+    started outside the scheduler service)."""
+    if _runtime is None:
+        raise RuntimeError("no runtime: start jobs through scheduler.service")
+    return _runtime
+
+
+def push_lesson_schedule(schedule_id: str, category: str | None = None,
+                         batch_size: int = BATCH_SIZE) -> int:
+    """Job for one ``scheduler.lesson_schedules`` entry: queue the next lesson (of ``category``,
+    if set) for every bound member, ``batch_size`` members per transaction.
+
+    Idempotent per schedule, member and local date (see :func:`models.study.push_key`): a rerun,
+    or a retry after a crash half-way, queues only what is missing. Returns how many messages
+    were queued."""
+    rt = current_runtime()
+    now = rt.clock.now()
+    with rt.session() as s:
+        lessons = study.library(s, category)
+    if not lessons:
+        log.warning("lesson push %s: no lessons%s to push", schedule_id,
+                    f" in category {category}" if category else "")
+        return 0
+    queued, after_id = 0, 0
+    while True:
+        with rt.session() as s:
+            members = study.bound_members(s, after_id, batch_size)
+            if not members:
+                break
+            queued += study.push_next_lessons(s, members, lessons, schedule_id, now)
+            s.commit()
+        after_id = members[-1][0]
+    log.info("lesson push %s: %d lessons queued", schedule_id, queued)
+    return queued

@@ -1,0 +1,141 @@
+"""Binding a follower to the roster, as conversations: by message, by invitation QR code, and
+every way it can be refused."""
+import pytest
+from sqlalchemy import select
+
+from models.follower import Follower
+from models.member import Member, MemberChange
+from tests.conftest import START
+from tests.factories import make_branch, make_liaison, make_member
+
+HOTLINE = "服务热线 0471-12345678（工作日 9:00-17:30）"
+BOUND = ("绑定成功！张某您好，您是白杨村党支部的党员。您的红色联络员是李某。"
+         "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
+
+
+@pytest.fixture
+def roster(session):
+    branch = make_branch(session)
+    liaison = make_liaison(session, branch)
+    member = make_member(session, branch, name="张某", phone="13800001234", liaison_id=liaison.id)
+    session.commit()
+    return member
+
+
+def bound_member(session, openid):
+    session.expire_all()
+    return session.scalar(select(Member).where(Member.openid == openid))
+
+
+@pytest.mark.parametrize("text", [
+    "绑定 张某 13800001234",
+    "绑定：张某，138-0000-1234",
+    "绑定　张某　１３８００００１２３４",
+    "绑定张某13800001234",
+])
+def test_bind_by_name_and_phone_in_any_spelling(chat, session, roster, text):
+    assert chat.say(text) == BOUND
+    member = bound_member(session, chat.openid)
+    assert (member.name, member.bound_at) == ("张某", START)
+    change = session.scalar(select(MemberChange))
+    assert (change.field, change.old_value, change.new_value, change.source) == ("openid", None, chat.openid, "chat")
+
+
+def test_name_inside_an_introduction_is_found_by_the_phone(chat, roster):
+    assert chat.say("绑定 白杨村的张某 13800001234") == BOUND
+
+
+def test_bound_member_can_use_member_services_after_binding(chat, roster):
+    assert chat.say("党费").startswith("您还没有绑定党员身份")
+    chat.say("绑定 张某 13800001234")
+    assert chat.say("党费").startswith("党费按月交纳")
+
+
+def test_binding_twice_is_refused_kindly(chat, roster):
+    chat.say("绑定 张某 13800001234")
+    assert chat.say("绑定 张某 13800001234") == "您已经绑定过了（张某），不用重复绑定。发“菜单”看看我能为您做什么。"
+    assert chat.say("绑定") == "您已经绑定为张某（白杨村党支部），不用再绑定了。发“菜单”看看我能为您做什么。"
+
+
+def test_one_person_cannot_be_bound_to_two_wechats(make_chat, session, roster):
+    make_chat("oKite_member_0001").say("绑定 张某 13800001234")
+    other = make_chat("oKite_member_0002")
+    assert other.say("绑定 张某 13800001234") == (
+        f"张某的身份已经绑定在另一个微信上，不能重复绑定。如果不是您本人绑定的，请联系所在支部或拨打{HOTLINE}，我们会帮您处理。")
+    assert bound_member(session, "oKite_member_0002") is None
+
+
+def test_one_wechat_cannot_bind_two_people(chat, session, roster):
+    make_member(session, roster.branch, name="王某", phone="13800005678")
+    session.commit()
+    chat.say("绑定 张某 13800001234")
+    assert chat.say("绑定 王某 13800005678") == (
+        f"这个微信已经绑定了张某，一个微信只能绑定一位党员。如需更换，请联系所在支部或拨打{HOTLINE}。")
+    assert bound_member(session, chat.openid).name == "张某"
+
+
+def test_no_match_says_what_to_check_and_who_to_call(chat, roster):
+    assert chat.say("绑定 张某 13900001234") == (
+        "没有找到姓名“张某”、手机号 139****1234 的党员登记。请核对是否和支部台账上的一致后再发一次；"
+        f"如果手机号换过，请联系所在支部更新台账，或拨打{HOTLINE}。")
+
+
+def test_two_unbound_people_with_the_same_name_and_phone_are_not_guessed(chat, session, roster):
+    make_member(session, roster.branch, name="张某", phone="13800001234")
+    session.commit()
+    assert chat.say("绑定 张某 13800001234") == (
+        f"台账上有不止一位“张某”登记了这个手机号，我没法确定是哪一位。请联系所在支部，或拨打{HOTLINE}帮您绑定。")
+
+
+def test_missing_phone_asks_for_both(chat, roster):
+    assert chat.say("绑定 张某") == "请把姓名和手机号一起发给我，例如：绑定 张某 13800001234。手机号要和支部台账上登记的一致。"
+
+
+def test_follow_with_invitation_qr_binds(chat, session, roster):
+    assert chat.follow(scene=f"bind_{_code(session, roster)}") == "欢迎关注！" + BOUND
+    assert bound_member(session, chat.openid).name == "张某"
+
+
+def test_scan_of_invitation_qr_by_a_follower_binds(chat, session, roster):
+    code = _code(session, roster)
+    assert chat.follow().startswith("欢迎关注流动党员服务助手！")
+    assert chat.scan(f"bind_{code}") == BOUND
+    chat.advance(seconds=5)  # a second scan, not WeChat retrying the first (same CreateTime)
+    assert chat.scan(f"bind_{code}") == "您已经绑定过了（张某），不用重复绑定。发“菜单”看看我能为您做什么。"
+
+
+def test_someone_elses_invitation_is_refused(make_chat, session, roster):
+    code = _code(session, roster)
+    make_chat("oKite_member_0001").say("绑定 张某 13800001234")
+    assert make_chat("oKite_member_0002").scan(f"bind_{code}").startswith("张某的身份已经绑定在另一个微信上")
+
+
+def test_unknown_invitation_code(chat, roster):
+    assert chat.follow(scene="bind_zzzzzzzz") == (
+        "欢迎关注！这个邀请二维码没有找到对应的党员，可能已经作废。"
+        "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。")
+
+
+def test_plain_follow_tells_how_to_bind_and_what_works_before(chat):
+    assert chat.follow() == ("欢迎关注流动党员服务助手！请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）"
+                             "完成身份绑定。没绑定也可以发“驿站”查阳光驿站、发“菜单”看全部功能。")
+
+
+def test_unfollow_removes_the_binding_but_keeps_the_ledger_entry(chat, session, roster):
+    chat.say("绑定 张某 13800001234")
+    assert chat.unfollow() is None
+    session.expire_all()
+    member = session.get(Member, roster.id)
+    assert (member.name, member.openid, member.bound_at) == ("张某", None, None)
+    follower = session.get(Follower, chat.openid)
+    assert follower.subscribed is False and follower.unsubscribed_at == START
+    # Following again, they bind again like anyone else.
+    assert chat.follow().startswith("欢迎关注流动党员服务助手！")
+    assert chat.say("绑定 张某 13800001234") == BOUND
+
+
+def _code(session, member):
+    if member.bind_code is None:
+        member.bind_code = "k7m2p9qa"
+        session.commit()
+    return member.bind_code

@@ -1,0 +1,49 @@
+"""``serve --demo``: a fictional district in an empty database, and the instructions it prints
+actually work."""
+import re
+
+from sqlalchemy import func, select
+
+from bot.demo import load_demo
+from models.lesson import LESSON_CATEGORIES, Lesson
+from models.member import Liaison, Member
+from models.org import Organization
+from models.outbox import OutboxMessage
+from models.station import Station
+from tests.factories import make_branch
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_fills_an_empty_database(runtime, session):
+    text = load_demo(runtime)
+    assert text.startswith("演示数据已载入：示例区 → 2 个乡镇街道 → 4 个党支部，36 名党员（每个支部 1 名红色联络员），"
+                           "24 篇学习资料，2 个阳光驿站。")
+    kinds = dict(session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)).all())
+    assert kinds == {"district": 1, "township": 2, "village": 4, "branch": 4}
+    assert count(session, Member) == 36 and count(session, Liaison) == 4 and count(session, Station) == 2
+    away = session.scalars(select(Member).where(Member.status == "away")).all()
+    assert len(away) == 32 and all(m.liaison_id and m.bind_code and m.openid is None for m in away)
+    assert set(session.scalars(select(Lesson.category))) == set(LESSON_CATEGORIES)
+    assert all(u.startswith("https://kiteline.example.invalid/") for u in session.scalars(select(Lesson.url)))
+
+
+def test_demo_leaves_a_database_with_data_alone(runtime, session):
+    make_branch(session)
+    session.commit()
+    assert load_demo(runtime) == "数据库里已经有数据，演示数据没有载入（--demo 只用于空数据库）。"
+    assert count(session, Member) == 0
+
+
+def test_the_printed_instructions_work(runtime, session, make_chat):
+    text = load_demo(runtime)
+    name, phone = re.search(r'kiteline chat "绑定 (\S+) (\d{11})"', text).groups()
+    member = make_chat("oKite_demo_0001")
+    assert member.say(f"绑定 {name} {phone}").startswith(f"绑定成功！{name}您好")
+    assert member.say("求助").startswith("已收到您的求助（其他困难），编号 ")
+    liaison_openid = re.search(r"/sandbox/messages/(\S+)", text).group(1)
+    assert session.scalar(select(OutboxMessage.openid).where(OutboxMessage.purpose == "liaison_notice")) == liaison_openid
+    scene = re.search(r"--key qrscene_(bind_\w+)", text).group(1)
+    assert make_chat("oKite_demo_0002").follow(scene=scene).startswith("欢迎关注！绑定成功！")

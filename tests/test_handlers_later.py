@@ -1,0 +1,80 @@
+"""Capabilities people still handle (dues, transfers, meetings, ...): the member always gets who
+to contact and how, never an error. Also the liaison and station look-ups."""
+import pytest
+
+from models.member import Liaison
+from models.station import Station
+from tests.factories import make_branch, make_member
+
+HOTLINE = "服务热线 0471-12345678（工作日 9:00-17:30）"
+CONTACT = f"请联系您的红色联络员李某（电话 13900000001），也可以拨打{HOTLINE}。"
+
+
+@pytest.fixture
+def bound(session):
+    branch = make_branch(session)
+    person = make_member(session, branch, name="李某", phone="13900000001", openid="oKite_liaison_0001", status="home")
+    liaison = Liaison(member_id=person.id, branch_id=branch.id)
+    session.add(liaison)
+    session.flush()
+    member = make_member(session, branch, name="张某", phone="13800001234", openid="oKite_member_0001",
+                         liaison_id=liaison.id, current_province="广东", current_city="深圳")
+    session.add_all([
+        Station(name="深圳龙华阳光驿站", province="广东", city="深圳", address="深圳市龙华区示例路1号",
+                hotline="0755-55500100", hours="每天 9:00-21:00"),
+        Station(name="包头昆都仑阳光驿站", province="内蒙古", city="包头", address="包头市昆都仑区示例大街8号",
+                hotline="0472-5550200", hours="工作日 9:00-18:00"),
+    ])
+    session.commit()
+    return member
+
+
+@pytest.mark.parametrize("text, reply", [
+    ("党费", f"党费按月交纳，外出期间也要按时交给您所在的党支部，可以委托家人代交或按支部通知的方式线上交纳。"
+           f"本月应交多少、怎么交，{CONTACT}"),
+    ("转关系", f"组织关系转接由支部办理：外出满6个月、工作和居住地相对固定的，一般应把组织关系转到现在所在地的党组织。"
+            f"{CONTACT}联系时说一下您现在所在的城市，他们会告诉您需要准备的材料和办理步骤。"),
+    ("思想汇报", f"思想汇报写好后，可以拍照或整理成文字发给您的红色联络员，由联络员转交支部。{CONTACT}"),
+    ("积分", f"学习、参加组织生活和志愿服务都可以积分。积分查询还在准备中，想知道现在的积分，{CONTACT}"),
+    ("组织生活", f"“三会一课”和主题党日的时间、线上参加方式由支部通知；实在参加不了，请提前向支部请假。"
+              f"想问下次组织生活的安排，{CONTACT}"),
+    ("志愿服务", f"谢谢您参加志愿服务、为家乡做好事！请把做了什么、时间地点和照片发给您的红色联络员，"
+              f"支部审核后记入积分。{CONTACT}"),
+    ("联络员", f"您的红色联络员是李某，电话 13900000001。遇到困难可以直接发“求助”加上具体情况，我会马上转给李某；"
+             f"也可以拨打{HOTLINE}。"),
+    ("驿站", "您所在的深圳有阳光驿站：\n· 深圳龙华阳光驿站：深圳市龙华区示例路1号，电话 0755-55500100（每天 9:00-21:00）\n"
+           f"也可以拨打流动党员{HOTLINE}。"),
+])
+def test_later_capabilities_answer_with_who_to_contact(chat, bound, text, reply):
+    assert chat.say(text) == reply
+
+
+def test_without_a_liaison_the_branch_phone_is_given(chat, session, bound):
+    bound.liaison_id = None
+    session.query(Liaison).delete()
+    session.commit()
+    assert chat.say("党费").endswith(f"请联系白杨村党支部（电话 0471-5550001），也可以拨打{HOTLINE}。")
+    assert chat.say("联络员") == (f"白杨村党支部还没有给您安排红色联络员。有事请联系支部（电话 0471-5550001），"
+                               f"或拨打{HOTLINE}。")
+
+
+def test_city_without_a_station_lists_the_stations_there_are(chat, session, bound):
+    bound.current_city = "苏州"
+    session.commit()
+    assert chat.say("驿站") == (
+        "您所在的苏州暂时还没有阳光驿站。阳光驿站有：\n"
+        "· 深圳龙华阳光驿站：深圳市龙华区示例路1号，电话 0755-55500100（每天 9:00-21:00）\n"
+        "· 包头昆都仑阳光驿站：包头市昆都仑区示例大街8号，电话 0472-5550200（工作日 9:00-18:00）\n"
+        f"有事也可以拨打流动党员{HOTLINE}。")
+
+
+def test_unbound_followers_can_ask_public_things(make_chat, bound):
+    stranger = make_chat("oKite_stranger")
+    assert stranger.say("驿站").startswith("阳光驿站有：\n· 深圳龙华阳光驿站")
+    assert stranger.say("联络员") == ("绑定身份后我就能告诉您，您的红色联络员是谁。请发送“绑定 姓名 手机号”"
+                                   f"（例如：绑定 张某 13800001234）；现在有事可以拨打{HOTLINE}。")
+    assert stranger.say("党费").startswith("您还没有绑定党员身份。")
+
+
+def test_no_stations_at_all_gives_the_hotline(make_chat):
+    assert make_chat("oKite_stranger").say("驿站") == f"有事请拨打流动党员{HOTLINE}。"

@@ -1,0 +1,99 @@
+"""A help request: a ticket for the member's liaison, its number told to the member, and a notice
+queued for the liaison."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from handlers import help_request
+from handlers.context import Context, Incoming, Route
+from models.follower import Follower
+from models.member import Liaison
+from models.outbox import OutboxMessage
+from models.ticket import Ticket
+from tests.conftest import START
+from tests.factories import make_branch, make_member
+
+HOTLINE = "服务热线 0471-12345678（工作日 9:00-17:30）"
+
+
+def setup_roster(session, liaison_openid="oKite_liaison_0001", with_liaison=True):
+    branch = make_branch(session)
+    liaison = None
+    if with_liaison:
+        person = make_member(session, branch, name="李某", phone="13900000001", openid=liaison_openid, status="home")
+        liaison = Liaison(member_id=person.id, branch_id=branch.id)
+        session.add(liaison)
+        session.flush()
+    member = make_member(session, branch, name="张某", phone="13800001234", openid="oKite_member_0001",
+                         liaison_id=liaison.id if liaison else None)
+    session.commit()
+    return member
+
+
+def test_help_request_reaches_the_liaison(chat, session):
+    setup_roster(session)
+    assert chat.say("求助") == ("已收到您的求助（其他困难），编号 Q20261129001。已转给您的红色联络员李某，"
+                              "李某会在24小时内联系您；着急的话可以直接打李某的电话 13900000001。")
+    session.expire_all()
+    ticket = session.scalar(select(Ticket))
+    assert (ticket.number, ticket.topic, ticket.description, ticket.status, ticket.liaison.member.name,
+            ticket.created_at, ticket.due_at) == (
+        "Q20261129001", "other", "求助", "open", "李某", START, START + dt.timedelta(hours=24))
+    notice = session.scalar(select(OutboxMessage))
+    assert (notice.openid, notice.kind, notice.purpose, notice.payload) == (
+        "oKite_liaison_0001", "text", "liaison_notice",
+        {"content": "【新求助 Q20261129001】张某（白杨村党支部，电话 13800001234）求助其他困难：“求助”。"
+                    "请在24小时内联系并回复。"})
+
+
+def test_topic_from_what_the_member_wrote(chat, session):
+    setup_roster(session)
+    assert chat.say("求助 老板拖欠了三个月工资").startswith("已收到您的求助（欠薪），编号 Q20261129001。")
+    session.expire_all()
+    assert session.scalar(select(Ticket.description)) == "求助 老板拖欠了三个月工资"
+
+
+def test_tickets_are_numbered_per_day(chat, session):
+    setup_roster(session)
+    chat.say("求助")
+    chat.advance(minutes=1)
+    assert "编号 Q20261129002。" in chat.say("求助 孩子上学的事")
+    chat.advance(hours=16)  # 09:01 next day in Shanghai
+    assert "编号 Q20261130001。" in chat.say("求助")
+
+
+def test_liaison_without_wechat_still_gets_the_ticket(chat, session):
+    setup_roster(session, liaison_openid=None)
+    assert chat.say("求助") == ("已收到您的求助（其他困难），编号 Q20261129001。您的红色联络员是李某，"
+                              "支部会在24小时内给您打电话；着急的话可以直接打李某的电话 13900000001。")
+    session.expire_all()
+    assert session.scalar(select(Ticket)).liaison.member.name == "李某"
+    assert session.scalar(select(OutboxMessage)) is None
+
+
+def test_branch_without_liaison_still_gets_the_ticket(chat, session):
+    setup_roster(session, with_liaison=False)
+    assert chat.say("求助") == (f"已收到您的求助（其他困难），编号 Q20261129001。支部会在24小时内给您打电话；"
+                              f"着急的话请拨打{HOTLINE}。")
+    session.expire_all()
+    assert session.scalar(select(Ticket)).liaison_id is None
+
+
+def test_member_without_own_liaison_goes_to_the_branch_liaison(chat, session):
+    member = setup_roster(session)
+    member.liaison_id = None
+    session.commit()
+    assert "已转给您的红色联络员李某" in chat.say("求助")
+
+
+@pytest.mark.parametrize("topic, name", [("wages", "欠薪"), ("schooling", "子女就学"), ("nonsense", "其他困难")])
+def test_topic_comes_from_the_router_slot(session, settings, clock, topic, name):
+    member = setup_roster(session)
+    follower = Follower(openid=member.openid, first_seen_at=START, last_interaction_at=START)
+    ctx = Context(session=session, settings=settings, clock=clock, follower=follower, member=member,
+                  route=Route(intent="help_request", slots={"help_topic": topic}))
+    msg = Incoming(openid=member.openid, msg_type="text", created_at=START, text="老板三个月没发工资了")
+    reply = help_request.handle(msg, ctx)
+    assert reply.text.startswith(f"已收到您的求助（{name}），编号 Q20261129001。")
+    assert session.scalar(select(Ticket)).topic == (topic if topic != "nonsense" else "other")

@@ -1,0 +1,154 @@
+"""Parsing rules for ledger cells and chat text, as tables: what branches and members write →
+what is stored (or the reason the row is refused)."""
+import datetime as dt
+
+import pytest
+
+from models.binding import parse_bind_text
+from models.ledger import (
+    CellError, find_header, header_key, is_footer, parse_away_reason, parse_gender, parse_month,
+    parse_phone,
+)
+from models.places import normalise_city, normalise_province, split_destination
+
+
+@pytest.mark.parametrize("cell, stored", [
+    ("13800001234", "13800001234"),
+    (13800001234, "13800001234"),
+    (13800001234.0, "13800001234"),
+    ("１３８００００１２３４", "13800001234"),
+    ("138-0000-1234", "13800001234"),
+    (" 138 0000 1234 ", "13800001234"),
+    ("+86 13800001234", "13800001234"),
+    ("8613800001234", "13800001234"),
+])
+def test_phones_as_ledgers_write_them(cell, stored):
+    assert parse_phone(cell) == stored
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("1380000123", "手机号应为11位数字（表中是“1380000123”）"),
+    ("", "手机号为空"),
+    (None, "手机号为空"),
+    ("0471-5550001", "“0471-5550001”不是手机号（应为1开头的11位手机号）"),
+    ("12800001234", "“12800001234”不是手机号（应为1开头的11位手机号）"),
+    ("138OOOO1234", "手机号应为11位数字（表中是“138OOOO1234”）"),
+])
+def test_bad_phones_are_refused_with_the_reason(cell, reason):
+    with pytest.raises(CellError) as err:
+        parse_phone(cell)
+    assert str(err.value) == reason
+
+
+@pytest.mark.parametrize("cell, stored", [
+    ("2023.3", dt.date(2023, 3, 1)),
+    (2013.8, dt.date(2013, 8, 1)),
+    ("2023年3月", dt.date(2023, 3, 1)),
+    ("2023年3月15日", dt.date(2023, 3, 15)),
+    ("2023/03/15", dt.date(2023, 3, 15)),
+    ("2023-3", dt.date(2023, 3, 1)),
+    ("２０２３．３", dt.date(2023, 3, 1)),
+    ("202303", dt.date(2023, 3, 1)),
+    (45000, dt.date(2023, 3, 15)),
+    (dt.datetime(2022, 4, 25), dt.date(2022, 4, 25)),
+    (dt.date(2022, 4, 25), dt.date(2022, 4, 25)),
+    ("", None),
+    (None, None),
+])
+def test_dates_as_ledgers_write_them(cell, stored):
+    assert parse_month(cell) == stored
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("2024.13", "日期“2024.13”的月份或日子不对"),
+    ("2023/02/30", "日期“2023/02/30”的月份或日子不对"),
+    ("1899.1", "日期“1899.1”的年份不对"),
+    ("去年三月", "日期“去年三月”看不懂，请写成 2023.3 或 2023年3月"),
+])
+def test_bad_dates_are_refused_with_the_reason(cell, reason):
+    with pytest.raises(CellError) as err:
+        parse_month(cell)
+    assert str(err.value) == reason
+
+
+@pytest.mark.parametrize("cell, code", [
+    ("务工", "work"), ("外出打工", "work"), ("经商", "business"), ("做生意", "business"),
+    ("求学", "study"), ("读书", "study"), ("随迁", "family"), ("探亲", "family"),
+    ("其他", "other"), ("照看果园", "other"), ("", None), (None, None),
+])
+def test_away_reasons_map_to_codes(cell, code):
+    assert parse_away_reason(cell) == code
+
+
+@pytest.mark.parametrize("cell, stored", [("男", "男"), ("女性", "女"), (" 女 ", "女"), (None, None)])
+def test_gender(cell, stored):
+    assert parse_gender(cell) == stored
+
+
+@pytest.mark.parametrize("cell, key", [
+    ("姓名", "name"), ("姓 名", "name"), ("联系电话 ", "phone"), ("手机号码", "phone"),
+    ("所属党支部", "branch"), ("所属党组织", "branch"), ("流动去向\n（省）", "province"),
+    ("流动去向（市）", "city"), ("流动去向", "destination"), ("外出时间", "away_since"),
+    ("外出原因", "away_reason"), ("工作单位", "employer"), ("入党时间", "joined_party_on"),
+    ("备注", "note"), ("序号", None), (None, None),
+])
+def test_header_words(cell, key):
+    assert header_key(cell) == key
+
+
+def test_header_row_is_found_below_titles():
+    rows = [["某镇流动党员台账", None], ["填报日期：2024年12月", None], [None, None],
+            ["序号", "姓 名", "联系\n电话", "所属党支部"]]
+    assert find_header(rows) == (3, {1: "name", 2: "phone", 3: "branch"})
+
+
+def test_a_sheet_without_a_header_is_refused():
+    with pytest.raises(CellError):
+        find_header([["张某", "13800001234"]])
+
+
+@pytest.mark.parametrize("row, footer", [
+    (["合计：64人", None], True), (["填表人：某某    审核人：某某"], True), ([None, " "], True),
+    ([62, None, "女"], False),
+])
+def test_footer_rows(row, footer):
+    assert is_footer(row) is footer
+
+
+@pytest.mark.parametrize("text, province, city", [
+    ("广东省", "广东", None), ("内蒙古自治区", "内蒙古", None), ("北京市", "北京", None),
+    ("广西壮族自治区", "广西", None),
+])
+def test_province_suffixes(text, province, city):
+    assert normalise_province(text) == province
+
+
+@pytest.mark.parametrize("text, city", [("包头市", "包头"), ("呼和浩特市 ", "呼和浩特"), ("深圳", "深圳"), ("沙市", "沙市")])
+def test_city_suffixes(text, city):
+    assert normalise_city(text) == city
+
+
+@pytest.mark.parametrize("label, parts", [
+    ("广东省深圳市福田区福华一路", ("广东", "深圳", "福田区")),
+    ("上海市浦东新区世纪大道100号", ("上海", "上海", "浦东新区")),
+    ("内蒙古自治区包头市昆都仑区", ("内蒙古", "包头", "昆都仑区")),
+    ("苏州工业园区星湖街", ("江苏", "苏州", "工业园区")),
+    ("某个没有地名的地方", (None, None, None)),
+])
+def test_location_labels(label, parts):
+    assert split_destination(label) == parts
+
+
+@pytest.mark.parametrize("text, parsed", [
+    ("绑定 张某 13800001234", ("张某", "13800001234")),
+    ("绑定张某13800001234", ("张某", "13800001234")),
+    ("绑定：张某，138-0000-1234", ("张某", "13800001234")),
+    ("绑定　张某　１３８００００１２３４", ("张某", "13800001234")),
+    ("我是张某某，手机号 138 0000 1234", ("张某某", "13800001234")),
+    ("你好，我叫张某，我的手机号是13800001234", ("张某", "13800001234")),
+    ("绑定 13800001234", (None, "13800001234")),
+    ("绑定 张某", ("张某", None)),
+    ("绑定", (None, None)),
+])
+def test_bind_messages(text, parsed):
+    assert parse_bind_text(text) == parsed

@@ -1,0 +1,108 @@
+"""Routing as members meet it: asking instead of guessing, offering a second request, voice
+like text, binding first, and a reply to anything at all."""
+import functools
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+
+from bot.config import NluSettings
+from handlers import bind, dues, points, station
+from handlers.registry import INTENT_MODULES
+from nlu.router import Router
+from tests.factories import make_branch, make_liaison, make_member
+
+APOLOGY_START = "抱歉，系统"
+QUESTION = (f"您是想办哪件事？\n1. {dues.USAGE}\n2. {points.USAGE}\n请回复数字，或发“取消”。")
+
+
+@pytest.fixture
+def member(session):
+    branch = make_branch(session)
+    liaison = make_liaison(session, branch)
+    member = make_member(session, branch, name="张某", phone="13800001234",
+                         openid="oKite_member_0001", liaison_id=liaison.id)
+    session.commit()
+    return member
+
+
+def test_too_close_to_call_asks_a_numbered_question(chat, member):
+    points_reply = chat.say("积分")
+    assert chat.say("党费 积分") == QUESTION
+    assert chat.say("２") == points_reply
+    assert chat.say("2") != QUESTION  # the dialog ended with the answer
+
+
+def test_the_intent_word_answers_the_question(chat, member):
+    dues_reply = chat.say("党费")
+    assert chat.say("党费 积分") == QUESTION
+    assert chat.say("党费") == dues_reply
+
+
+def test_cancel_and_unclear_answers(chat, member):
+    assert chat.say("党费 积分") == QUESTION
+    assert chat.say("嗯？") == f"没看明白您选的是哪一个。{QUESTION}"
+    assert chat.say("取消") == "好的，已取消。有需要随时发“菜单”看全部功能。"
+
+
+def test_a_new_request_during_the_question_is_answered(chat, member):
+    station_reply = chat.say("驿站在哪")
+    assert chat.say("党费 积分") == QUESTION
+    assert chat.say("驿站在哪") == station_reply
+
+
+def test_the_question_expires(chat, member):
+    unknown_reply = chat.say("3")
+    assert chat.say("党费 积分") == QUESTION
+    chat.advance(minutes=31)
+    assert chat.say("3") == unknown_reply
+
+
+def test_second_request_is_offered(chat, member):
+    dues_reply = chat.say("党费交完了")
+    offer = "另外，如需找附近的阳光驿站，请再发“驿站”。"
+    assert station.USAGE == "驿站 —— 找附近的阳光驿站"
+    assert chat.say("党费交完了 另外想问下驿站在哪") == f"{dues_reply}\n{offer}"
+
+
+def test_voice_is_routed_like_text(chat, member):
+    assert chat.voice("党费怎么交。") == chat.say("党费怎么交")
+
+
+def test_unbound_followers_are_told_how_to_bind(chat):
+    ask = f"您还没有绑定党员身份。{bind.HOW_TO_BIND}"
+    assert chat.say("我想交党费") == ask
+    assert chat.say("党费 积分") == ask  # no question about things they cannot use yet
+
+
+_XML_SAFE = st.characters(blacklist_categories=("Cs",),
+                          blacklist_characters=[chr(c) for c in range(32) if c not in (9, 10, 13)]
+                          + ["\ufffe", "\uffff"])
+
+
+# WeChat delivers XML, so the chat fixture can only carry characters XML allows (C0 controls
+# other than tab/newline are tested on the router directly, below).
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(_XML_SAFE, max_size=300).filter(lambda t: "]]>" not in t))
+@example(text="")
+@example(text="😂🤣👍🏽🇨🇳")
+@example(text="党费" * 5000)
+@example(text="\u200b\u202e\ufeff\x85\t\r\n")
+@example(text="Помогите 帮帮我 مساعدة ช่วยด้วย")
+def test_any_text_gets_a_reply(chat, member, text):
+    reply = chat.say(text)
+    assert reply and not reply.startswith(APOLOGY_START)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=200))
+@example(text="\x00\x01\x07\x1b[31m")
+@example(text="a" * 10000)
+@example(text="\ud800")
+def test_route_never_raises(text):
+    route = _router().route(text)
+    assert route.intent in INTENT_MODULES
+
+
+@functools.cache
+def _router() -> Router:
+    return Router(INTENT_MODULES, NluSettings())

@@ -1,0 +1,221 @@
+"""Scheduled lesson pushes: the job queues the next lesson for every bound member, once a day.
+
+The job function is called directly with the test runtime (its ManualClock), so nothing waits
+for a cron time to come round."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from apscheduler.schedulers.base import STATE_PAUSED
+from sqlalchemy import func, select
+
+from bot.config import LessonSchedule
+from models.lesson import StudyRecord
+from models.outbox import OutboxMessage
+from models.scheduling import SchedulerJob
+from scheduler import jobs
+from scheduler.jobs import push_lesson_schedule
+from scheduler.service import SchedulerService, cron_trigger, start_in_process
+from tests.conftest import START
+from tests.factories import make_branch, make_lesson, make_member
+
+
+@pytest.fixture
+def job_runtime(runtime):
+    jobs.use_runtime(runtime)
+    yield runtime
+    jobs.use_runtime(None)
+
+
+@pytest.fixture
+def branch(session):
+    return make_branch(session)
+
+
+def outbox(session):
+    session.expire_all()
+    return session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def pushed_titles(session, openid):
+    return [m.payload["articles"][0]["title"] for m in outbox(session) if m.openid == openid]
+
+
+def test_bound_members_get_the_next_lesson_and_unbound_ones_are_skipped(job_runtime, session, branch):
+    zhang = make_member(session, branch, name="张某", openid="oKite_member_0001")
+    wang = make_member(session, branch, name="王某", openid="oKite_member_0002")
+    make_member(session, branch, name="赵某")  # on the roster, not bound: nothing to send to
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+
+    assert push_lesson_schedule("morning_lesson") == 2
+
+    messages = outbox(session)
+    assert [(m.openid, m.kind, m.purpose, m.status) for m in messages] == [
+        ("oKite_member_0001", "news", "lesson_push", "pending"),
+        ("oKite_member_0002", "news", "lesson_push", "pending"),
+    ]
+    assert messages[0].payload == {"articles": [{
+        "title": "学习党章第一章", "description": "【政策文件】一图读懂条例修订要点。",
+        "url": first.url, "picurl": ""}]}
+    stored = session.scalars(select(StudyRecord).order_by(StudyRecord.member_id)).all()
+    assert [(r.member_id, r.lesson_id, r.source, r.delivered_at) for r in stored] == [
+        (zhang.id, first.id, "schedule", START), (wang.id, first.id, "schedule", START)]
+
+
+def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_moves_on(job_runtime, clock, session, branch):
+    make_member(session, branch, openid="oKite_member_0001")
+    make_lesson(session, "学习党章第一章", sequence=1)
+    make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+
+    assert push_lesson_schedule("morning_lesson") == 1
+    clock.advance(hours=3)
+    assert push_lesson_schedule("morning_lesson") == 0
+    assert pushed_titles(session, "oKite_member_0001") == ["学习党章第一章"]
+
+    clock.advance(days=1)
+    assert push_lesson_schedule("morning_lesson") == 1
+    assert pushed_titles(session, "oKite_member_0001") == ["学习党章第一章", "学习党章第二章"]
+    assert session.scalar(select(func.count()).select_from(StudyRecord)) == 2
+
+
+def test_a_category_schedule_pushes_lessons_of_its_category(job_runtime, session, branch):
+    make_member(session, branch, openid="oKite_member_0001")
+    make_lesson(session, "学习党章第一章", category="policy", sequence=1)
+    make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
+    session.commit()
+
+    assert push_lesson_schedule("weekly_law", "law") == 1
+    assert pushed_titles(session, "oKite_member_0001") == ["农民工讨薪的法律途径"]
+    assert outbox(session)[0].payload["articles"][0]["description"] == "【法律普及】一图读懂条例修订要点。"
+
+
+def test_members_are_pushed_in_batches_and_all_of_them_are_reached(job_runtime, session, branch):
+    for n in range(7):
+        make_member(session, branch, openid=f"oKite_member_{n:04d}")
+    make_lesson(session)
+    session.commit()
+
+    assert push_lesson_schedule("morning_lesson", batch_size=3) == 7
+    assert len({m.openid for m in outbox(session)}) == 7
+
+
+def test_an_empty_library_pushes_nothing(job_runtime, session, branch):
+    make_member(session, branch, openid="oKite_member_0001")
+    session.commit()
+
+    assert push_lesson_schedule("morning_lesson") == 0
+    assert outbox(session) == []
+
+
+def test_asking_after_the_push_gives_the_lesson_just_pushed(job_runtime, chat, session, branch):
+    make_member(session, branch, name="张某", openid="oKite_member_0001")
+    make_lesson(session, "学习党章第一章", sequence=1)
+    make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+    push_lesson_schedule("morning_lesson")
+
+    assert "【政策文件】学习党章第一章" in chat.say("学习")
+    assert session.scalar(select(func.count()).select_from(StudyRecord)) == 1
+
+
+def test_a_job_without_a_started_scheduler_says_so():
+    jobs.use_runtime(None)
+    with pytest.raises(RuntimeError, match="scheduler.service"):
+        push_lesson_schedule("morning_lesson")
+
+
+# -- the service ----------------------------------------------------------------------------
+
+def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, session):
+    runtime.settings.scheduler.lesson_schedules.append(
+        LessonSchedule(id="weekday_law", cron="0 20 * * 1-5", category="law"))
+    service = start_in_process(runtime)
+    try:
+        morning = service.scheduler.get_job("lesson_push:morning_lesson")
+        law = service.scheduler.get_job("lesson_push:weekday_law")
+        assert service.is_leader
+        assert (morning.func, morning.args) == (push_lesson_schedule, ("morning_lesson", None))
+        assert law.args == ("weekday_law", "law")
+        assert str(morning.next_run_time.tzinfo) == "Asia/Shanghai"
+        assert (morning.next_run_time.hour, morning.next_run_time.minute) == (8, 30)
+        assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
+        stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
+        assert stored == ["lesson_push:morning_lesson", "lesson_push:weekday_law"]
+    finally:
+        service.shutdown()
+
+
+def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, session):
+    runtime.settings.scheduler.lesson_schedules.append(LessonSchedule(id="evening", cron="0 20 * * *"))
+    start_in_process(runtime).shutdown()
+    runtime.settings.scheduler.lesson_schedules.pop()
+
+    service = start_in_process(runtime)
+    try:
+        assert [job.id for job in service.scheduler.get_jobs()] == ["lesson_push:morning_lesson"]
+    finally:
+        service.shutdown()
+
+
+def test_a_second_scheduler_waits_until_the_leader_stops(runtime, clock):
+    leader = SchedulerService(runtime, holder="host-a:1")
+    standby = SchedulerService(runtime, holder="host-b:2")
+    leader.start()
+    standby.start()
+    try:
+        assert (leader.is_leader, standby.is_leader) == (True, False)
+        assert standby.scheduler.state == STATE_PAUSED  # runs no jobs while waiting
+        leader.shutdown()  # gives the lease up
+        assert standby.tick() is True
+    finally:
+        leader.shutdown()
+        standby.shutdown()
+
+
+def test_a_leader_that_stops_renewing_is_replaced_after_the_lease_expires(runtime, clock):
+    leader = SchedulerService(runtime, holder="host-a:1")
+    standby = SchedulerService(runtime, holder="host-b:2")
+    leader.start()
+    standby.start()
+    try:
+        clock.advance(seconds=30)
+        assert standby.tick() is False
+        clock.advance(seconds=31)  # 61 s without renewal: the lease (60 s) has expired
+        assert standby.tick() is True
+        assert leader.tick() is False
+        assert leader.scheduler.state == STATE_PAUSED
+    finally:
+        leader.shutdown()
+        standby.shutdown()
+
+
+@pytest.mark.parametrize("cron, weekdays", [
+    ("30 8 * * *", "*"),
+    ("0 20 * * 1-5", "mon,tue,wed,thu,fri"),
+    ("0 9 * * 0", "sun"),
+    ("0 9 * * 7", "sun"),
+    ("0 9 * * 0,6", "sun,sat"),
+    ("0 9 * * 1-7/3", "mon,thu,sun"),
+    ("0 9 * * sat", "sat"),
+])
+def test_crontab_weekday_numbers_mean_what_crontab_means(cron, weekdays):
+    trigger = cron_trigger(cron, dt.timezone.utc)
+    assert str(trigger.fields[4]) == weekdays
+
+
+def test_a_bad_cron_line_stops_the_scheduler_role_with_a_message(tmp_path):
+    from click.testing import CliRunner
+
+    import bot.scheduler_cli  # noqa: F401  (registers ``scheduler``)
+    from bot.cli import main
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"database:\n  url: sqlite:///{tmp_path}/k.db\nscheduler:\n  lesson_schedules:\n"
+                      "    - id: morning_lesson\n      cron: \"61 8 * * *\"\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "scheduler"])
+    assert result.exit_code == 2
+    assert "scheduler.lesson_schedules morning_lesson: cron '61 8 * * *'" in result.output

@@ -1,0 +1,136 @@
+"""Study (学习): a bound member asks for today's lesson and gets it with its link."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from handlers import study as study_handler
+from handlers.context import Context, Incoming, Route
+from models.follower import Follower
+from models.lesson import StudyRecord
+from tests.conftest import START
+from tests.factories import make_branch, make_lesson, make_member
+
+OPENID = "oKite_member_0001"
+NEXT_STEP = "想学别的类别，可以发“学习 法律”“学习 职业技能”等。"
+EMPTY = "学习资料正在准备中，暂时还没有可学的内容。新资料上线后会推送给您；现在可以发“菜单”看看其他服务。"
+
+
+@pytest.fixture
+def member(session):
+    m = make_member(session, make_branch(session), name="张某", openid=OPENID)
+    session.commit()
+    return m
+
+
+def lesson_text(lesson, opening="张某，今天的学习资料：", label="政策文件"):
+    return (f"{opening}\n【{label}】{lesson.title}\n{lesson.summary}\n"
+            f"点击阅读：{lesson.url}\n{NEXT_STEP}")
+
+
+def records(session, member):
+    session.expire_all()
+    return session.scalars(select(StudyRecord).where(StudyRecord.member_id == member.id)
+                           .order_by(StudyRecord.id)).all()
+
+
+def test_member_gets_the_first_lesson_with_its_link_and_it_is_recorded(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+
+    assert chat.say("我想学习") == lesson_text(first)
+
+    [record] = records(session, member)
+    assert (record.lesson_id, record.source, record.delivered_at) == (first.id, "request", START)
+
+
+def test_todays_lesson_stays_the_same_all_day_and_moves_on_the_next(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    second = make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+
+    assert chat.say("学习") == lesson_text(first)
+    chat.advance(hours=10)  # 19:00 in Shanghai, same day
+    assert chat.say("学习") == lesson_text(first)
+    assert len(records(session, member)) == 1
+
+    chat.advance(hours=6)  # past midnight in Shanghai: a new day
+    assert chat.say("学习") == lesson_text(second)
+    assert [r.lesson_id for r in records(session, member)] == [first.id, second.id]
+
+
+def test_when_everything_is_read_the_oldest_comes_round_again(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    second = make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+    chat.say("学习")
+    chat.advance(days=1)
+    chat.say("学习")
+    chat.advance(days=1)
+
+    assert chat.say("学习") == lesson_text(
+        first, opening="张某，资料库里的学习资料您都学过了，今天温习这一篇：")
+
+    by_lesson = {r.lesson_id: r for r in records(session, member)}
+    assert len(by_lesson) == 2  # one record per lesson; the re-delivery moved it forward
+    assert by_lesson[first.id].delivered_at > by_lesson[second.id].delivered_at
+
+
+def test_menu_button_gives_todays_lesson(chat, session, member):
+    first = make_lesson(session, "学习党章第一章")
+    session.commit()
+
+    assert chat.click("STUDY_TODAY") == lesson_text(first)
+
+
+def test_empty_library_gets_a_warm_answer_and_nothing_is_recorded(chat, session, member):
+    assert chat.say("学习") == EMPTY
+    assert records(session, member) == []
+
+
+# The router fills the ``category`` slot; here the route is set by hand, as the router would.
+
+def ask(session, settings, clock, member, category=None):
+    follower = Follower(openid=OPENID, first_seen_at=START, last_interaction_at=START)
+    route = Route(intent="study", slots={"category": category} if category else {})
+    ctx = Context(session=session, settings=settings, clock=clock, follower=follower,
+                  member=member, route=route)
+    msg = Incoming(openid=OPENID, msg_type="text", created_at=clock.now(), text="学习")
+    return study_handler.handle(msg, ctx).text
+
+
+def test_a_category_ask_gets_a_lesson_of_that_category(session, settings, clock, member):
+    make_lesson(session, "学习党章第一章", category="policy", sequence=1)
+    law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
+
+    assert ask(session, settings, clock, member, "law") == lesson_text(law, label="法律普及")
+    assert [(r.lesson_id, r.source) for r in records(session, member)] == [(law.id, "request")]
+
+
+def test_every_category_lesson_read_comes_round_again_with_a_note(session, settings, clock, member):
+    law = make_lesson(session, "农民工讨薪的法律途径", category="law")
+    ask(session, settings, clock, member, "law")
+    clock.advance(days=1)
+
+    assert ask(session, settings, clock, member, "law") == lesson_text(
+        law, opening="张某，“法律普及”类的资料您都学过了，今天温习这一篇：", label="法律普及")
+
+
+def test_an_empty_category_points_to_the_categories_that_have_lessons(session, settings, clock, member):
+    make_lesson(session, category="policy")
+    make_lesson(session, "电工入门", category="skills")
+
+    assert ask(session, settings, clock, member, "psychology") == (
+        "“心理健康”类的资料正在准备中。您可以发“学习”看今天的学习资料，或换个类别：政策文件、职业技能。")
+    assert records(session, member) == []
+
+
+def test_a_category_ask_on_an_empty_library_gets_the_empty_library_answer(session, settings, clock, member):
+    assert ask(session, settings, clock, member, "law") == EMPTY
+
+
+def test_a_category_the_library_does_not_know_gives_todays_lesson(session, settings, clock, member):
+    first = make_lesson(session, "学习党章第一章")
+
+    assert ask(session, settings, clock, member, "cooking") == lesson_text(first)

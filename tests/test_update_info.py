@@ -1,0 +1,122 @@
+"""Live updates by chat: a new city or phone in one message, or a shared location, stored with
+history and confirmed exactly as stored."""
+import pytest
+from sqlalchemy import select
+
+from handlers import update_info
+from handlers.context import Context, Incoming, Route
+from models.follower import Follower
+from models.member import MemberChange
+from tests.conftest import START
+from tests.factories import make_branch, make_member
+
+CORRECTION = "如有不对，直接把正确的发给我就行。"
+
+
+@pytest.fixture
+def member(session):
+    m = make_member(session, make_branch(session), name="张某", phone="13800001234", openid="oKite_member_0001",
+                    current_province="广东", current_city="深圳", current_district="福田区")
+    session.commit()
+    return m
+
+
+def say(session, settings, clock, member, text, **slots):
+    """One message through update_info with the router's slots (as H3's router fills them)."""
+    follower = Follower(openid=member.openid, first_seen_at=START, last_interaction_at=START)
+    ctx = Context(session=session, settings=settings, clock=clock, follower=follower, member=member,
+                  route=Route(intent="update_info", slots=slots))
+    reply = update_info.handle(Incoming(openid=member.openid, msg_type="text", created_at=START, text=text), ctx)
+    session.commit()
+    return reply.text
+
+
+def changes(session):
+    return [(c.field, c.old_value, c.new_value, c.source)
+            for c in session.scalars(select(MemberChange).order_by(MemberChange.id))]
+
+
+def test_new_city_updates_province_and_clears_district(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我现在在苏州打工", city="苏州") == (
+        f"已为您更新：\n流动去向：江苏 苏州\n{CORRECTION}")
+    assert (member.current_province, member.current_city, member.current_district) == ("江苏", "苏州", None)
+    assert changes(session) == [("current_city", "深圳", "苏州", "chat"), ("current_district", "福田区", None, "chat"),
+                                ("current_province", "广东", "江苏", "chat")]
+
+
+def test_city_with_its_province(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我到了内蒙古包头市", city="包头市", province="内蒙古") == (
+        f"已为您更新：\n流动去向：内蒙古 包头\n{CORRECTION}")
+
+
+def test_municipality_is_shown_once(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我现在在北京", city="北京") == (
+        f"已为您更新：\n流动去向：北京\n{CORRECTION}")
+
+
+def test_unknown_city_does_not_keep_a_wrong_province(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我在嘉峪关", city="嘉峪关") == (
+        f"已为您更新：\n流动去向：嘉峪关\n{CORRECTION}")
+    assert member.current_province is None
+
+
+def test_new_phone(session, settings, clock, member):
+    assert say(session, settings, clock, member, "手机号换成13800005678", phone="13800005678") == (
+        f"已为您更新：\n手机号：13800005678\n{CORRECTION}")
+    assert changes(session) == [("phone", "13800001234", "13800005678", "chat")]
+
+
+def test_phone_and_city_in_one_message(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我去杭州了，电话13800005678", phone="13800005678", city="杭州") == (
+        f"已为您更新：\n流动去向：浙江 杭州\n手机号：13800005678\n{CORRECTION}")
+
+
+def test_bad_phone_changes_nothing(session, settings, clock, member):
+    assert say(session, settings, clock, member, "电话改成1380000567", phone="1380000567") == (
+        "手机号“1380000567”好像不对，请发11位的手机号，例如：手机号换成13800005678。")
+    assert member.phone == "13800001234" and changes(session) == []
+
+
+def test_same_as_on_file(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我还在深圳", city="深圳", province="广东") == (
+        "您现在登记的流动去向是：广东 深圳 福田区，手机号：13800001234。和您说的一样，不用修改。")
+    assert changes(session) == []
+
+
+def test_same_province_without_city_keeps_the_city(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我还在广东", province="广东").endswith("和您说的一样，不用修改。")
+    assert member.current_city == "深圳"
+
+
+def test_nothing_to_change_shows_what_is_on_file(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我要改信息") == (
+        "您现在登记的流动去向是：广东 深圳 福田区，手机号：13800001234。要改的话请直接告诉我，"
+        "例如：“我现在在深圳”或“手机号换成13800005678”。")
+
+
+def test_shared_location_updates_the_destination(chat, session, member):
+    assert chat.location(22.54, 114.05, "广东省东莞市南城街道鸿福路") == (
+        f"收到您的位置，已把流动去向更新为：广东 东莞。{CORRECTION}")
+    chat.advance(minutes=1)
+    assert chat.location(31.23, 121.47, "上海市浦东新区世纪大道100号") == (
+        f"收到您的位置，已把流动去向更新为：上海 浦东新区。{CORRECTION}")
+    session.expire_all()
+    assert [c[:3] for c in changes(session)][-3:] == [
+        ("current_province", "广东", "上海"), ("current_city", "东莞", "上海"), ("current_district", None, "浦东新区")]
+
+
+def test_location_without_a_city(chat, member):
+    assert chat.location(0.0, 0.0, "某个地方") == "收到您的位置，但没看出是哪个城市。请直接告诉我，例如：“我现在在深圳”。"
+
+
+def test_unbound_location_asks_to_bind(make_chat):
+    assert make_chat("oKite_stranger").location(22.54, 114.05, "广东省深圳市").startswith("您还没有绑定党员身份。")
+
+
+def test_chat_city_and_phone_changes(chat, session, member):
+    assert chat.say("我现在在苏州") == f"已为您更新：\n流动去向：江苏 苏州\n{CORRECTION}"
+    assert chat.say("手机号换成13800005678") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    session.expire_all()
+    assert [c[:3] for c in changes(session)] == [
+        ("current_city", "深圳", "苏州"), ("current_district", "福田区", None), ("current_province", "广东", "江苏"),
+        ("phone", "13800001234", "13800005678")]

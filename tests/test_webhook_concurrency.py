@@ -1,0 +1,89 @@
+"""Two deliveries of one message at the same moment (WeChat's retry racing a slow first answer,
+or two web workers): the handler runs once and both get its reply. SQLite and PostgreSQL.
+
+Threads are the point of these tests; they synchronise on events, never on sleep."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+import bot.webhook
+from models.inbound import InboundMessage
+
+pytestmark = pytest.mark.postgres
+
+WAIT = 20  # seconds; only reached if the code under test deadlocks
+
+
+@pytest.fixture
+def handled(monkeypatch):
+    calls = []
+    lock = threading.Lock()
+    real = bot.webhook.dispatch
+
+    def counting(msg, ctx, router):
+        with lock:
+            calls.append(msg.openid)
+        return real(msg, ctx, router)
+
+    monkeypatch.setattr(bot.webhook, "dispatch", counting)
+    return calls
+
+
+def test_a_retry_arriving_while_the_first_delivery_runs_waits_for_its_reply(app, make_chat, handled, monkeypatch):
+    """Deterministic interleaving: the first delivery is held just before its handler until the
+    retry is already waiting for the stored reply."""
+    retry_waiting, release = threading.Event(), threading.Event()
+    real_handle, real_stored = bot.webhook._handle, bot.webhook._stored_reply
+
+    def held_handle(rt, incoming, key):
+        assert release.wait(WAIT)
+        return real_handle(rt, incoming, key)
+
+    def signalling_stored(rt, key):
+        retry_waiting.set()
+        return real_stored(rt, key)
+
+    monkeypatch.setattr(bot.webhook, "_handle", held_handle)
+    monkeypatch.setattr(bot.webhook, "_stored_reply", signalling_stored)
+    first, retry = make_chat("oKite_member_0001"), make_chat("oKite_member_0001")
+    xml = first.xml("text", "<Content>菜单</Content>", msg_id=True)
+
+    with ThreadPoolExecutor(2) as pool:
+        first_done = pool.submit(first.post, xml)
+        retry_done = pool.submit(retry.post, xml, nonce="n2")
+        assert retry_waiting.wait(WAIT)
+        release.set()
+        bodies = [first_done.result(WAIT).get_data(), retry_done.result(WAIT).get_data()]
+
+    assert bodies[0] == bodies[1]
+    assert "流动党员服务助手" in first._reply_text(first.last_response)
+    assert handled == ["oKite_member_0001"]
+
+
+@pytest.mark.parametrize("mode", ["plain", "safe"])
+def test_simultaneous_deliveries_run_each_handler_once(app, make_chat, handled, session, mode):
+    """Free-running race: 6 messages from 3 followers, each delivered twice at once."""
+    chats = [make_chat(f"oKite_member_000{i}", mode=mode) for i in range(1, 4)]
+    deliveries = []
+    for c in chats:
+        for text in ("菜单", "帮助"):
+            xml = c.xml("text", f"<Content>{text}</Content>", msg_id=True)
+            twin = make_chat(c.openid, mode=mode)
+            deliveries += [(c, xml, "n1"), (twin, xml, "n2")]
+    start = threading.Barrier(len(deliveries))
+
+    def deliver(chat, xml, nonce):
+        start.wait(WAIT)
+        return chat._reply_text(chat.post(xml, nonce=nonce))
+
+    with ThreadPoolExecutor(len(deliveries)) as pool:
+        replies = list(pool.map(lambda d: deliver(*d), deliveries))
+
+    assert all(replies), replies
+    assert replies[0::2] == replies[1::2]  # each pair got the same answer
+    assert len(handled) == 6
+    assert session.scalar(select(func.count()).select_from(InboundMessage)) == 6
