@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import hashlib
 import itertools
+import logging
 import multiprocessing as mp
 import socket
 import statistics
@@ -69,12 +70,18 @@ def _settings(db_url: str, port: int):
     return load_settings(ROOT / "config.yaml", env=env)
 
 
+def _quiet_waitress() -> None:
+    # waitress warns "Task queue depth is N" whenever all threads are busy: that is the point here.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
 def serve_full(db_url: str, port: int, threads: int) -> None:
     """The real app, as ``kiteline serve --no-scheduler`` builds it."""
     from waitress import serve
 
     from bot.app import create_app
 
+    _quiet_waitress()
     serve(create_app(_settings(db_url, port)), host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
 
@@ -83,6 +90,7 @@ def serve_bare(port: int, threads: int) -> None:
     from flask import Flask, Response
     from waitress import serve
 
+    _quiet_waitress()
     app = Flask("bare")
     app.add_url_rule("/wechat", "wechat", lambda: Response(FIXED_REPLY, mimetype="application/xml"),
                      methods=["POST"])

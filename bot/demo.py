@@ -141,10 +141,10 @@ def _instructions(rt, members: list[Member]) -> str:
         "  kiteline chat \"学习\"",
         "  kiteline chat \"我现在在苏州\"",
         "  kiteline chat \"求助 老板拖欠了三个月工资\"",
-        f"  扫码绑定：kiteline chat --openid oKite_demo_0002 --event subscribe --key qrscene_bind_{second.bind_code}"
-        f"（{second.name}的邀请二维码）",
+        "  扫码绑定：kiteline chat --openid oKite_demo_0002 --event subscribe "
+        f"--key qrscene_bind_{second.bind_code}（{second.name}的邀请二维码）",
         f"  联络员一方：kiteline chat --openid {LIAISON_OPENID.format(1)} \"你好\"（联络员发过消息后 48 小时内，"
         "求助通知可直接送达，之前的会在这时补发），",
         f"    再看联络员收到了什么：curl {base}/sandbox/messages/{LIAISON_OPENID.format(1)}",
-        f"其他可绑定的演示党员：" + "、".join(f"{m.name} {m.phone}" for m in members[2:5]),
+        "其他可绑定的演示党员：" + "、".join(f"{m.name} {m.phone}" for m in members[2:5]),
     ])

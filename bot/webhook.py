@@ -2,39 +2,50 @@
 
 Every failure has one answer: 403 for anything not from WeChat, 400 for a body we cannot read,
 and for a bug in a handler (or a database that is down) a fixed apology to the member, logged
-with the openid masked. Never a 500, never an HTML error page: WeChat retries a 5xx three times
-and shows the member "该公众号暂时无法提供服务".
+with the openid masked. Never a 500, never an HTML error page: for anything but a reply or
+``success`` WeChat shows the member "该公众号暂时无法提供服务，请稍后再试" (被动回复 docs).
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
 import time
 import traceback
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import wire
 from bot.runtime import Runtime
 from bot.signals import inbound_recorded
 from handlers.context import Context, Incoming
 from handlers.registry import dispatch
-from handlers.replies import TextReply
+from handlers.replies import NewsReply, Reply, TextReply
 from models.follower import Follower
 from models.inbound import InboundMessage
 from models.member import Member
-from models.outbox import release_deferred
+from models.outbox import enqueue, release_deferred
 
 log = logging.getLogger(__name__)
 
+# Fixed answers of the one error path ({hotline}: district.service_hotline).
 APOLOGY = "抱歉，系统刚才开了个小差，您的消息我们已经收到。请稍后再发一次，或拨打服务热线 {hotline}。"
 BUSY = "抱歉，系统正忙，这条消息没能处理。请稍后再发一次，或拨打服务热线 {hotline}。"
 # A retry that arrives while the first delivery is still being answered waits at most this long
-# for the stored reply: WeChat drops a request after 5 s, so answer inside its budget.
+# for the stored reply: WeChat drops a request after 5 s, so answer inside its budget. When it
+# gives up it stores LOST as the reply (and answers "success"); the first delivery, finding LOST,
+# sends its reply through the outbox instead (DESIGN.md §1 step 8).
 RETRY_WAIT_SECONDS = 3.5
 RETRY_POLL_SECONDS = 0.05
+LOST = ""
 ENCRYPT_TYPES = ("raw", "aes")
+# WeChat's messages are a few KB at most (text ≤ 2048 bytes, then XML and base64 around it);
+# anything far larger is not from WeChat and is refused before it is read.
+MAX_BODY_BYTES = 64 * 1024
 
 
 def make_blueprint(path: str) -> Blueprint:
@@ -98,7 +109,11 @@ def _read(rt: Runtime) -> tuple[Incoming, bool]:
     encrypt_type = args.get("encrypt_type", "raw").lower()
     if encrypt_type not in ENCRYPT_TYPES:
         raise wire.BadRequest(f"unknown encrypt_type {encrypt_type[:16]!r}")
-    xml = request.get_data()
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        xml = request.get_data()
+    except RequestEntityTooLarge as exc:
+        raise wire.BadRequest(f"body larger than {MAX_BODY_BYTES} bytes") from exc
     if encrypt_type == "aes":
         xml = wire.decrypt(rt.crypto, xml, args.get("msg_signature"), args["timestamp"], args["nonce"])
     return wire.parse(xml), encrypt_type == "aes"
@@ -108,41 +123,58 @@ def _answer_once(rt: Runtime, incoming: Incoming) -> str:
     """Run the handler for the first delivery only; retries get the stored reply (rendered XML,
     byte for byte). The unique ``dedupe_key`` decides who is first, also across processes."""
     key = wire.dedupe_key(incoming)
-    hotline = rt.settings.district.service_hotline
     try:
         if not _record(rt, incoming, key):
             return _stored_reply(rt, key)
     except SQLAlchemyError as exc:
         _log_failure("cannot record the message", incoming.openid, exc)
-        return wire.render(TextReply(BUSY.format(hotline=hotline)), incoming, rt.clock.now())
+        return _fixed_reply(rt, incoming, BUSY)
     _announce(rt, incoming)
     try:
-        body = _handle(rt, incoming, key)
+        return _handle(rt, incoming, key)
     except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
         _log_failure("handler failed", incoming.openid, exc)
-        body = wire.render(TextReply(APOLOGY.format(hotline=hotline)), incoming, rt.clock.now())
+    body = _fixed_reply(rt, incoming, APOLOGY)
     try:
         with rt.session() as s:
             s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
                       .values(reply=body, replied_at=rt.clock.now()))
             s.commit()
     except SQLAlchemyError as exc:
-        # The member still gets this reply; only a retry would miss it (and get "success").
+        # The member still gets the apology; only a retry would miss it (and get "success").
         _log_failure("cannot store the reply", incoming.openid, exc)
     return body
 
 
+def _fixed_reply(rt: Runtime, incoming: Incoming, text: str) -> str:
+    return wire.render(TextReply(text.format(hotline=rt.settings.district.service_hotline)),
+                       incoming, rt.clock.now())
+
+
 def _record(rt: Runtime, incoming: Incoming, key: str) -> bool:
-    """Step 5a: insert the inbound row. False when the key exists (this is a retry)."""
+    """Step 5a: insert the inbound row. False when the key exists (this delivery is a retry)."""
+    now = rt.clock.now()
     with rt.session() as s:
-        s.add(InboundMessage(dedupe_key=key, openid=incoming.openid, msg_type=incoming.msg_type,
-                             content=incoming.text, received_at=rt.clock.now()))
         try:
+            s.execute(insert(InboundMessage).values(dedupe_key=key, openid=incoming.openid,
+                                                    msg_type=incoming.msg_type, content=incoming.text,
+                                                    received_at=now))
             s.commit()
         except IntegrityError:
             s.rollback()
             return False
     return True
+
+
+def _first_contact(s: Session, openid: str, now: dt.datetime) -> Follower:
+    """Create the follower row, committed on its own (``s`` holds nothing else yet): when two
+    first messages of a new follower arrive at once, the loser's insert fails harmlessly."""
+    s.add(Follower(openid=openid, first_seen_at=now, last_interaction_at=now))
+    try:
+        s.commit()
+    except IntegrityError:
+        s.rollback()
+    return s.get(Follower, openid)
 
 
 def _announce(rt: Runtime, incoming: Incoming) -> None:
@@ -162,12 +194,18 @@ def _log_failure(what: str, openid: str, exc: BaseException) -> None:
 
 
 def _stored_reply(rt: Runtime, key: str) -> str:
-    """The first delivery's reply; wait for it while the first delivery is still running."""
+    """The first delivery's reply; wait for it while the first delivery is still running. When
+    the wait runs out, the reply is marked :data:`LOST` so the first delivery sends it later."""
     deadline = time.monotonic() + RETRY_WAIT_SECONDS
     while True:
         with rt.session() as s:
             reply = s.scalar(select(InboundMessage.reply).where(InboundMessage.dedupe_key == key))
-        if reply is not None or time.monotonic() >= deadline:
+            if reply is None and time.monotonic() >= deadline:
+                s.execute(update(InboundMessage).values(reply=LOST)
+                          .where(InboundMessage.dedupe_key == key, InboundMessage.reply.is_(None)))
+                s.commit()
+                reply = s.scalar(select(InboundMessage.reply).where(InboundMessage.dedupe_key == key))
+        if reply is not None:
             log.info("duplicate delivery of %s answered from the first one",
                      wire.mask_openid(key.split(":", 1)[0]))
             return reply or "success"
@@ -175,35 +213,42 @@ def _stored_reply(rt: Runtime, key: str) -> str:
 
 
 def _handle(rt: Runtime, incoming: Incoming, key: str) -> str:
-    """Steps 5b-9: interaction time, routing, the handler, deferred deliveries, the reply XML."""
+    """Steps 5b-9: interaction time, routing, the handler, deferred deliveries, and the reply XML,
+    stored with the handler's changes in one transaction."""
     now = rt.clock.now()
-    _ensure_follower(rt, incoming.openid)
     with rt.session() as s:
-        follower = s.get(Follower, incoming.openid)
+        follower = s.get(Follower, incoming.openid) or _first_contact(s, incoming.openid, now)
         if incoming.event != "unsubscribe":
             follower.subscribed = True
             follower.open_window(now, by_message=incoming.msg_type != "event")
         member = s.scalar(select(Member).where(Member.openid == incoming.openid))
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=member)
         reply = dispatch(incoming, ctx, rt.router)
-        if ctx.route is not None:
-            s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
-                      .values(intent=ctx.route.intent))
+        body = wire.render(reply, incoming, rt.clock.now())
+        intent = ctx.route.intent if ctx.route else None
+        stored = s.execute(update(InboundMessage).values(intent=intent, reply=body, replied_at=rt.clock.now())
+                           .where(InboundMessage.dedupe_key == key, InboundMessage.reply.is_(None)))
+        if stored.rowcount == 0:
+            _send_late(s, incoming, reply, key, now)
+            s.execute(update(InboundMessage).values(intent=intent).where(InboundMessage.dedupe_key == key))
         if follower.subscribed:
             release_deferred(s, incoming.openid, now)
         s.commit()
-    return wire.render(reply, incoming, rt.clock.now())
+    return body
 
 
-def _ensure_follower(rt: Runtime, openid: str) -> None:
-    """Create the follower row on first contact, in its own transaction: two first messages of
-    a new follower arriving at once must not both insert it (the loser's insert fails, harmlessly)."""
-    now = rt.clock.now()
-    with rt.session() as s:
-        if s.get(Follower, openid) is not None:
-            return
-        s.add(Follower(openid=openid, first_seen_at=now, last_interaction_at=now))
-        try:
-            s.commit()
-        except IntegrityError:
-            s.rollback()
+def _send_late(s: Session, incoming: Incoming, reply: Reply, key: str, now: dt.datetime) -> None:
+    """Every retry gave up waiting (:data:`LOST`), so WeChat will show the member nothing: queue
+    the reply as a customer-service message instead; the member's message opened the window."""
+    log.warning("reply for openid %s too late for WeChat; sending it through the outbox",
+                wire.mask_openid(incoming.openid))
+    if isinstance(reply, TextReply):
+        kind, payload = "text", {"content": reply.text}
+    elif isinstance(reply, NewsReply):
+        a = reply.article
+        kind, payload = "news", {"articles": [{"title": a.title, "description": a.description,
+                                               "url": a.url, "picurl": a.picurl}]}
+    else:
+        return
+    enqueue(s, openid=incoming.openid, kind=kind, payload=payload, purpose="late_reply",
+            idempotency_key="late_reply:" + hashlib.sha1(key.encode()).hexdigest(), now=now)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import NoReply, Reply, TextReply
-from models.binding import BindResult, BindStatus, bind_by_code, bind_by_identity, parse_bind_text, unbind_follower
+from models.binding import (
+    BindResult, BindStatus, bind_by_code, bind_by_identity, parse_bind_text, unbind_follower,
+)
 from models.contacts import contacts_for
 from models.member import Member
 
@@ -13,7 +15,7 @@ USAGE = "绑定 姓名 手机号 —— 第一次使用先绑定身份"
 PUBLIC = True
 # Routing (see nlu.lexicon): asking to bind, or introducing oneself (village, name, phone).
 KEYWORDS: dict[str, float] = {
-    "绑定": 4, "绑上": 3, "认证": 3, "实名": 3, "登记": 2, "身份": 2.5, "登上": 2.5, "对上": 1.5,
+    "绑定": 4, "绑上": 3, "认证": 3, "实名": 3, "登记": 2, "登上": 2.5, "对上": 1.5,
     "入党": 1, "新来的": 1.5, "老党员": 1.5,
 }
 SYNONYMS: dict[str, str] = {"绑顶": "绑定", "帮定": "绑定", "邦定": "绑定", "认正": "认证"}
@@ -23,6 +25,7 @@ PATTERNS: dict[str, float] = {
     r"(?:^|[是的\s])(?:(?![我俺你他她们了个的是在有和跟给帮回到去来这那几同])[\u4e00-\u9fff]){2,6}"
     r"(?:村|屯|嘎查|庄|沟|洼|湾|岭|坡|营|寨|峪|坪|堡)(?:的|支部|党员|人|\s|[\u4e00-\u9fff]某)": 3,
     r"(?:我|俺)是.{2,10}的(?:老)?党员": 2,
+    r"身份(?!证)": 2.5,  # 绑定身份, 身份认证 — not 身份证 (an ID card kept by a boss is a help case)
     r"(?:我|俺|^|\s)(?:叫|姓)[\u4e00-\u9fff]": 2,
     r"(?:^|[是的\s])[\u4e00-\u9fff]某": 1.5,
     r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)": 1.5,
@@ -33,6 +36,7 @@ PUBLIC_HINT = "没绑定也可以发“驿站”查阳光驿站、发“菜单�
 
 
 def ask_to_bind(msg: Incoming, ctx: Context) -> Reply:
+    """The answer to an unbound follower asking for something only members get."""
     return TextReply(f"您还没有绑定党员身份。{HOW_TO_BIND}")
 
 

@@ -8,9 +8,9 @@ request, which is answered instead (the member has moved on). Expires like every
 from __future__ import annotations
 
 import sys
+import unicodedata
 from dataclasses import replace
 from enum import StrEnum
-import unicodedata
 
 from handlers.context import Context, Incoming, Route
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
@@ -64,13 +64,18 @@ def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
     return TextReply(f"没看明白您选的是哪一个。{_question(choices)}")
 
 
-def with_offer(reply: Reply, route: Route | None) -> Reply:
-    """``reply`` with one line offering the message's second request (``route.offer``)."""
+def with_offer(reply: Reply, ctx: Context) -> Reply:
+    """``reply`` with one line offering the message's second request (``ctx.route.offer``),
+    unless the follower could not use it yet (not bound)."""
     from handlers.registry import INTENT_MODULES
 
+    route = ctx.route
     if route is None or route.offer is None or not isinstance(reply, TextReply):
         return reply
-    command, _, purpose = _label(INTENT_MODULES[route.offer]).partition(" —— ")
+    module = INTENT_MODULES[route.offer]
+    if ctx.member is None and not module.PUBLIC:
+        return reply
+    command, _, purpose = _label(module).partition(" —— ")
     word = command.split(" ")[0]
     return TextReply(f"{reply.text}\n另外，如需{purpose}，请再发“{word}”。")
 

@@ -1,6 +1,8 @@
 """Help requests (求助): a ticket for the member's red liaison."""
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
@@ -26,28 +28,44 @@ KEYWORDS: dict[str, float] = {
     "没人照顾": 3, "没人照看": 3, "顾不过来": 3, "照顾不了": 3, "没人管": 2.5, "不管": 1.5,
     "辞退": 3, "补偿": 2, "骗": 2, "报警": 2, "办不下来": 3, "办不了": 2.5, "不给办": 3, "不让": 1.5,
     "不收": 1.5, "没法": 1.5, "没辙": 2.5, "发愁": 2, "愁死": 2.5, "急死": 2, "欺负": 2.5,
-    "腿脚不好": 2, "生病": 1.5,
+    "腿脚不好": 2, "生病": 1.5, "没给": 2, "跑路": 3, "老板跑了": 3, "着火": 3, "火灾": 3, "烧没了": 3,
+    "被偷": 3, "被盗": 3, "车祸": 3, "能不能有人": 2.5, "派个人": 2.5, "救急": 3, "急用钱": 3,
+    "补助": 2, "太贵": 2, "低保": 3, "扣押": 3,
 }
 # Nobody to look after someone: 没人照顾 / 没人看着 / 没人管 …
-PATTERNS: dict[str, float] = {r"没人(?:照顾|照看|看着|看著|看管|陪|管)": 3}
+PATTERNS: dict[str, float] = {
+    r"没人(?:照顾|照看|看着|看著|看管|陪|管|知道)": 3,
+    # something that cannot be got done: 报不上名, 挂不上号, 办不了, 住不起
+    r"(?:挂|报|办|进|住|租|买|看)不(?:上|了|起|进去)": 2.5,
+    # asking the branch to help: 能不能帮我…, 请村里帮个忙
+    r"(?:能不能|可不可以|能否|能|请|求)(?:村里|组织|支部|你们|书记)?帮(?:我|俺|我们|俺们|个忙)": 2.5,
+    r"帮(?:个|点)忙": 2.5,
+    r"(?:费|钱)(?:不够|交不起|付不起|凑不齐|凑不够)": 3,
+    r"得了.{0,6}(?:病|炎|癌|症|瘤)": 2.5,
+    r"(?:扭|摔|砸|压|烫|撞|碰|夹|割|切|轧)(?:伤|断)": 3,
+    r"被(?:人)?(?:占|霸占|侵占|打|偷|抢)": 2.5,
+}
 SYNONYMS: dict[str, str] = {"劳冻": "劳动", "欠新": "欠薪", "工姿": "工资", "公伤": "工伤"}
 SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"help_topic": {
-    "injury": ("工伤", "受伤", "骨折", "烫伤", "压伤", "摔伤", "砸伤", "伤残", "摔断", "砸断",
-               "压断"),
+    "injury": ("工伤", "受伤", "骨折", "烫伤", "压伤", "摔伤", "砸伤", "扭伤", "夹伤", "伤残", "摔断",
+               "砸断", "压断", "轧了", "轧伤", "被机器"),
     "schooling": ("上学", "借读", "入学", "学籍", "学校", "上小学", "读书", "高中", "初中",
                   "小学", "助学", "学费", "住校", "转学", "幼儿园"),
     "wages": ("工资", "欠薪", "讨薪", "工钱", "拖欠", "结账", "钱没下来", "克扣", "没发",
-              "工头", "加班费", "血汗钱"),
+              "工头", "加班费", "血汗钱", "一分钱没给", "老板跑了", "跑路"),
     "medical": ("住院", "看病", "医院", "挂号", "挂不上", "医保", "发烧", "牙疼", "诊所", "手术",
-                "生病", "医药"),
+                "生病", "医药", "得了", "怀孕", "产检", "生孩子"),
     "elderly": ("老人", "爹妈", "爸妈", "父母", "养老", "爷爷", "奶奶", "俺娘", "我娘", "我妈",
-                "老娘", "我爸", "老爹", "留守"),
-    "housing": ("房子", "宿舍", "没地方住", "房东", "租房", "房租", "漏水", "停水", "停电",
-                "住的地方", "搬走"),
+                "老娘", "我爸", "我爹", "老爹", "留守", "八十", "七十", "九十"),
+    "housing": ("房子", "宿舍", "没地方住", "房东", "租房", "出租屋", "房租", "漏水", "停水", "停电",
+                "住的地方", "住哪", "搬走", "着火", "火灾"),
     "legal": ("合同", "官司", "起诉", "维权", "律师", "纠纷", "辞退", "补偿", "骗", "仲裁",
-              "报警", "法律"),
+              "报警", "法律", "占了", "霸占", "侵占", "扣押"),
 }}
 SLOT_DEFAULTS: dict[str, str] = {"help_topic": "other"}
+
+
+LEADING_ASK = re.compile(r"^(?:求助|帮帮我|帮帮忙|帮个忙)[\s:：,，。!！]*")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
@@ -56,7 +74,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     topic = ctx.route.slots.get("help_topic") if ctx.route else None
     topic = topic if topic in HELP_TOPICS else "other"
     sla = ctx.settings.liaison.sla_hours
-    description = (msg.text or "").strip() or "（语音求助，未识别出文字）"
+    text = (msg.text or "").strip()
+    # "求助：老板拖欠工资" -> the liaison reads "老板拖欠工资"; a bare "求助" stays as it is.
+    description = LEADING_ASK.sub("", text) or text
     ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla)
     received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"
     if ticket.liaison is None:

@@ -67,7 +67,7 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
         return DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)
     if ctx.route.clarify:
         return clarify.start(msg, ctx)
-    return clarify.with_offer(answer(msg, ctx), ctx.route)
+    return clarify.with_offer(answer(msg, ctx), ctx)
 
 
 def answer(msg: Incoming, ctx: Context) -> Reply:

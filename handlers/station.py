@@ -16,7 +16,8 @@ KEYWORDS: dict[str, float] = {
     "营业": 2, "服务站": 3, "中午休息": 2, "约一下": 1, "wifi": 1,
 }
 SYNONYMS: dict[str, str] = {"意站": "驿站", "译站": "驿站", "亿站": "驿站", "易站": "驿站",
-                            "驿战": "驿站", "艺站": "驿站"}
+                            "驿战": "驿站", "艺站": "驿站",
+                            "驿栈": "驿站"}
 
 
 # Stations listed when the member's city has none: a passive reply must stay short (2048 bytes).

@@ -17,46 +17,58 @@ KEYWORDS: dict[str, float] = {
     "资料": 1.5, "材料": 1.5, "文件": 1.5, "解读": 2.5, "政策": 2, "新闻": 3, "消息": 2,
     "动态": 2, "报道": 3, "事迹": 3, "故事": 2.5, "知识": 1.5, "法律": 1.5, "法律知识": 3, "想看看": 1.5, "听听": 1.5, "技能": 2,
     "打卡": 2, "推送": 1.5, "推点": 2, "推一个": 2, "放一个": 1.5, "讲讲": 1.5, "发展": 1,
-    "教": 1.5, "开导": 1.5, "音频": 1.5, "接着看": 3, "接着学": 3, "看完了": 1.5, "下一讲": 3,
+    "教": 1.5, "开导": 1.5, "音频": 1.5, "接着看": 3, "接着学": 3, "看完了": 1.5, "没看完": 2, "下一讲": 3,
+    "学": 1.5, "要学": 2.5, "有没有讲": 2, "心理": 2, "睡不着": 1.5,
 }
-PATTERNS: dict[str, float] = {r"第\d+(?:集|课|节|讲)": 2.5}  # 第12集: an episode of a lesson
+# 第12集 / 上一集: an episode of a lesson
+PATTERNS: dict[str, float] = {r"第\d+(?:集|课|节|讲)": 2.5, r"[上下]一?(?:集|课|节|讲)": 3}
 SYNONYMS: dict[str, str] = {"知试": "知识", "政册": "政策", "正策": "政策"}
 SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"category": {
     "law": ("法律", "法规", "普法", "劳动法", "法治", "婚姻法", "民法"),
     "psychology": ("心理", "焦虑", "情绪", "开导", "疏导", "心情", "想家", "压力", "抑郁", "失眠",
-                   "孤独"),
+                   "睡不着", "孤独"),
     "skills": ("技能", "技术", "手艺", "网店", "电商", "焊工", "电工", "厨师", "挖掘机", "种植",
-               "养殖", "职业", "修车", "驾驶"),
+               "养殖", "职业", "修车", "驾驶", "修手机", "修电脑", "维修"),
     "exemplary": ("优秀党员", "事迹", "榜样", "故事", "先进", "最美", "模范", "楷模"),
-    "policy": ("政策", "文件", "解读", "新规", "规定", "条例"),
+    "policy": ("政策", "文件", "解读", "新规", "规定", "条例", "党章", "党纪"),
     "news": ("新闻", "动态", "发展", "报道", "消息", "变化", "建设"),
 }}
 
 
+# Words asking to move on past today's lesson ("下一课", "接着学", "再来一个").
+MORE_WORDS = ("下一", "接着", "继续", "再来", "换一")
+
+
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Today's lesson (of the asked category, from the router's ``category`` slot), with its
-    link; the delivery is recorded the first time a lesson reaches the member that day."""
+    link, or the next one when the member asks to move on (``MORE_WORDS``); the delivery is
+    recorded the first time a lesson reaches the member that day."""
     category = ctx.route.slots.get("category") if ctx.route else None
     if category not in CATEGORY_NAMES:
         category = None  # no category asked, or one the library does not have: today's lesson
     now = ctx.clock.now()
-    today = study.todays_lesson(ctx.session, ctx.member.id, now, category)
-    if today is None:
+    said = (ctx.route.normalised if ctx.route else "") or msg.text or ""
+    moving_on = any(word in said for word in MORE_WORDS)
+    if moving_on:
+        pick = study.next_lesson(ctx.session, ctx.member.id, category)
+    else:
+        pick = study.todays_lesson(ctx.session, ctx.member.id, now, category)
+    if pick is None:
         return TextReply(_nothing_to_study(ctx, category))
-    if not today.delivered_today:
-        study.record_delivery(ctx.session, ctx.member.id, today.lesson.id, "request", now)
-    return TextReply(_lesson_text(ctx.member.name, today, category))
+    if not pick.delivered_today:
+        study.record_delivery(ctx.session, ctx.member.id, pick.lesson.id, "request", now)
+    return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on))
 
 
-def _lesson_text(name: str, today: study.TodaysLesson, category: str | None) -> str:
+def _lesson_text(name: str, pick: study.LessonPick, category: str | None, moving_on: bool) -> str:
     # A text reply rather than a news card: it carries the next step, and WeChat turns the
     # plain URL into a link the member taps.
-    lesson = today.lesson
-    if today.review:
+    lesson = pick.lesson
+    if pick.review:
         scope = f"“{CATEGORY_NAMES[category]}”类的资料" if category else "资料库里的学习资料"
         opening = f"{name}，{scope}您都学过了，今天温习这一篇："
     else:
-        opening = f"{name}，今天的学习资料："
+        opening = f"{name}，{'下一篇' if moving_on else '今天的'}学习资料："
     summary = f"\n{lesson.summary}" if lesson.summary else ""
     return (f"{opening}\n【{CATEGORY_NAMES[lesson.category]}】{lesson.title}{summary}\n"
             f"点击阅读：{lesson.url}\n想学别的类别，可以发“学习 法律”“学习 职业技能”等。")

@@ -30,6 +30,8 @@ _PHONE = re.compile(r"1[3-9](?:[\s\-－]*\d){9}")
 
 
 class BindStatus(StrEnum):
+    """How a binding attempt ended."""
+
     BOUND = "bound"                  # done just now
     ALREADY_SELF = "already_self"    # this openid is already this member
     OPENID_TAKEN = "openid_taken"    # this openid is bound to someone else
@@ -40,6 +42,9 @@ class BindStatus(StrEnum):
 
 @dataclass(frozen=True)
 class BindResult:
+    """The outcome and the member concerned (the one bound, or the one already holding the
+    openid or the identity; ``None`` when nobody matched)."""
+
     status: BindStatus
     member: Member | None = None
 

@@ -25,6 +25,7 @@ class InboundMessage(Base):
     content: Mapped[str | None] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(String(32))
     received_at: Mapped[timestamp]
-    # The passive reply, unencrypted XML, or "success"; None while the first delivery is running.
+    # The passive reply, unencrypted XML, or "success"; None while the first delivery is running;
+    # "" when WeChat's retries gave up waiting (the reply then goes through the outbox).
     reply: Mapped[str | None] = mapped_column(Text)
     replied_at: Mapped[dt.datetime | None] = mapped_column()

@@ -114,7 +114,9 @@ def parse_month(cell: object) -> dt.date | None:
 
     Accepts real dates, Excel serial numbers, ``2023.3`` (text or number), ``2023年3月(5日)``,
     ``2023/03/15``, ``2023-3``, ``202303``. ``None`` for an empty cell. Raises CellError for
-    anything else, including month 13 or a year before 1921 (the party's founding)."""
+    anything else, including month 13 or a year before 1921 (the party's founding). A cell
+    typed as the number 2013.1 reads as January: Excel keeps 2013.10 as 2013.1 too, and
+    nothing in the cell tells them apart."""
     if cell is None or clean(cell) == "":
         return None
     if isinstance(cell, dt.datetime):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def read_table(path: str | Path) -> list[list[object]]:
         raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                return [list(r) for r in csv.reader(raw.decode(encoding).splitlines())]
+                # StringIO, not splitlines: a quoted header may hold a line break (流动去向\n（省）).
+                return [list(r) for r in csv.reader(io.StringIO(raw.decode(encoding), newline=""))]
             except UnicodeDecodeError:
                 continue
     raise ValueError(f"{path.name}: 只支持 .xlsx 或 .csv 文件")

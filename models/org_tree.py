@@ -31,7 +31,8 @@ def branch_labels(branch: Organization) -> set[str]:
 
 class BranchResolver:
     """Resolves 所属党支部 cells to branch ids for one import, creating missing organisations
-    under ``district`` when ``create_orgs`` is set. ``created`` lists the branches created, as the ledger named them."""
+    under ``district`` when ``create_orgs`` is set. ``created`` lists the branches created, as
+    the ledger named them."""
 
     def __init__(self, session: Session, district: str, create_orgs: bool) -> None:
         self.session, self.district, self.create_orgs = session, district, create_orgs

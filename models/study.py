@@ -25,9 +25,9 @@ PUSH_PURPOSE = "lesson_push"
 
 
 @dataclass(frozen=True)
-class TodaysLesson:
-    """The lesson for a member today. ``delivered_today``: they already got it today (nothing
-    new to record); ``review``: every lesson in scope was read before, this one comes round again."""
+class LessonPick:
+    """A lesson chosen for a member. ``delivered_today``: they already got it today (nothing new
+    to record); ``review``: every lesson in scope was read before, this one comes round again."""
 
     lesson: Lesson
     delivered_today: bool
@@ -77,32 +77,53 @@ def _deliveries(session: Session, member_ids: Iterable[int],
     return found
 
 
-def todays_lesson(session: Session, member_id: int, now: dt.datetime,
-                  category: str | None = None) -> TodaysLesson | None:
-    """Today's lesson for a member, stable within the day: the last lesson (of ``category``)
-    they received today, else the next one by :func:`pick_next`. ``None`` when the library (or
-    that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
+def _member_records(session: Session, member_id: int,
+                    lessons: Sequence[Lesson]) -> dict[int, StudyRecord]:
+    return _deliveries(session, [member_id], [lesson.id for lesson in lessons]).get(member_id, {})
+
+
+def next_lesson(session: Session, member_id: int, category: str | None = None) -> LessonPick | None:
+    """The member's next lesson (of ``category``, if given) by :func:`pick_next`, whatever they
+    got today. ``None`` when the library (or that category) is empty. Nothing is recorded."""
     lessons = library(session, category)
-    records = _deliveries(session, [member_id], [lesson.id for lesson in lessons]).get(member_id, {})
+    return _pick_from(lessons, _member_records(session, member_id, lessons))
+
+
+def todays_lesson(session: Session, member_id: int, now: dt.datetime,
+                  category: str | None = None) -> LessonPick | None:
+    """Today's lesson for a member, stable within the day: the last lesson (of ``category``)
+    they received today, else :func:`next_lesson`. ``None`` when the library (or that category)
+    is empty. Nothing is recorded; see :func:`record_delivery`."""
+    lessons = library(session, category)
+    records = _member_records(session, member_id, lessons)
     since = day_start(now)
     today = [r for r in records.values() if r.delivered_at >= since]
     if today:
-        latest = max(today, key=lambda r: r.delivered_at)
-        return TodaysLesson(latest.lesson, delivered_today=True, review=False)
+        latest = max(today, key=lambda r: (r.delivered_at, r.id))
+        return LessonPick(latest.lesson, delivered_today=True, review=False)
+    return _pick_from(lessons, records)
+
+
+def _pick_from(lessons: Sequence[Lesson], records: Mapping[int, StudyRecord]) -> LessonPick | None:
     lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in records.items()})
     if lesson is None:
         return None
-    return TodaysLesson(lesson, delivered_today=False, review=lesson.id in records)
+    return LessonPick(lesson, delivered_today=False, review=lesson.id in records)
 
 
 def record_delivery(session: Session, member_id: int, lesson_id: int, source: str,
-                    now: dt.datetime, existing: StudyRecord | None = None) -> StudyRecord:
+                    now: dt.datetime) -> StudyRecord:
     """Record that a lesson reached a member (``source``: "request" or "schedule").
 
     A lesson delivered again (a later round through the library) updates the member's record
-    for it instead of adding a second one. ``existing`` saves the look-up when the caller has it."""
-    record = existing or session.scalar(select(StudyRecord).where(
+    for it instead of adding a second one."""
+    record = session.scalar(select(StudyRecord).where(
         StudyRecord.member_id == member_id, StudyRecord.lesson_id == lesson_id))
+    return _delivered(session, record, member_id, lesson_id, source, now)
+
+
+def _delivered(session: Session, record: StudyRecord | None, member_id: int, lesson_id: int,
+               source: str, now: dt.datetime) -> StudyRecord:
     if record is None:
         record = StudyRecord(member_id=member_id, lesson_id=lesson_id, source=source, delivered_at=now)
         session.add(record)
@@ -145,21 +166,22 @@ def push_next_lessons(session: Session, members: Sequence[tuple[int, str]], less
     (source "schedule"). Members already pushed by this schedule today are skipped.
 
     Returns how many messages were queued. The caller commits."""
+    if not lessons:
+        return 0
     keys = {member_id: push_key(schedule_id, member_id, now) for member_id, _ in members}
     done = set(session.scalars(select(OutboxMessage.idempotency_key)
                                .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
-    records = _deliveries(session, keys, [lesson.id for lesson in lessons])
-    queued = 0
-    for member_id, openid in members:
-        if keys[member_id] in done:
-            continue
-        mine = records.get(member_id, {})
-        lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in mine.items()})
-        if lesson is None:
-            break
-        kind, payload = lesson_message(lesson)
-        enqueue(session, openid=openid, kind=kind, payload=payload, purpose=PUSH_PURPOSE,
-                idempotency_key=keys[member_id], now=now)
-        record_delivery(session, member_id, lesson.id, "schedule", now, existing=mine.get(lesson.id))
-        queued += 1
-    return queued
+    due = [(member_id, openid) for member_id, openid in members if keys[member_id] not in done]
+    records = _deliveries(session, [member_id for member_id, _ in due],
+                          [lesson.id for lesson in lessons])
+    # Keys are unique within the batch and checked above, so the rows can wait for one flush
+    # at commit instead of one flush per member.
+    with session.no_autoflush:
+        for member_id, openid in due:
+            mine = records.get(member_id, {})
+            lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in mine.items()})
+            kind, payload = lesson_message(lesson)
+            enqueue(session, openid=openid, kind=kind, payload=payload, purpose=PUSH_PURPOSE,
+                    idempotency_key=keys[member_id], now=now)
+            _delivered(session, mine.get(lesson.id), member_id, lesson.id, "schedule", now)
+    return len(due)

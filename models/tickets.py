@@ -4,12 +4,16 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.member import Liaison, Member
 from models.outbox import enqueue
 from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
+
+
+NUMBER_ATTEMPTS = 5
 
 
 def liaison_for(session: Session, member: Member) -> Liaison | None:
@@ -22,8 +26,8 @@ def liaison_for(session: Session, member: Member) -> Liaison | None:
 def next_ticket_number(session: Session, now: dt.datetime) -> str:
     """``Q`` + the Shanghai date + a 3-digit sequence of the day: ``Q20261129001``."""
     prefix = "Q" + now.astimezone(SHANGHAI).strftime("%Y%m%d")
-    today = session.scalar(select(func.count()).select_from(Ticket).where(Ticket.number.like(prefix + "%")))
-    return f"{prefix}{today + 1:03d}"
+    last = session.scalar(select(func.max(Ticket.number)).where(Ticket.number.like(prefix + "%")))
+    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:03d}"
 
 
 def open_ticket(session: Session, member: Member, topic: str, description: str, *,
@@ -34,16 +38,31 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
     if topic not in HELP_TOPICS:
         raise ValueError(f"unknown help topic {topic!r}")
     liaison = liaison_for(session, member)
-    ticket = Ticket(number=next_ticket_number(session, now), member_id=member.id,
-                    liaison_id=liaison.id if liaison else None, topic=topic,
-                    description=description, status="open", created_at=now,
-                    due_at=now + dt.timedelta(hours=sla_hours))
-    session.add(ticket)
-    session.flush()
+    fields = dict(member_id=member.id, liaison_id=liaison.id if liaison else None, topic=topic,
+                  description=description, status="open", created_at=now,
+                  due_at=now + dt.timedelta(hours=sla_hours))
+    ticket = _insert_numbered(session, fields, now)
     if liaison is not None and liaison.member.openid:
         enqueue(session, openid=liaison.member.openid, kind="text",
                 payload={"content": liaison_notice(ticket, member, sla_hours)},
                 purpose="liaison_notice", idempotency_key=f"liaison_notice:{ticket.number}", now=now)
+    return ticket
+
+
+def _insert_numbered(session: Session, fields: dict, now: dt.datetime) -> Ticket:
+    # Two processes may pick the same number at once; the unique constraint refuses the second,
+    # which then takes the next number (the savepoint keeps the rest of the transaction).
+    for _ in range(NUMBER_ATTEMPTS - 1):
+        try:
+            with session.begin_nested():
+                ticket = Ticket(number=next_ticket_number(session, now), **fields)
+                session.add(ticket)
+            return ticket
+        except IntegrityError:
+            continue
+    ticket = Ticket(number=next_ticket_number(session, now), **fields)
+    session.add(ticket)
+    session.flush()
     return ticket
 
 

@@ -49,6 +49,8 @@ def analyse(text: str) -> Clauses:
     """Negated spans and the start of the second request in normalised ``text``."""
     spans, unchanged = [], []
     for match in _NEGATION_BEFORE.finditer(text):
+        if text[match.start() - 1:match.start()] == match.group()[1]:
+            continue  # 是不是 / 要不要 / 用不用: a yes-no question, not a negation
         end = match.end()
         limit = min(len(text), end + _SPAN_MAX)
         while end < limit and text[end] not in _SPAN_END:

@@ -61,7 +61,10 @@ class Lexicon:
 
 
 def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
-    """Collect every module's declarations and the config extras into one :class:`Lexicon`."""
+    """Collect every module's declarations and the config extras into one :class:`Lexicon`.
+
+    Raises ``ValueError`` naming the key when ``nlu.extra_keywords`` names an unknown intent
+    (a silently ignored keyword would look like a router that does not listen)."""
     intents: dict[str, IntentLexicon] = {}
     synonyms: dict[str, str] = {}
     for name, module in intent_modules.items():
@@ -74,9 +77,12 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
         )
         synonyms.update(getattr(module, "SYNONYMS", {}))
     for intent, words in nlu_settings.extra_keywords.items():
-        if intent in intents:
-            intents[intent].keywords.update({w: EXTRA_KEYWORD_WEIGHT for w in words})
-    synonyms.update(nlu_settings.synonyms)
+        if intent not in intents:
+            raise ValueError(f"nlu.extra_keywords.{intent}: unknown intent; use one of "
+                             + ", ".join(sorted(intents)))
+        intents[intent].keywords.update({w: EXTRA_KEYWORD_WEIGHT for w in words if w})
+    # an empty variant would match between every two characters
+    synonyms.update({variant: word for variant, word in nlu_settings.synonyms.items() if variant})
     lexicon = Lexicon(intents, dict(sorted(synonyms.items(), key=lambda kv: -len(kv[0]))))
     for name, spec in intents.items():
         for word, weight in spec.keywords.items():

@@ -4,12 +4,12 @@ decide (negation, the two-requests rule, ask when too close) → slots.
 Scoring: every keyword, pattern and place cue an intent declares (see ``nlu.lexicon``) adds its
 weight once, times 0 when negated and ½ in a second request (``nlu.clauses``). The highest score
 wins, except that a real help request or info change is answered first and the other request
-offered (../shared/nlu/README.md labelling rule). Nothing scoring at least ``MIN_SCORE`` is
-``unknown``.
+offered (../shared/nlu/README.md labelling rule); two intents too close to call are asked about
+(``Route.clarify``). A message whose best score is below ``MIN_SCORE`` is ``unknown``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
 
 from handlers.context import Route
@@ -32,6 +32,8 @@ NEVER_OFFERED = ("menu", "unknown")
 CLOSE = 0.9
 # "到天津了": a cue, a place and 了 — a move already made — counts this much more.
 MOVE_DONE = 1.0
+# Characters of context jieba sees around a one-character keyword.
+WINDOW = 4
 # Members' messages beyond this are letters; their beginning says what they are about.
 MAX_CHARS = 600
 
@@ -54,7 +56,7 @@ class Explanation:
     tokens: list[str]
     hits: list[Hit]
     scores: dict[str, float]
-    route: Route = field(default_factory=lambda: Route(intent="unknown"))
+    route: Route
 
 
 class Router:
@@ -64,7 +66,6 @@ class Router:
     def __init__(self, intent_modules: dict[str, ModuleType], nlu_settings) -> None:
         self.lexicon = lexicon.build(intent_modules, nlu_settings)
         self._tokenizer = lexicon.tokenizer(self.lexicon)
-        self._single_chars = frozenset(self.lexicon.single)
 
     def route(self, text: str) -> Route:
         """The decision for ``text`` (any string; never raises for member input)."""
@@ -73,24 +74,23 @@ class Router:
     def explain(self, text: str, all_tokens: bool = True) -> Explanation:
         """The decision with its evidence: normalised text, tokens, hits and scores.
 
-        jieba's word boundaries only matter for one-character keywords (会 is a meeting as a word,
-        not inside 会员), so ``route`` tokenises only texts that contain one; ``all_tokens``
-        tokenises always (for ``kiteline nlu explain``)."""
+        ``all_tokens`` tokenises the whole text for display (``kiteline nlu explain``); routing
+        itself only asks jieba about one-character keywords (see ``_single_hits``)."""
         norm = normalise(text[:MAX_CHARS], self.lexicon.synonyms)
-        tokenise = norm and (all_tokens or not self._single_chars.isdisjoint(norm))
-        tokens = self._tokenizer.lcut(norm, HMM=False) if tokenise else []
+        tokens = self._tokenizer.lcut(norm, HMM=False) if all_tokens and norm else []
         parts = clauses.analyse(norm)
         places = find_places(norm)
-        hits = self._keyword_hits(norm, tokens, parts) + self._pattern_hits(norm, places, parts)
+        hits = (self._keyword_hits(norm, parts) + self._single_hits(norm, parts)
+                + self._pattern_hits(norm, places, parts))
         scores: dict[str, float] = {}
         for hit in hits:
             scores[hit.intent] = scores.get(hit.intent, 0.0) + hit.weight
         route = _decide(scores, hits, parts)
         route.slots = self._slots(norm, route.intent, places, parts)
         route.normalised = norm
-        return Explanation(norm, [t for t in tokens if t != " "], hits, scores, route)
+        return Explanation(norm, [t for t in tokens if t.strip()], hits, scores, route)
 
-    def _keyword_hits(self, norm: str, tokens: list[str], parts: clauses.Clauses) -> list[Hit]:
+    def _keyword_hits(self, norm: str, parts: clauses.Clauses) -> list[Hit]:
         best: dict[tuple[str, str], Hit] = {}
         covered: dict[str, int] = {}  # intent -> end of its last counted keyword
         index, sizes = self.lexicon.index, self.lexicon.sizes
@@ -102,11 +102,26 @@ class Router:
                         continue  # inside a longer keyword of the same intent (阳光驿站 ⊃ 驿站)
                     covered[intent] = i + size
                     _keep_best(best, Hit(intent, word, weight * parts.weight(i, intent), i))
-        position = 0
-        for token in tokens:
-            for intent, weight in self.lexicon.single.get(token, ()):
-                _keep_best(best, Hit(intent, token, weight * parts.weight(position, intent), position))
-            position += len(token)
+        return [hit for hit in best.values() if hit.weight > 0]
+
+    def _single_hits(self, norm: str, parts: clauses.Clauses) -> list[Hit]:
+        """One-character keywords count only where jieba cuts them as a word of their own (会 in
+        "这个月的会", not in 会员 or 不会). jieba sees a window of ``WINDOW`` characters either
+        side — its choice there is the same as in the whole text, at a fraction of the cost."""
+        best: dict[tuple[str, str], Hit] = {}
+        for i, char in enumerate(norm):
+            entries = self.lexicon.single.get(char)
+            if not entries:
+                continue
+            start = max(0, i - WINDOW)
+            offset = 0
+            for token in self._tokenizer.cut(norm[start:i + WINDOW + 1], HMM=False):
+                if offset == i - start:
+                    if token == char:
+                        for intent, weight in entries:
+                            _keep_best(best, Hit(intent, char, weight * parts.weight(i, intent), i))
+                    break
+                offset += len(token)
         return [hit for hit in best.values() if hit.weight > 0]
 
     def _pattern_hits(self, norm: str, places: list[Place], parts: clauses.Clauses) -> list[Hit]:
@@ -156,7 +171,12 @@ def _keep_best(best: dict[tuple[str, str], Hit], hit: Hit) -> None:
 
 
 def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses) -> Route:
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    # equal scores: the request made first (before 另外/顺便) ranks higher
+    first: dict[str, float] = {}
+    for hit in hits:
+        if hit.position < parts.second_from:
+            first[hit.intent] = first.get(hit.intent, 0.0) + hit.weight
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -first.get(kv[0], 0.0)))
     if not ranked or ranked[0][1] < MIN_SCORE:
         return Route(intent="unknown", score=ranked[0][1] if ranked else 0.0)
     top, best = ranked[0]

@@ -72,16 +72,21 @@ def _weekday_names(field: str) -> str:
 
 
 def register_lesson_jobs(scheduler: BackgroundScheduler, settings: "SchedulerSettings") -> list[str]:
-    """Put one cron job per ``settings.lesson_schedules`` entry into the scheduler's store
-    (replacing the stored one of the same id) and remove stored lesson jobs no longer in the
-    config. Returns the job ids now scheduled."""
+    """Put one cron job per ``settings.lesson_schedules`` entry into the scheduler's store and
+    remove stored lesson jobs no longer in the config. Returns the job ids now scheduled.
+
+    A stored job whose cron line and arguments are unchanged is kept as it is, so a push that
+    fell due while no scheduler ran still goes out (within ``MISFIRE_GRACE_SECONDS``); a changed
+    one replaces the stored job."""
     zone = ZoneInfo(settings.timezone)
     wanted = []
     for entry in settings.lesson_schedules:
-        job_id = lesson_job_id(entry.id)
-        scheduler.add_job(push_lesson_schedule, cron_trigger(entry.cron, zone), id=job_id,
-                          name=f"学习推送 {entry.id}", args=(entry.id, entry.category),
-                          replace_existing=True)
+        job_id, args = lesson_job_id(entry.id), (entry.id, entry.category)
+        trigger = cron_trigger(entry.cron, zone)
+        stored = scheduler.get_job(job_id)
+        if stored is None or repr(stored.trigger) != repr(trigger) or tuple(stored.args) != args:
+            scheduler.add_job(push_lesson_schedule, trigger, id=job_id, name=f"学习推送 {entry.id}",
+                              args=args, replace_existing=True)
         wanted.append(job_id)
     for job in scheduler.get_jobs():
         if job.id.startswith(LESSON_JOB_PREFIX) and job.id not in wanted:
@@ -101,7 +106,8 @@ class SchedulerService:
             try:
                 cron_trigger(entry.cron, zone)
             except ValueError as exc:
-                raise ValueError(f"scheduler.lesson_schedules {entry.id}: cron {entry.cron!r}: {exc}") from exc
+                raise ValueError(
+                    f"scheduler.lesson_schedules {entry.id}: cron {entry.cron!r}: {exc}") from exc
         self.rt = rt
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.is_leader = False
@@ -140,6 +146,11 @@ class SchedulerService:
         if self._renewer is not None and self._renewer is not threading.current_thread():
             self._renewer.join()
         if self.scheduler.running:
+            # APScheduler 3 makes one last pass over due jobs while stopping, after its
+            # executors are gone: a push due that instant would be marked done without running.
+            # Detached, the store keeps it due for the next leader (and our shared engine open).
+            self.scheduler.pause()
+            self.scheduler.remove_jobstore("default", shutdown=False)
             self.scheduler.shutdown(wait=True)
         if self.is_leader:
             with self.rt.session() as s:
@@ -150,16 +161,18 @@ class SchedulerService:
     def tick(self) -> bool:
         """Take or renew the lease; on becoming leader register the configured jobs and resume,
         on losing it pause. Returns whether this process leads now."""
+        jobs: list[str] = []
         try:
             with self.rt.session() as s:
                 leader = acquire_lease(s, SCHEDULER_LEASE, self.holder, self.rt.clock.now(), LEASE_TTL)
                 s.commit()
+            if leader and not self.is_leader:
+                jobs = register_lesson_jobs(self.scheduler, self.rt.settings.scheduler)
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")
             leader = False
         if leader and not self.is_leader:
-            jobs = register_lesson_jobs(self.scheduler, self.rt.settings.scheduler)
             self.scheduler.resume()
             log.info("scheduler %s leads; jobs: %s", self.holder, ", ".join(jobs) or "none")
         elif not leader and self.is_leader:

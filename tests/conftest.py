@@ -16,6 +16,7 @@ import itertools
 import os
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 import psycopg
@@ -84,8 +85,10 @@ def postgres_database():
         if os.environ.get("KITELINE_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"{reason} (KITELINE_REQUIRE_POSTGRES=1)")
         pytest.skip(f"{reason}; set KITELINE_TEST_POSTGRES_URL to run the PostgreSQL half")
-    name = f"kiteline_test_{os.getpid()}_{secrets.token_hex(4)}"
+    name = f"kiteline_test_{os.getpid()}_{int(time.time())}_{secrets.token_hex(4)}"
     with conn:
+        if admin.host in ("127.0.0.1", "localhost"):
+            _drop_orphans(conn)
         conn.execute(f'CREATE DATABASE "{name}"')
         url = admin.set(database=name).render_as_string(hide_password=False)
         engine = make_engine(url)
@@ -93,6 +96,17 @@ def postgres_database():
         engine.dispose()
         yield url
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _drop_orphans(conn) -> None:
+    """Drop test databases left by sessions on this machine that were killed before teardown:
+    their process is gone and they are over an hour old (a session in another container, whose
+    pids we cannot see, is never that slow)."""
+    for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'kiteline_test_%'").fetchall():
+        pid, created = (name.split("_") + ["", ""])[2:4]
+        stale = created.isdigit() and time.time() - int(created) > 3600
+        if stale and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _empty_postgres(url: str) -> None:

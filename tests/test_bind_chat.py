@@ -57,6 +57,7 @@ def test_binding_twice_is_refused_kindly(chat, roster):
     assert chat.say("绑定") == "您已经绑定为张某（白杨村党支部），不用再绑定了。发“菜单”看看我能为您做什么。"
 
 
+@pytest.mark.postgres
 def test_one_person_cannot_be_bound_to_two_wechats(make_chat, session, roster):
     make_chat("oKite_member_0001").say("绑定 张某 13800001234")
     other = make_chat("oKite_member_0002")
@@ -121,6 +122,7 @@ def test_plain_follow_tells_how_to_bind_and_what_works_before(chat):
                              "完成身份绑定。没绑定也可以发“驿站”查阳光驿站、发“菜单”看全部功能。")
 
 
+@pytest.mark.postgres
 def test_unfollow_removes_the_binding_but_keeps_the_ledger_entry(chat, session, roster):
     chat.say("绑定 张某 13800001234")
     assert chat.unfollow() is None

@@ -2,6 +2,7 @@
 actually work."""
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.demo import load_demo
@@ -37,6 +38,7 @@ def test_demo_leaves_a_database_with_data_alone(runtime, session):
     assert count(session, Member) == 0
 
 
+@pytest.mark.postgres
 def test_the_printed_instructions_work(runtime, session, make_chat):
     text = load_demo(runtime)
     name, phone = re.search(r'kiteline chat "绑定 (\S+) (\d{11})"', text).groups()

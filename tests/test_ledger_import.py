@@ -27,6 +27,7 @@ def count(session, model=Member):
     return session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.postgres
 def test_clean_ledger_imports_as_is_and_builds_the_org_tree(session):
     report = run(session, CLEAN)
     assert report.summary() == ("导入完成：新增 30 人，更新 0 人，无变化 0 人；有问题的行 0 行（未导入）。\n"
@@ -63,6 +64,7 @@ def test_existing_branch_is_found_by_its_full_ledger_name(session):
     assert len(report.errors) == 17
 
 
+@pytest.mark.postgres
 def test_messy_ledger_takes_every_good_row_and_names_every_bad_one(session):
     report = run(session, MESSY)
     assert report.summary().splitlines()[0] == "导入完成：新增 60 人，更新 0 人，无变化 0 人；有问题的行 4 行（未导入）。"
@@ -93,6 +95,7 @@ def test_messy_ledger_reimport_is_idempotent(session):
     assert count(session) == 60
 
 
+@pytest.mark.postgres
 def test_changed_row_is_updated_with_history(session):
     header = ["姓名", "手机号", "所属党支部", "流动去向（省）", "流动去向（市）"]
     run(session, [header, ["张某", "13800001234", "红柳镇白杨村党支部", "广东", "深圳"]])
@@ -108,7 +111,7 @@ def test_changed_row_is_updated_with_history(session):
 
 def test_csv_in_gb18030_with_combined_destination(session, tmp_path):
     path = tmp_path / "台账.csv"
-    path.write_bytes("某村台账\n姓名,联系电话,所属党组织,流动去向,外出时间\n"
+    path.write_bytes("某村台账\n姓名,联系电话,所属党组织,\"流动\n去向\",外出时间\n"
                      "张某,138-0000-1234,红柳镇白杨村党支部,广东省深圳市宝安区,2023年3月\n"
                      "合计：1人\n".encode("gb18030"))
     report = run(session, path)

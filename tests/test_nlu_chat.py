@@ -72,6 +72,7 @@ def test_unbound_followers_are_told_how_to_bind(chat):
     ask = f"您还没有绑定党员身份。{bind.HOW_TO_BIND}"
     assert chat.say("我想交党费") == ask
     assert chat.say("党费 积分") == ask  # no question about things they cannot use yet
+    assert chat.say("党费交完了 另外积分多少") == ask  # nor an offer
 
 
 _XML_SAFE = st.characters(blacklist_categories=("Cs",),

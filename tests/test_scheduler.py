@@ -1,7 +1,8 @@
 """Scheduled lesson pushes: the job queues the next lesson for every bound member, once a day.
 
 The job function is called directly with the test runtime (its ManualClock), so nothing waits
-for a cron time to come round."""
+for a cron time to come round. Tests marked ``postgres`` (the batched push, the job store, the
+leader lease: the SQL that differs most between databases) run on both databases."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,8 @@ from models.outbox import OutboxMessage
 from models.scheduling import SchedulerJob
 from scheduler import jobs
 from scheduler.jobs import push_lesson_schedule
-from scheduler.service import SchedulerService, cron_trigger, start_in_process
+from scheduler.service import (SchedulerService, cron_trigger, register_lesson_jobs,
+                               start_in_process)
 from tests.conftest import START
 from tests.factories import make_branch, make_lesson, make_member
 
@@ -42,6 +44,7 @@ def pushed_titles(session, openid):
     return [m.payload["articles"][0]["title"] for m in outbox(session) if m.openid == openid]
 
 
+@pytest.mark.postgres
 def test_bound_members_get_the_next_lesson_and_unbound_ones_are_skipped(job_runtime, session, branch):
     zhang = make_member(session, branch, name="张某", openid="oKite_member_0001")
     wang = make_member(session, branch, name="王某", openid="oKite_member_0002")
@@ -65,7 +68,9 @@ def test_bound_members_get_the_next_lesson_and_unbound_ones_are_skipped(job_runt
         (zhang.id, first.id, "schedule", START), (wang.id, first.id, "schedule", START)]
 
 
-def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_moves_on(job_runtime, clock, session, branch):
+@pytest.mark.postgres
+def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_moves_on(job_runtime, clock, session,
+                                                                           branch):
     make_member(session, branch, openid="oKite_member_0001")
     make_lesson(session, "学习党章第一章", sequence=1)
     make_lesson(session, "学习党章第二章", sequence=2)
@@ -80,6 +85,16 @@ def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_moves_on(job_r
     assert push_lesson_schedule("morning_lesson") == 1
     assert pushed_titles(session, "oKite_member_0001") == ["学习党章第一章", "学习党章第二章"]
     assert session.scalar(select(func.count()).select_from(StudyRecord)) == 2
+
+
+def test_a_member_who_unfollowed_gets_no_push(job_runtime, chat, session, branch):
+    make_member(session, branch, openid="oKite_member_0001")
+    make_lesson(session)
+    session.commit()
+    chat.unfollow()
+
+    assert push_lesson_schedule("morning_lesson") == 0
+    assert outbox(session) == []
 
 
 def test_a_category_schedule_pushes_lessons_of_its_category(job_runtime, session, branch):
@@ -122,6 +137,23 @@ def test_asking_after_the_push_gives_the_lesson_just_pushed(job_runtime, chat, s
     assert session.scalar(select(func.count()).select_from(StudyRecord)) == 1
 
 
+def test_a_pushed_lesson_reaches_the_member_through_the_dispatcher(job_runtime, app, chat, session,
+                                                                  branch):
+    from bot.dispatcher import dispatch_due
+    from bot.wechat_api import wechat_client
+
+    make_member(session, branch, name="张某", openid="oKite_member_0001")
+    make_lesson(session, "学习党章第一章")
+    session.commit()
+    chat.say("你好")  # opens the 48-hour customer-service window
+
+    push_lesson_schedule("morning_lesson")
+    assert dispatch_due(job_runtime, client=wechat_client(job_runtime, app)) == 1
+
+    received = app.test_client().get("/sandbox/messages/oKite_member_0001").get_json()
+    assert [m["text"] for m in received] == ["学习党章第一章"]
+
+
 def test_a_job_without_a_started_scheduler_says_so():
     jobs.use_runtime(None)
     with pytest.raises(RuntimeError, match="scheduler.service"):
@@ -130,6 +162,7 @@ def test_a_job_without_a_started_scheduler_says_so():
 
 # -- the service ----------------------------------------------------------------------------
 
+@pytest.mark.postgres
 def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, session):
     runtime.settings.scheduler.lesson_schedules.append(
         LessonSchedule(id="weekday_law", cron="0 20 * * 1-5", category="law"))
@@ -161,6 +194,22 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
         service.shutdown()
 
 
+def test_a_push_missed_while_no_scheduler_ran_is_kept_for_the_next_leader(runtime):
+    service = start_in_process(runtime)
+    missed = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=20)
+    service.scheduler.pause()  # the leader stalls with the 08:30 push due, then stops
+    service.scheduler.modify_job("lesson_push:morning_lesson", next_run_time=missed)
+    service.shutdown()
+
+    successor = SchedulerService(runtime)
+    successor.scheduler.start(paused=True)
+    try:
+        register_lesson_jobs(successor.scheduler, runtime.settings.scheduler)
+        assert successor.scheduler.get_job("lesson_push:morning_lesson").next_run_time == missed
+    finally:
+        successor.shutdown()
+
+
 def test_a_second_scheduler_waits_until_the_leader_stops(runtime, clock):
     leader = SchedulerService(runtime, holder="host-a:1")
     standby = SchedulerService(runtime, holder="host-b:2")
@@ -176,6 +225,7 @@ def test_a_second_scheduler_waits_until_the_leader_stops(runtime, clock):
         standby.shutdown()
 
 
+@pytest.mark.postgres
 def test_a_leader_that_stops_renewing_is_replaced_after_the_lease_expires(runtime, clock):
     leader = SchedulerService(runtime, holder="host-a:1")
     standby = SchedulerService(runtime, holder="host-b:2")

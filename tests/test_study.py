@@ -126,7 +126,8 @@ def test_an_empty_category_points_to_the_categories_that_have_lessons(session, s
     assert records(session, member) == []
 
 
-def test_a_category_ask_on_an_empty_library_gets_the_empty_library_answer(session, settings, clock, member):
+def test_a_category_ask_on_an_empty_library_gets_the_empty_library_answer(session, settings, clock,
+                                                                          member):
     assert ask(session, settings, clock, member, "law") == EMPTY
 
 
@@ -134,3 +135,32 @@ def test_a_category_the_library_does_not_know_gives_todays_lesson(session, setti
     first = make_lesson(session, "学习党章第一章")
 
     assert ask(session, settings, clock, member, "cooking") == lesson_text(first)
+
+
+# -- as members write it (the router fills the category slot) ---------------------------------
+
+def test_members_ask_in_their_own_words(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    session.commit()
+
+    assert chat.say("今天学什么") == lesson_text(first)
+
+
+def test_a_member_names_a_category(chat, session, member):
+    make_lesson(session, "学习党章第一章", category="policy", sequence=1)
+    law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
+    session.commit()
+
+    assert chat.say("学习 法律") == lesson_text(law, label="法律普及")
+
+
+def test_next_lesson_moves_past_todays(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    second = make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+
+    assert chat.say("学习") == lesson_text(first)
+    assert chat.say("下一课") == lesson_text(second, opening="张某，下一篇学习资料：")
+    assert chat.say("学习") == lesson_text(second)  # today's lesson is now the latest one
+    assert [(r.lesson_id, r.source) for r in records(session, member)] == [
+        (first.id, "request"), (second.id, "request")]

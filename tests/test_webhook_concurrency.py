@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 import bot.webhook
 from models.inbound import InboundMessage
+from models.outbox import OutboxMessage
 
 pytestmark = pytest.mark.postgres
 
@@ -61,6 +62,38 @@ def test_a_retry_arriving_while_the_first_delivery_runs_waits_for_its_reply(app,
 
     assert bodies[0] == bodies[1]
     assert "流动党员服务助手" in first._reply_text(first.last_response)
+    assert handled == ["oKite_member_0001"]
+
+
+def test_a_reply_too_late_for_every_retry_goes_out_through_the_outbox(app, make_chat, handled, session,
+                                                                      monkeypatch):
+    """The first delivery is held until the retry has given up waiting (WeChat then shows the
+    member nothing): the reply is queued as a customer-service message, once."""
+    first_held, retry_gave_up = threading.Event(), threading.Event()
+    real_handle = bot.webhook._handle
+
+    def held_handle(rt, incoming, key):
+        first_held.set()
+        assert retry_gave_up.wait(WAIT)
+        return real_handle(rt, incoming, key)
+
+    monkeypatch.setattr(bot.webhook, "_handle", held_handle)
+    monkeypatch.setattr(bot.webhook, "RETRY_WAIT_SECONDS", 0)
+    first, retry = make_chat("oKite_member_0001"), make_chat("oKite_member_0001")
+    xml = first.xml("text", "<Content>菜单</Content>", msg_id=True)
+
+    with ThreadPoolExecutor(1) as pool:
+        first_done = pool.submit(first.post, xml)
+        assert first_held.wait(WAIT)
+        assert retry._reply_text(retry.post(xml, nonce="n2")) is None  # "success": nothing shown
+        retry_gave_up.set()
+        too_late = first._reply_text(first_done.result(WAIT))
+    assert retry._reply_text(retry.post(xml, nonce="n3")) is None
+
+    queued = session.scalars(select(OutboxMessage)).all()
+    assert [(m.openid, m.purpose, m.payload) for m in queued] == [
+        ("oKite_member_0001", "late_reply", {"content": too_late})]
+    assert "流动党员服务助手" in too_late
     assert handled == ["oKite_member_0001"]
 
 
