@@ -1,10 +1,12 @@
 """Which handler answers a message. The order is fixed and stated once, here:
 
-1. a dialog in progress for this openid (``models.dialog.DialogState``, not expired);
-2. global words that work anywhere (see ``nlu`` for 取消 / 帮助 / 人工 — routed like any intent);
-3. events and custom-menu keys (follow, QR scan, CLICK ``EventKey``, location);
-4. the jieba intent router over text and voice ``Recognition``;
-5. the fallback (``handlers.unknown``).
+1. events and custom-menu keys (follow, QR scan, CLICK ``EventKey``, location): no text to route;
+2. a dialog in progress for this openid (``models.dialog.DialogState``, not expired) — the text
+   is routed first so the dialog can tell an answer from a new request;
+3. the clarifying question, when the router finds two intents too close to call;
+4. the handler of the routed intent (global words 取消 / 帮助 / 人工 are intents like any other),
+   with an offer for a second request in the same message;
+5. the fallback (``handlers.unknown``), which the router picks when nothing matched.
 
 Every intent module declares ``INTENT``, ``USAGE`` (one line for the menu, or ``None``),
 ``PUBLIC`` (answerable before binding) and ``KEYWORDS`` beside ``handle(msg, ctx) -> Reply``.
@@ -48,6 +50,7 @@ INTENT_MODULES: dict[str, ModuleType] = {
 def usage_lines() -> list[str]:
     """The menu text, generated from each handler's ``USAGE`` so it is never written twice."""
     return [m.USAGE for m in INTENT_MODULES.values() if m.USAGE]
+
 
 def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
     """Answer one inbound message in the order stated in this module's docstring.
@@ -97,5 +100,6 @@ def _on_event(msg: Incoming, ctx: Context) -> Reply:
             return menu.handle(msg, ctx)
         module = INTENT_MODULES[intent]
         return _for_member(module, msg, ctx, module.handle)
-    # SILENT_EVENTS and any event type WeChat adds later: "success", nothing shown.
+    # Report events (VIEW, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH …) and any event type
+    # WeChat adds later: "success", nothing shown.
     return NoReply()
