@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 # The 34 provincial-level divisions, short name -> full name as the state lists them.
 PROVINCES = {
@@ -20,27 +22,35 @@ PROVINCES = {
     "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
     "香港": "香港特别行政区", "澳门": "澳门特别行政区",
 }
-MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+# Province-level cities (and the two SARs): province and city are the same name.
+MUNICIPALITIES = ("北京", "天津", "上海", "重庆", "香港", "澳门")
 
-# Cities mobile members most often go to, -> province; lets "我在苏州" update the province too.
-CITY_PROVINCE = {
-    **{m: m for m in MUNICIPALITIES},
-    "石家庄": "河北", "唐山": "河北", "保定": "河北", "廊坊": "河北", "邯郸": "河北",
-    "太原": "山西", "大同": "山西", "沈阳": "辽宁", "大连": "辽宁", "鞍山": "辽宁",
-    "长春": "吉林", "吉林": "吉林", "哈尔滨": "黑龙江", "大庆": "黑龙江",
-    "南京": "江苏", "苏州": "江苏", "无锡": "江苏", "常州": "江苏", "南通": "江苏", "徐州": "江苏",
-    "杭州": "浙江", "宁波": "浙江", "温州": "浙江", "嘉兴": "浙江", "绍兴": "浙江", "金华": "浙江",
-    "义乌": "浙江", "台州": "浙江", "合肥": "安徽", "芜湖": "安徽", "福州": "福建", "厦门": "福建",
-    "泉州": "福建", "南昌": "江西", "赣州": "江西", "济南": "山东", "青岛": "山东", "烟台": "山东",
-    "潍坊": "山东", "临沂": "山东", "郑州": "河南", "洛阳": "河南", "武汉": "湖北", "宜昌": "湖北",
-    "长沙": "湖南", "株洲": "湖南", "广州": "广东", "深圳": "广东", "东莞": "广东", "佛山": "广东",
-    "珠海": "广东", "惠州": "广东", "中山": "广东", "江门": "广东", "汕头": "广东", "海口": "海南",
-    "三亚": "海南", "成都": "四川", "绵阳": "四川", "贵阳": "贵州", "昆明": "云南", "西安": "陕西",
-    "咸阳": "陕西", "榆林": "陕西", "兰州": "甘肃", "西宁": "青海", "呼和浩特": "内蒙古",
-    "包头": "内蒙古", "鄂尔多斯": "内蒙古", "赤峰": "内蒙古", "通辽": "内蒙古", "乌海": "内蒙古",
-    "南宁": "广西", "柳州": "广西", "桂林": "广西", "拉萨": "西藏", "银川": "宁夏",
-    "乌鲁木齐": "新疆", "香港": "香港", "澳门": "澳门",
-}
+PLACES_FILE = Path(__file__).with_name("places.txt")
+
+
+@lru_cache(maxsize=1)
+def prefecture_cities() -> tuple[tuple[str, str, bool], ...]:
+    """Every prefecture-level city from ``places.txt`` as (city, province, ambiguous), short
+    names; ``ambiguous`` marks names that are also everyday words (来宾, 安康). Read once."""
+    rows = []
+    for line in PLACES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        province, _, cities = line.partition(":")
+        rows.extend((raw.rstrip("?"), province.strip(), raw.endswith("?")) for raw in cities.split())
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _city_province() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for city, province, _ambiguous in prefecture_cities():
+        # A municipality's own name wins over a same-named city elsewhere (吉林 city vs province
+        # is fine either way; 北京 is only ever 北京).
+        if city in MUNICIPALITIES or city not in table:
+            table[city] = province
+    return table
+
 
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
 _CITY_SUFFIXES = ("市", "地区")
@@ -78,8 +88,8 @@ def normalise_city(text: object) -> str | None:
 
 
 def province_of(city: str) -> str | None:
-    """The province of a well-known city (``"苏州"`` → ``"江苏"``), else ``None``."""
-    return CITY_PROVINCE.get(city)
+    """The province of a prefecture-level city (``"苏州"`` → ``"江苏"``), else ``None``."""
+    return _city_province().get(city)
 
 
 def split_destination(label: str) -> tuple[str | None, str | None, str | None]:
@@ -100,7 +110,7 @@ def split_destination(label: str) -> tuple[str | None, str | None, str | None]:
         city = normalise_city(match.group(0)) if match else None
         text = text[match.end():] if match else text
         if city is None:
-            city = next((c for c in CITY_PROVINCE if text.startswith(c)), None)
+            city = next((c for c in _city_province() if text.startswith(c)), None)
             text = text[len(city):] if city else text
     district_match = re.match(r"(.{1,6}?)(区|县|旗|市)", text)
     district = district_match.group(0) if district_match else None

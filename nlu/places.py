@@ -1,4 +1,4 @@
-"""Place names in normalised text: provinces and prefecture-level cities from ``places.txt``.
+"""Place names in normalised text: provinces and prefecture-level cities (``models/places.txt``).
 
 ``find_places(text)`` scans once with dictionary look-ups (no large regex alternation, which
 would cost more than the rest of routing together) and returns every mention with its position,
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-DATA_FILE = Path(__file__).with_name("places.txt")
-MUNICIPALITIES = frozenset({"北京", "天津", "上海", "重庆", "香港", "澳门"})
+from models.places import MUNICIPALITIES, prefecture_cities
+
 # Words that continue a place name into something smaller or different (朝阳区, 中山路, 黄山上).
 _NOT_A_CITY_AFTER = frozenset("区县路街镇乡村山")
 # A cue right before an ambiguous city makes it a place: 在来宾, 到安康.
@@ -41,17 +40,12 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """Loaded once per process from ``places.txt``."""
+    """Built once per process from the shared place list."""
     names: dict[str, tuple[str, str, bool]] = {}
-    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        province, _, cities = line.partition(":")
-        province = province.strip()
-        for raw in cities.split():
-            city = raw.rstrip("?")
-            if city in MUNICIPALITIES or city not in names:
-                names[city] = ("city", province, raw.endswith("?"))
+    for city, province, ambiguous in prefecture_cities():
+        if city in MUNICIPALITIES or city not in names:
+            names[city] = ("city", province, ambiguous)
+    for _city, province, _ambiguous in prefecture_cities():
         if province not in MUNICIPALITIES:
             names[province] = ("province", province, False)
     return Gazetteer(names, max(len(n) for n in names), frozenset(n[0] for n in names))

@@ -54,9 +54,15 @@ def test_municipality_is_shown_once(session, settings, clock, member):
         f"已为您更新：\n流动去向：北京\n{CORRECTION}")
 
 
-def test_unknown_city_does_not_keep_a_wrong_province(session, settings, clock, member):
+def test_every_prefecture_level_city_knows_its_province(session, settings, clock, member):
     assert say(session, settings, clock, member, "我在嘉峪关", city="嘉峪关") == (
-        f"已为您更新：\n流动去向：嘉峪关\n{CORRECTION}")
+        f"已为您更新：\n流动去向：甘肃 嘉峪关\n{CORRECTION}")
+
+
+def test_unknown_city_does_not_keep_a_wrong_province(session, settings, clock, member):
+    # 霍尔果斯 is a county-level city: not on the prefecture list, so no province is guessed.
+    assert say(session, settings, clock, member, "我在霍尔果斯", city="霍尔果斯") == (
+        f"已为您更新：\n流动去向：霍尔果斯\n{CORRECTION}")
     assert member.current_province is None
 
 
