@@ -5,12 +5,13 @@ Built once by :func:`bot.app.create_app` (or the CLI) and kept in ``app.extensio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from wechatpy.crypto import WeChatCrypto
 
-from bot.config import Settings
+from bot.config import NluSettings, Settings
 from handlers.registry import INTENT_MODULES
 from models.clock import Clock, SystemClock
 from models.db import make_engine, make_sessionmaker
@@ -27,6 +28,12 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
 
 
+@lru_cache(maxsize=4)
+def _router(nlu_settings_json: str) -> Router:
+    # Building the router loads jieba's dictionaries (~0.1 s); one per distinct nlu section.
+    return Router(INTENT_MODULES, NluSettings.model_validate_json(nlu_settings_json))
+
+
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     """Create the engine, session factory, router and (when a key is set) the AES crypto."""
     engine = make_engine(settings.database.url, settings.database.echo)
@@ -36,7 +43,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         settings=settings,
         engine=engine,
         session=make_sessionmaker(engine),
-        router=Router(INTENT_MODULES, settings.nlu),
+        router=_router(settings.nlu.model_dump_json()),
         crypto=crypto,
         clock=clock or SystemClock(),
     )

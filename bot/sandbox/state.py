@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (JSON, Boolean, Column, Connection, Engine, Integer, MetaData, String, Table,
                         insert, select, update)
+from sqlalchemy.exc import IntegrityError
 
 from handlers.context import Incoming
 from models.base import UTCDateTime
@@ -119,8 +120,13 @@ def observe(conn: Connection, incoming: Incoming, now: dt.datetime) -> None:
 
 
 def _upsert_user(conn: Connection, openid: str, **values: Any) -> None:
-    if conn.execute(update(users).where(users.c.openid == openid).values(**values)).rowcount == 0:
-        conn.execute(insert(users).values(openid=openid, **{"window_budget": 0, **values}))
+    if conn.execute(update(users).where(users.c.openid == openid).values(**values)).rowcount:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(users).values(openid=openid, **{"window_budget": 0, **values}))
+    except IntegrityError:  # two first messages at once: the other one inserted the row
+        conn.execute(update(users).where(users.c.openid == openid).values(**values))
 
 
 def _follower(conn: Connection, openid: str | None):
