@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -92,8 +93,14 @@ class LessonSchedule(_Section):
     @field_validator("cron")
     @classmethod
     def _cron_shape(cls, v: str) -> str:
+        from scheduler.cron import cron_trigger  # the scheduler's own reading of the line
+
         if len(v.split()) != 5:
             raise ValueError("must be a 5-field cron line: minute hour day month day_of_week")
+        try:
+            cron_trigger(v, ZoneInfo("Asia/Shanghai"))
+        except ValueError as exc:
+            raise ValueError(f"not a valid cron line ({exc})") from exc
         return v
 
 
@@ -106,8 +113,6 @@ class SchedulerSettings(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, v: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as exc:

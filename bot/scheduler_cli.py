@@ -6,7 +6,6 @@ others wait (DESIGN.md §4). Web processes then run ``kiteline serve --no-schedu
 from __future__ import annotations
 
 import signal
-import sys
 
 import click
 
@@ -19,11 +18,7 @@ from scheduler.service import SchedulerService
 def scheduler_role(ctx: click.Context) -> None:
     """Run scheduled jobs (lesson pushes) until stopped; a second copy waits as a stand-by."""
     rt = runtime_from(ctx)
-    try:
-        service = SchedulerService(rt)
-    except ValueError as exc:
-        click.echo(f"配置错误 (configuration error): {exc}", err=True)
-        sys.exit(2)
+    service = SchedulerService(rt)
     # systemd / docker stop send SIGTERM: finish the running job and hand the lease over.
     signal.signal(signal.SIGTERM, lambda *_: service.stop())
     schedules = ", ".join(s.id for s in rt.settings.scheduler.lesson_schedules) or "无"

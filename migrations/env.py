@@ -7,10 +7,9 @@ target_metadata = models.Base.metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    # The WeChat sandbox and APScheduler's job store keep their own tables in the same
-    # database; they are not kiteline's schema, so autogenerate must not propose dropping them.
-    return not (type_ == "table" and reflected and compare_to is None
-                and (name.startswith("sandbox_") or name == "apscheduler_jobs"))
+    # The WeChat sandbox keeps its own tables in the same database; they are not kiteline's
+    # schema, so autogenerate must not propose dropping them.
+    return not (type_ == "table" and reflected and compare_to is None and name.startswith("sandbox_"))
 
 
 connection = context.config.attributes["connection"]

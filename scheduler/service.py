@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import secrets
 import socket
 import threading
@@ -20,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.scheduling import SCHEDULER_LEASE, SchedulerJob, acquire_lease, release_lease
+from scheduler.cron import cron_trigger
 from scheduler.jobs import push_lesson_schedule, use_runtime
 
 if TYPE_CHECKING:
@@ -38,37 +37,11 @@ LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
 # A push missed while no leader ran (restart, hand-over) still goes out within this window.
 MISFIRE_GRACE_SECONDS = 3600
-_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def lesson_job_id(schedule_id: str) -> str:
     """The deterministic job id of a lesson schedule: ``lesson_push:<id>``."""
     return LESSON_JOB_PREFIX + schedule_id
-
-
-def cron_trigger(cron: str, timezone: ZoneInfo) -> CronTrigger:
-    """A trigger for a standard 5-field crontab line in ``timezone``.
-
-    Crontab counts weekdays from Sunday = 0 (7 is Sunday too); APScheduler 3 counts from
-    Monday = 0 (its ``from_crontab`` warns about this), so numeric weekdays are passed on as
-    names. Raises ValueError for a line APScheduler cannot read."""
-    minute, hour, day, month, day_of_week = cron.split()
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                       day_of_week=_weekday_names(day_of_week), timezone=timezone)
-
-
-def _weekday_names(field: str) -> str:
-    names: list[str] = []
-    for part in field.split(","):
-        match = re.fullmatch(r"(\d)(?:-(\d))?(?:/(\d+))?", part)
-        if match is None:  # "*", "*/2", names: the same in both conventions
-            names.append(part)
-            continue
-        first, last, step = int(match[1]), int(match[2] or match[1]), int(match[3] or 1)
-        if last > 7 or first > last:
-            raise ValueError(f"bad day_of_week {part!r}")
-        names += [_CRON_WEEKDAYS[d] for d in range(first, last + 1, step)]
-    return ",".join(dict.fromkeys(names))
 
 
 def register_lesson_jobs(scheduler: BackgroundScheduler, settings: "SchedulerSettings") -> list[str]:
@@ -100,14 +73,8 @@ class SchedulerService:
     ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role)."""
 
     def __init__(self, rt: "Runtime", holder: str | None = None) -> None:
-        """Raises ValueError naming the schedule when a cron line cannot be read."""
+        # Cron lines were checked when the settings were loaded (bot.config.LessonSchedule).
         zone = ZoneInfo(rt.settings.scheduler.timezone)
-        for entry in rt.settings.scheduler.lesson_schedules:
-            try:
-                cron_trigger(entry.cron, zone)
-            except ValueError as exc:
-                raise ValueError(
-                    f"scheduler.lesson_schedules {entry.id}: cron {entry.cron!r}: {exc}") from exc
         self.rt = rt
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.is_leader = False

@@ -36,6 +36,7 @@ def test_kiteline_config_names_another_file(tmp_path):
     ("server:\n  port: 70000\n", "server.port"),
     ("scheduler:\n  timezone: Mars/Olympus\n", "scheduler.timezone"),
     ("scheduler:\n  lesson_schedules:\n    - id: a\n      cron: '30 8 *'\n", "scheduler.lesson_schedules.0.cron"),
+    ("scheduler:\n  lesson_schedules:\n    - id: a\n      cron: '30 25 * * *'\n", "scheduler.lesson_schedules.0.cron"),
     ("database:\n  urll: sqlite://\n", "database.urll"),
     ("wechat:\n  sandbox: false\n", "wechat"),
 ])

@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: 11151f2ccc4c
+Revision ID: 44e5940ace0a
 Revises: 
-Create Date: 2026-11-29 08:47:52.584014
+Create Date: 2026-11-29 09:25:03.285571
 """
 from alembic import op
 import sqlalchemy as sa
 import models.base
 
 
-revision = '11151f2ccc4c'
+revision = '44e5940ace0a'
 down_revision = None
 branch_labels = None
 depends_on = None
