@@ -63,28 +63,26 @@ def clean(text: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
 
 
+def _strip_suffix(text: object, suffixes: tuple[str, ...]) -> str | None:
+    name = clean(text)
+    if not name:
+        return None
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
 def normalise_province(text: object) -> str | None:
     """``"广东省"`` → ``"广东"``, ``"内蒙古自治区"`` → ``"内蒙古"``; ``None`` for an empty cell.
 
     Unknown names come back without the suffix, unchanged otherwise (a ledger may say 兵团)."""
-    name = clean(text)
-    if not name:
-        return None
-    for suffix in _PROVINCE_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
+    return _strip_suffix(text, _PROVINCE_SUFFIXES)
 
 
 def normalise_city(text: object) -> str | None:
     """``"包头市"`` → ``"包头"``; two-character names keep their 市 only if nothing is left."""
-    name = clean(text)
-    if not name:
-        return None
-    for suffix in _CITY_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
+    return _strip_suffix(text, _CITY_SUFFIXES)
 
 
 def province_of(city: str) -> str | None:
