@@ -25,7 +25,7 @@ from nlu.evaluate import load  # noqa: E402
 from nlu.router import Router  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILES = [ROOT.parent / "shared" / "nlu" / "dev.jsonl", *sorted((ROOT / "tests" / "data").glob("nlu_*.jsonl"))]
+DEFAULT_FILES = [ROOT / "tests" / "data" / "shared" / "nlu" / "dev.jsonl", *sorted((ROOT / "tests" / "data").glob("nlu_*.jsonl"))]
 
 
 def run_once(router: Router, texts: list[str], seconds: float) -> tuple[float, float]:

@@ -32,7 +32,8 @@ from bot.config import load_settings
 from migrations import schema
 from models.db import make_engine
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# Copies of ../shared/ (see tests/data/shared/README.md), so a clone anywhere can run the suite.
+SHARED = Path(__file__).resolve().parent / "data" / "shared"
 CONFIG_FILE = Path(__file__).resolve().parents[1] / "config.yaml"
 # A fictional EncodingAESKey (43 base64 characters) so safe and compatible mode work in tests.
 TEST_AES_KEY = "kiteLineTestEncodingAesKey0123456789abcdEFG"
