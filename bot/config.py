@@ -45,6 +45,10 @@ class WechatSettings(_Section):
     webhook_path: str = "/wechat"
     # Requests whose timestamp is further than this from now are refused as replays.
     timestamp_window_seconds: int = Field(300, ge=30, le=86400)
+    # Template IDs (模板消息) from the WeChat console, by notice. A notice whose member's
+    # customer-service window is closed goes out as this template at once (DESIGN.md §2).
+    templates: dict[Literal["liaison_notice"], str] = Field(
+        default_factory=lambda: {"liaison_notice": "kiteline_liaison_notice"})
 
     @field_validator("encoding_aes_key")
     @classmethod

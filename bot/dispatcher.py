@@ -30,11 +30,12 @@ from wechatpy.exceptions import WeChatClientException
 
 from bot.cli import main, runtime_from
 from bot.runtime import Runtime
+from bot.signals import inbound_answered
 from bot.wechat_api import STALE_TOKEN_CODES, KitelineClient, wechat_client
 from bot.wire import mask_openid
 from models.clock import SHANGHAI
 from models.outbox import (OutboxMessage, back_off, channel_of, channel_paused_until, claim_due,
-                           close_window, follower_unsubscribed, pause_channel, reserve_window,
+                           close_window, enqueue, follower_unsubscribed, pause_channel, reserve_window,
                            unclaim)
 from models.token import TokenRefreshTimeout
 
@@ -106,7 +107,9 @@ def _prepare(s: Session, row: OutboxMessage, now: dt.datetime) -> bool:
         return False
     verdict = reserve_window(s, row.openid, now) if channel == "custom" else (
         "unfollowed" if follower_unsubscribed(s, row.openid) else "open")
-    if verdict == "closed":
+    if verdict == "closed" and "fallback_template" in row.payload:
+        _fall_back_to_template(s, row, now)
+    elif verdict == "closed":
         row.status = "deferred"
         return False
     if verdict == "unfollowed":
@@ -114,6 +117,16 @@ def _prepare(s: Session, row: OutboxMessage, now: dt.datetime) -> bool:
         return False
     row.attempts += 1
     return True
+
+
+def _fall_back_to_template(s: Session, row: OutboxMessage, now: dt.datetime) -> None:
+    """A service notice outside the window goes out now as its template message (allowed any
+    time, DESIGN.md §2); its full text waits, deferred, for the member's next message."""
+    full = {k: v for k, v in row.payload.items() if k != "fallback_template"}
+    deferred = enqueue(s, openid=row.openid, kind=row.kind, payload=full, purpose=row.purpose,
+                       idempotency_key=f"{row.idempotency_key}:full", now=now)
+    deferred.status = "deferred"
+    row.kind, row.payload = "template", row.payload["fallback_template"]
 
 
 def _send(client: KitelineClient, row: OutboxMessage) -> None:
@@ -137,7 +150,9 @@ def _settle(s: Session, row: OutboxMessage, error: Exception | None, now: dt.dat
     if isinstance(error, ValueError):
         row.status, row.last_error = "failed", text
     elif code in DEFER_CODES:
-        row.status, row.last_error = "deferred", text
+        # With a template to fall back on, the next round sends that instead of waiting.
+        row.status = "pending" if "fallback_template" in row.payload else "deferred"
+        row.last_error = text
         close_window(s, row.openid)
     elif code in DROP_CODES:
         row.status, row.last_error = "dropped", text
@@ -159,16 +174,19 @@ def next_quota_reset(now: dt.datetime) -> dt.datetime:
 
 # -- running it --------------------------------------------------------------------------------
 def run_dispatcher(rt: Runtime, client: KitelineClient, stop: threading.Event,
-                   interval_seconds: float) -> None:
-    """Dispatch until ``stop`` is set: drain full batches, then wait ``interval_seconds``.
-    A failing round is logged and the next one runs."""
+                   interval_seconds: float, wake: threading.Event | None = None) -> None:
+    """Dispatch until ``stop`` is set: drain full batches, then wait ``interval_seconds`` or
+    until ``wake`` is set. A failing round is logged and the next one runs."""
+    wake = wake or stop
     while not stop.is_set():
         try:
             while _round(rt, client, BATCH)[0] == BATCH and not stop.is_set():
                 pass
         except Exception:  # one bad round (database hiccup) must not end the loop
             log.exception("dispatch round failed")
-        stop.wait(interval_seconds)
+        wake.wait(interval_seconds)
+        if wake is not stop:
+            wake.clear()
 
 
 class DispatcherThread:
@@ -177,13 +195,22 @@ class DispatcherThread:
 
     def __init__(self, rt: Runtime, client: KitelineClient) -> None:
         self.stop = threading.Event()
+        self.wake = threading.Event()
+        # A message just answered may have queued deliveries or released deferred ones: send
+        # them now rather than at the next poll.
+        inbound_answered.connect(self._on_answered, sender=rt)
         self.thread = threading.Thread(
             target=run_dispatcher, name="kiteline-dispatcher", daemon=True,
-            args=(rt, client, self.stop, rt.settings.scheduler.dispatch_interval_seconds))
+            args=(rt, client, self.stop, rt.settings.scheduler.dispatch_interval_seconds, self.wake))
         self.thread.start()
+
+    def _on_answered(self, _rt: Runtime, **_kw) -> None:
+        self.wake.set()
 
     def shutdown(self) -> None:
         self.stop.set()
+        self.wake.set()
+        inbound_answered.disconnect(self._on_answered)
         self.thread.join(timeout=REQUEST_JOIN_SECONDS)
 
 

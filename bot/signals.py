@@ -10,3 +10,8 @@ _signals = Namespace()
 #: :class:`handlers.context.Incoming`. The sandbox listens to learn what WeChat would know
 #: (follows, unfollows, the customer-service window).
 inbound_recorded = _signals.signal("inbound-recorded")
+
+#: Sent by the webhook once a message's handling is committed (its deliveries queued, deferred
+#: ones released). Sender: the :class:`bot.runtime.Runtime`; keyword ``incoming``. The
+#: in-process dispatcher listens so those deliveries go out at once instead of at the next poll.
+inbound_answered = _signals.signal("inbound-answered")

@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import wire
 from bot.runtime import Runtime
-from bot.signals import inbound_recorded
+from bot.signals import inbound_answered, inbound_recorded
 from handlers.context import Context, Incoming
 from handlers.registry import dispatch
 from handlers.replies import NewsReply, Reply, TextReply
@@ -131,9 +131,12 @@ def _answer_once(rt: Runtime, incoming: Incoming) -> str:
         return _fixed_reply(rt, incoming, BUSY)
     _announce(rt, incoming)
     try:
-        return _handle(rt, incoming, key)
+        body = _handle(rt, incoming, key)
     except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
         _log_failure("handler failed", incoming.openid, exc)
+    else:
+        inbound_answered.send(rt, incoming=incoming)
+        return body
     body = _fixed_reply(rt, incoming, APOLOGY)
     try:
         with rt.session() as s:

@@ -77,7 +77,8 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     text = (msg.text or "").strip()
     # "求助：老板拖欠工资" -> the liaison reads "老板拖欠工资"; a bare "求助" stays as it is.
     description = LEADING_ASK.sub("", text) or text
-    ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla)
+    ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla,
+                         notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
     received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"
     if ticket.liaison is None:
         return TextReply(f"{received}支部会在{sla}小时内给您打电话；着急的话请拨打{hotline(ctx)}。")

@@ -31,10 +31,12 @@ def next_ticket_number(session: Session, now: dt.datetime) -> str:
 
 
 def open_ticket(session: Session, member: Member, topic: str, description: str, *,
-                now: dt.datetime, sla_hours: int) -> Ticket:
+                now: dt.datetime, sla_hours: int, notice_template_id: str) -> Ticket:
     """Create a ticket for ``member``, assigned to their liaison, due ``sla_hours`` from now
     (``liaison.sla_hours`` in config). When the liaison has bound WeChat, queue a notice to them
-    (outbox purpose ``liaison_notice``). Raises ``ValueError`` for a topic not in HELP_TOPICS."""
+    (outbox purpose ``liaison_notice``): the full text as a customer-service message, or, when
+    their window is closed, the template ``notice_template_id`` at once and the full text on
+    their next message. Raises ``ValueError`` for a topic not in HELP_TOPICS."""
     if topic not in HELP_TOPICS:
         raise ValueError(f"unknown help topic {topic!r}")
     liaison = liaison_for(session, member)
@@ -44,7 +46,8 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
     ticket = _insert_numbered(session, fields, now)
     if liaison is not None and liaison.member.openid:
         enqueue(session, openid=liaison.member.openid, kind="text",
-                payload={"content": liaison_notice(ticket, member, sla_hours)},
+                payload={"content": liaison_notice(ticket, member, sla_hours),
+                         "fallback_template": notice_template(ticket, member, notice_template_id)},
                 purpose="liaison_notice", idempotency_key=f"liaison_notice:{ticket.number}", now=now)
     return ticket
 
@@ -70,3 +73,17 @@ def liaison_notice(ticket: Ticket, member: Member, sla_hours: int) -> str:
     """The text a liaison receives for a new ticket: who, how to call them, what, by when."""
     return (f"【新求助 {ticket.number}】{member.name}（{member.branch.name}，电话 {member.phone}）"
             f"求助{TOPIC_NAMES[ticket.topic]}：“{ticket.description}”。请在{sla_hours}小时内联系并回复。")
+
+
+def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
+    """The liaison notice as a template message (``{"template_id", "data"}``) for when their
+    customer-service window is closed. WeChat's template rules: each value ≤ 20 characters,
+    no line breaks (模板消息 docs), so the description stays in the full text."""
+    values = {
+        "thing1": f"{member.name}求助{TOPIC_NAMES[ticket.topic]}",
+        "character_string2": ticket.number,
+        "phone_number3": member.phone or "无",
+        "time4": ticket.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "thing5": f"请在{int((ticket.due_at - ticket.created_at).total_seconds() // 3600)}小时内联系",
+    }
+    return {"template_id": template_id, "data": {k: {"value": v[:20]} for k, v in values.items()}}

@@ -13,7 +13,12 @@ Each intent module may declare, at its top (only ``KEYWORDS`` is required):
   wins; filled only when the message routes to this intent.
 * ``SLOT_DEFAULTS: dict[str, str]`` — slot values when no word matched.
 
+* ``SLOT_EVIDENCE: float`` — each slot word also counts as a keyword of this weight (unless
+  it is a keyword already): naming a situation (胆结石, 老屋, 劳动法) is evidence of the intent
+  whose slot it fills, even without a request word.
+
 ``config.yaml`` adds ``nlu.extra_keywords`` (intent → words, weight 3) and ``nlu.synonyms``.
+Same-sounding typos of every keyword and slot word are generated (``nlu.homophones``).
 """
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+
+from nlu import homophones
+from nlu.normalize import WordTable
 
 with warnings.catch_warnings():
     # jieba 0.42.1 imports the deprecated pkg_resources; its warning is noise on every start.
@@ -55,6 +63,7 @@ class Lexicon:
 
     intents: dict[str, IntentLexicon]
     synonyms: dict[str, str]
+    variants: WordTable = field(default_factory=lambda: WordTable({}))
     index: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     sizes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     single: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
@@ -68,8 +77,13 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
     intents: dict[str, IntentLexicon] = {}
     synonyms: dict[str, str] = {}
     for name, module in intent_modules.items():
+        keywords = dict(module.KEYWORDS)
+        evidence = getattr(module, "SLOT_EVIDENCE", 0.0)
+        for values in getattr(module, "SLOT_WORDS", {}).values():
+            for words in values.values():
+                keywords.update({w: evidence for w in words if evidence and w not in keywords})
         intents[name] = IntentLexicon(
-            keywords=dict(module.KEYWORDS),
+            keywords=keywords,
             patterns=[(re.compile(p), w) for p, w in getattr(module, "PATTERNS", {}).items()],
             place_cues=dict(getattr(module, "PLACE_CUES", {})),
             slot_words=dict(getattr(module, "SLOT_WORDS", {})),
@@ -84,6 +98,8 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
     # an empty variant would match between every two characters
     synonyms.update({variant: word for variant, word in nlu_settings.synonyms.items() if variant})
     lexicon = Lexicon(intents, dict(sorted(synonyms.items(), key=lambda kv: -len(kv[0]))))
+    lexicon.variants = WordTable(homophones.variants(_known_words(intents, synonyms), _in_dictionary),
+                                 _on_word_edges)
     for name, spec in intents.items():
         for word, weight in spec.keywords.items():
             target = lexicon.single if len(word) == 1 else lexicon.index
@@ -92,6 +108,34 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
         known = lexicon.sizes.get(word[0], ())
         lexicon.sizes[word[0]] = tuple(sorted({*known, len(word)}, reverse=True))
     return lexicon
+
+
+def _known_words(intents: dict[str, IntentLexicon], synonyms: dict[str, str]) -> frozenset[str]:
+    """Every keyword, slot word and synonym target: the words whose typos are generated."""
+    words = set(synonyms.values())
+    for spec in intents.values():
+        words.update(spec.keywords)
+        for values in spec.slot_words.values():
+            for group in values.values():
+                words.update(group)
+    return frozenset(words)
+
+
+def _in_dictionary(text: str) -> bool:
+    """A word of jieba's own dictionary (its frequency table, not the words added for routing)."""
+    return _base_tokenizer().FREQ.get(text, 0) > 0
+
+
+def _on_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether no jieba word of ``text`` straddles ``start`` or ``end`` (a few characters of
+    context either side decide it, as for one-character keywords in the router)."""
+    left = max(0, start - 4)
+    edges, offset = set(), left
+    for token in _base_tokenizer().cut(text[left:end + 4], HMM=False):
+        edges.add(offset)
+        offset += len(token)
+    edges.add(offset)
+    return start in edges and end in edges
 
 
 @lru_cache(maxsize=1)

@@ -76,7 +76,7 @@ class Router:
 
         ``all_tokens`` tokenises the whole text for display (``kiteline nlu explain``); routing
         itself only asks jieba about one-character keywords (see ``_single_hits``)."""
-        norm = normalise(text[:MAX_CHARS], self.lexicon.synonyms)
+        norm = normalise(text[:MAX_CHARS], self.lexicon.synonyms, self.lexicon.variants)
         tokens = self._tokenizer.lcut(norm, HMM=False) if all_tokens and norm else []
         parts = clauses.analyse(norm)
         places = find_places(norm)

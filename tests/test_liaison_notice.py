@@ -1,0 +1,73 @@
+"""A help request reaches the liaison's WeChat: as a customer-service message while their window
+is open; otherwise at once as a template notice, with the full text after their next message.
+Read back from the sandbox, as the liaison's phone would show it."""
+import time
+
+import pytest
+
+from bot.dispatcher import dispatch_due
+from bot.wechat_api import wechat_client
+from tests.test_help_request import setup_roster
+
+LIAISON = "oKite_liaison_0001"
+FULL_TEXT = ("【新求助 {number}】张某（白杨村党支部，电话 13800001234）求助欠薪：“老板拖欠了三个月工资”。"
+             "请在24小时内联系并回复。")
+
+
+def liaison_inbox(app) -> list[tuple[str, str]]:
+    return [(m["channel"], m["text"]) for m in app.test_client().get(f"/sandbox/messages/{LIAISON}").get_json()]
+
+
+@pytest.fixture
+def send(app, runtime):
+    client = wechat_client(runtime, app)
+    return lambda: dispatch_due(runtime, client=client)
+
+
+@pytest.mark.postgres
+def test_liaison_who_wrote_recently_gets_the_full_text(chat, make_chat, session, app, send):
+    setup_roster(session)
+    liaison = make_chat(LIAISON)
+    liaison.say("你好")
+    chat.say("求助 老板拖欠了三个月工资")
+    assert send() == 1
+    assert liaison_inbox(app) == [("custom", FULL_TEXT.format(number="Q20261129001"))]
+
+
+@pytest.mark.postgres
+def test_liaison_outside_the_window_gets_a_template_now_and_the_text_on_their_next_message(
+        chat, make_chat, session, app, send, clock):
+    setup_roster(session)
+    liaison = make_chat(LIAISON)
+    liaison.say("你好")
+    clock.advance(hours=49)  # the liaison's 48-hour window has closed
+    chat.say("求助 老板拖欠了三个月工资")
+    assert send() == 1
+    assert liaison_inbox(app) == [("template", "thing1: 张某求助欠薪\ncharacter_string2: Q20261201001\n"
+                                               "phone_number3: 13800001234\ntime4: 2026-12-01 10:00\n"
+                                               "thing5: 请在24小时内联系")]
+
+    clock.advance(hours=3)
+    liaison.say("收到，我马上联系")
+    assert send() == 1
+    assert liaison_inbox(app)[1:] == [("custom", FULL_TEXT.format(number="Q20261201001"))]
+    assert send() == 0  # nothing goes twice
+
+
+def test_in_process_dispatcher_sends_as_soon_as_the_message_is_answered(chat, make_chat, session, app,
+                                                                        runtime, settings):
+    from bot.dispatcher import DispatcherThread
+
+    setup_roster(session)
+    make_chat(LIAISON).say("你好")
+    settings.scheduler.dispatch_interval_seconds = 3600  # no poll would come in time
+    dispatcher = DispatcherThread(runtime, wechat_client(runtime, app))
+    try:
+        time.sleep(0.5)  # let its first round pass: from now on only a wake-up sends anything
+        chat.say("求助 老板拖欠了三个月工资")
+        deadline = time.monotonic() + 10
+        while not liaison_inbox(app) and time.monotonic() < deadline:
+            time.sleep(0.05)  # a real thread: wait for it, bounded
+        assert liaison_inbox(app) == [("custom", FULL_TEXT.format(number="Q20261129001"))]
+    finally:
+        dispatcher.shutdown()
