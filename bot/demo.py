@@ -11,7 +11,9 @@ import itertools
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.sandbox import state as sandbox_state
 from models.binding import new_bind_code
+from models.follower import Follower
 from models.lesson import Lesson
 from models.member import Liaison, Member
 from models.org import Organization
@@ -68,7 +70,15 @@ def load_demo(rt) -> str:
         _lessons(session, now)
         session.add_all(Station(**fields) for fields in STATIONS)
         session.commit()
-        return _instructions(rt, members)
+    if rt.settings.wechat.sandbox:
+        # The liaisons followed the account long ago: WeChat (the sandbox) knows them too.
+        sandbox_state.add_followers(rt.engine, liaison_openids())
+    return _instructions(rt, members)
+
+
+def liaison_openids() -> list[str]:
+    """The demo liaisons' openids, one per branch."""
+    return [LIAISON_OPENID.format(i) for i in range(1, sum(len(v) for v in TREE.values()) + 1)]
 
 
 def _has_data(session: Session) -> bool:
@@ -94,10 +104,11 @@ def _people(session: Session, branches: list[Organization], now: dt.datetime) ->
     names = (s + "某" + g for g, s in itertools.product(GIVEN, SURNAMES) if s + "某" + g != TRY_NAME)
     mobile = []
     for index, branch in enumerate(branches, start=1):
+        openid = LIAISON_OPENID.format(index)
         person = Member(name=next(names), phone=f"1390000{index:04d}", branch_id=branch.id, status="home",
-                        openid=LIAISON_OPENID.format(index), bound_at=now,
-                        bind_code=new_bind_code(session), created_at=now)
-        session.add(person)
+                        openid=openid, bound_at=now, bind_code=new_bind_code(session), created_at=now)
+        followed = now - dt.timedelta(days=30)
+        session.add_all([person, Follower(openid=openid, first_seen_at=followed, last_interaction_at=followed)])
         session.flush()
         liaison = Liaison(member_id=person.id, branch_id=branch.id)
         session.add(liaison)
@@ -143,8 +154,8 @@ def _instructions(rt, members: list[Member]) -> str:
         "  kiteline chat \"求助 老板拖欠了三个月工资\"",
         "  扫码绑定：kiteline chat --openid oKite_demo_0002 --event subscribe "
         f"--key qrscene_bind_{second.bind_code}（{second.name}的邀请二维码）",
-        f"  联络员一方：kiteline chat --openid {LIAISON_OPENID.format(1)} \"你好\"（联络员发过消息后 48 小时内，"
-        "求助通知可直接送达，之前的会在这时补发），",
-        f"    再看联络员收到了什么：curl {base}/sandbox/messages/{LIAISON_OPENID.format(1)}",
+        f"  求助会立刻以模板消息通知{first.name}的联络员，看联络员收到了什么：",
+        f"    curl {base}/sandbox/messages/{LIAISON_OPENID.format(1)}",
+        f"  联络员回一句话（kiteline chat --openid {LIAISON_OPENID.format(1)} \"收到\"）后，求助全文以客服消息补发。",
         "其他可绑定的演示党员：" + "、".join(f"{m.name} {m.phone}" for m in members[2:5]),
     ])

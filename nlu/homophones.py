@@ -1,13 +1,15 @@
 """Homophone typos, generated instead of listed: 积份 → 积分, 联络圆 → 联络员, 思想汇抱 → 思想汇报.
 
 Members type with pinyin input methods and speak to voice recognition, so most misspellings
-sound like the word meant. For every keyword (two or more characters) this builds its variants
-with one character swapped for a common character of the same sound — toneless pinyin, with
-the sound pairs many regions merge (zh/z, ch/c, sh/s, n/l, an/ang, en/eng, in/ing) — and
-replaces them before matching, so slots and patterns see the standard word too.
+sound like the word meant. For every keyword and slot word this builds its variants with one
+character swapped for a common character of the same toneless pinyin — for words of three or
+more characters also the sounds many regions merge (zh/z, ch/c, sh/s, n/l, an/ang, en/eng,
+in/ing) — and the router replaces them before matching, so slots and patterns see the word too.
 
-A variant is dropped when it is a word in jieba's dictionary (几分 is not a typo of 积分) or
-when it is a variant of two different words (nobody can tell which was meant).
+A variant is dropped when it is a word in jieba's dictionary (几分 is not a typo of 积分), when it
+is a variant of two different words (nobody can tell which was meant), when the swapped-in
+character is a function word (我吗 is not 我妈) or when nothing but function words is left of
+the original (涨了 is not 占了). Two-character words sound alike too easily for the merged sounds.
 """
 from __future__ import annotations
 
@@ -16,58 +18,60 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
-# Regional sound mergers (南方口音 / 普通话水平测试 lists of commonly confused initials/finals).
+# Regional sound mergers (the confusions listed for 普通话水平测试 candidates from the south).
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+# Characters too common on their own to be the trace of a typo.
+FUNCTION_CHARS = frozenset("的了是我你他她它们在有和跟给被把让就也都还又不没这那个吗呢吧啊么要想会"
+                           "能去来到说看上下里一")
+MERGED_FROM = 3  # word length from which merged sounds count
 
 
-def _sound(syllable: str) -> str:
-    for merged, kept in _FUZZY:
-        if merged in syllable:
-            syllable = syllable.replace(merged, kept)
+def _sound(syllable: str, merged: bool) -> str:
+    if not merged:
+        return syllable
+    for before, after in _FUZZY:
+        syllable = syllable.replace(before, after)
     return "l" + syllable[1:] if syllable.startswith("n") else syllable
-
-
-@lru_cache(maxsize=1)
-def _sound_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """character → its sound, and sound → the common characters with it.
-
-    "Common" is GB 2312 level 1 (3,755 characters, the ones input methods offer first)."""
-    common = [bytes([high, low]).decode("gb2312")
-              for high in range(0xB0, 0xD8) for low in range(0xA1, 0xFF)
-              if not (high == 0xD7 and low > 0xF9)]
-    sounds: dict[str, frozenset[str]] = {}
-    chars: dict[str, list[str]] = defaultdict(list)
-    for char in common:
-        sounds[char] = _reading(char)
-        chars[sounds[char]].append(char)
-    return sounds, {sound: tuple(group) for sound, group in chars.items()}
 
 
 def _reading(char: str) -> str:
     # the main reading only: a polyphone's rare readings (给 jǐ) would make typos of common words
-    return _sound(pinyin(char, style=Style.NORMAL)[0][0])
+    return pinyin(char, style=Style.NORMAL)[0][0]
 
 
-def _alike(char: str) -> tuple[str, ...]:
-    sounds, chars = _sound_table()
-    return chars.get(sounds.get(char) or _reading(char), ())
+@lru_cache(maxsize=2)
+def _sound_table(merged: bool) -> dict[str, tuple[str, ...]]:
+    """sound → the common characters with it: GB 2312 level 1 (3,755 characters, the ones input
+    methods offer first)."""
+    chars: dict[str, list[str]] = defaultdict(list)
+    for high in range(0xB0, 0xD8):
+        for low in range(0xA1, 0xFF if high < 0xD7 else 0xFA):
+            char = bytes([high, low]).decode("gb2312")
+            chars[_sound(_reading(char), merged)].append(char)
+    return {sound: tuple(group) for sound, group in chars.items()}
+
+
+def _alike(char: str, merged: bool) -> tuple[str, ...]:
+    return _sound_table(merged).get(_sound(_reading(char), merged), ())
 
 
 @lru_cache(maxsize=8)
 def variants(words: frozenset[str], dictionary_words) -> dict[str, str]:
-    """variant → word for every word in ``words`` (one character swapped for a same-sounding
-    one); ``dictionary_words(text) -> bool`` says whether a text is a real word to keep."""
+    """variant → word for every Chinese word of two or more characters in ``words``;
+    ``dictionary_words(text) -> bool`` says whether a text is a real word (never a typo)."""
     found: dict[str, str] = {}
     ambiguous: set[str] = set()
     for word in sorted(words):
         if len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
             continue
         for i, char in enumerate(word):
-            for other in _alike(char):
-                if other == char:
-                    continue
+            rest = word[:i] + word[i + 1:]
+            if all(c in FUNCTION_CHARS for c in rest):
+                continue
+            for other in _alike(char, len(word) >= MERGED_FROM):
                 variant = word[:i] + other + word[i + 1:]
-                if variant in words or dictionary_words(variant):
+                if (other == char or other in FUNCTION_CHARS or variant in words
+                        or dictionary_words(variant)):
                     continue
                 if found.setdefault(variant, word) != word:
                     ambiguous.add(variant)

@@ -81,7 +81,12 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
         evidence = getattr(module, "SLOT_EVIDENCE", 0.0)
         for values in getattr(module, "SLOT_WORDS", {}).values():
             for words in values.values():
-                keywords.update({w: evidence for w in words if evidence and w not in keywords})
+                for word in words:
+                    if evidence and word not in keywords:
+                        # a slot word covers the keywords inside it (一分钱没给 ⊃ 没给): it
+                        # must count as much as the strongest of them
+                        keywords[word] = max([evidence, *(w for k, w in module.KEYWORDS.items()
+                                                          if k in word)])
         intents[name] = IntentLexicon(
             keywords=keywords,
             patterns=[(re.compile(p), w) for p, w in getattr(module, "PATTERNS", {}).items()],

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.demo import load_demo
+from bot.dispatcher import dispatch_due
+from bot.wechat_api import wechat_client
 from models.lesson import LESSON_CATEGORIES, Lesson
 from models.member import Liaison, Member
 from models.org import Organization
@@ -39,7 +41,7 @@ def test_demo_leaves_a_database_with_data_alone(runtime, session):
 
 
 @pytest.mark.postgres
-def test_the_printed_instructions_work(runtime, session, make_chat):
+def test_the_printed_instructions_work(app, runtime, session, make_chat):
     text = load_demo(runtime)
     name, phone = re.search(r'kiteline chat "绑定 (\S+) (\d{11})"', text).groups()
     member = make_chat("oKite_demo_0001")
@@ -47,5 +49,9 @@ def test_the_printed_instructions_work(runtime, session, make_chat):
     assert member.say("求助").startswith("已收到您的求助（其他困难），编号 ")
     liaison_openid = re.search(r"/sandbox/messages/(\S+)", text).group(1)
     assert session.scalar(select(OutboxMessage.openid).where(OutboxMessage.purpose == "liaison_notice")) == liaison_openid
+    # The liaison followed long ago (window closed): the notice reaches them as a template at once.
+    assert dispatch_due(runtime, client=wechat_client(runtime, app)) == 1
+    inbox = app.test_client().get(f"/sandbox/messages/{liaison_openid}").get_json()
+    assert [(m["channel"], m["body"]["data"]["thing1"]["value"]) for m in inbox] == [("template", f"{name}求助其他困难")]
     scene = re.search(r"--key qrscene_(bind_\w+)", text).group(1)
     assert make_chat("oKite_demo_0002").follow(scene=scene).startswith("欢迎关注！绑定成功！")

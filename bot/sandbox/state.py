@@ -71,6 +71,15 @@ def create_tables(engine: Engine) -> None:
     metadata.create_all(engine)
 
 
+def add_followers(engine: Engine, openids: list[str]) -> None:
+    """Users who followed the account before the sandbox ran (the demo's liaisons): subscribed,
+    with no customer-service window open, as WeChat would know them."""
+    create_tables(engine)
+    with engine.begin() as conn:
+        for openid in openids:
+            _upsert_user(conn, openid, subscribed=True)
+
+
 # -- access tokens -------------------------------------------------------------------------------
 def issue_token(conn: Connection, app_id: str, now: dt.datetime, *, rotate: bool) -> tuple[str, int]:
     """``(token, expires_in)``. ``rotate``: always a new token (``/token``, or ``stable_token``
