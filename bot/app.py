@@ -20,6 +20,7 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
     """Build the app. ``clock`` lets tests move time; ``runtime`` lets the CLI share one engine
     between the app and the in-process scheduler."""
     app = Flask("kiteline")
+    app.json.ensure_ascii = False  # JSON for people reading Chinese (the sandbox's message lists)
     rt = runtime or build_runtime(settings, clock)
     app.extensions["kiteline"] = rt
     app.register_blueprint(make_blueprint(settings.wechat.webhook_path))

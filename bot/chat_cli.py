@@ -19,6 +19,10 @@ from wechatpy.crypto import WeChatCrypto
 from bot.cli import load_or_exit, main
 
 
+# How WeChat labels what arrives outside a passive reply (sandbox channel -> name).
+CHANNEL_NAMES = {"custom": "客服消息", "template": "模板消息", "mass": "群发消息"}
+
+
 def _xml(openid: str, text: str | None, event: str | None, key: str | None) -> str:
     now = int(time.time())
     head = (f"<xml><ToUserName><![CDATA[gh_kiteline]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
@@ -96,5 +100,5 @@ def chat(ctx: click.Context, openid: str, safe: bool, event: str | None, key: st
         click.echo("公众号> " + _post(settings, openid, _xml(openid, line, event, key), safe))
         inbox = _sandbox_inbox(settings, openid)
         for item in inbox[seen:]:
-            click.echo(f"[客服消息] {item}")
+            click.echo(f"[{CHANNEL_NAMES.get(item['channel'], item['channel'])}] {item['text']}")
         seen = len(inbox)

@@ -9,7 +9,8 @@ INTENT = "thought_report"
 USAGE = "思想汇报 —— 提交思想汇报"
 PUBLIC = False
 # Routing (see nlu.lexicon): handing in or asking about a thought report.
-KEYWORDS: dict[str, float] = {"思想汇报": 6, "汇报": 2.5, "心得体会": 3, "心得": 2, "思想": 2}
+KEYWORDS: dict[str, float] = {"思想汇报": 6, "汇报": 2.5, "心得体会": 3, "心得": 2, "思想": 2,
+                              "心里话": 2.5, "思想动态": 3, "思想上": 2}
 SYNONYMS: dict[str, str] = {"思想会报": "思想汇报", "思想汇抱": "思想汇报", "思想会抱": "思想汇报",
                             "思想回报": "思想汇报", "思想汇包": "思想汇报", "思想慧报": "思想汇报"}
 

@@ -30,7 +30,8 @@ PATTERNS: dict[str, float] = {
 }
 # A city or province right after these words is where the member now is (我在苏州, 搬到重庆);
 # checked in this order, a 0 stops the check ("转到成都" is where membership goes: a transfer).
-PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在在": 3, "搬到": 3, "人在": 2.5, "到了": 2.5, "去了": 2.5,
+PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在在": 3,
+                                "准备去": 3, "打算去": 3, "要去": 2.5, "调到": 3, "跑到": 3, "搬到": 3, "人在": 2.5, "到了": 2.5, "去了": 2.5,
                                 "到": 3, "在": 2, "去": 1, "来": 1.5}
 
 
