@@ -64,6 +64,8 @@ def release_deferred(session: Session, openid: str, now: dt.datetime) -> int:
         update(OutboxMessage)
         .where(OutboxMessage.openid == openid, OutboxMessage.status == "deferred")
         .values(status="pending", next_attempt_at=now)
+        # Runs on every inbound message: skip matching rows in the session (none are loaded).
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
 
