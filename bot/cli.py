@@ -56,6 +56,7 @@ def db_upgrade(ctx: click.Context) -> None:
 def run() -> None:
     """Console-script entry point: import every part that registers commands, then run."""
     import bot.chat_cli  # noqa: F401  (registers ``chat``)
+    import bot.invitations_cli  # noqa: F401  (registers ``export invitations``)
     import bot.import_cli  # noqa: F401  (registers ``import members``)
     import bot.nlu_cli  # noqa: F401  (registers ``nlu eval`` / ``nlu explain``)
     import bot.scheduler_cli  # noqa: F401  (registers ``scheduler``)

@@ -8,7 +8,7 @@ from models.binding import (
     BindResult, BindStatus, bind_by_code, bind_by_identity, parse_bind_text, unbind_follower,
 )
 from models.contacts import contacts_for
-from models.member import Member
+from models.member import Member, mask_phone
 
 INTENT = "bind"
 USAGE = "绑定 姓名 手机号 —— 第一次使用先绑定身份"
@@ -77,11 +77,6 @@ def on_unsubscribe(msg: Incoming, ctx: Context) -> Reply:
     """Unfollow: the WeChat binding goes (DESIGN.md §5), the ledger entry stays."""
     unbind_follower(ctx.session, msg.openid, ctx.clock.now())
     return NoReply()
-
-
-def mask_phone(phone: str) -> str:
-    """``13800001234`` → ``138****1234`` (DESIGN.md §5: phones masked where others may see)."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else phone
 
 
 def _outcome_text(ctx: Context, result: BindResult, welcome: bool = False) -> str:

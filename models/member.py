@@ -73,3 +73,9 @@ class MemberChange(Base):
     # chat / import / console / scheduler
     source: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[timestamp]
+
+
+def mask_phone(phone: str | None) -> str:
+    """``13800001234`` → ``138****1234``: phones are masked in lists, logs and replies others may
+    see (DESIGN.md §5). Anything not 11 digits comes back as it is (``""`` for ``None``)."""
+    return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) == 11 else (phone or "")
