@@ -31,7 +31,9 @@ def _xml(openid: str, text: str | None, event: str | None, key: str | None) -> s
         key_xml = f"<EventKey><![CDATA[{key}]]></EventKey>" if key else ""
         return head + f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>{key_xml}</xml>"
     msg_id = secrets.randbelow(10**17) + 10**17
-    return head + (f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
+    # "]]>" inside the text would end the CDATA section early; split it as WeChat does.
+    content = (text or "").replace("]]>", "]]]]><![CDATA[>")
+    return head + (f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
                    f"<MsgId>{msg_id}</MsgId></xml>")
 
 
@@ -44,10 +46,9 @@ def _post(settings, openid: str, xml: str, safe: bool) -> str:
     if crypto:
         xml = crypto.encrypt_message(xml, nonce, ts)
         params.update(encrypt_type="aes", msg_signature=parse_message_signature(xml))
-    url = settings.server.public_base_url.rstrip("/") + wx.webhook_path
-    resp = requests.post(url, params=params, data=xml.encode("utf-8"), timeout=10)
+    resp = _call("post", settings, wx.webhook_path, params=params, data=xml.encode("utf-8"))
     if resp.status_code != 200:
-        return f"[HTTP {resp.status_code}] {resp.text}"
+        raise click.ClickException(f"服务器拒绝了这条消息：HTTP {resp.status_code} {resp.text}")
     body = resp.text
     if body == "success":
         return "(没有被动回复)"
@@ -65,9 +66,16 @@ def parse_message_signature(encrypted_xml: str) -> str:
 
 
 def _sandbox_inbox(settings, openid: str) -> list[dict]:
-    url = settings.server.public_base_url.rstrip("/") + f"/sandbox/messages/{openid}"
-    resp = requests.get(url, timeout=10)
+    resp = _call("get", settings, f"/sandbox/messages/{openid}")
     return resp.json() if resp.status_code == 200 else []
+
+
+def _call(method: str, settings, path: str, **kwargs) -> requests.Response:
+    url = settings.server.public_base_url.rstrip("/") + path
+    try:
+        return requests.request(method, url, timeout=10, **kwargs)
+    except requests.ConnectionError as exc:
+        raise click.ClickException(f"连不上 {url}：请先在另一个终端运行 kiteline serve") from exc
 
 
 def _typed_lines():

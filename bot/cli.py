@@ -5,6 +5,7 @@ import logging
 import sys
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime, build_runtime
@@ -23,8 +24,18 @@ def load_or_exit(config_path: str | None, env: dict[str, str] | None = None) -> 
 def runtime_from(ctx: click.Context) -> Runtime:
     """The runtime for this invocation, with the database migrated to the newest schema."""
     rt = build_runtime(load_or_exit(ctx.obj["config"]))
-    schema.upgrade(rt.engine)
+    migrate_or_exit(rt)
     return rt
+
+
+def migrate_or_exit(rt: Runtime) -> None:
+    """Apply migrations; an unreachable or unusable database is a one-line message and exit 2."""
+    try:
+        schema.upgrade(rt.engine)
+    except OperationalError as exc:
+        where = rt.engine.url.render_as_string(hide_password=True)
+        click.echo(f"无法连接数据库 {where}（database.url）：{str(exc.orig).strip().splitlines()[0]}", err=True)
+        sys.exit(2)
 
 
 @click.group()
@@ -36,6 +47,8 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     """kiteline — 流动党员服务助手 (WeChat official-account bot)."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose:  # "Context impl SQLiteImpl" on every command helps no one
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     ctx.obj = {"config": config}
 
 
@@ -49,7 +62,7 @@ def db() -> None:
 def db_upgrade(ctx: click.Context) -> None:
     """Apply Alembic migrations up to the newest revision."""
     rt = build_runtime(load_or_exit(ctx.obj["config"]))
-    schema.upgrade(rt.engine)
+    migrate_or_exit(rt)
     click.echo(f"数据库已是最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
 
 

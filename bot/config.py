@@ -10,6 +10,7 @@ Everything is validated once at start-up; a bad value raises :class:`ConfigError
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -75,6 +76,21 @@ class DatabaseSettings(_Section):
     url: str = "sqlite:///var/kiteline.db"
     echo: bool = False
 
+    @field_validator("url")
+    @classmethod
+    def _url_shape(cls, v: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            backend = make_url(v).get_backend_name()
+        except ArgumentError as exc:
+            raise ValueError("must be a database URL such as sqlite:///var/kiteline.db or "
+                             "postgresql://user@host/db") from exc
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"kiteline runs on sqlite or postgresql, not {backend}")
+        return v
+
 
 class RedisSettings(_Section):
     url: str | None = None
@@ -85,6 +101,27 @@ class ServerSettings(_Section):
     port: int = Field(8080, ge=1, le=65535)
     # How WeChat (and the sandbox's API client) reach this server; empty: http://host:port
     public_base_url: str = ""
+
+    @field_validator("host")
+    @classmethod
+    def _host_shape(cls, v: str) -> str:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(v)
+        except ValueError:
+            if not re.fullmatch(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                                r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*", v) \
+                    or re.fullmatch(r"[\d.]+", v):
+                raise ValueError(f"{v!r} is neither an IP address nor a host name") from None
+        return v
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url_shape(cls, v: str) -> str:
+        if v and not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", v):
+            raise ValueError("must be an http(s) address such as https://kiteline.example.org")
+        return v.rstrip("/")
 
 
 class LessonSchedule(_Section):
@@ -212,7 +249,8 @@ class Settings(_Section):
     @model_validator(mode="after")
     def _derived_urls(self) -> "Settings":
         if not self.server.public_base_url:
-            self.server.public_base_url = f"http://{self.server.host}:{self.server.port}"
+            host = f"[{self.server.host}]" if ":" in self.server.host else self.server.host  # IPv6
+            self.server.public_base_url = f"http://{host}:{self.server.port}"
         if not self.wechat.api_base_url:
             self.wechat.api_base_url = (
                 self.server.public_base_url.rstrip("/") + "/cgi-bin/"

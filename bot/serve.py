@@ -7,12 +7,11 @@ import click
 from waitress import serve as waitress_serve
 
 from bot.app import create_app
-from bot.cli import load_or_exit, main
+from bot.cli import load_or_exit, main, migrate_or_exit
 from bot.demo import load_demo
 from bot.dispatcher import DispatcherThread
 from bot.runtime import build_runtime
 from bot.wechat_api import wechat_client
-from migrations import schema
 from scheduler.service import start_in_process
 
 
@@ -33,7 +32,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
         env["KITELINE_SERVER__PORT"] = str(port)
     settings = load_or_exit(ctx.obj["config"], env)
     rt = build_runtime(settings)
-    schema.upgrade(rt.engine)
+    migrate_or_exit(rt)
     if demo:
         click.echo(load_demo(rt))
     app = create_app(settings, runtime=rt)
@@ -44,7 +43,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
     s = settings.server
     click.echo(
         f"kiteline 已启动：{s.public_base_url}{settings.wechat.webhook_path}"
-        f"（{'沙箱模式' if settings.wechat.sandbox else '正式模式'}，数据库 "
+        f"（{'沙箱模式' if settings.wechat.sandbox else '正式模式'}，"
+        f"{'明文、兼容、安全模式均可' if settings.wechat.encoding_aes_key else '明文模式（未配置 EncodingAESKey）'}，数据库 "
         f"{rt.engine.url.render_as_string(hide_password=True)}）"
     )
     try:

@@ -65,7 +65,8 @@ def verify_signature(token: str, signature: str | None, timestamp: str | None, n
         sent = int(timestamp)
     except ValueError as exc:
         raise Forbidden("timestamp is not a number") from exc
-    if abs(now.timestamp() - sent) > window_seconds:
+    # Compared as integers: a 400-digit timestamp would overflow a float.
+    if abs(int(now.timestamp()) - sent) > window_seconds:
         raise Forbidden(f"timestamp outside the {window_seconds}s window (replay?)")
 
 

@@ -38,6 +38,11 @@ def test_kiteline_config_names_another_file(tmp_path):
     ("scheduler:\n  lesson_schedules:\n    - id: a\n      cron: '30 8 *'\n", "scheduler.lesson_schedules.0.cron"),
     ("scheduler:\n  lesson_schedules:\n    - id: a\n      cron: '30 25 * * *'\n", "scheduler.lesson_schedules.0.cron"),
     ("database:\n  urll: sqlite://\n", "database.urll"),
+    ("database:\n  url: notaurl\n", "database.url"),
+    ("database:\n  url: mysql://root@localhost/k\n", "database.url"),
+    ("server:\n  host: 999.1.1.1\n", "server.host"),
+    ("server:\n  host: 'my host'\n", "server.host"),
+    ("server:\n  public_base_url: not a url\n", "server.public_base_url"),
     ("wechat:\n  sandbox: false\n", "wechat"),
 ])
 def test_bad_value_names_its_key(tmp_path, yaml_text, key):

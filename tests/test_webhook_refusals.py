@@ -59,6 +59,12 @@ def test_a_timestamp_outside_the_window_is_a_replay(chat, session, caplog, secon
     assert inbound_count(session) == 0
 
 
+def test_an_absurdly_large_timestamp_is_refused_like_any_replay(chat, session, caplog):
+    huge = "9" * 400
+    refused(chat.post(chat.xml("text", "<Content>菜单</Content>", msg_id=True), timestamp=huge), 403, caplog)
+    assert inbound_count(session) == 0
+
+
 def test_a_timestamp_inside_the_window_is_accepted(chat):
     recent = str(int(chat.clock.now().timestamp()) - 299)
     resp = chat.post(chat.xml("text", "<Content>菜单</Content>", msg_id=True), timestamp=recent)
