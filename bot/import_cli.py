@@ -29,8 +29,11 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool) -> 
     rt = runtime_from(ctx)
     try:
         rows = read_table(file)
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         click.echo(f"无法读取 {file}：{exc}", err=True)
+        sys.exit(2)
+    except OSError:
+        click.echo(f"无法读取 {file}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。", err=True)
         sys.exit(2)
     with rt.session() as session:
         try:

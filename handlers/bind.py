@@ -5,7 +5,12 @@ from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import NoReply, Reply, TextReply
 from models.binding import (
-    BindResult, BindStatus, bind_by_code, bind_by_identity, parse_bind_text, unbind_follower,
+    BindResult,
+    BindStatus,
+    bind_by_code,
+    bind_by_identity,
+    parse_bind_text,
+    unbind_follower,
 )
 from models.contacts import contacts_for
 from models.member import Member, mask_phone
@@ -60,16 +65,20 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
 
 
 def on_follow_or_scan(msg: Incoming, ctx: Context) -> Reply:
-    """Follow (with or without an invitation QR scene) or SCAN: bind by ``bind_<code>``, else
-    welcome the follower and tell an unbound one how to bind."""
+    """Follow (with or without an invitation QR scene) or SCAN (a follower scanning again):
+    bind by ``bind_<code>``, else welcome the follower and tell an unbound one how to bind."""
     scene = msg.event_key or ""
+    following = msg.event == "scan"  # SCAN comes only from someone who already follows
     if scene.startswith("bind_"):
         result = bind_by_code(ctx.session, msg.openid, scene, ctx.clock.now())
         if result.status is BindStatus.NOT_FOUND:
-            return TextReply(f"欢迎关注！这个邀请二维码没有找到对应的党员，可能已经作废。{HOW_TO_BIND}")
-        return TextReply(_outcome_text(ctx, result, welcome=msg.event == "subscribe"))
+            hello = "" if following else "欢迎关注！"
+            return TextReply(f"{hello}这个邀请二维码无效或已过期，没有找到对应的党员。{HOW_TO_BIND}")
+        return TextReply(_outcome_text(ctx, result, welcome=not following))
     if ctx.member is not None:
         return TextReply(f"欢迎回来，{ctx.member.name}！发“学习”看今天的学习资料，发“菜单”看全部功能。")
+    if following:
+        return TextReply(f"您已关注流动党员服务助手，还没有绑定党员身份。{HOW_TO_BIND}{PUBLIC_HINT}")
     return TextReply(f"欢迎关注流动党员服务助手！{HOW_TO_BIND}{PUBLIC_HINT}")
 
 

@@ -1,11 +1,21 @@
-"""Help requests (求助): a ticket for the member's red liaison."""
+"""Help requests (求助): a ticket for the member's red liaison.
+
+A request with a description files at once. A bare ask (the 求助 menu button, "求助", "帮帮我😭")
+starts dialog ``help_request`` (state ``describing``): the member's next message is the
+description. 取消 cancels; a clear request of another kind is answered instead (the member has
+moved on); the dialog expires like every dialog (handlers.dialogs).
+"""
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 
 from handlers.context import Context, Incoming
+from handlers.dialogs import end_dialog, register_dialog, start_dialog
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.dialog import DialogState
 from models.ticket import HELP_TOPICS, TOPIC_NAMES
 from models.tickets import open_ticket
 
@@ -38,7 +48,14 @@ KEYWORDS: dict[str, float] = {
     "走投无路": 3, "白干": 3, "卷钱": 3, "催债": 2.5, "催收": 2.5, "报了警": 2, "被骗": 3,
     "怎么搞": 1.5, "怎么办才好": 2.5, "出事了": 3, "出了事": 3, "过不下去": 3, "撑不下去": 3,
     "太难了": 2, "失业": 3, "找不到工作": 3, "没活干": 3, "回不了家": 3, "救救": 4, "没拿到": 2,
+    "救助": 3, "援助": 3, "帮扶": 2.5,
 }
+# Hurt at work or on the way, either order: 闪了腰, 崴了脚, 摔断了腿 / 腰扭了, 手指头被机器夹了.
+# (手 not in 手机 / 手续: 摔手机 is no injury; no 头: 碰头 is a meeting)
+_BODY = "腰|腿|脚|手指头|手指|手(?!机|续|艺|术|套|表|里|上)|胳膊|脚踝|脑袋|背|脖子|骨头|肩膀|膝盖"
+_HURT = "闪|扭|崴|摔|砸|夹|烫|割|切|压|碰|撞|刮|轧"
+INJURY = (rf"(?:{_HURT})(?:了|到|伤|断|破)?(?:{_BODY})"
+          rf"|(?:{_BODY})(?:被.{{0,4}})?(?:{_HURT})(?:了|伤|断|到|破)")
 # Nobody to look after someone: 没人照顾 / 没人看着 / 没人管 …
 PATTERNS: dict[str, float] = {
     r"没(?:有)?人(?:照顾|照看|照应|看着|看著|看管|陪|管|知道|做饭|接送|带|帮)": 3,
@@ -52,9 +69,7 @@ PATTERNS: dict[str, float] = {
     # the other side refuses: 厂里也不修, 老板不认, 学校不收, 房东不退
     r"(?:厂里|厂子|老板|公司|房东|学校|工头|包工头|单位|对方|医院|他们|人家)(?:也|就|又|一直|还|都|硬|死活)?"
     r"(?:不(?:给|认|管|修|收|赔|退|还|签|发|办|让|理|接)|没(?:给|管|修|赔|退|还|发))": 3,
-    # hurt at work or on the way: 闪了腰, 崴了脚, 摔断了腿, 手指头被机器夹了
-    r"(?:闪|扭|崴|摔|砸|夹|烫|割|切|压|碰|撞|刮)(?:了|到|伤|断|破)?(?:腰|腿|脚|手|胳膊|手指|脚踝|头|背|脖子|骨头)": 3,
-    r"(?:腰|腿|脚|手|胳膊|手指|手指头|脚踝|骨头)(?:被.{0,4})?(?:夹|砸|压|轧|扭|摔|烫|割)(?:了|伤|断|到)": 3,
+    INJURY: 3,
     # asking the branch to help: 能不能帮我…, 请村里帮个忙
     r"(?:能不能|可不可以|能否|能|请|求)(?:村里|组织|支部|你们|书记)?帮(?:我|俺|我们|俺们|个忙)": 2.5,
     r"帮(?:个|点)忙": 2.5,
@@ -95,21 +110,58 @@ SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"help_topic": {
               "借了", "报了警", "说理", "讨说法", "身份证被", "扣着", "打人", "被打", "诈骗",
               "上当"),
 }}
+SLOT_PATTERNS: dict[str, dict[str, str]] = {"help_topic": {"injury": INJURY}}
 SLOT_DEFAULTS: dict[str, str] = {"help_topic": "other"}
 
 
 LEADING_ASK = re.compile(r"^(?:求助|帮帮我|帮帮忙|帮个忙)[\s:：,，。!！]*")
+# A message that only asks for help and says nothing about the difficulty (punctuation, emoji
+# and spaces removed first): 求助, 帮帮我, 救命啊, 我要求助.
+BARE_ASK = re.compile(r"(?:我|我们|俺)?(?:要|想|需要)?(?:请|快|赶紧)?"
+                      r"(?:求助|求救|救命|救救我|帮帮我|帮帮忙|帮个忙|帮帮|帮忙|帮助|帮我)"
+                      r"(?:一下|下)?(?:啊|吧|呀|了|哇|呢)*")
+DIALOG = "help_request"
+DESCRIBING = "describing"
+CANCEL_WORD = "取消"
+ASK_WHAT = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
+# Intents that, in the help dialog, are the description itself rather than a new request.
+DESCRIPTION_INTENTS = (INTENT, "unknown")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
+    """A help request: with a description, open the ticket now (:func:`file_ticket`); a bare
+    ask (or the 求助 menu button, which has no text) asks what the difficulty is first."""
+    description = _description(msg.text)
+    if description is None:
+        start_dialog(ctx.session, msg.openid, DIALOG, DESCRIBING, {}, ctx.clock.now())
+        return TextReply(f"{ctx.member.name}，{ASK_WHAT}不需要了请发“{CANCEL_WORD}”。")
+    return file_ticket(description, ctx)
+
+
+def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
+    """The member's answer to "what is the difficulty?" (``ctx.route`` is the answer, routed)."""
+    from handlers.registry import answer  # the registry imports this module
+
+    text = unicodedata.normalize("NFKC", msg.text or "").strip().rstrip("。.!！ ")
+    if text == CANCEL_WORD:
+        end_dialog(ctx.session, msg.openid)
+        return TextReply("好的，已取消求助。以后遇到困难，随时发“求助”加上具体情况就行。")
+    if ctx.route is not None and ctx.route.intent not in DESCRIPTION_INTENTS:
+        end_dialog(ctx.session, msg.openid)
+        return answer(msg, ctx)
+    description = _description(msg.text)
+    if description is None:
+        return TextReply(f"{ASK_WHAT}不需要了请发“{CANCEL_WORD}”。")
+    end_dialog(ctx.session, msg.openid)
+    return file_ticket(description, ctx)
+
+
+def file_ticket(description: str, ctx: Context) -> Reply:
     """Open a ticket (topic from the router's ``help_topic`` slot, else ``other``) assigned to the
     member's liaison, and tell the member its number and who will call them."""
     topic = ctx.route.slots.get("help_topic") if ctx.route else None
     topic = topic if topic in HELP_TOPICS else "other"
     sla = ctx.settings.liaison.sla_hours
-    text = (msg.text or "").strip()
-    # "求助：老板拖欠工资" -> the liaison reads "老板拖欠工资"; a bare "求助" stays as it is.
-    description = LEADING_ASK.sub("", text) or text
     ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla,
                          notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
     received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"
@@ -122,3 +174,18 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         who = f"您的红色联络员是{person.name}，支部会在{sla}小时内给您打电话"
     call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
     return TextReply(f"{received}{who}{call}")
+
+
+def _description(text: str | None) -> str | None:
+    """What the liaison reads ("求助：老板拖欠工资" -> "老板拖欠工资"), or ``None`` when the text
+    only asks for help."""
+    text = (text or "").strip()
+    # Letters, digits and CJK only: punctuation, emoji and spaces say nothing about the case.
+    words = "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                    if unicodedata.category(ch)[0] in "LN")
+    if not words or BARE_ASK.fullmatch(words):
+        return None
+    return LEADING_ASK.sub("", text) or text
+
+
+register_dialog(DIALOG, sys.modules[__name__])

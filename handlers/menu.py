@@ -1,9 +1,12 @@
 """Greeting and menu (帮助 / 菜单): what the bot can do, generated from the handlers' usage lines."""
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.caseload import Caseload, caseload_of
 
 INTENT = "menu"
 USAGE = None
@@ -12,7 +15,7 @@ PUBLIC = True
 # request in the same message wins; a message that is only a command word is strong.
 KEYWORDS: dict[str, float] = {
     "菜单": 4, "帮助": 2, "你好": 1.5, "您好": 1.5, "哈喽": 2, "功能": 2, "使用说明": 4,
-    "怎么用": 3, "选项": 2.5, "首页": 3, "谢谢": 2, "感谢": 2, "明白了": 2, "知道了": 2, "好的": 1.5,
+    "怎么用": 3, "选项": 2.5, "首页": 3, "谢谢": 2, "感谢": 2, "感恩": 2, "明白了": 2, "知道了": 2, "好的": 1.5,
     "收到": 1.5, "早上好": 2, "中午好": 2, "下午好": 2, "晚上好": 2, "在吗": 1.5, "能干啥": 3, "不会用": 3, "怎么操作": 2.5, "能做什么": 3,
     "能干什么": 3, "有什么功能": 3, "哪些服务": 3, "什么服务": 2.5, "多谢": 2, "谢": 2, "晚安": 2, "取消": 2,
     "早安": 2, "公众号": 1.5, "好嘞": 2, "好滴": 2, "好哒": 2, "ok": 1.5,
@@ -32,16 +35,58 @@ MENU_KEYS = {
 }
 
 
+# Thanks and acknowledgements need a word back, not the whole menu; a message that also asks
+# what the bot can do still gets the menu ("帮助" is left out: 谢谢你们的帮助 is thanks).
+THANKS = ("谢", "感恩")
+ACK = re.compile(r"(?:好的|好嘞|好滴|好哒|收到|收到了|知道了|明白了|ok|OK|好)[啦了呀哈的]*")
+ASKS_FOR_MENU = ("菜单", "功能", "怎么", "什么", "哪些", "说明", "选项", "首页", "干啥")
+FRIENDLY_CLOSE = "有事随时发消息给我，发“菜单”可以看全部功能。"
+
+
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Greeting and the list of what the bot can do, from every handler's ``USAGE`` line; a
-    bound member does not see the binding line, an unbound follower sees it first."""
+    bound member does not see the binding line, an unbound follower sees it first. Thanks get a
+    short warm word instead (:func:`thanks_reply`); a liaison is told first what waits on them."""
+    thanks = thanks_reply(msg.text)
+    if thanks is not None:
+        return TextReply(thanks)
+    caseload = caseload_of(ctx.session, ctx.member) if ctx.member else None
+    if caseload is not None:
+        greeting = f"{ctx.member.name}，您好！{_caseload_text(caseload)}\n您本人也可以直接发："
+    elif ctx.member is not None:
+        greeting = f"{ctx.member.name}，您好！我是流动党员服务助手，您可以直接发："
+    else:
+        greeting = "您好！我是流动党员服务助手，您可以直接发："
+    return TextReply(f"{greeting}\n{_listing(ctx)}\n着急的事请拨打{hotline(ctx)}。")
+
+
+def thanks_reply(text: str | None) -> str | None:
+    """The answer to a message that only thanks or acknowledges ("谢谢", "收到了，谢谢你们",
+    "好的"), else ``None``."""
+    said = "".join(ch for ch in (text or "") if ch.isalnum())
+    if not said or any(word in said for word in ASKS_FOR_MENU):
+        return None
+    if any(word in said for word in THANKS):
+        return f"不客气！{FRIENDLY_CLOSE}"
+    if ACK.fullmatch(said):
+        return f"好的！{FRIENDLY_CLOSE}"
+    return None
+
+
+def _caseload_text(caseload: Caseload) -> str:
+    if caseload.waiting == 0:
+        waiting = "现在没有等您处理的求助，有新求助会马上通知您。"
+    else:
+        waiting = f"现在有{caseload.waiting}件求助等您处理，最新的编号：{'、'.join(caseload.newest)}。"
+    return (f"您是红色联络员，{waiting}在这里直接回复求助的功能还在开发中，"
+            "现在请按求助通知里的电话，直接给党员打电话。")
+
+
+def _listing(ctx: Context) -> str:
     from handlers import bind
     from handlers.registry import usage_lines  # the registry imports this module
 
     lines = [line for line in usage_lines() if line != bind.USAGE]
     if ctx.member is None:
         lines.insert(0, bind.USAGE)
-    greeting = f"{ctx.member.name}，您好！" if ctx.member else "您好！"
-    listing = "\n".join(f"· {line}" for line in lines)
-    return TextReply(f"{greeting}我是流动党员服务助手，您可以直接发：\n{listing}\n"
-                     f"着急的事请拨打{hotline(ctx)}。")
+    return "\n".join(f"· {line}" for line in lines)

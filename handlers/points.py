@@ -11,7 +11,9 @@ PUBLIC = False
 # Routing (see nlu.lexicon): the member's points, how they are earned and ranked.
 KEYWORDS: dict[str, float] = {
     "积分": 5, "加分": 4, "几分": 2.5, "多少分": 3, "扣分": 3, "扣了": 1, "排名": 2.5, "名次": 2.5,
-    "我的分": 4, "分数": 3, "算分": 3, "加几分": 6, "加多少分": 6, "能加多少": 6, "加积分": 6, "积分榜": 5, "能加分": 6, "加分吗": 6,
+    # asking what something earns outweighs even the thought report or activity it names
+    "我的分": 4, "分数": 3, "算分": 3, "加几分": 7, "加多少分": 7, "能加多少": 7, "加积分": 6,
+    "积分榜": 5, "能加分": 7, "加分吗": 7,
     "查分": 4, "怎么算": 2.5, "明细": 1.5, "攒了": 1.5,
 }
 SYNONYMS: dict[str, str] = {"激分": "积分", "积份": "积分", "机分": "积分", "鸡分": "积分",

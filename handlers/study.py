@@ -1,6 +1,8 @@
 """Study (学习): today's lesson from the library, with its link."""
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context, Incoming
 from handlers.replies import Reply, TextReply
 from models import study
@@ -19,16 +21,24 @@ KEYWORDS: dict[str, float] = {
     "打卡": 2, "推送": 1.5, "推点": 2, "推一个": 2, "放一个": 1.5, "讲讲": 1.5, "发展": 1,
     "教": 1.5, "开导": 1.5, "音频": 1.5, "接着看": 3, "接着学": 3, "看完了": 1.5, "没看完": 2, "下一讲": 3,
     "学": 1.5, "要学": 2.5, "有没有讲": 2, "心理": 2, "睡不着": 1.5,
-    "讲解": 2.5, "来点": 1, "学法": 3, "一节课": 2.5, "一堂课": 2.5, "下一个": 2, "换一个": 2,
-    "再来一个": 2, "上课": 2.5,
+    "讲解": 2.5, "来点": 1, "学法": 3, "了解一下": 1.5, "想了解": 2, "一节课": 2.5, "一堂课": 2.5, "下一个": 2, "换一个": 2,
+    "再来一个": 2, "上课": 2.5, "下一篇": 3, "换一篇": 3, "再来一篇": 3, "另一篇": 3, "换一换": 2.5,
+    "换一批": 2.5,
     # longer words that hold a study word but are not a lesson (0 hides the shorter word)
     "短视频": 0, "看视频": 0, "新闻联播": 0, "天气预报": 0, "电视剧": 0,
 }
 # 第12集 / 上一集: an episode of a lesson
-PATTERNS: dict[str, float] = {r"第\d+(?:集|课|节|讲)": 2.5, r"[上下]一?(?:集|课|节|讲)": 3}
+PATTERNS: dict[str, float] = {r"第\d+(?:集|课|节|讲)": 2.5, r"[上下]一?(?:集|课|节|讲)": 3,
+                              # one that is about …: 讲榜样人物的, 讲焊工的视频
+                              r"讲[\u4e00-\u9fff]{1,8}的": 1.5}
 SYNONYMS: dict[str, str] = {"知试": "知识", "政册": "政策", "正策": "政策"}
 # Naming a kind of lesson (劳动法, 条例, 榜样人物) asks for it (see nlu.lexicon).
 SLOT_EVIDENCE = 1.0
+# Kinds of law and of farm work are too many to list: 劳动合同法, 养鸡, 种蘑菇.
+SLOT_PATTERNS: dict[str, dict[str, str]] = {"category": {
+    "law": r"(?:合同|劳动|婚姻|土地|承包|继承|治安|交通|安全|环保|税|刑|民|宪|选举|社会保险)法",
+    "skills": r"养(?:鸡|鸭|鹅|猪|牛|羊|鱼|虾|蟹|蜂|兔)|种(?:菜|果|树|粮|药材|蘑菇|茶|大棚)",
+}}
 SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"category": {
     "law": ("法律", "法规", "普法", "劳动法", "法治", "婚姻法", "民法", "学法", "承包法", "合同法",
             "民法典", "法条", "懂法"),
@@ -47,12 +57,17 @@ SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"category": {
 
 # Words asking to move on past today's lesson ("下一课", "接着学", "再来一个").
 MORE_WORDS = ("下一", "接着", "继续", "再来", "换一")
+# "学习 党史", "学习乱七八糟": a study word, then a name the router found no category in.
+NAMED_ASK = re.compile(r"^(?:我想|我要|想|要)?学(?:习)?\s*(?P<name>[\u4e00-\u9fff]{2,8})$")
+# What may follow 学习 without naming anything: 学习一下, 学习资料, 学习学习.
+NOT_A_NAME = ("一下", "一会", "一篇", "资料", "内容", "材料", "打卡", "学习", "什么", "啥", "点", "吧", "了")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Today's lesson (of the asked category, from the router's ``category`` slot), with its
     link, or the next one when the member asks to move on (``MORE_WORDS``); the delivery is
-    recorded the first time a lesson reaches the member that day."""
+    recorded the first time a lesson reaches the member that day. A name the library has no
+    category for ("学习 党史") gets today's lesson and the categories there are."""
     category = ctx.route.slots.get("category") if ctx.route else None
     if category not in CATEGORY_NAMES:
         category = None  # no category asked, or one the library does not have: today's lesson
@@ -66,22 +81,39 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if pick is None:
         return TextReply(_nothing_to_study(ctx, category))
     if not pick.delivered_today:
-        study.record_delivery(ctx.session, ctx.member.id, pick.lesson.id, "request", now)
-    return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on))
+        source = study.CATEGORY_SOURCE if category else "request"
+        study.record_delivery(ctx.session, ctx.member.id, pick.lesson.id, source, now)
+    unmatched = None if category or moving_on else _unmatched_name(said)
+    if unmatched is None:
+        return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on))
+    names = [CATEGORY_NAMES[c] for c in study.stocked_categories(ctx.session)]
+    closing = (f"现有的类别：{'、'.join(names)}。想看哪一类，请发“学习”加类别名，"
+               f"例如“学习 {names[-1]}”。")
+    return TextReply(_lesson_text(ctx.member.name, pick, None, False,
+                                  note=f"资料库里没有“{unmatched}”这一类资料。", closing=closing))
 
 
-def _lesson_text(name: str, pick: study.LessonPick, category: str | None, moving_on: bool) -> str:
+def _unmatched_name(said: str) -> str | None:
+    """The name in "学习 党史" when the member named something specific, else ``None``."""
+    match = NAMED_ASK.match(said.strip())
+    if match is None or match["name"].startswith(NOT_A_NAME):
+        return None
+    return match["name"]
+
+
+def _lesson_text(name: str, pick: study.LessonPick, category: str | None, moving_on: bool,
+                 note: str = "", closing: str = "想学别的类别，可以发“学习 法律”“学习 职业技能”等。") -> str:
     # A text reply rather than a news card: it carries the next step, and WeChat turns the
     # plain URL into a link the member taps.
     lesson = pick.lesson
     if pick.review:
         scope = f"“{CATEGORY_NAMES[category]}”类的资料" if category else "资料库里的学习资料"
-        opening = f"{name}，{scope}您都学过了，今天温习这一篇："
+        opening = f"{scope}您都学过了，今天温习这一篇："
     else:
-        opening = f"{name}，{'下一篇' if moving_on else '今天的'}学习资料："
+        opening = f"{'下一篇' if moving_on else '今天的'}学习资料："
     summary = f"\n{lesson.summary}" if lesson.summary else ""
-    return (f"{opening}\n【{CATEGORY_NAMES[lesson.category]}】{lesson.title}{summary}\n"
-            f"点击阅读：{lesson.url}\n想学别的类别，可以发“学习 法律”“学习 职业技能”等。")
+    return (f"{name}，{note}{opening}\n【{CATEGORY_NAMES[lesson.category]}】{lesson.title}{summary}\n"
+            f"点击阅读：{lesson.url}\n{closing}")
 
 
 def _nothing_to_study(ctx: Context, category: str | None) -> str:

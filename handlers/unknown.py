@@ -16,8 +16,14 @@ SHOWN = 4
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    """Not understood: say so kindly and list the most used things the bot can do."""
+    """Not understood: say so kindly and list the most used things the bot can do. Thanks the
+    router did not recognise still get a warm word (``menu.thanks_reply``)."""
+    from handlers.menu import thanks_reply
     from handlers.registry import usage_lines  # the registry imports this module
+
+    thanks = thanks_reply(msg.text)
+    if thanks is not None:
+        return TextReply(thanks)
 
     listing = "\n".join(f"· {line}" for line in usage_lines()[:SHOWN])
     return TextReply(f"抱歉，这句话我还没看懂。您可以这样发：\n{listing}\n"
@@ -25,7 +31,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
 
 
 def on_non_text(msg: Incoming, ctx: Context) -> Reply:
-    """Images, links, files and voice without recognition text."""
+    """Images, links, files, voice without recognition text, and text that is only spaces."""
+    if msg.msg_type == "text":
+        return TextReply("您发的好像是空白消息，我没有看到文字。有事请直接打字告诉我，发“菜单”可以看全部功能。")
     if msg.msg_type == "voice":
         return TextReply("语音没有听清楚，麻烦您再说一遍，或者直接打字发给我。发“菜单”可以看全部功能。")
     return TextReply("收到啦！我暂时只能看懂文字和语音。有事请直接打字告诉我，发“菜单”可以看全部功能。")

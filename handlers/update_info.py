@@ -1,12 +1,14 @@
 """Live update of a member's details by chat: destination city, phone."""
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context, Incoming
 from handlers.replies import NoReply, Reply, TextReply
 from models.ledger import MOBILE
 from models.member import Member
 from models.member_updates import apply_changes
-from models.places import normalise_city, normalise_province, province_of, split_destination
+from models.places import clean, normalise_city, normalise_province, province_of, split_destination
 
 INTENT = "update_info"
 USAGE = "我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号"
@@ -28,7 +30,8 @@ PATTERNS: dict[str, float] = {
     r"(?:工作|单位|活)(?:换|变)了": 3,
     r"现在(?:在)?(?:跑|开|做|干|当|送)": 1.5,
     # back home for good — not "要不要回老家开证明", a trip
-    r"回老家(?:了|住|待|种地|养老|发展|干|带孩子)": 2,
+    r"回(?:老家|村里|村|家乡|县城|镇上)(?:了|来了|住|待|种地|养老|发展|干|带孩子)": 2,
+    r"以后(?:就)?在(?:家|村里|老家|镇上|县城)": 2,
 }
 # A city or province right after these words is where the member now is (我在苏州, 搬到重庆);
 # checked in this order, a 0 stops the check ("转到成都" is where membership goes: a transfer).
@@ -39,25 +42,40 @@ PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在�
 
 
 CORRECTION = "如有不对，直接把正确的发给我就行。"
+# A number the member meant as their phone but that is no mobile number (电话换成12345): digits
+# after a phone word, or a run long enough not to be a house number (3栋1202).
+NUMBER_ATTEMPT = re.compile(r"(?:电话|手机|号码|换号|新号|改号)\D{0,4}?(\d[\d-]*\d|\d)|(\d{5,})")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Store the phone and/or destination the router found (slots ``phone``, ``city``,
-    ``province``) with history, and confirm exactly what is now on file."""
+    ``province``) with history, and confirm exactly what is now on file. A number that is no
+    11-digit mobile is refused and asked for again (a valid city in the same message is kept).
+    A phone another member also has is stored all the same: families share phones."""
     slots = ctx.route.slots if ctx.route else {}
     values = _destination(ctx.member, slots.get("province"), slots.get("city"))
     phone = (slots.get("phone") or "").strip()
-    if phone and not MOBILE.fullmatch(phone):
-        return TextReply(f"手机号“{phone}”好像不对，请发11位的手机号，例如：手机号换成13800005678。")
-    if phone:
+    if phone and MOBILE.fullmatch(phone):
         values["phone"] = phone
+    bad = None if "phone" in values else (phone or _number_attempt(msg.text))
     if not values:
+        if bad:
+            return TextReply(_bad_phone(bad))
         return TextReply(f"{_on_file(ctx.member)}要改的话请直接告诉我，例如：“我现在在深圳”"
                          "或“手机号换成13800005678”。")
     changed = apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
-    if not changed:
-        return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。")
-    return TextReply(f"已为您更新：\n{_describe(ctx.member, values)}\n{CORRECTION}")
+    if changed:
+        return TextReply(f"已为您更新：\n{_describe(ctx.member, values)}\n{_bad_phone(bad) if bad else CORRECTION}")
+    return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{_bad_phone(bad)}" if bad else ""))
+
+
+def _number_attempt(text: str | None) -> str | None:
+    match = NUMBER_ATTEMPT.search(clean(text))
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _bad_phone(number: str) -> str:
+    return f"“{number}”不是有效的11位手机号，手机号没有改。请再发一次，例如：手机号换成13800005678。"
 
 
 def on_location(msg: Incoming, ctx: Context) -> Reply:

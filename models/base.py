@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import JSON, DateTime, Integer, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 
@@ -33,9 +33,6 @@ class UTCDateTime(TypeDecorator):
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 timestamp = Annotated[dt.datetime, mapped_column(UTCDateTime())]
-openid_str = Annotated[str, mapped_column(String(64))]
-name_str = Annotated[str, mapped_column(String(64))]
-phone_str = Annotated[str, mapped_column(String(11))]
 json_dict = Annotated[dict, mapped_column(JSON)]
 
 # Deterministic constraint names so Alembic migrations read the same on SQLite and PostgreSQL.

@@ -20,7 +20,3 @@ class SystemClock:
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc)
 
-
-def local_date(clock: Clock) -> dt.date:
-    """Today's date in Asia/Shanghai, the day members and branches count in."""
-    return clock.now().astimezone(SHANGHAI).date()

@@ -14,23 +14,39 @@ from collections.abc import Sequence
 
 from models.places import clean, normalise_city, normalise_province, split_destination
 
-# Column -> header words that name it; a header cell names a column when, after
-# ``clean`` and dropping brackets, it contains one of the words (longest words checked first).
+# Headers that start like one of ours but name something else (支部书记 is not 所属党支部,
+# 紧急联系人电话 is not the member's phone); such a column is ignored.
+NOT_OURS = ("支部书记", "党组织书记", "书记", "紧急联系", "家属", "入党介绍人", "序号", "编号")
+# How ledgers name the member's red liaison (联系人 alone is left out: it is often a relative).
+LIAISON_WORDS = ("红色联络员", "联络员", "联系人联络员", "联络人", "结对联络员", "结对联系人")
+PHONE_WORDS = ("手机号码", "手机号", "联系电话", "联系方式", "电话号码", "移动电话", "联系手机",
+               "本人电话", "本人手机", "手机", "电话")
+
+# Column -> header words that name it; a header cell names a column when, after ``clean`` and
+# dropping brackets, it starts with one of the words (keys are checked in this order, so the
+# liaison's phone comes before the liaison and the province before the whole destination).
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名",),
+    "liaison_phone": tuple(who + what for who in LIAISON_WORDS for what in PHONE_WORDS),
+    "liaison": LIAISON_WORDS,
+    "name": ("姓名", "名字", "党员姓名", "党员名字"),
     "gender": ("性别",),
-    "phone": ("手机号码", "手机号", "联系电话", "联系方式", "手机", "电话"),
-    "branch": ("所属党支部", "所属党组织", "党支部", "党组织", "所在支部"),
-    "joined_party_on": ("入党时间", "入党日期", "入党年月"),
-    "away_since": ("外出时间", "流出时间", "外出日期", "外出年月"),
-    "province": ("流动去向省", "去向省份", "流入省份", "流入地省"),
-    "city": ("流动去向市", "去向城市", "流入城市", "流入地市"),
-    "destination": ("流动去向", "流入地", "外出地点", "现居住地"),
-    "away_reason": ("外出原因", "流动原因", "外出事由"),
-    "employer": ("工作单位", "务工单位", "单位"),
+    "phone": PHONE_WORDS,
+    "branch": ("所属党支部", "所属党组织", "所属支部", "所在党支部", "所在党组织", "所在支部",
+               "党支部", "党组织", "支部", "组织关系所在"),
+    "joined_party_on": ("入党时间", "入党日期", "入党年月", "入党年份"),
+    "away_since": ("外出时间", "流出时间", "外出日期", "外出年月", "流出日期", "流出年月",
+                   "外出务工时间", "离开时间"),
+    "province": ("流动去向省", "去向省份", "流入省份", "流入地省", "现居住地省", "所在省份", "省份"),
+    "city": ("流动去向市", "去向城市", "流入城市", "流入地市", "现居住地市", "所在城市", "城市"),
+    "destination": ("流动去向", "流入地", "外出地点", "外出地", "现居住地", "现住址", "现居地",
+                    "居住地", "务工地", "去向", "流向"),
+    "away_reason": ("外出原因", "流动原因", "外出事由", "流出原因"),
+    "employer": ("工作单位", "务工单位", "现工作单位", "就业单位", "单位"),
     "note": ("备注",),
 }
 REQUIRED = ("name", "phone", "branch")
+# Required columns as the report names them.
+COLUMN_NAMES = {"name": "姓名", "phone": "手机号", "branch": "所属党支部"}
 
 # 外出原因 as ledgers write it -> GLOSSARY away_reason code.
 AWAY_REASON_WORDS: dict[str, tuple[str, ...]] = {
@@ -55,28 +71,35 @@ class CellError(ValueError):
 def header_key(cell: object) -> str | None:
     """The column a header cell names (``"流动去向\\n（省）"`` → ``"province"``), or ``None``."""
     text = re.sub(r"[()（）【】\[\]:：*]", "", clean(cell))
-    if not text:
+    if not text or text.startswith(NOT_OURS):
         return None
     for key, words in HEADER_WORDS.items():
-        if any(text == w or text.startswith(w) for w in words):
+        if text.startswith(words):
             return key
     return None
 
 
 def find_header(rows: Sequence[Sequence[object]], scan: int = 20) -> tuple[int, dict[int, str]]:
-    """Locate the header row among the first ``scan`` rows: the first row naming 姓名 and a phone
-    column. Returns (0-based row index, {column index: key}).
+    """Locate the header row among the first ``scan`` rows: the first row naming 姓名 and another
+    column, or three columns (a sign-off line like ``单位：… 电话：…`` names two). Returns (0-based row index, {column index: key}); of two columns naming the same
+    key the first counts.
 
-    Raises :class:`CellError` when no such row exists."""
+    Raises :class:`CellError` when no such row exists, or when it lacks a column of
+    :data:`REQUIRED` (the message names the missing columns)."""
     for index, row in enumerate(rows[:scan]):
         columns: dict[int, str] = {}
         for col, cell in enumerate(row):
             key = header_key(cell)
             if key and key not in columns.values():
                 columns[col] = key
-        if "name" in columns.values() and "phone" in columns.values():
-            return index, columns
-    raise CellError("找不到表头：前20行里没有同时写着“姓名”和“手机号/联系电话”的一行")
+        if len(columns) < (2 if "name" in columns.values() else 3):
+            continue
+        missing = [COLUMN_NAMES[k] for k in REQUIRED if k not in columns.values()]
+        if missing:
+            named = "、".join(f"“{m}”" for m in missing)
+            raise CellError(f"第{index + 1}行是表头，但缺少{named}列（请在表头加上、每人填好后重新导入）")
+        return index, columns
+    raise CellError("找不到表头：前20行里没有写着“姓名”“手机号”“所属党支部”的一行")
 
 
 def parse_name(cell: object) -> str:
@@ -107,6 +130,34 @@ def parse_phone(cell: object) -> str:
     if not MOBILE.fullmatch(digits):
         raise CellError(f"“{text}”不是手机号（应为1开头的11位手机号）")
     return digits
+
+
+def parse_liaison(cell: object, phone_cell: object = None) -> tuple[str, str | None] | None:
+    """The red liaison a row names: ``(name, phone or None)`` from ``李某``, ``李某 13900001111``,
+    ``李某(139-0000-1111)`` or ``李某，电话13900001111``; the phone may instead come from a
+    separate 联络员电话 column (``phone_cell``). ``None`` when both are empty.
+
+    Raises :class:`CellError` (in Chinese) for a cell that is not a name (and phone)."""
+    text = clean(cell)
+    if not text:
+        if clean(phone_cell):
+            raise CellError("写了联络员电话，但没写联络员姓名")
+        return None
+    shown = str(cell).strip()
+    # ``clean`` made the punctuation half-width (，→, （→( ).
+    number = re.search(r"\+?\d[\d\-—.]*", text)
+    if number and text[number.end():] not in ("", ")"):
+        raise CellError(f"联络员“{shown}”看不懂，请写成“李某 13900001111”")
+    head = text[:number.start()] if number else text
+    head = re.sub(r"(?:[(:,、/;]|电话|手机号?|联系方式)*$", "", head)
+    try:
+        name = parse_name(head)
+        phone = parse_phone(number.group()) if number else None
+        if phone is None and clean(phone_cell):
+            phone = parse_phone(phone_cell)
+    except CellError as exc:
+        raise CellError(f"联络员“{shown}”：{exc}") from None
+    return name, phone
 
 
 def parse_month(cell: object) -> dt.date | None:

@@ -19,6 +19,7 @@ class Member(Base):
     __tablename__ = "members"
     __table_args__ = (
         CheckConstraint(f"status IN {MEMBER_STATUSES}", name="status"),
+        CheckConstraint(f"away_reason IS NULL OR away_reason IN {AWAY_REASONS}", name="away_reason"),
     )
 
     id: Mapped[intpk]

@@ -1,8 +1,8 @@
 """The organisation tree: district → township/street → village/community → branch (党支部)."""
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, intpk
 
@@ -35,10 +35,3 @@ class Organization(Base):
             node = node.parent
         return chain[::-1]
 
-
-def find_org(session: Session, name: str, kind: str | None = None) -> Organization | None:
-    """The organisation with exactly this name (and kind, if given), or ``None``."""
-    stmt = select(Organization).where(Organization.name == name)
-    if kind:
-        stmt = stmt.where(Organization.kind == kind)
-    return session.scalars(stmt).first()

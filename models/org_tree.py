@@ -31,12 +31,13 @@ def branch_labels(branch: Organization) -> set[str]:
 
 class BranchResolver:
     """Resolves 所属党支部 cells to branch ids for one import, creating missing organisations
-    under ``district`` when ``create_orgs`` is set. ``created`` lists the branches created, as
-    the ledger named them."""
+    under ``district`` when ``create_orgs`` is set. ``created`` lists every organisation
+    created, as ``(kind, name)`` in the order made: a branch as the ledger named it
+    (``红柳镇白杨村党支部``), the others by their own name."""
 
     def __init__(self, session: Session, district: str, create_orgs: bool) -> None:
         self.session, self.district, self.create_orgs = session, district, create_orgs
-        self.created: list[str] = []
+        self.created: list[tuple[str, str]] = []
         self._labels: dict[str, list[int]] = {}
         for branch in session.scalars(select(Organization).where(Organization.kind == "branch")):
             self._remember(branch)
@@ -69,9 +70,8 @@ class BranchResolver:
         branch_name = match.group(2)
         village = VILLAGE.match(branch_name)
         parent = self._child(township, village.group(1), "village") if village else township
-        branch = self._child(parent, branch_name, "branch")
+        branch = self._child(parent, branch_name, "branch", label=name)
         self._remember(branch)
-        self.created.append(name)
         return branch.id
 
     def _district(self) -> Organization:
@@ -79,12 +79,14 @@ class BranchResolver:
             Organization.kind == "district", Organization.name == self.district))
         return found or self._add(Organization(name=self.district, kind="district"))
 
-    def _child(self, parent: Organization, name: str, kind: str) -> Organization:
+    def _child(self, parent: Organization, name: str, kind: str, label: str | None = None) -> Organization:
         found = self.session.scalar(select(Organization).where(
             Organization.parent_id == parent.id, Organization.name == name))
-        return found or self._add(Organization(name=name, kind=kind, parent_id=parent.id, parent=parent))
+        return found or self._add(Organization(name=name, kind=kind, parent_id=parent.id, parent=parent),
+                                  label)
 
-    def _add(self, org: Organization) -> Organization:
+    def _add(self, org: Organization, label: str | None = None) -> Organization:
         self.session.add(org)
         self.session.flush()
+        self.created.append((org.kind, label or org.name))
         return org

@@ -22,6 +22,10 @@ from models.member import Member
 from models.outbox import OutboxMessage, enqueue
 
 PUSH_PURPOSE = "lesson_push"
+# StudyRecord.source: the day's lesson asked for ("request") or pushed ("schedule"), or a lesson
+# of one category asked for by name ("category"), which leaves the day's lesson as it was.
+DAYS_LESSON_SOURCES = ("request", "schedule")
+CATEGORY_SOURCE = "category"
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def day_start(now: dt.datetime) -> dt.datetime:
     """Midnight (Asia/Shanghai) of the day containing ``now``, as aware UTC."""
     local = now.astimezone(SHANGHAI)
     midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=SHANGHAI)
-    return midnight.astimezone(dt.timezone.utc)
+    return midnight.astimezone(dt.UTC)
 
 
 def library(session: Session, category: str | None = None) -> list[Lesson]:
@@ -91,13 +95,16 @@ def next_lesson(session: Session, member_id: int, category: str | None = None) -
 
 def todays_lesson(session: Session, member_id: int, now: dt.datetime,
                   category: str | None = None) -> LessonPick | None:
-    """Today's lesson for a member, stable within the day: the last lesson (of ``category``)
-    they received today, else :func:`next_lesson`. ``None`` when the library (or that category)
-    is empty. Nothing is recorded; see :func:`record_delivery`."""
+    """Today's lesson for a member, stable within the day. Without ``category``: the last lesson
+    they received today as the day's lesson (source ``request`` or ``schedule``; a lesson asked
+    for by category, source ``category``, does not replace it). With ``category``: the last
+    lesson of that category they received today. Else :func:`next_lesson`. ``None`` when the
+    library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
     lessons = library(session, category)
     records = _member_records(session, member_id, lessons)
     since = day_start(now)
-    today = [r for r in records.values() if r.delivered_at >= since]
+    today = [r for r in records.values() if r.delivered_at >= since
+             and (category is not None or r.source in DAYS_LESSON_SOURCES)]
     if today:
         latest = max(today, key=lambda r: (r.delivered_at, r.id))
         return LessonPick(latest.lesson, delivered_today=True, review=False)
@@ -113,7 +120,8 @@ def _pick_from(lessons: Sequence[Lesson], records: Mapping[int, StudyRecord]) ->
 
 def record_delivery(session: Session, member_id: int, lesson_id: int, source: str,
                     now: dt.datetime) -> StudyRecord:
-    """Record that a lesson reached a member (``source``: "request" or "schedule").
+    """Record that a lesson reached a member (``source``: "request", "schedule" or
+    ``CATEGORY_SOURCE``).
 
     A lesson delivered again (a later round through the library) updates the member's record
     for it instead of adding a second one."""

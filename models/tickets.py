@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
-from models.member import Liaison, Member
+from models.member import Liaison, Member, mask_phone
 from models.outbox import enqueue
 from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 
 
 NUMBER_ATTEMPTS = 5
+log = logging.getLogger(__name__)
 
 
 def liaison_for(session: Session, member: Member) -> Liaison | None:
@@ -36,7 +38,9 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
     (``liaison.sla_hours`` in config). When the liaison has bound WeChat, queue a notice to them
     (outbox purpose ``liaison_notice``): the full text as a customer-service message, or, when
     their window is closed, the template ``notice_template_id`` at once and the full text on
-    their next message. Raises ``ValueError`` for a topic not in HELP_TOPICS."""
+    their next message. A ticket that reaches nobody (no liaison, or one without WeChat) is
+    logged as a WARNING with the ticket number, so an operator can follow it up. Raises
+    ``ValueError`` for a topic not in HELP_TOPICS."""
     if topic not in HELP_TOPICS:
         raise ValueError(f"unknown help topic {topic!r}")
     liaison = liaison_for(session, member)
@@ -44,7 +48,14 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
                   description=description, status="open", created_at=now,
                   due_at=now + dt.timedelta(hours=sla_hours))
     ticket = _insert_numbered(session, fields, now)
-    if liaison is not None and liaison.member.openid:
+    if liaison is None:
+        # Nobody is told by the system: an operator must see this and name a liaison.
+        log.warning("ticket %s: member %s (phone %s) of %s has no red liaison; nobody was notified",
+                    ticket.number, member.id, mask_phone(member.phone), member.branch.name)
+    elif not liaison.member.openid:
+        log.warning("ticket %s: liaison (member %s, phone %s) has not bound WeChat; no notice was queued",
+                    ticket.number, liaison.member_id, mask_phone(liaison.member.phone))
+    else:
         enqueue(session, openid=liaison.member.openid, kind="text",
                 payload={"content": liaison_notice(ticket, member, sla_hours),
                          "fallback_template": notice_template(ticket, member, notice_template_id)},

@@ -11,6 +11,8 @@ Each intent module may declare, at its top (only ``KEYWORDS`` is required):
 * ``PLACE_CUES: dict[str, float]`` — a word right before a city/province (在, 搬到) → weight.
 * ``SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]]`` — slot → value → words, first value
   wins; filled only when the message routes to this intent.
+* ``SLOT_PATTERNS: dict[str, dict[str, str]]`` — slot → value → regular expression, for what
+  word lists cannot say (腰扭了 and 扭了腰 are both an injury); checked with that value's words.
 * ``SLOT_DEFAULTS: dict[str, str]`` — slot values when no word matched.
 
 * ``SLOT_EVIDENCE: float`` — each slot word also counts as a keyword of this weight (unless
@@ -51,6 +53,8 @@ class IntentLexicon:
     place_cues: dict[str, float]
     slot_words: dict[str, dict[str, tuple[str, ...]]]
     slot_defaults: dict[str, str]
+    slot_patterns: dict[str, dict[str, re.Pattern]] = field(default_factory=dict)
+    evidence: frozenset[str] = frozenset()  # keywords that are only slot words (SLOT_EVIDENCE)
 
 
 @dataclass
@@ -74,26 +78,9 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
 
     Raises ``ValueError`` naming the key when ``nlu.extra_keywords`` names an unknown intent
     (a silently ignored keyword would look like a router that does not listen)."""
-    intents: dict[str, IntentLexicon] = {}
+    intents = {name: _intent_lexicon(module) for name, module in intent_modules.items()}
     synonyms: dict[str, str] = {}
-    for name, module in intent_modules.items():
-        keywords = dict(module.KEYWORDS)
-        evidence = getattr(module, "SLOT_EVIDENCE", 0.0)
-        for values in getattr(module, "SLOT_WORDS", {}).values():
-            for words in values.values():
-                for word in words:
-                    if evidence and word not in keywords:
-                        # a slot word covers the keywords inside it (一分钱没给 ⊃ 没给): it
-                        # must count as much as the strongest of them
-                        keywords[word] = max([evidence, *(w for k, w in module.KEYWORDS.items()
-                                                          if k in word)])
-        intents[name] = IntentLexicon(
-            keywords=keywords,
-            patterns=[(re.compile(p), w) for p, w in getattr(module, "PATTERNS", {}).items()],
-            place_cues=dict(getattr(module, "PLACE_CUES", {})),
-            slot_words=dict(getattr(module, "SLOT_WORDS", {})),
-            slot_defaults=dict(getattr(module, "SLOT_DEFAULTS", {})),
-        )
+    for module in intent_modules.values():
         synonyms.update(getattr(module, "SYNONYMS", {}))
     for intent, words in nlu_settings.extra_keywords.items():
         if intent not in intents:
@@ -103,8 +90,8 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
     # an empty variant would match between every two characters
     synonyms.update({variant: word for variant, word in nlu_settings.synonyms.items() if variant})
     lexicon = Lexicon(intents, dict(sorted(synonyms.items(), key=lambda kv: -len(kv[0]))))
-    lexicon.variants = WordTable(homophones.variants(_known_words(intents, synonyms), _in_dictionary),
-                                 _on_word_edges)
+    typos = homophones.variants(_known_words(intents, synonyms), _in_dictionary)
+    lexicon.variants = WordTable(typos, _on_word_edges)
     for name, spec in intents.items():
         for word, weight in spec.keywords.items():
             target = lexicon.single if len(word) == 1 else lexicon.index
@@ -113,6 +100,30 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
         known = lexicon.sizes.get(word[0], ())
         lexicon.sizes[word[0]] = tuple(sorted({*known, len(word)}, reverse=True))
     return lexicon
+
+
+def _intent_lexicon(module: ModuleType) -> IntentLexicon:
+    keywords = dict(module.KEYWORDS)
+    evidence = getattr(module, "SLOT_EVIDENCE", 0.0)
+    only_slot_words = set()
+    for values in getattr(module, "SLOT_WORDS", {}).values() if evidence else ():
+        for word in (w for words in values.values() for w in words if w not in keywords):
+            # a slot word covers the keywords inside it (一分钱没给 ⊃ 没给): it must count as
+            # much as the strongest of them, and is then more than a named situation
+            inside = [weight for key, weight in module.KEYWORDS.items() if key in word]
+            keywords[word] = max([evidence, *inside])
+            if not inside:
+                only_slot_words.add(word)
+    return IntentLexicon(
+        keywords=keywords,
+        patterns=[(re.compile(p), w) for p, w in getattr(module, "PATTERNS", {}).items()],
+        place_cues=dict(getattr(module, "PLACE_CUES", {})),
+        slot_words=dict(getattr(module, "SLOT_WORDS", {})),
+        slot_defaults=dict(getattr(module, "SLOT_DEFAULTS", {})),
+        slot_patterns={slot: {value: re.compile(p) for value, p in values.items()}
+                       for slot, values in getattr(module, "SLOT_PATTERNS", {}).items()},
+        evidence=frozenset(only_slot_words),
+    )
 
 
 def _known_words(intents: dict[str, IntentLexicon], synonyms: dict[str, str]) -> frozenset[str]:

@@ -80,22 +80,22 @@ class WordTable:
         self.fits = fits
         sizes: dict[str, set[int]] = {}
         for variant in words:
-            sizes.setdefault(variant[0], set()).add(len(variant))
-        self.sizes = {char: tuple(sorted(s, reverse=True)) for char, s in sizes.items()}
+            sizes.setdefault(variant[:2], set()).add(len(variant))
+        # keyed by the first two characters: most positions fail at one set look-up
+        self.sizes = {start: tuple(sorted(s, reverse=True)) for start, s in sizes.items()}
 
     def replace(self, text: str) -> str:
-        out, i, words, sizes = [], 0, self.words, self.sizes
-        while i < len(text):
-            for size in sizes.get(text[i], ()):
+        pieces, done, i, sizes, words = [], 0, 0, self.sizes, self.words
+        while i < len(text) - 1:
+            for size in sizes.get(text[i:i + 2], ()):
                 standard = words.get(text[i:i + size])
                 if standard is not None and (self.fits is None or self.fits(text, i, i + size)):
-                    out.append(standard)
-                    i += size
+                    pieces += (text[done:i], standard)
+                    i = done = i + size
                     break
             else:
-                out.append(text[i])
                 i += 1
-        return "".join(out)
+        return "".join(pieces) + text[done:] if pieces else text
 
 
 def _mandarin(match: re.Match) -> str:

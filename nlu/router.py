@@ -5,7 +5,9 @@ Scoring: every keyword, pattern and place cue an intent declares (see ``nlu.lexi
 weight once, times 0 when negated and ½ in a second request (``nlu.clauses``). The highest score
 wins, except that a real help request or info change is answered first and the other request
 offered (../shared/nlu/README.md labelling rule); two intents too close to call are asked about
-(``Route.clarify``). A message whose best score is below ``MIN_SCORE`` is ``unknown``.
+(``Route.clarify``). A message whose best score is below ``MIN_SCORE`` is ``unknown``; so is an
+intent backed only by a few situation words (``EVIDENCE_MIN``). A letter's opening keyword, set
+apart as a heading, counts ``HEADING`` times.
 """
 from __future__ import annotations
 
@@ -36,6 +38,13 @@ MOVE_DONE = 1.0
 WINDOW = 4
 # Members' messages beyond this are letters; their beginning says what they are about.
 MAX_CHARS = 600
+# A letter (this long or longer) opening with a keyword on its own ("思想汇报 这半年…") names its
+# subject there: that keyword counts this much more than the words of the story that follows.
+LETTER = 30
+HEADING = 1.5
+# Situation words alone (高考 + 学校) must add up to this much to be a request: naming a topic
+# is not yet asking about it (see SLOT_EVIDENCE in nlu.lexicon).
+EVIDENCE_MIN = 2.5
 
 
 @dataclass
@@ -85,10 +94,17 @@ class Router:
         scores: dict[str, float] = {}
         for hit in hits:
             scores[hit.intent] = scores.get(hit.intent, 0.0) + hit.weight
-        route = _decide(scores, hits, parts)
+        for intent in self._named_only(scores, hits):
+            del scores[intent]
+        route = _decide(scores, [h for h in hits if h.intent in scores], parts)
         route.slots = self._slots(norm, route.intent, places, parts)
         route.normalised = norm
         return Explanation(norm, [t for t in tokens if t.strip()], hits, scores, route)
+
+    def _named_only(self, scores: dict[str, float], hits: list[Hit]) -> list[str]:
+        """Intents whose only evidence is a few situation words (below ``EVIDENCE_MIN``)."""
+        return [intent for intent, score in scores.items() if score < EVIDENCE_MIN and all(
+            h.word in self.lexicon.intents[intent].evidence for h in hits if h.intent == intent)]
 
     def _keyword_hits(self, norm: str, parts: clauses.Clauses) -> list[Hit]:
         best: dict[tuple[str, str], Hit] = {}
@@ -101,6 +117,8 @@ class Router:
                     if i + size <= covered.get(intent, -1):
                         continue  # inside a longer keyword of the same intent (阳光驿站 ⊃ 驿站)
                     covered[intent] = i + size
+                    if i == 0 and len(norm) >= LETTER and norm[size:size + 1] == " ":
+                        weight *= HEADING
                     _keep_best(best, Hit(intent, word, weight * parts.weight(i, intent), i))
         return [hit for hit in best.values() if hit.weight > 0]
 
@@ -158,7 +176,9 @@ class Router:
         spec = self.lexicon.intents.get(intent)
         if spec is not None:
             for slot, values in spec.slot_words.items():
-                value = slots.from_words(norm, values, parts.is_negated) or spec.slot_defaults.get(slot)
+                value = (slots.from_words(norm, values, parts.is_negated,
+                                          spec.slot_patterns.get(slot, {}))
+                         or spec.slot_defaults.get(slot))
                 if value:
                     found[slot] = value
         return found

@@ -44,14 +44,19 @@ def places(text: str, mentions: list[Place] | None = None) -> dict[str, str]:
     return found
 
 
-def from_words(text: str, values: dict[str, tuple[str, ...]], negated) -> str | None:
-    """The first value (in declaration order, which is the priority) one of whose words occurs
-    in ``text`` outside a negated span; ``negated(position) -> bool``."""
+def from_words(text: str, values: dict[str, tuple[str, ...]], negated,
+               patterns: dict[str, re.Pattern] | None = None) -> str | None:
+    """The first value (in declaration order, which is the priority) one of whose words — or
+    whose pattern in ``patterns`` — occurs in ``text`` outside a negated span;
+    ``negated(position) -> bool``."""
     for value, words in values.items():
+        pattern = (patterns or {}).get(value)
+        starts = [m.start() for m in pattern.finditer(text)] if pattern else []
         for word in words:
             start = text.find(word)
             while start >= 0:
-                if not negated(start):
-                    return value
+                starts.append(start)
                 start = text.find(word, start + 1)
+        if any(not negated(start) for start in starts):
+            return value
     return None

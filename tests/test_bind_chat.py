@@ -113,8 +113,32 @@ def test_someone_elses_invitation_is_refused(make_chat, session, roster):
 
 def test_unknown_invitation_code(chat, roster):
     assert chat.follow(scene="bind_zzzzzzzz") == (
-        "欢迎关注！这个邀请二维码没有找到对应的党员，可能已经作废。"
+        "欢迎关注！这个邀请二维码无效或已过期，没有找到对应的党员。"
         "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。")
+
+
+def test_scan_of_an_unknown_invitation_code_by_a_follower(chat, roster):
+    chat.follow()
+    chat.advance(minutes=1)
+    assert chat.scan("bind_zzzzzzzz") == (
+        "这个邀请二维码无效或已过期，没有找到对应的党员。"
+        "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。")
+
+
+def test_scan_of_another_code_by_an_unbound_follower(chat, roster):
+    chat.follow()
+    chat.advance(minutes=1)
+    assert chat.scan("") == ("您已关注流动党员服务助手，还没有绑定党员身份。请发送“绑定 姓名 手机号”"
+                             "（例如：绑定 张某 13800001234）完成身份绑定。"
+                             "没绑定也可以发“驿站”查阳光驿站、发“菜单”看全部功能。")
+    chat.advance(minutes=1)
+    assert chat.scan("station_poster").startswith("您已关注流动党员服务助手，还没有绑定党员身份。")
+
+
+def test_scan_by_a_bound_member_welcomes_them_back(chat, roster):
+    chat.say("绑定 张某 13800001234")
+    chat.advance(minutes=1)
+    assert chat.scan("station_poster") == "欢迎回来，张某！发“学习”看今天的学习资料，发“菜单”看全部功能。"
 
 
 def test_plain_follow_tells_how_to_bind_and_what_works_before(chat):

@@ -46,7 +46,7 @@ def test_the_printed_instructions_work(app, runtime, session, make_chat):
     name, phone = re.search(r'kiteline chat "绑定 (\S+) (\d{11})"', text).groups()
     member = make_chat("oKite_demo_0001")
     assert member.say(f"绑定 {name} {phone}").startswith(f"绑定成功！{name}您好")
-    assert member.say("求助").startswith("已收到您的求助（其他困难），编号 ")
+    assert member.say("求助 家里有点事").startswith("已收到您的求助（其他困难），编号 ")
     liaison_openid = re.search(r"/sandbox/messages/(\S+)", text).group(1)
     assert session.scalar(select(OutboxMessage.openid).where(OutboxMessage.purpose == "liaison_notice")) == liaison_openid
     # The liaison followed long ago (window closed): the notice reaches them as a template at once.

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from handlers import help_request
 from handlers.context import Context, Incoming, Route
+from models import tickets
 from models.follower import Follower
 from models.member import Liaison
 from models.outbox import OutboxMessage
-from models import tickets
 from models.ticket import Ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_member
@@ -35,17 +35,17 @@ def setup_roster(session, liaison_openid="oKite_liaison_0001", with_liaison=True
 @pytest.mark.postgres
 def test_help_request_reaches_the_liaison(chat, session):
     setup_roster(session)
-    assert chat.say("求助") == ("已收到您的求助（其他困难），编号 Q20261129001。已转给您的红色联络员李某，"
+    assert chat.say("求助 家里有点事") == ("已收到您的求助（其他困难），编号 Q20261129001。已转给您的红色联络员李某，"
                               "李某会在24小时内联系您；着急的话可以直接打李某的电话 13900000001。")
     session.expire_all()
     ticket = session.scalar(select(Ticket))
     assert (ticket.number, ticket.topic, ticket.description, ticket.status, ticket.liaison.member.name,
             ticket.created_at, ticket.due_at) == (
-        "Q20261129001", "other", "求助", "open", "李某", START, START + dt.timedelta(hours=24))
+        "Q20261129001", "other", "家里有点事", "open", "李某", START, START + dt.timedelta(hours=24))
     notice = session.scalar(select(OutboxMessage))
     assert (notice.openid, notice.kind, notice.purpose, notice.payload) == (
         "oKite_liaison_0001", "text", "liaison_notice",
-        {"content": "【新求助 Q20261129001】张某（白杨村党支部，电话 13800001234）求助其他困难：“求助”。"
+        {"content": "【新求助 Q20261129001】张某（白杨村党支部，电话 13800001234）求助其他困难：“家里有点事”。"
                     "请在24小时内联系并回复。",
          "fallback_template": {"template_id": "kiteline_liaison_notice", "data": {
              "thing1": {"value": "张某求助其他困难"}, "character_string2": {"value": "Q20261129001"},
@@ -63,16 +63,16 @@ def test_topic_from_what_the_member_wrote(chat, session):
 @pytest.mark.postgres
 def test_tickets_are_numbered_per_day(chat, session):
     setup_roster(session)
-    chat.say("求助")
+    chat.say("求助 家里有点事")
     chat.advance(minutes=1)
     assert "编号 Q20261129002。" in chat.say("求助 孩子上学的事")
     chat.advance(hours=16)  # 09:01 next day in Shanghai
-    assert "编号 Q20261130001。" in chat.say("求助")
+    assert "编号 Q20261130001。" in chat.say("求助 家里有点事")
 
 
 def test_liaison_without_wechat_still_gets_the_ticket(chat, session):
     setup_roster(session, liaison_openid=None)
-    assert chat.say("求助") == ("已收到您的求助（其他困难），编号 Q20261129001。您的红色联络员是李某，"
+    assert chat.say("求助 家里有点事") == ("已收到您的求助（其他困难），编号 Q20261129001。您的红色联络员是李某，"
                               "支部会在24小时内给您打电话；着急的话可以直接打李某的电话 13900000001。")
     session.expire_all()
     assert session.scalar(select(Ticket)).liaison.member.name == "李某"
@@ -81,7 +81,7 @@ def test_liaison_without_wechat_still_gets_the_ticket(chat, session):
 
 def test_branch_without_liaison_still_gets_the_ticket(chat, session):
     setup_roster(session, with_liaison=False)
-    assert chat.say("求助") == (f"已收到您的求助（其他困难），编号 Q20261129001。支部会在24小时内给您打电话；"
+    assert chat.say("求助 家里有点事") == (f"已收到您的求助（其他困难），编号 Q20261129001。支部会在24小时内给您打电话；"
                               f"着急的话请拨打{HOTLINE}。")
     session.expire_all()
     assert session.scalar(select(Ticket)).liaison_id is None
@@ -91,7 +91,7 @@ def test_member_without_own_liaison_goes_to_the_branch_liaison(chat, session):
     member = setup_roster(session)
     member.liaison_id = None
     session.commit()
-    assert "已转给您的红色联络员李某" in chat.say("求助")
+    assert "已转给您的红色联络员李某" in chat.say("求助 家里有点事")
 
 
 @pytest.mark.parametrize("topic, name", [("wages", "欠薪"), ("schooling", "子女就学"), ("nonsense", "其他困难")])
@@ -114,4 +114,4 @@ def test_a_number_taken_meanwhile_by_another_process_is_skipped(chat, session, m
     stale = iter(["Q20261129001"])  # what a process that had not yet seen the row would pick
     real = tickets.next_ticket_number
     monkeypatch.setattr(tickets, "next_ticket_number", lambda s, now: next(stale, None) or real(s, now))
-    assert "编号 Q20261129002。" in chat.say("求助")
+    assert "编号 Q20261129002。" in chat.say("求助 家里有点事")

@@ -10,7 +10,7 @@ from models.ledger_import import import_members, read_table
 from models.member import Member, MemberChange
 from models.org import Organization
 from tests.conftest import SHARED, START
-from tests.factories import make_branch
+from tests.factories import make_branch, make_member
 
 CLEAN = SHARED / "ledgers" / "ledger_clean.xlsx"
 MESSY = SHARED / "ledgers" / "ledger_messy.xlsx"
@@ -31,7 +31,11 @@ def count(session, model=Member):
 def test_clean_ledger_imports_as_is_and_builds_the_org_tree(session):
     report = run(session, CLEAN)
     assert report.summary() == ("导入完成：新增 30 人，更新 0 人，无变化 0 人；有问题的行 0 行（未导入）。\n"
-                                "新建党组织：红柳镇白杨村党支部、红柳镇沙河村党支部、红柳镇新建社区党支部")
+                                "新建党组织 8 个：\n"
+                                "  区县：示例区\n"
+                                "  乡镇（街道）：红柳镇\n"
+                                "  村（社区）：白杨村、沙河村、新建社区\n"
+                                "  党支部：红柳镇白杨村党支部、红柳镇沙河村党支部、红柳镇新建社区党支部")
     first = session.scalar(select(Member).where(Member.name == "高某海"))
     assert (first.phone, first.gender, first.joined_party_on, first.away_since, first.away_reason,
             first.current_province, first.current_city, first.employer, first.status) == (
@@ -52,7 +56,7 @@ def test_reimport_adds_nobody_twice(session):
 def test_unknown_branch_is_a_row_error_without_create_orgs(session):
     report = run(session, CLEAN, create_orgs=False)
     assert report.created == 0 and len(report.errors) == 30
-    assert report.errors[0] == (5, "所属党支部“红柳镇白杨村党支部”在系统中找不到（导入时加 --create-orgs 可自动建立）")
+    assert report.errors[0] == (5, "高某海", "所属党支部“红柳镇白杨村党支部”在系统中找不到（导入时加 --create-orgs 可自动建立）")
     assert count(session) == 0
 
 
@@ -69,10 +73,10 @@ def test_messy_ledger_takes_every_good_row_and_names_every_bad_one(session):
     report = run(session, MESSY)
     assert report.summary().splitlines()[0] == "导入完成：新增 60 人，更新 0 人，无变化 0 人；有问题的行 4 行（未导入）。"
     assert report.errors == [
-        (65, "手机号应为11位数字（表中是“1380000123”）"),
-        (66, "姓名为空"),
-        (67, "与第7行重复"),
-        (68, "日期“2024.13”的月份或日子不对；所属党支部“不存在的党支部”找不到，也看不出属于哪个乡镇，"
+        (65, "刘某强强", "手机号应为11位数字（表中是“1380000123”）"),
+        (66, None, "姓名为空"),
+        (67, "孔某杰", "与第7行重复"),
+        (68, "孙某梅梅", "日期“2024.13”的月份或日子不对；所属党支部“不存在的党支部”找不到，也看不出属于哪个乡镇，"
              "请写全称，如“红柳镇白杨村党支部”"),
     ]
     stored = {m.name: m for m in session.scalars(select(Member))}
@@ -132,3 +136,33 @@ def test_other_formats_are_refused(tmp_path):
     path.write_bytes(b"old")
     with pytest.raises(ValueError, match="只支持 .xlsx 或 .csv 文件"):
         read_table(path)
+
+
+def test_headers_as_branch_staff_write_them(session):
+    report = run(session, [["党员姓名", "手机", "所在支部", "现居住地", "流出时间"],
+                           ["张某", "13800001234", "红柳镇白杨村党支部", "江苏省苏州市", "2023.3"]])
+    assert (report.created, report.errors) == (1, [])
+    member = session.scalar(select(Member))
+    assert (member.current_province, member.current_city, member.away_since) == ("江苏", "苏州", dt.date(2023, 3, 1))
+
+
+def test_a_missing_branch_column_is_named_not_every_row(session):
+    with pytest.raises(CellError, match="^第1行是表头，但缺少“所属党支部”列"):
+        run(session, [["姓名", "手机号", "流动去向"], ["张某", "13800001234", "广东省深圳市"]])
+    assert count(session) == 0
+
+
+def test_a_shared_phone_is_imported_and_named(session):
+    make_member(session, make_branch(session), name="王某", phone="13800009999")
+    session.commit()
+    report = run(session, [["姓名", "手机号", "所属党支部"],
+                           ["张某", "13800001234", "红柳镇白杨村党支部"],
+                           ["张某某", "13800001234", "红柳镇白杨村党支部"],
+                           ["赵某", "13800009999", "红柳镇白杨村党支部"]])
+    assert report.summary().splitlines() == [
+        "导入完成：新增 3 人，更新 0 人，无变化 0 人；有问题的行 0 行（未导入）。",
+        "请核对以下 2 行（已导入）：",
+        "  第3行（张某某）：手机号与第2行（张某）相同，已照常导入；如果是家人共用可不处理，否则请改正",
+        "  第4行（赵某）：手机号与名册中的王某（白杨村党支部）相同，已照常导入；如果是家人共用可不处理，否则请改正",
+    ]
+    assert count(session) == 4

@@ -91,6 +91,15 @@ def test_gender(cell, stored):
     ("流动去向（市）", "city"), ("流动去向", "destination"), ("外出时间", "away_since"),
     ("外出原因", "away_reason"), ("工作单位", "employer"), ("入党时间", "joined_party_on"),
     ("备注", "note"), ("序号", None), (None, None),
+    # what branch staff also write
+    ("名字", "name"), ("党员姓名", "name"), ("电话", "phone"), ("手机", "phone"), ("联系方式", "phone"),
+    ("支部", "branch"), ("党支部", "branch"), ("所在支部", "branch"), ("所在党组织", "branch"),
+    ("流入地", "destination"), ("现居住地", "destination"), ("现住址", "destination"),
+    ("流入地（省）", "province"), ("流入地（市）", "city"), ("流出时间", "away_since"),
+    ("红色联络员", "liaison"), ("联络员", "liaison"), ("联系人（联络员）", "liaison"),
+    ("联络员（姓名及电话）", "liaison"), ("联络员电话", "liaison_phone"), ("红色联络员手机号", "liaison_phone"),
+    # look like ours, are not
+    ("支部书记", None), ("紧急联系人电话", None), ("入党介绍人", None),
 ])
 def test_header_words(cell, key):
     assert header_key(cell) == key
@@ -105,6 +114,22 @@ def test_header_row_is_found_below_titles():
 def test_a_sheet_without_a_header_is_refused():
     with pytest.raises(CellError):
         find_header([["张某", "13800001234"]])
+
+
+def test_a_sign_off_line_above_the_header_is_not_the_header():
+    rows = [["填报单位：红柳镇", "联系电话：0471-5550001"], ["姓名", "手机号", "所属党支部"]]
+    assert find_header(rows) == (1, {0: "name", 1: "phone", 2: "branch"})
+
+
+@pytest.mark.parametrize("header, missing", [
+    (["姓名", "手机号", "支部书记", "外出时间"], "缺少“所属党支部”列"),
+    (["序号", "姓名", "所属党支部"], "缺少“手机号”列"),
+    (["党员", "流动去向", "外出时间", "支部"], "缺少“姓名”、“手机号”列"),
+])
+def test_a_header_without_a_required_column_names_it(header, missing):
+    with pytest.raises(CellError) as err:
+        find_header([["某村流动党员台账"], header, ["张某", "13800001234", "红柳镇白杨村党支部"]])
+    assert str(err.value) == f"第2行是表头，但{missing}（请在表头加上、每人填好后重新导入）"
 
 
 @pytest.mark.parametrize("row, footer", [

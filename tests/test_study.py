@@ -91,12 +91,12 @@ def test_empty_library_gets_a_warm_answer_and_nothing_is_recorded(chat, session,
 
 # The router fills the ``category`` slot; here the route is set by hand, as the router would.
 
-def ask(session, settings, clock, member, category=None):
+def ask(session, settings, clock, member, category=None, text="学习"):
     follower = Follower(openid=OPENID, first_seen_at=START, last_interaction_at=START)
     route = Route(intent="study", slots={"category": category} if category else {})
     ctx = Context(session=session, settings=settings, clock=clock, follower=follower,
                   member=member, route=route)
-    msg = Incoming(openid=OPENID, msg_type="text", created_at=clock.now(), text="学习")
+    msg = Incoming(openid=OPENID, msg_type="text", created_at=clock.now(), text=text)
     return study_handler.handle(msg, ctx).text
 
 
@@ -105,7 +105,7 @@ def test_a_category_ask_gets_a_lesson_of_that_category(session, settings, clock,
     law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
 
     assert ask(session, settings, clock, member, "law") == lesson_text(law, label="法律普及")
-    assert [(r.lesson_id, r.source) for r in records(session, member)] == [(law.id, "request")]
+    assert [(r.lesson_id, r.source) for r in records(session, member)] == [(law.id, "category")]
 
 
 def test_every_category_lesson_read_comes_round_again_with_a_note(session, settings, clock, member):
@@ -164,3 +164,53 @@ def test_next_lesson_moves_past_todays(chat, session, member):
     assert chat.say("学习") == lesson_text(second)  # today's lesson is now the latest one
     assert [(r.lesson_id, r.source) for r in records(session, member)] == [
         (first.id, "request"), (second.id, "request")]
+
+
+def test_a_category_ask_leaves_todays_lesson_as_it_was(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    skills = make_lesson(session, "电工入门", category="skills", sequence=2)
+    session.commit()
+
+    assert chat.say("学习") == lesson_text(first)
+    assert chat.say("学习 职业技能") == lesson_text(skills, label="职业技能")
+    assert chat.say("学习") == lesson_text(first)
+    assert [(r.lesson_id, r.source) for r in records(session, member)] == [
+        (first.id, "request"), (skills.id, "category")]
+
+
+def test_a_category_asked_first_does_not_become_todays_lesson(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    skills = make_lesson(session, "电工入门", category="skills", sequence=2)
+    session.commit()
+
+    assert chat.say("学习 职业技能") == lesson_text(skills, label="职业技能")
+    assert chat.say("学习") == lesson_text(first)
+    chat.advance(hours=2)
+    assert chat.say("学习") == lesson_text(first)
+
+
+def test_a_category_the_library_lacks_gets_todays_lesson_and_the_categories(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    make_lesson(session, "电工入门", category="skills", sequence=2)
+    session.commit()
+
+    for asked in ("学习 党史", "学习乱七八糟"):
+        name = asked.removeprefix("学习").strip()
+        assert chat.say(asked) == (
+            f"张某，资料库里没有“{name}”这一类资料。今天的学习资料：\n【政策文件】{first.title}\n"
+            f"{first.summary}\n点击阅读：{first.url}\n"
+            "现有的类别：政策文件、职业技能。想看哪一类，请发“学习”加类别名，例如“学习 职业技能”。")
+    # asking without naming anything gets the lesson alone
+    assert chat.say("我想学习") == lesson_text(first)
+    assert chat.say("学习一下") == lesson_text(first)
+
+
+@pytest.mark.parametrize("words", ["换一篇", "下一篇", "再来一篇", "换一批吧"])
+def test_asking_for_another_gives_the_next_lesson(chat, session, member, words):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    second = make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+
+    assert chat.say("学习") == lesson_text(first)
+    assert chat.say(words) == lesson_text(second, opening="张某，下一篇学习资料：")
+    assert chat.say("学习") == lesson_text(second)

@@ -77,10 +77,40 @@ def test_phone_and_city_in_one_message(session, settings, clock, member):
         f"已为您更新：\n流动去向：浙江 杭州\n手机号：13800005678\n{CORRECTION}")
 
 
-def test_bad_phone_changes_nothing(session, settings, clock, member):
-    assert say(session, settings, clock, member, "电话改成1380000567", phone="1380000567") == (
-        "手机号“1380000567”好像不对，请发11位的手机号，例如：手机号换成13800005678。")
+BAD_PHONE = "“{}”不是有效的11位手机号，手机号没有改。请再发一次，例如：手机号换成13800005678。"
+
+
+@pytest.mark.parametrize("text, number", [
+    ("电话改成1380000567", "1380000567"), ("电话换成12345", "12345"),
+    ("手机号换成 138 0000 567", "1380000567"), ("我的新号是0471-5550001", "0471-5550001"),
+])
+def test_a_number_that_is_no_mobile_is_asked_for_again(session, settings, clock, member, text, number):
+    assert say(session, settings, clock, member, text) == BAD_PHONE.format(number)
     assert member.phone == "13800001234" and changes(session) == []
+
+
+def test_a_house_number_is_no_phone(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我住3栋1202").startswith("您现在登记的流动去向是")
+
+
+def test_bad_phone_keeps_the_new_city(session, settings, clock, member):
+    assert say(session, settings, clock, member, "我去杭州了，电话12345", city="杭州") == (
+        "已为您更新：\n流动去向：浙江 杭州\n" + BAD_PHONE.format("12345"))
+    assert (member.current_city, member.phone) == ("杭州", "13800001234")
+
+
+def test_a_phone_another_member_has_is_stored_without_naming_them(session, settings, clock, member):
+    make_member(session, member.branch, name="王某", phone="13800005678")  # family share a phone
+    assert say(session, settings, clock, member, "手机号换成13800005678", phone="13800005678") == (
+        f"已为您更新：\n手机号：13800005678\n{CORRECTION}")
+    assert member.phone == "13800005678"
+
+
+def test_chat_bad_phone_then_a_good_one(chat, session, member):
+    assert chat.say("电话换成12345") == BAD_PHONE.format("12345")
+    assert chat.say("手机号换成13800005678") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    session.expire_all()
+    assert [c[:3] for c in changes(session)] == [("phone", "13800001234", "13800005678")]
 
 
 def test_same_as_on_file(session, settings, clock, member):

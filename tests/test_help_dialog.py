@@ -1,0 +1,92 @@
+"""A bare help request (the 求助 button, "求助", "帮帮我😭") asks what the difficulty is; the
+member's next message becomes the ticket's description."""
+from sqlalchemy import select
+
+from models.dialog import DialogState
+from models.ticket import Ticket
+from tests.test_help_request import setup_roster
+
+ASK = ("张某，请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
+       "不需要了请发“取消”。")
+FILED_WAGES = ("已收到您的求助（欠薪），编号 Q20261129001。已转给您的红色联络员李某，李某会在24小时内联系您；"
+               "着急的话可以直接打李某的电话 13900000001。")
+
+
+def tickets(session):
+    session.expire_all()
+    return [(t.number, t.topic, t.description) for t in session.scalars(select(Ticket).order_by(Ticket.id))]
+
+
+def test_the_help_button_asks_first_and_the_answer_is_filed(chat, session):
+    setup_roster(session)
+    assert chat.click("HELP_REQUEST") == ASK
+    assert tickets(session) == []
+
+    chat.advance(minutes=2)
+    assert chat.say("老板拖欠了三个月工资") == FILED_WAGES
+    assert tickets(session) == [("Q20261129001", "wages", "老板拖欠了三个月工资")]
+    # the dialog is over: the next message is routed as usual
+    assert chat.say("谢谢") == "不客气！有事随时发消息给我，发“菜单”可以看全部功能。"
+    assert len(tickets(session)) == 1
+
+
+def test_bare_words_ask_first(chat, session):
+    setup_roster(session)
+    for bare in ("求助", "帮帮我", "求助😭"):
+        assert chat.say(bare) == ASK
+        chat.say("取消")
+    assert tickets(session) == []
+
+
+def test_an_answer_the_router_does_not_know_is_filed_as_other(chat, session):
+    setup_roster(session)
+    chat.say("求助")
+    assert chat.say("家里出了点事").startswith("已收到您的求助（其他困难），编号 Q20261129001。")
+    assert tickets(session) == [("Q20261129001", "other", "家里出了点事")]
+
+
+def test_asking_again_without_a_description_asks_again(chat, session):
+    setup_roster(session)
+    chat.say("求助")
+    assert chat.say("求助！！") == ("请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
+                                  "不需要了请发“取消”。")
+    assert chat.say("帮帮我，孩子上学报不上名").startswith("已收到您的求助（子女就学），编号 Q20261129001。")
+    assert tickets(session) == [("Q20261129001", "schooling", "孩子上学报不上名")]
+
+
+def test_cancel(chat, session):
+    setup_roster(session)
+    chat.click("HELP_REQUEST")
+    assert chat.say("取消") == "好的，已取消求助。以后遇到困难，随时发“求助”加上具体情况就行。"
+    assert tickets(session) == []
+    assert session.get(DialogState, chat.openid) is None
+
+
+def test_a_new_request_of_another_kind_is_answered_instead(chat, session):
+    setup_roster(session)
+    chat.say("求助")
+    assert chat.say("菜单").startswith("张某，您好！我是流动党员服务助手，您可以直接发：")
+    assert tickets(session) == []
+    # nothing is waiting any more: a later description-less message is not filed
+    assert chat.say("家里出了点事").startswith("抱歉，这句话我还没看懂。")
+    assert tickets(session) == []
+
+
+def test_the_question_expires(chat, session):
+    setup_roster(session)
+    chat.say("求助")
+    chat.advance(minutes=31)
+    assert chat.say("家里出了点事").startswith("抱歉，这句话我还没看懂。")
+    assert tickets(session) == []
+
+
+def test_a_request_with_a_description_still_files_at_once(chat, session):
+    setup_roster(session)
+    assert chat.say("求助：老板拖欠了三个月工资") == FILED_WAGES
+    assert tickets(session) == [("Q20261129001", "wages", "老板拖欠了三个月工资")]
+
+
+def test_an_unbound_follower_pressing_the_button_is_told_how_to_bind(make_chat, session):
+    setup_roster(session)
+    assert make_chat("oKite_stranger_0001").click("HELP_REQUEST") == (
+        "您还没有绑定党员身份。请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。")
