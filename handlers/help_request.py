@@ -166,14 +166,19 @@ def file_ticket(description: str, ctx: Context) -> Reply:
                          notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
     received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"
     if ticket.liaison is None:
-        return TextReply(f"{received}支部会在{sla}小时内给您打电话；着急的话请拨打{hotline(ctx)}。")
+        # Nobody can be notified by chat: say so, and give the member a number that answers.
+        return TextReply(f"{received}您的支部还没有指定红色联络员，求助已登记，工作人员会尽快跟进；"
+                         f"着急的话请拨打{hotline(ctx)}。")
     person = ticket.liaison.member
     if person.openid:
         who = f"已转给您的红色联络员{person.name}，{person.name}会在{sla}小时内联系您"
-    else:
-        who = f"您的红色联络员是{person.name}，支部会在{sla}小时内给您打电话"
-    call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
-    return TextReply(f"{received}{who}{call}")
+        call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
+        return TextReply(f"{received}{who}{call}")
+    if person.phone:  # the liaison gets no WeChat notice: the member's call is the fastest way
+        return TextReply(f"{received}您的红色联络员是{person.name}，还没有开通微信通知，"
+                         f"请直接打{person.name}的电话 {person.phone}；求助已登记，工作人员会跟进。")
+    return TextReply(f"{received}您的红色联络员是{person.name}，求助已登记，工作人员会尽快跟进；"
+                     f"着急的话请拨打{hotline(ctx)}。")
 
 
 def _description(text: str | None) -> str | None:

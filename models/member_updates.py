@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.member import Member, MemberChange
@@ -48,8 +47,3 @@ def apply_changes(session: Session, member: Member, values: dict[str, object], *
     session.add_all(changes)
     return changes
 
-
-def history(session: Session, member: Member) -> list[MemberChange]:
-    """The member's changes, oldest first."""
-    return list(session.scalars(select(MemberChange).where(MemberChange.member_id == member.id)
-                                .order_by(MemberChange.changed_at, MemberChange.id)))

@@ -73,7 +73,7 @@ def test_tickets_are_numbered_per_day(chat, session):
 def test_liaison_without_wechat_still_gets_the_ticket(chat, session):
     setup_roster(session, liaison_openid=None)
     assert chat.say("求助 家里有点事") == ("已收到您的求助（其他困难），编号 Q20261129001。您的红色联络员是李某，"
-                              "支部会在24小时内给您打电话；着急的话可以直接打李某的电话 13900000001。")
+                              "还没有开通微信通知，请直接打李某的电话 13900000001；求助已登记，工作人员会跟进。")
     session.expire_all()
     assert session.scalar(select(Ticket)).liaison.member.name == "李某"
     assert session.scalar(select(OutboxMessage)) is None
@@ -81,8 +81,8 @@ def test_liaison_without_wechat_still_gets_the_ticket(chat, session):
 
 def test_branch_without_liaison_still_gets_the_ticket(chat, session):
     setup_roster(session, with_liaison=False)
-    assert chat.say("求助 家里有点事") == (f"已收到您的求助（其他困难），编号 Q20261129001。支部会在24小时内给您打电话；"
-                              f"着急的话请拨打{HOTLINE}。")
+    assert chat.say("求助 家里有点事") == (f"已收到您的求助（其他困难），编号 Q20261129001。您的支部还没有指定红色联络员，"
+                              f"求助已登记，工作人员会尽快跟进；着急的话请拨打{HOTLINE}。")
     session.expire_all()
     assert session.scalar(select(Ticket)).liaison_id is None
 

@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: 44e5940ace0a
+Revision ID: 604493a231a1
 Revises: 
-Create Date: 2026-11-29 09:25:03.285571
+Create Date: 2026-11-29 10:02:53.458099
 """
 from alembic import op
 import sqlalchemy as sa
 import models.base
 
 
-revision = '44e5940ace0a'
+revision = '604493a231a1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -161,6 +161,7 @@ def upgrade() -> None:
     sa.Column('bound_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('bind_code', sa.String(length=16), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("away_reason IS NULL OR away_reason IN ('work', 'business', 'study', 'family', 'other')", name=op.f('ck_members_away_reason')),
     sa.CheckConstraint("status IN ('away', 'home', 'returned')", name=op.f('ck_members_status')),
     sa.ForeignKeyConstraint(['branch_id'], ['organizations.id'], name=op.f('fk_members_branch_id_organizations')),
     sa.ForeignKeyConstraint(['liaison_id'], ['liaisons.id'], name=op.f('fk_members_liaison_id_liaisons'), use_alter=True),
