@@ -14,6 +14,7 @@ from models.binding import (
 )
 from models.contacts import contacts_for
 from models.member import Member, mask_phone
+from models.tickets import notify_waiting_tickets
 
 INTENT = "bind"
 USAGE = "绑定 姓名 手机号 —— 第一次使用先绑定身份"
@@ -28,7 +29,7 @@ PATTERNS: dict[str, float] = {
     # "我是王家洼村的", "青山镇石门村马某", "我是高家沟的": a village name (no pronouns or
     # particles inside it) after 是/的/a space, followed by 的/支部/党员/a name.
     r"(?:^|[是的\s])(?:(?![我俺你他她们了个的是在有和跟给帮回到去来这那几同])[\u4e00-\u9fff]){2,6}"
-    r"(?:村|屯|嘎查|庄|沟|洼|湾|岭|坡|营|寨|峪|坪|堡)(?:的|支部|党员|人|\s|[\u4e00-\u9fff]某)": 3,
+    r"(?:村|屯|嘎查|庄|沟|洼|湾|岭|坡|营|寨|峪|坪|堡)(?:的|支部|党支部|党员|人|\s|[\u4e00-\u9fff]某)": 3,
     r"(?:我|俺)是.{2,10}的(?:老)?党员": 2,
     r"身份(?!证)": 2.5,  # 绑定身份, 身份认证 — not 身份证 (an ID card kept by a boss is a help case)
     r"(?:我|俺|^|\s)(?:叫|姓)[\u4e00-\u9fff]": 2,
@@ -102,7 +103,11 @@ def _outcome_text(ctx: Context, result: BindResult, welcome: bool = False) -> st
 
 
 def _bound_text(ctx: Context, member: Member) -> str:
+    # A liaison who binds late hears now of the requests filed while they could not be reached.
+    waiting = notify_waiting_tickets(ctx.session, member, now=ctx.clock.now(),
+                                     notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
+    cases = f"有{waiting}条求助在等您联系，详情马上发给您。" if waiting else ""
     contacts = contacts_for(ctx.session, member)
     liaison = f"您的红色联络员是{contacts.liaison_name}。" if contacts.liaison_name else ""
-    return (f"绑定成功！{member.name}您好，您是{member.branch.name}的党员。{liaison}"
+    return (f"绑定成功！{member.name}您好，您是{member.branch.name}的党员。{cases}{liaison}"
             "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")

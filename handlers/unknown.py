@@ -8,7 +8,13 @@ from handlers.replies import Reply, TextReply
 INTENT = "unknown"
 USAGE = None
 PUBLIC = True
-KEYWORDS: dict[str, float] = {}
+# Out-of-scope asks (a joke, a song, the weather, lottery numbers): they outweigh the weak
+# greeting or topic word beside them ("在吗 给我讲个笑话"), so the member gets the honest
+# "not understood" listing instead of a menu they did not ask for.
+KEYWORDS: dict[str, float] = {
+    "笑话": 3, "唱首歌": 3, "唱个歌": 3, "天气": 2, "气温": 2, "彩票": 3, "股票": 3, "电影": 2,
+    "打游戏": 3, "翻译": 2.5,
+}
 
 
 # How many usage lines the fallback shows: enough to point somewhere, short enough to read.

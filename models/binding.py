@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from models.follower import Follower
 from models.member import Member
 from models.member_updates import apply_changes
+from nlu.normalize import to_simplified
 
 SCENE_PREFIX = "bind_"
 # No 0/o/1/l/i: codes are read aloud and typed from paper invitations.
@@ -71,13 +72,16 @@ def parse_bind_text(text: str) -> tuple[str | None, str | None]:
 
 def bind_by_identity(session: Session, openid: str, name: str, phone: str, now: dt.datetime) -> BindResult:
     """Bind ``openid`` to the one member with this phone and exactly this name, or else whose
-    name appears within ``name`` (the text left after taking out the phone)."""
+    name appears within ``name`` (the text left after taking out the phone); traditional and
+    simplified characters count as the same (opencc t2s, as nlu.normalize)."""
     current = _bound_member(session, openid)
-    matches = list(session.scalars(select(Member).where(Member.name == name, Member.phone == phone)))
+    # Names compare in Simplified Chinese: 劉某明 from a traditional keyboard is the roster's 刘某明.
+    wanted = to_simplified(name)
+    same_phone = list(session.scalars(select(Member).where(Member.phone == phone)))
+    matches = [m for m in same_phone if to_simplified(m.name) == wanted]
     if not matches:
         # "白杨村的张某": the member whose phone it is, named somewhere in the text.
-        same_phone = session.scalars(select(Member).where(Member.phone == phone))
-        matches = [m for m in same_phone if len(m.name) >= 2 and m.name in name]
+        matches = [m for m in same_phone if len(m.name) >= 2 and to_simplified(m.name) in wanted]
     if current is not None:
         same = current in matches
         return BindResult(BindStatus.ALREADY_SELF if same else BindStatus.OPENID_TAKEN, current)

@@ -19,10 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def liaison_for(session: Session, member: Member) -> Liaison | None:
-    """The member's own liaison, else the first liaison their branch named, else ``None``."""
-    if member.liaison is not None:
+    """The member's own liaison, else the first liaison their branch named, else ``None`` —
+    never the member themself: a liaison's own request goes to another liaison of the branch."""
+    if member.liaison is not None and member.liaison.member_id != member.id:
         return member.liaison
-    return session.scalar(select(Liaison).where(Liaison.branch_id == member.branch_id).order_by(Liaison.id))
+    return session.scalar(select(Liaison).where(Liaison.branch_id == member.branch_id,
+                                                Liaison.member_id != member.id).order_by(Liaison.id))
 
 
 def next_ticket_number(session: Session, now: dt.datetime) -> str:
@@ -56,11 +58,31 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
         log.warning("ticket %s: liaison (member %s, phone %s) has not bound WeChat; no notice was queued",
                     ticket.number, liaison.member_id, mask_phone(liaison.member.phone))
     else:
-        enqueue(session, openid=liaison.member.openid, kind="text",
-                payload={"content": liaison_notice(ticket, member, sla_hours),
-                         "fallback_template": notice_template(ticket, member, notice_template_id)},
-                purpose="liaison_notice", idempotency_key=f"liaison_notice:{ticket.number}", now=now)
+        queue_liaison_notice(session, ticket, now=now, notice_template_id=notice_template_id)
     return ticket
+
+
+def queue_liaison_notice(session: Session, ticket: Ticket, *, now: dt.datetime, notice_template_id: str) -> None:
+    """Queue the notice of ``ticket`` for its liaison (who must have bound WeChat); the key
+    ``liaison_notice:<number>`` makes a second call for the same ticket a no-op."""
+    member, sla_hours = ticket.member, int((ticket.due_at - ticket.created_at).total_seconds() // 3600)
+    enqueue(session, openid=ticket.liaison.member.openid, kind="text",
+            payload={"content": liaison_notice(ticket, member, sla_hours),
+                     "fallback_template": notice_template(ticket, member, notice_template_id)},
+            purpose="liaison_notice", idempotency_key=f"liaison_notice:{ticket.number}", now=now)
+
+
+def notify_waiting_tickets(session: Session, liaison_member: Member, *, now: dt.datetime,
+                           notice_template_id: str) -> int:
+    """A liaison just bound WeChat: queue the notice of each of their open tickets filed while
+    they could not be reached (those already queued are skipped by the idempotency key).
+    Returns how many open tickets wait on them; 0 when the member is not a liaison."""
+    tickets = list(session.scalars(
+        select(Ticket).join(Liaison, Ticket.liaison_id == Liaison.id)
+        .where(Liaison.member_id == liaison_member.id, Ticket.status == "open").order_by(Ticket.id)))
+    for ticket in tickets:
+        queue_liaison_notice(session, ticket, now=now, notice_template_id=notice_template_id)
+    return len(tickets)
 
 
 def _insert_numbered(session: Session, fields: dict, now: dt.datetime) -> Ticket:
@@ -81,9 +103,10 @@ def _insert_numbered(session: Session, fields: dict, now: dt.datetime) -> Ticket
 
 
 def liaison_notice(ticket: Ticket, member: Member, sla_hours: int) -> str:
-    """The text a liaison receives for a new ticket: who, how to call them, what, by when."""
+    """The text a liaison receives for a new ticket: who, how to call them, what, by when.
+    (Answering by chat is not built: the liaison is asked to phone.)"""
     return (f"【新求助 {ticket.number}】{member.name}（{member.branch.name}，电话 {member.phone}）"
-            f"求助{TOPIC_NAMES[ticket.topic]}：“{ticket.description}”。请在{sla_hours}小时内联系并回复。")
+            f"求助{TOPIC_NAMES[ticket.topic]}：“{ticket.description}”。请在{sla_hours}小时内电话联系{member.name}。")
 
 
 def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
@@ -95,6 +118,6 @@ def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
         "character_string2": ticket.number,
         "phone_number3": member.phone or "无",
         "time4": ticket.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-        "thing5": f"请在{int((ticket.due_at - ticket.created_at).total_seconds() // 3600)}小时内联系",
+        "thing5": f"请在{int((ticket.due_at - ticket.created_at).total_seconds() // 3600)}小时内电话联系{member.name}",
     }
     return {"template_id": template_id, "data": {k: {"value": v[:20]} for k, v in values.items()}}

@@ -3,6 +3,7 @@
 * "不用/不要/不是/不问/不找… X" — X is what the member does *not* want (until the clause ends).
 * "X 没变 / 还是原来的" — X did not change, so it is no update (other intents are unaffected:
   "积分怎么没变" still asks about points).
+* "X 先不说了 / 晚点再看 / 回头再说" — X is set aside for now: it counts for no intent.
 * "…另外/顺便/还有 Y" — Y is a second request: it counts half, and the router may offer it.
 """
 from __future__ import annotations
@@ -18,6 +19,9 @@ _NEGATION_AFTER = re.compile(r"没变|没换|没改|不变|还是原来|一样")
 _SPAN_END = frozenset(" 了是就而但只也")
 _SPAN_MAX = 8
 _AFTER_REACH = 6
+# Setting a request aside after naming it ("积分的事先不说了", "课我晚点再看"): negated for all.
+_ASIDE_AFTER = re.compile(r"(?:的事)?(?:先不说|先不问|先不管|先放一放|先放放|以后再说|回头再说|"
+                          r"晚点再(?:看|说|问|学)|过后再(?:看|说|问))")
 # What starts a second request in the same message.
 _SECOND_REQUEST = re.compile(r"另外|顺便|还有|还想|再问|然后再|对了|登完")
 # The intent that "没变" speaks against.
@@ -63,5 +67,10 @@ def analyse(text: str) -> Clauses:
         while start > limit and text[start - 1] != " ":
             start -= 1
         unchanged.append((start, match.start()))
+    for match in _ASIDE_AFTER.finditer(text):
+        start = match.start()
+        while start > max(0, match.start() - _AFTER_REACH) and text[start - 1] != " ":
+            start -= 1
+        spans.append((start, match.end()))
     second = _SECOND_REQUEST.search(text)
     return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text))

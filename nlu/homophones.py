@@ -24,6 +24,9 @@ _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), (
 FUNCTION_CHARS = frozenset("的了是我你他她它们在有和跟给被把让就也都还又不没这那个吗呢吧啊么要想会"
                            "能去来到说看上下里一")
 MERGED_FROM = 3  # word length from which merged sounds count
+# 的/地/得 are the most confused characters in written Chinese (心的体会 for 心得体会): in words
+# of MERGED_FROM or more characters they stand for one another despite being function words.
+PARTICLES = frozenset("的地得")
 
 
 def _sound(syllable: str, merged: bool) -> str:
@@ -70,7 +73,8 @@ def variants(words: frozenset[str], dictionary_words) -> dict[str, str]:
                 continue
             for other in _alike(char, len(word) >= MERGED_FROM):
                 variant = word[:i] + other + word[i + 1:]
-                if (other == char or other in FUNCTION_CHARS or variant in words
+                particle = char in PARTICLES and other in PARTICLES and len(word) >= MERGED_FROM
+                if (other == char or (other in FUNCTION_CHARS and not particle) or variant in words
                         or dictionary_words(variant)):
                     continue
                 if found.setdefault(variant, word) != word:

@@ -46,11 +46,11 @@ def test_help_request_reaches_the_liaison(chat, session):
     assert (notice.openid, notice.kind, notice.purpose, notice.payload) == (
         "oKite_liaison_0001", "text", "liaison_notice",
         {"content": "【新求助 Q20261129001】张某（白杨村党支部，电话 13800001234）求助其他困难：“家里有点事”。"
-                    "请在24小时内联系并回复。",
+                    "请在24小时内电话联系张某。",
          "fallback_template": {"template_id": "kiteline_liaison_notice", "data": {
              "thing1": {"value": "张某求助其他困难"}, "character_string2": {"value": "Q20261129001"},
              "phone_number3": {"value": "13800001234"}, "time4": {"value": "2026-11-29 09:00"},
-             "thing5": {"value": "请在24小时内联系"}}}})
+             "thing5": {"value": "请在24小时内电话联系张某"}}}})
 
 
 def test_topic_from_what_the_member_wrote(chat, session):

@@ -11,7 +11,7 @@ from tests.test_help_request import setup_roster
 
 LIAISON = "oKite_liaison_0001"
 FULL_TEXT = ("【新求助 {number}】张某（白杨村党支部，电话 13800001234）求助欠薪：“老板拖欠了三个月工资”。"
-             "请在24小时内联系并回复。")
+             "请在24小时内电话联系张某。")
 
 
 def liaison_inbox(app) -> list[tuple[str, str]]:
@@ -45,7 +45,7 @@ def test_liaison_outside_the_window_gets_a_template_now_and_the_text_on_their_ne
     assert send() == 1
     assert liaison_inbox(app) == [("template", "thing1: 张某求助欠薪\ncharacter_string2: Q20261201001\n"
                                                "phone_number3: 13800001234\ntime4: 2026-12-01 10:00\n"
-                                               "thing5: 请在24小时内联系")]
+                                               "thing5: 请在24小时内电话联系张某")]
 
     clock.advance(hours=3)
     liaison.say("收到，我马上联系")
