@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -54,8 +54,18 @@ class WechatSettings(_Section):
     @field_validator("encoding_aes_key")
     @classmethod
     def _aes_key_shape(cls, v: str) -> str:
-        if v and len(v) != 43:
+        import base64
+        import binascii
+
+        if not v:
+            return v
+        if len(v) != 43:
             raise ValueError("must be the 43-character EncodingAESKey from the WeChat console, or empty")
+        try:  # WeChat's key is base64 of 32 bytes without the trailing "="
+            if len(base64.b64decode(v + "=", validate=True)) != 32:
+                raise ValueError
+        except (binascii.Error, ValueError):
+            raise ValueError("is not a valid EncodingAESKey (43 characters of A-Z, a-z, 0-9, +, /)") from None
         return v
 
     @field_validator("webhook_path")
@@ -93,7 +103,7 @@ class DatabaseSettings(_Section):
 
 
 class RedisSettings(_Section):
-    url: str | None = None
+    url: str | None = Field(None, pattern=r"^(rediss?|unix)://\S+$")
 
 
 class ServerSettings(_Section):
@@ -169,7 +179,8 @@ class NluSettings(_Section):
 
 
 class PointsSettings(_Section):
-    rules: dict[str, int] = Field(default_factory=lambda: {"study": 1, "org_life": 5, "activity": 3})
+    rules: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: {"study": 1, "org_life": 5, "activity": 3})
 
 
 class LiaisonSettings(_Section):
@@ -186,8 +197,9 @@ class PrivacySettings(_Section):
 class DistrictSettings(_Section):
     """The district organisation this deployment serves; ``--create-orgs`` builds under it."""
 
-    name: str = "示例区"
-    service_hotline: str = "0471-12345678"
+    name: str = Field("示例区", min_length=1)
+    # Members are given this number whenever a person should help: it must not be empty.
+    service_hotline: str = Field("0471-12345678", min_length=3)
     service_hours: str = "工作日 9:00-17:30"
 
 

@@ -43,6 +43,10 @@ def test_kiteline_config_names_another_file(tmp_path):
     ("server:\n  host: 999.1.1.1\n", "server.host"),
     ("server:\n  host: 'my host'\n", "server.host"),
     ("server:\n  public_base_url: not a url\n", "server.public_base_url"),
+    ("wechat:\n  encoding_aes_key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEF!\n", "wechat.encoding_aes_key"),
+    ("points:\n  rules: {study: -1}\n", "points.rules.study"),
+    ("district:\n  service_hotline: ''\n", "district.service_hotline"),
+    ("redis:\n  url: notaurl\n", "redis.url"),
     ("wechat:\n  sandbox: false\n", "wechat"),
 ])
 def test_bad_value_names_its_key(tmp_path, yaml_text, key):
