@@ -16,11 +16,21 @@ from models.places import clean, normalise_city, normalise_province, split_desti
 
 # Headers that start like one of ours but name something else (支部书记 is not 所属党支部,
 # 紧急联系人电话 is not the member's phone); such a column is ignored.
-NOT_OURS = ("支部书记", "党组织书记", "书记", "紧急联系", "家属", "入党介绍人", "序号", "编号")
+# 流入地党组织 names the receiving party organisation, not the member's whereabouts.
+NOT_OURS = ("支部书记", "党组织书记", "书记", "紧急联系", "家属", "入党介绍人", "序号", "编号",
+            "流入地党组织", "流入地党支部", "所在地党组织", "所在地党支部")
+# Ignored columns the report need not name: they only number the rows.
+ROW_NUMBERS = ("序号", "编号")
 # How ledgers name the member's red liaison (联系人 alone is left out: it is often a relative).
 LIAISON_WORDS = ("红色联络员", "联络员", "联系人联络员", "联络人", "结对联络员", "结对联系人")
 PHONE_WORDS = ("手机号码", "手机号", "联系电话", "联系方式", "电话号码", "移动电话", "联系手机",
                "本人电话", "本人手机", "手机", "电话")
+
+# Whereabouts headers; followed by 省 / 市 (as in ``流动去向（市）``) they name that part only.
+# Not 地址 / 住址 alone, nor 户籍地 / 家庭住址: those are the member's home.
+DESTINATION_WORDS = ("流动去向", "流动地点", "流动地", "流入地", "外出地点", "外出地", "外出务工地",
+                     "现居住地", "现住址", "现居地", "居住地", "现所在地", "目前所在地", "所在地",
+                     "现在在哪", "现在何处", "现在哪里", "工作地", "务工地", "打工地", "去向", "流向")
 
 # Column -> header words that name it; a header cell names a column when, after ``clean`` and
 # dropping brackets, it starts with one of the words (keys are checked in this order, so the
@@ -36,10 +46,11 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "joined_party_on": ("入党时间", "入党日期", "入党年月", "入党年份"),
     "away_since": ("外出时间", "流出时间", "外出日期", "外出年月", "流出日期", "流出年月",
                    "外出务工时间", "离开时间"),
-    "province": ("流动去向省", "去向省份", "流入省份", "流入地省", "现居住地省", "所在省份", "省份"),
-    "city": ("流动去向市", "去向城市", "流入城市", "流入地市", "现居住地市", "所在城市", "城市"),
-    "destination": ("流动去向", "流入地", "外出地点", "外出地", "现居住地", "现住址", "现居地",
-                    "居住地", "务工地", "去向", "流向"),
+    "province": ("去向省份", "流入省份", "所在省份", "省份",
+                 *(w + "省" for w in DESTINATION_WORDS)),
+    "city": ("去向城市", "流入城市", "所在城市", "工作城市", "务工城市", "打工城市", "城市",
+             *(w + suffix for w in DESTINATION_WORDS for suffix in ("市", "城市"))),
+    "destination": DESTINATION_WORDS,
     "away_reason": ("外出原因", "流动原因", "外出事由", "流出原因"),
     "employer": ("工作单位", "务工单位", "现工作单位", "就业单位", "单位"),
     "note": ("备注",),
@@ -233,13 +244,35 @@ def is_footer(values: Sequence[object]) -> bool:
 
 def parse_destination(fields: dict[str, object]) -> dict[str, str | None]:
     """Province, city and district from the 流动去向 column(s): either separate 省/市 columns
-    or one column holding ``广东省深圳市``."""
+    or one column holding ``广东省深圳市``. A 市 cell that also names the province or a
+    district (``广东深圳``, ``深圳市南山区``) is split; its province fills an empty 省 cell."""
     if "province" in fields or "city" in fields:
-        return {"current_province": normalise_province(fields.get("province")),
-                "current_city": normalise_city(fields.get("city"))}
+        return _split_city_cell(normalise_province(fields.get("province")), clean(fields.get("city")))
     text = clean(fields.get("destination"))
     if not text:
         return {}
     province, city, district = split_destination(text)
     return {"current_province": province, "current_city": city or normalise_city(text),
             "current_district": district}
+
+
+def _split_city_cell(province: str | None, city_text: str) -> dict[str, str | None]:
+    found_province, city, district = split_destination(city_text) if city_text else (None, None, None)
+    # Split only when the cell says more than a city: 吉林市 must stay the city 吉林, 深圳 alone
+    # keeps an empty 省 cell empty as before.
+    if city is None or not (district or city_text.startswith(found_province or "\0")):
+        return {"current_province": province, "current_city": normalise_city(city_text)}
+    return {"current_province": province or found_province, "current_city": city,
+            "current_district": district}
+
+
+def unused_headers(header: Sequence[object], columns: dict[int, str]) -> list[str]:
+    """The header cells of ``header`` (the row :func:`find_header` found) whose columns are not
+    imported, as written without spaces and in sheet order: headers not recognised, and a second
+    column naming what an earlier one does. Row-number columns (序号) are left out."""
+    names = []
+    for col, cell in enumerate(header):
+        text = re.sub(r"\s+", "", str(cell)) if cell is not None else ""
+        if text and col not in columns and not clean(text).startswith(ROW_NUMBERS):
+            names.append(text)
+    return names
