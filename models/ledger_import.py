@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from models.binding import new_bind_code
 from models.ledger import (
-    REQUIRED, CellError, find_header, is_footer, parse_away_reason, parse_destination,
-    parse_gender, parse_month, parse_name, parse_phone, parse_text,
+    CellError, find_header, is_footer, parse_away_reason, parse_destination, parse_gender,
+    parse_month, parse_name, parse_phone, parse_text, unused_headers,
 )
 from models.ledger_liaisons import LiaisonAssigner
 from models.ledger_report import ImportReport, RowNote
@@ -88,7 +88,8 @@ def import_members(session: Session, rows: list[list[object]], *, district: str,
     ``CellError`` when no header row can be found or it lacks 姓名, 手机号 or 所属党支部
     (nothing is imported then)."""
     header_index, columns = find_header(rows)
-    report = ImportReport()
+    report = ImportReport(unused_columns=unused_headers(rows[header_index], columns))
+    headers = {key: clean(rows[header_index][col]) for col, key in columns.items()}
     resolver = BranchResolver(session, district, create_orgs)
     imported: list[_Imported] = []
     seen: dict[tuple[str, str], int] = {}
@@ -98,13 +99,14 @@ def import_members(session: Session, rows: list[list[object]], *, district: str,
         if is_footer(cells):
             continue
         try:
-            values = _parse_row(fields, resolver)
+            values, notes = _parse_row(fields, headers, resolver)
             key = (values["name"], values["phone"])
             if key in seen:
                 raise CellError(f"与第{seen[key]}行重复")
         except CellError as exc:
             report.errors.append(RowNote(row_number, clean(fields.get("name")) or None, str(exc)))
             continue
+        report.warnings += [RowNote(row_number, values["name"], f"{note}，已留空") for note in notes]
         values["branch_id"] = resolver.branch_id(fields.get("branch"))
         seen[key] = row_number
         imported.append(_Imported(row_number, *_store(session, values, now), fields))
@@ -161,19 +163,26 @@ def _shared_phones(session: Session, imported: list[_Imported]) -> list[RowNote]
     return notes
 
 
-def _parse_row(fields: dict[str, object], resolver: BranchResolver) -> dict[str, object]:
-    """Every cell of one row parsed (the branch only checked); all problems of the row in one
-    CellError."""
-    parsers = {
-        "name": parse_name, "phone": parse_phone, "gender": parse_gender,
-        "joined_party_on": parse_month, "away_since": parse_month, "away_reason": parse_away_reason,
-        "employer": lambda c: parse_text(c, 100), "note": lambda c: parse_text(c, 500),
-    }
+# Columns a member cannot be imported without, and columns left empty (and named under 请核对)
+# when a cell cannot be read: a bad 入党时间 must not keep the member off the roster.
+REQUIRED_PARSERS = {"name": parse_name, "phone": parse_phone}
+OPTIONAL_PARSERS = {
+    "gender": parse_gender, "joined_party_on": parse_month, "away_since": parse_month,
+    "away_reason": parse_away_reason, "employer": lambda c: parse_text(c, 100),
+    "note": lambda c: parse_text(c, 500),
+}
+# Free-text columns whose only fault is length: their reason (太长…) is shown as it is.
+TEXT_COLUMNS = ("employer", "note")
+
+
+def _parse_row(fields: dict[str, object], headers: dict[str, str],
+               resolver: BranchResolver) -> tuple[dict[str, object], list[str]]:
+    """Every cell of one row parsed (the branch only checked): ``(values, notes)``, where
+    ``notes`` name optional cells left empty (``入党时间“2019年13月”看不懂``). Raises one
+    CellError naming every problem of the row when a required cell is bad."""
     values: dict[str, object] = {}
-    problems = []
-    for key, parse in parsers.items():
-        if key not in fields and key not in REQUIRED:
-            continue
+    problems, notes = [], []
+    for key, parse in REQUIRED_PARSERS.items():
         try:
             values[key] = parse(fields.get(key))
         except CellError as exc:
@@ -182,10 +191,19 @@ def _parse_row(fields: dict[str, object], resolver: BranchResolver) -> dict[str,
         resolver.branch_id(fields.get("branch"), dry_run=True)
     except CellError as exc:
         problems.append(str(exc))
+    for key, parse in OPTIONAL_PARSERS.items():
+        if key not in fields:
+            continue
+        try:
+            values[key] = parse(fields[key])
+        except CellError as exc:
+            values[key] = None
+            shown = f"{exc}" if key in TEXT_COLUMNS else f"“{clean(fields[key])}”看不懂"
+            notes.append(headers[key] + shown)
     if problems:
-        raise CellError("；".join(problems))
+        raise CellError("；".join(problems + notes))
     values.update(parse_destination(fields))
-    return values
+    return values, notes
 
 
 def _store(session: Session, values: dict[str, object], now: dt.datetime) -> tuple[Member, str]:

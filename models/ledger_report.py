@@ -27,7 +27,8 @@ class ImportReport:
     """What an import did. ``errors``: rows left out; ``warnings``: rows imported that staff
     should check (a liaison not assigned, a phone shared with another member).
     ``orgs_created``: ``(kind, name)``; ``liaisons_named``: members made red liaisons;
-    ``liaisons_added``: of those, people added to the roster as home members."""
+    ``liaisons_added``: of those, people added to the roster as home members;
+    ``unused_columns``: header cells of columns not imported, as the sheet writes them."""
 
     created: int = 0
     updated: int = 0
@@ -37,11 +38,15 @@ class ImportReport:
     orgs_created: list[tuple[str, str]] = field(default_factory=list)
     liaisons_named: list[str] = field(default_factory=list)
     liaisons_added: list[str] = field(default_factory=list)
+    unused_columns: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """The report printed to the branch, in Chinese, one row a line."""
         lines = [(f"导入完成：新增 {self.created} 人，更新 {self.updated} 人，"
                   f"无变化 {self.unchanged} 人；有问题的行 {len(self.errors)} 行（未导入）。")]
+        if self.unused_columns:
+            lines.append("未识别的列（未导入）：" + "、".join(self.unused_columns)
+                         + "；如需导入，请把表头改成常用写法（如“流动去向（市）”“工作单位”）后重新导入")
         lines += self._organisations()
         if self.liaisons_named:
             lines.append("新指定红色联络员：" + "、".join(self.liaisons_named))
