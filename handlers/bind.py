@@ -42,8 +42,10 @@ PUBLIC_HINT = "没绑定也可以发“驿站”查阳光驿站、发“菜单�
 
 
 def ask_to_bind(msg: Incoming, ctx: Context) -> Reply:
-    """The answer to an unbound follower asking for something only members get."""
-    return TextReply(f"您还没有绑定党员身份。{HOW_TO_BIND}")
+    """The answer to an unbound follower asking for something only members get; someone in
+    trouble (a help request) also gets the hotline, which answers before binding."""
+    urgent = f"遇到急事也可以直接拨打{hotline(ctx)}。" if ctx.route and ctx.route.intent == "help_request" else ""
+    return TextReply(f"您还没有绑定党员身份。{HOW_TO_BIND}{urgent}")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
@@ -106,7 +108,7 @@ def _bound_text(ctx: Context, member: Member) -> str:
     # A liaison who binds late hears now of the requests filed while they could not be reached.
     waiting = notify_waiting_tickets(ctx.session, member, now=ctx.clock.now(),
                                      notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
-    cases = f"有{waiting}条求助在等您联系，详情马上发给您。" if waiting else ""
+    cases = f"您是红色联络员，有{waiting}件求助在等您，求助通知会发到这个微信，请按通知里的电话联系党员。" if waiting else ""
     contacts = contacts_for(ctx.session, member)
     liaison = f"您的红色联络员是{contacts.liaison_name}。" if contacts.liaison_name else ""
     return (f"绑定成功！{member.name}您好，您是{member.branch.name}的党员。{cases}{liaison}"

@@ -2,7 +2,8 @@
 
 A request with a description files at once. A bare ask (the 求助 menu button, "求助", "帮帮我😭")
 starts dialog ``help_request`` (state ``describing``): the member's next message is the
-description. 取消 cancels; a clear request of another kind is answered instead (the member has
+description. 取消 (or 不需要了, 算了, 没事了) cancels; an answer that says nothing (嗯嗯, 好) is asked
+again; a clear request of another kind is answered instead (the member has
 moved on); the dialog expires like every dialog (handlers.dialogs).
 """
 from __future__ import annotations
@@ -12,9 +13,11 @@ import sys
 import unicodedata
 
 from handlers.context import Context, Incoming
+from handlers import liaison
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.contacts import contacts_for
 from models.dialog import DialogState
 from models.ticket import HELP_TOPICS, TOPIC_NAMES
 from models.tickets import open_ticket
@@ -138,9 +141,15 @@ SLOT_DEFAULTS: dict[str, str] = {"help_topic": "other"}
 LEADING_ASK = re.compile(r"^(?:求助|帮帮我|帮帮忙|帮个忙)[\s:：,，。!！]*")
 # A message that only asks for help and says nothing about the difficulty (punctuation, emoji
 # and spaces removed first): 求助, 帮帮我, 救命啊, 我要求助.
-BARE_ASK = re.compile(r"(?:我|我们|俺)?(?:要|想|需要)?(?:请|快|赶紧)?"
+# Repeated (求助求助求助) it still says nothing.
+BARE_ASK = re.compile(r"(?:(?:我|我们|俺)?(?:要|想|需要)?(?:请|快|赶紧)?"
                       r"(?:求助|求救|救命|救救我|帮帮我|帮帮忙|帮个忙|帮帮|帮忙|帮助|帮我)"
-                      r"(?:一下|下)?(?:啊|吧|呀|了|哇|呢)*")
+                      r"(?:一下|下)?(?:啊|吧|呀|了|哇|呢)*)+")
+# Acknowledgements that describe nothing (嗯嗯, 好, 好的, 哦): the question is asked again.
+ACK = re.compile(r"(?:嗯|恩|好|哦|噢|喔|啊|行|对|是|在|ok|好的|收到|知道了)+", re.IGNORECASE)
+# Giving up the request (不需要了, 算了不用了, 没事了, 取消吧), in any combination.
+CANCEL = re.compile(r"(?:那|我|先)*(?:(?:取消|算了|不用|不需要|不要|没事儿?|不求助|不麻烦)"
+                    r"(?:了|吧|啦|呀|哈|哦|你们?)*)+")
 DIALOG = "help_request"
 DESCRIBING = "describing"
 CANCEL_WORD = "取消"
@@ -152,6 +161,8 @@ DESCRIPTION_INTENTS = (INTENT, "unknown")
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """A help request: with a description, open the ticket now (:func:`file_ticket`); a bare
     ask (or the 求助 menu button, which has no text) asks what the difficulty is first."""
+    if _complains_of_liaison(msg.text, ctx):
+        return liaison.complaint_reply(ctx)
     description = _description(msg.text)
     if description is None:
         start_dialog(ctx.session, msg.openid, DIALOG, DESCRIBING, {}, ctx.clock.now())
@@ -163,10 +174,9 @@ def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
     """The member's answer to "what is the difficulty?" (``ctx.route`` is the answer, routed)."""
     from handlers.registry import answer  # the registry imports this module
 
-    text = unicodedata.normalize("NFKC", msg.text or "").strip().rstrip("。.!！ ")
-    if text == CANCEL_WORD:
+    if CANCEL.fullmatch(_words(msg.text)):
         end_dialog(ctx.session, msg.openid)
-        return TextReply("好的，已取消求助。以后遇到困难，随时发“求助”加上具体情况就行。")
+        return TextReply("好的，已取消。需要帮助时随时发“求助”。")
     if ctx.route is not None and ctx.route.intent not in DESCRIPTION_INTENTS:
         end_dialog(ctx.session, msg.openid)
         return answer(msg, ctx)
@@ -206,12 +216,21 @@ def _description(text: str | None) -> str | None:
     """What the liaison reads ("求助：老板拖欠工资" -> "老板拖欠工资"), or ``None`` when the text
     only asks for help."""
     text = (text or "").strip()
-    # Letters, digits and CJK only: punctuation, emoji and spaces say nothing about the case.
-    words = "".join(ch for ch in unicodedata.normalize("NFKC", text)
-                    if unicodedata.category(ch)[0] in "LN")
-    if not words or BARE_ASK.fullmatch(words):
+    words = _words(text)
+    if not words or BARE_ASK.fullmatch(words) or ACK.fullmatch(words):
         return None
     return LEADING_ASK.sub("", text) or text
+
+
+def _complains_of_liaison(text: str | None, ctx: Context) -> bool:
+    """投诉李某 about the member's own liaison: filing it would send it to that liaison."""
+    name = contacts_for(ctx.session, ctx.member).liaison_name
+    return bool(name) and liaison.COMPLAINT in (text or "") and name in (text or "")
+
+
+def _words(text: str | None) -> str:
+    """Letters, digits and CJK only: punctuation, emoji and spaces say nothing about the case."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "") if unicodedata.category(ch)[0] in "LN")
 
 
 register_dialog(DIALOG, sys.modules[__name__])

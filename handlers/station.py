@@ -36,7 +36,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     others = all_stations(ctx.session)[:LISTED]
     where = f"您所在的{city}暂时还没有阳光驿站。" if city else ""
     if not others:
-        return TextReply(f"{where}有事请拨打流动党员{hotline(ctx)}。")
+        return TextReply(f"阳光驿站还在筹建，目前还没有可以去的驿站。有事请拨打流动党员{hotline(ctx)}。")
     listing = "\n".join(_line(s) for s in others)
     return TextReply(f"{where}阳光驿站有：\n{listing}\n有事也可以拨打流动党员{hotline(ctx)}。")
 

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.follower import Follower
+from models.hanzi import to_simplified
 from models.member import Member
 from models.member_updates import apply_changes
-from nlu.normalize import to_simplified
 
 SCENE_PREFIX = "bind_"
 # No 0/o/1/l/i: codes are read aloud and typed from paper invitations.

@@ -245,14 +245,17 @@ def is_footer(values: Sequence[object]) -> bool:
 def parse_destination(fields: dict[str, object]) -> dict[str, str | None]:
     """Province, city and district from the 流动去向 column(s): either separate 省/市 columns
     or one column holding ``广东省深圳市``. A 市 cell that also names the province or a
-    district (``广东深圳``, ``深圳市南山区``) is split; its province fills an empty 省 cell."""
-    if "province" in fields or "city" in fields:
-        return _split_city_cell(normalise_province(fields.get("province")), clean(fields.get("city")))
-    text = clean(fields.get("destination"))
-    if not text:
-        return {}
-    province, city, district = split_destination(text)
-    return {"current_province": province, "current_city": city or normalise_city(text),
+    district (``广东深圳``, ``深圳市南山区``) is split; its province fills an empty 省 cell. A
+    sheet with both kinds reads the whole-destination cell only when the 市 cell is empty."""
+    province = normalise_province(fields.get("province"))
+    parts = _split_city_cell(province, clean(fields.get("city")))
+    whole = clean(fields.get("destination"))
+    if parts["current_city"] is not None or not whole:
+        return parts
+    found_province, city, district = split_destination(whole)
+    # A cell naming only a province (广东省) has no city; other unknown text is kept as the city.
+    return {"current_province": province or found_province,
+            "current_city": city or (None if found_province else normalise_city(whole)),
             "current_district": district}
 
 
@@ -272,7 +275,13 @@ def unused_headers(header: Sequence[object], columns: dict[int, str]) -> list[st
     column naming what an earlier one does. Row-number columns (序号) are left out."""
     names = []
     for col, cell in enumerate(header):
-        text = re.sub(r"\s+", "", str(cell)) if cell is not None else ""
+        text = header_text(cell)
         if text and col not in columns and not clean(text).startswith(ROW_NUMBERS):
             names.append(text)
     return names
+
+
+def header_text(cell: object) -> str:
+    """A header cell as the report shows it: as written, line breaks and spaces dropped
+    (``"流动去向\\n（省）"`` → ``"流动去向（省）"``); full-width brackets stay as staff typed them."""
+    return re.sub(r"\s+", "", str(cell)) if cell is not None else ""

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from models.binding import new_bind_code
 from models.ledger import (
-    CellError, find_header, is_footer, parse_away_reason, parse_destination, parse_gender,
-    parse_month, parse_name, parse_phone, parse_text, unused_headers,
+    CellError, find_header, header_text, is_footer, parse_away_reason, parse_destination,
+    parse_gender, parse_month, parse_name, parse_phone, parse_text, unused_headers,
 )
 from models.ledger_liaisons import LiaisonAssigner
 from models.ledger_report import ImportReport, RowNote
@@ -89,7 +89,7 @@ def import_members(session: Session, rows: list[list[object]], *, district: str,
     (nothing is imported then)."""
     header_index, columns = find_header(rows)
     report = ImportReport(unused_columns=unused_headers(rows[header_index], columns))
-    headers = {key: clean(rows[header_index][col]) for col, key in columns.items()}
+    headers = {key: header_text(rows[header_index][col]) for col, key in columns.items()}
     resolver = BranchResolver(session, district, create_orgs)
     imported: list[_Imported] = []
     seen: dict[tuple[str, str], int] = {}
@@ -198,7 +198,7 @@ def _parse_row(fields: dict[str, object], headers: dict[str, str],
             values[key] = parse(fields[key])
         except CellError as exc:
             values[key] = None
-            shown = f"{exc}" if key in TEXT_COLUMNS else f"“{clean(fields[key])}”看不懂"
+            shown = f"{exc}" if key in TEXT_COLUMNS else f"“{str(fields[key]).strip()}”看不懂"
             notes.append(headers[key] + shown)
     if problems:
         raise CellError("；".join(problems + notes))

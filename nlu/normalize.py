@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
-import opencc
+from models.hanzi import to_simplified
 
 # Members and speech recognition write digits in words; 幺 is how 1 is read in phone numbers.
 _SPOKEN_DIGITS = str.maketrans("零〇一二三四五六七八九幺两", "0012345678912")
@@ -38,30 +36,6 @@ DIALECT = {
 }
 _DIALECT = re.compile("|".join(sorted(map(re.escape, DIALECT), key=len, reverse=True))
                       + r"|(?<!耽)搁(?!置)")
-
-
-@lru_cache(maxsize=1)
-def _converter() -> tuple[opencc.OpenCC, frozenset[str]]:
-    """opencc's t2s converter and the set of characters it would change.
-
-    Converting is the slowest step (~0.1 ms); most messages are already simplified, so the
-    converter only runs when a traditional character is present."""
-    converter = opencc.OpenCC("t2s")
-    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    chars = set()
-    for line in table.read_text(encoding="utf-8").splitlines():
-        trad, _, simp = line.partition("\t")
-        if trad and trad not in simp.split(" "):
-            chars.add(trad)
-    return converter, frozenset(chars)
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified Chinese with opencc (``t2s``); other text unchanged."""
-    converter, traditional = _converter()
-    if traditional.isdisjoint(text):
-        return text
-    return converter.convert(text)
 
 
 def _spoken_to_digits(match: re.Match) -> str:

@@ -165,3 +165,31 @@ def _code(session, member):
         member.bind_code = "k7m2p9qa"
         session.commit()
     return member.bind_code
+
+
+def test_a_name_in_traditional_characters_binds(chat, session):
+    make_member(session, make_branch(session), name="刘某明", phone="13800002003")
+    session.commit()
+    assert chat.say("綁定 劉某明 138 0000 2003") == (
+        "绑定成功！刘某明您好，您是白杨村党支部的党员。"
+        "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
+    assert bound_member(session, chat.openid).name == "刘某明"
+
+
+@pytest.mark.parametrize("roster_name, typed", [("趙某明", "赵某明"), ("赵某明", "趙某明")])
+def test_binding_again_in_the_other_script_is_already_bound(chat, session, roster_name, typed):
+    make_member(session, make_branch(session), name=roster_name, phone="13800002002")
+    session.commit()
+    assert chat.say(f"绑定 {roster_name} 13800002002").startswith("绑定成功！")
+    assert chat.say(f"绑定 {typed} 13800002002") == (
+        f"您已经绑定过了（{roster_name}），不用重复绑定。发“菜单”看看我能为您做什么。")
+
+
+def test_a_liaison_binding_by_qr_is_not_told_they_are_their_own_liaison(make_chat, session):
+    liaison = make_liaison(session, make_branch(session), openid=None)
+    liaison.member.bind_code = "k7m2p9qb"
+    liaison.member.liaison_id = liaison.id
+    session.commit()
+    assert make_chat("oKite_liaison_0001").follow(scene="bind_k7m2p9qb") == (
+        "欢迎关注！绑定成功！李某您好，您是白杨村党支部的党员。"
+        "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")

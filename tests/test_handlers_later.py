@@ -1,9 +1,11 @@
 """Capabilities people still handle (dues, transfers, meetings, ...): the member always gets who
 to contact and how, never an error. Also the liaison and station look-ups."""
 import pytest
+from sqlalchemy import select
 
 from models.member import Liaison
 from models.station import Station
+from models.ticket import Ticket
 from tests.factories import make_branch, make_member
 
 HOTLINE = "服务热线 0471-12345678（工作日 9:00-17:30）"
@@ -77,4 +79,17 @@ def test_unbound_followers_can_ask_public_things(make_chat, bound):
 
 
 def test_no_stations_at_all_gives_the_hotline(make_chat):
-    assert make_chat("oKite_stranger").say("驿站") == f"有事请拨打流动党员{HOTLINE}。"
+    assert make_chat("oKite_stranger").say("驿站") == f"阳光驿站还在筹建，目前还没有可以去的驿站。有事请拨打流动党员{HOTLINE}。"
+
+
+def test_a_complaint_about_the_liaison_goes_to_the_branch_not_the_liaison(chat, bound):
+    assert chat.say("我要投诉联络员不理我") == (
+        "很抱歉给您添麻烦了。对联络员的意见，请直接告诉白杨村党支部（电话 0471-5550001），"
+        f"或拨打{HOTLINE}，我们会认真处理。")
+
+
+def test_a_complaint_naming_the_liaison_is_not_filed_to_them(chat, bound, session):
+    assert chat.say("投诉李某，打电话一直不接") == (
+        "很抱歉给您添麻烦了。对联络员的意见，请直接告诉白杨村党支部（电话 0471-5550001），"
+        f"或拨打{HOTLINE}，我们会认真处理。")
+    assert session.scalar(select(Ticket)) is None

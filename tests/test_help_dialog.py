@@ -1,5 +1,6 @@
 """A bare help request (the 求助 button, "求助", "帮帮我😭") asks what the difficulty is; the
 member's next message becomes the ticket's description."""
+import pytest
 from sqlalchemy import select
 
 from models.dialog import DialogState
@@ -57,7 +58,7 @@ def test_asking_again_without_a_description_asks_again(chat, session):
 def test_cancel(chat, session):
     setup_roster(session)
     chat.click("HELP_REQUEST")
-    assert chat.say("取消") == "好的，已取消求助。以后遇到困难，随时发“求助”加上具体情况就行。"
+    assert chat.say("取消") == CANCELLED
     assert tickets(session) == []
     assert session.get(DialogState, chat.openid) is None
 
@@ -90,3 +91,33 @@ def test_an_unbound_follower_pressing_the_button_is_told_how_to_bind(make_chat, 
     setup_roster(session)
     assert make_chat("oKite_stranger_0001").click("HELP_REQUEST") == (
         "您还没有绑定党员身份。请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。")
+
+
+CANCELLED = "好的，已取消。需要帮助时随时发“求助”。"
+ASK_AGAIN = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。不需要了请发“取消”。"
+
+
+@pytest.mark.parametrize("words", ["不需要了", "算了不用了", "没事了", "取消吧", "取消了", "算了，不用了。"])
+def test_giving_up_in_any_words_cancels(chat, session, words):
+    setup_roster(session)
+    assert chat.say("求助") == ASK
+    assert chat.say(words) == CANCELLED
+    assert tickets(session) == []
+    assert session.get(DialogState, chat.openid) is None
+
+
+def test_an_answer_that_says_nothing_is_asked_again_and_not_filed(chat, session):
+    setup_roster(session)
+    chat.say("求助")
+    for nothing in ("嗯嗯", "好", "求助 求助 求助"):
+        assert chat.say(nothing) == ASK_AGAIN
+    assert tickets(session) == []
+    assert chat.say("老板拖欠了三个月工资") == FILED_WAGES
+    assert tickets(session) == [("Q20261129001", "wages", "老板拖欠了三个月工资")]
+
+
+def test_an_unbound_follower_in_trouble_also_gets_the_hotline(make_chat, session):
+    setup_roster(session)
+    assert make_chat("oKite_stranger_0001").say("救命啊老板跑路了") == (
+        "您还没有绑定党员身份。请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。"
+        "遇到急事也可以直接拨打服务热线 0471-12345678（工作日 9:00-17:30）。")

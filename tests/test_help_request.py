@@ -115,3 +115,28 @@ def test_a_number_taken_meanwhile_by_another_process_is_skipped(chat, session, m
     real = tickets.next_ticket_number
     monkeypatch.setattr(tickets, "next_ticket_number", lambda s, now: next(stale, None) or real(s, now))
     assert "编号 Q20261129002。" in chat.say("求助 家里有点事")
+
+
+def test_a_liaisons_own_request_never_goes_to_themself(make_chat, session):
+    setup_roster(session)
+    me = session.scalar(select(Liaison)).member
+    me.liaison_id = session.scalar(select(Liaison.id))  # the roster even names them their own liaison
+    session.commit()
+    assert make_chat("oKite_liaison_0001").say("求助 家里有点事") == (
+        "已收到您的求助（其他困难），编号 Q20261129001。您的支部还没有指定红色联络员，求助已登记，"
+        f"工作人员会尽快跟进；着急的话请拨打{HOTLINE}。")
+    session.expire_all()
+    assert session.scalar(select(Ticket.liaison_id)) is None
+    assert session.scalar(select(OutboxMessage)) is None
+
+
+def test_a_liaisons_own_request_goes_to_another_liaison_of_the_branch(make_chat, session):
+    member = setup_roster(session)
+    other = make_member(session, member.branch, name="王某", phone="13900000002", openid="oKite_liaison_0002")
+    session.add(Liaison(member_id=other.id, branch_id=member.branch_id))
+    session.commit()
+    assert make_chat("oKite_liaison_0001").say("求助 家里有点事") == (
+        "已收到您的求助（其他困难），编号 Q20261129001。已转给您的红色联络员王某，"
+        "王某会在24小时内联系您；着急的话可以直接打王某的电话 13900000002。")
+    session.expire_all()
+    assert session.scalar(select(OutboxMessage.openid)) == "oKite_liaison_0002"

@@ -71,3 +71,18 @@ def test_a_file_that_cannot_be_opened_exits_2(db_url, tmp_path, monkeypatch):
     result = invoke(db_url, CLEAN)
     assert result.exit_code == 2
     assert result.output == f"无法读取 {CLEAN}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。\n"
+
+
+def test_the_tester_ledger_imports_every_member_and_says_what_to_check(db_url, tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_text("姓名,手机号,所属党支部,入党时间,现在在哪（市）,流动地点,籍贯\n"
+                    "张某,13800001234,红柳镇白杨村党支部,2019年13月,广东深圳,,山西\n"
+                    "王某,13800005678,红柳镇白杨村党支部,2018.5,,深圳市南山区,山西\n", encoding="utf-8")
+    result = invoke(db_url, str(path), "--create-orgs")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == [
+        "导入完成：新增 2 人，更新 0 人，无变化 0 人；有问题的行 0 行（未导入）。",
+        "未识别的列（未导入）：籍贯；如需导入，请把表头改成常用写法（如“流动去向（市）”“工作单位”）后重新导入",
+    ]
+    assert lines[-2:] == ["请核对以下 1 行（已导入）：", "  第2行（张某）：入党时间“2019年13月”看不懂，已留空"]

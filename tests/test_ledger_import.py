@@ -76,8 +76,9 @@ def test_messy_ledger_takes_every_good_row_and_names_every_bad_one(session):
         (65, "刘某强强", "手机号应为11位数字（表中是“1380000123”）"),
         (66, None, "姓名为空"),
         (67, "孔某杰", "与第7行重复"),
-        (68, "孙某梅梅", "日期“2024.13”的月份或日子不对；所属党支部“不存在的党支部”找不到，也看不出属于哪个乡镇，"
-             "请写全称，如“红柳镇白杨村党支部”"),
+        # rejected for the branch; the bad month is named too so one correction fixes the row
+        (68, "孙某梅梅", ("所属党支部“不存在的党支部”找不到，也看不出属于哪个乡镇，"
+                          "请写全称，如“红柳镇白杨村党支部”；外出时间“2024.13”看不懂")),
     ]
     stored = {m.name: m for m in session.scalars(select(Member))}
     assert stored["赵某凤"].phone == "18600005217"          # full-width digits
@@ -166,3 +167,65 @@ def test_a_shared_phone_is_imported_and_named(session):
         "  第4行（赵某）：手机号与名册中的王某（白杨村党支部）相同，已照常导入；如果是家人共用可不处理，否则请改正",
     ]
     assert count(session) == 4
+
+
+@pytest.mark.parametrize("header, cell, note, field", [
+    ("入党时间", "2019年13月", "入党时间“2019年13月”看不懂，已留空", "joined_party_on"),
+    ("入党时间", "2018-02-30", "入党时间“2018-02-30”看不懂，已留空", "joined_party_on"),
+    ("外出时间", "昨天", "外出时间“昨天”看不懂，已留空", "away_since"),
+    ("流出时间（年月）", "去年春天", "流出时间（年月）“去年春天”看不懂，已留空", "away_since"),
+    ("性别", "未知", "性别“未知”看不懂，已留空", "gender"),
+    ("工作单位", "某" * 101, "工作单位“某某某某某某某某某某…”太长（最多100个字），已留空", "employer"),
+])
+def test_an_unreadable_optional_cell_is_left_empty_and_named(session, header, cell, note, field):
+    report = run(session, [["姓名", "手机号", "所属党支部", header],
+                           ["张某", "13800001234", "红柳镇白杨村党支部", cell]])
+    lines = report.summary().splitlines()
+    assert lines[0] == "导入完成：新增 1 人，更新 0 人，无变化 0 人；有问题的行 0 行（未导入）。"
+    assert lines[-2:] == ["请核对以下 1 行（已导入）：", f"  第2行（张某）：{note}"]
+    member = session.scalar(select(Member))
+    assert (member.name, member.phone, getattr(member, field)) == ("张某", "13800001234", None)
+
+
+def test_a_bad_required_cell_still_refuses_the_row_and_names_every_problem(session):
+    report = run(session, [["姓名", "手机号", "所属党支部", "入党时间"],
+                           ["张某", "1380000123", "红柳镇白杨村党支部", "昨天"]])
+    assert report.errors == [(2, "张某", "手机号应为11位数字（表中是“1380000123”）；入党时间“昨天”看不懂")]
+    assert report.warnings == [] and count(session) == 0
+
+
+def test_an_unreadable_cell_on_reimport_keeps_what_the_roster_has(session):
+    header = ["姓名", "手机号", "所属党支部", "入党时间"]
+    run(session, [header, ["张某", "13800001234", "红柳镇白杨村党支部", "2019.3"]])
+    report = run(session, [header, ["张某", "13800001234", "红柳镇白杨村党支部", "2019年13月"]])
+    assert (report.unchanged, [str(n) for n in report.warnings]) == (
+        1, ["第2行（张某）：入党时间“2019年13月”看不懂，已留空"])
+    assert session.scalar(select(Member)).joined_party_on == dt.date(2019, 3, 1)
+
+
+def test_columns_not_imported_are_named_so_staff_can_rename_them(session):
+    report = run(session, [["序号", "姓名", "手机号", "所属党支部", "籍贯", "婚姻状况"],
+                           [1, "张某", "13800001234", "红柳镇白杨村党支部", "山西", "已婚"]])
+    assert report.summary().splitlines()[:2] == [
+        "导入完成：新增 1 人，更新 0 人，无变化 0 人；有问题的行 0 行（未导入）。",
+        "未识别的列（未导入）：籍贯、婚姻状况；如需导入，请把表头改成常用写法（如“流动去向（市）”“工作单位”）后重新导入",
+    ]
+
+
+@pytest.mark.parametrize("header, cell, stored", [
+    (["现在在哪（省）", "现在在哪（市）"], ["广东", "深圳"], ("广东", "深圳", None)),
+    (["流动去向（省）", "流动去向（市）"], [None, "广东深圳"], ("广东", "深圳", None)),
+    (["流动去向（省）", "流动去向（市）"], ["广东省", "广东省深圳市"], ("广东", "深圳", None)),
+    (["所在省份", "所在城市"], [None, "深圳市南山区"], ("广东", "深圳", "南山区")),
+    (["流动地点"], ["广东省深圳市南山区"], ("广东", "深圳", "南山区")),
+    (["务工地"], ["深圳"], ("广东", "深圳", None)),
+    (["流动地点"], ["广东省"], ("广东", None, None)),
+    (["现在在哪（市）", "流动地点"], [None, "深圳市南山区"], ("广东", "深圳", "南山区")),
+    (["现在在哪（市）", "流动地点"], ["苏州", "深圳市南山区"], (None, "苏州", None)),  # the 市 column wins
+])
+def test_whereabouts_as_staff_head_and_write_them(session, header, cell, stored):
+    report = run(session, [["姓名", "手机号", "所属党支部", *header],
+                           ["张某", "13800001234", "红柳镇白杨村党支部", *cell]])
+    assert (report.created, report.errors, report.warnings, report.unused_columns) == (1, [], [], [])
+    member = session.scalar(select(Member))
+    assert (member.current_province, member.current_city, member.current_district) == stored

@@ -6,8 +6,8 @@ import pytest
 
 from models.binding import parse_bind_text
 from models.ledger import (
-    CellError, find_header, header_key, is_footer, parse_away_reason, parse_gender, parse_month,
-    parse_phone,
+    CellError, find_header, header_key, is_footer, parse_away_reason, parse_destination,
+    parse_gender, parse_month, parse_phone, unused_headers,
 )
 from models.places import normalise_city, normalise_province, split_destination
 
@@ -98,8 +98,16 @@ def test_gender(cell, stored):
     ("流入地（省）", "province"), ("流入地（市）", "city"), ("流出时间", "away_since"),
     ("红色联络员", "liaison"), ("联络员", "liaison"), ("联系人（联络员）", "liaison"),
     ("联络员（姓名及电话）", "liaison"), ("联络员电话", "liaison_phone"), ("红色联络员手机号", "liaison_phone"),
+    # where members are, as staff also head it
+    ("现在在哪", "destination"), ("现在在哪（省）", "province"), ("现在在哪（市）", "city"),
+    ("流动地点", "destination"), ("所在城市", "city"), ("工作城市", "city"), ("工作地", "destination"),
+    ("工作地点", "destination"), ("务工地", "destination"), ("外出务工地点", "destination"),
+    ("所在地", "destination"), ("目前所在地（市）", "city"), ("打工地点", "destination"),
     # look like ours, are not
     ("支部书记", None), ("紧急联系人电话", None), ("入党介绍人", None),
+    ("流入地党组织", None), ("所在地党组织名称", None), ("户籍地", None), ("家庭住址", None),
+    ("籍贯", None), ("务工单位", "employer"), ("流动原因", "away_reason"),
+    ("外出务工时间", "away_since"), ("所在党支部", "branch"),
 ])
 def test_header_words(cell, key):
     assert header_key(cell) == key
@@ -130,6 +138,35 @@ def test_a_header_without_a_required_column_names_it(header, missing):
     with pytest.raises(CellError) as err:
         find_header([["某村流动党员台账"], header, ["张某", "13800001234", "红柳镇白杨村党支部"]])
     assert str(err.value) == f"第2行是表头，但{missing}（请在表头加上、每人填好后重新导入）"
+
+
+@pytest.mark.parametrize("header, unused", [
+    (["序号", "姓名", "手机号", "所属党支部"], []),
+    (["姓名", "手机号", "所属党支部", "籍贯", "流入地党组织"], ["籍贯", "流入地党组织"]),
+    (["姓名", "手机号", "所属党支部", "婚姻\n状况（是否）", None, " "], ["婚姻状况（是否）"]),
+    (["姓名", "手机号", "电话", "所属党支部"], ["电话"]),  # the first phone column counts
+])
+def test_headers_not_imported_are_named_as_written(header, unused):
+    _, columns = find_header([header])
+    assert unused_headers(header, columns) == unused
+
+
+@pytest.mark.parametrize("province, city, stored", [
+    ("广东", "深圳", ("广东", "深圳", None)),
+    (None, "广东深圳", ("广东", "深圳", None)),
+    ("", "广东省深圳市", ("广东", "深圳", None)),
+    (None, "深圳市南山区", ("广东", "深圳", "南山区")),
+    ("广东省", "深圳市南山区", ("广东", "深圳", "南山区")),
+    (None, "北京市朝阳区", ("北京", "北京", "朝阳区")),
+    ("内蒙古", "内蒙古包头市", ("内蒙古", "包头", None)),
+    ("吉林", "吉林市", ("吉林", "吉林", None)),  # the city 吉林, not the province again
+    (None, "包头市", (None, "包头", None)),
+    ("湖北", "沙市", ("湖北", "沙市", None)),
+    ("广东", None, ("广东", None, None)),
+])
+def test_a_city_cell_naming_province_or_district_is_split(province, city, stored):
+    parts = parse_destination({"province": province, "city": city})
+    assert (parts["current_province"], parts["current_city"], parts.get("current_district")) == stored
 
 
 @pytest.mark.parametrize("row, footer", [

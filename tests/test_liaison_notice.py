@@ -71,3 +71,26 @@ def test_in_process_dispatcher_sends_as_soon_as_the_message_is_answered(chat, ma
         assert liaison_inbox(app) == [("custom", FULL_TEXT.format(number="Q20261129001"))]
     finally:
         dispatcher.shutdown()
+
+
+def test_a_liaison_who_binds_late_hears_of_the_requests_filed_before(chat, make_chat, session, app, send):
+    setup_roster(session, liaison_openid=None)
+    assert chat.say("求助 老板拖欠了三个月工资") == (
+        "已收到您的求助（欠薪），编号 Q20261129001。您的红色联络员是李某，还没有开通微信通知，"
+        "请直接打李某的电话 13900000001；求助已登记，工作人员会跟进。")
+    assert send() == 0  # nobody to send it to yet
+
+    liaison = make_chat(LIAISON)
+    assert liaison.say("绑定 李某 13900000001") == (
+        "绑定成功！李某您好，您是白杨村党支部的党员。您是红色联络员，有1件求助在等您，"
+        "求助通知会发到这个微信，请按通知里的电话联系党员。"
+        "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
+    assert send() == 1
+    assert liaison_inbox(app) == [("custom", FULL_TEXT.format(number="Q20261129001"))]
+
+    # unfollowing and binding again sends nothing twice
+    liaison.unfollow()
+    liaison.follow()
+    assert "有1件求助在等您" in liaison.say("绑定 李某 13900000001")
+    assert send() == 0
+    assert len(liaison_inbox(app)) == 1
