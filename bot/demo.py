@@ -48,6 +48,8 @@ LESSONS = {
     "skills": ["电工安全操作基础（微视频）", "网店直播带货入门", "家政服务礼仪与技巧",
                "新能源汽车维修入门"],
 }
+SUMMARIES = {"policy": "原文要点加解读", "news": "看看家乡的新变化", "exemplary": "身边的榜样故事",
+             "law": "真实案例加律师讲解", "psychology": "几个马上能用的小方法", "skills": "跟着视频一步步学"}
 STATIONS = [
     dict(name="深圳龙华阳光驿站", province="广东", city="深圳", address="深圳市龙华区民治街道示例路1号",
          hotline="0755-55500100", hours="每天 9:00-21:00"),
@@ -134,7 +136,7 @@ def _lessons(session: Session, now: dt.datetime) -> None:
     for rank in range(4):
         for category, titles in LESSONS.items():
             n = next(sequence)
-            session.add(Lesson(title=titles[rank], category=category, summary=f"{titles[rank]}，约5分钟读完。",
+            session.add(Lesson(title=titles[rank], category=category, summary=f"{SUMMARIES[category]}，约{3 + n % 5}分钟。",
                                url=f"https://kiteline.example.invalid/lessons/{n:03d}", sequence=n,
                                created_at=now))
 
