@@ -136,7 +136,8 @@ def _lessons(session: Session, now: dt.datetime) -> None:
     for rank in range(4):
         for category, titles in LESSONS.items():
             n = next(sequence)
-            session.add(Lesson(title=titles[rank], category=category, summary=f"{SUMMARIES[category]}，约{3 + n % 5}分钟。",
+            session.add(Lesson(title=titles[rank], category=category,
+                               summary=f"{SUMMARIES[category]}，约{3 + n % 5}分钟。",
                                url=f"https://kiteline.example.invalid/lessons/{n:03d}", sequence=n,
                                created_at=now))
 
