@@ -26,15 +26,17 @@ LISTED = 5
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    """The sunshine stations in the member's city (from the roster's destination), else the
-    stations there are, always with the hotline from config."""
-    city = ctx.member.current_city if ctx.member else None
+    """The sunshine stations in the city the message names (我在深圳龙华), else in the member's
+    city on the roster, else the stations there are; always with the hotline from config."""
+    asked = ctx.route.slots.get("city") if ctx.route else None
+    city = asked or (ctx.member.current_city if ctx.member else None)
+    place = city if asked else f"您所在的{city}"
     near = stations_in(ctx.session, city)
     if near:
         listing = "\n".join(_line(s) for s in near)
-        return TextReply(f"您所在的{city}有阳光驿站：\n{listing}\n也可以拨打流动党员{hotline(ctx)}。")
+        return TextReply(f"{place}有阳光驿站：\n{listing}\n也可以拨打流动党员{hotline(ctx)}。")
     others = all_stations(ctx.session)[:LISTED]
-    where = f"您所在的{city}暂时还没有阳光驿站。" if city else ""
+    where = f"{place}暂时还没有阳光驿站。" if city else ""
     if not others:
         return TextReply(f"阳光驿站还在筹建，目前还没有可以去的驿站。有事请拨打流动党员{hotline(ctx)}。")
     listing = "\n".join(_line(s) for s in others)

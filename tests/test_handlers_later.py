@@ -70,6 +70,15 @@ def test_city_without_a_station_lists_the_stations_there_are(chat, session, boun
         f"有事也可以拨打流动党员{HOTLINE}。")
 
 
+def test_the_city_named_in_the_message_comes_before_the_roster(chat, session, bound):
+    bound.current_city = "苏州"
+    session.commit()
+    assert chat.say("附近有没有驿站，我在深圳龙华") == (
+        "深圳有阳光驿站：\n· 深圳龙华阳光驿站：深圳市龙华区示例路1号，电话 0755-55500100（每天 9:00-21:00）\n"
+        f"也可以拨打流动党员{HOTLINE}。")
+    assert chat.say("包头有驿站吗").startswith("包头有阳光驿站：\n· 包头昆都仑阳光驿站")
+
+
 def test_unbound_followers_can_ask_public_things(make_chat, bound):
     stranger = make_chat("oKite_stranger")
     assert stranger.say("驿站").startswith("阳光驿站有：\n· 深圳龙华阳光驿站")
