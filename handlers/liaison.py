@@ -7,7 +7,7 @@ from handlers.replies import Reply, TextReply
 from models.contacts import contacts_for
 
 INTENT = "liaison"
-USAGE = "联络员 —— 找我的红色联络员"
+USAGE = "联络员 —— 您的红色联络员是谁"
 PUBLIC = True
 # Routing (see nlu.lexicon): who the liaison is, or wanting a person instead of the bot.
 KEYWORDS: dict[str, float] = {

@@ -82,8 +82,8 @@ def _caseload_text(caseload: Caseload) -> str:
         waiting = "现在没有等您处理的求助，有新求助会马上通知您。"
     else:
         waiting = f"现在有{caseload.waiting}件求助等您处理，最新的编号：{'、'.join(caseload.newest)}。"
-    return (f"您是红色联络员，{waiting}在这里直接回复求助的功能还在开发中，"
-            "现在请按求助通知里的电话，直接给党员打电话。")
+    return (f"您是红色联络员，{waiting}请按求助通知里的电话直接给党员打电话，"
+            "办结后告诉支部一声。")
 
 
 def _listing(ctx: Context) -> str:

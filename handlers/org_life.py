@@ -6,7 +6,7 @@ from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
 
 INTENT = "org_life"
-USAGE = "开会 —— 组织生活、请假和签到"
+USAGE = "开会 —— 组织生活安排和请假"
 PUBLIC = False
 # Routing (see nlu.lexicon): meetings — attending, leave, check-in (the code is a slot).
 KEYWORDS: dict[str, float] = {
@@ -15,6 +15,8 @@ KEYWORDS: dict[str, float] = {
     "参加": 1, "党课": 3, "代签": 2, "补学": 2, "参加不了": 1.5, "去不了": 1.5, "网断了": 1.5,
     "支部会": 3, "小组会": 3, "党小组": 2.5, "评议会": 3, "民主评议": 3, "例会": 2.5,
 }
+# Asking whether a meeting is coming: 有会吗, 最近有啥会要开吗, 这周开不开会
+PATTERNS: dict[str, float] = {r"有(?:没有)?(?:啥|什么|个)?会(?:要开|开)?(?:吗|没|不)|开不开会|啥时候开会": 3}
 SYNONYMS: dict[str, str] = {"生获": "生活", "声活": "生活", "签倒": "签到", "签道": "签到",
                             "前到": "签到", "开汇": "开会"}
 

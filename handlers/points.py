@@ -6,7 +6,7 @@ from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
 
 INTENT = "points"
-USAGE = "积分 —— 查我的积分"
+USAGE = "积分 —— 积分怎么算、怎么查"
 PUBLIC = False
 # Routing (see nlu.lexicon): the member's points, how they are earned and ranked.
 KEYWORDS: dict[str, float] = {

@@ -6,7 +6,7 @@ from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
 
 INTENT = "thought_report"
-USAGE = "思想汇报 —— 提交思想汇报"
+USAGE = "思想汇报 —— 思想汇报怎么交"
 PUBLIC = False
 # Routing (see nlu.lexicon): handing in or asking about a thought report.
 KEYWORDS: dict[str, float] = {"思想汇报": 6, "汇报": 2.5, "心得体会": 3, "心得": 2, "思想": 2,

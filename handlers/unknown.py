@@ -1,6 +1,8 @@
 """The fallback: a friendly answer listing what the bot can do, for anything not understood."""
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
@@ -21,6 +23,13 @@ KEYWORDS: dict[str, float] = {
 SHOWN = 4
 
 
+# "你是机器人吗": members ask who is answering.
+ABOUT_ME = re.compile(r"(?:你|您)是(?:谁|机器人|真人|人工|ai|AI)|是不是机器人|机器人吗")
+# A thumbs-up, a laugh: a reply with no words in it (emoji and punctuation only), or laughter.
+WORDS = re.compile(r"\w")
+LAUGHTER = re.compile(r"(?:哈|呵|嘿|嘻)+[!！~。.]*")
+
+
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Not understood: say so kindly and list the most used things the bot can do. Thanks the
     router did not recognise still get a warm word (``menu.thanks_reply``)."""
@@ -30,6 +39,11 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     thanks = thanks_reply(msg.text)
     if thanks is not None:
         return TextReply(thanks)
+    if ABOUT_ME.search(msg.text or ""):
+        return TextReply("我是流动党员服务助手，是自动回复的小助手，背后有支部和红色联络员。"
+                         "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")
+    if not WORDS.search(msg.text or "") or LAUGHTER.fullmatch((msg.text or "").strip()):
+        return TextReply("😊 收到！有事随时发消息给我，发“菜单”可以看全部功能。")
 
     listing = "\n".join(f"· {line}" for line in usage_lines()[:SHOWN])
     return TextReply(f"抱歉，这句话我还没看懂。您可以这样发：\n{listing}\n"

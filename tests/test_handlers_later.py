@@ -102,3 +102,14 @@ def test_a_complaint_naming_the_liaison_is_not_filed_to_them(chat, bound, sessio
         "很抱歉给您添麻烦了。对联络员的意见，请直接告诉白杨村党支部（电话 0471-5550001），"
         f"或拨打{HOTLINE}，我们会认真处理。")
     assert session.scalar(select(Ticket)) is None
+
+
+def test_asking_about_volunteering_is_not_thanked_for_it(chat, bound):
+    assert chat.say("有没有志愿服务活动") == (
+        "志愿服务活动由支部和当地阳光驿站组织，想参加的话告诉您的红色联络员，有活动会通知您；"
+        f"做了好事也可以随时报给联络员，审核后记入积分。{CONTACT}")
+
+
+@pytest.mark.parametrize("text", ["有会吗", "最近有啥会要开吗", "这周开不开会"])
+def test_asking_whether_a_meeting_is_coming(chat, bound, text):
+    assert chat.say(text).startswith("“三会一课”和主题党日的时间、线上参加方式由支部通知")

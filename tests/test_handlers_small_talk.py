@@ -58,7 +58,7 @@ def test_a_liaison_is_told_what_waits_on_them(make_chat, session, text):
     _liaison_with_tickets(session, 4)
     assert make_chat("oKite_liaison_0001").say(text) == (
         "李某，您好！您是红色联络员，现在有4件求助等您处理，最新的编号：Q20261129004、Q20261129003、"
-        "Q20261129002。在这里直接回复求助的功能还在开发中，现在请按求助通知里的电话，直接给党员打电话。\n"
+        "Q20261129002。请按求助通知里的电话直接给党员打电话，办结后告诉支部一声。\n"
         f"您本人也可以直接发：\n{_member_listing()}\n着急的事请拨打{HOTLINE}。")
 
 
@@ -71,3 +71,13 @@ def test_a_liaison_with_nothing_waiting(make_chat, session):
 def test_a_member_who_is_not_a_liaison_gets_the_member_menu(chat, session):
     _liaison_with_tickets(session, 1)
     assert chat.say("你好").startswith("张某，您好！我是流动党员服务助手，您可以直接发：")
+
+
+@pytest.mark.parametrize("text", ["👍", "哈哈哈", "😊😊！"])
+def test_a_thumbs_up_or_a_laugh_gets_a_smile_back(chat, text):
+    assert chat.say(text) == "😊 收到！有事随时发消息给我，发“菜单”可以看全部功能。"
+
+
+def test_asking_who_answers_gets_an_honest_answer(chat):
+    assert chat.say("你是机器人吗") == ("我是流动党员服务助手，是自动回复的小助手，背后有支部和红色联络员。"
+                                  "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")
