@@ -1,6 +1,8 @@
 """Binding a WeChat follower to a roster member: 绑定 姓名 手机号, or an invitation QR code."""
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import NoReply, Reply, TextReply
@@ -54,6 +56,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if ctx.member is not None and not (name and phone):
         return TextReply(f"您已经绑定为{ctx.member.name}（{ctx.member.branch.name}），不用再绑定了。"
                          "发“菜单”看看我能为您做什么。")
+    if name and phone is None and (digits := re.search(r"\d[\d\s-]{2,}\d", msg.text or "")):
+        return TextReply(f"“{digits.group(0)}”不是有效的11位手机号。请用支部台账上登记的手机号再发一次，"
+                         "例如：绑定 张某 13800001234。")
     if not (name and phone):
         return TextReply("请把姓名和手机号一起发给我，例如：绑定 张某 13800001234。"
                          "手机号要和支部台账上登记的一致。")

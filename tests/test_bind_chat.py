@@ -193,3 +193,8 @@ def test_a_liaison_binding_by_qr_is_not_told_they_are_their_own_liaison(make_cha
     assert make_chat("oKite_liaison_0001").follow(scene="bind_k7m2p9qb") == (
         "欢迎关注！绑定成功！李某您好，您是白杨村党支部的党员。"
         "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
+
+
+def test_a_phone_that_is_no_mobile_number_is_named(chat):
+    assert chat.say("绑定 王某 12345") == ("“12345”不是有效的11位手机号。请用支部台账上登记的手机号再发一次，"
+                                      "例如：绑定 张某 13800001234。")
