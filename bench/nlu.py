@@ -21,11 +21,11 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from bot.config import load_settings  # noqa: E402
 from handlers.registry import INTENT_MODULES  # noqa: E402
-from nlu.evaluate import load  # noqa: E402
+from nlu.bayes import EXAMPLE_FILES, load  # noqa: E402
 from nlu.router import Router  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILES = [ROOT / "tests" / "data" / "shared" / "nlu" / "dev.jsonl", *sorted((ROOT / "tests" / "data").glob("nlu_*.jsonl"))]
+DEFAULT_FILES = list(EXAMPLE_FILES)
 
 
 def run_once(router: Router, texts: list[str], seconds: float) -> tuple[float, float]:

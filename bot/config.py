@@ -17,7 +17,10 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, FilePath, ValidationError, field_validator,
+                      model_validator)
+
+from nlu.bayes import load
 
 DEFAULT_CONFIG_FILE = "config.yaml"
 ENV_PREFIX = "KITELINE_"
@@ -176,6 +179,15 @@ class NluSettings(_Section):
     extra_keywords: dict[str, list[str]] = Field(default_factory=dict)
     # variant -> canonical word, applied before tokenising (e.g. 联洛员: 联络员)
     synonyms: dict[str, str] = Field(default_factory=dict)
+    # labelled messages (JSONL: text, intent) the router learns from besides its own examples
+    example_files: list[FilePath] = Field(default_factory=list)
+
+    @field_validator("example_files")
+    @classmethod
+    def _readable_examples(cls, paths: list[Path]) -> list[Path]:
+        for path in paths:
+            load(path)  # ValueError names the file and line
+        return paths
 
 
 class PointsSettings(_Section):

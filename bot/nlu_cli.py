@@ -6,8 +6,9 @@ import click
 
 from bot.cli import load_or_exit, main
 from handlers.registry import INTENT_MODULES
-from nlu.evaluate import Report, evaluate, load
-from nlu.router import Router
+from nlu.bayes import load
+from nlu.evaluate import Report, evaluate
+from nlu.router import EXAMPLES, Router
 
 
 def _router(ctx: click.Context) -> Router:
@@ -57,13 +58,19 @@ def _report_lines(report: Report, misses: bool) -> list[str]:
 @click.pass_context
 def nlu_explain(ctx: click.Context, text: str) -> None:
     """How the router reads TEXT: normalised text, tokens, matched words, scores, decision."""
-    seen = _router(ctx).explain(text)
+    router = _router(ctx)
+    seen = router.explain(text)
     route = seen.route
     click.echo(f"normalised  {seen.normalised!r}")
     click.echo(f"tokens      {' / '.join(seen.tokens)}")
     click.echo("matched")
-    for hit in sorted(seen.hits, key=lambda h: (h.intent, h.position)):
-        click.echo(f"  {hit.intent:<18}{hit.weight:>5.1f}  {hit.word}  @{hit.position}")
+    for hit in sorted(seen.hits, key=lambda h: (h.intent, h.word == EXAMPLES, h.position)):
+        where = "" if hit.word == EXAMPLES else f"  @{hit.position}"
+        click.echo(f"  {hit.intent:<18}{hit.weight:>5.1f}  {hit.word}{where}")
+    likely = sorted(seen.opinion.items(), key=lambda kv: -kv[1])[:3]
+    click.echo("examples    " + ", ".join(f"{i} {p:.2f}" for i, p in likely)
+               + f"  (of {router.examples.size:,} labelled messages; telling: "
+               + (" / ".join(seen.telling) or "-") + ")")
     click.echo("scores      " + ", ".join(f"{i} {s:.1f}" for i, s in
                                           sorted(seen.scores.items(), key=lambda kv: -kv[1])))
     click.echo(f"intent      {route.intent}  (score {route.score:.1f})")

@@ -42,6 +42,12 @@ class Clauses:
         spans = self.negated + self.unchanged if intent == UNCHANGED_INTENT else self.negated
         return any(start <= position < end for start, end in spans)
 
+    def affirmed(self, text: str) -> str:
+        """``text`` with its negated spans blanked (spaces keep the offsets)."""
+        for start, end in self.negated:
+            text = text[:start] + " " * (end - start) + text[end:]
+        return text
+
     def weight(self, position: int, intent: str) -> float:
         """0 for a word negated for ``intent``, ½ in the second request, 1 otherwise."""
         if self.is_negated(position, intent):

@@ -6,11 +6,9 @@ none: a slot is right only when both agree exactly (so extra slots are errors to
 """
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nlu.router import Router
 
@@ -46,12 +44,6 @@ class Report:
 
     def recall(self, intent: str) -> float:
         return self.true_positive[intent] / self.gold[intent] if self.gold[intent] else 0.0
-
-
-def load(path: str | Path) -> list[dict]:
-    """The labelled rows of a JSONL file (blank lines skipped)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
 
 
 def evaluate(router: Router, rows: list[dict], min_seconds: float = 0.3) -> Report:

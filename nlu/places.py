@@ -13,8 +13,8 @@ from models.places import MUNICIPALITIES, prefecture_cities
 
 # Words that continue a place name into something smaller or different (朝阳区, 中山路, 黄山上).
 _NOT_A_CITY_AFTER = frozenset("区县路街镇乡村山")
-# A cue right before an ambiguous city makes it a place: 在来宾, 到安康.
-_CUES = ("在", "到", "去", "来", "搬到", "搬去", "调到")
+# A cue right before an ambiguous city makes it a place: 在来宾, 到安康, 去了中山.
+_CUES = ("在", "到", "去", "来", "搬到", "搬去", "调到", "去了", "到了", "来了", "回了")
 
 
 @dataclass(frozen=True)

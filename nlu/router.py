@@ -11,11 +11,13 @@ apart as a heading, counts ``HEADING`` times.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from types import ModuleType
 
 from handlers.context import Route
 from nlu import clauses, lexicon, slots
+from nlu.bayes import EXAMPLE_FILES, ExampleModel, load
 from nlu.normalize import normalise
 from nlu.places import Place, find_places
 
@@ -45,6 +47,26 @@ HEADING = 1.5
 # Situation words alone (高考 + 学校) must add up to this much to be a request: naming a topic
 # is not yet asking about it (see SLOT_EVIDENCE in nlu.lexicon).
 EVIDENCE_MIN = 2.5
+# The labelled examples' opinion (``nlu.bayes``) adds EXAMPLE_WEIGHT × ln(P(intent) / P(unknown))
+# to an intent's score: examples 150 times surer of an intent than of "not understood" are worth
+# a keyword of 1.5, and doubt counts against. 0.3 was the best of 0.1–0.5 on three sets of 200
+# messages unseen by keywords and examples alike.
+EXAMPLE_WEIGHT = 0.3
+# Naive Bayes is overconfident on short texts (党费 积分 would be points by 10⁹ to 1): the
+# examples add at most one strong keyword's worth, so two named requests still tie, and take
+# at most EXAMPLE_DOUBT from an intent: words the member wrote (有什么会要开吗) outweigh a
+# resemblance (最近有什么 opens many lesson requests).
+EXAMPLE_CAP = 3.0
+EXAMPLE_DOUBT = 1.0
+# Posteriors are clipped here (a log of 0 is -inf); intents the examples give less than
+# EXAMPLE_SHOWN and no keyword names get no hit at all.
+EXAMPLE_FLOOR = 1e-12
+EXAMPLE_SHOWN = 0.01
+# A word-list slot no word names (help topic, lesson category) takes the examples' value when
+# they are this sure of it.
+SLOT_GUESS = 0.9
+# The word an examples' hit shows in ``kiteline nlu explain``.
+EXAMPLES = "≈例句"
 
 
 @dataclass
@@ -66,6 +88,8 @@ class Explanation:
     hits: list[Hit]
     scores: dict[str, float]
     route: Route
+    opinion: dict[str, float]  # P(intent | message) from the labelled examples
+    telling: list[str]  # the n-grams that most made the examples favour the routed intent
 
 
 class Router:
@@ -75,6 +99,17 @@ class Router:
     def __init__(self, intent_modules: dict[str, ModuleType], nlu_settings) -> None:
         self.lexicon = lexicon.build(intent_modules, nlu_settings)
         self._tokenizer = lexicon.tokenizer(self.lexicon)
+        rows = [row for path in [*EXAMPLE_FILES, *nlu_settings.example_files] for row in load(path)]
+        texts = [self._first_request(row["text"]) for row in rows]
+        self.examples = ExampleModel.train(zip(texts, (row["intent"] for row in rows)))
+        # (intent, slot) -> the examples' opinion of a word-list slot ("" for none), learnt from
+        # that intent's examples: 念书 + 赞助费 is schooling though no schooling word is said
+        self.slot_examples = {
+            (name, slot): ExampleModel.train(
+                (text, row.get("slots", {}).get(slot, "")) for text, row in zip(texts, rows)
+                if row["intent"] == name)
+            for name, spec in self.lexicon.intents.items() for slot in spec.slot_words
+            if any(row["intent"] == name for row in rows)}
 
     def route(self, text: str) -> Route:
         """The decision for ``text`` (any string; never raises for member input)."""
@@ -89,17 +124,27 @@ class Router:
         tokens = self._tokenizer.lcut(norm, HMM=False) if all_tokens and norm else []
         parts = clauses.analyse(norm)
         places = find_places(norm)
+        first = _first_request(norm, parts)
+        opinion = self.examples.posteriors(first)
         hits = (self._keyword_hits(norm, parts) + self._single_hits(norm, parts)
                 + self._pattern_hits(norm, places, parts))
+        hits += _example_hits(opinion, {hit.intent for hit in hits})
         scores: dict[str, float] = {}
         for hit in hits:
             scores[hit.intent] = scores.get(hit.intent, 0.0) + hit.weight
         for intent in self._named_only(scores, hits):
             del scores[intent]
         route = _decide(scores, [h for h in hits if h.intent in scores], parts)
-        route.slots = self._slots(norm, route.intent, places, parts)
+        route.slots = self._slots(norm, route.intent, places, parts, first)
         route.normalised = norm
-        return Explanation(norm, [t for t in tokens if t.strip()], hits, scores, route)
+        telling = self.examples.telling(first, route.intent) if all_tokens else []
+        return Explanation(norm, [t for t in tokens if t.strip()], hits, scores, route,
+                           opinion, telling)
+
+    def _first_request(self, text: str) -> str:
+        """What the examples learn from in ``text``: see :func:`_first_request`."""
+        norm = normalise(text[:MAX_CHARS], self.lexicon.synonyms, self.lexicon.variants)
+        return _first_request(norm, clauses.analyse(norm))
 
     def _named_only(self, scores: dict[str, float], hits: list[Hit]) -> list[str]:
         """Intents whose only evidence is a few situation words (below ``EVIDENCE_MIN``)."""
@@ -165,8 +210,8 @@ class Router:
                         break
         return hits
 
-    def _slots(self, norm: str, intent: str, places: list[Place],
-               parts: clauses.Clauses) -> dict[str, str]:
+    def _slots(self, norm: str, intent: str, places: list[Place], parts: clauses.Clauses,
+               first: str) -> dict[str, str]:
         if intent in NO_SLOTS:
             return {}
         found = slots.places(norm, places)
@@ -178,10 +223,45 @@ class Router:
             for slot, values in spec.slot_words.items():
                 value = (slots.from_words(norm, values, parts.is_negated,
                                           spec.slot_patterns.get(slot, {}))
+                         or self._slot_guess(intent, slot, first)
                          or spec.slot_defaults.get(slot))
                 if value:
                     found[slot] = value
         return found
+
+
+    def _slot_guess(self, intent: str, slot: str, first: str) -> str | None:
+        """The examples' value for a word-list slot no word named, when they are at least
+        ``SLOT_GUESS`` sure (None, or a value of ``""`` meaning "no such slot", otherwise)."""
+        model = self.slot_examples.get((intent, slot))
+        if model is None:
+            return None
+        opinion = model.posteriors(first)
+        value = max(opinion, key=opinion.__getitem__)
+        return value if opinion[value] >= SLOT_GUESS else None
+
+
+def _first_request(norm: str, parts: clauses.Clauses) -> str:
+    """Normalised text as the examples judge it: negated words blanked, and only the first
+    request (a second one, after 另外/顺便, is only offered)."""
+    return parts.affirmed(norm)[:parts.second_from or len(norm)]
+
+
+def _example_hits(opinion: dict[str, float], keyed: set[str]) -> list[Hit]:
+    """The examples' opinion as evidence, for every intent with a keyword hit or a posterior of at
+    least ``EXAMPLE_SHOWN``: ``EXAMPLE_WEIGHT × ln(P(intent) / P(unknown))`` — positive where the
+    examples favour the intent over "not understood", negative where they doubt it. The likeliest
+    intent's weight is capped at ``EXAMPLE_CAP`` and the others keep their distance below it
+    (``EXAMPLE_WEIGHT × ln(P(likeliest) / P(intent))``), down to ``-EXAMPLE_DOUBT``."""
+    unknown = max(opinion.get("unknown", 0.0), EXAMPLE_FLOOR)
+    likeliest = max(opinion.values())
+    top = min(EXAMPLE_CAP, EXAMPLE_WEIGHT * math.log(likeliest / unknown))
+    hits = []
+    for intent, p in opinion.items():
+        if intent != "unknown" and (p >= EXAMPLE_SHOWN or intent in keyed):
+            weight = top - EXAMPLE_WEIGHT * math.log(likeliest / max(p, EXAMPLE_FLOOR))
+            hits.append(Hit(intent, EXAMPLES, max(-EXAMPLE_DOUBT, weight), 0))
+    return hits
 
 
 def _keep_best(best: dict[tuple[str, str], Hit], hit: Hit) -> None:
@@ -200,8 +280,11 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses) -
     if not ranked or ranked[0][1] < MIN_SCORE:
         return Route(intent="unknown", score=ranked[0][1] if ranked else 0.0)
     top, best = ranked[0]
-    chosen = _priority_intent(scores, top, best) or top
-    others = [(i, s) for i, s in ranked if i != chosen and s >= MIN_SCORE and i not in NEVER_OFFERED]
+    # the examples may choose an intent, but only words name a second request or a close call
+    worded = {h.intent for h in hits if h.word != EXAMPLES}
+    chosen = _priority_intent({i: s for i, s in scores.items() if i in worded}, top, best) or top
+    others = [(i, s) for i, s in ranked
+              if i != chosen and i in worded and s >= MIN_SCORE and i not in NEVER_OFFERED]
     route = Route(intent=chosen, score=scores[chosen], alternatives=[i for i, _ in others[:1]])
     second = {h.intent for h in hits if h.position >= parts.second_from} - {chosen, *NEVER_OFFERED}
     if second:  # "…另外/顺便 Y": Y is offered
@@ -210,7 +293,13 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses) -
         # Two requests, one a difficulty or a change: answer that one, offer the other.
         route.offer = others[0][0]
     elif chosen == top and others and others[0][1] >= CLOSE * best:
-        route.clarify = True
+        # asked as numbered choices, in the order the member wrote them
+        written = {}
+        for hit in hits:
+            if hit.word != EXAMPLES:
+                written[hit.intent] = min(written.get(hit.intent, hit.position), hit.position)
+        pair = sorted([chosen, others[0][0]], key=lambda intent: written.get(intent, 0))
+        route = Route(intent=pair[0], score=scores[pair[0]], alternatives=pair[1:], clarify=True)
     return route
 
 

@@ -46,17 +46,18 @@ def places(text: str, mentions: list[Place] | None = None) -> dict[str, str]:
 
 def from_words(text: str, values: dict[str, tuple[str, ...]], negated,
                patterns: dict[str, re.Pattern] | None = None) -> str | None:
-    """The first value (in declaration order, which is the priority) one of whose words — or
-    whose pattern in ``patterns`` — occurs in ``text`` outside a negated span;
-    ``negated(position) -> bool``."""
+    """The value named in ``text`` outside a negated span (``negated(position) -> bool``): first
+    the values whose pattern in ``patterns`` matches, in the order ``patterns`` lists them — a
+    shape (爹一个人在家…摔了, 被人打了) says more than a word — then the first value, in
+    declaration order (the priority), one of whose words occurs."""
+    for value, pattern in (patterns or {}).items():
+        if any(not negated(m.start()) for m in pattern.finditer(text)):
+            return value
     for value, words in values.items():
-        pattern = (patterns or {}).get(value)
-        starts = [m.start() for m in pattern.finditer(text)] if pattern else []
         for word in words:
             start = text.find(word)
             while start >= 0:
-                starts.append(start)
+                if not negated(start):
+                    return value
                 start = text.find(word, start + 1)
-        if any(not negated(start) for start in starts):
-            return value
     return None

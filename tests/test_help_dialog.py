@@ -69,7 +69,7 @@ def test_a_new_request_of_another_kind_is_answered_instead(chat, session):
     assert chat.say("菜单").startswith("张某，您好！我是流动党员服务助手，您可以直接发：")
     assert tickets(session) == []
     # nothing is waiting any more: a later description-less message is not filed
-    assert chat.say("家里出了点事").startswith("抱歉，这句话我还没看懂。")
+    assert chat.say("那个事情").startswith("抱歉，这句话我还没看懂。")
     assert tickets(session) == []
 
 
@@ -77,7 +77,7 @@ def test_the_question_expires(chat, session):
     setup_roster(session)
     chat.say("求助")
     chat.advance(minutes=31)
-    assert chat.say("家里出了点事").startswith("抱歉，这句话我还没看懂。")
+    assert chat.say("那个事情").startswith("抱歉，这句话我还没看懂。")
     assert tickets(session) == []
 
 

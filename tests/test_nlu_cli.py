@@ -29,12 +29,14 @@ def test_eval_prints_accuracy_per_intent_confusions_slots_and_speed(tmp_path):
 def test_explain_shows_normalised_text_tokens_matches_and_scores():
     result = CliRunner().invoke(main, ["nlu", "explain", "我不想學習了，想問下黨費"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
+    lines = result.output.splitlines()
+    assert lines[:5] == [
         "normalised  '我不想学习了 想问下党费'",
         "tokens      我 / 不想 / 学习 / 了 / 想 / 问 / 下 / 党费",
         "matched",
         "  dues                5.0  党费  @10",
-        "scores      dues 5.0",
-        "intent      dues  (score 5.0)",
-        "slots       {}",
+        "  dues                3.0  ≈例句",
     ]
+    # the labelled examples' opinion, and the characters that most made it
+    assert lines[5].startswith("examples    dues 1.00, ") and "telling: 党费 / " in lines[5]
+    assert lines[6:] == ["scores      dues 8.0", "intent      dues  (score 8.0)", "slots       {}"]

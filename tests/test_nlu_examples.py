@@ -1,0 +1,113 @@
+"""The router's second opinion (``nlu.bayes``): what the labelled examples teach it, how a
+deployment adds its own, and that what they teach carries over to messages they do not hold."""
+import json
+from pathlib import Path
+
+import pytest
+
+import nlu.router
+from bot.config import ConfigError, NluSettings, load_settings
+from handlers.registry import INTENT_MODULES
+from nlu.bayes import EXAMPLE_FILES, ExampleModel, load, ngrams
+from nlu.evaluate import evaluate
+from nlu.router import Router
+
+
+@pytest.fixture(scope="module")
+def router():
+    return Router(INTENT_MODULES, NluSettings())
+
+
+def test_ngrams_stay_inside_clauses():
+    assert ngrams("交党费 积分") == {"交", "党", "费", "交党", "党费", "交党费", "积", "分", "积分"}
+
+
+def test_the_model_favours_the_intent_whose_examples_share_the_characters():
+    model = ExampleModel.train([("交党费", "dues"), ("党费交到几月", "dues"), ("积分多少", "points"),
+                                ("查积分", "points"), ("今天天气", "unknown")])
+    opinion = model.posteriors("党费怎么交")
+    assert max(opinion, key=opinion.get) == "dues"
+    assert sum(opinion.values()) == pytest.approx(1.0)
+    assert model.telling("党费怎么交", "dues")[0] in {"党费", "党", "费"}
+    # nothing known: the priors (two of five examples are dues)
+    assert model.posteriors("🙂")["dues"] == pytest.approx(0.4)
+
+
+def test_no_examples_is_an_error_not_an_empty_model():
+    with pytest.raises(ValueError, match="no labelled examples"):
+        ExampleModel.train([])
+
+
+def test_a_broken_examples_file_names_the_line(tmp_path):
+    path = tmp_path / "ours.jsonl"
+    path.write_text('{"text": "交党费", "intent": "dues"}\n\n{"text": "没有标注"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"ours.jsonl:3: needs"):
+        load(path)
+    path.write_text('{"text": "交党费", "intent": "dues"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"ours.jsonl:2: not JSON"):
+        load(path)
+
+
+@pytest.mark.parametrize("text, intent, slots", [
+    # no keyword names these; the examples recognise the kind of message
+    ("站点扣了我八百块罚款 说超时 这钱能要回来不", "help_request", {"help_topic": "wages"}),
+    ("合伙的买卖 那人把钱都拿走了", "help_request", {"help_topic": "legal"}),
+    # what is negated is not judged: the member is not asking about points
+    ("我不是问积分 我娘一个人在家摔了一跤没人管", "help_request", {"help_topic": "elderly"}),
+    # only the first request is judged; the second is offered
+    ("我爹住院了 另外积分咋查", "help_request", {"help_topic": "medical"}),
+])
+def test_examples_route_what_keywords_miss(router, text, intent, slots):
+    route = router.route(text)
+    assert (route.intent, route.slots) == (intent, slots)
+
+
+def test_a_deployment_teaches_its_own_words_from_config(tmp_path):
+    """A district calls its online branch meeting 集结号: a few labelled lines in a file named by
+    ``nlu.example_files`` teach the router, with no code."""
+    before = Router(INTENT_MODULES, NluSettings()).route("云端集结号")
+    assert before.intent == "unknown"
+    ours = tmp_path / "ours.jsonl"
+    lines = ["今晚集结号几点开始", "集结号在哪进", "这周的集结号我参加不了", "集结号开完了吗",
+             "下次集结号啥时候"]
+    ours.write_text("".join(json.dumps({"text": t, "intent": "org_life"}, ensure_ascii=False) + "\n"
+                            for t in lines), encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"nlu:\n  example_files: [{ours}]\n", encoding="utf-8")
+    after = Router(INTENT_MODULES, load_settings(config).nlu).route("云端集结号")
+    assert after.intent == "org_life"
+
+
+def test_a_missing_or_broken_examples_file_stops_the_config(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"nlu:\n  example_files: [{tmp_path / 'nowhere.jsonl'}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="nlu.example_files"):
+        load_settings(config)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{oops\n", encoding="utf-8")
+    config.write_text(f"nlu:\n  example_files: [{broken}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="broken.jsonl:1"):
+        load_settings(config)
+
+
+@pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(12, 17)])
+def test_what_the_examples_teach_carries_over_to_a_set_they_do_not_hold(monkeypatch, left_out):
+    """Each of these sets was written by someone who had not seen the router; routed by a router
+    whose examples leave that set out, it is still understood (measured: 95.5%, 97.0%, 98.0%,
+    98.6%, 98.6% intent — nlu/examples/README.md)."""
+    kept = tuple(p for p in EXAMPLE_FILES if p.name != left_out)
+    monkeypatch.setattr(nlu.router, "EXAMPLE_FILES", kept)
+    report = evaluate(Router(INTENT_MODULES, NluSettings()),
+                      load(Path(nlu.router.__file__).with_name("examples") / left_out), min_seconds=0)
+    assert report.accuracy >= 0.93, report.misses
+    assert report.slot_accuracy >= 0.90, report.slot_misses
+
+
+def test_a_close_call_between_a_resemblance_and_a_named_request_is_asked():
+    """The examples alone favour one intent and a keyword names another, nearly as strong: the
+    member is asked, the resembled intent first (it has no place in the text to order it by)."""
+    hits = [nlu.router.Hit("activity_report", nlu.router.EXAMPLES, 3.0, 0),
+            nlu.router.Hit("help_request", "买药", 2.8, 8)]
+    route = nlu.router._decide({"activity_report": 3.0, "help_request": 2.8}, hits,
+                               nlu.router.clauses.analyse("帮楼下的独居老人买药送药"))
+    assert route.clarify and [route.intent, *route.alternatives] == ["activity_report", "help_request"]
