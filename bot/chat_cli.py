@@ -8,6 +8,7 @@ delivered to this openid since.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 
@@ -21,18 +22,22 @@ from bot.cli import load_or_exit, main
 
 # How WeChat labels what arrives outside a passive reply (sandbox channel -> name).
 CHANNEL_NAMES = {"custom": "客服消息", "template": "模板消息", "mass": "群发消息"}
+# What XML 1.0's Char production leaves out (C0 controls but tab, LF and CR; surrogates; U+FFFE,
+# U+FFFF): WeChat's XML never carries them, so a terminal's bell or colour codes are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml(openid: str, text: str | None, event: str | None, key: str | None) -> str:
     now = int(time.time())
     head = (f"<xml><ToUserName><![CDATA[gh_kiteline]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
             f"</FromUserName><CreateTime>{now}</CreateTime>")
+    key = _NOT_XML.sub("", key or "")
     if event:
         key_xml = f"<EventKey><![CDATA[{key}]]></EventKey>" if key else ""
         return head + f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>{key_xml}</xml>"
     msg_id = secrets.randbelow(10**17) + 10**17
     # "]]>" inside the text would end the CDATA section early; split it as WeChat does.
-    content = (text or "").replace("]]>", "]]]]><![CDATA[>")
+    content = _NOT_XML.sub("", text or "").replace("]]>", "]]]]><![CDATA[>")
     return head + (f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
                    f"<MsgId>{msg_id}</MsgId></xml>")
 

@@ -23,9 +23,18 @@ def load_or_exit(config_path: str | None, env: dict[str, str] | None = None) -> 
 
 def runtime_from(ctx: click.Context) -> Runtime:
     """The runtime for this invocation, with the database migrated to the newest schema."""
-    rt = build_runtime(load_or_exit(ctx.obj["config"]))
+    rt = runtime_or_exit(load_or_exit(ctx.obj["config"]))
     migrate_or_exit(rt)
     return rt
+
+
+def runtime_or_exit(settings: Settings) -> Runtime:
+    """The runtime, or a one-line message naming what in the configuration stops it, exit 2."""
+    try:
+        return build_runtime(settings)
+    except ConfigError as exc:
+        click.echo(f"配置错误 (configuration error): {exc}", err=True)
+        sys.exit(2)
 
 
 def migrate_or_exit(rt: Runtime) -> None:
@@ -61,7 +70,7 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Apply Alembic migrations up to the newest revision."""
-    rt = build_runtime(load_or_exit(ctx.obj["config"]))
+    rt = runtime_or_exit(load_or_exit(ctx.obj["config"]))
     migrate_or_exit(rt)
     click.echo(f"数据库已是最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
 

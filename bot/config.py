@@ -17,8 +17,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import (BaseModel, ConfigDict, Field, FilePath, ValidationError, field_validator,
-                      model_validator)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nlu.bayes import load
 
@@ -180,13 +179,15 @@ class NluSettings(_Section):
     # variant -> canonical word, applied before tokenising (e.g. 联洛员: 联络员)
     synonyms: dict[str, str] = Field(default_factory=dict)
     # labelled messages (JSONL: text, intent) the router learns from besides its own examples
-    example_files: list[FilePath] = Field(default_factory=list)
+    example_files: list[Path] = Field(default_factory=list)
 
     @field_validator("example_files")
     @classmethod
     def _readable_examples(cls, paths: list[Path]) -> list[Path]:
         for path in paths:
-            load(path)  # ValueError names the file and line
+            if not path.is_file():
+                raise ValueError(f"{path}: no such file (relative paths start where kiteline runs)")
+            load(path)  # ValueError names the file and line; intents are checked by the router
         return paths
 
 
@@ -329,4 +330,4 @@ def load_settings(path: str | os.PathLike | None = None, env: Mapping[str, str] 
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ConfigError(f"{key}: {first['msg']}") from exc
+        raise ConfigError(f"{key}: {first['msg'].removeprefix('Value error, ')}") from exc

@@ -2,6 +2,8 @@
 intent router with the keywords and synonyms of the configuration in use."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from bot.cli import load_or_exit, main
@@ -12,7 +14,11 @@ from nlu.router import EXAMPLES, Router
 
 
 def _router(ctx: click.Context) -> Router:
-    return Router(INTENT_MODULES, load_or_exit(ctx.obj["config"]).nlu)
+    try:
+        return Router(INTENT_MODULES, load_or_exit(ctx.obj["config"]).nlu)
+    except (ValueError, OSError) as exc:
+        click.echo(f"配置错误 (configuration error): {exc}", err=True)
+        sys.exit(2)
 
 
 @main.group()
@@ -28,8 +34,17 @@ def nlu() -> None:
 @click.pass_context
 def nlu_eval(ctx: click.Context, file: str, seconds: float, misses: bool) -> None:
     """Accuracy, per-intent precision/recall, confusions, slot accuracy and messages/second on
-    FILE (JSONL: id, text, intent, slots, style)."""
-    report = evaluate(_router(ctx), load(file), min_seconds=seconds)
+    FILE (JSONL: id, text, intent, slots, style). A malformed or empty FILE: a message naming
+    the line, exit status 2."""
+    try:
+        rows = load(file, {*INTENT_MODULES, "unknown"})
+    except (ValueError, OSError) as exc:
+        click.echo(f"无法读取标注文件：{exc}", err=True)
+        sys.exit(2)
+    if not rows:
+        click.echo(f"{file} 里没有标注好的消息（每行一个 JSON：text, intent, slots）。", err=True)
+        sys.exit(2)
+    report = evaluate(_router(ctx), rows, min_seconds=seconds)
     for line in _report_lines(report, misses):
         click.echo(line)
 
@@ -68,7 +83,7 @@ def nlu_explain(ctx: click.Context, text: str) -> None:
         where = "" if hit.word == EXAMPLES else f"  @{hit.position}"
         click.echo(f"  {hit.intent:<18}{hit.weight:>5.1f}  {hit.word}{where}")
     likely = sorted(seen.opinion.items(), key=lambda kv: -kv[1])[:3]
-    click.echo("examples    " + ", ".join(f"{i} {p:.2f}" for i, p in likely)
+    click.echo("examples    " + (", ".join(f"{i} {p:.2f}" for i, p in likely) or "no opinion")
                + f"  (of {router.examples.size:,} labelled messages; telling: "
                + (" / ".join(seen.telling) or "-") + ")")
     click.echo("scores      " + ", ".join(f"{i} {s:.1f}" for i, s in

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from wechatpy.crypto import WeChatCrypto
 
-from bot.config import NluSettings, Settings
+from bot.config import ConfigError, NluSettings, Settings
 from handlers.registry import INTENT_MODULES
 from models.clock import Clock, SystemClock
 from models.db import make_engine, make_sessionmaker
@@ -35,7 +35,13 @@ def _router(nlu_settings_json: str) -> Router:
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
-    """Create the engine, session factory, router and (when a key is set) the AES crypto."""
+    """Create the engine, session factory, router and (when a key is set) the AES crypto.
+    Raises :class:`ConfigError` when the ``nlu`` section cannot make a router (an unknown intent
+    in ``extra_keywords`` or an examples file)."""
+    try:
+        router = _router(settings.nlu.model_dump_json())
+    except (ValueError, OSError) as exc:
+        raise ConfigError(str(exc)) from None
     engine = make_engine(settings.database.url, settings.database.echo)
     wx = settings.wechat
     crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id) if wx.encoding_aes_key else None
@@ -43,7 +49,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         settings=settings,
         engine=engine,
         session=make_sessionmaker(engine),
-        router=_router(settings.nlu.model_dump_json()),
+        router=router,
         crypto=crypto,
         clock=clock or SystemClock(),
     )

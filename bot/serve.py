@@ -7,10 +7,9 @@ import click
 from waitress import serve as waitress_serve
 
 from bot.app import create_app
-from bot.cli import load_or_exit, main, migrate_or_exit
+from bot.cli import load_or_exit, main, migrate_or_exit, runtime_or_exit
 from bot.demo import load_demo
 from bot.dispatcher import DispatcherThread
-from bot.runtime import build_runtime
 from bot.wechat_api import wechat_client
 from scheduler.service import start_in_process
 
@@ -31,7 +30,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
     if port:
         env["KITELINE_SERVER__PORT"] = str(port)
     settings = load_or_exit(ctx.obj["config"], env)
-    rt = build_runtime(settings)
+    rt = runtime_or_exit(settings)
     migrate_or_exit(rt)
     if demo:
         click.echo(load_demo(rt))

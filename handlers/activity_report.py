@@ -9,6 +9,7 @@ from handlers.replies import Reply, TextReply
 
 INTENT = "activity_report"
 USAGE = "志愿服务 —— 怎么参加、做了好事怎么报"
+OFFER = ("了解志愿服务怎么参加、做了好事怎么报", "志愿服务")
 PUBLIC = False
 # Routing (see nlu.lexicon): volunteering, a good deed done, a "five ones" activity.
 KEYWORDS: dict[str, float] = {

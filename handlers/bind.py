@@ -20,6 +20,7 @@ from models.tickets import notify_waiting_tickets
 
 INTENT = "bind"
 USAGE = "绑定 姓名 手机号 —— 第一次使用先绑定身份"
+OFFER = ("绑定党员身份", "绑定 姓名 手机号")
 PUBLIC = True
 # Routing (see nlu.lexicon): asking to bind, or introducing oneself (village, name, phone).
 KEYWORDS: dict[str, float] = {
@@ -27,17 +28,22 @@ KEYWORDS: dict[str, float] = {
     "入党": 1, "新来的": 1.5, "老党员": 1.5,
 }
 SYNONYMS: dict[str, str] = {"绑顶": "绑定", "帮定": "绑定", "邦定": "绑定", "认正": "认证"}
+# A village name: no pronouns or particles inside it, ending in a village word.
+VILLAGE = (r"(?:(?![我俺你他她们了个的是在有和跟给帮回到去来这那几同])[\u4e00-\u9fff]){2,6}"
+           r"(?:村|屯|嘎查|庄|沟|洼|湾|岭|坡|营|寨|峪|坪|堡)")
 PATTERNS: dict[str, float] = {
-    # "我是王家洼村的", "青山镇石门村马某", "我是高家沟的": a village name (no pronouns or
-    # particles inside it) after 是/的/a space, followed by 的/支部/党员/a name.
-    r"(?:^|[是的\s])(?:(?![我俺你他她们了个的是在有和跟给帮回到去来这那几同])[\u4e00-\u9fff]){2,6}"
-    r"(?:村|屯|嘎查|庄|沟|洼|湾|岭|坡|营|寨|峪|坪|堡)(?:的|支部|党支部|党员|人|\s|[\u4e00-\u9fff]某)": 3,
+    # "我是王家洼村的", "青山镇石门村马某", "我是高家沟的": a village after 是/的/a space,
+    # followed by 的/支部/党员/a name.
+    r"(?:^|[是的\s])" + VILLAGE + r"(?:的|支部|党支部|党员|人|\s|[\u4e00-\u9fff]某)": 3,
     r"(?:我|俺)是.{2,10}的(?:老)?党员": 2,
     r"身份(?!证)": 2.5,  # 绑定身份, 身份认证 — not 身份证 (an ID card kept by a boss is a help case)
     r"(?:我|俺|^|\s)(?:叫|姓)[\u4e00-\u9fff]": 2,
     r"(?:^|[是的\s])[\u4e00-\u9fff]某": 1.5,
     r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)": 1.5,
 }
+
+# The village and the words joining it to the name: 红星村的, 红星村党员, 红星村党支部的.
+_VILLAGE_INTRO = re.compile(VILLAGE + r"(?:党支部|支部)?的?(?:党员|人)?")
 
 HOW_TO_BIND = "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。"
 PUBLIC_HINT = "没绑定也可以发“驿站”查阳光驿站、发“菜单”看全部功能。"
@@ -51,12 +57,13 @@ def ask_to_bind(msg: Incoming, ctx: Context) -> Reply:
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    """``绑定 姓名 手机号``: bind this follower to the one roster member with that name and phone."""
-    name, phone = parse_bind_text(msg.text or "")
+    """``绑定 姓名 手机号``: bind this follower to the one roster member with that name and phone
+    (in any shape :func:`_identity` reads)."""
+    name, phone, text = _identity(msg, ctx)
     if ctx.member is not None and not (name and phone):
         return TextReply(f"您已经绑定为{ctx.member.name}（{ctx.member.branch.name}），不用再绑定了。"
                          "发“菜单”看看我能为您做什么。")
-    if name and phone is None and (digits := re.search(r"\d[\d\s-]{2,}\d", msg.text or "")):
+    if name and phone is None and (digits := re.search(r"\d[\d\s-]{2,}\d", text)):
         return TextReply(f"“{digits.group(0)}”不是有效的11位手机号。请用支部台账上登记的手机号再发一次，"
                          "例如：绑定 张某 13800001234。")
     if not (name and phone):
@@ -70,6 +77,32 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         return TextReply(f"台账上有不止一位“{name}”登记了这个手机号，我没法确定是哪一位。"
                          f"请联系所在支部，或拨打{hotline(ctx)}帮您绑定。")
     return TextReply(_outcome_text(ctx, result))
+
+
+def _identity(msg: Incoming, ctx: Context) -> tuple[str | None, str | None, str]:
+    """(name, phone, the text they were read from) for a binding message; name or phone is
+    ``None`` when missing.
+
+    The text as typed is read first, so normalisation never touches a name (娃 → 孩子); when it
+    yields no phone, the router's normalised text and phone slot (``ctx.route``), which also
+    read spoken digits (幺三八…) and any separators. A village the member introduces themselves
+    with (我是红星村的李某某, 我叫李某某 是红星村的) is no part of the name; the phone already says
+    who they are, so the village is not used further."""
+    text = msg.text or ""
+    name, phone = _name_and_phone(text)
+    route = ctx.route
+    if phone is None and route is not None and route.normalised:
+        text = route.normalised
+        name, phone = _name_and_phone(text)
+        phone = phone or route.slots.get("phone")
+    return name, phone, text
+
+
+def _name_and_phone(text: str) -> tuple[str | None, str | None]:
+    name, phone = parse_bind_text(_VILLAGE_INTRO.sub(" ", text))
+    # "红星村李某庄": the village pattern ate the name too; the roster lookup finds a name
+    # inside the whole text.
+    return name or parse_bind_text(text)[0], phone
 
 
 def on_follow_or_scan(msg: Incoming, ctx: Context) -> Reply:

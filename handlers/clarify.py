@@ -65,8 +65,11 @@ def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:
-    """``reply`` with one line offering the message's second request (``ctx.route.offer``),
-    unless the follower could not use it yet (not bound)."""
+    """``reply`` with one line offering the message's second request (``ctx.route.offer``):
+    “另外，想{wish}，请再发“{word}”。” from the offered module's ``OFFER = (wish, word)`` — the
+    wish a verb phrase that reads after 想, the word what to send. No offer when the follower
+    could not use it yet (not bound), or when the reply already says to send that word (an
+    unbound follower who wrote a phone number was just told to send “绑定 姓名 手机号”)."""
     from handlers.registry import INTENT_MODULES
 
     route = ctx.route
@@ -75,9 +78,10 @@ def with_offer(reply: Reply, ctx: Context) -> Reply:
     module = INTENT_MODULES[route.offer]
     if ctx.member is None and not module.PUBLIC:
         return reply
-    command, _, purpose = _label(module).partition(" —— ")
-    word = command.split(" ")[0]
-    return TextReply(f"{reply.text}\n另外，如需{purpose}，请再发“{word}”。")
+    wish, word = module.OFFER
+    if f"“{word}”" in reply.text:
+        return reply
+    return TextReply(f"{reply.text}\n另外，想{wish}，请再发“{word}”。")
 
 
 def _chosen(text: str, route: Route | None, choices: list[str]) -> str | None:

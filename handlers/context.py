@@ -49,6 +49,9 @@ class Route:
     offer: str | None = None
     # The text as the router saw it (normalised), for logs and ``kiteline nlu explain``.
     normalised: str = ""
+    # True when only the labelled examples' resemblance chose ``intent``, no word of it: a
+    # handler whose action cannot be taken back (a help ticket) confirms first.
+    guessed: bool = False
 
 
 @dataclass

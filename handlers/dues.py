@@ -7,6 +7,7 @@ from handlers.replies import Reply, TextReply
 
 INTENT = "dues"
 USAGE = "党费 —— 党费怎么交"
+OFFER = ("了解党费怎么交", "党费")
 PUBLIC = False
 # Routing (see nlu.lexicon): paying party dues; homophones of 党费 from voice and typing.
 KEYWORDS: dict[str, float] = {"党费": 5, "交费": 2, "缴费": 2, "会费": 1, "收据": 2, "到账": 2}

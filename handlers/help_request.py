@@ -5,6 +5,11 @@ starts dialog ``help_request`` (state ``describing``): the member's next message
 description. 取消 (or 不需要了, 算了, 没事了) cancels; an answer that says nothing (嗯嗯, 好) is asked
 again; a clear request of another kind is answered instead (the member has
 moved on); the dialog expires like every dialog (handlers.dialogs).
+
+A difficulty recognised only by its resemblance to labelled examples, no word of it
+(``Route.guessed``: 我老婆生了 is no request, 站点扣了我八百块罚款 is) is confirmed before a
+liaison is bothered: state ``confirming`` files the kept description on 是 / 要 / 好, drops it on
+不用 / 不是, and answers anything else as a new message.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from models.tickets import open_ticket
 
 INTENT = "help_request"
 USAGE = "求助 + 遇到的困难 —— 联络员会尽快联系您"
+OFFER = ("让联络员帮您解决困难", "求助")
 PUBLIC = False
 # Routing (see nlu.lexicon): a real difficulty — asking for help, or naming a problem — and
 # its topic. Topic order is priority: 工伤 in a medical-bill message is an injury case. Plain
@@ -162,6 +168,12 @@ CANCEL = re.compile(r"(?:那|我|先)*(?:(?:取消|算了|不用|不需要|不�
                     r"(?:了|吧|啦|呀|哈|哦|你们?)*)+")
 DIALOG = "help_request"
 DESCRIBING = "describing"
+CONFIRMING = "confirming"
+# Yes to "shall I pass this to your liaison?" (是, 要, 好的, 转吧, 麻烦了, 对 …), in any combination.
+YES = re.compile(r"(?:是|是的|对|对的|要|需要|好|好的|行|可以|嗯|恩|转|转吧|转给他|麻烦了?|麻烦你了|谢谢|请|ok)+"
+                 r"(?:啊|吧|呀|哈|哦|的|了)*", re.IGNORECASE)
+# No to it: the cancel words, and 不是 / 没有 (it was no difficulty).
+NO = re.compile(r"(?:不是|没有|没|不|不对)(?:的|啊|吧|呀|哈|哦|了)*")
 CANCEL_WORD = "取消"
 ASK_WHAT = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
 # Intents that, in the help dialog, are the description itself rather than a new request.
@@ -177,6 +189,12 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if description is None:
         start_dialog(ctx.session, msg.openid, DIALOG, DESCRIBING, {}, ctx.clock.now())
         return TextReply(f"{ctx.member.name}，{ASK_WHAT}不需要了请发“{CANCEL_WORD}”。")
+    if ctx.route is not None and ctx.route.guessed:
+        topic = _topic(ctx)
+        start_dialog(ctx.session, msg.openid, DIALOG, CONFIRMING,
+                     {"description": description, "topic": topic}, ctx.clock.now())
+        return TextReply(f"{ctx.member.name}，听起来您遇到了难处（{TOPIC_NAMES[topic]}）。"
+                         "要我把这件事转给您的红色联络员吗？回复“是”就转交，回复“不用”就不转。")
     return file_ticket(description, ctx)
 
 
@@ -184,6 +202,8 @@ def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
     """The member's answer to "what is the difficulty?" (``ctx.route`` is the answer, routed)."""
     from handlers.registry import answer  # the registry imports this module
 
+    if state.state == CONFIRMING:
+        return _confirm(msg, ctx, state)
     if CANCEL.fullmatch(_words(msg.text)):
         end_dialog(ctx.session, msg.openid)
         return TextReply("好的，已取消。需要帮助时随时发“求助”。")
@@ -197,11 +217,30 @@ def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
     return file_ticket(description, ctx)
 
 
-def file_ticket(description: str, ctx: Context) -> Reply:
-    """Open a ticket (topic from the router's ``help_topic`` slot, else ``other``) assigned to the
-    member's liaison, and tell the member its number and who will call them."""
+def _confirm(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
+    """The member's answer to "shall I pass this to your liaison?"."""
+    from handlers.registry import answer  # the registry imports this module
+
+    words = _words(msg.text)
+    end_dialog(ctx.session, msg.openid)
+    if YES.fullmatch(words):
+        return file_ticket(state.data["description"], ctx, state.data["topic"])
+    if CANCEL.fullmatch(words) or NO.fullmatch(words):
+        return TextReply("好的，不转了。有什么难处随时发“求助”加上情况，我马上转给联络员。")
+    return answer(msg, ctx)
+
+
+def _topic(ctx: Context) -> str:
+    """The router's ``help_topic`` slot, or ``other``."""
     topic = ctx.route.slots.get("help_topic") if ctx.route else None
-    topic = topic if topic in HELP_TOPICS else "other"
+    return topic if topic in HELP_TOPICS else "other"
+
+
+def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Reply:
+    """Open a ticket assigned to the member's liaison — ``topic`` (one of ``HELP_TOPICS``), by
+    default the router's ``help_topic`` slot, else ``other`` — and tell the member its number
+    and who will call them."""
+    topic = topic or _topic(ctx)
     sla = ctx.settings.liaison.sla_hours
     ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla,
                          notice_template_id=ctx.settings.wechat.templates["liaison_notice"])

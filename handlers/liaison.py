@@ -8,6 +8,7 @@ from models.contacts import contacts_for
 
 INTENT = "liaison"
 USAGE = "联络员 —— 您的红色联络员是谁"
+OFFER = ("知道您的红色联络员是谁", "联络员")
 PUBLIC = True
 # Routing (see nlu.lexicon): who the liaison is, or wanting a person instead of the bot.
 KEYWORDS: dict[str, float] = {

@@ -10,6 +10,7 @@ from models.caseload import Caseload, caseload_of
 
 INTENT = "menu"
 USAGE = None
+OFFER = None
 PUBLIC = True
 # Routing (see nlu.lexicon): greetings, thanks, "what can you do" — weak words, so any real
 # request in the same message wins; a message that is only a command word is strong.

@@ -7,6 +7,7 @@ from handlers.replies import Reply, TextReply
 
 INTENT = "org_life"
 USAGE = "开会 —— 组织生活安排和请假"
+OFFER = ("了解组织生活安排、怎么请假", "开会")
 PUBLIC = False
 # Routing (see nlu.lexicon): meetings — attending, leave, check-in (the code is a slot).
 KEYWORDS: dict[str, float] = {

@@ -7,6 +7,7 @@ from handlers.replies import Reply, TextReply
 
 INTENT = "points"
 USAGE = "积分 —— 积分怎么算、怎么查"
+OFFER = ("了解积分怎么算、怎么查", "积分")
 PUBLIC = False
 # Routing (see nlu.lexicon): the member's points, how they are earned and ranked.
 KEYWORDS: dict[str, float] = {
@@ -16,11 +17,13 @@ KEYWORDS: dict[str, float] = {
     "积分榜": 5, "能加分": 7, "加分吗": 7,
     "查分": 4, "怎么算": 2.5, "明细": 1.5, "攒了": 1.5,
 }
-# the same questions in other words: 能给几分, 能给加分不, 加积分吗, 分加上没, 这个能记分不
+# the same questions in other words: 能给几分, 能给加分不, 加积分吗, 分加上没, 这个能记分不 —
+# asked about a deed told in full (帮着扫雪 算不算志愿服务 能给几分), the question is the request,
+# however many words of the deed come with it
 PATTERNS: dict[str, float] = {
-    r"(?:加|给|得|算|记|计)(?:个|点)?(?:几|多少)(?:个)?(?:积)?分": 7,
-    r"(?:加|给|算|记|计)(?:个|点|上)?(?:积)?分(?:不|吗|没|么|呢|嘛)": 7,
-    r"分(?:加|算|记)(?:上|了|进去)+(?:没|吗|不)": 7,
+    r"(?:加|给|得|算|记|计)(?:个|点)?(?:几|多少)(?:个)?(?:积)?分": 16,
+    r"(?:加|给|算|记|计)(?:个|点|上)?(?:积)?分(?:不|吗|没|么|呢|嘛)": 16,
+    r"分(?:加|算|记)(?:上|了|进去)+(?:没|吗|不)": 16,
 }
 SYNONYMS: dict[str, str] = {"激分": "积分", "积份": "积分", "机分": "积分", "鸡分": "积分",
                             "即分": "积分", "基分": "积分"}

@@ -9,7 +9,9 @@
 5. the fallback (``handlers.unknown``), which the router picks when nothing matched.
 
 Every intent module declares ``INTENT``, ``USAGE`` (one line for the menu, or ``None``),
-``PUBLIC`` (answerable before binding) and ``KEYWORDS`` beside ``handle(msg, ctx) -> Reply``.
+``OFFER`` (what to say when it is the second request of a message, see ``handlers.clarify``, or
+``None``), ``PUBLIC`` (answerable before binding) and ``KEYWORDS`` beside
+``handle(msg, ctx) -> Reply``.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from models.station import Station
 
 INTENT = "station"
 USAGE = "驿站 —— 找附近的阳光驿站"
+OFFER = ("找附近的阳光驿站", "驿站")
 PUBLIC = True
 # Routing (see nlu.lexicon): the sunshine stations — where, when open, the hotline.
 KEYWORDS: dict[str, float] = {

@@ -10,6 +10,7 @@ from models.lesson import CATEGORY_NAMES
 
 INTENT = "study"
 USAGE = "学习 —— 看今天的学习资料"
+OFFER = ("看今天的学习资料", "学习")
 PUBLIC = False
 # Routing (see nlu.lexicon): asking for lessons, and the lesson category a member names.
 KEYWORDS: dict[str, float] = {

@@ -7,6 +7,7 @@ from handlers.replies import Reply, TextReply
 
 INTENT = "thought_report"
 USAGE = "思想汇报 —— 思想汇报怎么交"
+OFFER = ("了解思想汇报怎么交", "思想汇报")
 PUBLIC = False
 # Routing (see nlu.lexicon): handing in or asking about a thought report.
 KEYWORDS: dict[str, float] = {"思想汇报": 6, "汇报": 2.5, "心得体会": 3, "心得": 2, "思想": 2,

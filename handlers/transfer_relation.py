@@ -7,6 +7,7 @@ from handlers.replies import Reply, TextReply
 
 INTENT = "transfer_relation"
 USAGE = "转关系 —— 办理组织关系转接"
+OFFER = ("办理组织关系转接", "转关系")
 PUBLIC = False
 # Routing (see nlu.lexicon): moving membership to another branch.
 KEYWORDS: dict[str, float] = {

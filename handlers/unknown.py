@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from handlers.context import Context, Incoming
 from handlers.people import hotline
@@ -9,6 +10,7 @@ from handlers.replies import Reply, TextReply
 
 INTENT = "unknown"
 USAGE = None
+OFFER = None
 PUBLIC = True
 # Out-of-scope asks (a joke, a song, the weather, lottery numbers): they outweigh the weak
 # greeting or topic word beside them ("在吗 给我讲个笑话"), so the member gets the honest
@@ -25,7 +27,7 @@ SHOWN = 4
 
 # "你是机器人吗": members ask who is answering.
 ABOUT_ME = re.compile(r"(?:你|您)是(?:谁|机器人|真人|人工|ai|AI)|是不是机器人|机器人吗")
-# A thumbs-up, a laugh: a reply with no words in it (emoji and punctuation only), or laughter.
+# A thumbs-up, a laugh: a reply with no words in it (emoji, maybe with punctuation), or laughter.
 WORDS = re.compile(r"\w")
 LAUGHTER = re.compile(r"(?:哈|呵|嘿|嘻)+[!！~。.]*")
 
@@ -42,12 +44,21 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if ABOUT_ME.search(msg.text or ""):
         return TextReply("我是流动党员服务助手，是自动回复的小助手，背后有支部和红色联络员。"
                          "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")
+    if not WORDS.search(msg.text or "") and _puzzled(msg.text or ""):
+        return TextReply("有什么需要帮忙的吗？请直接打字告诉我您要办什么事；不知道怎么说，就发“菜单”看看我能做什么。")
     if not WORDS.search(msg.text or "") or LAUGHTER.fullmatch((msg.text or "").strip()):
         return TextReply("😊 收到！有事随时发消息给我，发“菜单”可以看全部功能。")
 
     listing = "\n".join(f"· {line}" for line in usage_lines()[:SHOWN])
     return TextReply(f"抱歉，这句话我还没看懂。您可以这样发：\n{listing}\n"
                      f"发“菜单”看全部功能；着急的事请拨打{hotline(ctx)}。")
+
+
+def _puzzled(text: str) -> bool:
+    """A wordless message that asks (😳？) or is nothing but punctuation (？？？, 。。。): the member
+    is lost, and a smile back would leave them so."""
+    marks = [ch for ch in text if not ch.isspace()]
+    return "?" in text or "？" in text or all(unicodedata.category(ch)[0] == "P" for ch in marks)
 
 
 def on_non_text(msg: Incoming, ctx: Context) -> Reply:

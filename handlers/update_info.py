@@ -12,6 +12,7 @@ from models.places import clean, normalise_city, normalise_province, province_of
 
 INTENT = "update_info"
 USAGE = "我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号"
+OFFER = ("更新流动去向或手机号", "更新")
 PUBLIC = False
 # Routing (see nlu.lexicon): a new phone, a new city, a new job or coming home.
 KEYWORDS: dict[str, float] = {

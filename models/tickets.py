@@ -15,6 +15,12 @@ from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 
 
 NUMBER_ATTEMPTS = 5
+# WeChat refuses a customer-service text whose content is too long (errcode 45002 "content size
+# out of limit"). The 客服消息 doc (developers.weixin.qq.com/doc/offiaccount/Message_Management/
+# Service_Center_messages.html) gives no figure; 2048 bytes is the limit developers measured and
+# report on WeChat's open community (developers.weixin.qq.com/community/develop/doc/
+# 00084e2936c340b9015a753405b800), the same as a passive reply's (bot.wire.MAX_REPLY_BYTES).
+NOTICE_MAX_BYTES = 2048
 log = logging.getLogger(__name__)
 
 
@@ -104,9 +110,21 @@ def _insert_numbered(session: Session, fields: dict, now: dt.datetime) -> Ticket
 
 def liaison_notice(ticket: Ticket, member: Member, sla_hours: int) -> str:
     """The text a liaison receives for a new ticket: who, how to call them, what, by when.
-    (Answering by chat is not built: the liaison is asked to phone.)"""
-    return (f"【新求助 {ticket.number}】{member.name}（{member.branch.name}，电话 {member.phone}）"
-            f"求助{TOPIC_NAMES[ticket.topic]}：“{ticket.description}”。请在{sla_hours}小时内电话联系{member.name}。")
+    (Answering by chat is not built: the liaison is asked to phone.)
+
+    At most :data:`NOTICE_MAX_BYTES` in UTF-8: a longer description is cut to its beginning,
+    with an ellipsis and a note that the whole text is in the ticket (which keeps all of it)."""
+    head = f"【新求助 {ticket.number}】{member.name}（{member.branch.name}，电话 {member.phone}）求助{TOPIC_NAMES[ticket.topic]}："
+    tail = f"。请在{sla_hours}小时内电话联系{member.name}。"
+    text = f"{head}“{ticket.description}”{tail}"
+    if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
+        return text
+    note = f"（内容较长，这里只有开头；全文共{len(ticket.description)}字，已完整记在求助单 {ticket.number} 里）"
+    frame = f"{head}“…”{note}{tail}"
+    budget = max(NOTICE_MAX_BYTES - len(frame.encode("utf-8")), 0)
+    # Cut on bytes, then drop the half character the cut may leave.
+    beginning = ticket.description.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    return f"{head}“{beginning}…”{note}{tail}"
 
 
 def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:

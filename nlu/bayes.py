@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Collection, Iterable
 
 import numpy as np
 
@@ -27,10 +27,11 @@ MAX_N = 3
 EXAMPLE_FILES = tuple(sorted(Path(__file__).with_name("examples").glob("*.jsonl")))
 
 
-def load(path: str | Path) -> list[dict]:
+def load(path: str | Path, intents: Collection[str] | None = None) -> list[dict]:
     """The labelled rows (``id``, ``text``, ``intent``, ``slots``, ``style``) of a JSONL file,
-    blank lines skipped. Raises ``OSError`` for an unreadable file and ``ValueError`` (with the
-    line number) for a line that is no JSON object with ``text`` and ``intent``."""
+    blank lines skipped. Raises ``OSError`` for an unreadable file and ``ValueError`` naming the
+    file and line for a line that is no JSON object with ``text`` and ``intent``, or whose intent
+    is not one of ``intents`` (when given)."""
     rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -42,6 +43,9 @@ def load(path: str | Path) -> list[dict]:
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) \
                 or not isinstance(row.get("intent"), str):
             raise ValueError(f"{path}:{number}: needs \"text\" and \"intent\"")
+        if intents is not None and row["intent"] not in intents:
+            raise ValueError(f"{path}:{number}: unknown intent {row['intent']!r}; use one of "
+                             + ", ".join(sorted(intents)))
         rows.append(row)
     return rows
 
@@ -87,9 +91,12 @@ class ExampleModel:
         return cls(labels, prior, table, vocabulary, sum(sizes.values()))
 
     def posteriors(self, text: str) -> dict[str, float]:
-        """P(intent | ``text``) for every intent, summing to 1 (the priors when nothing is known)."""
+        """P(intent | ``text``) for every intent, summing to 1; empty when no n-gram of ``text``
+        occurs in the examples (nothing to judge by: 🙂, Москва, a code)."""
         vocabulary = self.vocabulary
         rows = [vocabulary[gram] for gram in ngrams(text) if gram in vocabulary]
+        if not rows:
+            return {}
         scores = self.log_prior + self.log_likelihood[rows].sum(axis=0)
         weights = np.exp(scores - scores.max())
         return dict(zip(self.labels, (weights / weights.sum()).tolist()))

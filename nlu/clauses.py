@@ -4,6 +4,8 @@
 * "X 没变 / 还是原来的" — X did not change, so it is no update (other intents are unaffected:
   "积分怎么没变" still asks about points).
 * "X 先不说了 / 晚点再看 / 回头再说" — X is set aside for now: it counts for no intent.
+* "X 已经给了 / 解决了 / 没事了" — the difficulty X is over: it is no help request (other
+  intents are unaffected: "欠薪的事解决了 谢谢你们" may still thank).
 * "…另外/顺便/还有 Y" — Y is a second request: it counts half, and the router may offer it.
 """
 from __future__ import annotations
@@ -26,20 +28,31 @@ _ASIDE_AFTER = re.compile(r"(?:的事)?(?:先不说|先不问|先不管|先放�
 _SECOND_REQUEST = re.compile(r"另外|顺便|还有|还想|再问|然后再|对了|登完")
 # The intent that "没变" speaks against.
 UNCHANGED_INTENT = "update_info"
+# A difficulty reported over ("上次说的欠薪 老板已经给了"): everything before it, up to here, is
+# no help request.
+_RESOLVED = re.compile(r"(?:已经|都|总算|终于)(?:给|发|结|还|补|到账|解决|处理|办好|办妥|退)(?:了|啦)"
+                       r"|(?:解决|搞定|处理好|办好)(?:了|啦)|没事了")
+RESOLVED_INTENT = "help_request"
 
 
 @dataclass(frozen=True)
 class Clauses:
     """``negated``: (start, end) character spans; ``unchanged``: spans said not to have changed
-    (they count against ``UNCHANGED_INTENT`` only); ``second_from``: offset where the second
+    (they count against ``UNCHANGED_INTENT`` only); ``resolved``: spans reported over (they count
+    against ``RESOLVED_INTENT`` only); ``second_from``: offset where the second
     request begins (``len(text)`` when there is none)."""
 
     negated: tuple[tuple[int, int], ...]
     unchanged: tuple[tuple[int, int], ...]
     second_from: int
+    resolved: tuple[tuple[int, int], ...] = ()
 
     def is_negated(self, position: int, intent: str = "") -> bool:
-        spans = self.negated + self.unchanged if intent == UNCHANGED_INTENT else self.negated
+        spans = self.negated
+        if intent == UNCHANGED_INTENT:
+            spans = spans + self.unchanged
+        elif intent == RESOLVED_INTENT:
+            spans = spans + self.resolved
         return any(start <= position < end for start, end in spans)
 
     def affirmed(self, text: str) -> str:
@@ -79,4 +92,6 @@ def analyse(text: str) -> Clauses:
             start -= 1
         spans.append((start, match.end()))
     second = _SECOND_REQUEST.search(text)
-    return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text))
+    resolved = tuple((0, m.end()) for m in _RESOLVED.finditer(text))
+    return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text),
+                   resolved)

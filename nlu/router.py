@@ -1,8 +1,11 @@
-"""The jieba intent router: normalise → tokenise → score each intent by its declared words →
-decide (negation, the two-requests rule, ask when too close) → slots.
+"""The jieba intent router: normalise → tokenise → score each intent by its declared words and
+by the labelled examples' opinion → decide (negation, the two-requests rule, ask when too
+close) → slots.
 
 Scoring: every keyword, pattern and place cue an intent declares (see ``nlu.lexicon``) adds its
-weight once, times 0 when negated and ½ in a second request (``nlu.clauses``). The highest score
+weight once, times 0 when negated and ½ in a second request (``nlu.clauses``); the examples
+(``nlu.bayes``) add how much the message resembles each intent's examples, within bounds
+(``EXAMPLE_WEIGHT``, ``EXAMPLE_CAP``, ``EXAMPLE_DOUBT``). The highest score
 wins, except that a real help request or info change is answered first and the other request
 offered (../shared/nlu/README.md labelling rule); two intents too close to call are asked about
 (``Route.clarify``). A message whose best score is below ``MIN_SCORE`` is ``unknown``; so is an
@@ -94,12 +97,20 @@ class Explanation:
 
 class Router:
     """Routes member text to an intent with slots. Construct once per process (loads jieba and
-    the user dictionary); ``route`` is then pure and thread-safe."""
+    the user dictionary, learns from the labelled examples); ``route`` is then pure and
+    thread-safe. Raises ``ValueError`` naming the key, file and line when ``nlu`` settings name
+    an unknown intent or an examples file is unreadable or malformed."""
 
     def __init__(self, intent_modules: dict[str, ModuleType], nlu_settings) -> None:
         self.lexicon = lexicon.build(intent_modules, nlu_settings)
         self._tokenizer = lexicon.tokenizer(self.lexicon)
-        rows = [row for path in [*EXAMPLE_FILES, *nlu_settings.example_files] for row in load(path)]
+        intents = {*intent_modules, "unknown"}
+        rows = [row for path in EXAMPLE_FILES for row in load(path, intents)]
+        for path in nlu_settings.example_files:
+            try:
+                rows += load(path, intents)
+            except ValueError as exc:
+                raise ValueError(f"nlu.example_files: {exc}") from None
         texts = [self._first_request(row["text"]) for row in rows]
         self.examples = ExampleModel.train(zip(texts, (row["intent"] for row in rows)))
         # (intent, slot) -> the examples' opinion of a word-list slot ("" for none), learnt from
@@ -134,7 +145,10 @@ class Router:
             scores[hit.intent] = scores.get(hit.intent, 0.0) + hit.weight
         for intent in self._named_only(scores, hits):
             del scores[intent]
-        route = _decide(scores, [h for h in hits if h.intent in scores], parts)
+        # intents the member named in words, not only by situation words or resemblance
+        worded = {h.intent for h in hits if h.intent in scores and h.word != EXAMPLES
+                  and h.word not in self.lexicon.intents[h.intent].evidence}
+        route = _decide(scores, [h for h in hits if h.intent in scores], parts, worded)
         route.slots = self._slots(norm, route.intent, places, parts, first)
         route.normalised = norm
         telling = self.examples.telling(first, route.intent) if all_tokens else []
@@ -253,6 +267,8 @@ def _example_hits(opinion: dict[str, float], keyed: set[str]) -> list[Hit]:
     examples favour the intent over "not understood", negative where they doubt it. The likeliest
     intent's weight is capped at ``EXAMPLE_CAP`` and the others keep their distance below it
     (``EXAMPLE_WEIGHT × ln(P(likeliest) / P(intent))``), down to ``-EXAMPLE_DOUBT``."""
+    if not opinion:
+        return []
     unknown = max(opinion.get("unknown", 0.0), EXAMPLE_FLOOR)
     likeliest = max(opinion.values())
     top = min(EXAMPLE_CAP, EXAMPLE_WEIGHT * math.log(likeliest / unknown))
@@ -270,7 +286,8 @@ def _keep_best(best: dict[tuple[str, str], Hit], hit: Hit) -> None:
         best[key] = hit
 
 
-def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses) -> Route:
+def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
+            worded: set[str]) -> Route:
     # equal scores: the request made first (before 另外/顺便) ranks higher
     first: dict[str, float] = {}
     for hit in hits:
@@ -281,11 +298,11 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses) -
         return Route(intent="unknown", score=ranked[0][1] if ranked else 0.0)
     top, best = ranked[0]
     # the examples may choose an intent, but only words name a second request or a close call
-    worded = {h.intent for h in hits if h.word != EXAMPLES}
     chosen = _priority_intent({i: s for i, s in scores.items() if i in worded}, top, best) or top
     others = [(i, s) for i, s in ranked
               if i != chosen and i in worded and s >= MIN_SCORE and i not in NEVER_OFFERED]
-    route = Route(intent=chosen, score=scores[chosen], alternatives=[i for i, _ in others[:1]])
+    route = Route(intent=chosen, score=scores[chosen], alternatives=[i for i, _ in others[:1]],
+                  guessed=chosen not in worded)
     second = {h.intent for h in hits if h.position >= parts.second_from} - {chosen, *NEVER_OFFERED}
     if second:  # "…另外/顺便 Y": Y is offered
         route.offer = max(second, key=scores.__getitem__)

@@ -45,6 +45,35 @@ def test_name_inside_an_introduction_is_found_by_the_phone(chat, roster):
     assert chat.say("绑定 白杨村的张某 13800001234") == BOUND
 
 
+@pytest.mark.parametrize("text", [
+    "绑定 张某 幺三八零零零零幺二三四",          # as speech recognition writes it
+    "绑定 张某 一三八 零零零零 一二三四",
+    "绑定 张某 １３８．００００．１２３４",
+    "绑定张某138—0000—1234",
+])
+def test_bind_with_a_phone_the_bot_reads_anywhere_else(chat, session, roster, text):
+    assert chat.say(text) == BOUND
+    assert bound_member(session, chat.openid).name == "张某"
+
+
+@pytest.mark.parametrize("text", [
+    "我是白杨村的张某 电话13800001234",
+    "我是白杨村张某 13800001234",
+    "白杨村的张某 13800001234",
+    "我叫张某 是白杨村的 13800001234",
+    "我是红柳镇白杨村党员张某，手机幺三八零零零零幺二三四",
+])
+def test_a_member_introducing_themselves_by_village_binds(chat, session, roster, text):
+    assert chat.say(text) == BOUND
+    assert bound_member(session, chat.openid).name == "张某"
+
+
+def test_an_unknown_introduction_names_only_the_person(chat, roster):
+    assert chat.say("我是红星村的李某某 电话13800009999") == (
+        "没有找到姓名“李某某”、手机号 138****9999 的党员登记。请核对是否和支部台账上的一致后再发一次；"
+        f"如果手机号换过，请联系所在支部更新台账，或拨打{HOTLINE}。")
+
+
 def test_bound_member_can_use_member_services_after_binding(chat, roster):
     assert chat.say("党费").startswith("您还没有绑定党员身份")
     chat.say("绑定 张某 13800001234")
@@ -195,6 +224,7 @@ def test_a_liaison_binding_by_qr_is_not_told_they_are_their_own_liaison(make_cha
         "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
 
 
-def test_a_phone_that_is_no_mobile_number_is_named(chat):
-    assert chat.say("绑定 王某 12345") == ("“12345”不是有效的11位手机号。请用支部台账上登记的手机号再发一次，"
-                                      "例如：绑定 张某 13800001234。")
+@pytest.mark.parametrize("text", ["绑定 王某 12345", "绑定 王某 一二三四五"])
+def test_a_phone_that_is_no_mobile_number_is_named(chat, text):
+    assert chat.say(text) == ("“12345”不是有效的11位手机号。请用支部台账上登记的手机号再发一次，"
+                              "例如：绑定 张某 13800001234。")

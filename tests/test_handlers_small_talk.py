@@ -78,6 +78,12 @@ def test_a_thumbs_up_or_a_laugh_gets_a_smile_back(chat, text):
     assert chat.say(text) == "😊 收到！有事随时发消息给我，发“菜单”可以看全部功能。"
 
 
+@pytest.mark.parametrize("text", ["？？？", "???", "。。。", "……", "😳？"])
+def test_only_punctuation_or_a_bare_question_mark_asks_what_they_need(chat, text):
+    assert chat.say(text) == ("有什么需要帮忙的吗？请直接打字告诉我您要办什么事；"
+                              "不知道怎么说，就发“菜单”看看我能做什么。")
+
+
 def test_asking_who_answers_gets_an_honest_answer(chat):
     assert chat.say("你是机器人吗") == ("我是流动党员服务助手，是自动回复的小助手，背后有支部和红色联络员。"
                                   "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")

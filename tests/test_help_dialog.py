@@ -121,3 +121,42 @@ def test_an_unbound_follower_in_trouble_also_gets_the_hotline(make_chat, session
     assert make_chat("oKite_stranger_0001").say("救命啊老板跑路了") == (
         "您还没有绑定党员身份。请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。"
         "遇到急事也可以直接拨打服务热线 0471-12345678（工作日 9:00-17:30）。")
+
+
+CONFIRM = ("张某，听起来您遇到了难处（{}）。要我把这件事转给您的红色联络员吗？"
+           "回复“是”就转交，回复“不用”就不转。")
+
+
+def test_a_difficulty_told_without_a_help_word_is_confirmed_before_it_is_filed(chat, session):
+    """No help word, no topic word: only the labelled examples recognise it, so the member is
+    asked before a liaison is bothered."""
+    setup_roster(session)
+    told = "站点扣了我八百块罚款 说超时 这钱能要回来不"
+    assert chat.say(told) == CONFIRM.format("欠薪")
+    assert tickets(session) == []
+    assert chat.say("是的 麻烦了") == FILED_WAGES
+    assert tickets(session) == [("Q20261129001", "wages", told)]
+
+
+@pytest.mark.parametrize("news", ["我老婆生了 是个儿子", "孩子今年上初中了", "上次说的欠薪 老板已经给了"])
+def test_news_that_only_resembles_a_difficulty_files_nothing(chat, session, news):
+    setup_roster(session)
+    assert chat.say(news).startswith("张某，听起来您遇到了难处")
+    assert chat.say("不用") == "好的，不转了。有什么难处随时发“求助”加上情况，我马上转给联络员。"
+    assert tickets(session) == []
+    # the question is over: 是 now means nothing in particular
+    chat.say("是")
+    assert tickets(session) == []
+
+
+def test_another_request_instead_of_an_answer_is_answered(chat, session):
+    setup_roster(session)
+    points_reply = chat.say("积分")
+    chat.say("我在工地上干活")
+    assert chat.say("积分") == points_reply
+    assert tickets(session) == []
+
+
+def test_a_help_word_still_files_at_once(chat, session):
+    setup_roster(session)
+    assert chat.say("老板拖欠了三个月工资 帮帮忙") == FILED_WAGES

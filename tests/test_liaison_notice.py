@@ -4,9 +4,11 @@ Read back from the sandbox, as the liaison's phone would show it."""
 import time
 
 import pytest
+from sqlalchemy import select
 
 from bot.dispatcher import dispatch_due
 from bot.wechat_api import wechat_client
+from models.ticket import Ticket
 from tests.test_help_request import setup_roster
 
 LIAISON = "oKite_liaison_0001"
@@ -94,3 +96,18 @@ def test_a_liaison_who_binds_late_hears_of_the_requests_filed_before(chat, make_
     assert "有1件求助在等您" in liaison.say("绑定 李某 13900000001")
     assert send() == 0
     assert len(liaison_inbox(app)) == 1
+
+
+def test_a_very_long_request_reaches_the_liaison_shortened_and_is_kept_whole(chat, make_chat, session, app, send):
+    setup_roster(session)
+    make_chat(LIAISON).say("你好")
+    story = "老板拖欠了三个月工资，" * 955  # 10,505 characters, a letter pasted in whole
+    assert chat.say(f"求助 {story}").startswith("已收到您的求助（欠薪），编号 Q20261129001。")
+    assert send() == 1
+    [(channel, text)] = liaison_inbox(app)
+    assert channel == "custom"
+    assert len(text.encode("utf-8")) <= 2048  # WeChat's limit for a customer-service text
+    assert text.startswith("【新求助 Q20261129001】张某（白杨村党支部，电话 13800001234）求助欠薪：“老板拖欠了三个月工资，")
+    assert text.endswith("…”（内容较长，这里只有开头；全文共10505字，已完整记在求助单 Q20261129001 里）。"
+                         "请在24小时内电话联系张某。")
+    assert session.scalar(select(Ticket.description)) == story

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from bot.config import NluSettings
-from handlers import bind, dues, points, station
+from handlers import bind, dues, points
 from handlers.registry import INTENT_MODULES
 from nlu.router import Router
 from tests.factories import make_branch, make_liaison, make_member
@@ -59,9 +59,34 @@ def test_the_question_expires(chat, member):
 
 def test_second_request_is_offered(chat, member):
     dues_reply = chat.say("党费交完了")
-    offer = "另外，如需找附近的阳光驿站，请再发“驿站”。"
-    assert station.USAGE == "驿站 —— 找附近的阳光驿站"
+    station_reply = chat.say("驿站")
+    offer = "另外，想找附近的阳光驿站，请再发“驿站”。"
     assert chat.say("党费交完了 另外想问下驿站在哪") == f"{dues_reply}\n{offer}"
+    assert chat.say("驿站") == station_reply
+
+
+def test_a_difficulty_after_a_move_is_offered_to_the_liaison(chat, member):
+    reply = chat.say("我搬到宁波了 另外孩子上学的事没着落")
+    assert reply.startswith("已为您更新：\n流动去向：浙江 宁波\n")
+    assert reply.endswith("\n另外，想让联络员帮您解决困难，请再发“求助”。")
+    assert chat.say("求助").startswith("张某，请说说遇到了什么困难")
+
+
+def test_dues_asked_beside_a_thought_report_is_offered(chat, member):
+    thought_reply = chat.say("思想汇报")
+    assert chat.say("我想交思想匯報 順便問下黨費咋交") == (
+        f"{thought_reply}\n另外，想了解党费怎么交，请再发“党费”。")
+
+
+def test_a_follower_told_how_to_bind_is_not_offered_binding_again(chat):
+    assert chat.say("13800001234") == f"您还没有绑定党员身份。{bind.HOW_TO_BIND}"
+
+
+@pytest.mark.parametrize("module", [m for m in INTENT_MODULES.values() if m.OFFER],
+                         ids=lambda m: m.INTENT)
+def test_the_word_an_offer_names_reaches_what_was_offered(module):
+    _, word = module.OFFER
+    assert _router().route(word).intent == module.INTENT
 
 
 def test_voice_is_routed_like_text(chat, member):

@@ -40,3 +40,43 @@ def test_explain_shows_normalised_text_tokens_matches_and_scores():
     # the labelled examples' opinion, and the characters that most made it
     assert lines[5].startswith("examples    dues 1.00, ") and "telling: 党费 / " in lines[5]
     assert lines[6:] == ["scores      dues 8.0", "intent      dues  (score 8.0)", "slots       {}"]
+
+
+def test_eval_of_a_broken_or_empty_file_says_what_is_wrong(tmp_path):
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "交党费", "intent": "dues"}\n{"text": "积分", "intent": "studdy"}\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["nlu", "eval", str(broken)])
+    assert result.exit_code == 2
+    assert "broken.jsonl:2: unknown intent 'studdy'" in result.output
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["nlu", "eval", str(empty)])
+    assert result.exit_code == 2 and "里没有标注好的消息" in result.output
+
+
+def test_a_misspelt_intent_in_the_configured_examples_stops_with_the_key_and_line(tmp_path):
+    ours = tmp_path / "ours.jsonl"
+    ours.write_text('{"text": "红课", "intent": "studdy"}\n', encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"nlu:\n  example_files: [{ours}]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "nlu", "explain", "红课"])
+    assert result.exit_code == 2
+    assert "nlu.example_files: " in result.output and "ours.jsonl:1: unknown intent 'studdy'" in result.output
+
+
+def test_explain_of_what_the_examples_never_saw_says_so():
+    result = CliRunner().invoke(main, ["nlu", "explain", "🙂🙂"])
+    assert result.exit_code == 0, result.output
+    assert "examples    no opinion" in result.output and "intent      unknown" in result.output
+
+
+def test_every_command_that_builds_the_bot_stops_on_such_a_file(tmp_path):
+    ours = tmp_path / "ours.jsonl"
+    ours.write_text('{"text": "红课", "intent": "studdy"}\n', encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"database:\n  url: sqlite:///{tmp_path / 'k.db'}\nnlu:\n  example_files: [{ours}]\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])
+    assert result.exit_code == 2
+    assert result.output.startswith("配置错误 (configuration error): nlu.example_files: ")

@@ -268,4 +268,4 @@ def test_a_bad_cron_line_stops_the_scheduler_role_with_a_message(tmp_path):
                       "    - id: morning_lesson\n      cron: \"61 8 * * *\"\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "scheduler"])
     assert result.exit_code == 2
-    assert "scheduler.lesson_schedules.0.cron: Value error, not a valid cron line" in result.output
+    assert "scheduler.lesson_schedules.0.cron: not a valid cron line" in result.output

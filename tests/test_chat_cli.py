@@ -1,0 +1,53 @@
+"""``kiteline chat`` as someone at a terminal uses it: what they type reaches the bot as WeChat
+would deliver it, and they read the reply. The CLI's HTTP calls go to the test app in-process."""
+import datetime as dt
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+import bot.chat_cli  # noqa: F401  (registers ``chat``)
+from bot.cli import main
+from tests.conftest import ManualClock
+from tests.test_help_request import setup_roster
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    # The CLI signs with the real time, and the webhook checks it against the app's clock.
+    return ManualClock(dt.datetime.now(dt.timezone.utc))
+
+
+class _Response:
+    def __init__(self, resp) -> None:
+        self.status_code, self.text = resp.status_code, resp.get_data(as_text=True)
+        self._json = resp.get_json(silent=True)
+
+    def json(self):
+        return self._json
+
+
+@pytest.fixture
+def kiteline_chat(app, settings_env, monkeypatch):
+    """Run ``kiteline chat ARGS…`` against the test app; returns what the terminal shows."""
+    client = app.test_client()
+
+    def request(method, url, timeout=None, params=None, data=None):
+        return _Response(client.open(urlsplit(url).path, method=method.upper(), query_string=params,
+                                     data=data, content_type="text/xml"))
+
+    monkeypatch.setattr(requests, "request", request)
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, ["chat", *args], env=settings_env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
+def test_terminal_control_characters_are_left_out_and_the_member_gets_a_reply(kiteline_chat, session):
+    setup_roster(session)
+    shown = kiteline_chat("--openid", "oKite_member_0001", "求助\x07\x1b[31m 工资没发")
+    assert shown.startswith("公众号> 已收到您的求助（欠薪），编号 ")
