@@ -61,6 +61,10 @@ EXAMPLE_WEIGHT = 0.3
 # resemblance (最近有什么 opens many lesson requests).
 EXAMPLE_CAP = 3.0
 EXAMPLE_DOUBT = 1.0
+# Resemblance alone (no word of the intent) routes only at full strength and unambiguous:
+# the examples' cap reached and this sure of the one intent. Chit-chat that merely looks like
+# a request (这两天台风来不来啊, 嗯那个你等一下) falls short; 站点扣了我八百块罚款 does not.
+GUESS_SURE = 0.9
 # Posteriors are clipped here (a log of 0 is -inf); intents the examples give less than
 # EXAMPLE_SHOWN and no keyword names get no hit at all.
 EXAMPLE_FLOOR = 1e-12
@@ -149,6 +153,8 @@ class Router:
         worded = {h.intent for h in hits if h.intent in scores and h.word != EXAMPLES
                   and h.word not in self.lexicon.intents[h.intent].evidence}
         route = _decide(scores, [h for h in hits if h.intent in scores], parts, worded)
+        if route.guessed and (route.score < EXAMPLE_CAP or opinion[route.intent] < GUESS_SURE):
+            route = Route(intent="unknown", score=route.score)
         route.slots = self._slots(norm, route.intent, places, parts, first)
         route.normalised = norm
         telling = self.examples.telling(first, route.intent) if all_tokens else []
