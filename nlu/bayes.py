@@ -93,11 +93,10 @@ class ExampleModel:
     def posteriors(self, text: str) -> dict[str, float]:
         """P(intent | ``text``) for every intent, summing to 1; empty when no n-gram of ``text``
         occurs in the examples (nothing to judge by: 🙂, Москва, a code)."""
-        vocabulary = self.vocabulary
-        rows = [vocabulary[gram] for gram in ngrams(text) if gram in vocabulary]
+        rows = [row for row in map(self.vocabulary.get, ngrams(text)) if row is not None]
         if not rows:
             return {}
-        scores = self.log_prior + self.log_likelihood[rows].sum(axis=0)
+        scores = self.log_prior + self.log_likelihood.take(rows, axis=0).sum(axis=0)
         weights = np.exp(scores - scores.max())
         return dict(zip(self.labels, (weights / weights.sum()).tolist()))
 

@@ -72,6 +72,8 @@ EXAMPLE_SHOWN = 0.01
 # A word-list slot no word names (help topic, lesson category) takes the examples' value when
 # they are this sure of it.
 SLOT_GUESS = 0.9
+# ... and only for a message that describes something: a command (换一篇, 下一个) names no kind.
+SLOT_GUESS_MIN_CHARS = 6
 # The word an examples' hit shows in ``kiteline nlu explain``.
 EXAMPLES = "≈例句"
 
@@ -252,9 +254,10 @@ class Router:
 
     def _slot_guess(self, intent: str, slot: str, first: str) -> str | None:
         """The examples' value for a word-list slot no word named, when they are at least
-        ``SLOT_GUESS`` sure (None, or a value of ``""`` meaning "no such slot", otherwise)."""
+        ``SLOT_GUESS`` sure and the message is ``SLOT_GUESS_MIN_CHARS`` long (None, or a value
+        of ``""`` meaning "no such slot", otherwise)."""
         model = self.slot_examples.get((intent, slot))
-        if model is None:
+        if model is None or len(first.replace(" ", "")) < SLOT_GUESS_MIN_CHARS:
             return None
         opinion = model.posteriors(first)
         value = max(opinion, key=opinion.__getitem__)
@@ -315,7 +318,7 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
     elif chosen in PRIORITY and others and others[0][1] >= PRIORITY_MIN:
         # Two requests, one a difficulty or a change: answer that one, offer the other.
         route.offer = others[0][0]
-    elif chosen == top and others and others[0][1] >= CLOSE * best:
+    elif chosen == top and others and _close(hits, chosen, others[0][0]):
         # asked as numbered choices, in the order the member wrote them
         written = {}
         for hit in hits:
@@ -324,6 +327,16 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
         pair = sorted([chosen, others[0][0]], key=lambda intent: written.get(intent, 0))
         route = Route(intent=pair[0], score=scores[pair[0]], alternatives=pair[1:], clarify=True)
     return route
+
+
+def _close(hits: list[Hit], chosen: str, runner_up: str) -> bool:
+    """Whether the member named ``runner_up`` nearly as strongly as ``chosen`` (within ``CLOSE``),
+    in words: the examples' resemblance does not settle a choice the member left open."""
+    said = {chosen: 0.0, runner_up: 0.0}
+    for hit in hits:
+        if hit.intent in said and hit.word != EXAMPLES:
+            said[hit.intent] += hit.weight
+    return said[runner_up] >= CLOSE * said[chosen]
 
 
 def _priority_intent(scores: dict[str, float], top: str, best: float) -> str | None:
