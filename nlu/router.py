@@ -318,7 +318,7 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
     elif chosen in PRIORITY and others and others[0][1] >= PRIORITY_MIN:
         # Two requests, one a difficulty or a change: answer that one, offer the other.
         route.offer = others[0][0]
-    elif chosen == top and others and _close(hits, chosen, others[0][0]):
+    elif chosen == top and others and others[0][1] >= CLOSE * best:
         # asked as numbered choices, in the order the member wrote them
         written = {}
         for hit in hits:
@@ -327,16 +327,6 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
         pair = sorted([chosen, others[0][0]], key=lambda intent: written.get(intent, 0))
         route = Route(intent=pair[0], score=scores[pair[0]], alternatives=pair[1:], clarify=True)
     return route
-
-
-def _close(hits: list[Hit], chosen: str, runner_up: str) -> bool:
-    """Whether the member named ``runner_up`` nearly as strongly as ``chosen`` (within ``CLOSE``),
-    in words: the examples' resemblance does not settle a choice the member left open."""
-    said = {chosen: 0.0, runner_up: 0.0}
-    for hit in hits:
-        if hit.intent in said and hit.word != EXAMPLES:
-            said[hit.intent] += hit.weight
-    return said[runner_up] >= CLOSE * said[chosen]
 
 
 def _priority_intent(scores: dict[str, float], top: str, best: float) -> str | None:
