@@ -143,7 +143,8 @@ SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"help_topic": {
 # them — unless it is the bill (我爸住院押金交不起: medical). Done to the member (被人打了, 被人坑了,
 # 要告我) is a legal matter; pay held back or cut (只给了一半, 扣了管理费) is wages — the cause, not
 # what it costs. These shapes are checked before any topic word, in this order.
-ELDERS = ("爹|娘|爸|妈|老人|老汉|奶奶|爷爷|外婆|外公|姥姥|姥爷|父亲|母亲|公公|婆婆|岳父|岳母|老伴")
+ELDERS = ("爹|娘|爸|妈|老人|老汉|老爷子|老太太|老太|奶奶|爷爷|外婆|外公|姥姥|姥爷|父亲|母亲|公公|婆婆|岳父|"
+          "岳母|老伴")
 SLOT_PATTERNS: dict[str, dict[str, str]] = {"help_topic": {
     # an old person's allowance or pension that does not come (高龄补贴没发下来, 养老金取不出来)
     "elderly": r"(?:高龄|养老|老年|低保|五保)(?:补贴|补助|金|津贴)?.{0,8}?(?:没发|没到|没下来|没给|"
@@ -161,7 +162,7 @@ SLOT_PATTERNS: dict[str, dict[str, str]] = {"help_topic": {
              r"|(?:被|让|叫)[\u4e00-\u9fff]{0,3}?(?:霸占|侵占|占)(?:了|去)|被(?:人)?(?:打|坑|骗|讹|告)"
              r"|(?:要|去|想)?告(?:我|他|他们|老板)|中介|打官司|起诉|违约金",
     # a home falling in (房子塌了, 屋顶塌了) — not a greenhouse or a shed, which are other
-    "housing": r"(?:房|屋|墙)(?:子|顶)?.{0,2}塌",
+    "housing": r"(?:房|屋|墙|天花板|吊顶)(?:子|顶)?.{0,2}塌",
 }}
 SLOT_DEFAULTS: dict[str, str] = {"help_topic": "other"}
 
