@@ -8,8 +8,10 @@ moved on); the dialog expires like every dialog (handlers.dialogs).
 
 A difficulty recognised only by its resemblance to labelled examples, no word of it
 (``Route.guessed``: 我老婆生了 is no request, 站点扣了我八百块罚款 is) is confirmed before a
-liaison is bothered: state ``confirming`` files the kept description on 是 / 要 / 好, drops it on
-不用 / 不是, and answers anything else as a new message.
+liaison is bothered: state ``confirming`` files the kept description on an answer that opens
+with yes (是的 麻烦了, 好 帮我转, 嗯), drops it on one that opens with no (不用了谢谢, 不是, 算了), and
+answers anything else as a new message. The same request again while its ticket still waits is
+not filed twice (``models.tickets.waiting_duplicate``).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from handlers.replies import Reply, TextReply
 from models.contacts import contacts_for
 from models.dialog import DialogState
 from models.ticket import HELP_TOPICS, TOPIC_NAMES
-from models.tickets import open_ticket
+from models.tickets import open_ticket, waiting_duplicate
 
 INTENT = "help_request"
 USAGE = "求助 + 遇到的困难 —— 联络员会尽快联系您"
@@ -182,11 +184,11 @@ CANCEL = re.compile(r"(?:那|我|先)*(?:(?:取消|算了|不用|不需要|不�
 DIALOG = "help_request"
 DESCRIBING = "describing"
 CONFIRMING = "confirming"
-# Yes to "shall I pass this to your liaison?" (是, 要, 好的, 转吧, 麻烦了, 对 …), in any combination.
-YES = re.compile(r"(?:是|是的|对|对的|要|需要|好|好的|行|可以|嗯|恩|转|转吧|转给他|麻烦了?|麻烦你了|谢谢|请|ok)+"
-                 r"(?:啊|吧|呀|哈|哦|的|了)*", re.IGNORECASE)
-# No to it: the cancel words, and 不是 / 没有 (it was no difficulty).
-NO = re.compile(r"(?:不是|没有|没|不|不对)(?:的|啊|吧|呀|哈|哦|了)*")
+# Yes to "shall I pass this to your liaison?": an answer that opens with yes (是的 麻烦联络员了,
+# 好 帮我转给联络员, 麻烦转一下, 嗯, 可以的) or asks to pass it on (帮我转给他).
+YES = re.compile(r"^(?:是|对|要|需要|好|行|可以|嗯|恩|转|麻烦|请|ok|没问题)|转给|转交|帮我转|转吧", re.IGNORECASE)
+# No to it, checked first: an answer that opens with a refusal (不用了谢谢, 不是, 没有, 算了, 别转).
+NO = re.compile(r"^(?:不|没(?!问题|事儿?吧)|算了|别|取消)")
 CANCEL_WORD = "取消"
 ASK_WHAT = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
 # Intents that, in the help dialog, are the description itself rather than a new request.
@@ -206,8 +208,8 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         topic = _topic(ctx)
         start_dialog(ctx.session, msg.openid, DIALOG, CONFIRMING,
                      {"description": description, "topic": topic}, ctx.clock.now())
-        return TextReply(f"{ctx.member.name}，听起来您遇到了难处（{TOPIC_NAMES[topic]}）。"
-                         "要我把这件事转给您的红色联络员吗？回复“是”就转交，回复“不用”就不转。")
+        return TextReply(f"{ctx.member.name}，这件事（{TOPIC_NAMES[topic]}）需要我转给您的红色联络员帮忙吗？"
+                         "回复“是”就转交，回复“不用”就不转。")
     return file_ticket(description, ctx)
 
 
@@ -236,10 +238,10 @@ def _confirm(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
 
     words = _words(msg.text)
     end_dialog(ctx.session, msg.openid)
-    if YES.fullmatch(words):
+    if NO.search(words):
+        return TextReply("好的，这件事不转给联络员了。有什么难处随时发“求助”加上情况，我马上转给联络员。")
+    if YES.search(words):
         return file_ticket(state.data["description"], ctx, state.data["topic"])
-    if CANCEL.fullmatch(words) or NO.fullmatch(words):
-        return TextReply("好的，不转了。有什么难处随时发“求助”加上情况，我马上转给联络员。")
     return answer(msg, ctx)
 
 
@@ -255,6 +257,12 @@ def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Rep
     and who will call them."""
     topic = topic or _topic(ctx)
     sla = ctx.settings.liaison.sla_hours
+    earlier = waiting_duplicate(ctx.session, ctx.member, description)
+    if earlier is not None:
+        person = earlier.liaison.member if earlier.liaison else None
+        call = (f"着急的话可以直接打{person.name}的电话 {person.phone}。" if person and person.phone
+                else f"着急的话请拨打{hotline(ctx)}。")
+        return TextReply(f"这件事已经登记过了（编号 {earlier.number}），正在等联络员处理，不用再发；{call}")
     ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla,
                          notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
     received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"

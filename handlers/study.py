@@ -100,9 +100,16 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
 
 
 def _unmatched_name(said: str) -> str | None:
-    """The name in "学习 党史" when the member named something specific, else ``None``."""
+    """The name in "学习 党史" when the member named something specific, else ``None``. A word
+    another capability answers to ("学习 开会", chosen as 学习 from the numbered question) is
+    that other request, not a kind of lesson."""
+    from handlers.registry import INTENT_MODULES  # the registry imports this module
+
     match = NAMED_ASK.match(said.strip())
     if match is None or match["name"].startswith(NOT_A_NAME):
+        return None
+    if any(match["name"] in module.KEYWORDS for module in INTENT_MODULES.values()
+           if module.INTENT != INTENT):
         return None
     return match["name"]
 

@@ -30,6 +30,8 @@ ABOUT_ME = re.compile(r"(?:你|您)是(?:谁|机器人|真人|人工|ai|AI)|是�
 # A thumbs-up, a laugh: a reply with no words in it (emoji, maybe with punctuation), or laughter.
 WORDS = re.compile(r"\w")
 LAUGHTER = re.compile(r"(?:哈|呵|嘿|嘻)+[!！~。.]*")
+# Crying, sad or worried faces: a smile and "收到" back would be cold.
+SAD = re.compile("[😭😢😞😔😟😥😰😩😫😿💔🥺☹🙁😣😖]")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
@@ -46,6 +48,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
                          "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")
     if not WORDS.search(msg.text or "") and _puzzled(msg.text or ""):
         return TextReply("有什么需要帮忙的吗？请直接打字告诉我您要办什么事；不知道怎么说，就发“菜单”看看我能做什么。")
+    if not WORDS.search(msg.text or "") and SAD.search(msg.text or ""):
+        return TextReply("看到您发的表情，是遇到什么难处了吗？可以直接打字说说情况，"
+                         "或者发“求助”，我转给您的红色联络员。")
     if not WORDS.search(msg.text or "") or LAUGHTER.fullmatch((msg.text or "").strip()):
         return TextReply("😊 收到！有事随时发消息给我，发“菜单”可以看全部功能。")
 

@@ -40,6 +40,19 @@ def next_ticket_number(session: Session, now: dt.datetime) -> str:
     return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:03d}"
 
 
+# A ticket still waiting for its liaison: the same request again is not a new one.
+WAITING = ("open", "claimed", "escalated")
+
+
+def waiting_duplicate(session: Session, member: Member, description: str) -> Ticket | None:
+    """``member``'s ticket with exactly this ``description`` that still waits for its liaison
+    (status in ``WAITING``), if any: a member who sends the same request twice (or twelve times,
+    anxious for an answer) has one ticket, and the liaison one notice."""
+    return session.scalars(
+        select(Ticket).where(Ticket.member_id == member.id, Ticket.description == description,
+                             Ticket.status.in_(WAITING)).order_by(Ticket.id).limit(1)).first()
+
+
 def open_ticket(session: Session, member: Member, topic: str, description: str, *,
                 now: dt.datetime, sla_hours: int, notice_template_id: str) -> Ticket:
     """Create a ticket for ``member``, assigned to their liaison, due ``sla_hours`` from now

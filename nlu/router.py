@@ -72,8 +72,9 @@ EXAMPLE_SHOWN = 0.01
 # A word-list slot no word names (help topic, lesson category) takes the examples' value when
 # they are this sure of it.
 SLOT_GUESS = 0.9
-# ... and only for a message that describes something: a command (换一篇, 下一个) names no kind.
-SLOT_GUESS_MIN_CHARS = 6
+# ... and only for a message that describes something: a command (换一篇) names no kind, and
+# on a short one (社保断交了咋整) the examples guess from too little (no loss measured at 10).
+SLOT_GUESS_MIN_CHARS = 10
 # The word an examples' hit shows in ``kiteline nlu explain``.
 EXAMPLES = "≈例句"
 

@@ -87,3 +87,9 @@ def test_only_punctuation_or_a_bare_question_mark_asks_what_they_need(chat, text
 def test_asking_who_answers_gets_an_honest_answer(chat):
     assert chat.say("你是机器人吗") == ("我是流动党员服务助手，是自动回复的小助手，背后有支部和红色联络员。"
                                   "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")
+
+
+@pytest.mark.parametrize("text", ["😭😭😭", "😢", "🥺🥺"])
+def test_a_crying_face_is_asked_what_is_wrong(chat, text):
+    assert chat.say(text) == ("看到您发的表情，是遇到什么难处了吗？可以直接打字说说情况，"
+                              "或者发“求助”，我转给您的红色联络员。")

@@ -123,8 +123,8 @@ def test_an_unbound_follower_in_trouble_also_gets_the_hotline(make_chat, session
         "遇到急事也可以直接拨打服务热线 0471-12345678（工作日 9:00-17:30）。")
 
 
-CONFIRM = ("张某，听起来您遇到了难处（{}）。要我把这件事转给您的红色联络员吗？"
-           "回复“是”就转交，回复“不用”就不转。")
+CONFIRM = "张某，这件事（{}）需要我转给您的红色联络员帮忙吗？回复“是”就转交，回复“不用”就不转。"
+DECLINED = "好的，这件事不转给联络员了。有什么难处随时发“求助”加上情况，我马上转给联络员。"
 
 
 def test_a_difficulty_told_without_a_help_word_is_confirmed_before_it_is_filed(chat, session):
@@ -141,8 +141,8 @@ def test_a_difficulty_told_without_a_help_word_is_confirmed_before_it_is_filed(c
 @pytest.mark.parametrize("news", ["我老婆生了 是个儿子", "孩子今年上初中了", "上次说的欠薪 老板已经给了"])
 def test_news_that_only_resembles_a_difficulty_files_nothing(chat, session, news):
     setup_roster(session)
-    assert chat.say(news).startswith("张某，听起来您遇到了难处")
-    assert chat.say("不用") == "好的，不转了。有什么难处随时发“求助”加上情况，我马上转给联络员。"
+    assert chat.say(news).startswith("张某，这件事（")
+    assert chat.say("不用") == DECLINED
     assert tickets(session) == []
     # the question is over: 是 now means nothing in particular
     chat.say("是")
@@ -160,3 +160,30 @@ def test_another_request_instead_of_an_answer_is_answered(chat, session):
 def test_a_help_word_still_files_at_once(chat, session):
     setup_roster(session)
     assert chat.say("老板拖欠了三个月工资 帮帮忙") == FILED_WAGES
+
+
+@pytest.mark.parametrize("yes", ["是", "是的 麻烦联络员了", "好 帮我转给联络员", "麻烦转一下", "嗯", "可以的",
+                                 "没问题 转吧"])
+def test_any_clear_yes_files_the_kept_description(chat, session, yes):
+    setup_roster(session)
+    chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
+    assert chat.say(yes) == FILED_WAGES
+    assert len(tickets(session)) == 1
+
+
+@pytest.mark.parametrize("no", ["不用", "不用了谢谢", "不是", "没有", "算了", "别转了"])
+def test_any_clear_no_files_nothing(chat, session, no):
+    setup_roster(session)
+    chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
+    assert chat.say(no) == DECLINED
+    assert tickets(session) == []
+
+
+def test_the_same_request_sent_again_is_one_ticket(chat, session):
+    """An anxious member sends the same request again and again: one ticket, one notice."""
+    setup_roster(session)
+    assert chat.say("老板拖欠了三个月工资 帮帮忙") == FILED_WAGES
+    again = chat.say("老板拖欠了三个月工资 帮帮忙")
+    assert again == ("这件事已经登记过了（编号 Q20261129001），正在等联络员处理，不用再发；"
+                     "着急的话可以直接打李某的电话 13900000001。")
+    assert len(tickets(session)) == 1

@@ -67,7 +67,7 @@ def test_tickets_are_numbered_per_day(chat, session):
     chat.advance(minutes=1)
     assert "编号 Q20261129002。" in chat.say("求助 孩子上学的事")
     chat.advance(hours=16)  # 09:01 next day in Shanghai
-    assert "编号 Q20261130001。" in chat.say("求助 家里有点事")
+    assert "编号 Q20261130001。" in chat.say("求助 房东不退押金")
 
 
 def test_liaison_without_wechat_still_gets_the_ticket(chat, session):

@@ -133,3 +133,9 @@ def test_route_never_raises(text):
 @functools.cache
 def _router() -> Router:
     return Router(INTENT_MODULES, NluSettings())
+
+
+def test_choosing_study_from_the_question_gives_todays_lesson(chat, member):
+    """学习 开会 answered 1: 开会 is the other request, not a kind of lesson."""
+    assert chat.say("学习 开会") == QUESTION
+    assert "资料库里没有“开会”" not in chat.say("1")
