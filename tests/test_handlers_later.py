@@ -113,3 +113,9 @@ def test_asking_about_volunteering_is_not_thanked_for_it(chat, bound):
 @pytest.mark.parametrize("text", ["有会吗", "最近有啥会要开吗", "这周开不开会"])
 def test_asking_whether_a_meeting_is_coming(chat, bound, text):
     assert chat.say(text).startswith("“三会一课”和主题党日的时间、线上参加方式由支部通知")
+
+
+@pytest.mark.parametrize("text", ["签到 4827", "签到 码是4827", "４８２７签到"])
+def test_a_check_in_code_is_acknowledged_and_sent_on_to_a_person(chat, bound, text):
+    assert chat.say(text) == ("收到您的签到码 4827。线上签到还在准备中，这次请把签到码告诉主持会议的支部书记，"
+                              f"由支部登记出席。{CONTACT}")
