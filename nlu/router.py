@@ -55,10 +55,9 @@ EVIDENCE_MIN = 2.5
 # a keyword of 1.5, and doubt counts against. 0.3 was the best of 0.1–0.5 on three sets of 200
 # messages unseen by keywords and examples alike.
 EXAMPLE_WEIGHT = 0.3
-# Naive Bayes is overconfident on short texts (党费 积分 would be points by 10⁹ to 1): the
-# examples add at most one strong keyword's worth, so two named requests still tie, and take
-# at most EXAMPLE_DOUBT from an intent: words the member wrote (有什么会要开吗) outweigh a
-# resemblance (最近有什么 opens many lesson requests).
+# Naive Bayes is overconfident (a short text can favour one intent by 10⁹ to 1): the examples
+# add at most one strong keyword's worth, and take at most EXAMPLE_DOUBT from an intent: words
+# the member wrote (有什么会要开吗) outweigh a resemblance (最近有什么 opens many lesson requests).
 EXAMPLE_CAP = 3.0
 EXAMPLE_DOUBT = 1.0
 # Resemblance alone (no word of the intent) routes only at full strength and unambiguous:
@@ -118,7 +117,7 @@ class Router:
                 rows += load(path, intents)
             except ValueError as exc:
                 raise ValueError(f"nlu.example_files: {exc}") from None
-        texts = [self._first_request(row["text"]) for row in rows]
+        texts = [self._example_text(row["text"]) for row in rows]
         self.examples = ExampleModel.train(zip(texts, (row["intent"] for row in rows)))
         # (intent, slot) -> the examples' opinion of a word-list slot ("" for none), learnt from
         # that intent's examples: 念书 + 赞助费 is schooling though no schooling word is said
@@ -164,8 +163,8 @@ class Router:
         return Explanation(norm, [t for t in tokens if t.strip()], hits, scores, route,
                            opinion, telling)
 
-    def _first_request(self, text: str) -> str:
-        """What the examples learn from in ``text``: see :func:`_first_request`."""
+    def _example_text(self, text: str) -> str:
+        """What the examples learn from in a labelled ``text``: see :func:`_first_request`."""
         norm = normalise(text[:MAX_CHARS], self.lexicon.synonyms, self.lexicon.variants)
         return _first_request(norm, clauses.analyse(norm))
 
