@@ -51,6 +51,9 @@ PATTERNS: dict[str, float] = {
     # helping out somewhere (在社区帮忙, 去敬老院帮忙) — not asking for help
     # paying or covering for someone else (帮工友垫付了医药费, 替老乡交了房租): a good turn
     r"(?:帮|替|给)(?![我俺])(?:工友|老乡|邻居|乡亲|同事|老人|孩子|病人)[\u4e00-\u9fff]{0,3}?(?:垫|付|交|出)了": 3,
+    # mending something everyone uses: 把村口那个大坑给填平了, 把路灯修好了
+    r"把[\u4e00-\u9fff]{0,8}?(?:坑|路|桥|沟|渠|井盖|路灯|水管|河道)(?:给)?"
+    r"(?:填平|铺平|垫平|修好|补好|疏通|铲平|修通|通)了": 3,
     r"(?:在|去|到|给)(?:社区|村里|敬老院|养老院|学校|街道|车站|医院|灾区|小区)[\u4e00-\u9fff]{0,3}?帮忙": 3.5,
 }
 SYNONYMS: dict[str, str] = {"自原": "志愿", "志原": "志愿", "自愿者": "志愿者", "小头": "小偷"}

@@ -34,6 +34,7 @@ PATTERNS: dict[str, float] = {
     # back home for good — not "要不要回老家开证明", a trip
     r"回(?:老家|村里|村|家乡|县城|镇上)(?:了|来了|住|待|种地|养老|发展|干|带孩子)": 2,
     r"以后(?:就)?在(?:家|村里|老家|镇上|县城)": 2,
+    r"不在外(?:面|地|头|边)?(?:了|干了|跑了)": 3,
 }
 # A city or province right after these words is where the member now is (我在苏州, 搬到重庆);
 # checked in this order, a 0 stops the check ("转到成都" is where membership goes: a transfer).

@@ -26,14 +26,26 @@ PROVINCES = {
 MUNICIPALITIES = ("北京", "天津", "上海", "重庆", "香港", "澳门")
 
 PLACES_FILE = Path(__file__).with_name("places.txt")
+COUNTY_CITIES_FILE = Path(__file__).with_name("county_cities.txt")
 
 
 @lru_cache(maxsize=1)
 def prefecture_cities() -> tuple[tuple[str, str, bool], ...]:
     """Every prefecture-level city from ``places.txt`` as (city, province, ambiguous), short
     names; ``ambiguous`` marks names that are also everyday words (来宾, 安康). Read once."""
+    return _read_cities(PLACES_FILE)
+
+
+@lru_cache(maxsize=1)
+def county_cities() -> tuple[tuple[str, str, bool], ...]:
+    """Every county-level city (县级市: 昆山, 义乌, 库尔勒) from ``county_cities.txt``, in the same
+    shape as :func:`prefecture_cities`. Migrants work in many of them. Read once."""
+    return _read_cities(COUNTY_CITIES_FILE)
+
+
+def _read_cities(path: Path) -> tuple[tuple[str, str, bool], ...]:
     rows = []
-    for line in PLACES_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         province, _, cities = line.partition(":")
@@ -44,7 +56,7 @@ def prefecture_cities() -> tuple[tuple[str, str, bool], ...]:
 @lru_cache(maxsize=1)
 def _city_province() -> dict[str, str]:
     table: dict[str, str] = {}
-    for city, province, _ambiguous in prefecture_cities():
+    for city, province, _ambiguous in prefecture_cities() + county_cities():
         # A municipality's own name wins over a same-named city elsewhere (吉林 city vs province
         # is fine either way; 北京 is only ever 北京).
         if city in MUNICIPALITIES or city not in table:
@@ -86,7 +98,8 @@ def normalise_city(text: object) -> str | None:
 
 
 def province_of(city: str) -> str | None:
-    """The province of a prefecture-level city (``"苏州"`` → ``"江苏"``), else ``None``."""
+    """The province of a prefecture- or county-level city (``"苏州"``, ``"昆山"`` → ``"江苏"``),
+    else ``None``."""
     return _city_province().get(city)
 
 

@@ -9,10 +9,12 @@ Each intent module may declare, at its top (only ``KEYWORDS`` is required):
 * ``PATTERNS: dict[str, float]`` — regular expression → weight, for shapes words cannot say
   (a phone number, "我是某某村的").
 * ``PLACE_CUES: dict[str, float]`` — a word right before a city/province (在, 搬到) → weight.
-* ``SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]]`` — slot → value → words, first value
-  wins; filled only when the message routes to this intent.
+* ``SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]]`` — slot → value → words; filled only
+  when the message routes to this intent. Of several values named, the labelled examples choose
+  (``nlu.router``); without them, the first declared wins.
 * ``SLOT_PATTERNS: dict[str, dict[str, str]]`` — slot → value → regular expression, for what
-  word lists cannot say (腰扭了 and 扭了腰 are both an injury); checked with that value's words.
+  word lists cannot say (腰扭了 and 扭了腰 are both an injury); a help topic's shapes win over
+  words (``nlu.router.SHAPES_FIRST``), other patterns are weighed with the words.
 * ``SLOT_DEFAULTS: dict[str, str]`` — slot values when no word matched.
 
 * ``SLOT_EVIDENCE: float`` — each slot word also counts as a keyword of this weight (unless

@@ -1,4 +1,5 @@
-"""Place names in normalised text: provinces and prefecture-level cities (``models/places.txt``).
+"""Place names in normalised text: provinces, prefecture-level cities (``models/places.txt``)
+and county-level cities (``models/county_cities.txt``).
 
 ``find_places(text)`` scans once with dictionary look-ups (no large regex alternation, which
 would cost more than the rest of routing together) and returns every mention with its position,
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from models.places import MUNICIPALITIES, prefecture_cities
+from models.places import MUNICIPALITIES, county_cities, prefecture_cities
 
 # Words that continue a place name into something smaller or different (朝阳区, 中山路, 黄山上).
 _NOT_A_CITY_AFTER = frozenset("区县路街镇乡村山")
@@ -36,6 +37,7 @@ class Gazetteer:
     names: dict[str, tuple[str, str, bool]]
     longest: int
     first_chars: frozenset[str]
+    counties: frozenset[str]  # the county-level cities among ``names``
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +50,13 @@ def gazetteer() -> Gazetteer:
     for _city, province, _ambiguous in prefecture_cities():
         if province not in MUNICIPALITIES:
             names[province] = ("province", province, False)
-    return Gazetteer(names, max(len(n) for n in names), frozenset(n[0] for n in names))
+    counties = set()
+    for city, province, ambiguous in county_cities():
+        if city not in names:  # a prefecture or province of that name wins
+            names[city] = ("city", province, ambiguous)
+            counties.add(city)
+    return Gazetteer(names, max(len(n) for n in names), frozenset(n[0] for n in names),
+                     frozenset(counties))
 
 
 def find_places(text: str) -> list[Place]:
@@ -71,7 +79,13 @@ def find_places(text: str) -> list[Place]:
                 end += 1
             elif after in _NOT_A_CITY_AFTER or (ambiguous and not text[:i].endswith(_CUES)):
                 continue
-            found.append(Place(name, kind, i, end, province))
+            last = found[-1] if found else None
+            if (name in gaz.counties and last is not None and last.end == i
+                    and last.kind == "city" and last.province == province):
+                # 苏州昆山: the county-level city only details the city before it
+                found[-1] = Place(last.name, last.kind, last.start, end, province)
+            else:
+                found.append(Place(name, kind, i, end, province))
             i = end - 1
             break
         i += 1

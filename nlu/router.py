@@ -36,7 +36,7 @@ NO_SLOTS = ("menu", "unknown")
 # "…另外谢谢" is politeness, not a second request.
 NEVER_OFFERED = ("menu", "unknown")
 # Runner-up within this fraction of the winner (and no priority rule): ask instead of guessing.
-CLOSE = 0.9
+CLOSE = 0.85
 # "到天津了": a cue, a place and 了 — a move already made — counts this much more.
 MOVE_DONE = 1.0
 # Characters of context jieba sees around a one-character keyword.
@@ -71,6 +71,10 @@ EXAMPLE_SHOWN = 0.01
 # A word-list slot no word names (help topic, lesson category) takes the examples' value when
 # they are this sure of it.
 SLOT_GUESS = 0.9
+# A help topic's shape (爹一个人在家…摔了: elderly; 被人打了: legal) names the cause and wins over
+# any topic word; a lesson category's patterns (养鸡, 劳动合同法) are only words too many to list,
+# weighed with the others.
+SHAPES_FIRST = ("help_topic",)
 # ... and only for a message that describes something: a command (换一篇) names no kind, and
 # on a short one (社保断交了咋整) the examples guess from too little (no loss measured at 10).
 SLOT_GUESS_MIN_CHARS = 10
@@ -243,14 +247,30 @@ class Router:
         spec = self.lexicon.intents.get(intent)
         if spec is not None:
             for slot, values in spec.slot_words.items():
-                value = (slots.from_words(norm, values, parts.is_negated,
-                                          spec.slot_patterns.get(slot, {}))
-                         or self._slot_guess(intent, slot, first)
-                         or spec.slot_defaults.get(slot))
+                shaped = slots.shaped(norm, spec.slot_patterns.get(slot, {}), parts.is_negated)
+                if slot in SHAPES_FIRST and shaped:
+                    value = shaped[0]
+                else:
+                    named = slots.named(norm, values, parts.is_negated)
+                    value = self._slot_choice(intent, slot, first,
+                                              shaped + [v for v in named if v not in shaped])
+                value = value or spec.slot_defaults.get(slot)
                 if value:
                     found[slot] = value
         return found
 
+
+    def _slot_choice(self, intent: str, slot: str, first: str, named: list[str]) -> str | None:
+        """The value of a word-list slot: the one its words (or patterns) name; of several named
+        (房子漏水 … 娃都住出病了; 讲种植补贴政策的), the one the examples favour; of none, the
+        examples' guess."""
+        if len(named) == 1:
+            return named[0]
+        if not named:
+            return self._slot_guess(intent, slot, first)
+        model = self.slot_examples.get((intent, slot))
+        opinion = model.posteriors(first) if model is not None else {}
+        return max(named, key=lambda value: opinion.get(value, 0.0)) if opinion else named[0]
 
     def _slot_guess(self, intent: str, slot: str, first: str) -> str | None:
         """The examples' value for a word-list slot no word named, when they are at least
@@ -303,6 +323,13 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
         if hit.position < parts.second_from:
             first[hit.intent] = first.get(hit.intent, 0.0) + hit.weight
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -first.get(kv[0], 0.0)))
+    # a request only made after 另外/顺便 is offered, not answered, unless it is a difficulty or
+    # a change (PRIORITY): "我先签到 2290 另外问问积分够不够" is a check-in
+    # (the examples judge only the first request: their favour counts as made there)
+    earlier = {h.intent for h in hits if h.position < parts.second_from and h.weight > 0}
+    answered = [kv for kv in ranked if kv[0] in earlier or kv[0] in PRIORITY]
+    if answered and answered[0][1] >= MIN_SCORE:
+        ranked = answered + [kv for kv in ranked if kv not in answered]
     if not ranked or ranked[0][1] < MIN_SCORE:
         return Route(intent="unknown", score=ranked[0][1] if ranked else 0.0)
     top, best = ranked[0]

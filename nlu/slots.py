@@ -14,8 +14,9 @@ from nlu.places import Place, find_places
 # members group the digits (139 0000 4567, 139-0000-4567 after normalisation).
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)")
 _CODE = re.compile(r"(?<!\d)\d{4,6}(?!\d)")
-# A place after these words is where the member was, not where they are.
-_ORIGIN_CUES = ("不在", "离开", "从")
+# A place after these words is where the member was, or is not: 不在杭州了, 从义乌过来,
+# 在南昌 不是南宁 (but 是不是南宁 asks).
+_ORIGIN_CUES = ("不在", "离开", "从", "不是")
 
 
 def phone(text: str) -> str | None:
@@ -38,26 +39,35 @@ def places(text: str, mentions: list[Place] | None = None) -> dict[str, str]:
     ``mentions`` are ``find_places(text)`` when the caller has them already."""
     found: dict[str, str] = {}
     for place in find_places(text) if mentions is None else mentions:
-        if text[max(0, place.start - 3):place.start].endswith(_ORIGIN_CUES):
+        before = text[max(0, place.start - 3):place.start]
+        if before.endswith(_ORIGIN_CUES) and not before.endswith("是不是"):
             continue
         found[place.kind] = place.name
     return found
 
 
-def from_words(text: str, values: dict[str, tuple[str, ...]], negated,
-               patterns: dict[str, re.Pattern] | None = None) -> str | None:
-    """The value named in ``text`` outside a negated span (``negated(position) -> bool``): first
-    the values whose pattern in ``patterns`` matches, in the order ``patterns`` lists them — a
-    shape (爹一个人在家…摔了, 被人打了) says more than a word — then the first value, in
-    declaration order (the priority), one of whose words occurs."""
-    for value, pattern in (patterns or {}).items():
-        if any(not negated(m.start()) for m in pattern.finditer(text)):
-            return value
+def shaped(text: str, patterns: dict[str, re.Pattern], negated) -> list[str]:
+    """The values whose pattern in ``patterns`` matches ``text`` outside a negated span
+    (``negated(position) -> bool``), in the order ``patterns`` lists them: a shape (爹一个人在家…
+    摔了, 被人打了) may say more than a word."""
+    return [value for value, pattern in patterns.items()
+            if any(not negated(m.start()) for m in pattern.finditer(text))]
+
+
+def named(text: str, values: dict[str, tuple[str, ...]], negated) -> list[str]:
+    """Every value one of whose words occurs in ``text`` outside a negated span, in declaration
+    order (the priority)."""
+    found = []
     for value, words in values.items():
-        for word in words:
-            start = text.find(word)
-            while start >= 0:
-                if not negated(start):
-                    return value
-                start = text.find(word, start + 1)
-    return None
+        if any(_affirmed(text, word, negated) for word in words):
+            found.append(value)
+    return found
+
+
+def _affirmed(text: str, word: str, negated) -> bool:
+    start = text.find(word)
+    while start >= 0:
+        if not negated(start):
+            return True
+        start = text.find(word, start + 1)
+    return False

@@ -90,17 +90,17 @@ def test_a_missing_or_broken_examples_file_stops_the_config(tmp_path):
         load_settings(config)
 
 
-@pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(12, 17)])
+@pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(20, 25)])
 def test_what_the_examples_teach_carries_over_to_a_set_they_do_not_hold(monkeypatch, left_out):
     """Each of these sets was written by someone who had not seen the router; routed by a router
-    whose examples leave that set out, it is still understood (measured: 94.5%, 97.5%, 99.5%,
-    99.1%, 99.1% intent; 89.3%–98.6% slots)."""
+    whose examples leave that set out, it is still understood (measured: 98.2%, 99.1%, 99.5%,
+    100%, 100% intent; 94.8%–100% slots)."""
     kept = tuple(p for p in EXAMPLE_FILES if p.name != left_out)
     monkeypatch.setattr(nlu.router, "EXAMPLE_FILES", kept)
     report = evaluate(Router(INTENT_MODULES, NluSettings()),
                       load(Path(nlu.router.__file__).with_name("examples") / left_out), min_seconds=0)
-    assert report.accuracy >= 0.93, report.misses
-    assert report.slot_accuracy >= 0.88, report.slot_misses
+    assert report.accuracy >= 0.95, report.misses
+    assert report.slot_accuracy >= 0.93, report.slot_misses
 
 
 def test_a_close_call_between_a_resemblance_and_a_named_request_is_asked():

@@ -59,10 +59,17 @@ def test_every_prefecture_level_city_knows_its_province(session, settings, clock
         f"已为您更新：\n流动去向：甘肃 嘉峪关\n{CORRECTION}")
 
 
-def test_unknown_city_does_not_keep_a_wrong_province(session, settings, clock, member):
-    # 霍尔果斯 is a county-level city: not on the prefecture list, so no province is guessed.
+def test_county_level_cities_know_their_province(session, settings, clock, member):
     assert say(session, settings, clock, member, "我在霍尔果斯", city="霍尔果斯") == (
-        f"已为您更新：\n流动去向：霍尔果斯\n{CORRECTION}")
+        f"已为您更新：\n流动去向：新疆 霍尔果斯\n{CORRECTION}")
+    assert say(session, settings, clock, member, "现在到昆山了", city="昆山") == (
+        f"已为您更新：\n流动去向：江苏 昆山\n{CORRECTION}")
+
+
+def test_unknown_city_does_not_keep_a_wrong_province(session, settings, clock, member):
+    # a place on neither list (a ledger's 兵团 or a typo): no province is guessed.
+    assert say(session, settings, clock, member, "我在团场", city="团场") == (
+        f"已为您更新：\n流动去向：团场\n{CORRECTION}")
     assert member.current_province is None
 
 
