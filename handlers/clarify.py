@@ -1,12 +1,13 @@
 """Asking instead of guessing: when the router finds two intents too close to call, one short
 question with numbered choices; and, when a message holds two requests, offering the second.
 
-Dialog ``clarify`` (state ``choosing``): the member answers with a number (1 / １ / 一), the
+Dialog ``clarify`` (state ``choosing``): the member answers with a number (1 / １ / 一 / 第二个), the
 intent's word (积分), or 取消. Anything else re-asks the question, unless it is a clear new
 request, which is answered instead (the member has moved on). Expires like every dialog.
 """
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from dataclasses import replace
@@ -21,6 +22,8 @@ DIALOG = "clarify"
 CANCEL_WORD = "取消"
 MENU_LABEL = "菜单 —— 看全部功能"
 _NUMBERS = {"1": 0, "2": 1, "3": 2, "一": 0, "二": 1, "三": 2, "幺": 0, "两": 1}
+# A number answered as members say it: 2, 第二个, 选1, 我选第一项, 2号吧.
+_NUMBER = re.compile(r"(?:我)?(?:选|要)?(?:第)?([123一二三两幺])(?:个|项|号|条|种)?(?:吧|啊|呀|的)?")
 
 
 class State(StrEnum):
@@ -85,8 +88,9 @@ def with_offer(reply: Reply, ctx: Context) -> Reply:
 
 
 def _chosen(text: str, route: Route | None, choices: list[str]) -> str | None:
-    if text in _NUMBERS and _NUMBERS[text] < len(choices):
-        return choices[_NUMBERS[text]]
+    number = _NUMBER.fullmatch(text)
+    if number and _NUMBERS[number.group(1)] < len(choices):
+        return choices[_NUMBERS[number.group(1)]]
     if route is not None and route.intent in choices:
         return route.intent
     return None

@@ -44,6 +44,8 @@ SLOT_PATTERNS: dict[str, dict[str, str]] = {"category": {
               r"|养(?:鸡|鸭|鹅|猪|牛|羊|鱼|虾|蟹|蜂|兔)|种(?:菜|果|树|粮|药材|蘑菇|茶|大棚)"
               # keeping livestock and crops well: 鸡瘟怎么预防, 病虫害, 嫁接
               r"|[鸡鸭鹅猪牛羊鱼虾兔蜂]瘟|禽流感|病虫害|虫害|施肥|嫁接|育苗",
+    # how it feels, not a word for it: 心里头老是憋得慌, 心里堵得慌
+    "psychology": r"心里(?:头|面)?(?:老是|总是|一直|有点|特别|很|好)?(?:憋|闷|堵|难受|不痛快|不好受|发慌|空落落)",
     # a life told by the person's role: 讲乡村女校长办学的, 讲老支书的
     "exemplary": r"讲[\u4e00-\u9fff]{0,6}?(?:校长|支书|老书记|乡村医生|乡村教师|民警|老党员|老兵|劳模|英雄)",
 }}
@@ -66,6 +68,10 @@ SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"category": {
 }}
 
 
+# A member asking about feelings (心里憋得慌, 睡不着) may need a person more than a lesson: the
+# psychology lesson closes by offering both. 12356 is the national psychological assistance
+# hotline (国家卫生健康委员会, nationwide since 2025-01-01).
+TALK_TO_SOMEONE = "心里有事憋着难受，也可以找人说说：发“联络员”，联络员会联系您；也可以打全国心理援助热线 12356。"
 # Words asking to move on past today's lesson ("下一课", "接着学", "再来一个").
 MORE_WORDS = ("下一", "接着", "继续", "再来", "换一")
 # "学习 党史", "学习乱七八糟": a study word, then a name the router found no category in.
@@ -96,6 +102,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         study.record_delivery(ctx.session, ctx.member.id, pick.lesson.id, source, now)
     unmatched = None if category or moving_on else _unmatched_name(said)
     if unmatched is None:
+        if category == "psychology":
+            return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on,
+                                          closing=TALK_TO_SOMEONE))
         return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on))
     names = [CATEGORY_NAMES[c] for c in study.stocked_categories(ctx.session)]
     closing = (f"现有的类别：{'、'.join(names)}。想看哪一类，请发“学习”加类别名，"
@@ -136,9 +145,10 @@ def _lesson_text(name: str, pick: study.LessonPick, category: str | None, moving
 
 def _nothing_to_study(ctx: Context, category: str | None) -> str:
     stocked = study.stocked_categories(ctx.session)
+    person = f"\n{TALK_TO_SOMEONE}" if category == "psychology" else ""
     if category is None or not stocked:
         return ("学习资料正在准备中，暂时还没有可学的内容。新资料上线后会推送给您；"
-                "现在可以发“菜单”看看其他服务。")
+                f"现在可以发“菜单”看看其他服务。{person}")
     others = "、".join(CATEGORY_NAMES[c] for c in stocked)
     return (f"“{CATEGORY_NAMES[category]}”类的资料正在准备中。您可以发“学习”看今天的学习资料，"
-            f"或换个类别：{others}。")
+            f"或换个类别：{others}。{person}")

@@ -18,6 +18,8 @@ PUBLIC = True
 KEYWORDS: dict[str, float] = {
     "笑话": 3, "唱首歌": 3, "唱个歌": 3, "天气": 2, "气温": 2, "彩票": 3, "股票": 3, "电影": 2,
     "打游戏": 3, "翻译": 2.5,
+    # letting home know all is well is news to be glad of, not a request
+    "报平安": 3, "报个平安": 3, "报声平安": 3,
 }
 
 
@@ -30,6 +32,8 @@ ABOUT_ME = re.compile(r"(?:你|您)是(?:谁|机器人|真人|人工|ai|AI)|是�
 # A thumbs-up, a laugh: a reply with no words in it (emoji, maybe with punctuation), or laughter.
 WORDS = re.compile(r"\w")
 LAUGHTER = re.compile(r"(?:哈|呵|嘿|嘻)+[!！~。.]*")
+# "报个平安 没啥事": all is well, and the member says so.
+SAFE = re.compile(r"报(?:个|声|一下)?平安")
 # Crying, sad or worried faces: a smile and "收到" back would be cold.
 SAD = re.compile("[😭😢😞😔😟😥😰😩😫😿💔🥺☹🙁😣😖]")
 
@@ -43,6 +47,8 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     thanks = thanks_reply(msg.text)
     if thanks is not None:
         return TextReply(thanks)
+    if SAFE.search(msg.text or ""):
+        return TextReply("收到您报的平安，支部和家里都放心了！在外注意身体，有事随时发消息给我。")
     if ABOUT_ME.search(msg.text or ""):
         return TextReply("我是流动党员服务助手，是自动回复的小助手，背后有支部和红色联络员。"
                          "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")

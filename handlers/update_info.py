@@ -1,4 +1,4 @@
-"""Live update of a member's details by chat: destination city, phone."""
+"""Live update of a member's details by chat: destination city, phone, coming home for good."""
 from __future__ import annotations
 
 import re
@@ -45,6 +45,14 @@ PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在�
 
 
 CORRECTION = "如有不对，直接把正确的发给我就行。"
+# Coming home for good (回老家了, 不在外面了, 以后就在村里) — GLOSSARY 流回: the member is no longer
+# away. Not a visit (过年回来了, 回去住几天) and not a plan (打算回老家).
+RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|家里|家|县城|镇上|来)(?:了|啦|住|待|定居|种地|养老|发展)"
+                      r"|不(?:在外(?:面|地|头|边)?|出去|往外跑)(?:了|干了|跑了|打工了)"
+                      r"|以后(?:就)?在(?:家|村里|老家|镇上|县城)")
+VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间")
+STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
+WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 # A number the member meant as their phone but that is no mobile number (电话换成12345): digits
 # after a phone word, or a run long enough not to be a house number (3栋1202).
 NUMBER_ATTEMPT = re.compile(r"(?:电话|手机|号码|换号|新号|改号)\D{0,4}?(\d[\d-]*\d|\d)|(\d{5,})")
@@ -54,9 +62,17 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     """Store the phone and/or destination the router found (slots ``phone``, ``city``,
     ``province``) with history, and confirm exactly what is now on file. A number that is no
     11-digit mobile is refused and asked for again (a valid city in the same message is kept).
-    A phone another member also has is stored all the same: families share phones."""
+    A phone another member also has is stored all the same: families share phones. Coming home
+    for good (``RETURNED``, not a ``VISIT``) sets status ``returned`` and clears the destination;
+    a new destination later sets it back to ``away``."""
     slots = ctx.route.slots if ctx.route else {}
     values = _destination(ctx.member, slots.get("province"), slots.get("city"))
+    text = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or msg.text or ""
+    if values and ctx.member.status == "returned":
+        values["status"] = "away"  # out again, somewhere new
+    elif not values and RETURNED.search(text) and not VISIT.search(text):
+        values = {"status": "returned", "current_province": None, "current_city": None,
+                  "current_district": None}
     phone = (slots.get("phone") or "").strip()
     if phone and MOBILE.fullmatch(phone):
         values["phone"] = phone
@@ -68,7 +84,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
                          "或“手机号换成13800005678”。")
     changed = apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
     if changed:
-        return TextReply(f"已为您更新：\n{_describe(ctx.member, values)}\n{_bad_phone(bad) if bad else CORRECTION}")
+        welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
+        return TextReply(f"已为您更新：\n{_describe(ctx.member, values)}\n{welcome}"
+                         f"{_bad_phone(bad) if bad else CORRECTION}")
     return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{_bad_phone(bad)}" if bad else ""))
 
 
@@ -121,7 +139,9 @@ def _place(member: Member) -> str:
 
 def _describe(member: Member, values: dict) -> str:
     lines = []
-    if {"current_city", "current_province"} & values.keys():
+    if "status" in values:
+        lines.append(f"状态：{STATUS_NAMES[member.status]}")
+    if {"current_city", "current_province"} & values.keys() and member.status != "returned":
         lines.append(f"流动去向：{_place(member)}")
     if "phone" in values:
         lines.append(f"手机号：{member.phone}")

@@ -93,3 +93,8 @@ def test_asking_who_answers_gets_an_honest_answer(chat):
 def test_a_crying_face_is_asked_what_is_wrong(chat, text):
     assert chat.say(text) == ("看到您发的表情，是遇到什么难处了吗？可以直接打字说说情况，"
                               "或者发“求助”，我转给您的红色联络员。")
+
+
+@pytest.mark.parametrize("text", ["报个平安 没啥事", "给支部报个平安 一切都好"])
+def test_news_that_all_is_well_is_welcomed(chat, text):
+    assert chat.say(text) == "收到您报的平安，支部和家里都放心了！在外注意身体，有事随时发消息给我。"

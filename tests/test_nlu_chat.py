@@ -33,6 +33,13 @@ def test_too_close_to_call_asks_a_numbered_question(chat, member):
     assert chat.say("2") != QUESTION  # the dialog ended with the answer
 
 
+@pytest.mark.parametrize("answer", ["第二个", "选2", "我选第二项", "2号吧"])
+def test_a_number_said_as_members_say_it_answers_the_question(chat, member, answer):
+    meeting_reply = chat.say("开会")
+    assert chat.say("学习 开会") == QUESTION
+    assert chat.say(answer) == meeting_reply
+
+
 def test_the_intent_word_answers_the_question(chat, member):
     meeting_reply = chat.say("开会")
     assert chat.say("学习 开会") == QUESTION

@@ -121,8 +121,8 @@ def test_an_empty_category_points_to_the_categories_that_have_lessons(session, s
     make_lesson(session, category="policy")
     make_lesson(session, "电工入门", category="skills")
 
-    assert ask(session, settings, clock, member, "psychology") == (
-        "“心理健康”类的资料正在准备中。您可以发“学习”看今天的学习资料，或换个类别：政策文件、职业技能。")
+    assert ask(session, settings, clock, member, "law") == (
+        "“法律普及”类的资料正在准备中。您可以发“学习”看今天的学习资料，或换个类别：政策文件、职业技能。")
     assert records(session, member) == []
 
 
@@ -144,6 +144,24 @@ def test_members_ask_in_their_own_words(chat, session, member):
     session.commit()
 
     assert chat.say("今天学什么") == lesson_text(first)
+
+
+def test_a_member_feeling_low_gets_a_lesson_and_a_person_to_talk_to(chat, session, member):
+    calm = make_lesson(session, "在外打拼，怎么排解心里的苦闷", category="psychology", sequence=1)
+    session.commit()
+
+    assert chat.say("心里头老是憋得慌 晚上睡不着") == lesson_text(calm, label="心理健康")[
+        :-len(NEXT_STEP)] + study_handler.TALK_TO_SOMEONE
+    assert [r.lesson_id for r in records(session, member)] == [calm.id]
+
+
+def test_no_psychology_lesson_yet_still_offers_a_person(chat, session, member):
+    make_lesson(session, "电工入门", category="skills")
+    session.commit()
+
+    reply = chat.say("最近心里烦 想找点心理疏导的")
+    assert reply.startswith("“心理健康”类的资料正在准备中。")
+    assert reply.endswith("发“联络员”，联络员会联系您；也可以打全国心理援助热线 12356。")
 
 
 def test_a_member_names_a_category(chat, session, member):

@@ -163,3 +163,25 @@ def test_chat_city_and_phone_changes(chat, session, member):
     assert [c[:3] for c in changes(session)] == [
         ("current_city", "深圳", "苏州"), ("current_district", "福田区", None), ("current_province", "广东", "江苏"),
         ("phone", "13800001234", "13800005678")]
+
+
+def test_coming_home_for_good_and_leaving_again(chat, session, member):
+    """流回: the member is no longer away; the destination is cleared, its history kept. A new
+    city later makes them away again."""
+    assert chat.say("我不在深圳了 回老家了") == (
+        f"已为您更新：\n状态：已返乡\n欢迎回家！以后村里的组织生活请按时参加。{CORRECTION}")
+    session.expire_all()
+    assert (member.status, member.current_city, member.current_province) == ("returned", None, None)
+    assert ("status", "away", "returned") in [c[:3] for c in changes(session)]
+    chat.advance(minutes=5)
+    assert chat.say("开春又出来了 现在在杭州") == (
+        f"已为您更新：\n状态：在外流动\n流动去向：浙江 杭州\n{CORRECTION}")
+    session.expire_all()
+    assert (member.status, member.current_city) == ("away", "杭州")
+
+
+@pytest.mark.parametrize("text", ["过年回老家了 初八就回来", "打算明年回老家", "回村里住几天"])
+def test_a_visit_or_a_plan_is_no_homecoming(chat, session, member, text):
+    chat.say(text)
+    session.expire_all()
+    assert (member.status, member.current_city) == ("away", "深圳")
