@@ -32,7 +32,11 @@ KEYWORDS: dict[str, float] = {
 PATTERNS: dict[str, float] = {r"第\d+(?:集|课|节|讲)": 2.5, r"[上下]一?(?:集|课|节|讲)": 3,
                               # one that is about …: 讲榜样人物的, 讲焊工的视频
                               r"讲[\u4e00-\u9fff]{1,8}的": 1.5}
-SYNONYMS: dict[str, str] = {"知试": "知识", "政册": "政策", "正策": "政策"}
+SYNONYMS: dict[str, str] = {"知试": "知识", "政册": "政策", "正策": "政策", "咨循": "咨询",
+                            # 心里 (in the heart) typed for 心理 (psychology); both are real words,
+                            # so no generated typo covers them
+                            "心里咨询": "心理咨询", "心里咨循": "心理咨询", "心里健康": "心理健康", "心里辅导": "心理辅导",
+                            "心里疏导": "心理疏导", "心里医生": "心理医生", "心里学": "心理学"}
 # Naming a kind of lesson (劳动法, 条例, 榜样人物) asks for it (see nlu.lexicon).
 SLOT_EVIDENCE = 1.0
 # Kinds of law and of farm work are too many to list: 劳动合同法, 养鸡, 种蘑菇.

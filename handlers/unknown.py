@@ -20,6 +20,14 @@ KEYWORDS: dict[str, float] = {
     "打游戏": 3, "翻译": 2.5,
     # letting home know all is well is news to be glad of, not a request
     "报平安": 3, "报个平安": 3, "报声平安": 3,
+    "打牌": 3, "掼蛋": 3, "斗地主": 3, "麻将": 3, "抢票": 3, "抢火车票": 3.5, "好吃": 3, "面馆": 2,
+    "饭馆": 2, "随便聊聊": 4, "累死了": 2,
+}
+PATTERNS: dict[str, float] = {
+    # asking what is answering (你是机器人还是真人) is about the bot, not wanting a person
+    r"(?:你|您)是(?:谁|机器人|真人|人工|ai)|是不是机器人|机器人吗|机器人还是真人": 5,
+    # a day's work told (今天送了六十单): talk, not a good deed
+    r"(?:送|跑|接)了?(?:\d+|[一二三四五六七八九十百几两]+)(?:多)?单": 3,
 }
 
 

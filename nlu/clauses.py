@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
-_NEGATION_BEFORE = re.compile(r"不用|不要|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打")
+_NEGATION_BEFORE = re.compile(r"不用|不要|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打"
+                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)")
 # Negation after the thing negated ("电话还是原来那个", "住的地方没变").
 _NEGATION_AFTER = re.compile(r"没变|没换|没改|不变|还是原来|一样")
 # A negated span ends at a clause boundary or a turn ("不是签到 我是问积分", "不想学习了想问下党费").
@@ -25,7 +26,8 @@ _AFTER_REACH = 6
 _ASIDE_AFTER = re.compile(r"(?:的事)?(?:先不说|先不问|先不管|先放一放|先放放|以后再说|回头再说|"
                           r"晚点再(?:看|说|问|学)|过后再(?:看|说|问))")
 # What starts a second request in the same message.
-_SECOND_REQUEST = re.compile(r"另外|顺便|还有|还想|再问|然后再|对了|登完")
+# "进完会我再交思想汇报": what comes after 完…再 is for later ("干完再结账" stays one complaint).
+_SECOND_REQUEST = re.compile(r"另外|顺便|还有|还想|再问|然后再|对了|登完|完(?:会|课|了)?(?:我|俺|咱)?再(?!结|给|发)")
 # The intent that "没变" speaks against.
 UNCHANGED_INTENT = "update_info"
 # A difficulty reported over ("上次说的欠薪 老板已经给了"): everything before it, up to here, is

@@ -75,11 +75,15 @@ def find_places(text: str) -> list[Place]:
             end = i + size
             after = text[end:end + 1]
             kind, province, ambiguous = entry
+            last = found[-1] if found else None
+            # 广西北海, 福建石狮: right after its own province a name is that province's city
+            after_province = (last is not None and last.end == i and last.kind == "province"
+                              and last.name == province)
             if after in ("市", "省"):
                 end += 1
-            elif after in _NOT_A_CITY_AFTER or (ambiguous and not text[:i].endswith(_CUES)):
+            elif after in _NOT_A_CITY_AFTER or (ambiguous and not after_province
+                                                and not text[:i].endswith(_CUES)):
                 continue
-            last = found[-1] if found else None
             if (name in gaz.counties and last is not None and last.end == i
                     and last.kind == "city" and last.province == province):
                 # 苏州昆山: the county-level city only details the city before it

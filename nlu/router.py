@@ -147,9 +147,13 @@ class Router:
         places = find_places(norm)
         first = _first_request(norm, parts)
         opinion = self.examples.posteriors(first)
-        hits = (self._keyword_hits(norm, parts) + self._single_hits(norm, parts)
-                + self._pattern_hits(norm, places, parts))
-        hits += _example_hits(opinion, {hit.intent for hit in hits})
+        keyword_hits, disowned = self._keyword_hits(norm, parts)
+        hits = keyword_hits + self._single_hits(norm, parts) + self._pattern_hits(norm, places, parts)
+        keyed = {hit.intent for hit in hits}
+        # a word declared 0 (短视频, 驾照扣分, 骑手的积分) says what looks like that intent is
+        # something else: the examples' resemblance to it does not count either
+        hits += [hit for hit in _example_hits(opinion, keyed)
+                 if hit.intent not in disowned or hit.intent in keyed]
         scores: dict[str, float] = {}
         for hit in hits:
             scores[hit.intent] = scores.get(hit.intent, 0.0) + hit.weight
@@ -177,8 +181,10 @@ class Router:
         return [intent for intent, score in scores.items() if score < EVIDENCE_MIN and all(
             h.word in self.lexicon.intents[intent].evidence for h in hits if h.intent == intent)]
 
-    def _keyword_hits(self, norm: str, parts: clauses.Clauses) -> list[Hit]:
+    def _keyword_hits(self, norm: str, parts: clauses.Clauses) -> tuple[list[Hit], set[str]]:
+        """The keywords' hits, and the intents a keyword of weight 0 disowns here."""
         best: dict[tuple[str, str], Hit] = {}
+        disowned = set()
         covered: dict[str, int] = {}  # intent -> end of its last counted keyword
         index, sizes = self.lexicon.index, self.lexicon.sizes
         for i, char in enumerate(norm):
@@ -188,10 +194,12 @@ class Router:
                     if i + size <= covered.get(intent, -1):
                         continue  # inside a longer keyword of the same intent (阳光驿站 ⊃ 驿站)
                     covered[intent] = i + size
+                    if weight == 0:
+                        disowned.add(intent)
                     if i == 0 and len(norm) >= LETTER and norm[size:size + 1] == " ":
                         weight *= HEADING
                     _keep_best(best, Hit(intent, word, weight * parts.weight(i, intent), i))
-        return [hit for hit in best.values() if hit.weight > 0]
+        return [hit for hit in best.values() if hit.weight > 0], disowned
 
     def _single_hits(self, norm: str, parts: clauses.Clauses) -> list[Hit]:
         """One-character keywords count only where jieba cuts them as a word of their own (会 in

@@ -20,6 +20,10 @@ def mentions(text):
     ("我现在在合作打工", [("合作", "city")]),
     ("龙井茶挺好喝", []),
     ("天津市红桥区", [("天津", "city")]),                       # 津市 inside 天津市 is no city
+    # right after its own province an everyday-word name is that province's city
+    ("去了广西北海", [("广西", "province"), ("北海", "city")]),
+    ("福建石狮的鞋厂", [("福建", "province"), ("石狮", "city")]),
+    ("北海公园", []),
 ])
 def test_places_in_a_message(text, found):
     assert mentions(text) == found
