@@ -10,12 +10,13 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
 _NEGATION_BEFORE = re.compile(r"不用|不要|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打"
-                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)")
+                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)|不查|不为|不求|不开会|不是来")
 # Negation after the thing negated ("电话还是原来那个", "住的地方没变").
 _NEGATION_AFTER = re.compile(r"没变|没换|没改|不变|还是原来|一样")
 # A negated span ends at a clause boundary or a turn ("不是签到 我是问积分", "不想学习了想问下党费").
@@ -23,7 +24,7 @@ _SPAN_END = frozenset(" 了是就而但只也")
 _SPAN_MAX = 8
 _AFTER_REACH = 6
 # Setting a request aside after naming it ("积分的事先不说了", "课我晚点再看"): negated for all.
-_ASIDE_AFTER = re.compile(r"(?:的事)?(?:先不说|先不问|先不管|先放一放|先放放|以后再说|回头再说|"
+_ASIDE_AFTER = re.compile(r"(?:的事)?(?:先不说|先不问|先不管|先不看|先放一放|先放放|以后再说|回头再说|"
                           r"晚点再(?:看|说|问|学)|过后再(?:看|说|问))")
 # What starts a second request in the same message.
 # "进完会我再交思想汇报": what comes after 完…再 is for later ("干完再结账" stays one complaint).
@@ -42,12 +43,18 @@ class Clauses:
     """``negated``: (start, end) character spans; ``unchanged``: spans said not to have changed
     (they count against ``UNCHANGED_INTENT`` only); ``resolved``: spans reported over (they count
     against ``RESOLVED_INTENT`` only); ``second_from``: offset where the second
-    request begins (``len(text)`` when there is none)."""
+    request begins (``len(text)`` when there is none); ``breaks``: offsets of the spaces that
+    separate the text's clauses (punctuation and pauses became spaces in normalisation)."""
 
     negated: tuple[tuple[int, int], ...]
     unchanged: tuple[tuple[int, int], ...]
     second_from: int
     resolved: tuple[tuple[int, int], ...] = ()
+    breaks: tuple[int, ...] = ()
+
+    def clause(self, position: int) -> int:
+        """The number of the clause ``position`` is in, from 0."""
+        return bisect.bisect(self.breaks, position)
 
     def is_negated(self, position: int, intent: str = "") -> bool:
         spans = self.negated
@@ -96,4 +103,4 @@ def analyse(text: str) -> Clauses:
     second = _SECOND_REQUEST.search(text)
     resolved = tuple((0, m.end()) for m in _RESOLVED.finditer(text))
     return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text),
-                   resolved)
+                   resolved, tuple(i for i, char in enumerate(text) if char == " "))

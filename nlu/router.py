@@ -37,6 +37,9 @@ NO_SLOTS = ("menu", "unknown")
 NEVER_OFFERED = ("menu", "unknown")
 # Runner-up within this fraction of the winner (and no priority rule): ask instead of guessing.
 CLOSE = 0.85
+# Two requests side by side in a short message (驿站 党费, 积分 驿站在哪) are both asked: the
+# second is offered. In longer messages a second word is mostly part of the story.
+APART_MAX = 12
 # "到天津了": a cue, a place and 了 — a move already made — counts this much more.
 MOVE_DONE = 1.0
 # Characters of context jieba sees around a one-character keyword.
@@ -361,7 +364,20 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
                 written[hit.intent] = min(written.get(hit.intent, hit.position), hit.position)
         pair = sorted([chosen, others[0][0]], key=lambda intent: written.get(intent, 0))
         route = Route(intent=pair[0], score=scores[pair[0]], alternatives=pair[1:], clarify=True)
+    elif (others and parts.breaks and parts.breaks[-1] < APART_MAX
+          and _apart(hits, chosen, others[0][0], parts) >= PRIORITY_MIN):
+        # two short requests, each in a clause of its own (驿站 党费): answer one, offer the other
+        route.offer = others[0][0]
     return route
+
+
+def _apart(hits: list[Hit], chosen: str, other: str, parts: clauses.Clauses) -> float:
+    """The weight of ``other``'s words in clauses where ``chosen`` has none (0 when a word of
+    ``chosen`` shares each of their clauses: 学习强国的积分 is one request)."""
+    chosen_clauses = {parts.clause(h.position) for h in hits
+                      if h.intent == chosen and h.word != EXAMPLES}
+    return sum(h.weight for h in hits if h.intent == other and h.word != EXAMPLES
+               and parts.clause(h.position) not in chosen_clauses)
 
 
 def _priority_intent(scores: dict[str, float], top: str, best: float) -> str | None:

@@ -159,6 +159,8 @@ def test_a_letter_is_about_its_heading(router):
     ("积分怎么没变", "points"),                         # 没变 speaks only against an update
     ("我先学习一会 顺便说一声我的电话没变", "study"),
     ("我在外地五年了 是不是该转关系了", "transfer_relation"),  # 是不是: a question
+    ("不查积分 查下我党费欠没欠", "dues"),
+    ("积分先不看了 帮我查下党费交没交上", "dues"),
 ])
 def test_negation(router, text, intent):
     assert router.route(text).intent == intent
@@ -171,6 +173,10 @@ def test_negation(router, text, intent):
     # a question only asked after 另外 is offered, however strongly it is put
     ("先签到 3391 另外问下我的积分够不够", "org_life", "points"),
     ("今晚的线上会怎么进 进完会我再交思想汇报", "org_life", "thought_report"),  # …完…再: later
+    # two short requests side by side: one answered, the other offered; one request is one
+    ("驿站 党费", "station", "dues"),
+    ("积分 驿站在哪", "station", "points"),
+    ("学习强国的积分怎么查", "points", None),
     ("我是南岗村的郑某 13900004545", "bind", None),     # a self-introduction, not a new number
 ])
 def test_two_requests_answer_the_needed_one_and_offer_the_other(router, text, intent, offer):
