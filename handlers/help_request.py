@@ -15,6 +15,7 @@ not filed twice (``models.tickets.waiting_duplicate``).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import unicodedata
@@ -203,6 +204,9 @@ YES = re.compile(r"^(?:是|对|要|需要|好|行|可以|嗯|恩|转|麻烦|请|
 # No to it, checked first: an answer that opens with a refusal (不用了谢谢, 不是, 没有, 算了, 别转).
 NO = re.compile(r"^(?:不|没(?!问题|事儿?吧)|算了|别|取消)")
 CANCEL_WORD = "取消"
+# Members on shifts answer hours later; only an answer that opens with yes or no is read as one
+# (anything else is a new message), so the question may wait out a working day.
+CONFIRM_TIMEOUT = dt.timedelta(hours=12)
 ASK_WHAT = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
 # Intents that, in the help dialog, are the description itself rather than a new request.
 DESCRIPTION_INTENTS = (INTENT, "unknown")
@@ -220,7 +224,8 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if ctx.route is not None and ctx.route.guessed:
         topic = _topic(ctx)
         start_dialog(ctx.session, msg.openid, DIALOG, CONFIRMING,
-                     {"description": description, "topic": topic}, ctx.clock.now())
+                     {"description": description, "topic": topic}, ctx.clock.now(),
+                     timeout=CONFIRM_TIMEOUT)
         return TextReply(f"{ctx.member.name}，这件事（{TOPIC_NAMES[topic]}）需要我转给您的红色联络员帮忙吗？"
                          "回复“是”就转交，回复“不用”就不转。")
     return file_ticket(description, ctx)

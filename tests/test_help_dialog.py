@@ -179,6 +179,19 @@ def test_any_clear_no_files_nothing(chat, session, no):
     assert tickets(session) == []
 
 
+def test_a_yes_after_a_shift_still_files(chat, session):
+    """The member answers the confirmation after a night shift: it still counts; a day later
+    the question is over."""
+    setup_roster(session)
+    chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
+    chat.advance(hours=9)
+    assert chat.say("是的") == FILED_WAGES
+    assert chat.say("我老婆生了 是个儿子").startswith("张某，这件事（")
+    chat.advance(hours=13)
+    chat.say("是")
+    assert len(tickets(session)) == 1
+
+
 def test_the_same_request_sent_again_is_one_ticket(chat, session):
     """An anxious member sends the same request again and again: one ticket, one notice."""
     setup_roster(session)
