@@ -52,6 +52,8 @@ PATTERNS: dict[str, float] = {
     # helping out somewhere (在社区帮忙, 去敬老院帮忙) — not asking for help
     # paying or covering for someone else (帮工友垫付了医药费, 替老乡交了房租): a good turn
     r"(?:帮|替|给)(?![我俺])(?:工友|老乡|邻居|乡亲|同事|老人|孩子|病人)[\u4e00-\u9fff]{0,3}?(?:垫|付|交|出)了": 3,
+    # fighting a fire or getting people out (拿灭火器把火压住, 帮忙疏散老人和孩子)
+    r"(?:用|拿|抱)(?:着|了)?灭火器|把火(?:扑灭|压住|灭了|浇灭)|疏散|(?:救|背|抱|拉)(?:了)?出来": 3.5,
     # mending something everyone uses: 把村口那个大坑给填平了, 把路灯修好了
     r"把[\u4e00-\u9fff]{0,8}?(?:坑|路|桥|沟|渠|井盖|路灯|水管|河道)(?:给)?"
     r"(?:填平|铺平|垫平|修好|补好|疏通|铲平|修通|通)了": 3,

@@ -149,7 +149,8 @@ SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"help_topic": {
     "legal": ("合同", "官司", "起诉", "维权", "律师", "纠纷", "辞退", "补偿", "骗", "仲裁",
               "报警", "法律", "占了", "霸占", "侵占", "扣押", "催债", "催收", "贷款", "借钱", "欠钱", "借给", "不认账", "赖账",
               "借了", "报了警", "说理", "讨说法", "身份证被", "扣着", "打人", "被打", "诈骗",
-              "上当", "网贷", "高利贷", "套路贷", "利滚利", "骚扰"),
+              "上当", "网贷", "高利贷", "套路贷", "利滚利", "骚扰", "评理", "评评理", "要我赔",
+              "让我赔", "索赔", "违法", "合法"),
 }}
 # An old relative left alone (我爹一个人在家摔了一跤, 老娘没人伺候) is elderly care, whatever befell
 # them — unless it is the bill (我爸住院押金交不起: medical). Done to the member (被人打了, 被人坑了,
@@ -158,6 +159,9 @@ SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"help_topic": {
 ELDERS = ("爹|娘|爸|妈|老人|老汉|老爷子|老太太|老太|奶奶|爷爷|外婆|外公|姥姥|姥爷|父亲|母亲|公公|婆婆|岳父|"
           "岳母|老伴")
 SLOT_PATTERNS: dict[str, dict[str, str]] = {"help_topic": {
+    # the bill of a stay in hospital (我爸住院了…手头又紧, 手术押金交不起) is medical, whoever is ill
+    "medical": r"(?:住院|手术|开刀|看病|治病|医药费|药费|押金).{0,24}?(?:钱不够|没钱|手头.{0,2}紧|交不起|付不起|"
+               r"凑不齐|凑不够|还差|差.{0,3}(?:万|千))",
     # an old person's allowance or pension that does not come (高龄补贴没发下来, 养老金取不出来)
     "elderly": r"(?:高龄|养老|老年|低保|五保)(?:补贴|补助|金|津贴)?.{0,8}?(?:没发|没到|没下来|没给|"
                r"取不出|领不到|领不了|不发|停了|断了)"

@@ -21,7 +21,7 @@ KEYWORDS: dict[str, float] = {
     # letting home know all is well is news to be glad of, not a request
     "报平安": 3, "报个平安": 3, "报声平安": 3,
     "打牌": 3, "掼蛋": 3, "斗地主": 3, "麻将": 3, "抢票": 3, "抢火车票": 3.5, "好吃": 3, "面馆": 2,
-    "饭馆": 2, "随便聊聊": 4, "累死了": 2,
+    "饭馆": 2, "随便聊聊": 4, "累死了": 2, "淘宝": 3, "拼多多": 3, "网购": 3, "退款": 2.5, "退货": 2.5,
 }
 PATTERNS: dict[str, float] = {
     # asking what is answering (你是机器人还是真人) is about the bot, not wanting a person

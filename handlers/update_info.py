@@ -35,6 +35,10 @@ PATTERNS: dict[str, float] = {
     r"回(?:老家|村里|村|家乡|县城|镇上)(?:了|来了|住|待|种地|养老|发展|干|带孩子)": 2,
     r"以后(?:就)?在(?:家|村里|老家|镇上|县城)": 2,
     r"不在外(?:面|地|头|边)?(?:了|干了|跑了)": 3,
+    # abroad to work (我去沙特干半年): a destination no city list holds
+    r"(?:去|到|在)(?:国外|外国|海外|沙特|迪拜|阿联酋|卡塔尔|科威特|以色列|日本|韩国|新加坡|马来西亚|俄罗斯|非洲|中东"
+    r"|澳洲|澳大利亚|新西兰|欧洲|越南|泰国|柬埔寨|老挝|缅甸|印尼|蒙古|哈萨克斯坦|阿尔及利亚|安哥拉)"
+    r"(?:干|打工|务工|上班|工作|做|开|跑|了)|出国(?:打工|务工|干活|了)|出劳务": 3,
 }
 # A city or province right after these words is where the member now is (我在苏州, 搬到重庆);
 # checked in this order, a 0 stops the check ("转到成都" is where membership goes: a transfer).

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
 _NEGATION_BEFORE = re.compile(r"不用|不要|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打"
-                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)|不查|不为|不求|不开会|不是来")
+                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)|不查|不为|不求|不开会|不是来"
+                              r"|(?:没|没有|无)人?(?=受伤|伤亡|受了伤)")
 # Negation after the thing negated ("电话还是原来那个", "住的地方没变").
 _NEGATION_AFTER = re.compile(r"没变|没换|没改|不变|还是原来|一样")
 # A negated span ends at a clause boundary or a turn ("不是签到 我是问积分", "不想学习了想问下党费").

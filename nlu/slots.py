@@ -16,7 +16,7 @@ _PHONE = re.compile(r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)")
 _CODE = re.compile(r"(?<!\d)\d{4,6}(?!\d)")
 # A place after these words is where the member was, or is not: 不在杭州了, 从义乌过来,
 # 在南昌 不是南宁 (but 是不是南宁 asks).
-_ORIGIN_CUES = ("不在", "离开", "从", "不是")
+_ORIGIN_CUES = ("不在", "没在", "不去", "离开", "从", "不是")
 
 
 def phone(text: str) -> str | None:

@@ -69,7 +69,7 @@ def test_a_deployment_teaches_its_own_words_from_config(tmp_path):
     assert before.intent == "unknown"
     ours = tmp_path / "ours.jsonl"
     lines = ["今晚集结号几点开始", "集结号在哪进", "这周的集结号我参加不了", "集结号开完了吗",
-             "下次集结号啥时候"]
+             "下次集结号啥时候", "集结号的链接发我一下", "集结号要签到吗", "我错过了昨天的集结号"]
     ours.write_text("".join(json.dumps({"text": t, "intent": "org_life"}, ensure_ascii=False) + "\n"
                             for t in lines), encoding="utf-8")
     config = tmp_path / "config.yaml"
@@ -90,11 +90,11 @@ def test_a_missing_or_broken_examples_file_stops_the_config(tmp_path):
         load_settings(config)
 
 
-@pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(22, 27)])
+@pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(26, 31)])
 def test_what_the_examples_teach_carries_over_to_a_set_they_do_not_hold(monkeypatch, left_out):
     """Each of these sets was written by someone who had not seen the router; routed by a router
-    whose examples leave that set out, it is still understood (measured: 99.5%, 100%, 100%,
-    99.5%, 99.5% intent; 97.6%–100% slots)."""
+    whose examples leave that set out, it is still understood (measured: 99.1%, 100%, 100%,
+    98.6%, 100% intent; 96.4%–100% slots)."""
     kept = tuple(p for p in EXAMPLE_FILES if p.name != left_out)
     monkeypatch.setattr(nlu.router, "EXAMPLE_FILES", kept)
     report = evaluate(Router(INTENT_MODULES, NluSettings()),

@@ -24,6 +24,8 @@ def mentions(text):
     ("去了广西北海", [("广西", "province"), ("北海", "city")]),
     ("福建石狮的鞋厂", [("福建", "province"), ("石狮", "city")]),
     ("北海公园", []),
+    ("义务拉了三天水", []),                                     # three days, then water
+    ("干了两天津贴还没发", []),
 ])
 def test_places_in_a_message(text, found):
     assert mentions(text) == found
