@@ -37,9 +37,9 @@ NO_SLOTS = ("menu", "unknown")
 NEVER_OFFERED = ("menu", "unknown")
 # Runner-up within this fraction of the winner (and no priority rule): ask instead of guessing.
 CLOSE = 0.85
-# Two requests side by side in a short message (驿站 党费, 积分 驿站在哪) are both asked: the
-# second is offered. In longer messages a second word is mostly part of the story.
-APART_MAX = 12
+# Two requests side by side in a message this short (驿站 党费, 积分 驿站在哪): the first is
+# answered and the second offered. In longer messages a second word is mostly part of the story.
+APART_MAX = 16
 # "到天津了": a cue, a place and 了 — a move already made — counts this much more.
 MOVE_DONE = 1.0
 # Characters of context jieba sees around a one-character keyword.
@@ -165,7 +165,8 @@ class Router:
         # intents the member named in words, not only by situation words or resemblance
         worded = {h.intent for h in hits if h.intent in scores and h.word != EXAMPLES
                   and h.word not in self.lexicon.intents[h.intent].evidence}
-        route = _decide(scores, [h for h in hits if h.intent in scores], parts, worded)
+        route = _decide(scores, [h for h in hits if h.intent in scores], parts, worded,
+                        short=len(norm) <= APART_MAX)
         if route.guessed and (route.score < EXAMPLE_CAP or opinion[route.intent] < GUESS_SURE):
             route = Route(intent="unknown", score=route.score)
         route.slots = self._slots(norm, route.intent, places, parts, first)
@@ -270,7 +271,6 @@ class Router:
                     found[slot] = value
         return found
 
-
     def _slot_choice(self, intent: str, slot: str, first: str, named: list[str]) -> str | None:
         """The value of a word-list slot: the one its words (or patterns) name; of several named
         (房子漏水 … 娃都住出病了; 讲种植补贴政策的), the one the examples favour; of none, the
@@ -327,7 +327,7 @@ def _keep_best(best: dict[tuple[str, str], Hit], hit: Hit) -> None:
 
 
 def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
-            worded: set[str]) -> Route:
+            worded: set[str], short: bool = False) -> Route:
     # equal scores: the request made first (before 另外/顺便) ranks higher
     first: dict[str, float] = {}
     for hit in hits:
@@ -364,8 +364,7 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
                 written[hit.intent] = min(written.get(hit.intent, hit.position), hit.position)
         pair = sorted([chosen, others[0][0]], key=lambda intent: written.get(intent, 0))
         route = Route(intent=pair[0], score=scores[pair[0]], alternatives=pair[1:], clarify=True)
-    elif (others and parts.breaks and parts.breaks[-1] < APART_MAX
-          and _apart(hits, chosen, others[0][0], parts) >= PRIORITY_MIN):
+    elif short and others and _apart(hits, chosen, others[0][0], parts) >= PRIORITY_MIN:
         # two short requests, each in a clause of its own (驿站 党费): answer one, offer the other
         route.offer = others[0][0]
     return route
