@@ -18,7 +18,9 @@ KEYWORDS: dict[str, float] = {
 }
 # A place named as where the membership goes (转组织关系到苏州) is the transfer's destination,
 # not a separate change of whereabouts: the transfer outweighs the place cue.
-PATTERNS: dict[str, float] = {r"(?:转|迁|挪|落)(?:个|一下)?(?:组织|党员|党组织)?关系.{0,3}(?:到|去|来)": 3}
+PATTERNS: dict[str, float] = {r"(?:转|迁|挪|落)(?:个|一下)?(?:组织|党员|党组织)?关系.{0,3}(?:到|去|来)": 3,
+                              # 能不能把关系直接转到厂里
+                              r"把(?:组织|党员)?关系[\u4e00-\u9fff]{0,4}?(?:转|迁|挪|落)": 4}
 SYNONYMS: dict[str, str] = {"转借": "转接", "转街": "转接", "转节": "转接", "专接": "转接",
                             "组织关心": "组织关系"}
 

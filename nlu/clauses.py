@@ -6,7 +6,9 @@
 * "X 先不说了 / 晚点再看 / 回头再说" — X is set aside for now: it counts for no intent.
 * "X 已经给了 / 解决了 / 没事了" — the difficulty X is over: it is no help request (other
   intents are unaffected: "欠薪的事解决了 谢谢你们" may still thank).
-* "…另外/顺便/还有 Y" — Y is a second request: it counts half, and the router may offer it.
+* "…另外/顺便/还有 Y" — Y is a second request: it counts half, and the router may offer it —
+  unless Y is what the member most needs answered (``needed``: a difficulty, a change).
+* "讲 X 的课 / 关于 X 的视频" — X is what a lesson is about: it counts for the lesson only.
 """
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ import re
 from dataclasses import dataclass
 
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
-_NEGATION_BEFORE = re.compile(r"不用|不要|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打"
-                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)|不查|不为|不求|不开会|不是来"
+# (不用表扬 is modesty about a deed, not a refusal of it)
+_NEGATION_BEFORE = re.compile(r"不用(?!表扬)|不要(?!表扬)|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打"
+                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)|不查|不为|不求(?!表扬)|不开会|不是来"
                               r"|(?:没|没有|无)人?(?=受伤|伤亡|受了伤)")
 # Negation after the thing negated ("电话还是原来那个", "住的地方没变").
 _NEGATION_AFTER = re.compile(r"没变|没换|没改|不变|还是原来|一样")
@@ -29,7 +32,12 @@ _ASIDE_AFTER = re.compile(r"(?:的事)?(?:先不说|先不问|先不管|先不�
                           r"晚点再(?:看|说|问|学)|过后再(?:看|说|问))")
 # What starts a second request in the same message.
 # "进完会我再交思想汇报": what comes after 完…再 is for later ("干完再结账" stays one complaint).
-_SECOND_REQUEST = re.compile(r"另外|顺便|还有|还想|再问|然后再|对了|登完|完(?:会|课|了)?(?:我|俺|咱)?再(?!结|给|发)")
+# (另外两个党员, 另外的人: "other", no second request)
+_SECOND_REQUEST = re.compile(r"另外(?![一两二三四五六七八九十几\d]+(?:个|名|位)|的)|顺便|顺带|捎带|还有|还想|再问|然后再|对了|登完"
+                             r"|完(?:会|课|了)?(?:我|俺|咱)?再(?!结|给|发)")
+# What a lesson asked for is about ("有讲别人欠钱不还该咋办的法律课吗"): not the member's own case.
+_ABOUT = re.compile(r"(?:讲|教|关于)([\u4e00-\u9fff]{1,14}?)的(?:法律)?(?:课|视频|课程|讲座|资料|文章|节目|片子)")
+ABOUT_INTENT = "study"
 # The intent that "没变" speaks against.
 UNCHANGED_INTENT = "update_info"
 # A difficulty reported over ("上次说的欠薪 老板已经给了"): everything before it, up to here, is
@@ -52,6 +60,8 @@ class Clauses:
     second_from: int
     resolved: tuple[tuple[int, int], ...] = ()
     breaks: tuple[int, ...] = ()
+    about: tuple[tuple[int, int], ...] = ()  # what a lesson asked for is about
+    needed: frozenset[str] = frozenset()  # intents that count fully in a second request
 
     def clause(self, position: int) -> int:
         """The number of the clause ``position`` is in, from 0."""
@@ -63,6 +73,8 @@ class Clauses:
             spans = spans + self.unchanged
         elif intent == RESOLVED_INTENT:
             spans = spans + self.resolved
+        if intent and intent != ABOUT_INTENT:
+            spans = spans + self.about
         return any(start <= position < end for start, end in spans)
 
     def affirmed(self, text: str) -> str:
@@ -72,14 +84,16 @@ class Clauses:
         return text
 
     def weight(self, position: int, intent: str) -> float:
-        """0 for a word negated for ``intent``, ½ in the second request, 1 otherwise."""
+        """0 for a word negated for ``intent``, ½ in the second request (unless ``intent`` is
+        ``needed``), 1 otherwise."""
         if self.is_negated(position, intent):
             return 0.0
-        return 0.5 if position >= self.second_from else 1.0
+        return 0.5 if position >= self.second_from and intent not in self.needed else 1.0
 
 
-def analyse(text: str) -> Clauses:
-    """Negated spans and the start of the second request in normalised ``text``."""
+def analyse(text: str, needed: frozenset[str] = frozenset()) -> Clauses:
+    """Negated spans and the start of the second request in normalised ``text``; ``needed``:
+    the intents that count fully even in a second request."""
     spans, unchanged = [], []
     for match in _NEGATION_BEFORE.finditer(text):
         if text[match.start() - 1:match.start()] == match.group()[1]:
@@ -103,5 +117,7 @@ def analyse(text: str) -> Clauses:
         spans.append((start, match.end()))
     second = _SECOND_REQUEST.search(text)
     resolved = tuple((0, m.end()) for m in _RESOLVED.finditer(text))
+    about = tuple(m.span(1) for m in _ABOUT.finditer(text))
     return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text),
-                   resolved, tuple(i for i, char in enumerate(text) if char == " "))
+                   resolved, tuple(i for i, char in enumerate(text) if char == " "), about,
+                   needed)

@@ -27,6 +27,8 @@ from nlu.places import Place, find_places
 MIN_SCORE = 1.5
 # Intents answered first when a message holds two requests, in this order.
 PRIORITY = ("help_request", "update_info")
+# ... and they count fully even when told after 另外/顺便 ("积分在哪看 还有个急事 工地结账差我八千").
+NEEDED = frozenset(PRIORITY)
 PRIORITY_MIN = 3.0
 PRIORITY_RATIO = 0.75
 # A member introducing themselves with a phone number is binding, not changing a number on file.
@@ -146,7 +148,7 @@ class Router:
         itself only asks jieba about one-character keywords (see ``_single_hits``)."""
         norm = normalise(text[:MAX_CHARS], self.lexicon.synonyms, self.lexicon.variants)
         tokens = self._tokenizer.lcut(norm, HMM=False) if all_tokens and norm else []
-        parts = clauses.analyse(norm)
+        parts = clauses.analyse(norm, NEEDED)
         places = find_places(norm)
         first = _first_request(norm, parts)
         opinion = self.examples.posteriors(first)

@@ -14,9 +14,12 @@ from nlu.places import Place, find_places
 # members group the digits (139 0000 4567, 139-0000-4567 after normalisation).
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)")
 _CODE = re.compile(r"(?<!\d)\d{4,6}(?!\d)")
+_CHECKIN = re.compile(r"签(?:个|一下|下)?到")
 # A place after these words is where the member was, or is not: 不在杭州了, 从义乌过来,
 # 在南昌 不是南宁 (but 是不是南宁 asks).
 _ORIGIN_CUES = ("不在", "没在", "不去", "离开", "从", "不是")
+# Where a record is kept is not where the member is: 组织关系现在还在郑州的学校里.
+_RECORD_KEPT = re.compile(r"(?:关系|档案|户口|户籍)[\u4e00-\u9fff]{0,4}在$")
 
 
 def phone(text: str) -> str | None:
@@ -26,8 +29,9 @@ def phone(text: str) -> str | None:
 
 
 def checkin_code(text: str) -> str | None:
-    """The code in a 签到 message (``签到 4821``, ``4821 签到``), not part of a phone number."""
-    if "签到" not in text:
+    """The code in a 签到 message (``签到 4821``, ``4821 签到``, ``签个到 4821``), not part of a
+    phone number."""
+    if _CHECKIN.search(text) is None:
         return None
     for match in _CODE.finditer(_PHONE.sub(" ", text)):
         return match.group(0)
@@ -41,6 +45,8 @@ def places(text: str, mentions: list[Place] | None = None) -> dict[str, str]:
     for place in find_places(text) if mentions is None else mentions:
         before = text[max(0, place.start - 3):place.start]
         if before.endswith(_ORIGIN_CUES) and not before.endswith("是不是"):
+            continue
+        if _RECORD_KEPT.search(text, max(0, place.start - 8), place.start):
             continue
         found[place.kind] = place.name
     return found
