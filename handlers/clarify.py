@@ -22,6 +22,9 @@ DIALOG = "clarify"
 CANCEL_WORD = "取消"
 MENU_LABEL = "菜单 —— 看全部功能"
 _NUMBERS = {"1": 0, "2": 1, "3": 2, "一": 0, "二": 1, "三": 2, "幺": 0, "两": 1}
+# An answer naming a choice in at most this many characters (开会, 更新一下) only chooses; a longer
+# one (我在湖北仙桃 不在三亚) carries its own details and is answered as itself.
+ANSWER_MAX = 6
 # A number answered as members say it: 2, 第二个, 选1, 我选第一项, 2号吧.
 _NUMBER = re.compile(r"(?:我)?(?:选|要)?(?:第)?([123一二三两幺])(?:个|项|号|条|种)?(?:吧|啊|呀|的)?")
 
@@ -59,6 +62,10 @@ def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
     chosen = _chosen(text, ctx.route, choices)
     if chosen is not None:
         end_dialog(ctx.session, msg.openid)
+        if ctx.route is not None and chosen == ctx.route.intent and (
+                ctx.route.slots or len(text) > ANSWER_MAX):
+            # an answer with news of its own (我在湖北仙桃 不在三亚): the news is the request
+            return answer(msg, ctx)
         ctx.route = Route(intent=chosen, slots=state.data.get("slots", {}))
         return answer(replace(msg, text=state.data.get("text", msg.text)), ctx)
     if ctx.route is not None and ctx.route.intent not in ("unknown", "menu"):

@@ -21,7 +21,7 @@ import sys
 import unicodedata
 
 from handlers.context import Context, Incoming
-from handlers import liaison
+from handlers import crisis, liaison
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
@@ -114,6 +114,8 @@ PATTERNS: dict[str, float] = {
     # money still short: 押金还差两万, 手术费还差一半
     r"(?:费|钱|押金|首付|学费|药费)(?:还|都)?差(?:\d|[一两二三四五六七八九十几好]|一半|不少)": 3,
     r"(?:费|钱)(?:不够|交不起|付不起|凑不齐|凑不够)": 3,
+    # despair outweighs anything else in the message (handlers.crisis)
+    crisis.CRISIS.pattern: 10,
     # money owed to the member, held back: 工地结账差我八千块一直拖着不给
     r"(?:差|欠|少)(?:我|俺|我们|俺们)(?:\d+|[一两二三四五六七八九十几]+)(?:多)?(?:块|元|万|千|百)"
     r"|拖着不(?:给|发|还|结|办)": 3,
@@ -213,10 +215,12 @@ DESCRIBING = "describing"
 CONFIRMING = "confirming"
 # Yes to "shall I pass this to your liaison?": an answer that opens with yes (是的 麻烦联络员了,
 # 好 帮我转给联络员, 麻烦转一下, 嗯, 可以的) or asks to pass it on (帮我转给他).
-YES = re.compile(r"^(?:是|对|要|需要|好|行|可以|嗯|恩|转|麻烦|请|ok|没问题)|转给|转交|帮我转|转吧", re.IGNORECASE)
+YES = re.compile(r"^(?:是|对|要|需要|好|行|可以|嗯|恩|转|麻烦|请|ok|没问题|👍|👌|那你帮|那帮|帮我)|转给|转交|帮我转|转吧"
+                 r"|帮我问|帮忙问|问问吧", re.IGNORECASE)
 # No to it, checked first: an answer that opens with a refusal (不用了谢谢, 不是, 没有, 算了, 别转).
 NO = re.compile(r"^(?:不|没(?!问题|事儿?吧)|算了|别|取消)")
 CANCEL_WORD = "取消"
+CONFIRM_QUESTION = "这件事（{}）需要我转给您的红色联络员帮忙吗？回复“是”就转交，回复“不用”就不转。"
 # Members on shifts answer hours later; only an answer that opens with yes or no is read as one
 # (anything else is a new message), so the question may wait out a working day.
 CONFIRM_TIMEOUT = dt.timedelta(hours=12)
@@ -239,8 +243,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         start_dialog(ctx.session, msg.openid, DIALOG, CONFIRMING,
                      {"description": description, "topic": topic}, ctx.clock.now(),
                      timeout=CONFIRM_TIMEOUT)
-        return TextReply(f"{ctx.member.name}，这件事（{TOPIC_NAMES[topic]}）需要我转给您的红色联络员帮忙吗？"
-                         "回复“是”就转交，回复“不用”就不转。")
+        return TextReply(f"{ctx.member.name}，{CONFIRM_QUESTION.format(TOPIC_NAMES[topic])}")
     return file_ticket(description, ctx)
 
 
@@ -267,12 +270,17 @@ def _confirm(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
     """The member's answer to "shall I pass this to your liaison?"."""
     from handlers.registry import answer  # the registry imports this module
 
-    words = _words(msg.text)
-    end_dialog(ctx.session, msg.openid)
+    words = _words(msg.text) or (msg.text or "").strip()  # 👍 alone is an answer too
     if NO.search(words):
+        end_dialog(ctx.session, msg.openid)
         return TextReply("好的，这件事不转给联络员了。有什么难处随时发“求助”加上情况，我马上转给联络员。")
     if YES.search(words):
+        end_dialog(ctx.session, msg.openid)
         return file_ticket(state.data["description"], ctx, state.data["topic"])
+    if ctx.route is None or ctx.route.intent in ("unknown", "menu"):
+        # neither an answer nor a new request: the question still stands
+        return TextReply(f"{CONFIRM_QUESTION.format(TOPIC_NAMES[state.data['topic']])}")
+    end_dialog(ctx.session, msg.openid)
     return answer(msg, ctx)
 
 
@@ -285,8 +293,19 @@ def _topic(ctx: Context) -> str:
 def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Reply:
     """Open a ticket assigned to the member's liaison — ``topic`` (one of ``HELP_TOPICS``), by
     default the router's ``help_topic`` slot, else ``other`` — and tell the member its number
-    and who will call them."""
-    topic = topic or _topic(ctx)
+    and who will call them. Words of despair (``handlers.crisis``) are flagged for the liaison,
+    filed as ``other``, and answered with the lifeline first."""
+    if crisis.speaks_of_it(description):
+        # the liaison reads this first: call now; the member's words say the rest
+        return _with_lifeline(_file(f"{crisis.FLAG}{description}", ctx, "other"))
+    return _file(description, ctx, topic or _topic(ctx))
+
+
+def _with_lifeline(reply: TextReply) -> TextReply:
+    return TextReply(f"{crisis.LIFELINE}\n{reply.text}")
+
+
+def _file(description: str, ctx: Context, topic: str) -> TextReply:
     sla = ctx.settings.liaison.sla_hours
     earlier = waiting_duplicate(ctx.session, ctx.member, description)
     if earlier is not None:

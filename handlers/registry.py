@@ -1,12 +1,14 @@
 """Which handler answers a message. The order is fixed and stated once, here:
 
 1. events and custom-menu keys (follow, QR scan, CLICK ``EventKey``, location): no text to route;
-2. a dialog in progress for this openid (``models.dialog.DialogState``, not expired) — the text
+2. words of despair (``handlers.crisis``): a help request before anything else, any dialog in
+   progress ended;
+3. a dialog in progress for this openid (``models.dialog.DialogState``, not expired) — the text
    is routed first so the dialog can tell an answer from a new request;
-3. the clarifying question, when the router finds two intents too close to call;
-4. the handler of the routed intent (global words 取消 / 帮助 / 人工 are intents like any other),
+4. the clarifying question, when the router finds two intents too close to call;
+5. the handler of the routed intent (global words 取消 / 帮助 / 人工 are intents like any other),
    with an offer for a second request in the same message;
-5. the fallback (``handlers.unknown``), which the router picks when nothing matched.
+6. the fallback (``handlers.unknown``), which the router picks when nothing matched.
 
 Every intent module declares ``INTENT``, ``USAGE`` (one line for the menu, or ``None``),
 ``OFFER`` (what to say when it is the second request of a message, see ``handlers.clarify``, or
@@ -15,12 +17,14 @@ Every intent module declares ``INTENT``, ``USAGE`` (one line for the menu, or ``
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from types import ModuleType
 
 from handlers import (
     activity_report,
     bind,
     clarify,
+    crisis,
     dues,
     help_request,
     liaison,
@@ -35,7 +39,7 @@ from handlers import (
     update_info,
 )
 from handlers.context import Context, Incoming
-from handlers.dialogs import DIALOG_OWNERS, active_dialog
+from handlers.dialogs import DIALOG_OWNERS, active_dialog, end_dialog
 from handlers.replies import NoReply, Reply
 from nlu.router import Router
 
@@ -67,6 +71,11 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
         return unknown.on_non_text(msg, ctx)
     # Routed before a dialog continues too, so a dialog can tell an answer from a new request.
     ctx.route = router.route(msg.text)
+    if crisis.speaks_of_it(msg.text):
+        end_dialog(ctx.session, msg.openid)
+        ctx.route = replace(ctx.route, intent=help_request.INTENT, clarify=False, guessed=False,
+                            offer=None)
+        return answer(msg, ctx)
     dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now())
     if dialog is not None:
         return DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)

@@ -163,7 +163,7 @@ def test_a_help_word_still_files_at_once(chat, session):
 
 
 @pytest.mark.parametrize("yes", ["是", "是的 麻烦联络员了", "好 帮我转给联络员", "麻烦转一下", "嗯", "可以的",
-                                 "没问题 转吧"])
+                                 "没问题 转吧", "那你帮我问问吧", "👍"])
 def test_any_clear_yes_files_the_kept_description(chat, session, yes):
     setup_roster(session)
     chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
@@ -177,6 +177,14 @@ def test_any_clear_no_files_nothing(chat, session, no):
     chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
     assert chat.say(no) == DECLINED
     assert tickets(session) == []
+
+
+@pytest.mark.parametrize("neither", ["？？", "啥意思", "😐"])
+def test_an_answer_that_is_neither_asks_again_and_a_later_yes_still_files(chat, session, neither):
+    setup_roster(session)
+    chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
+    assert chat.say(neither) == CONFIRM.format("欠薪")[len("张某，"):]
+    assert chat.say("是") == FILED_WAGES
 
 
 def test_a_yes_after_a_shift_still_files(chat, session):
@@ -200,3 +208,32 @@ def test_the_same_request_sent_again_is_one_ticket(chat, session):
     assert again == ("这件事已经登记过了（编号 Q20261129001），正在等联络员处理，不用再发；"
                      "着急的话可以直接打李某的电话 13900000001。")
     assert len(tickets(session)) == 1
+
+
+@pytest.mark.parametrize("words", ["不想活了", "活着没意思 真想死了算了", "我想跳楼"])
+def test_words_of_despair_get_the_lifeline_and_the_liaison_at_once(chat, session, words):
+    setup_roster(session)
+    reply = chat.say(words)
+    assert reply.startswith("您说的话我们很在意，您不是一个人扛着。现在就可以拨打全国心理援助热线 12356（24小时）")
+    assert "已转给您的红色联络员" in reply
+    assert tickets(session) == [("Q20261129001", "other", f"【情绪危机，请马上联系】{words}")]
+
+
+def test_despair_comes_before_a_question_waiting_for_an_answer(chat, session):
+    """The member was asked to confirm something else; "不想活了" is not read as "不" (no)."""
+    setup_roster(session)
+    chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
+    assert chat.say("不想活了").startswith("您说的话我们很在意")
+    assert [t[2] for t in tickets(session)] == ["【情绪危机，请马上联系】不想活了"]
+
+
+def test_missing_someone_is_no_despair(chat, session):
+    setup_roster(session)
+    assert not chat.say("想死你们了 过年回去看你们").startswith("您说的话我们很在意")
+
+
+def test_an_unbound_follower_in_despair_gets_the_lifeline_first(make_chat, session):
+    setup_roster(session)
+    reply = make_chat("oKite_stranger_0002").say("不想活了")
+    assert reply.startswith("您说的话我们很在意")
+    assert "12356" in reply and "0471-12345678" in reply and "绑定 姓名 手机号" in reply

@@ -164,6 +164,18 @@ def test_no_psychology_lesson_yet_still_offers_a_person(chat, session, member):
     assert reply.endswith("发“联络员”，联络员会联系您；也可以打全国心理援助热线 12356。")
 
 
+def test_asked_which_of_two_the_answer_with_a_kind_of_lesson_gets_that_kind(chat, session, member):
+    """学习 or 开会? "学习 心理" chooses 学习 and says which lessons: that is the request, not
+    the first message again."""
+    make_lesson(session, "学习党章第一章", sequence=1)
+    calm = make_lesson(session, "在外打拼，怎么排解心里的苦闷", category="psychology", sequence=2)
+    session.commit()
+
+    assert chat.say("学习 开会").startswith("您是想办哪件事？")
+    assert chat.say("学习 心理") == lesson_text(calm, label="心理健康")[
+        :-len(NEXT_STEP)] + study_handler.TALK_TO_SOMEONE
+
+
 def test_a_member_names_a_category(chat, session, member):
     make_lesson(session, "学习党章第一章", category="policy", sequence=1)
     law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
