@@ -20,6 +20,7 @@ KEYWORDS: dict[str, float] = {
     "换成": 2, "改一下": 1.5, "以后打": 3, "打这个": 2.5, "现在用": 2, "个人信息": 3, "信息": 1,
     "地址": 2, "去向": 3, "搬到": 2.5, "打工": 1, "上班": 1, "换工作": 3, "换了工作": 3,
     "工作单位": 3, "不出去": 2.5, "不往外": 2.5, "回来了": 2, "现在在": 2,
+    "又出去": 3, "又出来": 3, "又出去了": 3, "又出来了": 3, "出去打工了": 3, "到外面打工": 3,
     "定居": 2, "更新": 2, "修改": 2, "变更": 2, "我的资料": 2.5, "资料": 1, "填错": 2.5, "登记错": 2.5, "写错": 3, "录错": 3, "弄错": 2, "报到": 1.5, "过来干": 2, "送外卖": 1.5, "找了个": 1.5, "去了一家": 2,
 }
 SYNONYMS: dict[str, str] = {"手鸡号": "手机号", "手机好": "手机号", "单为": "单位", "电化": "电话"}
@@ -55,6 +56,8 @@ RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|家里|家|县城
                       r"|不(?:在外(?:面|地|头|边)?|出去|往外跑)(?:了|干了|跑了|打工了)"
                       r"|以后(?:就)?在(?:家|村里|老家|镇上|县城)")
 VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间")
+# Out again (又出去打工了, 我又出来了, 到外面干活了): away once more, city not yet said.
+LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去外面|去外地|到外地)(?:打工|干活|上班|挣钱|了|啦)")
 STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 # A number the member meant as their phone but that is no mobile number (电话换成12345): digits
@@ -77,6 +80,10 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     elif not values and RETURNED.search(text) and not VISIT.search(text):
         values = {"status": "returned", "current_province": None, "current_city": None,
                   "current_district": None}
+    elif not values and ctx.member.status == "returned" and LEFT_AGAIN.search(text):
+        apply_changes(ctx.session, ctx.member, {"status": "away"}, source="chat",
+                      now=ctx.clock.now())
+        return TextReply("已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“我现在在深圳”。")
     phone = (slots.get("phone") or "").strip()
     if phone and MOBILE.fullmatch(phone):
         values["phone"] = phone

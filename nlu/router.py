@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Collection
 
 from handlers.context import Route
 from nlu import clauses, lexicon, slots
@@ -113,10 +114,13 @@ class Explanation:
 class Router:
     """Routes member text to an intent with slots. Construct once per process (loads jieba and
     the user dictionary, learns from the labelled examples); ``route`` is then pure and
-    thread-safe. Raises ``ValueError`` naming the key, file and line when ``nlu`` settings name
-    an unknown intent or an examples file is unreadable or malformed."""
+    thread-safe. ``unseen``: texts the examples must leave out, to measure the router on
+    messages it has not learnt from (``kiteline nlu eval --unseen``). Raises ``ValueError``
+    naming the key, file and line when ``nlu`` settings name an unknown intent or an examples
+    file is unreadable or malformed."""
 
-    def __init__(self, intent_modules: dict[str, ModuleType], nlu_settings) -> None:
+    def __init__(self, intent_modules: dict[str, ModuleType], nlu_settings,
+                 unseen: Collection[str] = ()) -> None:
         self.lexicon = lexicon.build(intent_modules, nlu_settings)
         self._tokenizer = lexicon.tokenizer(self.lexicon)
         intents = {*intent_modules, "unknown"}
@@ -126,6 +130,9 @@ class Router:
                 rows += load(path, intents)
             except ValueError as exc:
                 raise ValueError(f"nlu.example_files: {exc}") from None
+        left_out = set(unseen)
+        rows = [row for row in rows if row["text"] not in left_out]
+        self.example_texts = frozenset(row["text"] for row in rows)
         texts = [self._example_text(row["text"]) for row in rows]
         self.examples = ExampleModel.train(zip(texts, (row["intent"] for row in rows)))
         # (intent, slot) -> the examples' opinion of a word-list slot ("" for none), learnt from

@@ -1,8 +1,10 @@
 """``kiteline nlu eval`` and ``kiteline nlu explain`` as an operator runs them."""
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
+import nlu.router
 from bot.cli import main
 import bot.nlu_cli  # noqa: F401  (registers ``nlu``)
 
@@ -10,9 +12,9 @@ import bot.nlu_cli  # noqa: F401  (registers ``nlu``)
 def test_eval_prints_accuracy_per_intent_confusions_slots_and_speed(tmp_path):
     labelled = tmp_path / "few.jsonl"
     rows = [
-        {"id": "x1", "text": "党费怎么交", "intent": "dues", "slots": {}, "style": "plain"},
-        {"id": "x2", "text": "我现在在苏州", "intent": "update_info", "slots": {"city": "苏州"}, "style": "plain"},
-        {"id": "x3", "text": "积分多少", "intent": "dues", "slots": {}, "style": "short"},
+        {"id": "x1", "text": "党费咋个交法", "intent": "dues", "slots": {}, "style": "plain"},
+        {"id": "x2", "text": "我现在人在苏州了", "intent": "update_info", "slots": {"city": "苏州"}, "style": "plain"},
+        {"id": "x3", "text": "积分有多少来着", "intent": "dues", "slots": {}, "style": "short"},
     ]
     labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     result = CliRunner().invoke(main, ["nlu", "eval", str(labelled), "--seconds", "0.05"])
@@ -23,7 +25,7 @@ def test_eval_prints_accuracy_per_intent_confusions_slots_and_speed(tmp_path):
     assert lines[2].startswith("speed ") and lines[2].endswith("messages/s (normalise + route + slots, one core)")
     assert "dues                  100.0%   50.0%    2" in lines
     assert "  dues → points: 1" in lines
-    assert "  x3 [dues → points] 积分多少" in lines
+    assert "  x3 [dues → points] 积分有多少来着" in lines
 
 
 def test_explain_shows_normalised_text_tokens_matches_and_scores():
@@ -80,3 +82,14 @@ def test_every_command_that_builds_the_bot_stops_on_such_a_file(tmp_path):
     result = CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])
     assert result.exit_code == 2
     assert result.output.startswith("配置错误 (configuration error): nlu.example_files: ")
+
+
+def test_eval_of_messages_the_router_learnt_from_says_so_and_unseen_leaves_them_out():
+    dev = str(Path(nlu.router.__file__).with_name("examples") / "dev.jsonl")
+    result = CliRunner().invoke(main, ["nlu", "eval", dev, "--seconds", "0.05", "--no-misses"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("note: 220 of 220 messages are among the labelled examples the "
+                                    "router learns from: a regression score")
+    unseen = CliRunner().invoke(main, ["nlu", "eval", dev, "--unseen", "--seconds", "0.05", "--no-misses"])
+    assert unseen.exit_code == 0, unseen.output
+    assert unseen.output.startswith("intent accuracy ")

@@ -180,6 +180,17 @@ def test_coming_home_for_good_and_leaving_again(chat, session, member):
     assert (member.status, member.current_city) == ("away", "杭州")
 
 
+@pytest.mark.parametrize("out_again", ["又出去打工了", "我又出来了", "又到外面打工了 还在原来那个厂"])
+def test_out_again_without_a_city_is_away_and_asked_where(chat, session, member, out_again):
+    chat.say("回老家了 不出去了")
+    chat.advance(minutes=5)
+    assert chat.say(out_again) == (
+        "已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“我现在在深圳”。")
+    session.expire_all()
+    assert member.status == "away"
+    assert chat.say("我在宁波").startswith("已为您更新：\n流动去向：浙江 宁波")
+
+
 @pytest.mark.parametrize("text", ["过年回老家了 初八就回来", "打算明年回老家", "回村里住几天"])
 def test_a_visit_or_a_plan_is_no_homecoming(chat, session, member, text):
     chat.say(text)
