@@ -27,7 +27,7 @@ from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from models.contacts import contacts_for
 from models.dialog import DialogState
-from models.ticket import HELP_TOPICS, TOPIC_NAMES
+from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 from models.tickets import open_ticket, waiting_duplicate
 
 INTENT = "help_request"
@@ -184,7 +184,7 @@ SLOT_PATTERNS: dict[str, dict[str, str]] = {"help_topic": {
     "wages": PAY_CUT + r"|(?:月|天|年)的(?:钱|工钱)(?:一直|都|还)?(?:拖|不给|没给)"
              # pay withheld: 中介扣着工资不给, 压着我的工钱
              + rf"|(?:扣|压|押|拖)着?(?:我|俺|我们|俺们|工人|大家)?的?(?:最后|头|前)?[\u4e00-\u9fff]{{0,4}}?{PAY}"
-             + r"|(?:老板|工头|包工头|厂里|厂子|公司|项目部|老板娘).{0,4}?(?:欠|拖欠|赖)",
+             + r"|(?:老板|工头|包工头|厂里|厂子|公司|项目部|老板娘).{0,4}?(?:欠|拖欠|赖|不给钱|不给结|不结账)",
     "schooling": r"(?:开学|入学|上学|转学).{0,6}?(?:报不上|没名额|不收)|报不上名|没(?:有)?(?:学位|名额)",
     # struck (打了我一巴掌), robbed of a place (宅基地让邻居占了), an ID card held, going to law
     "legal": r"扣(?:着|了|下|住)?(?:我的?|俺的?)?身份证|动手打|打了?(?:我|俺)(?:一|两|几)(?:巴掌|拳|顿|下|耳光)"
@@ -220,6 +220,9 @@ YES = re.compile(r"^(?:是|对|要|需要|好|行|可以|嗯|恩|转|麻烦|请|
 # No to it, checked first: an answer that opens with a refusal (不用了谢谢, 不是, 没有, 算了, 别转).
 NO = re.compile(r"^(?:不|没(?!问题|事儿?吧)|算了|别|取消)")
 CANCEL_WORD = "取消"
+# Danger now (被车撞了, 流血, 着火, 煤气中毒): the emergency numbers come before anything else.
+EMERGENCY = re.compile(r"撞了|车祸|流血|出血|昏迷|晕倒|不省人事|昏过去|被打|打人|动刀|着火|火灾|煤气|中毒|骨折|摔下来|掉下来|喘不上气")
+EMERGENCY_FIRST = "如果有人受伤或正在危险中，请先拨打 120（急救）或 110（报警）。\n"
 CONFIRM_QUESTION = "这件事（{}）需要我转给您的红色联络员帮忙吗？回复“是”就转交，回复“不用”就不转。"
 # Members on shifts answer hours later; only an answer that opens with yes or no is read as one
 # (anything else is a new message), so the question may wait out a working day.
@@ -243,7 +246,8 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         start_dialog(ctx.session, msg.openid, DIALOG, CONFIRMING,
                      {"description": description, "topic": topic}, ctx.clock.now(),
                      timeout=CONFIRM_TIMEOUT)
-        return TextReply(f"{ctx.member.name}，{CONFIRM_QUESTION.format(TOPIC_NAMES[topic])}")
+        return TextReply(f"{_emergency_first(msg.text)}{ctx.member.name}，"
+                         f"{CONFIRM_QUESTION.format(TOPIC_NAMES[topic])}")
     return file_ticket(description, ctx)
 
 
@@ -298,7 +302,12 @@ def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Rep
     if crisis.speaks_of_it(description):
         # the liaison reads this first: call now; the member's words say the rest
         return _with_lifeline(_file(f"{crisis.FLAG}{description}", ctx, "other"))
-    return _file(description, ctx, topic or _topic(ctx))
+    reply = _file(description, ctx, topic or _topic(ctx))
+    return TextReply(f"{_emergency_first(description)}{reply.text}")
+
+
+def _emergency_first(text: str | None) -> str:
+    return EMERGENCY_FIRST if EMERGENCY.search(text or "") else ""
 
 
 def _with_lifeline(reply: TextReply) -> TextReply:
@@ -330,6 +339,26 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
                          f"请直接打{person.name}的电话 {person.phone}；求助已登记，工作人员会跟进。")
     return TextReply(f"{received}您的红色联络员是{person.name}，求助已登记，工作人员会尽快跟进；"
                      f"着急的话请拨打{hotline(ctx)}。")
+
+
+# What the member is told of their ticket's status.
+STATUS_NOW = {"open": "正在等红色联络员{}处理", "claimed": "红色联络员{}已经接手",
+              "replied": "红色联络员{}已经答复过您", "resolved": "红色联络员{}已经办结",
+              "escalated": "已经转给支部跟进"}
+
+
+def where_it_stands(ticket: Ticket, ctx: Context) -> Reply:
+    """The member quotes their ticket's number (Q20261129001 怎么还没人联系我): where it stands,
+    and the fastest way to a person."""
+    person = ticket.liaison.member if ticket.liaison else None
+    status = STATUS_NOW[ticket.status].format(person.name if person else "")
+    if ticket.status == "resolved":
+        nxt = "如果还没解决，直接发“求助”加上情况，我再转给联络员。"
+    elif person and person.phone:
+        nxt = f"着急的话可以直接打{person.name}的电话 {person.phone}。"
+    else:
+        nxt = f"着急的话请拨打{hotline(ctx)}。"
+    return TextReply(f"您的求助（编号 {ticket.number}，{TOPIC_NAMES[ticket.topic]}）{status}。{nxt}")
 
 
 def _description(text: str | None) -> str | None:

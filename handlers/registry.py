@@ -2,7 +2,8 @@
 
 1. events and custom-menu keys (follow, QR scan, CLICK ``EventKey``, location): no text to route;
 2. words of despair (``handlers.crisis``): a help request before anything else, any dialog in
-   progress ended;
+   progress ended; then a message naming a ticket number: a red liaison's answer to it
+   (``handlers.liaison_answer``), or the member who filed it asking where it stands;
 3. a dialog in progress for this openid (``models.dialog.DialogState``, not expired) — the text
    is routed first so the dialog can tell an answer from a new request;
 4. the clarifying question, when the router finds two intents too close to call;
@@ -26,6 +27,7 @@ from handlers import (
     clarify,
     crisis,
     dues,
+    liaison_answer,
     help_request,
     liaison,
     menu,
@@ -41,6 +43,8 @@ from handlers import (
 from handlers.context import Context, Incoming
 from handlers.dialogs import DIALOG_OWNERS, active_dialog, end_dialog
 from handlers.replies import NoReply, Reply
+from models.caseload import caseload_of
+from models.tickets import members_ticket
 from nlu.router import Router
 
 # Menu order: what members use most first.
@@ -76,6 +80,11 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
         ctx.route = replace(ctx.route, intent=help_request.INTENT, clarify=False, guessed=False,
                             offer=None)
         return answer(msg, ctx)
+    number = liaison_answer.number_in(msg.text) if ctx.member is not None else None
+    if number and caseload_of(ctx.session, ctx.member) is not None:
+        return liaison_answer.handle(msg, ctx)
+    if number and (own := members_ticket(ctx.session, ctx.member, number)) is not None:
+        return help_request.where_it_stands(own, ctx)
     dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now())
     if dialog is not None:
         return DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)

@@ -19,7 +19,7 @@ KEYWORDS: dict[str, float] = {
     "笑话": 3, "唱首歌": 3, "唱个歌": 3, "天气": 2, "气温": 2, "彩票": 3, "股票": 3, "电影": 2,
     "打游戏": 3, "翻译": 2.5,
     # letting home know all is well is news to be glad of, not a request
-    "报平安": 3, "报个平安": 3, "报声平安": 3,
+    "报平安": 3, "报个平安": 3, "报声平安": 3, "平安到了": 3, "想家": 2.5, "吃了没": 3, "吃饭了没": 3,
     "打牌": 3, "掼蛋": 3, "斗地主": 3, "麻将": 3, "抢票": 3, "抢火车票": 3.5, "好吃": 3, "面馆": 2,
     "饭馆": 2, "随便聊聊": 4, "累死了": 2, "淘宝": 3, "拼多多": 3, "网购": 3, "退款": 2.5, "退货": 2.5,
     "etc": 3, "王者": 3, "游戏": 2.5, "等一下": 2.5, "等会儿": 2.5, "稍等": 2.5,
@@ -43,23 +43,33 @@ ABOUT_ME = re.compile(r"(?:你|您)是(?:谁|机器人|真人|人工|ai|AI)|是�
 # A thumbs-up, a laugh: a reply with no words in it (emoji, maybe with punctuation), or laughter.
 WORDS = re.compile(r"\w")
 LAUGHTER = re.compile(r"(?:哈|呵|嘿|嘻)+[!！~。.]*")
-# "报个平安 没啥事": all is well, and the member says so.
-SAFE = re.compile(r"报(?:个|声|一下)?平安")
+# "报个平安 没啥事", "平安到了": all is well, and the member says so.
+SAFE = re.compile(r"报(?:个|声|一下)?平安|平安到(?:了|达)|一切平安")
+# Missing home: a word back and someone to talk to (12356: the national psychological
+# assistance hotline, 国家卫生健康委员会, since 2025-01-01).
+HOMESICK = re.compile(r"想家|想孩子|想娃|想老婆|想媳妇|想老公|想爸妈|想我妈|想我爸|想老家|想爹娘")
+# "吃了没": small talk back.
+SMALL_TALK = re.compile(r"吃(?:了|饭了)(?:吗|没|么)")
 # Crying, sad or worried faces: a smile and "收到" back would be cold.
 SAD = re.compile("[😭😢😞😔😟😥😰😩😫😿💔🥺☹🙁😣😖]")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Not understood: say so kindly and list the most used things the bot can do. Thanks the
-    router did not recognise still get a warm word (``menu.thanks_reply``)."""
-    from handlers.menu import thanks_reply
+    router did not recognise still get a warm word (``menu.courtesy_reply``)."""
+    from handlers.menu import courtesy_reply
     from handlers.registry import usage_lines  # the registry imports this module
 
-    thanks = thanks_reply(msg.text)
+    thanks = courtesy_reply(msg.text)
     if thanks is not None:
         return TextReply(thanks)
     if SAFE.search(msg.text or ""):
         return TextReply("收到您报的平安，支部和家里都放心了！在外注意身体，有事随时发消息给我。")
+    if HOMESICK.search(msg.text or ""):
+        return TextReply("在外打拼，想家是常有的事。给家里打个电话、视频一下吧；心里憋闷的话，"
+                         "发“联络员”找人说说，或拨打全国心理援助热线 12356。")
+    if SMALL_TALK.search(msg.text or ""):
+        return TextReply("谢谢惦记！我是服务助手，不用吃饭😊 您也按时吃饭。有事随时发消息给我。")
     if ABOUT_ME.search(msg.text or ""):
         return TextReply("我是流动党员服务助手，是自动回复的小助手，背后有支部和红色联络员。"
                          "有困难发“求助”加情况，我马上转给联络员；发“菜单”看我能做什么。")

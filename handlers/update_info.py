@@ -62,7 +62,8 @@ STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 # A number the member meant as their phone but that is no mobile number (电话换成12345): digits
 # after a phone word, or a run long enough not to be a house number (3栋1202).
-NUMBER_ATTEMPT = re.compile(r"(?:电话|手机|号码|换号|新号|改号)\D{0,4}?(\d[\d-]*\d|\d)|(\d{5,})")
+# A ticket number (Q20261129017) is no phone attempt.
+NUMBER_ATTEMPT = re.compile(r"(?:电话|手机|号码|换号|新号|改号)\D{0,4}?(\d[\d-]*\d|\d)|(?<![A-Za-z\d])(\d{5,})")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:

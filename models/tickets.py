@@ -122,13 +122,14 @@ def _insert_numbered(session: Session, fields: dict, now: dt.datetime) -> Ticket
 
 
 def liaison_notice(ticket: Ticket, member: Member, sla_hours: int) -> str:
-    """The text a liaison receives for a new ticket: who, how to call them, what, by when.
-    (Answering by chat is not built: the liaison is asked to phone.)
+    """The text a liaison receives for a new ticket: who, how to call them, what, by when, and
+    how to answer it by chat (``handlers.liaison_answer``).
 
     At most :data:`NOTICE_MAX_BYTES` in UTF-8: a longer description is cut to its beginning,
     with an ellipsis and a note that the whole text is in the ticket (which keeps all of it)."""
     head = f"【新求助 {ticket.number}】{member.name}（{member.branch.name}，电话 {member.phone}）求助{TOPIC_NAMES[ticket.topic]}："
-    tail = f"。请在{sla_hours}小时内电话联系{member.name}。"
+    tail = (f"。请在{sla_hours}小时内电话联系{member.name}；答复或办结请回复“{ticket.number} + 情况”"
+            f"（如“{ticket.number} 已解决”）。")
     text = f"{head}“{ticket.description}”{tail}"
     if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
         return text
@@ -152,3 +153,45 @@ def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
         "thing5": f"请在{int((ticket.due_at - ticket.created_at).total_seconds() // 3600)}小时内电话联系{member.name}",
     }
     return {"template_id": template_id, "data": {k: {"value": v[:20]} for k, v in values.items()}}
+
+
+def liaisons_ticket(session: Session, liaison_member: Member, number: str) -> Ticket | None:
+    """The ticket numbered ``number`` (``Q20261129003``) when it is assigned to
+    ``liaison_member``, else ``None`` (a liaison sees only their own members' tickets)."""
+    return session.scalar(select(Ticket).join(Liaison, Ticket.liaison_id == Liaison.id)
+                          .where(Ticket.number == number, Liaison.member_id == liaison_member.id))
+
+
+def record_liaison_answer(session: Session, ticket: Ticket, answer: str, *, resolved: bool,
+                          now: dt.datetime) -> None:
+    """The liaison answered ``ticket`` by chat: status ``resolved`` (with ``resolved_at``) or
+    ``replied``, and the answer queued for the member (outbox purpose ``liaison_answer``; a
+    customer-service message inside their 48-hour window, else deferred to their next message —
+    DESIGN.md §2). A member without WeChat is told nothing by the system: the liaison phones."""
+    ticket.status = "resolved" if resolved else "replied"
+    if resolved:
+        ticket.resolved_at = now
+    member, person = ticket.member, ticket.liaison.member
+    if not member.openid:
+        return
+    if resolved:
+        text = (f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结：{answer}\n"
+                "如果还没解决，直接发“求助”加上情况，我再转给联络员。")
+    else:
+        text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
+                "有什么要补充的，直接回复我，我转给联络员。")
+    enqueue(session, openid=member.openid, kind="text", payload={"content": _within_notice(text)},
+            purpose="liaison_answer", idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat()}",
+            now=now)
+
+
+def _within_notice(text: str) -> str:
+    """``text`` cut to :data:`NOTICE_MAX_BYTES` of UTF-8, with an ellipsis when cut."""
+    if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
+        return text
+    return text.encode("utf-8")[:NOTICE_MAX_BYTES - 3].decode("utf-8", errors="ignore") + "…"
+
+
+def members_ticket(session: Session, member: Member, number: str) -> Ticket | None:
+    """The ticket numbered ``number`` when ``member`` filed it, else ``None``."""
+    return session.scalar(select(Ticket).where(Ticket.number == number, Ticket.member_id == member.id))

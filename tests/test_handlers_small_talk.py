@@ -58,7 +58,8 @@ def test_a_liaison_is_told_what_waits_on_them(make_chat, session, text):
     _liaison_with_tickets(session, 4)
     assert make_chat("oKite_liaison_0001").say(text) == (
         "李某，您好！您是红色联络员，现在有4件求助等您处理，最新的编号：Q20261129004、Q20261129003、"
-        "Q20261129002。请按求助通知里的电话直接给党员打电话，办结后告诉支部一声。\n"
+        "Q20261129002。请按求助通知里的电话直接给党员打电话；答复或办结请发“编号 + 情况”，"
+        "如“Q20261129001 已解决”。\n"
         f"您本人也可以直接发：\n{_member_listing()}\n着急的事请拨打{HOTLINE}。")
 
 
@@ -98,3 +99,26 @@ def test_a_crying_face_is_asked_what_is_wrong(chat, text):
 @pytest.mark.parametrize("text", ["报个平安 没啥事", "给支部报个平安 一切都好"])
 def test_news_that_all_is_well_is_welcomed(chat, text):
     assert chat.say(text) == "收到您报的平安，支部和家里都放心了！在外注意身体，有事随时发消息给我。"
+
+
+@pytest.mark.parametrize("text, reply", [
+    ("晚安", "晚安，好好休息！"),
+    ("早上好啊", "早上好！今天也注意安全。"),
+    ("大家晚上好", "晚上好！忙了一天，早点休息。"),
+])
+def test_a_greeting_by_the_time_of_day_is_answered_in_kind(chat, text, reply):
+    assert chat.say(text) == f"{reply}有事随时发消息给我，发“菜单”可以看全部功能。"
+
+
+def test_thanks_after_a_request_are_thanks(chat):
+    assert chat.say("嗯呐 麻烦你们了") == "不客气！有事随时发消息给我，发“菜单”可以看全部功能。"
+
+
+def test_missing_home_gets_a_word_back_and_someone_to_talk_to(chat):
+    assert chat.say("想家了") == ("在外打拼，想家是常有的事。给家里打个电话、视频一下吧；心里憋闷的话，"
+                               "发“联络员”找人说说，或拨打全国心理援助热线 12356。")
+
+
+def test_safe_arrival_and_small_talk_get_a_friendly_word(chat):
+    assert chat.say("平安到了").startswith("收到您报的平安")
+    assert chat.say("吃了没").startswith("谢谢惦记！")

@@ -237,3 +237,11 @@ def test_an_unbound_follower_in_despair_gets_the_lifeline_first(make_chat, sessi
     reply = make_chat("oKite_stranger_0002").say("不想活了")
     assert reply.startswith("您说的话我们很在意")
     assert "12356" in reply and "0471-12345678" in reply and "绑定 姓名 手机号" in reply
+
+
+@pytest.mark.parametrize("told", ["被车撞了 对方跑了", "工友从架子上摔下来了 腿骨折了 求助"])
+def test_danger_now_puts_the_emergency_numbers_first(chat, session, told):
+    setup_roster(session)
+    reply = chat.say(told)
+    assert reply.startswith("如果有人受伤或正在危险中，请先拨打 120（急救）或 110（报警）。\n")
+    assert "联络员" in reply  # and the liaison is still asked or told

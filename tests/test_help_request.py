@@ -46,7 +46,7 @@ def test_help_request_reaches_the_liaison(chat, session):
     assert (notice.openid, notice.kind, notice.purpose, notice.payload) == (
         "oKite_liaison_0001", "text", "liaison_notice",
         {"content": "【新求助 Q20261129001】张某（白杨村党支部，电话 13800001234）求助其他困难：“家里有点事”。"
-                    "请在24小时内电话联系张某。",
+                    "请在24小时内电话联系张某；答复或办结请回复“Q20261129001 + 情况”（如“Q20261129001 已解决”）。",
          "fallback_template": {"template_id": "kiteline_liaison_notice", "data": {
              "thing1": {"value": "张某求助其他困难"}, "character_string2": {"value": "Q20261129001"},
              "phone_number3": {"value": "13800001234"}, "time4": {"value": "2026-11-29 09:00"},

@@ -13,7 +13,7 @@ from tests.test_help_request import setup_roster
 
 LIAISON = "oKite_liaison_0001"
 FULL_TEXT = ("【新求助 {number}】张某（白杨村党支部，电话 13800001234）求助欠薪：“老板拖欠了三个月工资”。"
-             "请在24小时内电话联系张某。")
+             "请在24小时内电话联系张某；答复或办结请回复“{number} + 情况”（如“{number} 已解决”）。")
 
 
 def liaison_inbox(app) -> list[tuple[str, str]]:
@@ -109,5 +109,6 @@ def test_a_very_long_request_reaches_the_liaison_shortened_and_is_kept_whole(cha
     assert len(text.encode("utf-8")) <= 2048  # WeChat's limit for a customer-service text
     assert text.startswith("【新求助 Q20261129001】张某（白杨村党支部，电话 13800001234）求助欠薪：“老板拖欠了三个月工资，")
     assert text.endswith("…”（内容较长，这里只有开头；全文共10505字，已完整记在求助单 Q20261129001 里）。"
-                         "请在24小时内电话联系张某。")
+                         "请在24小时内电话联系张某；答复或办结请回复“Q20261129001 + 情况”"
+                         "（如“Q20261129001 已解决”）。")
     assert session.scalar(select(Ticket.description)) == story

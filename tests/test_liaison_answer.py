@@ -1,0 +1,72 @@
+"""A red liaison answers a help request from WeChat: the answer reaches the member, the ticket
+records it, and only the liaison it is assigned to can answer it."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot.dispatcher import dispatch_due
+from bot.wechat_api import wechat_client
+from models.ticket import Ticket
+from tests.conftest import START
+from tests.test_help_request import setup_roster
+
+LIAISON = "oKite_liaison_0001"
+MEMBER = "oKite_member_0001"
+
+
+@pytest.fixture
+def send(app, runtime):
+    client = wechat_client(runtime, app)
+    return lambda: dispatch_due(runtime, client=client)
+
+
+def inbox(app, openid):
+    return [m["text"] for m in app.test_client().get(f"/sandbox/messages/{openid}").get_json()]
+
+
+def ticket(session):
+    session.expire_all()
+    return session.scalar(select(Ticket))
+
+
+def test_the_liaisons_answer_reaches_the_member_and_settling_closes_the_ticket(
+        chat, make_chat, session, app, send):
+    setup_roster(session)
+    liaison = make_chat(LIAISON)
+    chat.say("求助 老板拖欠了三个月工资")
+    assert liaison.say("Q20261129001 已经联系了 明天陪他去劳动监察大队") == (
+        "已记下您的答复（编号 Q20261129001），并转告了张某。")
+    assert ticket(session).status == "replied"
+    send()
+    assert inbox(app, MEMBER)[-1] == ("您的求助（编号 Q20261129001）有回复了。红色联络员李某：已经联系了 明天陪他去劳动监察大队\n"
+                                      "有什么要补充的，直接回复我，我转给联络员。")
+    liaison.advance(days=2)
+    assert liaison.say("q20261129001 钱已经要回来了 已解决") == "已把这件求助标为办结（编号 Q20261129001），并转告了张某。"
+    assert (ticket(session).status, ticket(session).resolved_at) == ("resolved", START + dt.timedelta(days=2))
+
+
+def test_a_number_alone_shows_the_request_and_how_to_answer(chat, make_chat, session):
+    setup_roster(session)
+    chat.say("求助 老板拖欠了三个月工资")
+    assert make_chat(LIAISON).say("Q20261129001") == (
+        "编号 Q20261129001：张某（电话 13800001234）求助欠薪：“老板拖欠了三个月工资”。"
+        "答复党员请发“编号 + 答复内容”，办结了请发“编号 已解决”。")
+
+
+def test_a_number_not_theirs_is_not_found_and_changes_nothing(chat, make_chat, session):
+    setup_roster(session)
+    chat.say("求助 老板拖欠了三个月工资")
+    assert make_chat(LIAISON).say("Q20261129009 已解决") == "没有找到您负责的编号 Q20261129009 的求助，请核对编号再发。"
+    assert ticket(session).status == "open"
+
+
+def test_the_member_quoting_their_number_is_told_where_it_stands(chat, make_chat, session):
+    setup_roster(session)
+    chat.say("求助 老板拖欠了三个月工资")
+    chat.advance(minutes=5)
+    assert chat.say("Q20261129001 怎么还没人联系我") == (
+        "您的求助（编号 Q20261129001，欠薪）正在等红色联络员李某处理。着急的话可以直接打李某的电话 13900000001。")
+    assert ticket(session).status == "open"  # asking is not answering
+    make_chat(LIAISON).say("Q20261129001 已解决")
+    assert chat.say("Q20261129001 咋样了").startswith("您的求助（编号 Q20261129001，欠薪）红色联络员李某已经办结。")
