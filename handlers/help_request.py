@@ -21,14 +21,14 @@ import sys
 import unicodedata
 
 from handlers.context import Context, Incoming
-from handlers import crisis, liaison
+from handlers import crisis, liaison, update_info
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from models.contacts import contacts_for
 from models.dialog import DialogState
 from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
-from models.tickets import open_ticket, waiting_duplicate
+from models.tickets import add_to_ticket, open_ticket, waiting_duplicate, waiting_same_matter
 
 INTENT = "help_request"
 USAGE = "求助 + 遇到的困难 —— 联络员会尽快联系您"
@@ -303,7 +303,19 @@ def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Rep
         # the liaison reads this first: call now; the member's words say the rest
         return _with_lifeline(_file(f"{crisis.FLAG}{description}", ctx, "other"))
     reply = _file(description, ctx, topic or _topic(ctx))
-    return TextReply(f"{_emergency_first(description)}{reply.text}")
+    moved = None
+    if ctx.route is not None and ctx.route.offer == update_info.INTENT:
+        moved = update_info.record_destination(ctx)
+        if moved:
+            ctx.route.offer = None  # done, not offered
+    return TextReply(f"{_emergency_first(description)}{reply.text}" + (f"\n{moved}" if moved else ""))
+
+
+def _fastest_call(ticket: Ticket, ctx: Context) -> str:
+    person = ticket.liaison.member if ticket.liaison else None
+    if person and person.phone:
+        return f"着急的话可以直接打{person.name}的电话 {person.phone}。"
+    return f"着急的话请拨打{hotline(ctx)}。"
 
 
 def _emergency_first(text: str | None) -> str:
@@ -318,10 +330,15 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
     sla = ctx.settings.liaison.sla_hours
     earlier = waiting_duplicate(ctx.session, ctx.member, description)
     if earlier is not None:
-        person = earlier.liaison.member if earlier.liaison else None
-        call = (f"着急的话可以直接打{person.name}的电话 {person.phone}。" if person and person.phone
-                else f"着急的话请拨打{hotline(ctx)}。")
-        return TextReply(f"这件事已经登记过了（编号 {earlier.number}），正在等联络员处理，不用再发；{call}")
+        return TextReply(f"这件事已经登记过了（编号 {earlier.number}），正在等联络员处理，不用再发；"
+                         f"{_fastest_call(earlier, ctx)}")
+    same = waiting_same_matter(ctx.session, ctx.member, topic)
+    if same is not None:
+        add_to_ticket(ctx.session, same, description, now=ctx.clock.now())
+        person = same.liaison.member if same.liaison else None
+        passed = f"并转给了{person.name}" if person and person.openid else ""
+        return TextReply(f"这件事已经在办（编号 {same.number}），您补充的情况已记上{passed}。"
+                         f"{_fastest_call(same, ctx)}")
     ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla,
                          notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
     received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"
@@ -354,10 +371,8 @@ def where_it_stands(ticket: Ticket, ctx: Context) -> Reply:
     status = STATUS_NOW[ticket.status].format(person.name if person else "")
     if ticket.status == "resolved":
         nxt = "如果还没解决，直接发“求助”加上情况，我再转给联络员。"
-    elif person and person.phone:
-        nxt = f"着急的话可以直接打{person.name}的电话 {person.phone}。"
     else:
-        nxt = f"着急的话请拨打{hotline(ctx)}。"
+        nxt = _fastest_call(ticket, ctx)
     return TextReply(f"您的求助（编号 {ticket.number}，{TOPIC_NAMES[ticket.topic]}）{status}。{nxt}")
 
 

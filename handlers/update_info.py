@@ -102,6 +102,20 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{_bad_phone(bad)}" if bad else ""))
 
 
+def record_destination(ctx: Context) -> str | None:
+    """Store the city/province the router found with another request ("我到杭州了 老板欠我工资":
+    the help request is answered, the move is not lost). Returns the line to add to that reply
+    ("已把您的流动去向更新为：浙江 杭州。"), or ``None`` when nothing changed."""
+    slots = ctx.route.slots if ctx.route else {}
+    values = _destination(ctx.member, slots.get("province"), slots.get("city"))
+    if values and ctx.member.status == "returned":
+        values["status"] = "away"
+    if not values or not apply_changes(ctx.session, ctx.member, values, source="chat",
+                                       now=ctx.clock.now()):
+        return None
+    return f"已把您的流动去向更新为：{_place(ctx.member)}。"
+
+
 def _number_attempt(text: str | None) -> str | None:
     match = NUMBER_ATTEMPT.search(clean(text))
     return (match.group(1) or match.group(2)) if match else None

@@ -53,6 +53,30 @@ def waiting_duplicate(session: Session, member: Member, description: str) -> Tic
                              Ticket.status.in_(WAITING)).order_by(Ticket.id).limit(1)).first()
 
 
+def waiting_same_matter(session: Session, member: Member, topic: str) -> Ticket | None:
+    """``member``'s newest ticket of this ``topic`` still waiting for its liaison (not
+    ``other``, which holds unrelated matters): a second message about unpaid wages while the
+    first waits is more of the same case, not a new one."""
+    if topic == "other":
+        return None
+    return session.scalars(
+        select(Ticket).where(Ticket.member_id == member.id, Ticket.topic == topic,
+                             Ticket.status.in_(WAITING)).order_by(Ticket.id.desc()).limit(1)).first()
+
+
+def add_to_ticket(session: Session, ticket: Ticket, text: str, *, now: dt.datetime) -> None:
+    """Append what the member added (``【补充 11-29 14:05】…``) to ``ticket``'s description and
+    send it on to the liaison (outbox purpose ``liaison_addition``) when they have WeChat."""
+    stamp = now.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+    ticket.description = f"{ticket.description}\n【补充 {stamp}】{text}"
+    person = ticket.liaison.member if ticket.liaison else None
+    if person is not None and person.openid:
+        notice = f"【求助补充 {ticket.number}】{ticket.member.name}补充：“{text}”"
+        enqueue(session, openid=person.openid, kind="text", payload={"content": _within_notice(notice)},
+                purpose="liaison_addition", idempotency_key=f"liaison_addition:{ticket.number}:{now.isoformat()}",
+                now=now)
+
+
 def open_ticket(session: Session, member: Member, topic: str, description: str, *,
                 now: dt.datetime, sla_hours: int, notice_template_id: str) -> Ticket:
     """Create a ticket for ``member``, assigned to their liaison, due ``sla_hours`` from now

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from models.dialog import DialogState
+from models.outbox import OutboxMessage
 from models.ticket import Ticket
 from tests.test_help_request import setup_roster
 
@@ -245,3 +246,28 @@ def test_danger_now_puts_the_emergency_numbers_first(chat, session, told):
     reply = chat.say(told)
     assert reply.startswith("如果有人受伤或正在危险中，请先拨打 120（急救）或 110（报警）。\n")
     assert "联络员" in reply  # and the liaison is still asked or told
+
+
+def test_a_move_told_with_a_difficulty_is_kept(chat, session):
+    member = setup_roster(session)
+    reply = chat.say("我到杭州了 老板欠我工资")
+    assert reply.startswith("已收到您的求助（欠薪），编号 Q20261129001。")
+    assert reply.endswith("\n已把您的流动去向更新为：浙江 杭州。")
+    assert "请再发“更新”" not in reply
+    session.expire_all()
+    assert member.current_city == "杭州"
+
+
+def test_more_about_a_waiting_case_is_added_to_it_not_filed_again(chat, session):
+    """Three messages about the same unpaid wages in two minutes: one ticket, the later words
+    added to it and sent on to the liaison."""
+    setup_roster(session)
+    assert chat.say("老板拖欠了三个月工资 帮帮忙").startswith("已收到您的求助（欠薪），编号 Q20261129001。")
+    chat.advance(minutes=1)
+    assert chat.say("包工头说年底才结 工钱一分没给") == (
+        "这件事已经在办（编号 Q20261129001），您补充的情况已记上并转给了李某。"
+        "着急的话可以直接打李某的电话 13900000001。")
+    assert len(tickets(session)) == 1
+    assert tickets(session)[0][2] == "老板拖欠了三个月工资 帮帮忙\n【补充 11-29 09:01】包工头说年底才结 工钱一分没给"
+    additions = session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "liaison_addition")).all()
+    assert [a.payload["content"] for a in additions] == ["【求助补充 Q20261129001】张某补充：“包工头说年底才结 工钱一分没给”"]
