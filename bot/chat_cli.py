@@ -104,12 +104,13 @@ def _typed_lines():
 @click.pass_context
 def chat(ctx: click.Context, openid: str, safe: bool, event: str | None, key: str | None,
          text: str | None) -> None:
-    """Send TEXT (or an --event) to the running bot; without TEXT, chat line by line."""
+    """Send TEXT (or an --event) to the running bot — an empty TEXT ("") too, as WeChat would
+    push it; without TEXT, chat line by line."""
     settings = load_or_exit(ctx.obj["config"])
     if safe and not settings.wechat.encoding_aes_key:
         raise click.UsageError("--safe needs wechat.encoding_aes_key in the configuration")
     seen = len(_sandbox_inbox(settings, openid))
-    for line in [text] if (text or event) else _typed_lines():
+    for line in [text] if (text is not None or event) else _typed_lines():
         click.echo("公众号> " + _post(settings, openid, _xml(openid, line, event, key), safe))
         inbox = _sandbox_inbox(settings, openid)
         for item in inbox[seen:]:

@@ -51,3 +51,9 @@ def test_terminal_control_characters_are_left_out_and_the_member_gets_a_reply(ki
     setup_roster(session)
     shown = kiteline_chat("--openid", "oKite_member_0001", "求助\x07\x1b[31m 工资没发")
     assert shown.startswith("公众号> 已收到您的求助（欠薪），编号 ")
+
+
+def test_an_empty_text_is_sent_as_an_empty_message_not_a_prompt(kiteline_chat, session):
+    setup_roster(session)
+    shown = kiteline_chat("--openid", "oKite_member_0001", "")
+    assert shown.startswith("公众号> ") and len(shown.splitlines()) == 1
