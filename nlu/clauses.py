@@ -19,7 +19,7 @@ from dataclasses import dataclass
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
 # (不用表扬 is modesty about a deed, not a refusal of it)
 _NEGATION_BEFORE = re.compile(r"不用(?!表扬)|不要(?!表扬)|不需要|不想|不是|不问|不找|不图|不必|没问|别再|别给|别推|别发|别打"
-                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)|不查|不为|不求(?!表扬)|不开会|不是来"
+                              r"|不学|不交(?!社保|医保|保险|钱|学费|房租)|不查|不为|不求(?!表扬)|不开会|不签到|不是来"
                               r"|(?:没|没有|无)人?(?=受伤|伤亡|受了伤)")
 # Negation after the thing negated ("电话还是原来那个", "住的地方没变").
 _NEGATION_AFTER = re.compile(r"没变|没换|没改|不变|还是原来|一样")
@@ -29,7 +29,7 @@ _SPAN_MAX = 8
 _AFTER_REACH = 6
 # Setting a request aside after naming it ("积分的事先不说了", "课我晚点再看"): negated for all.
 _ASIDE_AFTER = re.compile(r"(?:的事)?(?:先不说|先不问|先不管|先不看|先放一放|先放放|以后再说|回头再说|"
-                          r"晚点再(?:看|说|问|学)|过后再(?:看|说|问))")
+                          r"晚点再?(?:看|说|问|学|交|发)|过后再(?:看|说|问))")
 # What starts a second request in the same message.
 # "进完会我再交思想汇报": what comes after 完…再 is for later ("干完再结账" stays one complaint).
 # (另外两个党员, 另外的人: "other", no second request)

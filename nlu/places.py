@@ -14,6 +14,8 @@ from models.places import MUNICIPALITIES, county_cities, prefecture_cities
 
 # Words that continue a place name into something smaller or different (朝阳区, 中山路, 黄山上).
 _NOT_A_CITY_AFTER = frozenset("区县路街镇乡村山")
+# ... or one character later, a village's name (东营子村, 徐州屯): the place is the village.
+_VILLAGE_ENDS = frozenset("村屯寨庄")
 # A count of days runs into a city named 天… (拉了三天水, 干了两天津贴没发): no place.
 _NUMERALS = frozenset("0123456789一二三四五六七八九十两几半百")
 # A cue right before an ambiguous city makes it a place: 在来宾, 到安康, 去了中山.
@@ -83,8 +85,8 @@ def find_places(text: str) -> list[Place]:
                               and last.name == province)
             if after in ("市", "省"):
                 end += 1
-            elif after in _NOT_A_CITY_AFTER or (ambiguous and not after_province
-                                                and not text[:i].endswith(_CUES)):
+            elif (after in _NOT_A_CITY_AFTER or text[end + 1:end + 2] in _VILLAGE_ENDS
+                  or (ambiguous and not after_province and not text[:i].endswith(_CUES))):
                 continue
             if name[0] == "天" and i > 0 and text[i - 1] in _NUMERALS:
                 continue

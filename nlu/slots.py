@@ -17,7 +17,9 @@ _CODE = re.compile(r"(?<!\d)\d{4,6}(?!\d)")
 _CHECKIN = re.compile(r"签(?:个|一下|下)?到")
 # A place after these words is where the member was, or is not: 不在杭州了, 从义乌过来,
 # 在南昌 不是南宁 (but 是不是南宁 asks).
-_ORIGIN_CUES = ("不在", "没在", "不去", "离开", "从", "不是")
+_ORIGIN_CUES = ("不在", "没在", "不去", "离开", "从", "不是",
+                # what is on file, not where the member is: 资料上还写着上海
+                "写着", "写的是", "登记的是", "登记着")
 # Where a record is kept is not where the member is: 组织关系现在还在郑州的学校里.
 _RECORD_KEPT = re.compile(r"(?:关系|档案|户口|户籍)[\u4e00-\u9fff]{0,4}在$")
 
@@ -43,7 +45,7 @@ def places(text: str, mentions: list[Place] | None = None) -> dict[str, str]:
     ``mentions`` are ``find_places(text)`` when the caller has them already."""
     found: dict[str, str] = {}
     for place in find_places(text) if mentions is None else mentions:
-        before = text[max(0, place.start - 3):place.start]
+        before = text[max(0, place.start - 4):place.start]
         if before.endswith(_ORIGIN_CUES) and not before.endswith("是不是"):
             continue
         if _RECORD_KEPT.search(text, max(0, place.start - 8), place.start):

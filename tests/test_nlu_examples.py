@@ -90,11 +90,11 @@ def test_a_missing_or_broken_examples_file_stops_the_config(tmp_path):
         load_settings(config)
 
 
-@pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(30, 35)])
+@pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(32, 37)])
 def test_what_the_examples_teach_carries_over_to_a_set_they_do_not_hold(monkeypatch, left_out):
     """Each of these sets was written by someone who had not seen the router; routed by a router
-    whose examples leave that set out, it is still understood (measured: 100%, 99.1%, 99.5%,
-    100%, 100% intent; 95.3%–100% slots)."""
+    whose examples leave that set out, it is still understood (measured: 99.5%, 100%, 100%,
+    99.5%, 100% intent; 95.3%–100% slots)."""
     kept = tuple(p for p in EXAMPLE_FILES if p.name != left_out)
     monkeypatch.setattr(nlu.router, "EXAMPLE_FILES", kept)
     report = evaluate(Router(INTENT_MODULES, NluSettings()),
