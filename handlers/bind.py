@@ -53,7 +53,7 @@ PUBLIC_HINT = "没绑定也可以发“驿站”查阳光驿站、发“菜单�
 def ask_to_bind(msg: Incoming, ctx: Context) -> Reply:
     """The answer to an unbound follower asking for something only members get; someone in
     trouble (a help request) also gets the hotline, which answers before binding."""
-    if crisis.speaks_of_it(msg.text):
+    if crisis.speaks_of_it(ctx.route.normalised if ctx.route else msg.text):
         return TextReply(f"{crisis.LIFELINE}\n也可以拨打{hotline(ctx)}找支部。{HOW_TO_BIND}")
     urgent = f"遇到急事也可以直接拨打{hotline(ctx)}。" if ctx.route and ctx.route.intent == "help_request" else ""
     return TextReply(f"您还没有绑定党员身份。{HOW_TO_BIND}{urgent}")

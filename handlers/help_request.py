@@ -28,7 +28,9 @@ from handlers.replies import Reply, TextReply
 from models.contacts import contacts_for
 from models.dialog import DialogState
 from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
-from models.tickets import add_to_ticket, open_ticket, waiting_duplicate, waiting_same_matter
+from models.tickets import (
+    add_to_ticket, open_ticket, waiting_crisis, waiting_duplicate, waiting_same_matter,
+)
 
 INTENT = "help_request"
 USAGE = "求助 + 遇到的困难 —— 联络员会尽快联系您"
@@ -69,7 +71,7 @@ KEYWORDS: dict[str, float] = {
     "不让住": 3, "不给住": 3, "找地方住": 2.5, "赶出来": 3, "断水": 2.5, "断电": 2.5, "拉了电闸": 3,
     "出出主意": 2.5, "进退两难": 3, "要收回": 2.5, "就得搬": 3,
     # somewhere to be seen now (胸口一阵阵疼 这附近哪有医院)
-    "急事": 2.5, "着急的事": 2.5, "哪有医院": 2.5, "哪有诊所": 2.5, "去哪看病": 3, "去哪里看病": 3,
+    "急事": 2.5, "着急的事": 2.5, "被车撞": 3, "撞伤": 3, "流血": 3, "出血": 2.5, "哪有医院": 2.5, "哪有诊所": 2.5, "去哪看病": 3, "去哪里看病": 3,
     # how to apply for something (怎么办个ETC, 怎么办理) is no distress
     "怎么办个": 0, "怎么办理": 0, "怎么办张": 0, "怎么办卡": 0,
 }
@@ -200,7 +202,7 @@ SLOT_PATTERNS: dict[str, dict[str, str]] = {"help_topic": {
 SLOT_DEFAULTS: dict[str, str] = {"help_topic": "other"}
 
 
-LEADING_ASK = re.compile(r"^(?:求助|帮帮我|帮帮忙|帮个忙)[\s:：,，。!！]*")
+LEADING_ASK = re.compile(r"^(?:求助|帮帮我|帮帮忙|帮个忙)(?:吧|啊|呀|了)*[\s:：,，。!！]*")
 # A message that only asks for help and says nothing about the difficulty (punctuation, emoji
 # and spaces removed first): 求助, 帮帮我, 救命啊, 我要求助.
 # Repeated (求助求助求助) it still says nothing.
@@ -300,10 +302,11 @@ def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Rep
     """Open a ticket assigned to the member's liaison — ``topic`` (one of ``HELP_TOPICS``), by
     default the router's ``help_topic`` slot, else ``other`` — and tell the member its number
     and who will call them. Words of despair (``handlers.crisis``) are flagged for the liaison,
-    filed as ``other``, and answered with the lifeline first."""
-    if crisis.speaks_of_it(description):
-        # the liaison reads this first: call now; the member's words say the rest
-        return _with_lifeline(_file(f"{crisis.FLAG}{description}", ctx, "other"))
+    filed as ``other`` due within ``crisis.SLA_HOURS``, and answered with the lifeline first;
+    said again while that ticket waits, the words are added to it and the liaison told again."""
+    said = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or description
+    if crisis.speaks_of_it(said):
+        return _with_lifeline(_file_crisis(description, ctx))
     reply = _file(description, ctx, topic or _topic(ctx))
     moved = None
     if ctx.route is not None and ctx.route.offer == update_info.INTENT:
@@ -328,8 +331,20 @@ def _with_lifeline(reply: TextReply) -> TextReply:
     return TextReply(f"{crisis.LIFELINE}\n{reply.text}")
 
 
-def _file(description: str, ctx: Context, topic: str) -> TextReply:
-    sla = ctx.settings.liaison.sla_hours
+def _file_crisis(description: str, ctx: Context) -> TextReply:
+    # the liaison reads the flag first: call now; the member's words say the rest
+    flagged = f"{crisis.FLAG}{description}"
+    earlier = waiting_duplicate(ctx.session, ctx.member, flagged) or waiting_crisis(ctx.session, ctx.member)
+    if earlier is None:
+        return _file(flagged, ctx, "other", sla=crisis.SLA_HOURS)
+    add_to_ticket(ctx.session, earlier, description, now=ctx.clock.now())
+    person = earlier.liaison.member if earlier.liaison else None
+    told = f"已经再次请{person.name}马上联系您。" if person and person.openid else ""
+    return TextReply(f"{told}{_fastest_call(earlier, ctx)}")
+
+
+def _file(description: str, ctx: Context, topic: str, sla: int | None = None) -> TextReply:
+    sla = sla or ctx.settings.liaison.sla_hours
     earlier = waiting_duplicate(ctx.session, ctx.member, description)
     if earlier is not None:
         return TextReply(f"这件事已经登记过了（编号 {earlier.number}），正在等联络员处理，不用再发；"
@@ -366,9 +381,12 @@ STATUS_NOW = {"open": "正在等红色联络员{}处理", "claimed": "红色联�
               "escalated": "已经转给支部跟进"}
 
 
-def where_it_stands(ticket: Ticket, ctx: Context) -> Reply:
-    """The member quotes their ticket's number (Q20261129001 怎么还没人联系我): where it stands,
-    and the fastest way to a person."""
+def where_it_stands(ticket: Ticket | None, number: str, ctx: Context) -> Reply:
+    """The member quotes their ticket's ``number`` (Q20261129001 怎么还没人联系我): where it
+    stands, and the fastest way to a person; a number that is not theirs (``ticket`` None) is
+    said to be unknown."""
+    if ticket is None:
+        return TextReply(f"没有找到您的编号 {number} 的求助，请核对编号；有新的困难，直接发“求助”加上情况。")
     person = ticket.liaison.member if ticket.liaison else None
     status = STATUS_NOW[ticket.status].format(person.name if person else "")
     if ticket.status == "resolved":

@@ -75,7 +75,7 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
         return unknown.on_non_text(msg, ctx)
     # Routed before a dialog continues too, so a dialog can tell an answer from a new request.
     ctx.route = router.route(msg.text)
-    if crisis.speaks_of_it(msg.text):
+    if crisis.speaks_of_it(ctx.route.normalised):
         end_dialog(ctx.session, msg.openid)
         ctx.route = replace(ctx.route, intent=help_request.INTENT, clarify=False, guessed=False,
                             offer=None)
@@ -83,8 +83,9 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
     number = liaison_answer.number_in(msg.text) if ctx.member is not None else None
     if number and caseload_of(ctx.session, ctx.member) is not None:
         return liaison_answer.handle(msg, ctx)
-    if number and (own := members_ticket(ctx.session, ctx.member, number)) is not None:
-        return help_request.where_it_stands(own, ctx)
+    if number:
+        own = members_ticket(ctx.session, ctx.member, number)
+        return help_request.where_it_stands(own, number, ctx)
     dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now())
     if dialog is not None:
         return DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)

@@ -1,14 +1,19 @@
 """Live update of a member's details by chat: destination city, phone, coming home for good."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+import sys
 
 from handlers.context import Context, Incoming
+from handlers.dialogs import end_dialog, register_dialog, start_dialog
 from handlers.replies import NoReply, Reply, TextReply
+from models.clock import SHANGHAI
 from models.ledger import MOBILE
 from models.member import Member
 from models.member_updates import apply_changes
 from models.places import clean, normalise_city, normalise_province, province_of, split_destination
+from nlu.places import find_places
 
 INTENT = "update_info"
 USAGE = "我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号"
@@ -52,12 +57,15 @@ PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在�
 CORRECTION = "如有不对，直接把正确的发给我就行。"
 # Coming home for good (回老家了, 不在外面了, 以后就在村里) — GLOSSARY 流回: the member is no longer
 # away. Not a visit (过年回来了, 回去住几天) and not a plan (打算回老家).
-RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|家里|家|县城|镇上|来)(?:了|啦|住|待|定居|种地|养老|发展)"
+# (回来了 / 回家了 alone may be from work today: not counted)
+RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|县城|镇上)(?:了|啦|住|待|定居|种地|养老|发展)"
                       r"|不(?:在外(?:面|地|头|边)?|出去|往外跑)(?:了|干了|跑了|打工了)"
                       r"|以后(?:就)?在(?:家|村里|老家|镇上|县城)")
 VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间")
 # Out again (又出去打工了, 我又出来了, 到外面干活了): away once more, city not yet said.
 LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去外面|去外地|到外地)(?:打工|干活|上班|挣钱|了|啦)")
+DIALOG = "update_info"
+WHERE = "where"  # asked which city the member went out to
 STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 # A number the member meant as their phone but that is no mobile number (电话换成12345): digits
@@ -77,14 +85,15 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     values = _destination(ctx.member, slots.get("province"), slots.get("city"))
     text = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or msg.text or ""
     if values and ctx.member.status == "returned":
-        values["status"] = "away"  # out again, somewhere new
+        values.update(status="away", away_since=_today(ctx))  # out again, somewhere new
     elif not values and RETURNED.search(text) and not VISIT.search(text):
         values = {"status": "returned", "current_province": None, "current_city": None,
                   "current_district": None}
     elif not values and ctx.member.status == "returned" and LEFT_AGAIN.search(text):
-        apply_changes(ctx.session, ctx.member, {"status": "away"}, source="chat",
-                      now=ctx.clock.now())
-        return TextReply("已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“我现在在深圳”。")
+        apply_changes(ctx.session, ctx.member, {"status": "away", "away_since": _today(ctx)},
+                      source="chat", now=ctx.clock.now())
+        start_dialog(ctx.session, msg.openid, DIALOG, WHERE, {}, ctx.clock.now())
+        return TextReply("已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
     phone = (slots.get("phone") or "").strip()
     if phone and MOBILE.fullmatch(phone):
         values["phone"] = phone
@@ -102,6 +111,25 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{_bad_phone(bad)}" if bad else ""))
 
 
+def continue_dialog(msg: Incoming, ctx: Context, state) -> Reply:
+    """The answer to "这回去了哪个城市？": a place alone (宁波) is the new destination; anything
+    else is answered as itself."""
+    from handlers.registry import answer  # the registry imports this module
+
+    end_dialog(ctx.session, msg.openid)
+    places = find_places(ctx.route.normalised if ctx.route else "")
+    if places and ctx.route is not None and ctx.route.intent in ("unknown", "menu", INTENT, "station"):
+        ctx.route.intent = INTENT
+        ctx.route.slots = {**ctx.route.slots, **{p.kind: p.name for p in places}}
+        return handle(msg, ctx)
+    return answer(msg, ctx)
+
+
+def _today(ctx: Context) -> dt.date:
+    """Today in Shanghai: the day a member went out again (``away_since``)."""
+    return ctx.clock.now().astimezone(SHANGHAI).date()
+
+
 def record_destination(ctx: Context) -> str | None:
     """Store the city/province the router found with another request ("我到杭州了 老板欠我工资":
     the help request is answered, the move is not lost). Returns the line to add to that reply
@@ -109,7 +137,7 @@ def record_destination(ctx: Context) -> str | None:
     slots = ctx.route.slots if ctx.route else {}
     values = _destination(ctx.member, slots.get("province"), slots.get("city"))
     if values and ctx.member.status == "returned":
-        values["status"] = "away"
+        values.update(status="away", away_since=_today(ctx))
     if not values or not apply_changes(ctx.session, ctx.member, values, source="chat",
                                        now=ctx.clock.now()):
         return None
@@ -176,3 +204,6 @@ def _describe(member: Member, values: dict) -> str:
 
 def _on_file(member: Member) -> str:
     return f"您现在登记的流动去向是：{_place(member)}，手机号：{member.phone or '未登记'}。"
+
+
+register_dialog(DIALOG, sys.modules[__name__])

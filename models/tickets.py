@@ -21,6 +21,8 @@ NUMBER_ATTEMPTS = 5
 # report on WeChat's open community (developers.weixin.qq.com/community/develop/doc/
 # 00084e2936c340b9015a753405b800), the same as a passive reply's (bot.wire.MAX_REPLY_BYTES).
 NOTICE_MAX_BYTES = 2048
+# A ticket due this soon (a crisis, handlers.crisis) is urgent: its notices say so.
+URGENT_HOURS = 1
 log = logging.getLogger(__name__)
 
 
@@ -54,14 +56,24 @@ def waiting_duplicate(session: Session, member: Member, description: str) -> Tic
 
 
 def waiting_same_matter(session: Session, member: Member, topic: str) -> Ticket | None:
-    """``member``'s newest ticket of this ``topic`` still waiting for its liaison (not
-    ``other``, which holds unrelated matters): a second message about unpaid wages while the
-    first waits is more of the same case, not a new one."""
+    """``member``'s newest ticket of this ``topic`` not yet settled (waiting, or answered by
+    the liaison; not ``other``, which holds unrelated matters): a second message about unpaid
+    wages while the first is in hand is more of the same case, not a new one."""
     if topic == "other":
         return None
+    # answered but not settled: the member was told to reply with anything to add
+    live = (*WAITING, "replied")
     return session.scalars(
         select(Ticket).where(Ticket.member_id == member.id, Ticket.topic == topic,
-                             Ticket.status.in_(WAITING)).order_by(Ticket.id.desc()).limit(1)).first()
+                             Ticket.status.in_(live)).order_by(Ticket.id.desc()).limit(1)).first()
+
+
+def waiting_crisis(session: Session, member: Member) -> Ticket | None:
+    """``member``'s waiting ticket filed as a crisis (due within ``URGENT_HOURS``), if any."""
+    waiting = session.scalars(select(Ticket).where(Ticket.member_id == member.id,
+                                                   Ticket.status.in_(WAITING)).order_by(Ticket.id.desc()))
+    return next((t for t in waiting
+                 if t.due_at - t.created_at <= dt.timedelta(hours=URGENT_HOURS)), None)
 
 
 def add_to_ticket(session: Session, ticket: Ticket, text: str, *, now: dt.datetime) -> None:
@@ -93,13 +105,14 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
                   description=description, status="open", created_at=now,
                   due_at=now + dt.timedelta(hours=sla_hours))
     ticket = _insert_numbered(session, fields, now)
+    # Nobody is told by the system: an operator must see this (an urgent one at once).
+    level = logging.ERROR if sla_hours <= URGENT_HOURS else logging.WARNING
     if liaison is None:
-        # Nobody is told by the system: an operator must see this and name a liaison.
-        log.warning("ticket %s: member %s (phone %s) of %s has no red liaison; nobody was notified",
-                    ticket.number, member.id, mask_phone(member.phone), member.branch.name)
+        log.log(level, "ticket %s: member %s (phone %s) of %s has no red liaison; nobody was notified",
+                ticket.number, member.id, mask_phone(member.phone), member.branch.name)
     elif not liaison.member.openid:
-        log.warning("ticket %s: liaison (member %s, phone %s) has not bound WeChat; no notice was queued",
-                    ticket.number, liaison.member_id, mask_phone(liaison.member.phone))
+        log.log(level, "ticket %s: liaison (member %s, phone %s) has not bound WeChat; no notice was queued",
+                ticket.number, liaison.member_id, mask_phone(liaison.member.phone))
     else:
         queue_liaison_notice(session, ticket, now=now, notice_template_id=notice_template_id)
     return ticket
@@ -152,7 +165,8 @@ def liaison_notice(ticket: Ticket, member: Member, sla_hours: int) -> str:
     At most :data:`NOTICE_MAX_BYTES` in UTF-8: a longer description is cut to its beginning,
     with an ellipsis and a note that the whole text is in the ticket (which keeps all of it)."""
     head = f"【新求助 {ticket.number}】{member.name}（{member.branch.name}，电话 {member.phone}）求助{TOPIC_NAMES[ticket.topic]}："
-    tail = (f"。请在{sla_hours}小时内电话联系{member.name}；答复或办结请回复“{ticket.number} + 情况”"
+    when = "请马上" if sla_hours <= URGENT_HOURS else f"请在{sla_hours}小时内"
+    tail = (f"。{when}电话联系{member.name}；答复或办结请回复“{ticket.number} + 情况”"
             f"（如“{ticket.number} 已解决”）。")
     text = f"{head}“{ticket.description}”{tail}"
     if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
@@ -169,12 +183,14 @@ def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
     """The liaison notice as a template message (``{"template_id", "data"}``) for when their
     customer-service window is closed. WeChat's template rules: each value ≤ 20 characters,
     no line breaks (模板消息 docs), so the description stays in the full text."""
+    hours = int((ticket.due_at - ticket.created_at).total_seconds() // 3600)
+    urgent = hours <= URGENT_HOURS
     values = {
-        "thing1": f"{member.name}求助{TOPIC_NAMES[ticket.topic]}",
+        "thing1": f"{member.name}紧急求助请马上联系" if urgent else f"{member.name}求助{TOPIC_NAMES[ticket.topic]}",
         "character_string2": ticket.number,
         "phone_number3": member.phone or "无",
         "time4": ticket.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-        "thing5": f"请在{int((ticket.due_at - ticket.created_at).total_seconds() // 3600)}小时内电话联系{member.name}",
+        "thing5": f"请马上电话联系{member.name}" if urgent else f"请在{hours}小时内电话联系{member.name}",
     }
     return {"template_id": template_id, "data": {k: {"value": v[:20]} for k, v in values.items()}}
 
@@ -199,8 +215,8 @@ def record_liaison_answer(session: Session, ticket: Ticket, answer: str, *, reso
     if not member.openid:
         return
     if resolved:
-        text = (f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结：{answer}\n"
-                "如果还没解决，直接发“求助”加上情况，我再转给联络员。")
+        text = (f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结" + (f"：{answer}" if answer else "。")
+                + "\n如果还没解决，直接发“求助”加上情况，我再转给联络员。")
     else:
         text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
                 "有什么要补充的，直接回复我，我转给联络员。")

@@ -211,7 +211,8 @@ def test_the_same_request_sent_again_is_one_ticket(chat, session):
     assert len(tickets(session)) == 1
 
 
-@pytest.mark.parametrize("words", ["不想活了", "活着没意思 真想死了算了", "我想跳楼"])
+@pytest.mark.parametrize("words", ["不想活了", "活着没意思 真想死了算了", "我想跳楼", "活着真没意思",
+                                   "我想去死", "活够了", "最近老是想不开", "活著沒意思"])
 def test_words_of_despair_get_the_lifeline_and_the_liaison_at_once(chat, session, words):
     setup_roster(session)
     reply = chat.say(words)
@@ -228,9 +229,26 @@ def test_despair_comes_before_a_question_waiting_for_an_answer(chat, session):
     assert [t[2] for t in tickets(session)] == ["【情绪危机，请马上联系】不想活了"]
 
 
-def test_missing_someone_is_no_despair(chat, session):
+@pytest.mark.parametrize("words", ["想死你们了 过年回去看你们", "想死我们了", "想死我妈了", "热死了",
+                                   "商场衣服跳楼价", "今天下雨不想活动了", "笑死我了"])
+def test_missing_someone_or_a_manner_of_speaking_is_no_despair(chat, session, words):
     setup_roster(session)
-    assert not chat.say("想死你们了 过年回去看你们").startswith("您说的话我们很在意")
+    assert not chat.say(words).startswith("您说的话我们很在意")
+    assert tickets(session) == []
+
+
+def test_despair_reaches_the_liaison_as_urgent_and_again_when_repeated(chat, session):
+    setup_roster(session)
+    assert "李某会在1小时内联系您" in chat.say("不想活了")
+    notice = session.scalar(select(OutboxMessage).where(OutboxMessage.purpose == "liaison_notice"))
+    assert "请马上电话联系张某" in notice.payload["content"]
+    assert notice.payload["fallback_template"]["data"]["thing1"]["value"] == "张某紧急求助请马上联系"
+    chat.advance(minutes=10)
+    again = chat.say("真的不想活了")
+    assert again.startswith("您说的话我们很在意")
+    assert again.endswith("已经再次请李某马上联系您。着急的话可以直接打李某的电话 13900000001。")
+    assert len(tickets(session)) == 1
+    assert session.scalar(select(OutboxMessage).where(OutboxMessage.purpose == "liaison_addition")) is not None
 
 
 def test_an_unbound_follower_in_despair_gets_the_lifeline_first(make_chat, session):

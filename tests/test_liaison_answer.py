@@ -70,3 +70,33 @@ def test_the_member_quoting_their_number_is_told_where_it_stands(chat, make_chat
     assert ticket(session).status == "open"  # asking is not answering
     make_chat(LIAISON).say("Q20261129001 已解决")
     assert chat.say("Q20261129001 咋样了").startswith("您的求助（编号 Q20261129001，欠薪）红色联络员李某已经办结。")
+
+
+def test_settled_in_a_word_tells_the_member_it_is_settled_and_more_words_join_the_case(
+        chat, make_chat, session, app, send):
+    setup_roster(session)
+    liaison = make_chat(LIAISON)
+    chat.say("求助 老板拖欠了三个月工资")
+    liaison.say("20261129001 已联系 下周一陪他去劳动监察大队")  # the Q left off
+    assert ticket(session).status == "replied"
+    chat.advance(minutes=30)
+    # answered, not settled: what the member adds joins the case
+    assert chat.say("老板又说要扣我一个月的工钱").startswith("这件事已经在办（编号 Q20261129001）")
+    assert len(session.scalars(select(Ticket)).all()) == 1
+    liaison.say("Q20261129001 已解决")
+    send()
+    assert inbox(app, MEMBER)[-1] == ("您的求助（编号 Q20261129001）红色联络员李某已办结。\n"
+                                      "如果还没解决，直接发“求助”加上情况，我再转给联络员。")
+
+
+def test_a_liaison_mistyping_a_number_is_asked_to_check_it(chat, make_chat, session):
+    setup_roster(session)
+    chat.say("求助 老板拖欠了三个月工资")
+    assert make_chat(LIAISON).say("Q2026112901 已解决") == "没有找到您负责的编号 Q2026112901 的求助，请核对编号再发。"
+    assert ticket(session).status == "open"
+
+
+def test_a_member_quoting_a_number_not_theirs_is_told_so(chat, session):
+    setup_roster(session)
+    assert chat.say("Q20261129099 怎么样了") == (
+        "没有找到您的编号 Q20261129099 的求助，请核对编号；有新的困难，直接发“求助”加上情况。")

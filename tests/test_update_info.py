@@ -7,6 +7,7 @@ from handlers import update_info
 from handlers.context import Context, Incoming, Route
 from models.follower import Follower
 from models.member import MemberChange
+from models.clock import SHANGHAI
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 
@@ -185,13 +186,14 @@ def test_out_again_without_a_city_is_away_and_asked_where(chat, session, member,
     chat.say("回老家了 不出去了")
     chat.advance(minutes=5)
     assert chat.say(out_again) == (
-        "已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“我现在在深圳”。")
+        "已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
     session.expire_all()
-    assert member.status == "away"
-    assert chat.say("我在宁波").startswith("已为您更新：\n流动去向：浙江 宁波")
+    assert (member.status, member.away_since) == ("away", START.astimezone(SHANGHAI).date())
+    assert chat.say("宁波").startswith("已为您更新：\n流动去向：浙江 宁波")  # the city alone answers
 
 
-@pytest.mark.parametrize("text", ["过年回老家了 初八就回来", "打算明年回老家", "回村里住几天"])
+@pytest.mark.parametrize("text", ["过年回老家了 初八就回来", "打算明年回老家", "回村里住几天", "下班回家了",
+                                  "回来了"])
 def test_a_visit_or_a_plan_is_no_homecoming(chat, session, member, text):
     chat.say(text)
     session.expire_all()
