@@ -44,11 +44,12 @@ MENU_KEYS = {
 # Thanks and acknowledgements need a word back, not the whole menu; a message that also asks
 # what the bot can do still gets the menu ("帮助" is left out: 谢谢你们的帮助 is thanks).
 THANKS = ("谢", "感恩", "麻烦你们了", "麻烦了", "辛苦了", "辛苦你们")
-ACK = re.compile(r"(?:嗯呐|嗯嗯|嗯|好的|好嘞|好滴|好哒|收到|收到了|知道了|明白了|ok|OK|好)[啦了呀哈的]*")
+ACK = re.compile(r"(?:(?:嗯呐|嗯嗯|嗯|好的|好嘞|好滴|好哒|收到|收到了|知道了|明白了|ok|OK|好)[啦了呀哈的]*)+")
 # A greeting by the time of day is answered in kind, not with the whole menu.
 TIME_GREETINGS = {"早上好": "早上好！今天也注意安全。", "早安": "早上好！今天也注意安全。",
                   "中午好": "中午好！记得按时吃饭。", "下午好": "下午好！",
-                  "晚上好": "晚上好！忙了一天，早点休息。", "晚安": "晚安，好好休息！"}
+                  "晚上好": "晚上好！忙了一天，早点休息。", "晚安": "晚安，好好休息！",
+                  "在吗": "在的！", "在么": "在的！", "在不在": "在的！", "在嘛": "在的！"}
 GREETING_CHARS = re.compile(r"^(?:各位|大家|你们|您们)|[啊呀哈呢吖]+$")
 ASKS_FOR_MENU = ("菜单", "功能", "怎么", "什么", "哪些", "说明", "选项", "首页", "干啥")
 FRIENDLY_CLOSE = "有事随时发消息给我，发“菜单”可以看全部功能。"

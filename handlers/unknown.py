@@ -47,7 +47,8 @@ LAUGHTER = re.compile(r"(?:哈|呵|嘿|嘻)+[!！~。.]*")
 SAFE = re.compile(r"报(?:个|声|一下)?平安|平安到(?:了|达)|一切平安")
 # Missing home: a word back and someone to talk to (12356: the national psychological
 # assistance hotline, 国家卫生健康委员会, since 2025-01-01).
-HOMESICK = re.compile(r"想家|想孩子|想娃|想老婆|想媳妇|想老公|想爸妈|想我妈|想我爸|想老家|想爹娘")
+HOMESICK = re.compile(r"想家|想孩子|想娃|想老婆|想媳妇|想老公|想爸妈|想我妈|想我爸|想老家|想爹娘"
+                      r"|想死(?:你们|我们|俺们|家里|我妈|我爸|孩子)")
 # "吃了没": small talk back.
 SMALL_TALK = re.compile(r"吃(?:了|饭了)(?:吗|没|么)")
 # Crying, sad or worried faces: a smile and "收到" back would be cold.
@@ -64,7 +65,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if thanks is not None:
         return TextReply(thanks)
     if SAFE.search(msg.text or ""):
-        return TextReply("收到您报的平安，支部和家里都放心了！在外注意身体，有事随时发消息给我。")
+        return TextReply("收到您报的平安，大家就放心了！在外注意身体，有事随时发消息给我。")
     if HOMESICK.search(msg.text or ""):
         return TextReply("在外打拼，想家是常有的事。给家里打个电话、视频一下吧；心里憋闷的话，"
                          "发“联络员”找人说说，或拨打全国心理援助热线 12356。")

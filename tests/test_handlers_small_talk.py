@@ -98,13 +98,14 @@ def test_a_crying_face_is_asked_what_is_wrong(chat, text):
 
 @pytest.mark.parametrize("text", ["报个平安 没啥事", "给支部报个平安 一切都好"])
 def test_news_that_all_is_well_is_welcomed(chat, text):
-    assert chat.say(text) == "收到您报的平安，支部和家里都放心了！在外注意身体，有事随时发消息给我。"
+    assert chat.say(text) == "收到您报的平安，大家就放心了！在外注意身体，有事随时发消息给我。"
 
 
 @pytest.mark.parametrize("text, reply", [
     ("晚安", "晚安，好好休息！"),
     ("早上好啊", "早上好！今天也注意安全。"),
     ("大家晚上好", "晚上好！忙了一天，早点休息。"),
+    ("在吗", "在的！"),
 ])
 def test_a_greeting_by_the_time_of_day_is_answered_in_kind(chat, text, reply):
     assert chat.say(text) == f"{reply}有事随时发消息给我，发“菜单”可以看全部功能。"
@@ -112,10 +113,12 @@ def test_a_greeting_by_the_time_of_day_is_answered_in_kind(chat, text, reply):
 
 def test_thanks_after_a_request_are_thanks(chat):
     assert chat.say("嗯呐 麻烦你们了") == "不客气！有事随时发消息给我，发“菜单”可以看全部功能。"
+    assert chat.say("好的知道了") == "好的！有事随时发消息给我，发“菜单”可以看全部功能。"
 
 
-def test_missing_home_gets_a_word_back_and_someone_to_talk_to(chat):
-    assert chat.say("想家了") == ("在外打拼，想家是常有的事。给家里打个电话、视频一下吧；心里憋闷的话，"
+@pytest.mark.parametrize("text", ["想家了", "想死你们了 过年就回"])
+def test_missing_home_gets_a_word_back_and_someone_to_talk_to(chat, text):
+    assert chat.say(text) == ("在外打拼，想家是常有的事。给家里打个电话、视频一下吧；心里憋闷的话，"
                                "发“联络员”找人说说，或拨打全国心理援助热线 12356。")
 
 
