@@ -173,6 +173,16 @@ def runtime(app):
 
 
 @pytest.fixture
+def send(app, runtime):
+    """Run the outbox dispatcher once against the sandbox; returns how many messages it sent."""
+    from bot.dispatcher import dispatch_due
+    from bot.wechat_api import wechat_client
+
+    client = wechat_client(runtime, app)
+    return lambda: dispatch_due(runtime, client=client)
+
+
+@pytest.fixture
 def session(runtime):
     with runtime.session() as s:
         yield s

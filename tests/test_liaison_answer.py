@@ -2,23 +2,14 @@
 records it, and only the liaison it is assigned to can answer it."""
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
-from bot.dispatcher import dispatch_due
-from bot.wechat_api import wechat_client
 from models.ticket import Ticket
 from tests.conftest import START
 from tests.test_help_request import setup_roster
 
 LIAISON = "oKite_liaison_0001"
 MEMBER = "oKite_member_0001"
-
-
-@pytest.fixture
-def send(app, runtime):
-    client = wechat_client(runtime, app)
-    return lambda: dispatch_due(runtime, client=client)
 
 
 def inbox(app, openid):

@@ -6,7 +6,6 @@ import time
 import pytest
 from sqlalchemy import select
 
-from bot.dispatcher import dispatch_due
 from bot.wechat_api import wechat_client
 from models.ticket import Ticket
 from tests.test_help_request import setup_roster
@@ -18,12 +17,6 @@ FULL_TEXT = ("【新求助 {number}】张某（白杨村党支部，电话 13800
 
 def liaison_inbox(app) -> list[tuple[str, str]]:
     return [(m["channel"], m["text"]) for m in app.test_client().get(f"/sandbox/messages/{LIAISON}").get_json()]
-
-
-@pytest.fixture
-def send(app, runtime):
-    client = wechat_client(runtime, app)
-    return lambda: dispatch_due(runtime, client=client)
 
 
 @pytest.mark.postgres
