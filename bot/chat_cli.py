@@ -1,14 +1,16 @@
 """``kiteline chat``: talk to a running kiteline as a WeChat follower would, from the terminal.
 
 It plays the WeChat server: builds the XML WeChat would push, signs it with ``wechat.token``
-(and encrypts it when ``wechat.encoding_aes_key`` is set and ``--safe`` is given), posts it to
-the webhook and prints the passive reply, then any customer-service messages the sandbox
-delivered to this openid since.
+(and encrypts it as the account's ``wechat.encryption`` asks: always in safe mode, with
+``--safe`` in compatible mode), posts it to the webhook and prints the passive reply, then any
+customer-service messages the sandbox delivered to this openid since. ``--host``/``--port`` name
+the server when it is not where ``server.public_base_url`` says (``kiteline serve --port 9000``).
 """
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 import secrets
 import time
 
@@ -20,6 +22,8 @@ from wechatpy.crypto import WeChatCrypto
 from bot.cli import load_or_exit, main
 
 
+# How long to wait for the server; WeChat itself gives up after 5 s.
+REPLY_WAIT_SECONDS = 10
 # How WeChat labels what arrives outside a passive reply (sandbox channel -> name).
 CHANNEL_NAMES = {"custom": "客服消息", "template": "模板消息", "mass": "群发消息"}
 # What XML 1.0's Char production leaves out (C0 controls but tab, LF and CR; surrogates; U+FFFE,
@@ -42,7 +46,7 @@ def _xml(openid: str, text: str | None, event: str | None, key: str | None) -> s
                    f"<MsgId>{msg_id}</MsgId></xml>")
 
 
-def _post(settings, openid: str, xml: str, safe: bool) -> str:
+def _post(settings, server: "Server", openid: str, xml: str, safe: bool) -> str:
     wx = settings.wechat
     ts, nonce = str(int(time.time())), secrets.token_hex(5)
     params = {"timestamp": ts, "nonce": nonce, "openid": openid,
@@ -51,7 +55,7 @@ def _post(settings, openid: str, xml: str, safe: bool) -> str:
     if crypto:
         xml = crypto.encrypt_message(xml, nonce, ts)
         params.update(encrypt_type="aes", msg_signature=parse_message_signature(xml))
-    resp = _call("post", settings, wx.webhook_path, params=params, data=xml.encode("utf-8"))
+    resp = _call("post", server, wx.webhook_path, params=params, data=xml.encode("utf-8"))
     if resp.status_code != 200:
         raise click.ClickException(f"服务器拒绝了这条消息：HTTP {resp.status_code} {resp.text}")
     body = resp.text
@@ -70,17 +74,43 @@ def parse_message_signature(encrypted_xml: str) -> str:
     return encrypted_xml[start:encrypted_xml.index("]]>", start)]
 
 
-def _sandbox_inbox(settings, openid: str) -> list[dict]:
-    resp = _call("get", settings, f"/sandbox/messages/{openid}")
+def _sandbox_inbox(server: "Server", openid: str) -> list[dict]:
+    resp = _call("get", server, f"/sandbox/messages/{openid}")
     return resp.json() if resp.status_code == 200 else []
 
 
-def _call(method: str, settings, path: str, **kwargs) -> requests.Response:
-    url = settings.server.public_base_url.rstrip("/") + path
+@dataclass(frozen=True)
+class Server:
+    """Where the running kiteline is: ``base`` (``http://127.0.0.1:8080``) and its webhook path."""
+
+    base: str
+    webhook_path: str
+
+
+def _call(method: str, server: Server, path: str, **kwargs) -> requests.Response:
+    """One request to ``server``; a server that cannot be reached or does not answer is a
+    one-line message naming its webhook address and what to try."""
+    webhook = server.base + server.webhook_path
     try:
-        return requests.request(method, url, timeout=10, **kwargs)
-    except requests.ConnectionError as exc:
-        raise click.ClickException(f"连不上 {url}：请先在另一个终端运行 kiteline serve") from exc
+        return requests.request(method, server.base + path, timeout=REPLY_WAIT_SECONDS, **kwargs)
+    except requests.Timeout as exc:
+        raise click.ClickException(
+            f"kiteline（{webhook}）{REPLY_WAIT_SECONDS} 秒内没有回答（WeChat 只等 5 秒）。请看 kiteline "
+            "serve 的终端有没有报错；如果你要找的服务开在别的端口，请加 --port。") from exc
+    except requests.RequestException as exc:
+        raise click.ClickException(
+            f"连不上 kiteline（{webhook}）。如果 kiteline serve 还没运行，请先在另一个终端运行它；如果它"
+            "开在别的地址或端口（kiteline serve --port 9000），请给 chat 加上同样的 --host / --port。") from exc
+
+
+def _server(settings, host: str | None, port: int | None) -> Server:
+    """Where the server listens: ``server.public_base_url``, or ``--host``/``--port``."""
+    path = settings.wechat.webhook_path
+    if host is None and port is None:
+        return Server(settings.server.public_base_url.rstrip("/"), path)
+    host = host or settings.server.host
+    host = f"[{host}]" if ":" in host else host
+    return Server(f"http://{host}:{port or settings.server.port}", path)
 
 
 def _typed_lines():
@@ -97,22 +127,27 @@ def _typed_lines():
 
 @main.command("chat")
 @click.option("--openid", default="oKite_demo_0001", show_default=True, help="Who is talking.")
-@click.option("--safe", is_flag=True, help="Encrypt like WeChat's safe mode (needs encoding_aes_key).")
+@click.option("--host", default=None, help="The server's address (default: server.host).")
+@click.option("--port", type=int, default=None, help="The server's port (default: server.port).")
+@click.option("--safe", is_flag=True,
+              help="Encrypt like WeChat's safe mode (needs encoding_aes_key; always on with encryption: safe).")
 @click.option("--event", default=None, help="Send an event instead of text: subscribe, SCAN, CLICK …")
 @click.option("--key", default=None, help="EventKey for --event (e.g. bind_7Q2K9X, STUDY_TODAY).")
 @click.argument("text", required=False)
 @click.pass_context
-def chat(ctx: click.Context, openid: str, safe: bool, event: str | None, key: str | None,
-         text: str | None) -> None:
+def chat(ctx: click.Context, openid: str, host: str | None, port: int | None, safe: bool,
+         event: str | None, key: str | None, text: str | None) -> None:
     """Send TEXT (or an --event) to the running bot — an empty TEXT ("") too, as WeChat would
     push it; without TEXT, chat line by line."""
     settings = load_or_exit(ctx.obj["config"])
     if safe and not settings.wechat.encoding_aes_key:
         raise click.UsageError("--safe needs wechat.encoding_aes_key in the configuration")
-    seen = len(_sandbox_inbox(settings, openid))
+    safe = safe or settings.wechat.encryption == "safe"
+    server = _server(settings, host, port)
+    seen = len(_sandbox_inbox(server, openid))
     for line in [text] if (text is not None or event) else _typed_lines():
-        click.echo("公众号> " + _post(settings, openid, _xml(openid, line, event, key), safe))
-        inbox = _sandbox_inbox(settings, openid)
+        click.echo("公众号> " + _post(settings, server, openid, _xml(openid, line, event, key), safe))
+        inbox = _sandbox_inbox(server, openid)
         for item in inbox[seen:]:
             click.echo(f"[{CHANNEL_NAMES.get(item['channel'], item['channel'])}] {item['text']}")
         seen = len(inbox)

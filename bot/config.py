@@ -2,7 +2,10 @@
 
 Precedence, lowest first: defaults below → the YAML file → ``KITELINE_<SECTION>__<KEY>``
 environment variables (e.g. ``KITELINE_WECHAT__APP_SECRET``, ``KITELINE_DATABASE__URL``).
-Environment values are parsed as YAML scalars, so ``false``/``8080`` arrive typed.
+Environment values for keys that hold text are taken exactly as written (a secret may start with
+``!``, ``#`` or ``[``); other keys' values are read as YAML, so ``false``, ``8080`` and
+``[{id: a, cron: "* * * * *"}]`` arrive typed, and what YAML cannot read is passed on as text for
+validation to name the key.
 
 Everything is validated once at start-up; a bad value raises :class:`ConfigError` naming the key
 (``wechat.encoding_aes_key: ...``), and the CLI turns that into a message and exit status 2.
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import os
 import re
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,6 +28,12 @@ from nlu.bayes import load
 
 DEFAULT_CONFIG_FILE = "config.yaml"
 ENV_PREFIX = "KITELINE_"
+# The sandbox's own placeholder secret. Any other AppSecret, or an AppID of WeChat's shape
+# (wx + 16 hex digits, 开发者ID), is a real account's: it never runs the sandbox, whose pages show
+# members' names, phones and help requests and accept fault injection (DESIGN.md §3).
+SANDBOX_SECRET = "sandbox-secret"
+REAL_APP_ID = re.compile(r"wx[0-9a-f]{16}")
+ENCRYPTIONS = ("plain", "compatible", "safe")
 
 
 class ConfigError(Exception):
@@ -38,10 +49,13 @@ class WechatSettings(_Section):
 
     sandbox: bool = True
     app_id: str = "wxkiteline0sandbox"
-    app_secret: str = "sandbox-secret"
+    app_secret: str = SANDBOX_SECRET
     token: str = Field("kiteline", min_length=3, max_length=32)
     # 43 characters of base64 (WeChat's EncodingAESKey); empty means plain mode only.
     encoding_aes_key: str = ""
+    # 消息加解密方式 as set in the WeChat console: plain (明文) takes bodies in clear only,
+    # compatible (兼容) both, safe (安全) encrypted ones only. Unset: safe when a key is set.
+    encryption: Literal["plain", "compatible", "safe"] | None = None
     # Where the WeChat API lives. Empty: the real platform, or in sandbox mode this server's own
     # sandbox at ``server.public_base_url`` + ``/cgi-bin/``.
     api_base_url: str = ""
@@ -79,8 +93,22 @@ class WechatSettings(_Section):
 
     @model_validator(mode="after")
     def _real_credentials(self) -> "WechatSettings":
-        if not self.sandbox and (self.app_secret in ("", "sandbox-secret") or "sandbox" in self.app_id):
+        if not self.sandbox and (self.app_secret in ("", SANDBOX_SECRET) or "sandbox" in self.app_id):
             raise ValueError("real mode (sandbox: false) needs the real app_id and app_secret")
+        if self.sandbox and (self.app_secret != SANDBOX_SECRET or REAL_APP_ID.fullmatch(self.app_id)):
+            raise ValueError(
+                "sandbox: true with a real account's wechat.app_id / wechat.app_secret: the sandbox "
+                "would show members' data and accept fault injection. Set wechat.sandbox: false for "
+                "the real account, or leave both keys at the sandbox's values")
+        return self
+
+    @model_validator(mode="after")
+    def _encryption_mode(self) -> "WechatSettings":
+        if self.encryption is None:
+            self.encryption = "safe" if self.encoding_aes_key else "plain"
+        elif self.encryption != "plain" and not self.encoding_aes_key:
+            raise ValueError(f"encryption: {self.encryption} needs wechat.encoding_aes_key "
+                             "(the EncodingAESKey from the WeChat console)")
         return self
 
 
@@ -291,9 +319,30 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
         if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
         section, _, key = name[len(ENV_PREFIX):].lower().partition("__")
-        value = yaml.safe_load(raw) if raw.strip() else ""
-        overrides.setdefault(section, {})[key] = value
+        overrides.setdefault(section, {})[key] = _env_value(section, key, raw)
     return overrides
+
+
+def _env_value(section: str, key: str, raw: str) -> Any:
+    """``raw`` as the key wants it: as written for a text key, else read as YAML (or, when YAML
+    cannot read it, as written, for validation to name the key)."""
+    if _holds_text(section, key) or not raw.strip():
+        return raw
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+
+
+def _holds_text(section: str, key: str) -> bool:
+    """True when ``section.key`` is a string setting (``str`` or ``str | None``)."""
+    field = Settings.model_fields.get(section)
+    inner = field.annotation.model_fields.get(key) if field is not None else None
+    if inner is None:
+        return False
+    kinds = set(typing.get_args(inner.annotation)) if isinstance(inner.annotation, types.UnionType) \
+        else {inner.annotation}
+    return str in kinds and kinds <= {str, type(None)}
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
@@ -329,5 +378,16 @@ def load_settings(path: str | os.PathLike | None = None, env: Mapping[str, str] 
         return Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ConfigError(f"{key}: {first['msg'].removeprefix('Value error, ')}") from exc
+        key, message = _where(first["loc"], first["msg"].removeprefix("Value error, "))
+        raise ConfigError(f"{key}: {message}") from exc
+
+
+def _where(loc: tuple, message: str) -> tuple[str, str]:
+    """The dotted key an error names, and its message: a section's own check that starts with
+    one of its keys (``sandbox: …``) names that key."""
+    key = ".".join(str(p) for p in loc) or "(top level)"
+    field = Settings.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+    named = re.match(r"(\w+): ", message)
+    if field is not None and named and named.group(1) in field.annotation.model_fields:
+        return f"{key}.{named.group(1)}", message[named.end():]
+    return key, message

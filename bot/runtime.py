@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ConfigError, NluSettings, Settings
+from bot.inflight import InFlight
 from handlers.registry import INTENT_MODULES
 from models.clock import Clock, SystemClock
 from models.db import make_engine, make_sessionmaker
@@ -26,6 +27,8 @@ class Runtime:
     router: Router
     crypto: WeChatCrypto | None
     clock: Clock = field(default_factory=SystemClock)
+    # Deliveries this process is answering, for WeChat's retries to wait on (bot.inflight).
+    inflight: InFlight = field(default_factory=InFlight)
 
 
 @lru_cache(maxsize=4)

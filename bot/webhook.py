@@ -1,9 +1,17 @@
 """``GET|POST /wechat``: the path of a message, step by step as in DESIGN.md §1.
 
-Every failure has one answer: 403 for anything not from WeChat, 400 for a body we cannot read,
-and for a bug in a handler (or a database that is down) a fixed apology to the member, logged
-with the openid masked. Never a 500, never an HTML error page: for anything but a reply or
-``success`` WeChat shows the member "该公众号暂时无法提供服务，请稍后再试" (被动回复 docs).
+Every failure has one answer: 403 for anything not from WeChat (a bad signature, a stale
+timestamp, a signed query string reused with another body, a message in clear to an account in
+safe mode), 400 for a body we cannot read, and for a bug in a handler (or a database that is
+down) a fixed apology to the member, logged with the openid masked. Never a 500, never an HTML
+error page: for anything but a reply or ``success`` WeChat shows the member
+"该公众号暂时无法提供服务，请稍后再试" (被动回复 docs).
+
+Retries: the first delivery of a message runs the handler; WeChat's retries (the identical request
+again, or the same message under a new nonce) get its reply. A retry reaching this process waits
+in memory (``bot.inflight``), never on the database the handler is writing to; one reaching
+another process waits on the stored reply. When every retry gave up waiting, the reply goes out
+through the outbox as a customer-service message.
 """
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ import hashlib
 import logging
 import time
 import traceback
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import insert, select, update
@@ -20,12 +29,14 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import wire
+from bot.inflight import Delivery, InFlight
 from bot.runtime import Runtime
 from bot.signals import inbound_answered, inbound_recorded
+from handlers import paging
 from handlers.context import Context, Incoming
 from handlers.registry import dispatch
 from handlers.replies import NewsReply, Reply, TextReply
-from models.follower import Follower
+from models.follower import Follower, opens_window
 from models.inbound import InboundMessage
 from models.member import Member
 from models.outbox import enqueue, release_deferred
@@ -88,27 +99,42 @@ def receive() -> Response:
     rt = _runtime()
     args = request.args
     try:
-        incoming, encrypted = _read(rt)
+        incoming, encrypted, seen = _read(rt)
+        body = _answer_once(rt, incoming, seen)
     except wire.Forbidden as exc:
         log.warning("webhook POST refused (openid %s): %s", wire.mask_openid(args.get("openid")), exc)
         return _text("forbidden", 403)
     except wire.BadRequest as exc:
         log.warning("webhook POST unreadable (openid %s): %s", wire.mask_openid(args.get("openid")), exc)
         return _text("bad request", 400)
-    body = _answer_once(rt, incoming)
     if encrypted and body != "success":
         body = wire.encrypt(rt.crypto, body, args["nonce"], args["timestamp"])
     return _text(body)
 
 
-def _read(rt: Runtime) -> tuple[Incoming, bool]:
-    """Steps 1-3: signature and timestamp, decryption, parsing. Returns the message and whether
-    it came encrypted (so the reply goes back encrypted too)."""
+@dataclass(frozen=True)
+class Seen:
+    """How a delivery arrived: ``query_key`` names its signed query string (sha1 of timestamp,
+    nonce and signature), ``body_hash`` its message (sha256 of the XML as decrypted)."""
+
+    query_key: str
+    body_hash: str
+
+
+def _read(rt: Runtime) -> tuple[Incoming, bool, Seen]:
+    """Steps 1-3: signature and timestamp, the account's encryption mode, decryption, parsing.
+    Returns the message, whether it came encrypted (so the reply goes back encrypted too), and
+    how it arrived."""
     _check(rt)
     args = request.args
     encrypt_type = args.get("encrypt_type", "raw").lower()
     if encrypt_type not in ENCRYPT_TYPES:
         raise wire.BadRequest(f"unknown encrypt_type {encrypt_type[:16]!r}")
+    mode = rt.settings.wechat.encryption
+    if mode == "safe" and encrypt_type != "aes":
+        raise wire.Forbidden("a message in clear to an account in safe mode (wechat.encryption: safe)")
+    if mode == "plain" and encrypt_type == "aes":
+        raise wire.BadRequest("an encrypted message to an account in plain mode (wechat.encryption: plain)")
     request.max_content_length = MAX_BODY_BYTES
     try:
         xml = request.get_data()
@@ -116,28 +142,45 @@ def _read(rt: Runtime) -> tuple[Incoming, bool]:
         raise wire.BadRequest(f"body larger than {MAX_BODY_BYTES} bytes") from exc
     if encrypt_type == "aes":
         xml = wire.decrypt(rt.crypto, xml, args.get("msg_signature"), args["timestamp"], args["nonce"])
-    return wire.parse(xml), encrypt_type == "aes"
+    plain = xml.encode("utf-8") if isinstance(xml, str) else xml
+    query = f"{args['timestamp']}:{args['nonce']}:{args['signature']}".encode("utf-8")
+    seen = Seen(hashlib.sha1(query).hexdigest(), hashlib.sha256(plain).hexdigest())
+    return wire.parse(xml), encrypt_type == "aes", seen
 
 
-def _answer_once(rt: Runtime, incoming: Incoming) -> str:
-    """Run the handler for the first delivery only; retries get the stored reply (rendered XML,
-    byte for byte). The unique ``dedupe_key`` decides who is first, also across processes."""
+def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
+    """Run the handler for the first delivery only; retries get its reply (rendered XML, byte
+    for byte). This process's in-flight table, then the unique ``dedupe_key`` in the database,
+    decide who is first. Raises :class:`wire.Forbidden` for a replayed signed query."""
     key = wire.dedupe_key(incoming)
+    delivery, first = rt.inflight.claim(key, seen.query_key, seen.body_hash)
+    if not first:
+        if delivery.query_key == seen.query_key and delivery.body_hash != seen.body_hash:
+            raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
+        log.info("duplicate delivery of %s waits for the first one", wire.mask_openid(incoming.openid))
+        return InFlight.wait(delivery, RETRY_WAIT_SECONDS) or "success"
     try:
-        if not _record(rt, incoming, key):
-            return _stored_reply(rt, key)
+        recorded = _record(rt, incoming, key, seen)
     except SQLAlchemyError as exc:
+        rt.inflight.forget(key)
         _log_failure("cannot record the message", incoming.openid, exc)
         return _fixed_reply(rt, incoming, BUSY)
+    except wire.Forbidden:
+        rt.inflight.forget(key)
+        raise
+    if not recorded:
+        rt.inflight.forget(key)
+        return _stored_reply(rt, key)
     _announce(rt, incoming)
     try:
-        body = _handle(rt, incoming, key)
+        body = _handle(rt, incoming, key, delivery)
     except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
         _log_failure("handler failed", incoming.openid, exc)
     else:
         inbound_answered.send(rt, incoming=incoming)
         return body
     body = _fixed_reply(rt, incoming, APOLOGY)
+    InFlight.finish(delivery, body)
     try:
         with rt.session() as s:
             s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
@@ -154,19 +197,27 @@ def _fixed_reply(rt: Runtime, incoming: Incoming, text: str) -> str:
                        incoming, rt.clock.now())
 
 
-def _record(rt: Runtime, incoming: Incoming, key: str) -> bool:
-    """Step 5a: insert the inbound row. False when the key exists (this delivery is a retry)."""
+def _record(rt: Runtime, incoming: Incoming, key: str, seen: Seen) -> bool:
+    """Step 5a: insert the inbound row. False when the message was delivered before (this is
+    WeChat's retry); raises :class:`wire.Forbidden` when the signed query string was used
+    before for another body (a captured URL replayed within the timestamp window)."""
     now = rt.clock.now()
     with rt.session() as s:
         try:
-            s.execute(insert(InboundMessage).values(dedupe_key=key, openid=incoming.openid,
-                                                    msg_type=incoming.msg_type, content=incoming.text,
-                                                    received_at=now))
+            s.execute(insert(InboundMessage).values(
+                dedupe_key=key, query_key=seen.query_key, body_hash=seen.body_hash,
+                openid=incoming.openid, msg_type=incoming.msg_type, content=incoming.text,
+                received_at=now))
             s.commit()
         except IntegrityError:
             s.rollback()
-            return False
-    return True
+        else:
+            return True
+        reused = s.execute(select(InboundMessage.dedupe_key, InboundMessage.body_hash)
+                           .where(InboundMessage.query_key == seen.query_key)).first()
+    if reused is not None and (reused.dedupe_key != key or reused.body_hash != seen.body_hash):
+        raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
+    return False
 
 
 def _first_contact(s: Session, openid: str, now: dt.datetime) -> Follower:
@@ -197,8 +248,9 @@ def _log_failure(what: str, openid: str, exc: BaseException) -> None:
 
 
 def _stored_reply(rt: Runtime, key: str) -> str:
-    """The first delivery's reply; wait for it while the first delivery is still running. When
-    the wait runs out, the reply is marked :data:`LOST` so the first delivery sends it later."""
+    """The first delivery's reply (answered in another process, or before this process
+    started); wait for it while the first delivery is still running. When the wait runs out,
+    the reply is marked :data:`LOST` so the first delivery sends it later."""
     deadline = time.monotonic() + RETRY_WAIT_SECONDS
     while True:
         with rt.session() as s:
@@ -215,26 +267,34 @@ def _stored_reply(rt: Runtime, key: str) -> str:
         time.sleep(RETRY_POLL_SECONDS)
 
 
-def _handle(rt: Runtime, incoming: Incoming, key: str) -> str:
+def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> str:
     """Steps 5b-9: interaction time, routing, the handler, deferred deliveries, and the reply XML,
-    stored with the handler's changes in one transaction."""
+    stored with the handler's changes in one transaction. A reply no retry waited for (every one
+    gave up, here or in another process) goes out through the outbox."""
     now = rt.clock.now()
+    window = opens_window(incoming.msg_type, incoming.event)
     with rt.session() as s:
         follower = s.get(Follower, incoming.openid) or _first_contact(s, incoming.openid, now)
         if incoming.event != "unsubscribe":
             follower.subscribed = True
-            follower.open_window(now, by_message=incoming.msg_type != "event")
+            follower.last_interaction_at = now
+            if window:
+                follower.open_window(now, by_message=incoming.msg_type != "event")
         member = s.scalar(select(Member).where(Member.openid == incoming.openid))
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=member)
-        reply = dispatch(incoming, ctx, rt.router)
+        reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, rt.router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None
         stored = s.execute(update(InboundMessage).values(intent=intent, reply=body, replied_at=rt.clock.now())
                            .where(InboundMessage.dedupe_key == key, InboundMessage.reply.is_(None)))
+        # A retry in another process gave up (the row says LOST), or one here did.
         if stored.rowcount == 0:
+            rt.inflight.forget(key)
+        if stored.rowcount == 0 or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
-            s.execute(update(InboundMessage).values(intent=intent).where(InboundMessage.dedupe_key == key))
-        if follower.subscribed:
+            s.execute(update(InboundMessage).values(intent=intent, reply=LOST)
+                      .where(InboundMessage.dedupe_key == key))
+        if follower.subscribed and window:
             release_deferred(s, incoming.openid, now)
         s.commit()
     return body

@@ -6,11 +6,15 @@ Rules from the WeChat 消息推送 / 被动回复 / 消息加解密 docs:
   Encrypt). Compatible mode sends the plain fields beside ``Encrypt``; we read the decrypted copy.
 - a passive text reply's content is at most 2048 bytes (UTF-8).
 - messages carry ``MsgId``; events do not, so WeChat's own advice is to dedupe events on
-  FromUserName + CreateTime.
+  FromUserName + CreateTime (we add Event and EventKey: two menu taps can share a second).
+- every field WeChat sends is text, and none comes twice; the nested payloads some menu events
+  carry (``ScanCodeInfo``, ``SendPicsInfo``, ``SendLocationInfo``) are the only elements with
+  children.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import struct
@@ -23,11 +27,11 @@ from wechatpy.replies import ArticlesReply, TextReply as WxTextReply
 from wechatpy.utils import check_signature
 
 from handlers.context import Incoming
-from handlers.replies import NewsReply, NoReply, Reply, TextReply
+from handlers.replies import PASSIVE_REPLY_MAX_BYTES, NewsReply, NoReply, Reply, TextReply
 
 log = logging.getLogger(__name__)
 
-MAX_REPLY_BYTES = 2048
+MAX_REPLY_BYTES = PASSIVE_REPLY_MAX_BYTES
 MAX_NEWS_DESCRIPTION_BYTES = 512
 ELLIPSIS = "…"
 # Column sizes of InboundMessage (openid String(64)); longer values are not from WeChat.
@@ -39,6 +43,13 @@ MAX_ID_CHARS = 64
 _UNREADABLE = (ExpatError, KeyError, TypeError, AttributeError, ValueError, IndexError, struct.error)
 # Characters XML 1.0 does not allow, even inside CDATA.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Elements that carry children in real WeChat pushes (menu events: 扫码推事件, 弹出系统拍照发图,
+# 弹出地理位置选择器; mass-send reports). Every other element holds text.
+NESTED_FIELDS = frozenset({"ScanCodeInfo", "SendPicsInfo", "SendLocationInfo", "CopyrightCheckResult",
+                           "ResultList", "ArticleUrlResult"})
+# An EventKey longer than this is hashed in the dedupe key (keys may be 128 bytes; the column
+# holds 160 characters in all).
+DEDUPE_KEY_PART = 40
 
 
 class Forbidden(Exception):
@@ -105,8 +116,19 @@ def parse(xml: str | bytes) -> Incoming:
     return incoming
 
 
+def _check_shape(data: dict) -> None:
+    """Raise :class:`BadRequest` for an element WeChat never sends: one given twice (parsed as a
+    list), or one holding elements where WeChat puts text."""
+    for name, value in data.items():
+        if isinstance(value, list):
+            raise BadRequest(f"element {name[:32]!r} given more than once")
+        if isinstance(value, dict) and name not in NESTED_FIELDS:
+            raise BadRequest(f"element {name[:32]!r} holds elements, not text")
+
+
 def _incoming(msg) -> Incoming:
     data = msg._data
+    _check_shape(data)
     openid = data.get("FromUserName")
     if not isinstance(openid, str) or not openid or len(openid) > MAX_ID_CHARS:
         raise BadRequest("message without a valid FromUserName")
@@ -148,12 +170,16 @@ def _read_event(msg, incoming: Incoming) -> None:
 
 
 def dedupe_key(incoming: Incoming) -> str:
-    """openid + MsgId for messages; openid + CreateTime + Event for events (which have no
-    MsgId), as WeChat advises. A message without MsgId falls back to the event form with its
-    MsgType. At most 160 characters (the ``inbound_messages.dedupe_key`` column)."""
+    """openid + MsgId for messages; openid + CreateTime + Event + EventKey for events (which
+    have no MsgId: WeChat advises FromUserName + CreateTime, and two menu taps in one second
+    differ only by their EventKey). A message without MsgId falls back to the event form with
+    its MsgType. At most 160 characters (the ``inbound_messages.dedupe_key`` column)."""
     created = int(incoming.created_at.timestamp())
     if incoming.msg_type == "event":
-        return f"{incoming.openid}:{created}:{incoming.raw._data['Event']}"
+        key = str(incoming.raw._data.get("EventKey") or "")
+        if len(key) > DEDUPE_KEY_PART:
+            key = hashlib.sha1(key.encode("utf-8")).hexdigest()
+        return f"{incoming.openid}:{created}:{incoming.raw._data['Event']}:{key}"
     if not incoming.raw.id:
         return f"{incoming.openid}:{created}:{incoming.msg_type}"
     return f"{incoming.openid}:{incoming.raw.id}"

@@ -7,6 +7,7 @@ from models.inbound import InboundMessage
 from models.lesson import Lesson, StudyRecord
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
+from models.reply_pages import ReplyPages
 from models.outbox import ChannelPause, OutboxMessage
 from models.scheduling import Lease, SchedulerJob
 from models.station import Station
@@ -15,6 +16,6 @@ from models.token import SharedToken
 
 __all__ = [
     "Base", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson", "Liaison", "Member",
-    "MemberChange", "Organization", "OutboxMessage", "Lease", "SchedulerJob", "Station",
+    "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages", "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket",
 ]

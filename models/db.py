@@ -4,6 +4,8 @@ Nothing here runs at import time; :func:`make_engine` is called by the app facto
 """
 from __future__ import annotations
 
+import os
+import weakref
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -31,10 +33,27 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
-        return engine
+        return _fork_safe(engine)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True)
+    return _fork_safe(create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True))
+
+
+def _fork_safe(engine: Engine) -> Engine:
+    """A forked child (``gunicorn --preload`` workers) starts with an empty pool of its own:
+    a connection inherited from the parent is shared with every sibling, and their traffic on
+    one socket corrupts each other's (SQLAlchemy docs, "Using Connection Pools with
+    Multiprocessing or os.fork()": ``dispose(close=False)`` in the child). Held weakly, so an
+    engine thrown away is not kept alive by the hook."""
+    ref = weakref.ref(engine)
+
+    def _in_child() -> None:
+        alive = ref()
+        if alive is not None:
+            alive.dispose(close=False)
+
+    os.register_at_fork(after_in_child=_in_child)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

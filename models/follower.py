@@ -2,7 +2,9 @@
 
 The window rule is WeChat's (客服消息 docs): after a user's message the account may send 5
 customer-service messages within 48 hours; after a menu click, follow or QR scan, 3 within
-1 minute. Outside the window the API answers 45015/45047, so we defer instead of sending.
+1 minute. Other events — the automatic LOCATION report, a VIEW link, template and mass-send
+reports — open nothing. Outside the window the API answers 45015/45047, so we defer instead of
+sending.
 """
 from __future__ import annotations
 
@@ -15,6 +17,15 @@ from models.base import Base, timestamp
 
 MESSAGE_WINDOW = (dt.timedelta(hours=48), 5)
 EVENT_WINDOW = (dt.timedelta(minutes=1), 3)
+# Events that open the 1-minute window (客服消息 docs: 关注, 扫描二维码, and of the custom menu's
+# button types only 点击推事件, 扫码推事件 and 扫码推事件且弹出"消息接收中"), lower-case as parsed.
+WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"})
+
+
+def opens_window(msg_type: str, event: str | None) -> bool:
+    """Whether an inbound ``msg_type`` (``event`` for events) opens the customer-service window:
+    every message does; of events, only :data:`WINDOW_EVENTS`."""
+    return msg_type != "event" or (event or "") in WINDOW_EVENTS
 
 
 class Follower(Base):

@@ -149,13 +149,14 @@ def db_url(request, db_backend, tmp_path) -> str:
 @pytest.fixture
 def settings_env(db_url) -> dict[str, str]:
     """The ``KITELINE_*`` overrides the ``settings`` fixture applies; override to change config."""
-    return {"KITELINE_DATABASE__URL": db_url, "KITELINE_WECHAT__ENCODING_AES_KEY": TEST_AES_KEY}
+    return {"KITELINE_DATABASE__URL": db_url, "KITELINE_WECHAT__ENCODING_AES_KEY": TEST_AES_KEY,
+            "KITELINE_WECHAT__ENCRYPTION": "compatible"}
 
 
 @pytest.fixture
 def settings(settings_env):
     """Settings as shipped in config.yaml (sandbox mode) on a fresh database, plus an
-    EncodingAESKey so plain, compatible and safe mode all work."""
+    EncodingAESKey in compatible mode (兼容模式) so plain, compatible and safe messages all work."""
     return load_settings(CONFIG_FILE, env=settings_env)
 
 
@@ -244,10 +245,12 @@ class Chat:
                 f"<FromUserName><![CDATA[{self.openid}]]></FromUserName><CreateTime>{created}</CreateTime>"
                 f"<MsgType><![CDATA[{msg_type}]]></MsgType>{body}{mid}</xml>")
 
-    def post(self, xml: str, *, timestamp: str | None = None, nonce: str = "n0nce",
+    def post(self, xml: str, *, timestamp: str | None = None, nonce: str | None = None,
              signature: str | None = None):
-        """Deliver ``xml`` as WeChat would in this chat's mode; returns the raw response."""
+        """Deliver ``xml`` as WeChat would in this chat's mode; returns the raw response. Each
+        delivery gets a nonce of its own, as WeChat's do (pass ``nonce`` to repeat one)."""
         ts = timestamp or str(int(self.clock.now().timestamp()))
+        nonce = nonce or secrets.token_hex(5)
         sig = signature or sign(self.settings.wechat.token, ts, nonce)
         query = {"signature": sig, "timestamp": ts, "nonce": nonce, "openid": self.openid}
         if self.crypto is not None:

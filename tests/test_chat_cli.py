@@ -57,3 +57,31 @@ def test_an_empty_text_is_sent_as_an_empty_message_not_a_prompt(kiteline_chat, s
     setup_roster(session)
     shown = kiteline_chat("--openid", "oKite_member_0001", "")
     assert shown.startswith("公众号> ") and len(shown.splitlines()) == 1
+
+
+def test_port_picks_the_server_to_talk_to(app, settings_env, monkeypatch, session):
+    setup_roster(session)
+    client, urls = app.test_client(), []
+
+    def request(method, url, timeout=None, params=None, data=None):
+        urls.append(url)
+        return _Response(client.open(urlsplit(url).path, method=method.upper(), query_string=params,
+                                     data=data, content_type="text/xml"))
+
+    monkeypatch.setattr(requests, "request", request)
+    result = CliRunner().invoke(main, ["chat", "--port", "9123", "菜单"], env=settings_env)
+    assert result.exit_code == 0, result.output
+    assert urls and all(u.startswith("http://127.0.0.1:9123/") for u in urls)
+
+
+@pytest.mark.parametrize("failure", [requests.ConnectionError("refused"), requests.ReadTimeout("slow")])
+def test_a_server_that_cannot_be_reached_is_named_with_what_to_try(settings_env, monkeypatch, failure):
+    def request(method, url, **_kw):
+        raise failure
+
+    monkeypatch.setattr(requests, "request", request)
+    result = CliRunner().invoke(main, ["chat", "--port", "9124", "菜单"], env=settings_env)
+    assert result.exit_code == 1
+    assert "http://127.0.0.1:9124/wechat" in result.output
+    assert "--port" in result.output
+    assert "Traceback" not in result.output

@@ -69,3 +69,66 @@ def test_cli_exits_non_zero_naming_the_key(tmp_path):
                            "db", "upgrade"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "server.port" in done.stderr
+
+
+@pytest.mark.parametrize("secret", ["!abc123", "[abc", "{xy", "#notacomment", "&anchor", "*alias",
+                                    "%dir", "@at", "`tick", "a: b", "- item"])
+def test_an_environment_value_yaml_cannot_read_is_taken_as_written(secret):
+    s = load_settings("config.yaml", env={"KITELINE_WECHAT__TOKEN": secret})
+    assert s.wechat.token == secret
+
+
+def test_an_environment_number_for_a_text_key_stays_text():
+    s = load_settings("config.yaml", env={"KITELINE_WECHAT__TOKEN": "123456",
+                                          "KITELINE_DISTRICT__SERVICE_HOTLINE": "12345"})
+    assert (s.wechat.token, s.district.service_hotline) == ("123456", "12345")
+
+
+def test_a_yaml_list_from_the_environment_still_works():
+    s = load_settings("config.yaml", env={
+        "KITELINE_SCHEDULER__LESSON_SCHEDULES": '[{id: every_minute, cron: "* * * * *"}]'})
+    assert [x.id for x in s.scheduler.lesson_schedules] == ["every_minute"]
+
+
+@pytest.mark.parametrize("env", [
+    {"KITELINE_WECHAT__APP_ID": "wx2c2769f8efd9abc2"},
+    {"KITELINE_WECHAT__APP_SECRET": "0123456789abcdef0123456789abcdef"},
+    {"KITELINE_WECHAT__APP_ID": "wx2c2769f8efd9abc2", "KITELINE_WECHAT__APP_SECRET": "real-secret"},
+])
+def test_real_credentials_never_run_the_sandbox(env):
+    with pytest.raises(ConfigError) as err:
+        load_settings("config.yaml", env=env)
+    message = str(err.value)
+    assert message.startswith("wechat.sandbox:")
+    assert "wechat.app_id" in message and "wechat.app_secret" in message
+    assert "0123456789abcdef0123456789abcdef" not in message and "real-secret" not in message
+
+
+def test_real_credentials_start_with_the_sandbox_off():
+    s = load_settings("config.yaml", env={"KITELINE_WECHAT__SANDBOX": "false",
+                                          "KITELINE_WECHAT__APP_ID": "wx2c2769f8efd9abc2",
+                                          "KITELINE_WECHAT__APP_SECRET": "0123456789abcdef0123456789abcdef"})
+    assert s.wechat.sandbox is False and s.wechat.api_base_url == "https://api.weixin.qq.com/cgi-bin/"
+
+
+@pytest.mark.parametrize("encryption", ["compatible", "safe"])
+def test_an_encrypted_mode_needs_the_key(encryption):
+    with pytest.raises(ConfigError, match="^wechat.encryption:"):
+        load_settings("config.yaml", env={"KITELINE_WECHAT__ENCRYPTION": encryption})
+
+
+def test_a_key_without_a_mode_means_safe_mode():
+    from tests.conftest import TEST_AES_KEY
+    s = load_settings("config.yaml", env={"KITELINE_WECHAT__ENCODING_AES_KEY": TEST_AES_KEY})
+    assert s.wechat.encryption == "safe"
+    assert load_settings("config.yaml", env={}).wechat.encryption == "plain"
+
+
+def test_a_real_server_refusing_to_start_says_why(tmp_path):
+    done = subprocess.run([sys.executable, "-c", "from bot.cli import run; run()", "db", "upgrade"],
+                          capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "KITELINE_DATABASE__URL": f"sqlite:///{tmp_path}/k.db",
+                               "KITELINE_WECHAT__APP_ID": "wx2c2769f8efd9abc2",
+                               "KITELINE_WECHAT__APP_SECRET": "0123456789abcdef0123456789abcdef"})
+    assert done.returncode == 2
+    assert "wechat.sandbox" in done.stderr and "Traceback" not in done.stderr

@@ -19,6 +19,9 @@ from bot.config import load_settings
 from tests.conftest import CONFIG_FILE, SHARED, ManualClock
 
 VECTORS = json.loads((SHARED / "wechat" / "vectors.json").read_text(encoding="utf-8"))
+# The safe-mode vector is a real account's (its AppID has WeChat's shape): configured as an
+# operator configures one, sandbox off, with an AppSecret (a fictional one: no API is called).
+REAL_ACCOUNT = {"sandbox": "false", "app_secret": "0123456789abcdef0123456789abcdef"}
 URL = VECTORS["url_verification"]
 PLAIN = VECTORS["plain_post_signature"]
 SAFE = VECTORS["safe_mode_decrypt"]
@@ -95,7 +98,7 @@ def _safe_vector_post(client):
 
 def test_safe_mode_vector_through_the_webhook_gets_an_encrypted_reply(vector_app):
     client = vector_app(SAFE["timestamp"], token=SAFE["token"], app_id=SAFE["app_id"],
-                        encoding_aes_key=SAFE["encoding_aes_key"])
+                        encoding_aes_key=SAFE["encoding_aes_key"], **REAL_ACCOUNT)
     resp = _safe_vector_post(client)
     assert resp.status_code == 200
     outer = xmltodict.parse(resp.get_data(as_text=True))["xml"]
@@ -108,7 +111,7 @@ def test_safe_mode_vector_through_the_webhook_gets_an_encrypted_reply(vector_app
 
 def test_safe_mode_vector_replayed_today_is_refused(vector_app):
     client = vector_app("1764380000", token=SAFE["token"], app_id=SAFE["app_id"],
-                        encoding_aes_key=SAFE["encoding_aes_key"])
+                        encoding_aes_key=SAFE["encoding_aes_key"], **REAL_ACCOUNT)
     assert _safe_vector_post(client).status_code == 403
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     port = free_port()
     env = {**os.environ, "KITELINE_CONFIG": str(CONFIG_FILE), "KITELINE_SERVER__PORT": str(port),
-           "KITELINE_WECHAT__ENCODING_AES_KEY": AES_KEY}
+           "KITELINE_WECHAT__ENCODING_AES_KEY": AES_KEY, "KITELINE_WECHAT__ENCRYPTION": "compatible"}
     proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import run; run()", "serve", "--demo"],
                             cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -54,8 +55,9 @@ def server(tmp_path_factory):
     proc.wait(timeout=20)
 
 
-def signed(nonce: str = "e2e") -> dict:
+def signed(nonce: str | None = None) -> dict:
     ts = str(int(time.time()))
+    nonce = nonce or secrets.token_hex(5)
     return {"timestamp": ts, "nonce": nonce,
             "signature": hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()}
 

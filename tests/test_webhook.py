@@ -143,11 +143,18 @@ def test_a_database_outage_gets_a_clear_answer_not_a_500(chat, runtime, monkeypa
 # -- what goes back: size limit and escaping ------------------------------------------------------
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_long_reply_is_cut_to_2048_bytes(make_chat, monkeypatch, mode):
+def test_a_long_reply_comes_in_pages_of_at_most_2048_bytes(make_chat, monkeypatch, mode):
     reply_with(monkeypatch, "学" * 5000)
-    text = make_chat("oKite_member_0001", mode=mode).say("学习")
-    assert len(text.encode("utf-8")) <= wire.MAX_REPLY_BYTES
-    assert text == "学" * 681 + "…"  # 681 × 3 bytes + the 3-byte ellipsis = 2046
+    chat = make_chat("oKite_member_0001", mode=mode)
+    pages = [chat.say("学习")]
+    while pages[-1].endswith("回复“更多”看下一页）"):
+        pages.append(chat.say("更多"))
+    assert all(len(p.encode("utf-8")) <= wire.MAX_REPLY_BYTES for p in pages)
+    total = len(pages)  # 15,000 bytes: 8 pages
+    assert total == 8
+    assert [p.splitlines()[-1] for p in pages[:-1]] == [f"（第{n}/{total}页，回复“更多”看下一页）"
+                                                        for n in range(1, total)]
+    assert "".join(p.splitlines()[0] for p in pages) == "学" * 5000
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -160,3 +167,43 @@ def test_cdata_terminators_in_a_reply_survive_the_round_trip(make_chat, monkeypa
 def test_characters_xml_cannot_carry_are_dropped_from_a_reply(chat, monkeypatch):
     reply_with(monkeypatch, "您好\x00\x07，张某\x1f")
     assert chat.say("菜单") == "您好，张某"
+
+
+# -- events that look alike -----------------------------------------------------------------------
+
+def test_two_menu_taps_in_one_second_each_get_their_own_answer(chat, handled, session):
+    branch = make_branch(session)
+    make_liaison(session, branch)
+    make_member(session, branch, name="张某", openid="oKite_member_0001")
+    session.commit()
+    liaison = chat.click("MY_LIAISON")
+    stations = chat.click("STATIONS")  # same CreateTime: the clock did not move
+    assert "联络员" in liaison and "驿站" in stations
+    assert liaison != stations
+    assert [m.event_key for m in handled] == ["MY_LIAISON", "STATIONS"]
+    assert chat.click("STATIONS") == stations  # WeChat's retry of the second tap: stored reply
+    assert len(handled) == 2
+
+
+def test_a_location_report_opens_no_window_and_wakes_no_deferred_message(chat, session, send, app):
+    from models.outbox import OutboxMessage, enqueue
+
+    make_member(session, make_branch(session), name="张某", openid="oKite_member_0001")
+    session.commit()
+    chat.say("你好")
+    chat.advance(hours=49)
+    with app.extensions["kiteline"].session() as s:
+        enqueue(s, openid=chat.openid, kind="text", payload={"content": "今日学习"}, purpose="lesson_push",
+                idempotency_key="lesson:1", now=chat.clock.now())
+        s.commit()
+    assert send() == 0
+    for _ in range(3):  # WeChat reports the location every few seconds while the chat is open
+        chat._event("LOCATION", "<Latitude>23.1</Latitude><Longitude>113.3</Longitude><Precision>30</Precision>")
+        chat.advance(seconds=5)
+        assert send() == 0
+    with app.extensions["kiteline"].session() as s:
+        row = s.scalars(select(OutboxMessage)).one()
+        assert (row.status, row.attempts, row.last_error) == ("deferred", 0, None)
+        assert not s.get(Follower, chat.openid).window_open(chat.clock.now())
+    chat.say("在吗")
+    assert send() == 1

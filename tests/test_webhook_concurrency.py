@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 import bot.webhook
+from bot.inflight import InFlight
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 
@@ -38,18 +39,18 @@ def test_a_retry_arriving_while_the_first_delivery_runs_waits_for_its_reply(app,
     """Deterministic interleaving: the first delivery is held just before its handler until the
     retry is already waiting for the stored reply."""
     retry_waiting, release = threading.Event(), threading.Event()
-    real_handle, real_stored = bot.webhook._handle, bot.webhook._stored_reply
+    real_handle, real_wait = bot.webhook._handle, InFlight.wait
 
-    def held_handle(rt, incoming, key):
+    def held_handle(rt, incoming, key, delivery):
         assert release.wait(WAIT)
-        return real_handle(rt, incoming, key)
+        return real_handle(rt, incoming, key, delivery)
 
-    def signalling_stored(rt, key):
+    def signalling_wait(delivery, seconds):
         retry_waiting.set()
-        return real_stored(rt, key)
+        return real_wait(delivery, seconds)
 
     monkeypatch.setattr(bot.webhook, "_handle", held_handle)
-    monkeypatch.setattr(bot.webhook, "_stored_reply", signalling_stored)
+    monkeypatch.setattr(InFlight, "wait", staticmethod(signalling_wait))
     first, retry = make_chat("oKite_member_0001"), make_chat("oKite_member_0001")
     xml = first.xml("text", "<Content>菜单</Content>", msg_id=True)
 
@@ -72,10 +73,10 @@ def test_a_reply_too_late_for_every_retry_goes_out_through_the_outbox(app, make_
     first_held, retry_gave_up = threading.Event(), threading.Event()
     real_handle = bot.webhook._handle
 
-    def held_handle(rt, incoming, key):
+    def held_handle(rt, incoming, key, delivery):
         first_held.set()
         assert retry_gave_up.wait(WAIT)
-        return real_handle(rt, incoming, key)
+        return real_handle(rt, incoming, key, delivery)
 
     monkeypatch.setattr(bot.webhook, "_handle", held_handle)
     monkeypatch.setattr(bot.webhook, "RETRY_WAIT_SECONDS", 0)
@@ -103,10 +104,11 @@ def test_simultaneous_deliveries_run_each_handler_once(app, make_chat, handled, 
     chats = [make_chat(f"oKite_member_000{i}", mode=mode) for i in range(1, 4)]
     deliveries = []
     for c in chats:
-        for text in ("菜单", "帮助"):
+        for n, text in enumerate(("菜单", "帮助")):
             xml = c.xml("text", f"<Content>{text}</Content>", msg_id=True)
             twin = make_chat(c.openid, mode=mode)
-            deliveries += [(c, xml, "n1"), (twin, xml, "n2")]
+            # WeChat's retry comes under a nonce of its own; no two messages share one
+            deliveries += [(c, xml, f"{c.openid}-{n}-a"), (twin, xml, f"{c.openid}-{n}-b")]
     start = threading.Barrier(len(deliveries))
 
     def deliver(chat, xml, nonce):
