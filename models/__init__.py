@@ -1,6 +1,7 @@
 """The domain: SQLAlchemy 2.0 entities and the operations on them, shared by chat, console and
 scheduler. Importing this package registers every table on ``Base.metadata``."""
 from models.base import Base
+from models.bind_attempts import BindAttempt
 from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
@@ -14,7 +15,7 @@ from models.ticket import Ticket
 from models.token import SharedToken
 
 __all__ = [
-    "Base", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson", "Liaison", "Member",
-    "MemberChange", "Organization", "OutboxMessage", "Lease", "SchedulerJob", "Station",
+    "Base", "BindAttempt", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson",
+    "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket",
 ]
