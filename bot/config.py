@@ -231,6 +231,15 @@ class LiaisonSettings(_Section):
     )
 
 
+class BindingSettings(_Section):
+    """How many failed binding tries one WeChat user (openid) gets: ``max_failures`` within
+    ``window_hours``, then no binding at all for ``cooldown_hours`` (models.bind_attempts)."""
+
+    max_failures: int = Field(5, ge=1, le=100)
+    window_hours: int = Field(24, ge=1, le=24 * 30)
+    cooldown_hours: int = Field(24, ge=1, le=24 * 30)
+
+
 class PrivacySettings(_Section):
     retention_days: int = Field(180, ge=1)
 
@@ -295,6 +304,7 @@ class Settings(_Section):
     nlu: NluSettings = Field(default_factory=NluSettings)
     points: PointsSettings = Field(default_factory=PointsSettings)
     liaison: LiaisonSettings = Field(default_factory=LiaisonSettings)
+    binding: BindingSettings = Field(default_factory=BindingSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     district: DistrictSettings = Field(default_factory=DistrictSettings)
     menu: MenuSettings = Field(default_factory=MenuSettings)

@@ -1,13 +1,17 @@
 """Binding a WeChat follower to a roster member: 绑定 姓名 手机号, or an invitation QR code."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from handlers import crisis
 from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import NoReply, Reply, TextReply
+from models.bind_attempts import AttemptLimits, cooldown_end
 from models.binding import (
+    INTRODUCTION,
+    VILLAGE,
     BindResult,
     BindStatus,
     bind_by_code,
@@ -15,8 +19,9 @@ from models.binding import (
     parse_bind_text,
     unbind_follower,
 )
+from models.clock import beijing_minute
 from models.contacts import contacts_for
-from models.member import Member, mask_phone
+from models.member import Member
 from models.tickets import notify_waiting_tickets
 
 INTENT = "bind"
@@ -29,9 +34,6 @@ KEYWORDS: dict[str, float] = {
     "入党": 1, "新来的": 1.5, "老党员": 1.5,
 }
 SYNONYMS: dict[str, str] = {"绑顶": "绑定", "帮定": "绑定", "邦定": "绑定", "认正": "认证"}
-# A village name: no pronouns or particles inside it, ending in a village word.
-VILLAGE = (r"(?:(?![我俺你他她们了个的是在有和跟给帮回到去来这那几同])[\u4e00-\u9fff]){2,6}"
-           r"(?:村|屯|嘎查|庄|沟|洼|湾|岭|坡|营|寨|峪|坪|堡)")
 PATTERNS: dict[str, float] = {
     # "我是王家洼村的", "青山镇石门村马某", "我是高家沟的": a village after 是/的/a space,
     # followed by 的/支部/党员/a name.
@@ -43,10 +45,15 @@ PATTERNS: dict[str, float] = {
     r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)": 1.5,
 }
 
-# The village and the words joining it to the name: 红星村的, 红星村党员, 红星村党支部的.
-_VILLAGE_INTRO = re.compile(VILLAGE + r"(?:党支部|支部)?的?(?:党员|人)?")
-
 HOW_TO_BIND = "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。"
+# One answer to every refused try, whatever the reason (nobody of that name and phone, the
+# member already bound to another WeChat, several members match), so that it tells a stranger
+# nothing about who is on the roster or bound (issue 8).
+NOT_MATCHED = ("没能绑定：姓名和手机号与支部台账上的登记对不上。请核对后再发一次，例如：绑定 张某 13800001234；"
+               "如果确认无误，请联系所在支部或拨打{hotline}。")
+CODE_REFUSED = f"这个邀请二维码无效或已经用过，没能绑定。{HOW_TO_BIND}"
+COOLING_DOWN = ("没能绑定：这个微信绑定没对上的次数太多，为保护党员信息，暂停绑定到{until}，到时可以再试。"
+                "如果确认姓名和手机号无误，请联系所在支部或拨打{hotline}。")
 PUBLIC_HINT = "没绑定也可以发“驿站”查阳光驿站、发“菜单”看全部功能。"
 
 
@@ -61,25 +68,31 @@ def ask_to_bind(msg: Incoming, ctx: Context) -> Reply:
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """``绑定 姓名 手机号``: bind this follower to the one roster member with that name and phone
-    (in any shape :func:`_identity` reads)."""
+    (in any shape :func:`_identity` reads). A follower cooling down after too many failed tries
+    is told until when, whatever they send."""
     name, phone, text = _identity(msg, ctx)
     if ctx.member is not None and not (name and phone):
         return TextReply(f"您已经绑定为{ctx.member.name}（{ctx.member.branch.name}），不用再绑定了。"
                          "发“菜单”看看我能为您做什么。")
+    # A name with a phone is a try, answered (and kept) by bind_by_identity.
+    if ctx.member is None and not (name and phone) and (until := cooldown_end(ctx.session, msg.openid,
+                                                                               ctx.clock.now())):
+        return TextReply(_outcome_text(ctx, BindResult(BindStatus.COOLING_DOWN, retry_at=until)))
     if name and phone is None and (digits := re.search(r"\d[\d\s-]{2,}\d", text)):
         return TextReply(f"“{digits.group(0)}”不是有效的11位手机号。请用支部台账上登记的手机号再发一次，"
                          "例如：绑定 张某 13800001234。")
     if not (name and phone):
         return TextReply("请把姓名和手机号一起发给我，例如：绑定 张某 13800001234。"
                          "手机号要和支部台账上登记的一致。")
-    result = bind_by_identity(ctx.session, msg.openid, name, phone, ctx.clock.now())
-    if result.status is BindStatus.NOT_FOUND:
-        return TextReply(f"没有找到姓名“{name}”、手机号 {mask_phone(phone)} 的党员登记。请核对是否和支部台账上的"
-                         f"一致后再发一次；如果手机号换过，请联系所在支部更新台账，或拨打{hotline(ctx)}。")
-    if result.status is BindStatus.AMBIGUOUS:
-        return TextReply(f"台账上有不止一位“{name}”登记了这个手机号，我没法确定是哪一位。"
-                         f"请联系所在支部，或拨打{hotline(ctx)}帮您绑定。")
+    result = bind_by_identity(ctx.session, msg.openid, text, phone, ctx.clock.now(), _limits(ctx))
     return TextReply(_outcome_text(ctx, result))
+
+
+def _limits(ctx: Context) -> AttemptLimits:
+    """The failed-try limits of config ``binding``."""
+    b = ctx.settings.binding
+    return AttemptLimits(max_failures=b.max_failures, window=dt.timedelta(hours=b.window_hours),
+                         cooldown=dt.timedelta(hours=b.cooldown_hours))
 
 
 def _identity(msg: Incoming, ctx: Context) -> tuple[str | None, str | None, str]:
@@ -90,7 +103,8 @@ def _identity(msg: Incoming, ctx: Context) -> tuple[str | None, str | None, str]
     yields no phone, the router's normalised text and phone slot (``ctx.route``), which also
     read spoken digits (幺三八…) and any separators. A village the member introduces themselves
     with (我是红星村的李某某, 我叫李某某 是红星村的) is no part of the name; the phone already says
-    who they are, so the village is not used further."""
+    who they are, so the village is not used further. The name read here only decides what to
+    ask for; the roster's name is checked against the whole text (models.binding.names_only)."""
     text = msg.text or ""
     name, phone = _name_and_phone(text)
     route = ctx.route
@@ -102,9 +116,8 @@ def _identity(msg: Incoming, ctx: Context) -> tuple[str | None, str | None, str]
 
 
 def _name_and_phone(text: str) -> tuple[str | None, str | None]:
-    name, phone = parse_bind_text(_VILLAGE_INTRO.sub(" ", text))
-    # "红星村李某庄": the village pattern ate the name too; the roster lookup finds a name
-    # inside the whole text.
+    name, phone = parse_bind_text(INTRODUCTION.sub(" ", text))
+    # "红星村李某庄": the village pattern ate the name too.
     return name or parse_bind_text(text)[0], phone
 
 
@@ -114,11 +127,8 @@ def on_follow_or_scan(msg: Incoming, ctx: Context) -> Reply:
     scene = msg.event_key or ""
     following = msg.event == "scan"  # SCAN comes only from someone who already follows
     if scene.startswith("bind_"):
-        result = bind_by_code(ctx.session, msg.openid, scene, ctx.clock.now())
-        if result.status is BindStatus.NOT_FOUND:
-            hello = "" if following else "欢迎关注！"
-            return TextReply(f"{hello}这个邀请二维码无效或已过期，没有找到对应的党员。{HOW_TO_BIND}")
-        return TextReply(_outcome_text(ctx, result, welcome=not following))
+        result = bind_by_code(ctx.session, msg.openid, scene, ctx.clock.now(), _limits(ctx))
+        return TextReply(_outcome_text(ctx, result, welcome=not following, refused=CODE_REFUSED))
     if ctx.member is not None:
         return TextReply(f"欢迎回来，{ctx.member.name}！发“学习”看今天的学习资料，发“菜单”看全部功能。")
     if following:
@@ -132,17 +142,20 @@ def on_unsubscribe(msg: Incoming, ctx: Context) -> Reply:
     return NoReply()
 
 
-def _outcome_text(ctx: Context, result: BindResult, welcome: bool = False) -> str:
+def _outcome_text(ctx: Context, result: BindResult, welcome: bool = False, refused: str = NOT_MATCHED) -> str:
     member: Member = result.member
+    hello = "欢迎关注！" if welcome else ""
     if result.status is BindStatus.BOUND:
-        return ("欢迎关注！" if welcome else "") + _bound_text(ctx, member)
+        return hello + _bound_text(ctx, member)
     if result.status is BindStatus.ALREADY_SELF:
         return f"您已经绑定过了（{member.name}），不用重复绑定。发“菜单”看看我能为您做什么。"
     if result.status is BindStatus.OPENID_TAKEN:
+        # Their own binding: telling them reveals nobody else.
         return (f"这个微信已经绑定了{member.name}，一个微信只能绑定一位党员。"
                 f"如需更换，请联系所在支部或拨打{hotline(ctx)}。")
-    return (f"{member.name}的身份已经绑定在另一个微信上，不能重复绑定。如果不是您本人绑定的，"
-            f"请联系所在支部或拨打{hotline(ctx)}，我们会帮您处理。")
+    if result.status is BindStatus.COOLING_DOWN:
+        return hello + COOLING_DOWN.format(until=beijing_minute(result.retry_at), hotline=hotline(ctx))
+    return hello + refused.format(hotline=hotline(ctx))
 
 
 def _bound_text(ctx: Context, member: Member) -> str:

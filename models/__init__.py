@@ -1,21 +1,23 @@
 """The domain: SQLAlchemy 2.0 entities and the operations on them, shared by chat, console and
 scheduler. Importing this package registers every table on ``Base.metadata``."""
 from models.base import Base
+from models.bind_attempts import BindAttempt
 from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
 from models.lesson import Lesson, StudyRecord
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
-from models.reply_pages import ReplyPages
 from models.outbox import ChannelPause, OutboxMessage
+from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.station import Station
 from models.ticket import Ticket
 from models.token import SharedToken
 
 __all__ = [
-    "Base", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson", "Liaison", "Member",
-    "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages", "SchedulerJob", "Station",
+    "Base", "BindAttempt", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson",
+    "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
+    "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket",
 ]

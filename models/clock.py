@@ -20,3 +20,9 @@ class SystemClock:
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc)
 
+
+
+def beijing_minute(moment: dt.datetime) -> str:
+    """``11月29日 09:00``: ``moment`` (aware) as members and liaisons read it, in Beijing time."""
+    local = moment.astimezone(SHANGHAI)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

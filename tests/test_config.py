@@ -48,6 +48,9 @@ def test_kiteline_config_names_another_file(tmp_path):
     ("district:\n  service_hotline: ''\n", "district.service_hotline"),
     ("redis:\n  url: notaurl\n", "redis.url"),
     ("wechat:\n  sandbox: false\n", "wechat"),
+    ("binding:\n  max_failures: 0\n", "binding.max_failures"),
+    ("binding:\n  cooldown_hours: 0\n", "binding.cooldown_hours"),
+    ("binding:\n  window_hours: forever\n", "binding.window_hours"),
 ])
 def test_bad_value_names_its_key(tmp_path, yaml_text, key):
     bad = tmp_path / "bad.yaml"
