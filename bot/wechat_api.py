@@ -2,9 +2,10 @@
 token store, plus the calls other parts need (invitation QR codes, the custom menu).
 
 Token rules (DESIGN.md §2, WeChat 获取稳定版接口调用凭据 docs): one ``access_token`` per account,
-shared by every process through :mod:`models.token`, fetched with ``stable_token`` (which hands
-out the current token instead of invalidating it), refreshed by one process at a time. A call
-answered 40001/40014/42001 (token invalid or expired) refreshes once and is retried once.
+shared by every process through :mod:`models.token`, fetched with ``stable_token`` in normal
+mode (which hands out the current token instead of invalidating it) only once the stored one has
+expired, by one process at a time. A call answered 40001/40014/42001 (token invalid or expired)
+refreshes once and is retried once.
 
 In sandbox mode a caller holding the Flask app may reach the embedded sandbox in-process
 (``wechat_client(rt, app)``): no socket, no server needed — tests and one-shot commands use that.
@@ -71,7 +72,9 @@ class KitelineClient(WeChatClient):
 
     @property
     def access_token(self) -> str:
-        return self.session.get(self.access_token_key) or self.refresh_access_token(stale=None)
+        """A token that may be sent now; fetched only when the stored one has expired."""
+        return token_store.current_token(self.rt.session, self.access_token_key, self.rt.clock,
+                                         self._fetch_stable_token)
 
     def fetch_access_token(self) -> dict:
         """wechatpy's "get a new token": goes through the shared store, like every refresh."""
@@ -84,6 +87,8 @@ class KitelineClient(WeChatClient):
                                          self._fetch_stable_token, stale=stale)
 
     def _fetch_stable_token(self) -> tuple[str, int]:
+        """``(token, expires_in seconds)`` from ``stable_token`` in normal mode: never
+        ``force_refresh``, which would invalidate the token every other process holds."""
         res = self._http.post(self.API_BASE_URL + "stable_token", timeout=self.timeout, json={
             "grant_type": "client_credential", "appid": self.appid, "secret": self.secret,
             "force_refresh": False})

@@ -63,12 +63,45 @@ def test_new_token_leaves_the_old_one_five_minutes(api, clock):
     assert api.menu(new)["errcode"] == 42001
 
 
-def test_stable_token_is_shared_until_forced(api):
+def test_stable_token_is_the_same_until_it_expires_then_a_new_one(api, clock):
+    first = api.stable()
+    token = first["access_token"]
+    clock.advance(seconds=first["expires_in"] - 61)
+    assert api.stable() == {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 61}
+    clock.advance(seconds=60)
+    assert api.stable() == {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 1}
+    assert api.menu(token)["errcode"] == 46003  # accepted: no menu yet
+    clock.advance(seconds=1)
+    assert api.menu(token)["errcode"] == 42001
+    renewed = api.stable()
+    assert renewed["access_token"] != token and renewed["expires_in"] == 7200
+    assert api.menu(renewed["access_token"])["errcode"] == 46003
+
+
+def test_forced_refresh_invalidates_the_previous_token_at_once(api):
     first = api.stable()["access_token"]
-    assert api.stable()["access_token"] == first
     forced = api.stable(force=True)["access_token"]
     assert forced != first
-    assert api.menu(first)["errcode"] == 46003  # the 5-minute overlap
+    assert api.menu(first)["errcode"] == 40001  # no overlap, unlike /cgi-bin/token
+    assert api.menu(forced)["errcode"] == 46003
+    assert api.stable()["access_token"] == forced
+
+
+def test_stats_count_what_was_accepted_and_refused_by_api_and_code(chat, api):
+    chat.say("你好")
+    api.stable()
+    api.stable()
+    api.menu(token="not-a-token")
+    api.http.post("/sandbox/faults", json={"path": "message/custom/send", "errcode": -1})
+    assert [api.text("一"), api.text("二")] == [-1, 0]
+    assert api.http.get("/sandbox/stats").get_json() == {
+        "token": {"accepted": 1, "refused": {}},  # the fixture's token
+        "stable_token": {"accepted": 2, "refused": {}},
+        "menu/get": {"accepted": 0, "refused": {"40001": 1}},
+        "message/custom/send": {"accepted": 1, "refused": {"-1": 1}},
+    }
+    api.http.delete("/sandbox/stats")
+    assert api.http.get("/sandbox/stats").get_json() == {}
 
 
 def test_window_after_a_message_is_48_hours_and_5_messages(chat, api, clock):

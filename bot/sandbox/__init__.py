@@ -2,10 +2,12 @@
 
 :func:`register` mounts it on the app when ``wechat.sandbox`` is true. It serves the
 ``/cgi-bin/`` paths the bot calls and enforces what the platform enforces (token rotation with a
-5-minute overlap, the customer-service window and its budgets, template field rules, unfollowed
-users), learning of user interactions the way WeChat does: from every inbound message, through
-the webhook's :data:`bot.signals.inbound_recorded` signal. ``GET /sandbox/messages/<openid>``
-shows what a user received; ``POST /sandbox/faults`` makes calls fail or lag for tests.
+5-minute overlap, ``stable_token``'s same token until it expires, the customer-service window and
+its budgets, template field rules, unfollowed users), learning of user interactions the way
+WeChat does: from every inbound message, through the webhook's
+:data:`bot.signals.inbound_recorded` signal. ``GET /sandbox/messages/<openid>`` shows what a user
+received; ``GET /sandbox/stats`` counts what it accepted and refused, by API and error code;
+``POST /sandbox/faults`` makes calls fail or lag for tests.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The sandbox's HTTP face: the ``/cgi-bin/`` paths kiteline calls, plus ``/sandbox/`` pages to
-read what each user received and to inject faults.
+read what each user received, to count what was accepted and refused, and to inject faults.
 
 Every ``/cgi-bin/`` answer is JSON shaped like the platform's (``errcode``/``errmsg``, HTTP 200
 even for refusals, as WeChat does). Time is the app's injected clock, so tests move it.
@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import Connection
 
 from bot.runtime import Runtime
-from bot.sandbox import account, state
+from bot.sandbox import account, state, stats
 from bot.sandbox.state import SandboxError
 
 bp = Blueprint("sandbox", __name__)
@@ -27,7 +27,8 @@ def _rt() -> Runtime:
 
 
 def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
-    """Run one API call: injected fault first, then the token check, then ``work``."""
+    """Run one API call: injected fault first, then the token check, then ``work``. Every
+    answer is counted under ``path`` (``GET /sandbox/stats``)."""
     rt = _rt()
     with rt.engine.begin() as conn:
         fault = account.take_fault(conn, path)
@@ -36,7 +37,7 @@ def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
         if latency_ms:
             time.sleep(latency_ms / 1000)  # the fault asked for a slow platform
         if errcode is not None:
-            return jsonify(errcode=errcode, errmsg=errmsg)
+            return _answer(path, {"errcode": errcode, "errmsg": errmsg})
     now = rt.clock.now()
     try:
         body = _body()
@@ -45,8 +46,14 @@ def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
                 state.check_token(conn, rt.settings.wechat.app_id, request.args.get("access_token"), now)
             result = work(conn, now, body) or {}
     except SandboxError as exc:
-        return jsonify(errcode=exc.errcode, errmsg=exc.errmsg)
-    return jsonify({"errcode": 0, "errmsg": "ok", **result})
+        return _answer(path, {"errcode": exc.errcode, "errmsg": exc.errmsg})
+    return _answer(path, {"errcode": 0, "errmsg": "ok", **result})
+
+
+def _answer(path: str, body: dict) -> Response:
+    with _rt().engine.begin() as conn:
+        stats.count_call(conn, path, body["errcode"])
+    return jsonify(body)
 
 
 def _body() -> dict:
@@ -74,13 +81,14 @@ def _credentials(appid: str | None, secret: str | None, grant_type: str | None) 
 def _token(conn: Connection, now: dt.datetime, _body: dict) -> dict:
     args = request.args
     _credentials(args.get("appid"), args.get("secret"), args.get("grant_type"))
-    token, expires_in = state.issue_token(conn, args["appid"], now, rotate=True)
+    token, expires_in = state.issue_token(conn, args["appid"], now)
     return {"access_token": token, "expires_in": expires_in}
 
 
 def _stable_token(conn: Connection, now: dt.datetime, body: dict) -> dict:
     _credentials(body.get("appid"), body.get("secret"), body.get("grant_type"))
-    token, expires_in = state.issue_token(conn, body["appid"], now, rotate=bool(body.get("force_refresh")))
+    token, expires_in = state.issue_stable_token(conn, body["appid"], now,
+                                                 force_refresh=bool(body.get("force_refresh")))
     return {"access_token": token, "expires_in": expires_in}
 
 
@@ -123,6 +131,20 @@ def scanned(ticket: str) -> Response:
     with _rt().engine.begin() as conn:
         code = account.qrcode(conn, ticket)
     return jsonify(code) if code else (jsonify(error="no such QR code"), 404)
+
+
+@bp.get("/sandbox/stats")
+def call_counts() -> Response:
+    """``{"<api>": {"accepted": n, "refused": {"<errcode>": n}}}`` since the last reset."""
+    with _rt().engine.begin() as conn:
+        return jsonify(stats.summary(conn))
+
+
+@bp.delete("/sandbox/stats")
+def reset_counts() -> Response:
+    with _rt().engine.begin() as conn:
+        stats.reset(conn)
+    return jsonify(cleared=True)
 
 
 @bp.post("/sandbox/faults")
