@@ -26,7 +26,8 @@ def test_once_drains_everything_due_not_one_batch(app, runtime, db_url):
         s.commit()
 
     result = CliRunner().invoke(main, ["--config", str(CONFIG_FILE), "dispatcher", "--once"],
-                                env={"KITELINE_DATABASE__URL": db_url})
+                                env={"KITELINE_DATABASE__URL": db_url,
+                                     "KITELINE_DELIVERY__RATE_PER_SECOND": "{template: 1000}"})
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "本次发送完毕：已发送 500 条，暂缓 0 条，未送达 0 条，失败 0 条，结果未知 0 条，稍后重试 0 条。"
     with runtime.session() as s:
