@@ -8,7 +8,8 @@
 lesson push queued to all and 2 help-request notices per liaison. ``kiteline dispatcher`` (or
 ``kiteline serve`` with its in-process dispatcher) starts as a subprocess in sandbox mode; every
 send is accepted by the sandbox and answered 150 ms later, so calls are always in flight. Once
-``--kill-at`` of the messages have arrived the process gets SIGKILL; it is started again and
+``--kill-at`` of the messages have arrived (by default 45%: the notices, filed half-way
+through the push, are then in flight) the process gets SIGKILL; it is started again and
 left to finish. Then, per queued message, the sandbox's record of what each follower received
 is compared with the outbox.
 
@@ -128,7 +129,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=82)
     parser.add_argument("--runs", type=int, default=3, help="kill runs per role")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--kill-at", type=float, default=0.3, help="share of messages arrived before the kill")
+    parser.add_argument("--kill-at", type=float, default=0.45, help="share of messages arrived before the kill")
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server (default: SQLite files)")
     args = parser.parse_args()
     backend = "PostgreSQL" if args.database_url else "SQLite"

@@ -1,8 +1,8 @@
 """The world the delivery bench sends into: a throwaway database with bound members and their
 liaisons, a queued lesson push and help-request notices, and the count of what arrived.
 
-Everything goes through kiteline's own paths: the lesson push is the scheduler's job function,
-the notices come from ``models.tickets.open_ticket``, and arrivals are read from the sandbox's
+Everything goes through kiteline's own paths: the lesson push is the scheduler job's
+``models.study.push_next_lessons``, the notices come from ``models.tickets.open_ticket``, and arrivals are read from the sandbox's
 record of what each follower received (``sandbox_messages``).
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from bot.config import load_settings
 from bot.sandbox import state as sandbox
 from handlers.context import Incoming
 from migrations import schema
+from models import study
 from models.db import make_engine
 from models.follower import Follower
 from models.lesson import Lesson
@@ -31,7 +32,6 @@ from models.member import Liaison, Member
 from models.org import Organization
 from models.outbox import Guarantee, OutboxMessage, guarantee_of
 from models.tickets import open_ticket
-from scheduler import jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 BRANCHES = 4
@@ -82,8 +82,9 @@ def open_world(env: dict[str, str]):
 def populate(app, members: int) -> int:
     """Bound members spread over :data:`BRANCHES` branches, each branch with a bound liaison,
     every one of them with an open window (they just wrote, as WeChat and kiteline both know);
-    a lesson push queued to every member and :data:`NOTICES_PER_LIAISON` help requests per
-    branch. Returns how many messages are queued."""
+    the scheduled lesson push to half the members, then :data:`NOTICES_PER_LIAISON` help
+    requests per branch (filed while the push goes out), then the push to the other half.
+    Returns how many messages are queued."""
     rt = app.extensions["kiteline"]
     now = rt.clock.now()
     with rt.session() as s:
@@ -91,42 +92,39 @@ def populate(app, members: int) -> int:
         branches = [Organization(name=f"第{n}党支部", kind="branch", parent=district) for n in range(1, BRANCHES + 1)]
         s.add_all(branches)
         s.flush()
-        people = []
+        liaisons = {}
         for n, branch in enumerate(branches):
             person = Member(name=f"联络员{n}", phone=f"1390000{n:04d}", branch_id=branch.id, status="home",
                             openid=f"oBench_liaison_{n:02d}", bound_at=now, created_at=now)
             s.add(person)
             s.flush()
-            s.add(Liaison(member_id=person.id, branch_id=branch.id))
-            people.append(person)
-        for n in range(members):
-            branch = branches[n % BRANCHES]
-            people.append(Member(name=f"党员{n}", phone=f"1380000{n:04d}", branch_id=branch.id,
-                                 openid=f"oBench_member_{n:04d}", bound_at=now, created_at=now))
+            liaisons[branch.id] = Liaison(member_id=person.id, branch_id=branch.id)
+            s.add(liaisons[branch.id])
+        s.flush()
+        people = [Member(name=f"党员{n}", phone=f"1380000{n:04d}", branch_id=branches[n % BRANCHES].id,
+                         liaison_id=liaisons[branches[n % BRANCHES].id].id, openid=f"oBench_member_{n:04d}",
+                         bound_at=now, created_at=now) for n in range(members)]
         s.add_all(people)
         s.add(Lesson(title="学习新修订的《中国共产党纪律处分条例》", category="policy", summary="要点解读。",
                      url="https://kiteline.example.invalid/lessons/1", sequence=1, created_at=now))
-        for person in people:
-            follower = Follower(openid=person.openid, first_seen_at=now, last_interaction_at=now)
+        openids = [p.openid for p in people] + [f"oBench_liaison_{n:02d}" for n in range(BRANCHES)]
+        for openid in openids:
+            follower = Follower(openid=openid, first_seen_at=now, last_interaction_at=now)
             follower.open_window(now, by_message=True)
             s.add(follower)
         s.commit()
         with rt.engine.begin() as conn:
-            for person in people:
-                sandbox.observe(conn, Incoming(openid=person.openid, msg_type="text", created_at=now, text="你好"), now)
-        liaisons = {p.branch_id: p for p in people[:BRANCHES]}
-        askers = people[BRANCHES:BRANCHES * (NOTICES_PER_LIAISON + 1)]
-        for person in askers:
-            person.liaison_id = s.scalar(select(Liaison.id).where(Liaison.member_id == liaisons[person.branch_id].id))
-            open_ticket(s, person, "wages", f"{person.name}：老板拖欠了三个月工资", now=now, sla_hours=24,
+            for openid in openids:
+                sandbox.observe(conn, Incoming(openid=openid, msg_type="text", created_at=now, text="你好"), now)
+        lessons, half = study.library(s), members // 2
+        study.push_next_lessons(s, [(p.id, p.openid) for p in people[:half]], lessons, "bench", rt.clock.now())
+        s.commit()
+        for person in people[:BRANCHES * NOTICES_PER_LIAISON]:
+            open_ticket(s, person, "wages", f"{person.name}：老板拖欠了三个月工资", now=rt.clock.now(), sla_hours=24,
                         notice_template_id=rt.settings.wechat.templates["liaison_notice"])
         s.commit()
-    jobs.use_runtime(rt)
-    try:
-        jobs.push_lesson_schedule("bench")
-    finally:
-        jobs.use_runtime(None)
-    with rt.session() as s:
+        study.push_next_lessons(s, [(p.id, p.openid) for p in people[half:]], lessons, "bench", rt.clock.now())
+        s.commit()
         return len(s.scalars(select(OutboxMessage.id)).all())
 
 
