@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import socket
 import threading
 import time
 from collections import Counter
@@ -29,7 +28,7 @@ from contextlib import contextmanager
 from bot.runtime import Runtime
 from bot.sending import deliver
 from bot.wechat_api import KitelineClient
-from models.outbox_claims import LEASE, claim_due, recover_stale, renew_leases
+from models.outbox_claims import LEASE, claim_due, recover_stale, renew_leases, this_host
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ _live_holders: set[str] = set()
 @contextmanager
 def holding() -> Iterator[str]:
     """A new holder id ``host:pid:random``, known to be alive until the block ends."""
-    holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    holder = f"{this_host()}:{os.getpid()}:{secrets.token_hex(3)}"
     _live_holders.add(holder)
     try:
         yield holder

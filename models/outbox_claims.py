@@ -1,7 +1,7 @@
 """Claims on outbox rows: which dispatcher holds a row, for how long, and what happens to the
 rows of one that died.
 
-A dispatcher is a *holder* ``host:pid:random``. It claims a few due rows at a time (``pending``
+A dispatcher is a *holder* ``host:pid:random`` (``host`` as :func:`this_host` names it). It claims a few due rows at a time (``pending``
 → ``claimed``, with ``claimed_by`` and a lease ``claimed_until``), turns each into ``sending``
 right before its API call, and renews the leases of rows it still holds. Leases are in wall
 time, never the business clock: they say whether a process is alive, and a simulated clock may
@@ -95,6 +95,16 @@ def renew_leases(session: Session, holder: str, ids: Collection[int]) -> None:
                         .execution_options(synchronize_session=False))
 
 
+def this_host() -> str:
+    """This machine as a holder id names it: the host name, plus the pid namespace where Linux
+    shows it (containers may share a host name; a pid means something only in its namespace)."""
+    try:
+        namespace = "".join(c for c in os.readlink("/proc/self/ns/pid") if c.isdigit())
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}~{namespace}"
+
+
 def holder_gone(holder: str | None, claimed_until: dt.datetime | None, live: Collection[str],
                 at: dt.datetime) -> bool:
     """Whether the dispatcher ``holder`` can no longer finish its claim: its lease ran out at
@@ -104,7 +114,7 @@ def holder_gone(holder: str | None, claimed_until: dt.datetime | None, live: Col
         return True
     host, _, rest = holder.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
+    if host != this_host() or not pid_text.isdigit():
         return False
     pid = int(pid_text)
     if pid == os.getpid():

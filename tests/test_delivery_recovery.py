@@ -9,13 +9,13 @@ its process no longer exists.
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import subprocess
 import sys
 
 import pytest
 
 from models.outbox import OutboxMessage, enqueue
+from models.outbox_claims import this_host
 
 pytestmark = pytest.mark.postgres  # claims and recovery are SQL that differs between databases
 
@@ -32,7 +32,7 @@ def dead_holder() -> str:
     """The holder id a dispatcher on this host had, whose process has exited."""
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
-    return f"{socket.gethostname()}:{int(done.stdout)}:dead01"
+    return f"{this_host()}:{int(done.stdout)}:dead01"
 
 
 def queue(runtime, content: str = LESSON, purpose: str = "lesson_push", key: str = "k1") -> str:
