@@ -161,7 +161,7 @@ class Tally:
     """What reached whom, per queued message (counted from the sandbox's record)."""
 
     messages: int = 0
-    lost: int = 0  # nothing arrived, and the outbox does not say unknown/failed/dropped
+    lost: int = 0  # nothing arrived, and the outbox does not say unknown/failed/dropped/deferred
     duplicated: int = 0  # extra copies of at-most-once messages (must be 0)
     unknown: int = 0
     unknown_arrived: int = 0
@@ -180,7 +180,7 @@ def tally(app) -> Tally:
             copies = arrivals[(row.openid, _text(row.kind, row.payload))]
             result.messages += 1
             result.statuses[row.status] += 1
-            result.lost += copies == 0 and row.status not in ("unknown", "failed", "dropped")
+            result.lost += copies == 0 and row.status not in ("unknown", "failed", "dropped", "deferred")
             result.unknown += row.status == "unknown"
             result.unknown_arrived += row.status == "unknown" and copies > 0
             if guarantee_of(row.purpose) is Guarantee.AT_MOST_ONCE:

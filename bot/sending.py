@@ -38,7 +38,7 @@ from bot.wire import mask_openid
 from models.clock import SHANGHAI
 from models.outbox import OutboxMessage, enqueue
 from models.outbox_channels import (channel_of, channel_paused_until, close_window, follower_unsubscribed,
-                                    pause_channel, reserve_window)
+                                    pause_channel, refund_window, reserve_window)
 from models.outbox_outcomes import back_off, mark_sent, release, unknown_outcome
 from models.token import TokenRefreshTimeout
 
@@ -182,6 +182,8 @@ def _record(s: Session, row: OutboxMessage, error: Exception | None, now: dt.dat
         pause_channel(s, channel_of(row), until, text)
         row.status, row.next_attempt_at, row.last_error = "pending", until, text
     elif code in RETRY_CODES or never_written(error) or isinstance(error, TokenRefreshTimeout):
+        if channel_of(row) == "custom":  # the platform sent nothing, so spent nothing
+            refund_window(s, row.openid, now)
         back_off(row, now, text, backoff)
     elif code is None:
         unknown_outcome(row, now, text, backoff)

@@ -54,6 +54,15 @@ def reserve_window(session: Session, openid: str, now: dt.datetime) -> str:
     return "unfollowed" if follower is not None and not follower.subscribed else "closed"
 
 
+def refund_window(session: Session, openid: str, now: dt.datetime) -> None:
+    """A message reserved with :func:`reserve_window` was not sent (-1, no connection): give
+    its place in the window back, if the window is still open."""
+    session.execute(update(Follower)
+                    .where(Follower.openid == openid, Follower.window_expires_at > now)
+                    .values(window_budget=Follower.window_budget + 1)
+                    .execution_options(synchronize_session=False))
+
+
 def close_window(session: Session, openid: str) -> None:
     """The platform said the window is closed or spent (45015/45047): believe it until the
     member's next message reopens it."""

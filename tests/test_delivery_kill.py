@@ -20,7 +20,7 @@ def test_a_dispatcher_killed_mid_push_loses_nothing_and_sends_no_lesson_twice(db
     if db_backend == "postgresql":
         request.getfixturevalue("postgres_database")  # skipped (or failed in CI) without a server
         server = os.environ.get("KITELINE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    tally, left, _ = kill_run(server, "dispatcher", members=16, concurrency=4, kill_at=0.45)
+    tally, left, _ = kill_run(server, "dispatcher", members=16, concurrency=4, kill_at=0.5)
     assert left > 0  # the kill caught messages in flight
     assert (tally.lost, tally.duplicated) == (0, 0)
     assert tally.statuses["sent"] + tally.unknown == tally.messages
@@ -28,7 +28,7 @@ def test_a_dispatcher_killed_mid_push_loses_nothing_and_sends_no_lesson_twice(db
 
 
 def test_serve_killed_mid_push_loses_nothing_and_sends_no_lesson_twice():
-    tally, left, _ = kill_run(None, "serve", members=16, concurrency=4, kill_at=0.45)
+    tally, left, _ = kill_run(None, "serve", members=16, concurrency=4, kill_at=0.5)
     assert left > 0
     assert (tally.lost, tally.duplicated) == (0, 0)
     assert tally.statuses["sent"] + tally.unknown == tally.messages

@@ -252,3 +252,14 @@ def test_message_with_a_broken_payload_fails_visibly_and_the_rest_go(chat, app, 
     assert row(runtime, broken).status == "failed"
     assert row(runtime, broken).last_error == "ValueError: payload of a text message lacks 'content'"
     assert received(app) == ["第1课"]
+
+
+def test_a_message_the_platform_refused_does_not_use_up_the_members_window(chat, app, runtime, wx, queue):
+    chat.say("你好")  # 5 messages within 48 hours
+    fault(app, path="message/custom/send", errcode=-1)
+    keys = [queue(f"第{n}课") for n in range(1, 6)]
+    assert dispatch_due(runtime, client=wx) == 4
+    chat.advance(seconds=31)
+    assert dispatch_due(runtime, client=wx) == 1  # -1 sent nothing, so its place was still free
+    assert row(runtime, keys[0]).status == "sent"
+    assert sorted(received(app)) == ["第1课", "第2课", "第3课", "第4课", "第5课"]
