@@ -15,7 +15,8 @@ is compared with the outbox.
 
 **faults**: the same world with 30% faults on every send — 15% answered -1, 15% accepted and
 answered after the API timeout (0.5 s) — sent by the dispatcher in this process, once with
-``--concurrency`` workers and once with 1, timed until nothing is left to send.
+``--concurrency`` workers and once with 1 (``--runs`` times), timed until nothing is left to
+send. The time's tail is the back-off of the unluckiest row (0.5 s doubling per failure).
 
 Columns: ``lost`` (nothing arrived and the outbox does not say unknown/failed/dropped — must be
 0), ``dup`` (extra copies of lessons, at most once — must be 0), ``unknown`` (lessons whose
@@ -130,7 +131,7 @@ def main() -> None:
     parser.add_argument("--scenario", choices=("kill", "faults", "all"), default="all")
     parser.add_argument("--role", choices=("dispatcher", "serve", "both"), default="both")
     parser.add_argument("--members", type=int, default=82)
-    parser.add_argument("--runs", type=int, default=3, help="kill runs per role")
+    parser.add_argument("--runs", type=int, default=3, help="kill runs per role, fault runs per concurrency")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--kill-at", type=float, default=0.5, help="share of messages arrived before the kill")
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server (default: SQLite files)")
@@ -148,9 +149,10 @@ def main() -> None:
         print(f"\n30% faults (15% -1, 15% answered after the {FAULT_TIMEOUT} s timeout), {args.members} members "
               f"+ notices, {backend}")
         print(HEADER.replace(" run", "conc"))
-        for concurrency in (args.concurrency, 1):
-            t, secs = fault_run(args.database_url, args.members, concurrency)
-            print(row(str(concurrency), t, secs), flush=True)
+        for _ in range(args.runs):
+            for concurrency in (args.concurrency, 1):
+                t, secs = fault_run(args.database_url, args.members, concurrency)
+                print(row(str(concurrency), t, secs), flush=True)
 
 
 if __name__ == "__main__":
