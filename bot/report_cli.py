@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import unicodedata
 
 import click
 
@@ -36,9 +37,9 @@ def delivery(ctx: click.Context, days: int, org_name: str | None) -> None:
                 sys.exit(2)
         scope = org_name or "全部党组织"
         click.echo(f"消息发送情况（最近 {days} 天，{scope}）")
-        click.echo(f"{'用途':<8}{'状态':<12}{'条数':>6}")
+        click.echo(f"{pad('用途', 14)}{pad('状态', 22)}条数")
         for purpose, status, n in counts(s, since, org_ids):
-            click.echo(f"{purpose_name(purpose):<8}{STATUS_NAMES.get(status, status):<12}{n:>6}")
+            click.echo(f"{pad(purpose_name(purpose), 14)}{pad(STATUS_NAMES.get(status, status), 22)}{n}")
         rows = needing_attention(s, since, org_ids)
         if not rows:
             click.echo("没有需要处理的消息。")
@@ -46,3 +47,10 @@ def delivery(ctx: click.Context, days: int, org_name: str | None) -> None:
         click.echo(f"需要处理的消息（{len(rows)} 条，时间为北京时间）：")
         for row in rows:
             click.echo(attention_line(s, row))
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` followed by spaces up to ``columns`` terminal columns (a Chinese character
+    takes two), so the table lines up."""
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(columns - width, 1)

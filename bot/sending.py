@@ -70,7 +70,9 @@ def deliver(rt: Runtime, client: KitelineClient, row_id: int, holder: str, limit
     except (WeChatClientException, requests.RequestException, TokenRefreshTimeout) as exc:
         return _settle(rt, row_id, holder, exc, sending=False)
     with rt.session() as s:
-        row = s.get(OutboxMessage, row_id)
+        row = s.get(OutboxMessage, row_id, with_for_update=True)
+        if (row.status, row.claimed_by) != ("claimed", holder):  # recovered meanwhile
+            return "skipped"
         verdict = _prepare(s, row, rt.clock.now())
         s.commit()
     if verdict != "go":

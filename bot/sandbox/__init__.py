@@ -5,7 +5,8 @@
 5-minute overlap, the customer-service window and its budgets, template field rules, unfollowed
 users), learning of user interactions the way WeChat does: from every inbound message, through
 the webhook's :data:`bot.signals.inbound_recorded` signal. ``GET /sandbox/messages/<openid>``
-shows what a user received; ``POST /sandbox/faults`` makes calls fail or lag for tests.
+shows what a user received; ``POST /sandbox/faults`` makes calls fail or lag for tests — the
+next few, or a share of every call — even after doing their work (``account.add_fault``).
 """
 from __future__ import annotations
 
