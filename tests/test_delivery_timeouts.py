@@ -103,7 +103,7 @@ def test_twenty_timed_out_calls_wait_side_by_side(make_chat, app, runtime, send)
     assert send() == 0
     elapsed = time.monotonic() - started
     # One after another they would take at least 20 × 0.3 s = 6 s.
-    assert elapsed < 3.0, elapsed
+    assert elapsed < 4.5, elapsed
     with runtime.session() as s:
         assert {m.status for m in s.query(OutboxMessage)} == {"unknown"}
     assert all(received(app, openid) == [LESSON] for openid in openids)
