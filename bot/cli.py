@@ -81,6 +81,7 @@ def run() -> None:
     import bot.invitations_cli  # noqa: F401  (registers ``export invitations``)
     import bot.import_cli  # noqa: F401  (registers ``import members``)
     import bot.nlu_cli  # noqa: F401  (registers ``nlu eval`` / ``nlu explain``)
+    import bot.report_cli  # noqa: F401  (registers ``report delivery``)
     import bot.scheduler_cli  # noqa: F401  (registers ``scheduler``)
     import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
     import bot.serve  # noqa: F401  (registers ``serve``)

@@ -40,6 +40,11 @@ class ConfigError(Exception):
     """A configuration value is missing or invalid; ``str(err)`` names the dotted key."""
 
 
+# Template ids a deployment has not configured yet (the sandbox accepts any id).
+DEFAULT_TEMPLATES = {"liaison_notice": "kiteline_liaison_notice",
+                     "delivery_digest": "kiteline_delivery_digest"}
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -62,10 +67,18 @@ class WechatSettings(_Section):
     webhook_path: str = "/wechat"
     # Requests whose timestamp is further than this from now are refused as replays.
     timestamp_window_seconds: int = Field(300, ge=30, le=86400)
+    # Seconds an API call may take (connect, then the answer) before it is abandoned. A call
+    # abandoned after the request was written has an unknown outcome (models.outbox).
+    api_timeout_seconds: float = Field(5.0, gt=0, le=30)
     # Template IDs (模板消息) from the WeChat console, by notice. A notice whose member's
     # customer-service window is closed goes out as this template at once (DESIGN.md §2).
-    templates: dict[Literal["liaison_notice"], str] = Field(
-        default_factory=lambda: {"liaison_notice": "kiteline_liaison_notice"})
+    templates: dict[Literal["liaison_notice", "delivery_digest"], str] = Field(
+        default_factory=lambda: dict(DEFAULT_TEMPLATES))
+
+    @field_validator("templates")
+    @classmethod
+    def _every_template(cls, v: dict[str, str]) -> dict[str, str]:
+        return {**DEFAULT_TEMPLATES, **v}
 
     @field_validator("encoding_aes_key")
     @classmethod
@@ -174,15 +187,19 @@ class LessonSchedule(_Section):
     @field_validator("cron")
     @classmethod
     def _cron_shape(cls, v: str) -> str:
-        from scheduler.cron import cron_trigger  # the scheduler's own reading of the line
+        return _cron_line(v)
 
-        if len(v.split()) != 5:
-            raise ValueError("must be a 5-field cron line: minute hour day month day_of_week")
-        try:
-            cron_trigger(v, ZoneInfo("Asia/Shanghai"))
-        except ValueError as exc:
-            raise ValueError(f"not a valid cron line ({exc})") from exc
-        return v
+
+def _cron_line(v: str) -> str:
+    from scheduler.cron import cron_trigger  # the scheduler's own reading of the line
+
+    if len(v.split()) != 5:
+        raise ValueError("must be a 5-field cron line: minute hour day month day_of_week")
+    try:
+        cron_trigger(v, ZoneInfo("Asia/Shanghai"))
+    except ValueError as exc:
+        raise ValueError(f"not a valid cron line ({exc})") from exc
+    return v
 
 
 class SchedulerSettings(_Section):
@@ -190,6 +207,13 @@ class SchedulerSettings(_Section):
     timezone: str = "Asia/Shanghai"
     dispatch_interval_seconds: int = Field(5, ge=1, le=3600)
     lesson_schedules: list[LessonSchedule] = Field(default_factory=list)
+    # When each branch secretary gets the list of notices that failed for good (crontab line).
+    delivery_digest_cron: str = "0 18 * * *"
+
+    @field_validator("delivery_digest_cron")
+    @classmethod
+    def _digest_cron(cls, v: str) -> str:
+        return _cron_line(v)
 
     @field_validator("timezone")
     @classmethod
@@ -199,6 +223,30 @@ class SchedulerSettings(_Section):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {v!r}") from exc
         return v
+
+
+# WeChat publishes daily quotas, not a per-second limit, for these APIs; 50 a second keeps a
+# push to thousands of members within minutes without bursting.
+DEFAULT_RATES = {"custom": 50.0, "template": 50.0}
+
+
+class DeliverySettings(_Section):
+    """How the outbox dispatcher sends (``bot.dispatcher``). Limits are per dispatcher process:
+    with N ``kiteline dispatcher`` processes the account sends up to N times the rate."""
+
+    # Messages sent at once (worker threads, each with its own API client and database session).
+    concurrency: int = Field(8, ge=1, le=64)
+    # Calls started per second on each channel, per process.
+    rate_per_second: dict[Literal["custom", "template"], Annotated[float, Field(gt=0, le=1000)]] = Field(
+        default_factory=lambda: dict(DEFAULT_RATES))
+    # First wait before a retry (-1, no connection, an unknown outcome of a notice); doubles
+    # with each attempt, at most an hour.
+    retry_backoff_seconds: float = Field(30, gt=0, le=3600)
+
+    @field_validator("rate_per_second")
+    @classmethod
+    def _every_channel(cls, v: dict[str, float]) -> dict[str, float]:
+        return {**DEFAULT_RATES, **v}
 
 
 class NluSettings(_Section):
@@ -301,6 +349,7 @@ class Settings(_Section):
     redis: RedisSettings = Field(default_factory=RedisSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     nlu: NluSettings = Field(default_factory=NluSettings)
     points: PointsSettings = Field(default_factory=PointsSettings)
     liaison: LiaisonSettings = Field(default_factory=LiaisonSettings)

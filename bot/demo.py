@@ -1,5 +1,6 @@
-"""The demo district for ``serve --demo``: a fictional org tree, members with red liaisons (1+N),
-a lesson library in all six categories and two sunshine stations, loaded into an empty database.
+"""The demo district for ``serve --demo``: a fictional org tree with branch secretaries, members
+with red liaisons (1+N), a lesson library in all six categories and two sunshine stations,
+loaded into an empty database.
 
 Every person, phone and link here is invented (names with 某, 1380000xxxx, example.invalid).
 """
@@ -102,10 +103,15 @@ def _branches(session: Session, district: Organization) -> list[Organization]:
 
 
 def _people(session: Session, branches: list[Organization], now: dt.datetime) -> list[Member]:
-    """One bound liaison and MEMBERS_PER_BRANCH unbound mobile members per branch."""
+    """Per branch: its secretary (on the roster, unbound: they bind like any member and then
+    get the daily digest of notices that never arrived), one bound liaison and
+    MEMBERS_PER_BRANCH unbound mobile members."""
     names = (s + "某" + g for g, s in itertools.product(GIVEN, SURNAMES) if s + "某" + g != TRY_NAME)
     mobile = []
     for index, branch in enumerate(branches, start=1):
+        branch.secretary_name, branch.secretary_phone = next(names), f"1370000{index:04d}"
+        session.add(Member(name=branch.secretary_name, phone=branch.secretary_phone, branch_id=branch.id,
+                           status="home", bind_code=new_bind_code(session), created_at=now))
         openid = LIAISON_OPENID.format(index)
         person = Member(name=next(names), phone=f"1390000{index:04d}", branch_id=branch.id, status="home",
                         openid=openid, bound_at=now, bind_code=new_bind_code(session), created_at=now)
@@ -149,7 +155,8 @@ def _instructions(rt, members: list[Member]) -> str:
     branches = sum(len(v) for v in TREE.values())
     return "\n".join([
         f"演示数据已载入：{rt.settings.district.name} → {len(TREE)} 个乡镇街道 → {branches} 个党支部，"
-        f"{len(members) + branches} 名党员（每个支部 1 名红色联络员），{lessons} 篇学习资料，{len(STATIONS)} 个阳光驿站。",
+        f"{len(members) + 2 * branches} 名党员（每个支部 1 名支部书记、1 名红色联络员），{lessons} 篇学习资料，"
+        f"{len(STATIONS)} 个阳光驿站。",
         "服务启动后，另开一个终端试试（kiteline chat 扮演微信服务器发消息）：",
         f"  kiteline chat \"绑定 {first.name} {first.phone}\"",
         "  kiteline chat \"学习\"",

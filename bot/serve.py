@@ -38,7 +38,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
     services = None if no_scheduler or not settings.scheduler.enabled else start_in_process(rt)
     # The in-process dispatcher reaches the embedded sandbox without a socket; with real
     # credentials it calls wechat.api_base_url.
-    dispatcher = None if no_scheduler else DispatcherThread(rt, wechat_client(rt, app))
+    dispatcher = None if no_scheduler else DispatcherThread(rt, lambda: wechat_client(rt, app))
     s = settings.server
     click.echo(
         f"kiteline 已启动：{s.public_base_url}{settings.wechat.webhook_path}"

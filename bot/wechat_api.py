@@ -29,7 +29,6 @@ from models import token as token_store
 
 STALE_TOKEN_CODES = frozenset({40001, 40014, 42001})
 DEFAULT_TOKEN_SECONDS = 7200
-REQUEST_TIMEOUT_SECONDS = 10
 # Where an in-process client sends sandbox calls; the host never reaches a network.
 IN_PROCESS_BASE = "http://sandbox.in-process/cgi-bin/"
 
@@ -61,12 +60,13 @@ class KitelineClient(WeChatClient):
 
     Every API method of wechatpy works (``client.message.send_text(...)`` etc.); they raise
     ``WeChatClientException`` (``errcode`` set) for a refusal and ``requests`` exceptions for
-    network failures."""
+    network failures. Each call may take ``wechat.api_timeout_seconds`` to connect and as long
+    again for the answer."""
 
     def __init__(self, rt: Runtime, api_base_url: str) -> None:
         wx = rt.settings.wechat
         super().__init__(wx.app_id, wx.app_secret, session=SharedTokenStorage(rt),
-                         timeout=REQUEST_TIMEOUT_SECONDS, auto_retry=False)
+                         timeout=wx.api_timeout_seconds, auto_retry=False)
         self.API_BASE_URL = api_base_url.rstrip("/") + "/"
         self.rt = rt
 

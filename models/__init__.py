@@ -8,7 +8,8 @@ from models.inbound import InboundMessage
 from models.lesson import Lesson, StudyRecord
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
-from models.outbox import ChannelPause, OutboxMessage
+from models.outbox import OutboxMessage
+from models.outbox_channels import ChannelPause
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.station import Station

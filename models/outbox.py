@@ -1,21 +1,74 @@
 """The outbox: every message kiteline sends outside a passive reply waits here first.
 
-Handlers and scheduled jobs enqueue; the dispatcher claims rows and sends through the WeChat API,
-respecting each follower's window. ``idempotency_key`` makes an enqueue safe to repeat (a job
-that runs twice, a retried webhook) and lets a sent message never go twice.
+Handlers and scheduled jobs enqueue; the dispatcher (``bot.dispatcher``) claims rows and sends
+them through the WeChat API, respecting each follower's window. ``idempotency_key`` makes an
+enqueue safe to repeat (a job that runs twice, a retried webhook).
+
+Delivery guarantees (DESIGN.md §2) are declared per purpose, here and nowhere else
+(:data:`PURPOSES`). A send can end with an *unknown* outcome — the request was written and no
+answer came (a read timeout, a process killed mid-call) — and then the purpose decides:
+
+- **at most once** (lessons, and reminders when they come): the row becomes ``unknown``, is
+  listed in ``kiteline report delivery``, and is never sent again. A member who misses one
+  lesson loses little; a member who gets the same push three times stops reading them.
+- **at least once** (notices to a liaison or a secretary, answers to a member): the row is sent
+  again and ``resends`` counts it. Someone is waiting on these; a second copy is a nuisance, a
+  lost one is a member left without help.
+
+Row statuses: ``pending`` (due at ``next_attempt_at``), ``deferred`` (waits for the member's
+next message), ``claimed`` (a dispatcher took it, not yet tried), ``sending`` (the API call may
+be under way), ``sent``, ``unknown`` (at-most-once row whose outcome was lost), ``failed``
+(refused for good, or retries spent), ``dropped`` (the follower unfollowed or never existed).
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, Text, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, intpk, json_dict, timestamp
-from models.follower import Follower
+from models.member import Member
 
-OUTBOX_STATUSES = ("pending", "deferred", "sending", "sent", "failed", "dropped")
+OUTBOX_STATUSES = ("pending", "deferred", "claimed", "sending", "sent", "unknown", "failed", "dropped")
 OUTBOX_KINDS = ("text", "news", "template")
+
+
+class Guarantee(StrEnum):
+    """How often a message of one purpose may reach its reader when an outcome is unknown."""
+
+    AT_MOST_ONCE = "at_most_once"
+    AT_LEAST_ONCE = "at_least_once"
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why a message is sent: its delivery guarantee and its name for people (reports, digests)."""
+
+    guarantee: Guarantee
+    name: str
+
+
+#: Every outbox purpose. ``enqueue`` refuses any other: a new kind of message must say here how
+#: it is delivered. ``bind_alert`` (a liaison told of suspicious binding attempts) and
+#: ``delivery_digest`` (the secretary's daily list of notices that failed) are notices.
+PURPOSES: dict[str, Purpose] = {
+    "lesson_push": Purpose(Guarantee.AT_MOST_ONCE, "学习推送"),
+    "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知"),
+    "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),
+    "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复"),
+    "late_reply": Purpose(Guarantee.AT_LEAST_ONCE, "补发的回复"),
+    "bind_alert": Purpose(Guarantee.AT_LEAST_ONCE, "绑定异常提醒"),
+    "delivery_digest": Purpose(Guarantee.AT_LEAST_ONCE, "未送达汇总"),
+}
+
+
+def guarantee_of(purpose: str) -> Guarantee:
+    """The declared guarantee of ``purpose``. A row of a purpose no longer declared (queued by
+    an older version) counts as at most once: never a copy nobody asked for."""
+    return PURPOSES[purpose].guarantee if purpose in PURPOSES else Guarantee.AT_MOST_ONCE
 
 
 class OutboxMessage(Base):
@@ -27,30 +80,51 @@ class OutboxMessage(Base):
 
     id: Mapped[intpk]
     openid: Mapped[str] = mapped_column(String(64), index=True)
+    # The member the message is for, kept because an unfollow clears their openid and a failed
+    # notice must still be traced to its branch (the secretary's digest).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     # text: {"content"}; news: {"articles": [{title, description, url, picurl}]};
     # template: {"template_id", "data", "url"}
     payload: Mapped[json_dict]
-    # Why it was sent (lesson_push, liaison_notice, ticket_reply, ...), for logs and the console.
+    # A key of PURPOSES.
     purpose: Mapped[str] = mapped_column(String(32))
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Sends repeated after an unknown outcome (at-least-once purposes only).
+    resends: Mapped[int] = mapped_column(default=0)
+    # Business clock (the injectable one): when the row is due.
     next_attempt_at: Mapped[timestamp]
     created_at: Mapped[timestamp]
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The dispatcher holding a claimed/sending row (host:pid:random) and until when, in WALL
+    # time: a lease is about whether a process is alive, which a simulated clock cannot tell.
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column()
+    # When a secretary's digest listed this row (failed or dropped notices), so it is listed once.
+    reported_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 def enqueue(session: Session, *, openid: str, kind: str, payload: dict, purpose: str,
-            idempotency_key: str, now: dt.datetime) -> OutboxMessage:
+            idempotency_key: str, now: dt.datetime, member_id: int | None = None) -> OutboxMessage:
     """Queue one message for ``openid``; repeating the same ``idempotency_key`` returns the row
-    already queued instead of adding a second one."""
+    already queued instead of adding a second one.
+
+    ``member_id`` is the recipient's member id; when not given it is looked up from ``openid``
+    (``None`` for a follower who is not a bound member). Raises ``ValueError`` for a
+    ``purpose`` not declared in :data:`PURPOSES`."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"outbox purpose {purpose!r} has no declared delivery guarantee "
+                         "(add it to models.outbox.PURPOSES)")
     existing = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
     if existing is not None:
         return existing
-    row = OutboxMessage(openid=openid, kind=kind, payload=payload, purpose=purpose,
-                        idempotency_key=idempotency_key, status="pending",
+    if member_id is None:
+        member_id = session.scalar(select(Member.id).where(Member.openid == openid))
+    row = OutboxMessage(openid=openid, member_id=member_id, kind=kind, payload=payload, purpose=purpose,
+                        idempotency_key=idempotency_key, status="pending", attempts=0, resends=0,
                         next_attempt_at=now, created_at=now)
     session.add(row)
     return row
@@ -68,119 +142,3 @@ def release_deferred(session: Session, openid: str, now: dt.datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-# -- the dispatcher's side ---------------------------------------------------------------------
-# Error -1 and network failures are retried this many times, waiting BACKOFF * 2**(n-1), at most
-# MAX_BACKOFF, before the row is marked failed.
-MAX_ATTEMPTS = 8
-BACKOFF = dt.timedelta(seconds=30)
-MAX_BACKOFF = dt.timedelta(hours=1)
-CHANNELS = ("custom", "template")
-
-
-class ChannelPause(Base):
-    """A channel the platform closed for the day (error 45009, daily API quota reached)."""
-
-    __tablename__ = "channel_pauses"
-    __table_args__ = (CheckConstraint(f"channel IN {CHANNELS}", name="channel"),)
-
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    paused_until: Mapped[timestamp]
-    reason: Mapped[str | None] = mapped_column(Text)
-
-
-def channel_of(row: OutboxMessage) -> str:
-    """``template`` rows go out as template messages; text and news as customer-service ones."""
-    return "template" if row.kind == "template" else "custom"
-
-
-def claim_due(session: Session, now: dt.datetime, limit: int) -> list[int]:
-    """Mark up to ``limit`` due ``pending`` rows ``sending`` and return their ids, oldest first.
-
-    Safe with several dispatchers: PostgreSQL skips rows another one has locked
-    (``FOR UPDATE SKIP LOCKED``; SQLite serialises writers instead), and the status guard in the
-    UPDATE means a row is claimed by exactly one caller. The caller commits."""
-    due = session.scalars(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if not due:
-        return []
-    claimed = session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due), OutboxMessage.status == "pending")
-        .values(status="sending")
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    return sorted(claimed, key=due.index)
-
-
-def unclaim(session: Session, ids: list[int]) -> None:
-    """Hand claimed rows that were never tried back to ``pending``."""
-    if ids:
-        session.execute(update(OutboxMessage)
-                        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "sending")
-                        .values(status="pending").execution_options(synchronize_session=False))
-
-
-def reserve_window(session: Session, openid: str, now: dt.datetime) -> str:
-    """Spend one message of ``openid``'s customer-service window, atomically.
-
-    Returns ``"open"`` (a message may go out now), ``"closed"`` (no window or budget: wait for
-    the member's next message) or ``"unfollowed"``. The window rule is WeChat's, see
-    :mod:`models.follower`."""
-    spent = session.execute(
-        update(Follower)
-        .where(Follower.openid == openid, Follower.subscribed.is_(True),
-               Follower.window_expires_at > now, Follower.window_budget > 0)
-        .values(window_budget=Follower.window_budget - 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if spent == 1:
-        return "open"
-    follower = session.get(Follower, openid)
-    return "unfollowed" if follower is not None and not follower.subscribed else "closed"
-
-
-def close_window(session: Session, openid: str) -> None:
-    """The platform said the window is closed or spent (45015/45047): believe it until the
-    member's next message reopens it."""
-    session.execute(update(Follower).where(Follower.openid == openid).values(window_budget=0)
-                    .execution_options(synchronize_session=False))
-
-
-def follower_unsubscribed(session: Session, openid: str) -> bool:
-    """True when ``openid`` is known to have unfollowed the account."""
-    follower = session.get(Follower, openid)
-    return follower is not None and not follower.subscribed
-
-
-def back_off(row: OutboxMessage, now: dt.datetime, error: str) -> None:
-    """A failure worth retrying (-1, timeout): try again later, or give up after
-    :data:`MAX_ATTEMPTS` attempts."""
-    row.last_error = error
-    if row.attempts >= MAX_ATTEMPTS:
-        row.status = "failed"
-        return
-    row.status = "pending"
-    row.next_attempt_at = now + min(BACKOFF * 2 ** max(row.attempts - 1, 0), MAX_BACKOFF)
-
-
-def pause_channel(session: Session, channel: str, until: dt.datetime, reason: str) -> None:
-    """Stop sending on ``channel`` until ``until`` (aware UTC)."""
-    pause = session.get(ChannelPause, channel)
-    if pause is None:
-        session.add(ChannelPause(channel=channel, paused_until=until, reason=reason))
-    else:
-        pause.paused_until, pause.reason = until, reason
-
-
-def channel_paused_until(session: Session, channel: str, now: dt.datetime) -> dt.datetime | None:
-    """When ``channel`` may be used again, or ``None`` if it is open now."""
-    pause = session.get(ChannelPause, channel)
-    return pause.paused_until if pause is not None and pause.paused_until > now else None

@@ -190,6 +190,6 @@ def push_next_lessons(session: Session, members: Sequence[tuple[int, str]], less
             lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in mine.items()})
             kind, payload = lesson_message(lesson)
             enqueue(session, openid=openid, kind=kind, payload=payload, purpose=PUSH_PURPOSE,
-                    idempotency_key=keys[member_id], now=now)
+                    idempotency_key=keys[member_id], now=now, member_id=member_id)
             _delivered(session, mine.get(lesson.id), member_id, lesson.id, "schedule", now)
     return len(due)

@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from models import study
+from models.delivery_digest import queue_digests
 
 if TYPE_CHECKING:  # the scheduler uses the runtime the transport layer builds, never builds one
     from bot.runtime import Runtime
@@ -63,4 +64,16 @@ def push_lesson_schedule(schedule_id: str, category: str | None = None,
             s.commit()
         after_id = members[-1][0]
     log.info("lesson push %s: %d lessons queued", schedule_id, queued)
+    return queued
+
+
+def send_delivery_digests() -> int:
+    """Job ``delivery_digest`` (``scheduler.delivery_digest_cron``): queue each branch
+    secretary's list of notices that never arrived (:mod:`models.delivery_digest`). Returns how
+    many digests were queued."""
+    rt = current_runtime()
+    with rt.session() as s:
+        queued = queue_digests(s, rt.clock.now(), rt.settings.wechat.templates["delivery_digest"])
+        s.commit()
+    log.info("delivery digest: %d queued", queued)
     return queued

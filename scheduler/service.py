@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from models.scheduling import SCHEDULER_LEASE, SchedulerJob, acquire_lease, release_lease
 from scheduler.cron import cron_trigger
-from scheduler.jobs import push_lesson_schedule, use_runtime
+from scheduler.jobs import push_lesson_schedule, send_delivery_digests, use_runtime
 
 if TYPE_CHECKING:
     from bot.config import SchedulerSettings
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LESSON_JOB_PREFIX = "lesson_push:"
+DIGEST_JOB_ID = "delivery_digest"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -66,6 +67,17 @@ def register_lesson_jobs(scheduler: BackgroundScheduler, settings: "SchedulerSet
             scheduler.remove_job(job.id)
             log.info("removed lesson schedule %s (no longer in config)", job.id)
     return wanted
+
+
+def register_digest_job(scheduler: BackgroundScheduler, settings: "SchedulerSettings") -> str:
+    """Put the secretaries' daily delivery digest (job id ``delivery_digest``) into the store on
+    ``settings.delivery_digest_cron``, keeping a stored job whose line is unchanged."""
+    trigger = cron_trigger(settings.delivery_digest_cron, ZoneInfo(settings.timezone))
+    stored = scheduler.get_job(DIGEST_JOB_ID)
+    if stored is None or repr(stored.trigger) != repr(trigger):
+        scheduler.add_job(send_delivery_digests, trigger, id=DIGEST_JOB_ID, name="未送达通知汇总",
+                          replace_existing=True)
+    return DIGEST_JOB_ID
 
 
 class SchedulerService:
@@ -135,6 +147,7 @@ class SchedulerService:
                 s.commit()
             if leader and not self.is_leader:
                 jobs = register_lesson_jobs(self.scheduler, self.rt.settings.scheduler)
+                jobs.append(register_digest_job(self.scheduler, self.rt.settings.scheduler))
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

@@ -22,11 +22,14 @@ def count(session, model):
 
 def test_demo_fills_an_empty_database(runtime, session):
     text = load_demo(runtime)
-    assert text.startswith("演示数据已载入：示例区 → 2 个乡镇街道 → 4 个党支部，36 名党员（每个支部 1 名红色联络员），"
+    assert text.startswith("演示数据已载入：示例区 → 2 个乡镇街道 → 4 个党支部，40 名党员（每个支部 1 名支部书记、1 名红色联络员），"
                            "24 篇学习资料，2 个阳光驿站。")
     kinds = dict(session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)).all())
     assert kinds == {"district": 1, "township": 2, "village": 4, "branch": 4}
-    assert count(session, Member) == 36 and count(session, Liaison) == 4 and count(session, Station) == 2
+    assert count(session, Member) == 40 and count(session, Liaison) == 4 and count(session, Station) == 2
+    for branch in session.scalars(select(Organization).where(Organization.kind == "branch")):
+        secretary = session.scalar(select(Member).where(Member.name == branch.secretary_name))
+        assert (secretary.phone, secretary.branch_id, secretary.status) == (branch.secretary_phone, branch.id, "home")
     away = session.scalars(select(Member).where(Member.status == "away")).all()
     assert len(away) == 32 and all(m.liaison_id and m.bind_code and m.openid is None for m in away)
     assert set(session.scalars(select(Lesson.category))) == set(LESSON_CATEGORIES)

@@ -12,7 +12,8 @@ import pytest
 from bot.dispatcher import dispatch_due
 from bot.wechat_api import wechat_client
 from models.follower import Follower
-from models.outbox import OutboxMessage, claim_due, enqueue
+from models.outbox import OutboxMessage, enqueue
+from models.outbox_claims import claim_due
 
 pytestmark = pytest.mark.postgres  # claiming rows differs most between the two databases
 
@@ -135,16 +136,6 @@ def test_retry_after_platform_busy_sends_exactly_once(chat, app, runtime, wx, qu
     assert row(runtime, key).attempts == 2
 
 
-def test_a_row_another_dispatcher_is_sending_is_left_alone(chat, app, runtime, wx, queue):
-    chat.say("你好")
-    key = queue()
-    with runtime.session() as s:
-        s.query(OutboxMessage).filter_by(idempotency_key=key).update({"status": "sending"})
-        s.commit()
-    assert dispatch_due(runtime, client=wx) == 0
-    assert received(app) == []
-
-
 def test_stale_token_is_refreshed_once_and_the_message_still_goes(chat, app, runtime, wx, queue):
     chat.say("你好")
     fault(app, path="message/custom/send", errcode=40001)
@@ -228,20 +219,29 @@ def test_member_who_never_wrote_waits_for_a_first_message(make_chat, app, runtim
     assert received(app, "oKite_member_0002") == [LESSON]
 
 
-def test_two_dispatchers_never_claim_the_same_row(chat, runtime, queue, db_backend):
+def test_two_dispatchers_never_claim_the_same_row(make_chat, runtime, queue, db_backend):
     if db_backend != "postgresql":
         pytest.skip("SQLite serialises writers: a second claim simply waits for the first")
 
-    chat.say("你好")
-    keys = [queue(f"第{n}课") for n in range(1, 4)]
+    openids = [f"oKite_member_{n:04d}" for n in range(1, 4)]
+    keys = [queue(openid=openid, key=f"lesson:{openid}") for openid in openids]
     with runtime.session() as first, runtime.session() as second:
-        mine = claim_due(first, runtime.clock.now(), limit=2)  # still uncommitted: rows locked
-        theirs = claim_due(second, runtime.clock.now(), limit=10)
+        mine = claim_due(first, runtime.clock.now(), "host-a:1:aaaaaa", limit=2)  # uncommitted: rows locked
+        theirs = claim_due(second, runtime.clock.now(), "host-b:2:bbbbbb", limit=10)
         second.commit()
         first.commit()
     assert len(mine) == 2 and len(theirs) == 1
     assert set(mine).isdisjoint(theirs)
-    assert {row(runtime, k).status for k in keys} == {"sending"}
+    assert {row(runtime, k).status for k in keys} == {"claimed"}
+
+
+def test_one_member_has_one_row_claimed_at_a_time(runtime, queue):
+    queue("第1课"), queue("第2课")
+    with runtime.session() as s:
+        assert [openid for _, openid in claim_due(s, runtime.clock.now(), "host-a:1:aaaaaa", limit=10)] == [OPENID]
+        s.commit()
+    with runtime.session() as s:
+        assert claim_due(s, runtime.clock.now(), "host-b:2:bbbbbb", limit=10) == []  # its first is in flight
 
 
 def test_message_with_a_broken_payload_fails_visibly_and_the_rest_go(chat, app, runtime, wx, queue):
@@ -254,17 +254,12 @@ def test_message_with_a_broken_payload_fails_visibly_and_the_rest_go(chat, app, 
     assert received(app) == ["第1课"]
 
 
-def test_a_crash_mid_round_never_resends_and_hands_back_the_untried(chat, app, runtime, wx, queue,
-                                                                     monkeypatch):
-    import bot.dispatcher
-
-    chat.say("你好")
-    first, second = queue("第1课"), queue("第2课")
-    monkeypatch.setattr(bot.dispatcher, "_send", lambda client, r: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
-        dispatch_due(runtime, client=wx)
-    assert row(runtime, first).status == "sending"  # delivery unknown: never tried again
-    assert row(runtime, second).status == "pending"
-    monkeypatch.undo()
-    assert dispatch_due(runtime, client=wx) == 1
-    assert received(app) == ["第2课"]
+def test_a_message_the_platform_refused_does_not_use_up_the_members_window(chat, app, runtime, wx, queue):
+    chat.say("你好")  # 5 messages within 48 hours
+    fault(app, path="message/custom/send", errcode=-1)
+    keys = [queue(f"第{n}课") for n in range(1, 6)]
+    assert dispatch_due(runtime, client=wx) == 4
+    chat.advance(seconds=31)
+    assert dispatch_due(runtime, client=wx) == 1  # -1 sent nothing, so its place was still free
+    assert row(runtime, keys[0]).status == "sent"
+    assert sorted(received(app)) == ["第1课", "第2课", "第3课", "第4课", "第5课"]

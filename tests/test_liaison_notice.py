@@ -56,7 +56,7 @@ def test_in_process_dispatcher_sends_as_soon_as_the_message_is_answered(chat, ma
     setup_roster(session)
     make_chat(LIAISON).say("你好")
     settings.scheduler.dispatch_interval_seconds = 3600  # no poll would come in time
-    dispatcher = DispatcherThread(runtime, wechat_client(runtime, app))
+    dispatcher = DispatcherThread(runtime, lambda: wechat_client(runtime, app))
     try:
         time.sleep(0.5)  # let its first round pass: from now on only a wake-up sends anything
         chat.say("求助 老板拖欠了三个月工资")

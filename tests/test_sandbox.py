@@ -198,3 +198,31 @@ def test_bad_menu_in_config_names_the_problem(tmp_path, buttons, message):
     path.write_text(yaml.safe_dump({"menu": {"buttons": buttons}}, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings(path, env={})
+
+
+def test_a_fault_rate_fails_about_that_share_of_calls_until_cleared(chat, api):
+    chat.say("你好")
+    body = {"path": "message/template/send", "errcode": -1, "rate": 0.5}
+    assert api.http.post("/sandbox/faults", json={**body, "rate": 1.5}).status_code == 400
+    assert api.http.post("/sandbox/faults", json=body).status_code == 200
+    template = {"touser": OPENID, "template_id": "TPL", "data": {"first": {"value": "通知"}}}
+    codes = [api.post("message/template/send", template)["errcode"] for _ in range(200)]
+    assert set(codes) == {0, -1}
+    assert 60 <= codes.count(-1) <= 140
+    api.http.delete("/sandbox/faults")
+    assert api.post("message/template/send", template)["errcode"] == 0
+
+
+def test_a_fault_after_acceptance_delivers_then_answers_too_late(chat, app, runtime, settings):
+    import requests
+
+    chat.say("你好")
+    settings.wechat.api_timeout_seconds = 0.2
+    client = wechat_client(runtime, app)
+    client.access_token  # noqa: B018  (fetch the token before the fault applies to sends)
+    app.test_client().post("/sandbox/faults", json={"path": "message/custom/send", "after_accept": True,
+                                                     "latency_ms": 600})
+    with pytest.raises(requests.ReadTimeout):
+        client.message.send_text(OPENID, "到了吗")
+    assert app.test_client().get(f"/sandbox/messages/{OPENID}").get_json()[0]["text"] == "到了吗"
+    client.message.send_text(OPENID, "第二条")  # the fault was used up: answered in time

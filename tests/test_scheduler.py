@@ -16,7 +16,7 @@ from models.lesson import StudyRecord
 from models.outbox import OutboxMessage
 from models.scheduling import SchedulerJob
 from scheduler import jobs
-from scheduler.jobs import push_lesson_schedule
+from scheduler.jobs import push_lesson_schedule, send_delivery_digests
 from scheduler.service import (SchedulerService, cron_trigger, register_lesson_jobs,
                                start_in_process)
 from tests.conftest import START
@@ -177,7 +177,10 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (morning.next_run_time.hour, morning.next_run_time.minute) == (8, 30)
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
-        assert stored == ["lesson_push:morning_lesson", "lesson_push:weekday_law"]
+        assert stored == ["delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law"]
+        digest = service.scheduler.get_job("delivery_digest")
+        assert digest.func is send_delivery_digests
+        assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
     finally:
         service.shutdown()
 
@@ -189,7 +192,7 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
 
     service = start_in_process(runtime)
     try:
-        assert [job.id for job in service.scheduler.get_jobs()] == ["lesson_push:morning_lesson"]
+        assert [job.id for job in service.scheduler.get_jobs()] == ["lesson_push:morning_lesson", "delivery_digest"]
     finally:
         service.shutdown()
 

@@ -7,7 +7,8 @@ its budgets, template field rules, unfollowed users), learning of user interacti
 WeChat does: from every inbound message, through the webhook's
 :data:`bot.signals.inbound_recorded` signal. ``GET /sandbox/messages/<openid>`` shows what a user
 received; ``GET /sandbox/stats`` counts what it accepted and refused, by API and error code;
-``POST /sandbox/faults`` makes calls fail or lag for tests.
+``POST /sandbox/faults`` makes calls fail or lag for tests — the next few, or a share of every
+call — even after doing their work (``account.add_fault``).
 """
 from __future__ import annotations
 

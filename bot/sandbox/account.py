@@ -7,8 +7,9 @@ temporary codes ≤ 30 days).
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -95,18 +96,37 @@ def qrcode(conn: Connection, ticket: str) -> dict | None:
 
 
 # -- faults --------------------------------------------------------------------------------------
+class Fault(NamedTuple):
+    """One call's injected fault. ``after_accept``: the platform does the work (the user gets
+    the message), then waits ``latency_ms`` before answering; otherwise it waits first."""
+
+    errcode: int | None
+    errmsg: str
+    latency_ms: int
+    after_accept: bool
+
+
 def add_fault(conn: Connection, spec: dict) -> dict:
-    """Make the next ``count`` calls to ``path`` (e.g. ``message/custom/send``) wait
-    ``latency_ms`` and/or answer ``errcode``. Raises :class:`ValueError` on a bad spec."""
+    """Store a fault for calls to ``path`` (e.g. ``message/custom/send``): they wait
+    ``latency_ms`` and/or answer ``errcode``. With ``count`` (default 1) it applies to the next
+    ``count`` calls; with ``rate`` (0 < rate ≤ 1) to that share of every call, drawn at random,
+    until the faults are cleared (the rates of one path add up). Raises :class:`ValueError` on
+    a bad spec."""
     path = str(spec.get("path", "")).strip("/")
     errcode = spec.get("errcode")
     latency_ms = int(spec.get("latency_ms") or 0)
+    rate = None if spec.get("rate") is None else float(spec["rate"])
     count = int(spec.get("count") or 1)
+    after_accept = bool(spec.get("after_accept"))
     if not path or (errcode is None and latency_ms <= 0) or count < 1:
         raise ValueError("a fault needs path, count ≥ 1, and errcode or latency_ms")
+    if rate is not None and not 0 < rate <= 1:
+        raise ValueError("rate must be more than 0 and at most 1")
+    if after_accept and latency_ms <= 0:
+        raise ValueError("after_accept needs latency_ms: how long the answer takes after the work")
     values = dict(path=path, errcode=None if errcode is None else int(errcode),
                   errmsg=str(spec.get("errmsg") or "sandbox fault"), latency_ms=latency_ms,
-                  remaining=count)
+                  remaining=None if rate is not None else count, rate=rate, after_accept=after_accept)
     conn.execute(insert(faults).values(**values))
     return values
 
@@ -115,11 +135,21 @@ def clear_faults(conn: Connection) -> None:
     conn.execute(delete(faults))
 
 
-def take_fault(conn: Connection, path: str) -> tuple[int | None, str, int] | None:
-    """Use up one pending fault for ``path``: ``(errcode or None, errmsg, latency_ms)``."""
-    row = conn.execute(select(faults).where(faults.c.path == path, faults.c.remaining > 0)
-                       .order_by(faults.c.id).limit(1)).first()
-    if row is None:
-        return None
-    conn.execute(update(faults).where(faults.c.id == row.id).values(remaining=row.remaining - 1))
-    return row.errcode, row.errmsg, row.latency_ms
+def take_fault(conn: Connection, path: str) -> Fault | None:
+    """The fault for this call to ``path``, if any: a counted fault first (using one up), else
+    one of the rate faults by a single random draw."""
+    rows = conn.execute(select(faults).where(faults.c.path == path).order_by(faults.c.id)).all()
+    counted = next((r for r in rows if r.rate is None and r.remaining > 0), None)
+    if counted is not None:
+        conn.execute(update(faults).where(faults.c.id == counted.id).values(remaining=counted.remaining - 1))
+        return _fault(counted)
+    draw, edge = random.random(), 0.0
+    for row in (r for r in rows if r.rate is not None):
+        edge += row.rate
+        if draw < edge:
+            return _fault(row)
+    return None
+
+
+def _fault(row) -> Fault:
+    return Fault(row.errcode, row.errmsg, row.latency_ms, bool(row.after_accept))

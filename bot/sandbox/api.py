@@ -32,12 +32,10 @@ def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
     rt = _rt()
     with rt.engine.begin() as conn:
         fault = account.take_fault(conn, path)
-    if fault is not None:
-        errcode, errmsg, latency_ms = fault
-        if latency_ms:
-            time.sleep(latency_ms / 1000)  # the fault asked for a slow platform
-        if errcode is not None:
-            return _answer(path, {"errcode": errcode, "errmsg": errmsg})
+    if fault is not None and not fault.after_accept:
+        time.sleep(fault.latency_ms / 1000)  # the fault asked for a slow platform
+        if fault.errcode is not None:
+            return _answer(path, {"errcode": fault.errcode, "errmsg": fault.errmsg})
     now = rt.clock.now()
     try:
         body = _body()
@@ -45,9 +43,16 @@ def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
             if needs_token:
                 state.check_token(conn, rt.settings.wechat.app_id, request.args.get("access_token"), now)
             result = work(conn, now, body) or {}
+        answer = {"errcode": 0, "errmsg": "ok", **result}
     except SandboxError as exc:
-        return _answer(path, {"errcode": exc.errcode, "errmsg": exc.errmsg})
-    return _answer(path, {"errcode": 0, "errmsg": "ok", **result})
+        answer = {"errcode": exc.errcode, "errmsg": exc.errmsg}
+    if fault is not None and fault.after_accept:
+        # The work is done (committed); the answer is what is slow, so a caller's read timeout
+        # fires after the platform acted on the request.
+        time.sleep(fault.latency_ms / 1000)
+        if fault.errcode is not None:
+            answer = {"errcode": fault.errcode, "errmsg": fault.errmsg}
+    return _answer(path, answer)
 
 
 def _answer(path: str, body: dict) -> Response:
@@ -149,7 +154,10 @@ def reset_counts() -> Response:
 
 @bp.post("/sandbox/faults")
 def add_fault() -> Response:
-    """Body ``{"path": "message/custom/send", "errcode": -1, "count": 1, "latency_ms": 0}``."""
+    """Body ``{"path": "message/custom/send", "errcode": -1, "count": 1, "latency_ms": 0}``, or
+    with ``"rate": 0.3`` instead of ``count`` for 30% of every call until cleared, and
+    ``"after_accept": true`` to do the work before the ``latency_ms`` wait (see
+    ``account.add_fault``)."""
     try:
         with _rt().engine.begin() as conn:
             return jsonify(account.add_fault(conn, request.get_json(force=True, silent=True) or {}))

@@ -13,8 +13,8 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Column, Connection, Engine, Integer, MetaData, String, Table,
-                        insert, select, update)
+from sqlalchemy import (JSON, Boolean, Column, Connection, Engine, Float, Integer, MetaData, String, Table,
+                        inspect, insert, select, update)
 from sqlalchemy.exc import IntegrityError
 
 from handlers.context import Incoming
@@ -65,7 +65,8 @@ calls = Table("sandbox_calls", metadata,
 faults = Table("sandbox_faults", metadata,
                Column("id", Integer, primary_key=True), Column("path", String(64)),
                Column("errcode", Integer), Column("errmsg", String(128)),
-               Column("latency_ms", Integer), Column("remaining", Integer))
+               Column("latency_ms", Integer), Column("remaining", Integer),
+               Column("rate", Float), Column("after_accept", Boolean))
 
 
 class SandboxError(Exception):
@@ -77,7 +78,13 @@ class SandboxError(Exception):
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the sandbox's tables if missing (it is a dev stand-in, not kiteline's schema)."""
+    """Create the sandbox's tables if missing (it is a dev stand-in, not kiteline's schema).
+
+    A faults table from before fault rates is dropped and made anew: faults are moments of a
+    test or demo, nothing worth keeping."""
+    found = inspect(engine)
+    if found.has_table(faults.name) and "rate" not in {c["name"] for c in found.get_columns(faults.name)}:
+        faults.drop(engine)
     metadata.create_all(engine)
 
 

@@ -1,0 +1,174 @@
+"""Claims on outbox rows: which dispatcher holds a row, for how long, and what happens to the
+rows of one that died.
+
+A dispatcher is a *holder* ``host:pid:random`` (``host`` as :func:`this_host` names it). It claims a few due rows at a time (``pending``
+→ ``claimed``, with ``claimed_by`` and a lease ``claimed_until``), turns each into ``sending``
+right before its API call, and renews the leases of rows it still holds. Leases are in wall
+time, never the business clock: they say whether a process is alive, and a simulated clock may
+jump days ahead.
+
+A holder is gone when its lease ran out, or — at once, without waiting for the lease — when it
+ran on this host and its process no longer exists (a ``kill -9``'d ``serve`` restarted, a
+crashed ``kiteline dispatcher``). :func:`recover_stale` then settles its rows by what may have
+happened (see ``models.outbox`` for the guarantees):
+
+- ``claimed``: never tried → ``pending`` again (no duplicate possible);
+- ``sending``, at most once → ``unknown`` (recorded, never sent again);
+- ``sending``, at least once → ``pending`` with ``resends`` + 1.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections import Counter
+from collections.abc import Collection
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
+
+from models.outbox import Guarantee, OutboxMessage, guarantee_of
+
+IN_FLIGHT = ("claimed", "sending")
+# How long a claim stands without renewal. The holder renews every LEASE / 4 while it works, so
+# only a process that stopped (or hung) loses its rows — after this long at most.
+LEASE = dt.timedelta(seconds=60)
+# Rows looked at per claim for each row taken: a member's later rows are skipped while an
+# earlier one is under way (one member, one message at a time).
+CANDIDATES_PER_CLAIM = 4
+log = logging.getLogger(__name__)
+
+
+def wall_now() -> dt.datetime:
+    """The real time (aware UTC), for leases."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
+              busy_openids: Collection[str] = ()) -> list[tuple[int, str]]:
+    """Claim up to ``limit`` rows due at ``now`` (business clock) for ``holder``: at most one per
+    member, none of a member in ``busy_openids`` or with a row in flight anywhere, oldest first.
+    Returns ``(id, openid)`` pairs in the order to send.
+
+    Safe with several dispatchers: PostgreSQL skips rows another one has locked
+    (``FOR UPDATE SKIP LOCKED``; SQLite serialises writers instead), and the status guard in the
+    UPDATE means a row is claimed by exactly one caller. The caller commits."""
+    other = aliased(OutboxMessage)
+    query = (select(OutboxMessage.id, OutboxMessage.openid)
+             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                    ~select(other.id).where(other.openid == OutboxMessage.openid,
+                                            other.status.in_(IN_FLIGHT)).exists())
+             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+             .limit(limit * CANDIDATES_PER_CLAIM))
+    if busy_openids:
+        query = query.where(OutboxMessage.openid.not_in(list(busy_openids)))
+    chosen: dict[str, int] = {}
+    for row_id, openid in session.execute(query):
+        if len(chosen) == limit:
+            break
+        chosen.setdefault(openid, row_id)
+    # Lock only the rows chosen, so a second dispatcher claiming now finds the others free.
+    free = session.scalars(select(OutboxMessage.id)
+                           .where(OutboxMessage.id.in_(list(chosen.values())), OutboxMessage.status == "pending")
+                           .with_for_update(skip_locked=True)).all()
+    if not free:
+        return []
+    claimed = set(session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(free), OutboxMessage.status == "pending")
+        .values(status="claimed", claimed_by=holder, claimed_until=wall_now() + LEASE)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ))
+    return [(row_id, openid) for openid, row_id in chosen.items() if row_id in claimed]
+
+
+def renew_leases(session: Session, holder: str, ids: Collection[int]) -> None:
+    """Extend ``holder``'s leases on ``ids`` (rows it is still working on). The caller commits."""
+    if ids:
+        session.execute(update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.claimed_by == holder,
+                               OutboxMessage.status.in_(IN_FLIGHT))
+                        .values(claimed_until=wall_now() + LEASE)
+                        .execution_options(synchronize_session=False))
+
+
+def this_host() -> str:
+    """This machine as a holder id names it: the host name, plus the pid namespace where Linux
+    shows it (containers may share a host name; a pid means something only in its namespace)."""
+    try:
+        namespace = "".join(c for c in os.readlink("/proc/self/ns/pid") if c.isdigit())
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}~{namespace}"
+
+
+def holder_gone(holder: str | None, claimed_until: dt.datetime | None, live: Collection[str],
+                at: dt.datetime) -> bool:
+    """Whether the dispatcher ``holder`` can no longer finish its claim: its lease ran out at
+    ``at`` (wall time), or it ran on this host and its process has exited (or, in this very
+    process, it is not among the ``live`` holders)."""
+    if holder is None or claimed_until is None or claimed_until <= at:
+        return True
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != this_host() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return holder not in live
+    return not _process_alive(pid)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    try:  # a killed child its parent has not reaped yet is a zombie: it will never finish
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def recover_stale(session: Session, now: dt.datetime, live: Collection[str]) -> Counter:
+    """Settle the rows of every holder that is gone (see the module docstring); ``now`` is the
+    business clock (a resent row is due then). Returns how many rows went back to ``pending``
+    (``requeued``), became ``unknown``, or were queued to be sent again (``resent``). The caller
+    commits."""
+    at = wall_now()
+    held = session.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(IN_FLIGHT))
+                           .with_for_update(skip_locked=True)).all()
+    done: Counter = Counter()
+    for row in held:
+        if not holder_gone(row.claimed_by, row.claimed_until, live, at):
+            continue
+        why = f"dispatcher {row.claimed_by or '(unknown)'} ended while sending"
+        if row.status == "claimed":
+            row.status = "pending"
+            done["requeued"] += 1
+        elif guarantee_of(row.purpose) is Guarantee.AT_MOST_ONCE:
+            row.status, row.last_error = "unknown", f"{why}; outcome unknown, not sent again (at most once)"
+            done["unknown"] += 1
+        else:
+            row.status, row.next_attempt_at = "pending", now
+            row.resends += 1
+            row.last_error = f"{why}; sent again (at least once)"
+            done["resent"] += 1
+        row.claimed_by = row.claimed_until = None
+    if done:
+        log.warning("recovered outbox rows of dispatchers that ended: %s", dict(done))
+    return done
+
+
+def stale_claims(session: Session) -> list[OutboxMessage]:
+    """Rows in flight whose holder is gone (see :func:`holder_gone`): the next round of any
+    dispatcher will recover them; until then a report lists them."""
+    at = wall_now()
+    held = session.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(IN_FLIGHT))
+                           .order_by(OutboxMessage.id))
+    return [row for row in held if holder_gone(row.claimed_by, row.claimed_until, (), at)]
