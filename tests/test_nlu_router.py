@@ -210,7 +210,7 @@ def test_negation(router, text, intent):
     ("对了 学习资料在哪", "study", None),
     ("学习 还有资料吗", "study", None),
     ("新电话１３７００００５５６６", "update_info", None),
-    ("党费交了 另外手机号改成15800004424了", "update_info", "dues"),
+    ("这个月的会几号开 另外手机号改成15800004424了", "update_info", "org_life"),  # not 绑定
     # the second request is the one its own words name (联络员), not the one with most evidence
     ("我在佛山的厂里被机器夹伤了手指 厂里不给报 顺便把我联络员的电话发我", "help_request", "liaison"),
 ])
@@ -282,6 +282,12 @@ def test_slots(router, text, slots):
     ("我去杭州了 电话13712345678", "13712345678"),
     ("我是柳林村的书记 13712345678", "13712345678"),     # 我是…: the member's own role
     ("包工头的电话13712345678 我的电话换成13812345678", "13812345678"),
+    ("我老婆的号换成13712345678", None),                 # hers changed
+    ("现在用的是我媳妇的号13712345678 以后联系打这个", "13712345678"),  # the member uses it now
+    ("我现在在苏州的厂里上班 电话也换了 13712345678", "13712345678"),
+    ("我是替我父亲发的消息 他的手机号是13712345678", "13712345678"),  # written for the member
+    ("电话号妈改成13712345678", "13712345678"),         # 号妈: a typo of 号码, nobody's mother
+    ("我在厂里上班 电话13712345678", "13712345678"),      # where the member works owns no number
     # someone else's: owner words before it in its clause, or in the clause before a bare number
     ("包工头的电话是13712345678", None),
     ("老板手机13712345678 他一直不接", None),

@@ -16,7 +16,8 @@ QUESTION = "您要把手机号从 138****1234 改成 {} 吗？回复“对”确
 CORRECTION = "如有不对，直接把正确的发给我就行。"
 CHANGED = f"已为您更新：\n手机号：{{}}\n{CORRECTION}"
 KEPT = "好的，手机号没有改，还是 138****1234。要改的话，把您自己的新号码发给我就行。"
-THEIRS = "137 1234 5678 是别人的号码，您登记的手机号没有改。有事要联络员帮忙，请发“求助”加上情况和这个号码。"
+THEIRS = ("137 1234 5678 是别人的号码，您登记的手机号没有改。如果是您自己的新号，请发“我的手机号换成”加号码；"
+          "有事要联络员帮忙，请发“求助”加上情况和这个号码。")
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,12 @@ def test_a_corrected_number_is_read_back_again(chat, session, member):
     assert phone_changes(session) == [("13800001234", "13800005670")]
 
 
+def test_a_number_that_is_no_mobile_asks_again(chat, session, member):
+    chat.say("手机号换成13800005678")
+    assert chat.say("1380000567") == "“1380000567”不是有效的11位手机号。" + QUESTION.format("138 0000 5678")
+    assert chat.say("不对") == KEPT
+
+
 def test_an_answer_that_is_neither_asks_again(chat, session, member):
     chat.say("手机号换成13800005678")
     assert chat.say("？？") == QUESTION.format("138 0000 5678")
@@ -134,15 +141,21 @@ def test_the_foremans_number_after_a_wage_complaint(chat, session, member):
     number; their own phone stays, and nothing says it changed."""
     assert chat.say("老板拖欠了三个月工资 帮帮忙").startswith("已收到您的求助（欠薪），编号 Q20261129001。")
     chat.advance(minutes=1)
-    assert chat.say("包工头的电话是13712345678") == THEIRS
-    assert chat.say("对") is not None
+    assert chat.say("包工头的电话是13712345678") == (
+        "这件事已经在办（编号 Q20261129001），您补充的情况已记上并转给了李某。"
+        "着急的话可以直接打李某的电话 13900000001。")
+    session.expire_all()
+    assert session.scalar(select(Ticket.description)).endswith("】包工头的电话是13712345678")
+    assert claims_no_change(chat.say("对"))
     assert phone_changes(session) == [] and member.phone == "13800001234"
 
 
 def test_a_help_request_with_the_bosss_number_keeps_it_in_the_ticket(chat, session, member):
-    assert chat.say("老板欠我三个月工资 他电话13712345678").startswith("已收到您的求助（欠薪），编号 Q20261129001。")
+    told = "老板欠我三个月工资 他电话13712345678"
+    assert chat.say(told) == "张某，这件事（欠薪）需要我转给您的红色联络员帮忙吗？回复“是”就转交，回复“不用”就不转。"
+    assert chat.say("是").startswith("已收到您的求助（欠薪），编号 Q20261129001。")
     session.expire_all()
-    assert session.scalar(select(Ticket.description)) == "老板欠我三个月工资 他电话13712345678"
+    assert session.scalar(select(Ticket.description)) == told
     assert phone_changes(session) == []
 
 
