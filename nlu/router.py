@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Collection
+from typing import Callable, Collection
 
 from handlers.context import Route
 from nlu import clauses, lexicon, slots
@@ -90,12 +90,14 @@ EXAMPLES = "≈例句"
 
 @dataclass
 class Hit:
-    """One piece of evidence: ``word`` (keyword, pattern or place cue) for ``intent``."""
+    """One piece of evidence: ``word`` (keyword, pattern or place cue) for ``intent``, found at
+    ``position`` and ending before ``end`` (the examples' opinion: 0 and 0)."""
 
     intent: str
     word: str
     weight: float
     position: int
+    end: int = 0
 
 
 @dataclass
@@ -175,7 +177,8 @@ class Router:
         worded = {h.intent for h in hits if h.intent in scores and h.word != EXAMPLES
                   and h.word not in self.lexicon.intents[h.intent].evidence}
         route = _decide(scores, [h for h in hits if h.intent in scores], parts, worded,
-                        short=len(norm) <= APART_MAX)
+                        short=len(norm) <= APART_MAX,
+                        alone=lambda start, end: self.route(norm[start:end]))
         if route.guessed and (route.score < EXAMPLE_CAP or opinion[route.intent] < GUESS_SURE):
             route = Route(intent="unknown", score=route.score)
         route.slots = self._slots(norm, route.intent, places, parts, first)
@@ -211,7 +214,7 @@ class Router:
                         disowned.add(intent)
                     if i == 0 and len(norm) >= LETTER and norm[size:size + 1] == " ":
                         weight *= HEADING
-                    _keep_best(best, Hit(intent, word, weight * parts.weight(i, intent), i))
+                    _keep_best(best, Hit(intent, word, weight * parts.weight(i, intent), i, i + size))
         return [hit for hit in best.values() if hit.weight > 0], disowned
 
     def _single_hits(self, norm: str, parts: clauses.Clauses) -> list[Hit]:
@@ -229,7 +232,8 @@ class Router:
                 if offset == i - start:
                     if token == char:
                         for intent, weight in entries:
-                            _keep_best(best, Hit(intent, char, weight * parts.weight(i, intent), i))
+                            _keep_best(best, Hit(intent, char, weight * parts.weight(i, intent), i,
+                                                 i + 1))
                     break
                 offset += len(token)
         return [hit for hit in best.values() if hit.weight > 0]
@@ -246,14 +250,15 @@ class Router:
                 match = pattern.search(norm)
                 if match and parts.weight(match.start(), intent) > 0:
                     hits.append(Hit(intent, pattern.pattern,
-                                    weight * parts.weight(match.start(), intent), match.start()))
+                                    weight * parts.weight(match.start(), intent), match.start(),
+                                    match.end()))
             for place, end in zip(places, ends):
                 for cue, weight in spec.place_cues.items():
                     if norm.endswith(cue, 0, place.start):
                         done = MOVE_DONE if norm.startswith("了", end) else 0.0
                         factor = (weight + done) * parts.weight(place.start, intent)
                         if factor > 0:
-                            hits.append(Hit(intent, cue + place.name, factor, place.start))
+                            hits.append(Hit(intent, cue + place.name, factor, place.start, end))
                         break
         return hits
 
@@ -336,7 +341,10 @@ def _keep_best(best: dict[tuple[str, str], Hit], hit: Hit) -> None:
 
 
 def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
-            worded: set[str], short: bool = False) -> Route:
+            worded: set[str], alone: Callable[[int, int | None], Route], short: bool = False) -> Route:
+    """The route from the evidence; ``alone(start, end)`` routes part of the text on its own
+    (``end`` ``None``: to the end) to tell a second request from words of the first (see
+    :func:`_second_request`)."""
     # equal scores: the request made first (before 另外/顺便) ranks higher
     first: dict[str, float] = {}
     for hit in hits:
@@ -360,9 +368,10 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
     route = Route(intent=chosen, score=scores[chosen], alternatives=[i for i, _ in others[:1]],
                   guessed=chosen not in worded)
     second = {h.intent for h in hits if h.position >= parts.second_from} - {chosen, *NEVER_OFFERED}
-    if second:  # "…另外/顺便 Y": Y is offered
-        route.offer = max(second, key=scores.__getitem__)
-    elif chosen in PRIORITY and others and others[0][1] >= PRIORITY_MIN:
+    if second:  # "…另外/顺便 Y": Y is offered, if it is a request of its own
+        route.offer = _second_request(hits, chosen, parts, alone)
+    elif chosen in PRIORITY and others and min(
+            others[0][1], _own_words(hits, others[0][0], chosen, parts)) >= PRIORITY_MIN:
         # Two requests, one a difficulty or a change: answer that one, offer the other.
         route.offer = others[0][0]
     elif chosen == top and others and others[0][1] >= CLOSE * best:
@@ -377,6 +386,46 @@ def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
         # two short requests, each in a clause of its own (驿站 党费): answer one, offer the other
         route.offer = others[0][0]
     return route
+
+
+def _second_request(hits: list[Hit], chosen: str, parts: clauses.Clauses,
+                    alone: Callable[[int, int | None], Route]) -> str | None:
+    """The other request of a message that 另外/顺便 splits in two, or ``None``. It is named by
+    its own words (:func:`_own_words`) in the part ``chosen`` was not asked in: words worth
+    ``MIN_SCORE``, what a message needs to be understood at all, or lighter words (下次会在啥时候:
+    会) when that part, routed on its own (``alone``), is a request of theirs in words. So 资料
+    in 学习 还有资料吗 asks for lessons (the part alone is one), and 还有学习资料吗 has no
+    first request before 还有 (see ``nlu.clauses``)."""
+    # the examples judge only the first request: their favour counts as asked there
+    asked_first = any(h.intent == chosen and h.position < parts.second_from and h.weight > 0
+                      for h in hits)
+    start, end = (parts.second_from, None) if asked_first else (0, parts.second_from)
+    weights = {intent: _own_words(hits, intent, chosen, parts, start, end)
+               for intent in {h.intent for h in hits} - {chosen, *NEVER_OFFERED}}
+    weights = {intent: weight for intent, weight in weights.items() if weight > 0}
+    if not weights:
+        return None
+    offer = max(weights, key=weights.__getitem__)
+    if weights[offer] >= MIN_SCORE:
+        return offer
+    part = alone(start, end)
+    return part.intent if part.intent in weights and not part.guessed else None
+
+
+def _own_words(hits: list[Hit], intent: str, chosen: str, parts: clauses.Clauses, start: int = 0,
+               end: int | None = None) -> float:
+    """The weight of ``intent``'s words from ``start`` to ``end`` (``None``: the message's end),
+    as if said alone (a second request's half undone): keywords, patterns and place cues the
+    member wrote — not the examples' resemblance, and not a word overlapping one of ``chosen``'s
+    (资料 in 学习资料; in 新电话13700005566 the number is the change's, not a binding)."""
+    taken = [(h.position, h.end) for h in hits if h.intent == chosen and h.word != EXAMPLES]
+    total = 0.0
+    for h in hits:
+        if (h.intent == intent and h.word != EXAMPLES and start <= h.position
+                and (end is None or h.position < end)
+                and not any(s < h.end and h.position < e for s, e in taken)):
+            total += h.weight / (parts.weight(h.position, intent) or 1.0)
+    return total
 
 
 def _apart(hits: list[Hit], chosen: str, other: str, parts: clauses.Clauses) -> float:

@@ -109,5 +109,6 @@ def test_a_close_call_between_a_resemblance_and_a_named_request_is_asked():
     hits = [nlu.router.Hit("activity_report", nlu.router.EXAMPLES, 3.0, 0),
             nlu.router.Hit("help_request", "买药", 2.8, 8)]
     route = nlu.router._decide({"activity_report": 3.0, "help_request": 2.8}, hits,
-                               nlu.router.clauses.analyse("帮楼下的独居老人买药送药"), {"help_request"})
+                               nlu.router.clauses.analyse("帮楼下的独居老人买药送药"), {"help_request"},
+                               alone=lambda start, end: nlu.router.Route("unknown"))
     assert route.clarify and [route.intent, *route.alternatives] == ["activity_report", "help_request"]
