@@ -102,13 +102,20 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     new_phone = phone if phone and phone != ctx.member.phone else None
     bad = None if phone else number_attempt(msg.text)
     changed = apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
+    if not (changed or new_phone):
+        return _nothing_changed(ctx, text, bool(values or phone), bad)
     welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
     done = f"已为您更新：\n{_describe(ctx.member, values)}\n{welcome}" if changed else ""
     if new_phone:
         return TextReply(done + read_back(msg, ctx, new_phone))
-    if changed:
-        return TextReply(f"{done}{bad_phone(bad) if bad else CORRECTION}")
-    if values or phone:
+    return TextReply(f"{done}{bad_phone(bad) if bad else CORRECTION}")
+
+
+def _nothing_changed(ctx: Context, text: str, same: bool, bad: str | None) -> TextReply:
+    """What a member who changed nothing is told: that what they said is what is on file
+    (``same``), that ``bad`` is no mobile number, that the number in ``text`` is someone
+    else's, or how to change their details."""
+    if same:
         return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{bad_phone(bad)}" if bad else ""))
     if bad:
         return TextReply(bad_phone(bad))
