@@ -123,14 +123,16 @@ def _own_words(hits: list[Hit], intent: str, chosen: str, parts: clauses.Clauses
                end: int | None = None) -> float:
     """The weight of ``intent``'s words from ``start`` to ``end`` (``None``: the message's end),
     as if said alone (a second request's half undone): keywords, patterns and place cues the
-    member wrote — not the examples' resemblance, and not a word overlapping one of ``chosen``'s
-    (资料 in 学习资料; in 新电话13700005566 the number is the change's, not a binding)."""
+    member wrote — not the examples' resemblance, and not a word that overlaps a word of
+    ``chosen``'s at least as long, as a reader takes the longer word: 资料 in 学习资料, 人工 in
+    两个人工资, the number in 新电话13700005566 (a change's, not a binding)."""
     taken = [(h.position, h.end) for h in hits if h.intent == chosen and h.word != EXAMPLES]
     total = 0.0
     for h in hits:
         if (h.intent == intent and h.word != EXAMPLES and start <= h.position
                 and (end is None or h.position < end)
-                and not any(s < h.end and h.position < e for s, e in taken)):
+                and not any(s < h.end and h.position < e and e - s >= h.end - h.position
+                            for s, e in taken)):
             total += h.weight / (parts.weight(h.position, intent) or 1.0)
     return total
 

@@ -211,6 +211,7 @@ def test_negation(router, text, intent):
     ("学习 还有资料吗", "study", None),
     ("新电话１３７００００５５６６", "update_info", None),
     ("这个月的会几号开 另外手机号改成15800004424了", "update_info", "org_life"),  # not 绑定
+    ("学习资料在哪 另外我搬到苏州了", "update_info", "study"),  # 学习资料 holds 资料, not the reverse
     # the second request is the one its own words name (联络员), not the one with most evidence
     ("我在佛山的厂里被机器夹伤了手指 厂里不给报 顺便把我联络员的电话发我", "help_request", "liaison"),
 ])
@@ -300,6 +301,7 @@ def test_slots(router, text, slots):
     ("包工头 李某 13712345678", None),
     ("13712345678是我老婆的", None),
     ("我们厂里的电话13712345678", None),
+    ("工地负责人电话13712345678", None),
 ])
 def test_a_phone_is_the_members_only_when_they_call_it_theirs(router, text, phone):
     assert router.route(text).slots.get("phone") == phone
