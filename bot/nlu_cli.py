@@ -9,8 +9,9 @@ import click
 from bot.cli import load_or_exit, main
 from handlers.registry import INTENT_MODULES
 from nlu.bayes import load
+from nlu.decision import EXAMPLES
 from nlu.evaluate import Report, evaluate
-from nlu.router import EXAMPLES, Router
+from nlu.router import Router
 
 
 def _router(ctx: click.Context, unseen: list[str] | None = None) -> Router:

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from models.dialog import DialogState
 
-# dialog name -> module with ``continue_dialog(msg, ctx, state) -> Reply``; filled by
-# ``register_dialog`` calls in the modules that own dialogs.
+# dialog name -> module with ``continue_dialog(msg, ctx, state) -> Reply | None`` (``None``: the
+# message is no answer but a new request — the dialog ends and the message is answered as if
+# none were in progress, see handlers.registry); filled by ``register_dialog`` calls in the
+# modules that own dialogs.
 DIALOG_OWNERS: dict[str, ModuleType] = {}
 
 DEFAULT_TIMEOUT = dt.timedelta(minutes=30)

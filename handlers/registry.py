@@ -5,7 +5,8 @@
    progress ended; then a message naming a ticket number: a red liaison's answer to it
    (``handlers.liaison_answer``), or the member who filed it asking where it stands;
 3. a dialog in progress for this openid (``models.dialog.DialogState``, not expired) — the text
-   is routed first so the dialog can tell an answer from a new request;
+   is routed first so the dialog can tell an answer from a new request; a dialog that finds a
+   new request ends, and the message goes on to 4 and 5 as if none were in progress;
 4. the clarifying question, when the router finds two intents too close to call;
 5. the handler of the routed intent (global words 取消 / 帮助 / 人工 are intents like any other),
    with an offer for a second request in the same message;
@@ -88,7 +89,10 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
         return help_request.where_it_stands(own, number, ctx)
     dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now())
     if dialog is not None:
-        return DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)
+        reply = DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)
+        if reply is not None:
+            return reply
+        end_dialog(ctx.session, msg.openid)
     if ctx.route.clarify:
         return clarify.start(msg, ctx)
     return clarify.with_offer(answer(msg, ctx), ctx)

@@ -1,4 +1,8 @@
-"""Live update of a member's details by chat: destination city, phone, coming home for good."""
+"""Live update of a member's details by chat: destination city, phone, coming home for good.
+
+A destination or status is stored at once; a new phone only once the member confirms it read back
+(``handlers.phone_change``). Dialog ``update_info`` (state ``where``) asks where a member who went
+out again has gone."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,13 +11,16 @@ import sys
 
 from handlers.context import Context, Incoming
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
+from handlers.phone_change import CORRECTION, bad_phone, grouped, number_attempt, read_back
 from handlers.replies import NoReply, Reply, TextReply
 from models.clock import SHANGHAI
 from models.ledger import MOBILE
 from models.member import Member
 from models.member_updates import apply_changes
-from models.places import clean, normalise_city, normalise_province, province_of, split_destination
+from models.places import normalise_city, normalise_province, province_of, split_destination
+from nlu.normalize import normalise
 from nlu.places import find_places
+from nlu.slots import others_numbers
 
 INTENT = "update_info"
 USAGE = "我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号"
@@ -53,8 +60,6 @@ PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在�
                                 "过完年去": 3, "年后去": 3, "下个月去": 3, "明年去": 3, "开春去": 3, "搬到": 3, "搬去": 3, "人在": 2.5, "到了": 2.5, "去了": 2.5,
                                 "到": 3, "在": 2, "去": 1, "来": 1.5}
 
-
-CORRECTION = "如有不对，直接把正确的发给我就行。"
 # Coming home for good (回老家了, 不在外面了, 以后就在村里) — GLOSSARY 流回: the member is no longer
 # away. Not a visit (过年回来了, 回去住几天) and not a plan (打算回老家).
 # (回来了 / 回家了 alone may be from work today: not counted)
@@ -68,22 +73,20 @@ DIALOG = "update_info"
 WHERE = "where"  # asked which city the member went out to
 STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
-# A number the member meant as their phone but that is no mobile number (电话换成12345): digits
-# after a phone word, or a run long enough not to be a house number (3栋1202).
-# A ticket number (Q20261129017) is no phone attempt.
-NUMBER_ATTEMPT = re.compile(r"(?:电话|手机|号码|换号|新号|改号)\D{0,4}?(\d[\d-]*\d|\d)|(?<![A-Za-z\d])(\d{5,})")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    """Store the phone and/or destination the router found (slots ``phone``, ``city``,
-    ``province``) with history, and confirm exactly what is now on file. A number that is no
-    11-digit mobile is refused and asked for again (a valid city in the same message is kept).
+    """Store the destination the router found (slots ``city``, ``province``) with history and
+    confirm exactly what is now on file; read a new phone (slot ``phone``: only a number the
+    member calls their own) back before it is stored (``handlers.phone_change``). A number that
+    is no 11-digit mobile is refused and asked for again (a valid city in the same message is
+    kept); someone else's number (包工头的电话是…) changes nothing, and the member is told so.
     A phone another member also has is stored all the same: families share phones. Coming home
     for good (``RETURNED``, not a ``VISIT``) sets status ``returned`` and clears the destination;
     a new destination later sets it back to ``away``."""
     slots = ctx.route.slots if ctx.route else {}
     values = _destination(ctx.member, slots.get("province"), slots.get("city"))
-    text = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or msg.text or ""
+    text = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or normalise(msg.text or "")
     if values and ctx.member.status == "returned":
         values.update(status="away", away_since=_today(ctx))  # out again, somewhere new
     elif not values and RETURNED.search(text) and not VISIT.search(text):
@@ -95,34 +98,46 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         start_dialog(ctx.session, msg.openid, DIALOG, WHERE, {}, ctx.clock.now())
         return TextReply("已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
     phone = (slots.get("phone") or "").strip()
-    if phone and MOBILE.fullmatch(phone):
-        values["phone"] = phone
-    bad = None if "phone" in values else (phone or _number_attempt(msg.text))
-    if not values:
-        if bad:
-            return TextReply(_bad_phone(bad))
-        return TextReply(f"{_on_file(ctx.member)}要改的话请直接告诉我，例如：“我现在在深圳”"
-                         "或“手机号换成13800005678”。")
+    phone = phone if MOBILE.fullmatch(phone) else ""
+    new_phone = phone if phone and phone != ctx.member.phone else None
+    bad = None if phone else number_attempt(msg.text)
     changed = apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
-    if changed:
-        welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
-        return TextReply(f"已为您更新：\n{_describe(ctx.member, values)}\n{welcome}"
-                         f"{_bad_phone(bad) if bad else CORRECTION}")
-    return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{_bad_phone(bad)}" if bad else ""))
+    if not (changed or new_phone):
+        return _nothing_changed(ctx, text, bool(values or phone), bad)
+    welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
+    done = f"已为您更新：\n{_describe(ctx.member, values)}\n{welcome}" if changed else ""
+    if new_phone:
+        return TextReply(done + read_back(msg, ctx, new_phone))
+    return TextReply(f"{done}{bad_phone(bad) if bad else CORRECTION}")
 
 
-def continue_dialog(msg: Incoming, ctx: Context, state) -> Reply:
+def _nothing_changed(ctx: Context, text: str, same: bool, bad: str | None) -> TextReply:
+    """What a member who changed nothing is told: that what they said is what is on file
+    (``same``), that ``bad`` is no mobile number, that the number in ``text`` is someone
+    else's, or how to change their details."""
+    if same:
+        return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{bad_phone(bad)}" if bad else ""))
+    if bad:
+        return TextReply(bad_phone(bad))
+    theirs = others_numbers(text)
+    if theirs:
+        return TextReply(f"{grouped(theirs[0].number)} 是别人的号码，您登记的手机号没有改。"
+                         "如果是您自己的新号，请发“我的手机号换成”加号码；"
+                         "有事要联络员帮忙，请发“求助”加上情况和这个号码。")
+    return TextReply(f"{_on_file(ctx.member)}要改的话请直接告诉我，例如：“我现在在深圳”"
+                     "或“手机号换成13800005678”。")
+
+
+def continue_dialog(msg: Incoming, ctx: Context, state) -> Reply | None:
     """The answer to "这回去了哪个城市？": a place alone (宁波) is the new destination; anything
-    else is answered as itself."""
-    from handlers.registry import answer  # the registry imports this module
-
+    else is a new request (``None``: answered as itself, see ``handlers.dialogs``)."""
     end_dialog(ctx.session, msg.openid)
     places = find_places(ctx.route.normalised if ctx.route else "")
     if places and ctx.route is not None and ctx.route.intent in ("unknown", "menu", INTENT, "station"):
         ctx.route.intent = INTENT
         ctx.route.slots = {**ctx.route.slots, **{p.kind: p.name for p in places}}
         return handle(msg, ctx)
-    return answer(msg, ctx)
+    return None
 
 
 def _today(ctx: Context) -> dt.date:
@@ -142,15 +157,6 @@ def record_destination(ctx: Context) -> str | None:
                                        now=ctx.clock.now()):
         return None
     return f"已把您的流动去向更新为：{_place(ctx.member)}。"
-
-
-def _number_attempt(text: str | None) -> str | None:
-    match = NUMBER_ATTEMPT.search(clean(text))
-    return (match.group(1) or match.group(2)) if match else None
-
-
-def _bad_phone(number: str) -> str:
-    return f"“{number}”不是有效的11位手机号，手机号没有改。请再发一次，例如：手机号换成13800005678。"
 
 
 def on_location(msg: Incoming, ctx: Context) -> Reply:

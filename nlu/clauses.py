@@ -7,14 +7,19 @@
 * "X 已经给了 / 解决了 / 没事了" — the difficulty X is over: it is no help request (other
   intents are unaffected: "欠薪的事解决了 谢谢你们" may still thank).
 * "…另外/顺便/还有 Y" — Y is a second request: it counts half, and the router may offer it —
-  unless Y is what the member most needs answered (``needed``: a difficulty, a change).
+  unless Y is what the member most needs answered (``needed``: a difficulty, a change). With
+  nothing before it ("还有学习资料吗", "对了 驿站在哪") Y is the only request.
 * "讲 X 的课 / 关于 X 的视频" — X is what a lesson is about: it counts for the lesson only.
+* "包工头的电话是 13712345678" — someone else's number (``nlu.slots.someone_elses``): no change
+  of the member's details and no binding (``THEIRS_INTENTS``); other intents are unaffected.
 """
 from __future__ import annotations
 
 import bisect
 import re
 from dataclasses import dataclass
+
+from nlu.slots import others_numbers
 
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
 # (不用表扬 is modesty about a deed, not a refusal of it)
@@ -45,13 +50,16 @@ UNCHANGED_INTENT = "update_info"
 _RESOLVED = re.compile(r"(?:已经|都|总算|终于)(?:给|发|结|还|补|到账|解决|处理|办好|办妥|退)(?:了|啦)"
                        r"|(?:解决|搞定|处理好|办好)(?:了|啦)|没事了")
 RESOLVED_INTENT = "help_request"
+# The intents a member's own phone number speaks for, and someone else's does not.
+THEIRS_INTENTS = frozenset({"update_info", "bind"})
 
 
 @dataclass(frozen=True)
 class Clauses:
     """``negated``: (start, end) character spans; ``unchanged``: spans said not to have changed
     (they count against ``UNCHANGED_INTENT`` only); ``resolved``: spans reported over (they count
-    against ``RESOLVED_INTENT`` only); ``second_from``: offset where the second
+    against ``RESOLVED_INTENT`` only); ``theirs``: someone else's numbers with the words naming
+    them (they count against ``THEIRS_INTENTS`` only); ``second_from``: offset where the second
     request begins (``len(text)`` when there is none); ``breaks``: offsets of the spaces that
     separate the text's clauses (punctuation and pauses became spaces in normalisation)."""
 
@@ -61,6 +69,7 @@ class Clauses:
     resolved: tuple[tuple[int, int], ...] = ()
     breaks: tuple[int, ...] = ()
     about: tuple[tuple[int, int], ...] = ()  # what a lesson asked for is about
+    theirs: tuple[tuple[int, int], ...] = ()  # someone else's number, with the words naming them
     needed: frozenset[str] = frozenset()  # intents that count fully in a second request
 
     def clause(self, position: int) -> int:
@@ -75,12 +84,18 @@ class Clauses:
             spans = spans + self.resolved
         if intent and intent != ABOUT_INTENT:
             spans = spans + self.about
+        if intent in THEIRS_INTENTS:
+            spans = spans + self.theirs
         return any(start <= position < end for start, end in spans)
 
     def affirmed(self, text: str) -> str:
-        """``text`` with its negated spans blanked (spaces keep the offsets)."""
+        """``text`` with its negated spans and the digits of someone else's numbers blanked
+        (spaces keep the offsets): what the labelled examples judge. (A number looks like a
+        change of phone or a binding to them; whose it is, they cannot tell.)"""
         for start, end in self.negated:
             text = text[:start] + " " * (end - start) + text[end:]
+        for start, end in self.theirs:
+            text = text[:start] + re.sub(r"\d", " ", text[start:end]) + text[end:]
         return text
 
     def weight(self, position: int, intent: str) -> float:
@@ -115,9 +130,10 @@ def analyse(text: str, needed: frozenset[str] = frozenset()) -> Clauses:
         while start > max(0, match.start() - _AFTER_REACH) and text[start - 1] != " ":
             start -= 1
         spans.append((start, match.end()))
-    second = _SECOND_REQUEST.search(text)
+    # a message opening with 对了/还有/顺便 (还有学习资料吗) has nothing before it: one request
+    second = next((m for m in _SECOND_REQUEST.finditer(text) if text[:m.start()].strip()), None)
     resolved = tuple((0, m.end()) for m in _RESOLVED.finditer(text))
     about = tuple(m.span(1) for m in _ABOUT.finditer(text))
     return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text),
                    resolved, tuple(i for i, char in enumerate(text) if char == " "), about,
-                   needed)
+                   tuple((n.start, n.end) for n in others_numbers(text)), needed)

@@ -1,16 +1,15 @@
 """The jieba intent router: normalise → tokenise → score each intent by its declared words and
-by the labelled examples' opinion → decide (negation, the two-requests rule, ask when too
+by the labelled examples' opinion → decide (``nlu.decision``: the two-requests rule, ask when too
 close) → slots.
 
 Scoring: every keyword, pattern and place cue an intent declares (see ``nlu.lexicon``) adds its
 weight once, times 0 when negated and ½ in a second request (``nlu.clauses``); the examples
 (``nlu.bayes``) add how much the message resembles each intent's examples, within bounds
-(``EXAMPLE_WEIGHT``, ``EXAMPLE_CAP``, ``EXAMPLE_DOUBT``). The highest score
-wins, except that a real help request or info change is answered first and the other request
-offered (../shared/nlu/README.md labelling rule); two intents too close to call are asked about
-(``Route.clarify``). A message whose best score is below ``MIN_SCORE`` is ``unknown``; so is an
-intent backed only by a few situation words (``EVIDENCE_MIN``). A letter's opening keyword, set
-apart as a heading, counts ``HEADING`` times.
+(``EXAMPLE_WEIGHT``, ``EXAMPLE_CAP``, ``EXAMPLE_DOUBT``). ``nlu.decision`` then picks the
+intent (a help request or info change first, the other request offered; two intents too close
+to call asked about). An intent backed only by a few situation words (``EVIDENCE_MIN``), or only
+by a resemblance short of ``GUESS_SURE``, is ``unknown``. A letter's opening keyword, set apart
+as a heading, counts ``HEADING`` times.
 """
 from __future__ import annotations
 
@@ -22,24 +21,12 @@ from typing import Collection
 from handlers.context import Route
 from nlu import clauses, lexicon, slots
 from nlu.bayes import EXAMPLE_FILES, ExampleModel, load
+from nlu.decision import EXAMPLES, NEEDED, Hit, decide
 from nlu.normalize import normalise
 from nlu.places import Place, find_places
 
-MIN_SCORE = 1.5
-# Intents answered first when a message holds two requests, in this order.
-PRIORITY = ("help_request", "update_info")
-# ... and they count fully even when told after 另外/顺便 ("积分在哪看 还有个急事 工地结账差我八千").
-NEEDED = frozenset(PRIORITY)
-PRIORITY_MIN = 3.0
-PRIORITY_RATIO = 0.75
-# A member introducing themselves with a phone number is binding, not changing a number on file.
-NOT_OVERRIDDEN = ("bind",)
 # Nothing to act on, so nothing to extract ("去北京的高铁票" names no destination of the member).
 NO_SLOTS = ("menu", "unknown")
-# "…另外谢谢" is politeness, not a second request.
-NEVER_OFFERED = ("menu", "unknown")
-# Runner-up within this fraction of the winner (and no priority rule): ask instead of guessing.
-CLOSE = 0.85
 # Two requests side by side in a message this short (驿站 党费, 积分 驿站在哪): the first is
 # answered and the second offered. In longer messages a second word is mostly part of the story.
 APART_MAX = 16
@@ -84,19 +71,6 @@ SHAPES_FIRST = ("help_topic",)
 # ... and only for a message that describes something: a command (换一篇) names no kind, and
 # on a short one (社保断交了咋整) the examples guess from too little (no loss measured at 10).
 SLOT_GUESS_MIN_CHARS = 10
-# The word an examples' hit shows in ``kiteline nlu explain``.
-EXAMPLES = "≈例句"
-
-
-@dataclass
-class Hit:
-    """One piece of evidence: ``word`` (keyword, pattern or place cue) for ``intent``."""
-
-    intent: str
-    word: str
-    weight: float
-    position: int
-
 
 @dataclass
 class Explanation:
@@ -174,8 +148,9 @@ class Router:
         # intents the member named in words, not only by situation words or resemblance
         worded = {h.intent for h in hits if h.intent in scores and h.word != EXAMPLES
                   and h.word not in self.lexicon.intents[h.intent].evidence}
-        route = _decide(scores, [h for h in hits if h.intent in scores], parts, worded,
-                        short=len(norm) <= APART_MAX)
+        route = decide(scores, [h for h in hits if h.intent in scores], parts, worded,
+                       short=len(norm) <= APART_MAX,
+                       alone=lambda start, end: self.route(norm[start:end]))
         if route.guessed and (route.score < EXAMPLE_CAP or opinion[route.intent] < GUESS_SURE):
             route = Route(intent="unknown", score=route.score)
         route.slots = self._slots(norm, route.intent, places, parts, first)
@@ -211,7 +186,7 @@ class Router:
                         disowned.add(intent)
                     if i == 0 and len(norm) >= LETTER and norm[size:size + 1] == " ":
                         weight *= HEADING
-                    _keep_best(best, Hit(intent, word, weight * parts.weight(i, intent), i))
+                    _keep_best(best, Hit(intent, word, weight * parts.weight(i, intent), i, i + size))
         return [hit for hit in best.values() if hit.weight > 0], disowned
 
     def _single_hits(self, norm: str, parts: clauses.Clauses) -> list[Hit]:
@@ -229,7 +204,8 @@ class Router:
                 if offset == i - start:
                     if token == char:
                         for intent, weight in entries:
-                            _keep_best(best, Hit(intent, char, weight * parts.weight(i, intent), i))
+                            _keep_best(best, Hit(intent, char, weight * parts.weight(i, intent), i,
+                                                 i + 1))
                     break
                 offset += len(token)
         return [hit for hit in best.values() if hit.weight > 0]
@@ -246,14 +222,15 @@ class Router:
                 match = pattern.search(norm)
                 if match and parts.weight(match.start(), intent) > 0:
                     hits.append(Hit(intent, pattern.pattern,
-                                    weight * parts.weight(match.start(), intent), match.start()))
+                                    weight * parts.weight(match.start(), intent), match.start(),
+                                    match.end()))
             for place, end in zip(places, ends):
                 for cue, weight in spec.place_cues.items():
                     if norm.endswith(cue, 0, place.start):
                         done = MOVE_DONE if norm.startswith("了", end) else 0.0
                         factor = (weight + done) * parts.weight(place.start, intent)
                         if factor > 0:
-                            hits.append(Hit(intent, cue + place.name, factor, place.start))
+                            hits.append(Hit(intent, cue + place.name, factor, place.start, end))
                         break
         return hits
 
@@ -333,67 +310,3 @@ def _keep_best(best: dict[tuple[str, str], Hit], hit: Hit) -> None:
     key = (hit.intent, hit.word)
     if key not in best or best[key].weight < hit.weight:
         best[key] = hit
-
-
-def _decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
-            worded: set[str], short: bool = False) -> Route:
-    # equal scores: the request made first (before 另外/顺便) ranks higher
-    first: dict[str, float] = {}
-    for hit in hits:
-        if hit.position < parts.second_from:
-            first[hit.intent] = first.get(hit.intent, 0.0) + hit.weight
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -first.get(kv[0], 0.0)))
-    # a request only made after 另外/顺便 is offered, not answered, unless it is a difficulty or
-    # a change (PRIORITY): "我先签到 2290 另外问问积分够不够" is a check-in
-    # (the examples judge only the first request: their favour counts as made there)
-    earlier = {h.intent for h in hits if h.position < parts.second_from and h.weight > 0}
-    answered = [kv for kv in ranked if kv[0] in earlier or kv[0] in PRIORITY]
-    if answered and answered[0][1] >= MIN_SCORE:
-        ranked = answered + [kv for kv in ranked if kv not in answered]
-    if not ranked or ranked[0][1] < MIN_SCORE:
-        return Route(intent="unknown", score=ranked[0][1] if ranked else 0.0)
-    top, best = ranked[0]
-    # the examples may choose an intent, but only words name a second request or a close call
-    chosen = _priority_intent({i: s for i, s in scores.items() if i in worded}, top, best) or top
-    others = [(i, s) for i, s in ranked
-              if i != chosen and i in worded and s >= MIN_SCORE and i not in NEVER_OFFERED]
-    route = Route(intent=chosen, score=scores[chosen], alternatives=[i for i, _ in others[:1]],
-                  guessed=chosen not in worded)
-    second = {h.intent for h in hits if h.position >= parts.second_from} - {chosen, *NEVER_OFFERED}
-    if second:  # "…另外/顺便 Y": Y is offered
-        route.offer = max(second, key=scores.__getitem__)
-    elif chosen in PRIORITY and others and others[0][1] >= PRIORITY_MIN:
-        # Two requests, one a difficulty or a change: answer that one, offer the other.
-        route.offer = others[0][0]
-    elif chosen == top and others and others[0][1] >= CLOSE * best:
-        # asked as numbered choices, in the order the member wrote them
-        written = {}
-        for hit in hits:
-            if hit.word != EXAMPLES:
-                written[hit.intent] = min(written.get(hit.intent, hit.position), hit.position)
-        pair = sorted([chosen, others[0][0]], key=lambda intent: written.get(intent, 0))
-        route = Route(intent=pair[0], score=scores[pair[0]], alternatives=pair[1:], clarify=True)
-    elif short and others and _apart(hits, chosen, others[0][0], parts) >= PRIORITY_MIN:
-        # two short requests, each in a clause of its own (驿站 党费): answer one, offer the other
-        route.offer = others[0][0]
-    return route
-
-
-def _apart(hits: list[Hit], chosen: str, other: str, parts: clauses.Clauses) -> float:
-    """The weight of ``other``'s words in clauses where ``chosen`` has none (0 when a word of
-    ``chosen`` shares each of their clauses: 学习强国的积分 is one request)."""
-    chosen_clauses = {parts.clause(h.position) for h in hits
-                      if h.intent == chosen and h.word != EXAMPLES}
-    return sum(h.weight for h in hits if h.intent == other and h.word != EXAMPLES
-               and parts.clause(h.position) not in chosen_clauses)
-
-
-def _priority_intent(scores: dict[str, float], top: str, best: float) -> str | None:
-    """The help request or info change that outranks ``top`` under the two-requests rule."""
-    if top in NOT_OVERRIDDEN:
-        return None
-    for intent in PRIORITY:
-        score = scores.get(intent, 0.0)
-        if score >= PRIORITY_MIN and (intent == top or score >= PRIORITY_RATIO * best):
-            return intent
-    return None

@@ -86,6 +86,12 @@ def test_dues_asked_beside_a_thought_report_is_offered(chat, member):
         f"{thought_reply}\n另外，想了解党费怎么交，请再发“党费”。")
 
 
+@pytest.mark.parametrize("asked", ["还有学习资料吗", "对了 学习资料在哪", "学习 还有资料吗"])
+def test_one_request_gets_no_stray_offer(chat, member, asked):
+    """资料 inside 学习资料, or alone, names no change of details: nothing else is offered."""
+    assert "另外，想" not in chat.say(asked)
+
+
 def test_a_follower_told_how_to_bind_is_not_offered_binding_again(chat):
     assert chat.say("13800001234") == f"您还没有绑定党员身份。{bind.HOW_TO_BIND}"
 

@@ -7,7 +7,9 @@ import pytest
 
 import nlu.router
 from bot.config import ConfigError, NluSettings, load_settings
+from handlers.context import Route
 from handlers.registry import INTENT_MODULES
+from nlu import clauses, decision
 from nlu.bayes import EXAMPLE_FILES, ExampleModel, load, ngrams
 from nlu.evaluate import evaluate
 from nlu.router import Router
@@ -106,8 +108,9 @@ def test_what_the_examples_teach_carries_over_to_a_set_they_do_not_hold(monkeypa
 def test_a_close_call_between_a_resemblance_and_a_named_request_is_asked():
     """The examples alone favour one intent and a keyword names another, nearly as strong: the
     member is asked, the resembled intent first (it has no place in the text to order it by)."""
-    hits = [nlu.router.Hit("activity_report", nlu.router.EXAMPLES, 3.0, 0),
-            nlu.router.Hit("help_request", "买药", 2.8, 8)]
-    route = nlu.router._decide({"activity_report": 3.0, "help_request": 2.8}, hits,
-                               nlu.router.clauses.analyse("帮楼下的独居老人买药送药"), {"help_request"})
+    hits = [decision.Hit("activity_report", decision.EXAMPLES, 3.0, 0),
+            decision.Hit("help_request", "买药", 2.8, 8, 10)]
+    route = decision.decide({"activity_report": 3.0, "help_request": 2.8}, hits,
+                            clauses.analyse("帮楼下的独居老人买药送药"), {"help_request"},
+                            alone=lambda start, end: Route("unknown"))
     assert route.clarify and [route.intent, *route.alternatives] == ["activity_report", "help_request"]

@@ -204,6 +204,16 @@ def test_negation(router, text, intent):
     ("积分在哪看来着 还有个急事 工头差我五千块一直拖着不给", "help_request", "points"),
     ("学习强国的积分怎么查", "points", None),
     ("我是南岗村的郑某 13900004545", "bind", None),     # a self-introduction, not a new number
+    # no second request: a word inside the answered one's (资料 in 学习资料), a word too weak to
+    # be a request alone (资料), the same number read by two intents, an opener with nothing before
+    ("还有学习资料吗", "study", None),
+    ("对了 学习资料在哪", "study", None),
+    ("学习 还有资料吗", "study", None),
+    ("新电话１３７００００５５６６", "update_info", None),
+    ("这个月的会几号开 另外手机号改成15800004424了", "update_info", "org_life"),  # not 绑定
+    ("学习资料在哪 另外我搬到苏州了", "update_info", "study"),  # 学习资料 holds 资料, not the reverse
+    # the second request is the one its own words name (联络员), not the one with most evidence
+    ("我在佛山的厂里被机器夹伤了手指 厂里不给报 顺便把我联络员的电话发我", "help_request", "liaison"),
 ])
 def test_two_requests_answer_the_needed_one_and_offer_the_other(router, text, intent, offer):
     route = router.route(text)
@@ -262,6 +272,48 @@ def test_too_close_to_call_asks(router):
 ])
 def test_slots(router, text, slots):
     assert router.route(text).slots == slots
+
+
+@pytest.mark.parametrize("text, phone", [
+    # the member's own number: called theirs, or nobody else named before it in its clause
+    ("我的手机号换成13712345678", "13712345678"),
+    ("我换号了 新号13712345678", "13712345678"),
+    ("以后打这个13712345678", "13712345678"),
+    ("电话改成13712345678", "13712345678"),
+    ("我去杭州了 电话13712345678", "13712345678"),
+    ("我是柳林村的书记 13712345678", "13712345678"),     # 我是…: the member's own role
+    ("包工头的电话13712345678 我的电话换成13812345678", "13812345678"),
+    ("我老婆的号换成13712345678", None),                 # hers changed
+    ("现在用的是我媳妇的号13712345678 以后联系打这个", "13712345678"),  # the member uses it now
+    ("我现在在苏州的厂里上班 电话也换了 13712345678", "13712345678"),
+    ("我是替我父亲发的消息 他的手机号是13712345678", "13712345678"),  # written for the member
+    ("电话号妈改成13712345678", "13712345678"),         # 号妈: a typo of 号码, nobody's mother
+    ("我在厂里上班 电话13712345678", "13712345678"),      # where the member works owns no number
+    # someone else's: owner words before it in its clause, or in the clause before a bare number
+    ("包工头的电话是13712345678", None),
+    ("老板手机13712345678 他一直不接", None),
+    ("我老婆的号13712345678", None),
+    ("工头姓李 电话13712345678", None),
+    ("联系人 13712345678", None),
+    ("他的电话13712345678", None),
+    ("房东电话13712345678", None),
+    ("中介的手机是13712345678", None),
+    ("包工头 李某 13712345678", None),
+    ("13712345678是我老婆的", None),
+    ("我们厂里的电话13712345678", None),
+    ("工地负责人电话13712345678", None),
+])
+def test_a_phone_is_the_members_only_when_they_call_it_theirs(router, text, phone):
+    assert router.route(text).slots.get("phone") == phone
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("老板欠我三个月工资 他电话13712345678", "help_request"),
+    ("中介的手机是13712345678 骗了我三千块", "help_request"),
+    ("工头姓李 电话13712345678 欠我三个月工资", "help_request"),
+])
+def test_someone_elses_number_is_no_change_of_details(router, text, intent):
+    assert router.route(text).intent == intent
 
 
 def test_config_extends_keywords_and_synonyms_without_code():

@@ -1,5 +1,5 @@
 """Live updates by chat: a new city or phone in one message, or a shared location, stored with
-history and confirmed exactly as stored."""
+history and confirmed exactly as stored (a new phone after it is read back and confirmed)."""
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from tests.conftest import START
 from tests.factories import make_branch, make_member
 
 CORRECTION = "如有不对，直接把正确的发给我就行。"
+READ_BACK = "您要把手机号从 138****1234 改成 {} 吗？回复“对”确认，回复“不对”不改。"
 
 
 @pytest.fixture
@@ -74,15 +75,20 @@ def test_unknown_city_does_not_keep_a_wrong_province(session, settings, clock, m
     assert member.current_province is None
 
 
-def test_new_phone(session, settings, clock, member):
-    assert say(session, settings, clock, member, "手机号换成13800005678", phone="13800005678") == (
-        f"已为您更新：\n手机号：13800005678\n{CORRECTION}")
+def test_new_phone(chat, session, member):
+    """Read back first (tests/test_phone_change.py has the whole conversation), then stored."""
+    assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
+    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    session.expire_all()
     assert changes(session) == [("phone", "13800001234", "13800005678", "chat")]
 
 
-def test_phone_and_city_in_one_message(session, settings, clock, member):
-    assert say(session, settings, clock, member, "我去杭州了，电话13800005678", phone="13800005678", city="杭州") == (
-        f"已为您更新：\n流动去向：浙江 杭州\n手机号：13800005678\n{CORRECTION}")
+def test_phone_and_city_in_one_message(chat, session, member):
+    assert chat.say("我去杭州了，电话13800005678") == (
+        "已为您更新：\n流动去向：浙江 杭州\n" + READ_BACK.format("138 0000 5678"))
+    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    session.expire_all()
+    assert (member.current_city, member.phone) == ("杭州", "13800005678")
 
 
 BAD_PHONE = "“{}”不是有效的11位手机号，手机号没有改。请再发一次，例如：手机号换成13800005678。"
@@ -107,16 +113,19 @@ def test_bad_phone_keeps_the_new_city(session, settings, clock, member):
     assert (member.current_city, member.phone) == ("杭州", "13800001234")
 
 
-def test_a_phone_another_member_has_is_stored_without_naming_them(session, settings, clock, member):
+def test_a_phone_another_member_has_is_stored_without_naming_them(chat, session, member):
     make_member(session, member.branch, name="王某", phone="13800005678")  # family share a phone
-    assert say(session, settings, clock, member, "手机号换成13800005678", phone="13800005678") == (
-        f"已为您更新：\n手机号：13800005678\n{CORRECTION}")
+    session.commit()
+    assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
+    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    session.expire_all()
     assert member.phone == "13800005678"
 
 
 def test_chat_bad_phone_then_a_good_one(chat, session, member):
     assert chat.say("电话换成12345") == BAD_PHONE.format("12345")
-    assert chat.say("手机号换成13800005678") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
+    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
     session.expire_all()
     assert [c[:3] for c in changes(session)] == [("phone", "13800001234", "13800005678")]
 
@@ -159,7 +168,8 @@ def test_unbound_location_asks_to_bind(make_chat):
 
 def test_chat_city_and_phone_changes(chat, session, member):
     assert chat.say("我现在在苏州") == f"已为您更新：\n流动去向：江苏 苏州\n{CORRECTION}"
-    assert chat.say("手机号换成13800005678") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
+    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
     session.expire_all()
     assert [c[:3] for c in changes(session)] == [
         ("current_city", "深圳", "苏州"), ("current_district", "福田区", None), ("current_province", "广东", "江苏"),
