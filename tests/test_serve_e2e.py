@@ -30,6 +30,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(base: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    """Return once the server at ``base`` answers; fail the test with its output if it never
+    does (the process is killed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(base + "/sandbox/messages/nobody", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"{proc.args[1:]} did not start: " + proc.communicate()[0][-2000:])
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The README's first command (without the install), in an empty folder of its own."""
@@ -40,16 +54,7 @@ def server(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import run; run()", "serve", "--demo"],
                             cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/sandbox/messages/nobody", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("kiteline serve did not start: " + proc.communicate()[0][-2000:])
+    wait_until_serving(base, proc)
     yield base, folder
     proc.terminate()
     proc.wait(timeout=20)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ import requests
 from wechatpy import parse_message
 
 from tests.conftest import CONFIG_FILE
-from tests.test_serve_e2e import free_port, signed, text_xml
+from tests.test_serve_e2e import free_port, signed, text_xml, wait_until_serving
 
 pytestmark = pytest.mark.postgres
 
@@ -30,16 +30,7 @@ def test_preloaded_workers_answer_from_the_first_message(db_backend, db_url, tmp
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                requests.get(base + "/sandbox/messages/nobody", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start")
-        from concurrent.futures import ThreadPoolExecutor
+        wait_until_serving(base, proc)
 
         def say(n: int) -> str:
             openid = f"oKite_preload_{n:04d}"
