@@ -37,8 +37,17 @@ import sys
 import threading
 import time
 
-from bench.delivery_world import (Database, Tally, in_flight, open_world, populate, received_count, settings_env,
-                                  tally, wait_settled)
+from bench.delivery_world import (
+    Database,
+    Tally,
+    in_flight,
+    open_world,
+    populate,
+    received_count,
+    settings_env,
+    tally,
+    wait_settled,
+)
 from bot.dispatcher import run_dispatcher
 from bot.wechat_api import wechat_client
 

@@ -23,12 +23,12 @@ from bot.app import create_app
 from bot.config import load_settings
 from bot.sandbox import state as sandbox
 from handlers.context import Incoming
-from migrations import schema
 from models import study
 from models.db import make_engine
 from models.follower import Follower
 from models.lesson import Lesson
 from models.member import Liaison, Member
+from models.migrations import schema
 from models.org import Organization
 from models.outbox import Guarantee, OutboxMessage, guarantee_of
 from models.tickets import open_ticket

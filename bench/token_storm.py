@@ -33,7 +33,7 @@ from bot.config import load_settings
 from bot.runtime import build_runtime
 from bot.sandbox import account, state, stats
 from bot.wechat_api import menu_body, wechat_client
-from migrations import schema
+from models.migrations import schema
 from models.token import SharedToken
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -100,9 +100,9 @@ def serve_bare(port: int, threads: int) -> None:
 def seed(db_url: str, members: int) -> list[str]:
     """A branch, a liaison, ``members`` bound mobile members and a few lessons. Returns openids."""
     from bot.runtime import build_runtime
-    from migrations import schema
     from models.lesson import Lesson
     from models.member import Liaison, Member
+    from models.migrations import schema
     from models.org import Organization
 
     now = dt.datetime.now(dt.timezone.utc)

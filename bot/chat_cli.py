@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 import secrets
 import time
+from dataclasses import dataclass
 
 import click
 import requests
@@ -20,7 +20,6 @@ from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 
 from bot.cli import load_or_exit, main
-
 
 # How long to wait for the server; WeChat itself gives up after 5 s.
 REPLY_WAIT_SECONDS = 10

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime, build_runtime
-from migrations import schema
+from models.migrations import schema
 
 
 def load_or_exit(config_path: str | None, env: dict[str, str] | None = None) -> Settings:
@@ -78,12 +78,12 @@ def db_upgrade(ctx: click.Context) -> None:
 def run() -> None:
     """Console-script entry point: import every part that registers commands, then run."""
     import bot.chat_cli  # noqa: F401  (registers ``chat``)
-    import bot.invitations_cli  # noqa: F401  (registers ``export invitations``)
+    import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
     import bot.import_cli  # noqa: F401  (registers ``import members``)
+    import bot.invitations_cli  # noqa: F401  (registers ``export invitations``)
     import bot.nlu_cli  # noqa: F401  (registers ``nlu eval`` / ``nlu explain``)
     import bot.report_cli  # noqa: F401  (registers ``report delivery``)
     import bot.scheduler_cli  # noqa: F401  (registers ``scheduler``)
-    import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
     import bot.serve  # noqa: F401  (registers ``serve``)
     import bot.wechat_api  # noqa: F401  (registers ``menu sync``)
 

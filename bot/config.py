@@ -22,9 +22,16 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from nlu.bayes import load
+from handlers.nlu.bayes import load
 
 DEFAULT_CONFIG_FILE = "config.yaml"
 ENV_PREFIX = "KITELINE_"

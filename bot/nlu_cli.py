@@ -7,11 +7,11 @@ import sys
 import click
 
 from bot.cli import load_or_exit, main
+from handlers.nlu.bayes import load
+from handlers.nlu.decision import EXAMPLES
+from handlers.nlu.evaluate import Report, evaluate
+from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
-from nlu.bayes import load
-from nlu.decision import EXAMPLES
-from nlu.evaluate import Report, evaluate
-from nlu.router import Router
 
 
 def _router(ctx: click.Context, unseen: list[str] | None = None) -> Router:

@@ -9,7 +9,14 @@ import unicodedata
 import click
 
 from bot.cli import main, runtime_from
-from models.delivery_report import STATUS_NAMES, attention_line, counts, needing_attention, purpose_name, subtree_ids
+from models.delivery_report import (
+    STATUS_NAMES,
+    attention_line,
+    counts,
+    needing_attention,
+    purpose_name,
+    subtree_ids,
+)
 
 
 @main.group()

@@ -13,10 +13,10 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ConfigError, NluSettings, Settings
 from bot.inflight import InFlight
+from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
 from models.clock import Clock, SystemClock
 from models.db import make_engine, make_sessionmaker
-from nlu.router import Router
 
 
 @dataclass

@@ -28,7 +28,13 @@ from contextlib import contextmanager
 from bot.runtime import Runtime
 from bot.sending import deliver
 from bot.wechat_api import KitelineClient
-from models.outbox_claims import LEASE, claim_due, recover_stale, renew_leases, this_host
+from models.outbox_claims import (
+    LEASE,
+    claim_due,
+    recover_stale,
+    renew_leases,
+    this_host,
+)
 
 log = logging.getLogger(__name__)
 

@@ -37,8 +37,15 @@ from bot.wechat_api import STALE_TOKEN_CODES, KitelineClient
 from bot.wire import mask_openid
 from models.clock import SHANGHAI
 from models.outbox import OutboxMessage, enqueue
-from models.outbox_channels import (channel_of, channel_paused_until, close_window, follower_unsubscribed,
-                                    pause_channel, refund_window, reserve_window)
+from models.outbox_channels import (
+    channel_of,
+    channel_paused_until,
+    close_window,
+    follower_unsubscribed,
+    pause_channel,
+    refund_window,
+    reserve_window,
+)
 from models.outbox_outcomes import back_off, mark_sent, release, unknown_outcome
 from models.token import TokenRefreshTimeout
 

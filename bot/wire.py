@@ -23,11 +23,18 @@ from xml.parsers.expat import ExpatError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.replies import ArticlesReply, TextReply as WxTextReply
+from wechatpy.replies import ArticlesReply
+from wechatpy.replies import TextReply as WxTextReply
 from wechatpy.utils import check_signature
 
 from handlers.context import Incoming
-from handlers.replies import PASSIVE_REPLY_MAX_BYTES, NewsReply, NoReply, Reply, TextReply
+from handlers.replies import (
+    PASSIVE_REPLY_MAX_BYTES,
+    NewsReply,
+    NoReply,
+    Reply,
+    TextReply,
+)
 
 log = logging.getLogger(__name__)
 

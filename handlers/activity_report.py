@@ -11,7 +11,7 @@ INTENT = "activity_report"
 USAGE = "志愿服务 —— 怎么参加、做了好事怎么报"
 OFFER = ("了解志愿服务怎么参加、做了好事怎么报", "志愿服务")
 PUBLIC = False
-# Routing (see nlu.lexicon): volunteering, a good deed done, a "five ones" activity.
+# Routing (see handlers.nlu.lexicon): volunteering, a good deed done, a "five ones" activity.
 KEYWORDS: dict[str, float] = {
     "志愿": 4, "义务": 3, "义务劳动": 4, "好人好事": 4, "好事": 3, "五个一": 4, "捐了": 3,
     "捐款": 3, "捐赠": 3, "献血": 3, "帮邻居": 3, "帮工友": 2.5, "帮村里": 3, "给村里": 2,

@@ -28,7 +28,7 @@ INTENT = "bind"
 USAGE = "绑定 姓名 手机号 —— 第一次使用先绑定身份"
 OFFER = ("绑定党员身份", "绑定 姓名 手机号")
 PUBLIC = True
-# Routing (see nlu.lexicon): asking to bind, or introducing oneself (village, name, phone).
+# Routing (see handlers.nlu.lexicon): asking to bind, or introducing oneself (village, name, phone).
 KEYWORDS: dict[str, float] = {
     "绑定": 4, "绑上": 3, "认证": 3, "实名": 3, "登记": 2, "登上": 2.5, "对上": 1.5,
     "入党": 1, "新来的": 1.5, "老党员": 1.5,

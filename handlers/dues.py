@@ -9,7 +9,7 @@ INTENT = "dues"
 USAGE = "党费 —— 党费怎么交"
 OFFER = ("了解党费怎么交", "党费")
 PUBLIC = False
-# Routing (see nlu.lexicon): paying party dues; homophones of 党费 from voice and typing.
+# Routing (see handlers.nlu.lexicon): paying party dues; homophones of 党费 from voice and typing.
 KEYWORDS: dict[str, float] = {"党费": 5, "交费": 2, "缴费": 2, "会费": 1, "收据": 2, "到账": 2}
 SYNONYMS: dict[str, str] = {"当费": "党费", "党飞": "党费", "党废": "党费", "档费": "党费",
                             "挡费": "党费", "党肺": "党费",

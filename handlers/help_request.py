@@ -20,8 +20,8 @@ import re
 import sys
 import unicodedata
 
-from handlers.context import Context, Incoming
 from handlers import crisis, liaison, update_info
+from handlers.context import Context, Incoming
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
@@ -29,14 +29,18 @@ from models.contacts import contacts_for
 from models.dialog import DialogState
 from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 from models.tickets import (
-    add_to_ticket, open_ticket, waiting_crisis, waiting_duplicate, waiting_same_matter,
+    add_to_ticket,
+    open_ticket,
+    waiting_crisis,
+    waiting_duplicate,
+    waiting_same_matter,
 )
 
 INTENT = "help_request"
 USAGE = "求助 + 遇到的困难 —— 联络员会尽快联系您"
 OFFER = ("让联络员帮您解决困难", "求助")
 PUBLIC = False
-# Routing (see nlu.lexicon): a real difficulty — asking for help, or naming a problem — and
+# Routing (see handlers.nlu.lexicon): a real difficulty — asking for help, or naming a problem — and
 # its topic. Topic order is priority: 工伤 in a medical-bill message is an injury case. Plain
 # topic nouns (工资, 医院, 房子, 上学) are no keywords, only SLOT_EVIDENCE: 发工资了, 医院门口的面馆,
 # 房子装修 name a topic without a difficulty.
@@ -58,7 +62,7 @@ KEYWORDS: dict[str, float] = {
     "被偷": 3, "被盗": 3, "车祸": 3, "能不能有人": 2.5, "派个人": 2.5, "救急": 3, "急用钱": 3,
     "补助": 2, "太贵": 2, "低保": 3, "扣押": 3,
     # asking what to do, in words that carry no topic (dialect forms arrive as Mandarin:
-    # 咋弄 → 怎么弄, see nlu.normalize.DIALECT)
+    # 咋弄 → 怎么弄, see handlers.nlu.normalize.DIALECT)
     "怎么弄": 1.5, "怎么整": 2, "怎么个办": 2, "有什么办法": 2.5, "什么办法": 2, "找谁": 1.5,
     "说理": 2.5, "讨说法": 3, "讨个说法": 3, "没下文": 2, "不知道该": 1.5, "求救": 4, "救命": 3,
     "走投无路": 3, "白干": 3, "卷钱": 3, "催债": 2.5, "催收": 2.5, "报了警": 2, "被骗": 3,
@@ -136,7 +140,7 @@ PATTERNS: dict[str, float] = {
 }
 SYNONYMS: dict[str, str] = {"劳冻": "劳动", "欠新": "欠薪", "工姿": "工资", "公伤": "工伤"}
 # Naming the situation is a help request even without a help word (得了胆结石, 老屋让人占了):
-# each topic word below also counts this much (see nlu.lexicon).
+# each topic word below also counts this much (see handlers.nlu.lexicon).
 SLOT_EVIDENCE = 1.0
 SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]] = {"help_topic": {
     "injury": ("工伤", "职业病", "尘肺", "受伤", "骨折", "烫伤", "压伤", "摔伤", "砸伤", "扭伤", "夹伤", "伤残", "摔断",

@@ -10,7 +10,7 @@ INTENT = "liaison"
 USAGE = "联络员 —— 您的红色联络员是谁"
 OFFER = ("知道您的红色联络员是谁", "联络员")
 PUBLIC = True
-# Routing (see nlu.lexicon): who the liaison is, or wanting a person instead of the bot.
+# Routing (see handlers.nlu.lexicon): who the liaison is, or wanting a person instead of the bot.
 KEYWORDS: dict[str, float] = {
     "联络员": 5, "人工": 4, "转人工": 5, "人工客服": 5, "客服": 3, "真人": 4, "书记": 2,
     "找书记": 3, "支书": 2, "说话": 1.5, "聊聊": 2, "聊一下": 1.5, "说道说道": 2.5, "回个电话": 3,

@@ -12,7 +12,7 @@ INTENT = "menu"
 USAGE = None
 OFFER = None
 PUBLIC = True
-# Routing (see nlu.lexicon): greetings, thanks, "what can you do" — weak words, so any real
+# Routing (see handlers.nlu.lexicon): greetings, thanks, "what can you do" — weak words, so any real
 # request in the same message wins; a message that is only a command word is strong.
 KEYWORDS: dict[str, float] = {
     "菜单": 4, "帮助": 2, "你好": 1.5, "您好": 1.5, "哈喽": 2, "功能": 2, "使用说明": 4, "操作指南": 4, "使用指南": 4, "指南": 3,

@@ -9,7 +9,7 @@ INTENT = "org_life"
 USAGE = "开会 —— 组织生活安排和请假"
 OFFER = ("了解组织生活安排、怎么请假", "开会")
 PUBLIC = False
-# Routing (see nlu.lexicon): meetings — attending, leave, check-in (the code is a slot).
+# Routing (see handlers.nlu.lexicon): meetings — attending, leave, check-in (the code is a slot).
 KEYWORDS: dict[str, float] = {
     "开会": 3, "会议": 3, "党日": 4, "组织生活": 4, "三会一课": 4, "签到": 4, "请假": 3,
     "请个假": 3, "党员大会": 4, "支部大会": 4, "线上会": 3, "的会": 2, "会开": 2, "会": 1,

@@ -1,7 +1,7 @@
 """Changing the member's phone by chat — never without reading the new number back.
 
 A new number the member calls their own (the router's ``phone`` slot; someone else's number —
-包工头的电话是… — never becomes one, see ``nlu.slots.someone_elses``) is not stored at once:
+包工头的电话是… — never becomes one, see ``handlers.nlu.slots.someone_elses``) is not stored at once:
 :func:`read_back` starts dialog ``phone_change`` (state ``confirming``) and asks
 "您要把手机号从 138****1234 改成 137 1234 5678 吗？", the new number in the groups people read
 numbers in, the old one masked. Then:
@@ -21,13 +21,13 @@ from enum import StrEnum
 
 from handlers.context import Context, Incoming
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
+from handlers.nlu.slots import phone as own_phone
 from handlers.replies import Reply, TextReply
 from models.dialog import DialogState
 from models.ledger import MOBILE
 from models.member import mask_phone
 from models.member_updates import apply_changes
 from models.places import clean
-from nlu.slots import phone as own_phone
 
 DIALOG = "phone_change"
 # Every confirmation of a change of details ends with this (update_info's too).

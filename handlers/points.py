@@ -9,7 +9,7 @@ INTENT = "points"
 USAGE = "积分 —— 积分怎么算、怎么查"
 OFFER = ("了解积分怎么算、怎么查", "积分")
 PUBLIC = False
-# Routing (see nlu.lexicon): the member's points, how they are earned and ranked.
+# Routing (see handlers.nlu.lexicon): the member's points, how they are earned and ranked.
 KEYWORDS: dict[str, float] = {
     "积分": 5, "加分": 4, "几分": 2.5, "多少分": 3, "扣分": 3, "扣了": 1, "排名": 2.5, "名次": 2.5,
     # asking what something earns outweighs even the thought report or activity it names

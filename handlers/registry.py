@@ -43,10 +43,10 @@ from handlers import (
 )
 from handlers.context import Context, Incoming
 from handlers.dialogs import DIALOG_OWNERS, active_dialog, end_dialog
+from handlers.nlu.router import Router
 from handlers.replies import NoReply, Reply
 from models.caseload import caseload_of
 from models.tickets import members_ticket
-from nlu.router import Router
 
 # Menu order: what members use most first.
 INTENT_MODULES: dict[str, ModuleType] = {

@@ -11,7 +11,7 @@ INTENT = "station"
 USAGE = "驿站 —— 找附近的阳光驿站"
 OFFER = ("找附近的阳光驿站", "驿站")
 PUBLIC = True
-# Routing (see nlu.lexicon): the sunshine stations — where, when open, the hotline.
+# Routing (see handlers.nlu.lexicon): the sunshine stations — where, when open, the hotline.
 KEYWORDS: dict[str, float] = {
     "驿站": 5, "阳光驿站": 6, "热线": 3, "服务热线": 4, "开门": 2, "关门": 2, "开门时间": 3,
     "营业": 2, "服务站": 3, "中午休息": 2, "约一下": 1, "wifi": 1,

@@ -12,7 +12,7 @@ INTENT = "study"
 USAGE = "学习 —— 看今天的学习资料"
 OFFER = ("看今天的学习资料", "学习")
 PUBLIC = False
-# Routing (see nlu.lexicon): asking for lessons, and the lesson category a member names.
+# Routing (see handlers.nlu.lexicon): asking for lessons, and the lesson category a member names.
 KEYWORDS: dict[str, float] = {
     "学习": 3, "学一会": 3, "学点": 3, "想学": 3, "学学": 3, "学一下": 2, "课": 2, "课程": 3,
     "技能课": 3, "网课": 3, "听课": 3, "看课": 3, "下一课": 3, "下一节": 3, "上一节": 3,
@@ -37,7 +37,7 @@ SYNONYMS: dict[str, str] = {"知试": "知识", "政册": "政策", "正策": "�
                             # so no generated typo covers them
                             "心里咨询": "心理咨询", "心里咨循": "心理咨询", "心里健康": "心理健康", "心里辅导": "心理辅导",
                             "心里疏导": "心理疏导", "心里医生": "心理医生", "心里学": "心理学"}
-# Naming a kind of lesson (劳动法, 条例, 榜样人物) asks for it (see nlu.lexicon).
+# Naming a kind of lesson (劳动法, 条例, 榜样人物) asks for it (see handlers.nlu.lexicon).
 SLOT_EVIDENCE = 1.0
 # Kinds of law and of farm work are too many to list: 劳动合同法, 养鸡, 种蘑菇.
 SLOT_PATTERNS: dict[str, dict[str, str]] = {"category": {

@@ -9,7 +9,7 @@ INTENT = "thought_report"
 USAGE = "思想汇报 —— 思想汇报怎么交"
 OFFER = ("了解思想汇报怎么交", "思想汇报")
 PUBLIC = False
-# Routing (see nlu.lexicon): handing in or asking about a thought report.
+# Routing (see handlers.nlu.lexicon): handing in or asking about a thought report.
 KEYWORDS: dict[str, float] = {"思想汇报": 6, "汇报": 2.5, "心得体会": 3, "心得": 2, "思想": 2,
                               "心里话": 2.5, "思想动态": 3, "思想上": 2, "想法": 1.5,
                               "交给组织": 2.5, "向组织": 2, "向党组织": 2.5}

@@ -9,7 +9,7 @@ INTENT = "transfer_relation"
 USAGE = "转关系 —— 办理组织关系转接"
 OFFER = ("办理组织关系转接", "转关系")
 PUBLIC = False
-# Routing (see nlu.lexicon): moving membership to another branch.
+# Routing (see handlers.nlu.lexicon): moving membership to another branch.
 KEYWORDS: dict[str, float] = {
     "组织关系": 4, "转关系": 4, "关系转": 3.5, "党员关系": 3.5, "关系落": 3, "关系": 1.5,
     "转接": 3, "转出": 2, "转入": 2, "转过来": 2.5, "转过去": 2.5, "转走": 2, "转移": 1.5,

@@ -11,22 +11,33 @@ import sys
 
 from handlers.context import Context, Incoming
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
-from handlers.phone_change import CORRECTION, bad_phone, grouped, number_attempt, read_back
+from handlers.nlu.normalize import normalise
+from handlers.nlu.places import find_places
+from handlers.nlu.slots import others_numbers
+from handlers.phone_change import (
+    CORRECTION,
+    bad_phone,
+    grouped,
+    number_attempt,
+    read_back,
+)
 from handlers.replies import NoReply, Reply, TextReply
 from models.clock import SHANGHAI
 from models.ledger import MOBILE
 from models.member import Member
 from models.member_updates import apply_changes
-from models.places import normalise_city, normalise_province, province_of, split_destination
-from nlu.normalize import normalise
-from nlu.places import find_places
-from nlu.slots import others_numbers
+from models.places import (
+    normalise_city,
+    normalise_province,
+    province_of,
+    split_destination,
+)
 
 INTENT = "update_info"
 USAGE = "我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号"
 OFFER = ("更新流动去向或手机号", "更新")
 PUBLIC = False
-# Routing (see nlu.lexicon): a new phone, a new city, a new job or coming home.
+# Routing (see handlers.nlu.lexicon): a new phone, a new city, a new job or coming home.
 KEYWORDS: dict[str, float] = {
     "换号": 3, "改号": 3, "新号": 3, "号换": 3, "手机号": 2, "电话": 1, "号码": 1, "改成": 2,
     "换成": 2, "改一下": 1.5, "以后打": 3, "打这个": 2.5, "现在用": 2, "个人信息": 3, "信息": 1,

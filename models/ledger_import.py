@@ -24,8 +24,18 @@ from sqlalchemy.orm import Session
 
 from models.binding import new_bind_code
 from models.ledger import (
-    CellError, find_header, header_text, is_footer, parse_away_reason, parse_destination,
-    parse_gender, parse_month, parse_name, parse_phone, parse_text, unused_headers,
+    CellError,
+    find_header,
+    header_text,
+    is_footer,
+    parse_away_reason,
+    parse_destination,
+    parse_gender,
+    parse_month,
+    parse_name,
+    parse_phone,
+    parse_text,
+    unused_headers,
 )
 from models.ledger_liaisons import LiaisonAssigner
 from models.ledger_report import ImportReport, RowNote

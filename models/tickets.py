@@ -13,7 +13,6 @@ from models.member import Liaison, Member, mask_phone
 from models.outbox import enqueue
 from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 
-
 NUMBER_ATTEMPTS = 5
 # WeChat refuses a customer-service text whose content is too long (errcode 45002 "content size
 # out of limit"). The 客服消息 doc (developers.weixin.qq.com/doc/offiaccount/Message_Management/

@@ -21,7 +21,12 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.scheduling import SCHEDULER_LEASE, SchedulerJob, acquire_lease, release_lease
+from models.scheduling import (
+    SCHEDULER_LEASE,
+    SchedulerJob,
+    acquire_lease,
+    release_lease,
+)
 from scheduler.cron import cron_trigger
 from scheduler.jobs import push_lesson_schedule, send_delivery_digests, use_runtime
 

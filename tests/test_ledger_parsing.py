@@ -6,8 +6,16 @@ import pytest
 
 from models.binding import parse_bind_text
 from models.ledger import (
-    CellError, find_header, header_key, is_footer, parse_away_reason, parse_destination,
-    parse_gender, parse_month, parse_phone, unused_headers,
+    CellError,
+    find_header,
+    header_key,
+    is_footer,
+    parse_away_reason,
+    parse_destination,
+    parse_gender,
+    parse_month,
+    parse_phone,
+    unused_headers,
 )
 from models.places import normalise_city, normalise_province, split_destination
 

@@ -4,8 +4,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 import models
-from migrations import schema
 from models.db import make_engine
+from models.migrations import schema
 
 
 def test_upgrade_builds_the_models_schema_and_is_idempotent(tmp_path):

@@ -3,12 +3,13 @@ like text, binding first, and a reply to anything at all."""
 import functools
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from bot.config import NluSettings
 from handlers import bind, org_life, study
+from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
-from nlu.router import Router
 from tests.factories import make_branch, make_liaison, make_member
 
 APOLOGY_START = "抱歉，系统"

@@ -1,18 +1,18 @@
-"""The router's second opinion (``nlu.bayes``): what the labelled examples teach it, how a
+"""The router's second opinion (``handlers.nlu.bayes``): what the labelled examples teach it, how a
 deployment adds its own, and that what they teach carries over to messages they do not hold."""
 import json
 from pathlib import Path
 
 import pytest
 
-import nlu.router
+import handlers.nlu.router
 from bot.config import ConfigError, NluSettings, load_settings
 from handlers.context import Route
+from handlers.nlu import clauses, decision
+from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load, ngrams
+from handlers.nlu.evaluate import evaluate
+from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
-from nlu import clauses, decision
-from nlu.bayes import EXAMPLE_FILES, ExampleModel, load, ngrams
-from nlu.evaluate import evaluate
-from nlu.router import Router
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +98,9 @@ def test_what_the_examples_teach_carries_over_to_a_set_they_do_not_hold(monkeypa
     whose examples leave that set out, it is still understood (measured: 99.5%, 100%, 100%,
     99.5%, 100% intent; 95.3%–100% slots)."""
     kept = tuple(p for p in EXAMPLE_FILES if p.name != left_out)
-    monkeypatch.setattr(nlu.router, "EXAMPLE_FILES", kept)
+    monkeypatch.setattr(handlers.nlu.router, "EXAMPLE_FILES", kept)
     report = evaluate(Router(INTENT_MODULES, NluSettings()),
-                      load(Path(nlu.router.__file__).with_name("examples") / left_out), min_seconds=0)
+                      load(Path(handlers.nlu.router.__file__).with_name("examples") / left_out), min_seconds=0)
     assert report.accuracy >= 0.95, report.misses
     assert report.slot_accuracy >= 0.93, report.slot_misses
 

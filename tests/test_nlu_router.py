@@ -4,16 +4,16 @@ from pathlib import Path
 
 import pytest
 
+import handlers.nlu.bayes
 from bot.config import NluSettings
+from handlers.nlu import lexicon
+from handlers.nlu.bayes import load
+from handlers.nlu.evaluate import evaluate
+from handlers.nlu.normalize import normalise
+from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
-import nlu.bayes
-from nlu import lexicon
-from nlu.bayes import load
-from nlu.evaluate import evaluate
-from nlu.normalize import normalise
-from nlu.router import Router
 
-EXAMPLES = Path(nlu.bayes.__file__).with_name("examples")
+EXAMPLES = Path(handlers.nlu.bayes.__file__).with_name("examples")
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from bot.config import NluSettings
 from handlers import clarify
 from handlers.dialogs import start_dialog
+from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
 from models.member import MemberChange
 from models.ticket import Ticket
-from nlu.router import Router
 from tests.test_help_request import setup_roster
 
 QUESTION = "您要把手机号从 138****1234 改成 {} 吗？回复“对”确认，回复“不对”不改。"

@@ -1,9 +1,9 @@
-"""Place names in members' messages (``nlu.places``) and the provinces they belong to
+"""Place names in members' messages (``handlers.nlu.places``) and the provinces they belong to
 (``models.places``): prefecture- and county-level cities, as migrants name where they work."""
 import pytest
 
+from handlers.nlu.places import find_places
 from models.places import province_of
-from nlu.places import find_places
 
 
 def mentions(text):

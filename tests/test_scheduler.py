@@ -17,8 +17,12 @@ from models.outbox import OutboxMessage
 from models.scheduling import SchedulerJob
 from scheduler import jobs
 from scheduler.jobs import push_lesson_schedule, send_delivery_digests
-from scheduler.service import (SchedulerService, cron_trigger, register_lesson_jobs,
-                               start_in_process)
+from scheduler.service import (
+    SchedulerService,
+    cron_trigger,
+    register_lesson_jobs,
+    start_in_process,
+)
 from tests.conftest import START
 from tests.factories import make_branch, make_lesson, make_member
 

@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from handlers import update_info
 from handlers.context import Context, Incoming, Route
+from models.clock import SHANGHAI
 from models.follower import Follower
 from models.member import MemberChange
-from models.clock import SHANGHAI
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 

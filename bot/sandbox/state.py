@@ -13,8 +13,22 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Column, Connection, Engine, Float, Integer, MetaData, String, Table,
-                        inspect, insert, select, update)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from handlers.context import Incoming

@@ -4,10 +4,10 @@ Revision ID: 6f3bd296521b
 Revises: 604493a231a1
 Create Date: 2026-12-06 11:48:25.512576
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '6f3bd296521b'
 down_revision = '604493a231a1'

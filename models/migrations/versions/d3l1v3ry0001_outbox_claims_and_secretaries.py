@@ -7,10 +7,10 @@ Create Date: 2026-12-06 12:00:00
 Rows left ``sending`` by a dispatcher before this revision have no holder: they count as held
 by a dispatcher that is gone, and the first round after the upgrade recovers them.
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = 'd3l1v3ry0001'
 down_revision = 'afeb73cd5be5'

@@ -4,7 +4,7 @@ Keywords reach only as far as someone wrote them down, and members tell a diffic
 list foresaw (手术费还差一截, 站点扣了我八百块罚款). The labelled example messages in
 ``nlu/examples/`` (and the files ``nlu.example_files`` in config.yaml adds) say which characters
 and character pairs go with which intent; the router weighs that opinion with the keywords
-(``nlu.router``: ``EXAMPLE_WEIGHT``, and the help topic or lesson category no word named).
+(``handlers.nlu.router``: ``EXAMPLE_WEIGHT``, and the help topic or lesson category no word named).
 
 Model: multinomial naive Bayes over the *set* of character 1–3-grams of the normalised text,
 add-``alpha`` smoothing, unseen n-grams ignored (Manning, Raghavan & Schütze, *Introduction to

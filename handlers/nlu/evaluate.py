@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from nlu.router import Router
+from handlers.nlu.router import Router
 
 
 @dataclass

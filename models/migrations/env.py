@@ -1,4 +1,4 @@
-"""Alembic environment: the connection comes from :func:`migrations.schema.upgrade`."""
+"""Alembic environment: the connection comes from :func:`models.migrations.schema.upgrade`."""
 from alembic import context
 
 import models

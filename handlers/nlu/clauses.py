@@ -10,7 +10,7 @@
   unless Y is what the member most needs answered (``needed``: a difficulty, a change). With
   nothing before it ("还有学习资料吗", "对了 驿站在哪") Y is the only request.
 * "讲 X 的课 / 关于 X 的视频" — X is what a lesson is about: it counts for the lesson only.
-* "包工头的电话是 13712345678" — someone else's number (``nlu.slots.someone_elses``): no change
+* "包工头的电话是 13712345678" — someone else's number (``handlers.nlu.slots.someone_elses``): no change
   of the member's details and no binding (``THEIRS_INTENTS``); other intents are unaffected.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from nlu.slots import others_numbers
+from handlers.nlu.slots import others_numbers
 
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
 # (不用表扬 is modesty about a deed, not a refusal of it)

@@ -4,10 +4,10 @@ Revision ID: 604493a231a1
 Revises: 
 Create Date: 2026-11-29 10:02:53.458099
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '604493a231a1'
 down_revision = None

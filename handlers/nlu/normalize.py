@@ -86,7 +86,7 @@ def normalise(text: str, synonyms: dict[str, str] | None = None,
     """The routing form of ``text`` (see the module docstring); never raises, may be ``""``.
 
     ``synonyms`` maps a variant to its standard word (longest variants should come first);
-    ``variants`` are the generated ones (``nlu.homophones``), replaced after them."""
+    ``variants`` are the generated ones (``handlers.nlu.homophones``), replaced after them."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = to_simplified(text)
     text = _NOISE.sub(" ", text)

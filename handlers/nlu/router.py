@@ -1,11 +1,11 @@
 """The jieba intent router: normalise → tokenise → score each intent by its declared words and
-by the labelled examples' opinion → decide (``nlu.decision``: the two-requests rule, ask when too
+by the labelled examples' opinion → decide (``handlers.nlu.decision``: the two-requests rule, ask when too
 close) → slots.
 
-Scoring: every keyword, pattern and place cue an intent declares (see ``nlu.lexicon``) adds its
-weight once, times 0 when negated and ½ in a second request (``nlu.clauses``); the examples
-(``nlu.bayes``) add how much the message resembles each intent's examples, within bounds
-(``EXAMPLE_WEIGHT``, ``EXAMPLE_CAP``, ``EXAMPLE_DOUBT``). ``nlu.decision`` then picks the
+Scoring: every keyword, pattern and place cue an intent declares (see ``handlers.nlu.lexicon``) adds its
+weight once, times 0 when negated and ½ in a second request (``handlers.nlu.clauses``); the examples
+(``handlers.nlu.bayes``) add how much the message resembles each intent's examples, within bounds
+(``EXAMPLE_WEIGHT``, ``EXAMPLE_CAP``, ``EXAMPLE_DOUBT``). ``handlers.nlu.decision`` then picks the
 intent (a help request or info change first, the other request offered; two intents too close
 to call asked about). An intent backed only by a few situation words (``EVIDENCE_MIN``), or only
 by a resemblance short of ``GUESS_SURE``, is ``unknown``. A letter's opening keyword, set apart
@@ -19,11 +19,11 @@ from types import ModuleType
 from typing import Collection
 
 from handlers.context import Route
-from nlu import clauses, lexicon, slots
-from nlu.bayes import EXAMPLE_FILES, ExampleModel, load
-from nlu.decision import EXAMPLES, NEEDED, Hit, decide
-from nlu.normalize import normalise
-from nlu.places import Place, find_places
+from handlers.nlu import clauses, lexicon, slots
+from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load
+from handlers.nlu.decision import EXAMPLES, NEEDED, Hit, decide
+from handlers.nlu.normalize import normalise
+from handlers.nlu.places import Place, find_places
 
 # Nothing to act on, so nothing to extract ("去北京的高铁票" names no destination of the member).
 NO_SLOTS = ("menu", "unknown")
@@ -41,9 +41,9 @@ MAX_CHARS = 600
 LETTER = 30
 HEADING = 1.5
 # Situation words alone (高考 + 学校) must add up to this much to be a request: naming a topic
-# is not yet asking about it (see SLOT_EVIDENCE in nlu.lexicon).
+# is not yet asking about it (see SLOT_EVIDENCE in handlers.nlu.lexicon).
 EVIDENCE_MIN = 2.5
-# The labelled examples' opinion (``nlu.bayes``) adds EXAMPLE_WEIGHT × ln(P(intent) / P(unknown))
+# The labelled examples' opinion (``handlers.nlu.bayes``) adds EXAMPLE_WEIGHT × ln(P(intent) / P(unknown))
 # to an intent's score: examples 150 times surer of an intent than of "not understood" are worth
 # a keyword of 1.5, and doubt counts against. 0.3 was the best of 0.1–0.5 on three sets of 200
 # messages unseen by keywords and examples alike.

@@ -1,4 +1,4 @@
-"""Deciding a message's intent from the evidence the router gathered (``nlu.router``): the
+"""Deciding a message's intent from the evidence the router gathered (``handlers.nlu.router``): the
 highest score wins, except that a real help request or info change is answered first and the
 other request offered (../shared/nlu/README.md labelling rule); two intents too close to call
 are asked about (``Route.clarify``); a best score below ``MIN_SCORE`` is ``unknown``.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from handlers.context import Route
-from nlu import clauses
+from handlers.nlu import clauses
 
 MIN_SCORE = 1.5
 # Intents answered first when a message holds two requests, in this order.
@@ -47,9 +47,9 @@ class Hit:
 def decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
            worded: set[str], alone: Callable[[int, int | None], Route], short: bool = False) -> Route:
     """The route for a message from its evidence: ``scores`` (intent → summed weight of its
-    ``hits``), ``parts`` (negation and the second request, ``nlu.clauses``), ``worded`` (the
+    ``hits``), ``parts`` (negation and the second request, ``handlers.nlu.clauses``), ``worded`` (the
     intents a word of the member's names, not only the examples' resemblance or situation
-    words) and ``short`` (a message of at most ``nlu.router.APART_MAX`` characters).
+    words) and ``short`` (a message of at most ``handlers.nlu.router.APART_MAX`` characters).
     ``alone(start, end)`` routes part of the text on its own (``end`` ``None``: to the end), to
     tell a second request from words of the first (see :func:`_second_request`)."""
     # equal scores: the request made first (before 另外/顺便) ranks higher
@@ -102,7 +102,7 @@ def _second_request(hits: list[Hit], chosen: str, parts: clauses.Clauses,
     ``MIN_SCORE``, what a message needs to be understood at all, or lighter words (下次会在啥时候:
     会) when that part, routed on its own (``alone``), is a request of theirs in words. So 资料
     in 学习 还有资料吗 asks for lessons (the part alone is one), and 还有学习资料吗 has no
-    first request before 还有 (see ``nlu.clauses``)."""
+    first request before 还有 (see ``handlers.nlu.clauses``)."""
     # the examples judge only the first request: their favour counts as asked there
     asked_first = any(h.intent == chosen and h.position < parts.second_from and h.weight > 0
                       for h in hits)

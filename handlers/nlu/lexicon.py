@@ -11,10 +11,10 @@ Each intent module may declare, at its top (only ``KEYWORDS`` is required):
 * ``PLACE_CUES: dict[str, float]`` — a word right before a city/province (在, 搬到) → weight.
 * ``SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]]`` — slot → value → words; filled only
   when the message routes to this intent. Of several values named, the labelled examples choose
-  (``nlu.router``); without them, the first declared wins.
+  (``handlers.nlu.router``); without them, the first declared wins.
 * ``SLOT_PATTERNS: dict[str, dict[str, str]]`` — slot → value → regular expression, for what
   word lists cannot say (腰扭了 and 扭了腰 are both an injury); a help topic's shapes win over
-  words (``nlu.router.SHAPES_FIRST``), other patterns are weighed with the words.
+  words (``handlers.nlu.router.SHAPES_FIRST``), other patterns are weighed with the words.
 * ``SLOT_DEFAULTS: dict[str, str]`` — slot values when no word matched.
 
 * ``SLOT_EVIDENCE: float`` — each slot word also counts as a keyword of this weight (unless
@@ -22,7 +22,7 @@ Each intent module may declare, at its top (only ``KEYWORDS`` is required):
   whose slot it fills, even without a request word.
 
 ``config.yaml`` adds ``nlu.extra_keywords`` (intent → words, weight 3) and ``nlu.synonyms``.
-Same-sounding typos of every keyword and slot word are generated (``nlu.homophones``).
+Same-sounding typos of every keyword and slot word are generated (``handlers.nlu.homophones``).
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
-from nlu import homophones
-from nlu.normalize import WordTable
+from handlers.nlu import homophones
+from handlers.nlu.normalize import WordTable
 
 with warnings.catch_warnings():
     # jieba 0.42.1 imports the deprecated pkg_resources; its warning is noise on every start.

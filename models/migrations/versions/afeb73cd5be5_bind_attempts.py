@@ -4,10 +4,10 @@ Revision ID: afeb73cd5be5
 Revises: 6f3bd296521b
 Create Date: 2026-12-06 11:50:52.411418
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = 'afeb73cd5be5'
 down_revision = "6f3bd296521b"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlu.places import Place, find_places
+from handlers.nlu.places import Place, find_places
 
 # Mainland mobile numbers: 11 digits starting 13–19 (MIIT numbering plan); spaces allowed where
 # members group the digits (139 0000 4567, 139-0000-4567 after normalisation).
