@@ -25,12 +25,14 @@ from bot.sandbox import state as sandbox
 from handlers.context import Incoming
 from models import study
 from models.db import make_engine
+from models.delivery.outbox import OutboxMessage
+from models.delivery.purposes import Guarantee, guarantee_of
+from models.delivery.window import open_window
 from models.follower import Follower
 from models.lesson import Lesson
 from models.member import Liaison, Member
 from models.migrations import schema
 from models.org import Organization
-from models.outbox import Guarantee, OutboxMessage, guarantee_of
 from models.tickets import open_ticket
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +112,7 @@ def populate(app, members: int) -> int:
         openids = [p.openid for p in people] + [f"oBench_liaison_{n:02d}" for n in range(BRANCHES)]
         for openid in openids:
             follower = Follower(openid=openid, first_seen_at=now, last_interaction_at=now)
-            follower.open_window(now, by_message=True)
+            open_window(follower, now, by_message=True)
             s.add(follower)
         s.commit()
         with rt.engine.begin() as conn:

@@ -1,13 +1,13 @@
-"""The dispatcher: sends due outbox rows through the WeChat API, by the delivery rules of
-DESIGN.md §2, and keeps doing so (``kiteline serve``'s thread, ``kiteline dispatcher``).
+"""Running the dispatcher: ``kiteline serve``'s thread and ``kiteline dispatcher [--once]``.
 
-A round (:func:`bot.send_pool.drain`) first recovers the rows of dispatchers that died, then
-sends everything due, several calls at once within each channel's rate limit; what one row's
-outcome means is ``bot.sending``'s business, and which purposes are sent at most or at least
-once is declared in ``models.outbox``.
+Everything about delivery — the queue, the window, the channel, a round of sends, error codes,
+guarantees — is :mod:`models.delivery`'s. This module builds what a round needs from the
+runtime (a WeChat API client per worker as the :class:`~models.delivery.sender.Sender`, the
+pace from ``delivery`` settings, the :func:`reactions` of other domains) and runs rounds.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections import Counter
@@ -16,9 +16,14 @@ import click
 
 from bot.cli import main, runtime_from
 from bot.runtime import Runtime
-from bot.send_pool import ClientFactory, drain, holding
 from bot.signals import inbound_answered
-from bot.wechat_api import KitelineClient, wechat_client
+from bot.wechat_api import wechat_client
+from models import study
+from models.delivery.dispatcher import Dispatch, Pace
+from models.delivery.events import Reactions, Settled
+from models.delivery.payloads import LessonPush
+from models.delivery.pool import SenderFactory, drain, holding
+from models.delivery.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +32,22 @@ OUTCOME_NAMES = {"sent": "已发送", "deferred": "暂缓", "dropped": "未送�
                  "unknown": "结果未知", "retry": "稍后重试"}
 
 
-def dispatch_due(rt: Runtime, client: KitelineClient | None = None, *,
-                 new_client: ClientFactory | None = None) -> int:
+def reactions() -> Reactions:
+    """What other domains do when a delivery settles: a pushed lesson WeChat accepted becomes
+    the member's study record."""
+    return Reactions().on(LessonPush, Settled.SENT, study.lesson_delivered)
+
+
+def dispatch_of(rt: Runtime) -> Dispatch:
+    """What a round needs, from ``rt``: its sessions, clock, ``delivery`` settings, reactions."""
+    pace = rt.settings.delivery
+    return Dispatch(rt.session, rt.clock, Pace(pace.concurrency, pace.rate_per_second,
+                                               dt.timedelta(seconds=pace.retry_backoff_seconds)),
+                    reactions())
+
+
+def dispatch_due(rt: Runtime, client: Sender | None = None, *,
+                 new_client: SenderFactory | None = None) -> int:
     """Send every outbox row due now; returns how many were sent (see :func:`send_due`).
 
     ``client`` (shared by the workers: tests pass ``wechat_client(rt, app)`` to reach the
@@ -37,27 +56,27 @@ def dispatch_due(rt: Runtime, client: KitelineClient | None = None, *,
     return send_due(rt, client, new_client=new_client)["sent"]
 
 
-def send_due(rt: Runtime, client: KitelineClient | None = None, *,
-             new_client: ClientFactory | None = None) -> Counter:
+def send_due(rt: Runtime, client: Sender | None = None, *,
+             new_client: SenderFactory | None = None) -> Counter:
     """One round until nothing due is left to claim; returns how many rows ended each way
     (keys of :data:`OUTCOME_NAMES`, and ``error`` for a row whose outcome could not be
     recorded)."""
     if new_client is None:
         new_client = (lambda: client) if client is not None else (lambda: wechat_client(rt))
     with holding() as holder:
-        return drain(rt, new_client, holder)
+        return drain(dispatch_of(rt), new_client, holder)
 
 
-def run_dispatcher(rt: Runtime, new_client: ClientFactory, stop: threading.Event,
+def run_dispatcher(rt: Runtime, new_client: SenderFactory, stop: threading.Event,
                    interval_seconds: float, wake: threading.Event | None = None) -> None:
     """Dispatch until ``stop`` is set: a round, then wait ``interval_seconds`` or until
     ``wake`` is set. The first round recovers what a previous run of this dispatcher left. A
     failing round is logged and the next one runs."""
-    wake = wake or stop
+    wake, dispatch = wake or stop, dispatch_of(rt)
     with holding() as holder:
         while not stop.is_set():
             try:
-                drain(rt, new_client, holder, stop)
+                drain(dispatch, new_client, holder, stop)
             except Exception:  # one bad round (database hiccup) must not end the loop
                 log.exception("dispatch round failed")
             wake.wait(interval_seconds)
@@ -70,7 +89,7 @@ class DispatcherThread:
     :func:`run_dispatcher` with ``new_client`` making each worker's API client;
     :meth:`shutdown` stops it."""
 
-    def __init__(self, rt: Runtime, new_client: ClientFactory) -> None:
+    def __init__(self, rt: Runtime, new_client: SenderFactory) -> None:
         self.stop = threading.Event()
         self.wake = threading.Event()
         # A call under way may take the connect and the read timeout before the thread stops.

@@ -1,5 +1,5 @@
 """``kiteline report …``: what staff need to see. ``report delivery``: how the outbox's
-messages fared and which ones need a person (``models.delivery_report``)."""
+messages fared and which ones need a person (``models.delivery.report``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,12 +9,12 @@ import unicodedata
 import click
 
 from bot.cli import main, runtime_from
-from models.delivery_report import (
+from models.delivery.purposes import purpose_name
+from models.delivery.report import (
     STATUS_NAMES,
     attention_line,
     counts,
     needing_attention,
-    purpose_name,
     subtree_ids,
 )
 

@@ -36,10 +36,12 @@ from handlers import paging
 from handlers.context import Context, Incoming
 from handlers.registry import dispatch
 from handlers.replies import NewsReply, Reply, TextReply
-from models.follower import Follower, opens_window
+from models.delivery.payloads import Article, News, Text
+from models.delivery.queue import enqueue, release_deferred
+from models.delivery.window import open_window, opens_window
+from models.follower import Follower
 from models.inbound import InboundMessage
 from models.member import Member
-from models.outbox import enqueue, release_deferred
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +281,7 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
             follower.subscribed = True
             follower.last_interaction_at = now
             if window:
-                follower.open_window(now, by_message=incoming.msg_type != "event")
+                open_window(follower, now, by_message=incoming.msg_type != "event")
         member = s.scalar(select(Member).where(Member.openid == incoming.openid))
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=member)
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, rt.router))
@@ -306,12 +308,11 @@ def _send_late(s: Session, incoming: Incoming, reply: Reply, key: str, now: dt.d
     log.warning("reply for openid %s too late for WeChat; sending it through the outbox",
                 wire.mask_openid(incoming.openid))
     if isinstance(reply, TextReply):
-        kind, payload = "text", {"content": reply.text}
+        payload = Text(reply.text)
     elif isinstance(reply, NewsReply):
         a = reply.article
-        kind, payload = "news", {"articles": [{"title": a.title, "description": a.description,
-                                               "url": a.url, "picurl": a.picurl}]}
+        payload = News(Article(a.title, a.description, a.url, a.picurl))
     else:
         return
-    enqueue(s, openid=incoming.openid, kind=kind, payload=payload, purpose="late_reply",
+    enqueue(s, openid=incoming.openid, payload=payload, purpose="late_reply",
             idempotency_key="late_reply:" + hashlib.sha1(key.encode()).hexdigest(), now=now)

@@ -1,5 +1,7 @@
 """The WeChat API client: wechatpy's ``WeChatClient`` on ``wechat.api_base_url`` with the shared
-token store, plus the calls other parts need (invitation QR codes, the custom menu).
+token store, plus the calls other parts need (invitation QR codes, the custom menu). It is the
+outbox's :class:`models.delivery.sender.Sender`: its sends raise ``SendFailed`` saying what a
+failure means (an answer's error code, or whether the request can have reached WeChat).
 
 Token rules (DESIGN.md §2, WeChat 获取稳定版接口调用凭据 docs): one ``access_token`` per account,
 shared by every process through :mod:`models.token`, fetched with ``stable_token`` in normal
@@ -13,10 +15,13 @@ In sandbox mode a caller holding the Flask app may reach the embedded sandbox in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 import requests
 from flask import Flask
+from urllib3.exceptions import ConnectTimeoutError
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
@@ -26,8 +31,10 @@ from bot.config import MenuButton, Settings
 from bot.runtime import Runtime
 from bot.sandbox.transport import WSGITransport
 from models import token as token_store
+from models.delivery.errcodes import STALE_TOKEN_CODES, Meaning
+from models.delivery.payloads import Article, TemplateNotice
+from models.delivery.sender import SendFailed
 
-STALE_TOKEN_CODES = frozenset({40001, 40014, 42001})
 DEFAULT_TOKEN_SECONDS = 7200
 # Where an in-process client sends sandbox calls; the host never reaches a network.
 IN_PROCESS_BASE = "http://sandbox.in-process/cgi-bin/"
@@ -56,7 +63,8 @@ class SharedTokenStorage(SessionStorage):
 
 
 class KitelineClient(WeChatClient):
-    """``WeChatClient`` whose token comes from the shared store and ``stable_token``.
+    """``WeChatClient`` whose token comes from the shared store and ``stable_token``, and the
+    outbox's sender (``prepare``, ``send_text``, ``send_news``, ``send_template``).
 
     Every API method of wechatpy works (``client.message.send_text(...)`` etc.); they raise
     ``WeChatClientException`` (``errcode`` set) for a refusal and ``requests`` exceptions for
@@ -109,6 +117,60 @@ class KitelineClient(WeChatClient):
                 raise
         params["access_token"] = self.refresh_access_token(stale=token)
         return super()._request(method, url_or_endpoint, params=params, **kwargs)
+
+    # -- models.delivery.sender.Sender --------------------------------------------------------
+    def prepare(self) -> None:
+        """Fetch the access token now (see :class:`models.delivery.sender.Sender`)."""
+        try:
+            self.access_token  # noqa: B018
+        except (WeChatClientException, requests.RequestException, token_store.TokenRefreshTimeout) as exc:
+            raise SendFailed(f"no access token: {describe(exc)}", Meaning.TRANSIENT) from exc
+
+    def send_text(self, openid: str, content: str) -> None:
+        with _as_send_failed():
+            self.message.send_text(openid, content)
+
+    def send_news(self, openid: str, article: Article) -> None:
+        with _as_send_failed():
+            self.message.send_articles(openid, [article.as_json()])
+
+    def send_template(self, openid: str, notice: TemplateNotice) -> None:
+        with _as_send_failed():
+            self.message.send_template(openid, notice.template_id, notice.as_json()["data"], url=notice.url)
+
+
+def describe(error: Exception) -> str:
+    """``45047 out of response count limit`` for WeChat's refusals, ``ReadTimeout: …`` else."""
+    code = getattr(error, "errcode", None)
+    return f"{code} {error.errmsg}" if code is not None else f"{type(error).__name__}: {error}"
+
+
+@contextmanager
+def _as_send_failed() -> Iterator[None]:
+    """Turn what wechatpy and requests raise during a send into :class:`SendFailed` by meaning:
+    WeChat's code; nothing sent (no connection, no token); our URL malformed; else unknown."""
+    try:
+        yield
+    except WeChatClientException as exc:
+        raise SendFailed.refused(exc.errcode, exc.errmsg) from exc
+    except token_store.TokenRefreshTimeout as exc:
+        raise SendFailed(describe(exc), Meaning.TRANSIENT) from exc
+    except requests.RequestException as exc:
+        if isinstance(exc, ValueError):  # InvalidURL, MissingSchema: our message is malformed
+            raise SendFailed(describe(exc), Meaning.REFUSED) from exc
+        raise SendFailed(describe(exc), Meaning.TRANSIENT if never_written(exc) else Meaning.UNKNOWN) from exc
+
+
+def never_written(error: Exception) -> bool:
+    """True when ``error`` proves the request never reached WeChat: no connection was made
+    (refused, unreachable, connect timeout, TLS handshake)."""
+    if isinstance(error, (requests.ConnectTimeout, requests.exceptions.SSLError)):
+        return True
+    if isinstance(error, requests.ConnectionError):
+        reason = error.args[0] if error.args else None
+        # requests wraps urllib3's MaxRetryError, whose reason says which step failed.
+        return isinstance(getattr(reason, "reason", reason), ConnectTimeoutError)
+    return False
 
 
 def wechat_client(rt: Runtime, app: Flask | None = None) -> KitelineClient:

@@ -2,14 +2,14 @@
 scheduler. Importing this package registers every table on ``Base.metadata``."""
 from models.base import Base
 from models.bind_attempts import BindAttempt
+from models.delivery.channels import ChannelPause
+from models.delivery.outbox import OutboxMessage
 from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
 from models.lesson import Lesson, StudyRecord
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
-from models.outbox import OutboxMessage
-from models.outbox_channels import ChannelPause
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.station import Station

@@ -26,9 +26,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, UTCDateTime, intpk, timestamp
 from models.clock import beijing_minute
+from models.delivery.payloads import Text
+from models.delivery.queue import enqueue
 from models.follower import Follower
 from models.member import Member, mask_phone
-from models.outbox import enqueue
 from models.tickets import liaison_for
 
 log = logging.getLogger(__name__)
@@ -157,5 +158,5 @@ def _alert(session: Session, member: Member, run: int, now: dt.datetime, text: s
         log.warning("binding alert for member %s: liaison (member %s, phone %s) has not bound WeChat; "
                     "no notice was queued", member.id, liaison.member_id, mask_phone(liaison.member.phone))
     else:
-        enqueue(session, openid=liaison.member.openid, kind="text", payload={"content": text},
+        enqueue(session, openid=liaison.member.openid, payload=Text(text),
                 purpose=ALERT_PURPOSE, idempotency_key=f"{ALERT_PURPOSE}:{member.id}:{run}", now=now)

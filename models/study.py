@@ -5,6 +5,12 @@ unread lessons first, in library ``sequence`` order; once a member has read them
 they saw longest ago comes round again. A ``StudyRecord`` is one per member and lesson, so a
 lesson delivered again in a later round moves its ``delivered_at`` forward.
 
+A lesson asked for in chat is recorded with the reply. A pushed lesson is queued in the outbox
+(:func:`push_next_lessons`) and recorded when WeChat accepts it (:func:`lesson_delivered`, a
+reaction to the delivery's outcome); until then — due, deferred until the member writes, or of
+unknown outcome — it counts as theirs for choosing the next lesson, so a push waiting for a
+member is not queued again the next day.
+
 "Today" is the calendar day in Asia/Shanghai, the day members count in.
 """
 from __future__ import annotations
@@ -17,15 +23,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
+from models.delivery.events import Outcome
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import Article, LessonPush
+from models.delivery.queue import enqueue, on_the_way
 from models.lesson import CATEGORY_NAMES, Lesson, StudyRecord
 from models.member import Member
-from models.outbox import OutboxMessage, enqueue
 
 PUSH_PURPOSE = "lesson_push"
 # StudyRecord.source: the day's lesson asked for ("request") or pushed ("schedule"), or a lesson
 # of one category asked for by name ("category"), which leaves the day's lesson as it was.
 DAYS_LESSON_SOURCES = ("request", "schedule")
 CATEGORY_SOURCE = "category"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A lesson a member has, or has on its way: when (delivered, or queued), how (a
+    ``StudyRecord.source``), and ``order`` to tell apart two at the same instant (record id)."""
+
+    at: dt.datetime
+    source: str
+    order: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,52 +89,58 @@ def pick_next(lessons: Sequence[Lesson], delivered: Mapping[int, dt.datetime]) -
     return min(lessons, key=lambda lesson: delivered[lesson.id])
 
 
-def _deliveries(session: Session, member_ids: Iterable[int],
-                lesson_ids: Iterable[int]) -> dict[int, dict[int, StudyRecord]]:
-    """member id -> lesson id -> StudyRecord, for these members and lessons."""
-    rows = session.scalars(select(StudyRecord).where(
-        StudyRecord.member_id.in_(list(member_ids)), StudyRecord.lesson_id.in_(list(lesson_ids))))
-    found: dict[int, dict[int, StudyRecord]] = {}
-    for record in rows:
-        found.setdefault(record.member_id, {})[record.lesson_id] = record
+def _seen(session: Session, member_ids: Iterable[int], lessons: Sequence[Lesson]) -> dict[int, dict[int, Seen]]:
+    """member id -> lesson id -> :class:`Seen`, for these members and ``lessons``: the study
+    records, and the pushes still on their way (source ``schedule``, at the time queued)."""
+    member_ids, lesson_ids = list(member_ids), {lesson.id for lesson in lessons}
+    found: dict[int, dict[int, Seen]] = {}
+    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id, StudyRecord.delivered_at,
+                                  StudyRecord.source, StudyRecord.id)
+                           .where(StudyRecord.member_id.in_(member_ids), StudyRecord.lesson_id.in_(lesson_ids)))
+    for member_id, lesson_id, at, source, record_id in rows:
+        found.setdefault(member_id, {})[lesson_id] = Seen(at, source, record_id)
+    for member_id, push, queued_at in on_the_way(session, member_ids, LessonPush, PUSH_PURPOSE):
+        mine = found.setdefault(member_id, {})
+        if push.lesson_id in lesson_ids and (push.lesson_id not in mine or mine[push.lesson_id].at < queued_at):
+            mine[push.lesson_id] = Seen(queued_at, "schedule")
     return found
 
 
-def _member_records(session: Session, member_id: int,
-                    lessons: Sequence[Lesson]) -> dict[int, StudyRecord]:
-    return _deliveries(session, [member_id], [lesson.id for lesson in lessons]).get(member_id, {})
+def _member_seen(session: Session, member_id: int, lessons: Sequence[Lesson]) -> dict[int, Seen]:
+    return _seen(session, [member_id], lessons).get(member_id, {})
 
 
 def next_lesson(session: Session, member_id: int, category: str | None = None) -> LessonPick | None:
     """The member's next lesson (of ``category``, if given) by :func:`pick_next`, whatever they
     got today. ``None`` when the library (or that category) is empty. Nothing is recorded."""
     lessons = library(session, category)
-    return _pick_from(lessons, _member_records(session, member_id, lessons))
+    return _pick_from(lessons, _member_seen(session, member_id, lessons))
 
 
 def todays_lesson(session: Session, member_id: int, now: dt.datetime,
                   category: str | None = None) -> LessonPick | None:
     """Today's lesson for a member, stable within the day. Without ``category``: the last lesson
-    they received today as the day's lesson (source ``request`` or ``schedule``; a lesson asked
-    for by category, source ``category``, does not replace it). With ``category``: the last
-    lesson of that category they received today. Else :func:`next_lesson`. ``None`` when the
+    they received today, or that was pushed to them today and is on its way, as the day's
+    lesson (source ``request`` or ``schedule``; a lesson asked for by category, source
+    ``category``, does not replace it). With ``category``: the last lesson of that category
+    they received (or have on its way) today. Else :func:`next_lesson`. ``None`` when the
     library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
     lessons = library(session, category)
-    records = _member_records(session, member_id, lessons)
+    seen = _member_seen(session, member_id, lessons)
     since = day_start(now)
-    today = [r for r in records.values() if r.delivered_at >= since
-             and (category is not None or r.source in DAYS_LESSON_SOURCES)]
+    today = [lesson for lesson in lessons if lesson.id in seen and seen[lesson.id].at >= since
+             and (category is not None or seen[lesson.id].source in DAYS_LESSON_SOURCES)]
     if today:
-        latest = max(today, key=lambda r: (r.delivered_at, r.id))
-        return LessonPick(latest.lesson, delivered_today=True, review=False)
-    return _pick_from(lessons, records)
+        latest = max(today, key=lambda lesson: (seen[lesson.id].at, seen[lesson.id].order))
+        return LessonPick(latest, delivered_today=True, review=False)
+    return _pick_from(lessons, seen)
 
 
-def _pick_from(lessons: Sequence[Lesson], records: Mapping[int, StudyRecord]) -> LessonPick | None:
-    lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in records.items()})
+def _pick_from(lessons: Sequence[Lesson], seen: Mapping[int, Seen]) -> LessonPick | None:
+    lesson = pick_next(lessons, {lid: s.at for lid, s in seen.items()})
     if lesson is None:
         return None
-    return LessonPick(lesson, delivered_today=False, review=lesson.id in records)
+    return LessonPick(lesson, delivered_today=False, review=lesson.id in seen)
 
 
 def record_delivery(session: Session, member_id: int, lesson_id: int, source: str,
@@ -127,11 +152,6 @@ def record_delivery(session: Session, member_id: int, lesson_id: int, source: st
     for it instead of adding a second one."""
     record = session.scalar(select(StudyRecord).where(
         StudyRecord.member_id == member_id, StudyRecord.lesson_id == lesson_id))
-    return _delivered(session, record, member_id, lesson_id, source, now)
-
-
-def _delivered(session: Session, record: StudyRecord | None, member_id: int, lesson_id: int,
-               source: str, now: dt.datetime) -> StudyRecord:
     if record is None:
         record = StudyRecord(member_id=member_id, lesson_id=lesson_id, source=source, delivered_at=now)
         session.add(record)
@@ -140,16 +160,18 @@ def _delivered(session: Session, record: StudyRecord | None, member_id: int, les
     return record
 
 
-def lesson_message(lesson: Lesson) -> tuple[str, dict]:
-    """The outbox ``(kind, payload)`` for pushing a lesson: one news (图文) article, the form a
+def lesson_delivered(session: Session, outcome: Outcome) -> None:
+    """Reaction to a pushed lesson that WeChat accepted (``models.delivery.events``): record it
+    (source ``schedule``) at the time it was accepted."""
+    if outcome.member_id is not None and isinstance(outcome.payload, LessonPush):
+        record_delivery(session, outcome.member_id, outcome.payload.lesson_id, "schedule", outcome.at)
+
+
+def lesson_message(lesson: Lesson) -> LessonPush:
+    """The outbox payload for pushing ``lesson``: one news (图文) article, the form a
     customer-service news message takes (WeChat allows one article per kf news message)."""
-    article = {
-        "title": lesson.title,
-        "description": f"【{CATEGORY_NAMES[lesson.category]}】{lesson.summary}".strip(),
-        "url": lesson.url,
-        "picurl": "",
-    }
-    return "news", {"articles": [article]}
+    description = f"【{CATEGORY_NAMES[lesson.category]}】{lesson.summary}".strip()
+    return LessonPush(lesson.id, Article(lesson.title, description, lesson.url))
 
 
 def bound_members(session: Session, after_id: int, limit: int) -> list[tuple[int, str]]:
@@ -170,8 +192,9 @@ def push_key(schedule_id: str, member_id: int, now: dt.datetime) -> str:
 def push_next_lessons(session: Session, members: Sequence[tuple[int, str]], lessons: Sequence[Lesson],
                       schedule_id: str, now: dt.datetime) -> int:
     """Queue the next lesson (from ``lessons``, already filtered by category) for each of
-    ``members`` (``(id, openid)`` pairs from :func:`bound_members`) and record the deliveries
-    (source "schedule"). Members already pushed by this schedule today are skipped.
+    ``members`` (``(id, openid)`` pairs from :func:`bound_members`); each is recorded once it is
+    delivered (:func:`lesson_delivered`). Members already pushed by this schedule today are
+    skipped.
 
     Returns how many messages were queued. The caller commits."""
     if not lessons:
@@ -180,16 +203,13 @@ def push_next_lessons(session: Session, members: Sequence[tuple[int, str]], less
     done = set(session.scalars(select(OutboxMessage.idempotency_key)
                                .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
     due = [(member_id, openid) for member_id, openid in members if keys[member_id] not in done]
-    records = _deliveries(session, [member_id for member_id, _ in due],
-                          [lesson.id for lesson in lessons])
+    seen = _seen(session, [member_id for member_id, _ in due], lessons)
     # Keys are unique within the batch and checked above, so the rows can wait for one flush
     # at commit instead of one flush per member.
     with session.no_autoflush:
         for member_id, openid in due:
-            mine = records.get(member_id, {})
-            lesson = pick_next(lessons, {lid: r.delivered_at for lid, r in mine.items()})
-            kind, payload = lesson_message(lesson)
-            enqueue(session, openid=openid, kind=kind, payload=payload, purpose=PUSH_PURPOSE,
+            mine = seen.get(member_id, {})
+            lesson = pick_next(lessons, {lid: s.at for lid, s in mine.items()})
+            enqueue(session, openid=openid, payload=lesson_message(lesson), purpose=PUSH_PURPOSE,
                     idempotency_key=keys[member_id], now=now, member_id=member_id)
-            _delivered(session, mine.get(lesson.id), member_id, lesson.id, "schedule", now)
     return len(due)

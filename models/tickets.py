@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
+from models.delivery.payloads import TemplateNotice, Text
+from models.delivery.queue import enqueue
 from models.member import Liaison, Member, mask_phone
-from models.outbox import enqueue
 from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 
 NUMBER_ATTEMPTS = 5
@@ -83,7 +84,7 @@ def add_to_ticket(session: Session, ticket: Ticket, text: str, *, now: dt.dateti
     person = ticket.liaison.member if ticket.liaison else None
     if person is not None and person.openid:
         notice = f"【求助补充 {ticket.number}】{ticket.member.name}补充：“{text}”"
-        enqueue(session, openid=person.openid, kind="text", payload={"content": _within_notice(notice)},
+        enqueue(session, openid=person.openid, payload=Text(_within_notice(notice)),
                 purpose="liaison_addition", idempotency_key=f"liaison_addition:{ticket.number}:{now.isoformat()}",
                 now=now)
 
@@ -121,9 +122,9 @@ def queue_liaison_notice(session: Session, ticket: Ticket, *, now: dt.datetime, 
     """Queue the notice of ``ticket`` for its liaison (who must have bound WeChat); the key
     ``liaison_notice:<number>`` makes a second call for the same ticket a no-op."""
     member, sla_hours = ticket.member, int((ticket.due_at - ticket.created_at).total_seconds() // 3600)
-    enqueue(session, openid=ticket.liaison.member.openid, kind="text",
-            payload={"content": liaison_notice(ticket, member, sla_hours),
-                     "fallback_template": notice_template(ticket, member, notice_template_id)},
+    enqueue(session, openid=ticket.liaison.member.openid,
+            payload=Text(liaison_notice(ticket, member, sla_hours),
+                         fallback=notice_template(ticket, member, notice_template_id)),
             purpose="liaison_notice", idempotency_key=f"liaison_notice:{ticket.number}", now=now)
 
 
@@ -178,9 +179,9 @@ def liaison_notice(ticket: Ticket, member: Member, sla_hours: int) -> str:
     return f"{head}“{beginning}…”{note}{tail}"
 
 
-def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
-    """The liaison notice as a template message (``{"template_id", "data"}``) for when their
-    customer-service window is closed. WeChat's template rules: each value ≤ 20 characters,
+def notice_template(ticket: Ticket, member: Member, template_id: str) -> TemplateNotice:
+    """The liaison notice as a template message, sent instead when their customer-service
+    window is closed (``models.delivery.channels`` decides). WeChat's template rules: each value ≤ 20 characters,
     no line breaks (模板消息 docs), so the description stays in the full text."""
     hours = int((ticket.due_at - ticket.created_at).total_seconds() // 3600)
     urgent = hours <= URGENT_HOURS
@@ -191,7 +192,7 @@ def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
         "time4": ticket.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
         "thing5": f"请马上电话联系{member.name}" if urgent else f"请在{hours}小时内电话联系{member.name}",
     }
-    return {"template_id": template_id, "data": {k: {"value": v[:20]} for k, v in values.items()}}
+    return TemplateNotice(template_id, {k: v[:20] for k, v in values.items()})
 
 
 def liaisons_ticket(session: Session, liaison_member: Member, number: str) -> Ticket | None:
@@ -219,7 +220,7 @@ def record_liaison_answer(session: Session, ticket: Ticket, answer: str, *, reso
     else:
         text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
                 "有什么要补充的，直接回复我，我转给联络员。")
-    enqueue(session, openid=member.openid, kind="text", payload={"content": _within_notice(text)},
+    enqueue(session, openid=member.openid, payload=Text(_within_notice(text)),
             purpose="liaison_answer", idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat()}",
             now=now)
 

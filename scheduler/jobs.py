@@ -11,7 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from models import study
-from models.delivery_digest import queue_digests
+from models.delivery.digest import queue_digests
 
 if TYPE_CHECKING:  # the scheduler uses the runtime the transport layer builds, never builds one
     from bot.runtime import Runtime
@@ -41,7 +41,8 @@ def current_runtime() -> "Runtime":
 def push_lesson_schedule(schedule_id: str, category: str | None = None,
                          batch_size: int = BATCH_SIZE) -> int:
     """Job for one ``scheduler.lesson_schedules`` entry: queue the next lesson (of ``category``,
-    if set) for every bound member, ``batch_size`` members per transaction.
+    if set) for every bound member, ``batch_size`` members per transaction. Each lesson's
+    study record is written when it is delivered (``models.study.lesson_delivered``).
 
     Idempotent per schedule, member and local date (see :func:`models.study.push_key`): a rerun,
     or a retry after a crash half-way, queues only what is missing. Returns how many messages
@@ -69,7 +70,7 @@ def push_lesson_schedule(schedule_id: str, category: str | None = None,
 
 def send_delivery_digests() -> int:
     """Job ``delivery_digest`` (``scheduler.delivery_digest_cron``): queue each branch
-    secretary's list of notices that never arrived (:mod:`models.delivery_digest`). Returns how
+    secretary's list of notices that never arrived (:mod:`models.delivery.digest`). Returns how
     many digests were queued."""
     rt = current_runtime()
     with rt.session() as s:

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models.bind_attempts import BindAttempt
+from models.delivery.outbox import OutboxMessage
 from models.member import Liaison, Member
-from models.outbox import OutboxMessage
 from tests.factories import make_branch, make_member
 
 pytestmark = pytest.mark.postgres

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 import bot.report_cli  # noqa: F401  (registers ``report delivery``)
 from bot.cli import main
+from models.delivery.outbox import OutboxMessage
 from models.org import Organization
-from models.outbox import OutboxMessage
 from scheduler import jobs
 from scheduler.jobs import send_delivery_digests
 from tests.conftest import CONFIG_FILE

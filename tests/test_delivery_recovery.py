@@ -14,8 +14,12 @@ import sys
 
 import pytest
 
-from models.outbox import OutboxMessage, enqueue
-from models.outbox_claims import this_host
+from bot.dispatcher import dispatch_due
+from bot.wechat_api import wechat_client
+from models.delivery.claims import this_host
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import Text
+from models.delivery.queue import enqueue
 
 pytestmark = pytest.mark.postgres  # claims and recovery are SQL that differs between databases
 
@@ -37,7 +41,7 @@ def dead_holder() -> str:
 
 def queue(runtime, content: str = LESSON, purpose: str = "lesson_push", key: str = "k1") -> str:
     with runtime.session() as s:
-        enqueue(s, openid=OPENID, kind="text", payload={"content": content}, purpose=purpose,
+        enqueue(s, openid=OPENID, payload=Text(content), purpose=purpose,
                 idempotency_key=key, now=runtime.clock.now())
         s.commit()
     return key
@@ -114,21 +118,20 @@ def test_a_claim_another_live_dispatcher_holds_is_left_alone(chat, app, runtime,
 
 
 def test_an_unexpected_error_while_sending_leaves_an_unknown_lesson_and_the_rest_go(
-        chat, app, runtime, send, monkeypatch):
-    import bot.sending
-
+        chat, app, runtime, monkeypatch):
     chat.say("你好")
     first, second = queue(runtime, "第1课", key="k1"), queue(runtime, "第2课", key="k2")
-    real_send, calls = bot.sending.send_row, []
+    wx, calls = wechat_client(runtime, app), []
+    real_send = wx.send_text
 
-    def flaky(client, message):
-        calls.append(message.payload["content"])
+    def flaky(openid, content):
+        calls.append(content)
         if len(calls) == 1:
             raise ZeroDivisionError("a bug between writing the request and reading the answer")
-        return real_send(client, message)
+        real_send(openid, content)
 
-    monkeypatch.setattr(bot.sending, "send_row", flaky)
-    assert send() == 1
+    monkeypatch.setattr(wx, "send_text", flaky)
+    assert dispatch_due(runtime, client=wx) == 1
     assert row(runtime, first).status == "unknown"
     assert row(runtime, second).status == "sent"
     assert received(app) == ["第2课"]
@@ -136,5 +139,5 @@ def test_an_unexpected_error_while_sending_leaves_an_unknown_lesson_and_the_rest
 
 def test_enqueue_refuses_a_purpose_without_a_declared_delivery_guarantee(runtime):
     with runtime.session() as s, pytest.raises(ValueError, match="ticket_reply"):
-        enqueue(s, openid=OPENID, kind="text", payload={"content": "你好"}, purpose="ticket_reply",
+        enqueue(s, openid=OPENID, payload=Text("你好"), purpose="ticket_reply",
                 idempotency_key="x", now=runtime.clock.now())

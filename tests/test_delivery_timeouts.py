@@ -13,7 +13,9 @@ import pytest
 
 from bot.dispatcher import dispatch_due
 from bot.wechat_api import KitelineClient, wechat_client
-from models.outbox import OutboxMessage, enqueue
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import Text
+from models.delivery.queue import enqueue
 
 pytestmark = pytest.mark.postgres
 
@@ -31,7 +33,7 @@ def settings_env(db_url):
 def queue(runtime, content: str = LESSON, purpose: str = "lesson_push", openid: str = OPENID) -> str:
     key = f"{purpose}:{openid}:{content}"
     with runtime.session() as s:
-        enqueue(s, openid=openid, kind="text", payload={"content": content}, purpose=purpose,
+        enqueue(s, openid=openid, payload=Text(content), purpose=purpose,
                 idempotency_key=key, now=runtime.clock.now())
         s.commit()
     return key

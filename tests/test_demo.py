@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from bot.demo import load_demo
 from bot.dispatcher import dispatch_due
 from bot.wechat_api import wechat_client
+from models.delivery.outbox import OutboxMessage
 from models.lesson import LESSON_CATEGORIES, Lesson
 from models.member import Liaison, Member
 from models.org import Organization
-from models.outbox import OutboxMessage
 from models.station import Station
 from tests.factories import make_branch
 

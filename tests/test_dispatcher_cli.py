@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
 from bot.cli import main
 from bot.sandbox import state as sandbox_state
-from models.outbox import OutboxMessage, enqueue
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import TemplateNotice
+from models.delivery.queue import enqueue
 from tests.conftest import CONFIG_FILE
 
 
@@ -18,10 +20,10 @@ def test_once_drains_everything_due_not_one_batch(app, runtime, db_url):
     openids = [f"oKite_member_{n:04d}" for n in range(1, 101)]
     sandbox_state.add_followers(runtime.engine, openids)  # followers WeChat knows
     now = dt.datetime.now(dt.timezone.utc)  # the command runs on the real clock
-    template = {"template_id": "TPL_NOTICE", "data": {"first": {"value": "支部通知"}}}
+    template = TemplateNotice("TPL_NOTICE", {"first": "支部通知"})
     with runtime.session() as s:
         for n in range(500):
-            enqueue(s, openid=openids[n % 100], kind="template", payload=template, purpose="liaison_notice",
+            enqueue(s, openid=openids[n % 100], payload=template, purpose="liaison_notice",
                     idempotency_key=f"notice:{n}", now=now)
         s.commit()
 

@@ -3,8 +3,8 @@ member's next message becomes the ticket's description."""
 import pytest
 from sqlalchemy import select
 
+from models.delivery.outbox import OutboxMessage
 from models.dialog import DialogState
-from models.outbox import OutboxMessage
 from models.ticket import Ticket
 from tests.test_help_request import setup_roster
 

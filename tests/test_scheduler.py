@@ -12,8 +12,8 @@ from apscheduler.schedulers.base import STATE_PAUSED
 from sqlalchemy import func, select
 
 from bot.config import LessonSchedule
+from models.delivery.outbox import OutboxMessage
 from models.lesson import StudyRecord
-from models.outbox import OutboxMessage
 from models.scheduling import SchedulerJob
 from scheduler import jobs
 from scheduler.jobs import push_lesson_schedule, send_delivery_digests

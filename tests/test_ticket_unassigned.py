@@ -4,7 +4,7 @@ import logging
 
 from sqlalchemy import select
 
-from models.outbox import OutboxMessage
+from models.delivery.outbox import OutboxMessage
 from models.ticket import Ticket
 from models.tickets import open_ticket
 from tests.conftest import START

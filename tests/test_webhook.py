@@ -186,14 +186,17 @@ def test_two_menu_taps_in_one_second_each_get_their_own_answer(chat, handled, se
 
 
 def test_a_location_report_opens_no_window_and_wakes_no_deferred_message(chat, session, send, app):
-    from models.outbox import OutboxMessage, enqueue
+    from models.delivery import window
+    from models.delivery.outbox import OutboxMessage
+    from models.delivery.payloads import Text
+    from models.delivery.queue import enqueue
 
     make_member(session, make_branch(session), name="张某", openid="oKite_member_0001")
     session.commit()
     chat.say("你好")
     chat.advance(hours=49)
     with app.extensions["kiteline"].session() as s:
-        enqueue(s, openid=chat.openid, kind="text", payload={"content": "今日学习"}, purpose="lesson_push",
+        enqueue(s, openid=chat.openid, payload=Text("今日学习"), purpose="lesson_push",
                 idempotency_key="lesson:1", now=chat.clock.now())
         s.commit()
     assert send() == 0
@@ -204,6 +207,6 @@ def test_a_location_report_opens_no_window_and_wakes_no_deferred_message(chat, s
     with app.extensions["kiteline"].session() as s:
         row = s.scalars(select(OutboxMessage)).one()
         assert (row.status, row.attempts, row.last_error) == ("deferred", 0, None)
-        assert not s.get(Follower, chat.openid).window_open(chat.clock.now())
+        assert not window.is_open(s.get(Follower, chat.openid), chat.clock.now())
     chat.say("在吗")
     assert send() == 1

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 import bot.webhook
 from bot.inflight import InFlight
+from models.delivery.outbox import OutboxMessage
 from models.inbound import InboundMessage
-from models.outbox import OutboxMessage
 
 pytestmark = pytest.mark.postgres
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 import bot.webhook
-from models.outbox import OutboxMessage
+from models.delivery.outbox import OutboxMessage
 from tests.factories import make_branch, make_member
 
 pytestmark = pytest.mark.postgres

@@ -1,23 +1,40 @@
-"""The two ways a queued message reaches WeChat — customer-service (``custom``) and template
-messages — and what limits each: the follower's window and its budget, and a channel the
-platform closed for the day.
+"""Which way a queued message goes now — a customer-service (``custom``) or a template message —
+or whether it waits: the member's window (:mod:`models.delivery.window`), a channel the
+platform closed for the day, and the template fallback of service notices.
 
-The window rule is WeChat's (客服消息 docs, see :mod:`models.follower`): customer-service
-messages only inside the window, template messages any time. Daily API quotas (45009) reset at
-00:00 Beijing time.
+Today's rules (DESIGN.md §2): template rows go as template messages, any time. Text and news go
+as customer-service messages while the reader's window is open; outside it they wait,
+``deferred``, for the reader's next message — except a text of a purpose declared
+``template_fallback`` (a liaison's notice, a secretary's digest) that carries its template
+form: that form goes at once and the full text waits for the next message. A channel that hit
+its daily API quota (45009) waits until 00:00 Beijing time, when WeChat resets quotas.
 """
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, Text, update
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, timestamp
-from models.follower import Follower
-from models.outbox import OutboxMessage
+from models.clock import SHANGHAI
+from models.delivery import window
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import Payload, TemplateNotice
+from models.delivery.payloads import Text as TextPayload
+from models.delivery.purposes import PURPOSES
+from models.delivery.queue import enqueue
 
-CHANNELS = ("custom", "template")
+
+class Channel(StrEnum):
+    """The two ways a queued message reaches WeChat."""
+
+    CUSTOM = "custom"
+    TEMPLATE = "template"
+
+
+CHANNELS = tuple(c.value for c in Channel)
 
 
 class ChannelPause(Base):
@@ -31,61 +48,70 @@ class ChannelPause(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-def channel_of(row: OutboxMessage) -> str:
+def channel_of(kind: str) -> Channel:
     """``template`` rows go out as template messages; text and news as customer-service ones."""
-    return "template" if row.kind == "template" else "custom"
+    return Channel.TEMPLATE if kind == "template" else Channel.CUSTOM
 
 
-def reserve_window(session: Session, openid: str, now: dt.datetime) -> str:
-    """Spend one message of ``openid``'s customer-service window, atomically.
-
-    Returns ``"open"`` (a message may go out now), ``"closed"`` (no window or budget: wait for
-    the member's next message) or ``"unfollowed"``."""
-    spent = session.execute(
-        update(Follower)
-        .where(Follower.openid == openid, Follower.subscribed.is_(True),
-               Follower.window_expires_at > now, Follower.window_budget > 0)
-        .values(window_budget=Follower.window_budget - 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if spent == 1:
-        return "open"
-    follower = session.get(Follower, openid)
-    return "unfollowed" if follower is not None and not follower.subscribed else "closed"
+def falls_back(purpose: str, payload: Payload) -> bool:
+    """Whether ``payload`` (of ``purpose``) goes as its template form when the window is closed."""
+    return (isinstance(payload, TextPayload) and payload.fallback is not None
+            and purpose in PURPOSES and PURPOSES[purpose].template_fallback)
 
 
-def refund_window(session: Session, openid: str, now: dt.datetime) -> None:
-    """A message reserved with :func:`reserve_window` was not sent (-1, no connection): give
-    its place in the window back, if the window is still open."""
-    session.execute(update(Follower)
-                    .where(Follower.openid == openid, Follower.window_expires_at > now)
-                    .values(window_budget=Follower.window_budget + 1)
-                    .execution_options(synchronize_session=False))
+def choose(session: Session, row: OutboxMessage, payload: Payload, now: dt.datetime) -> tuple[str, Payload]:
+    """Decide how claimed ``row`` (whose typed payload is ``payload``) goes now: ``("go", what
+    to send)`` — one place in the reader's window counted when it is a customer-service
+    message — or the status it is left in: ``retry`` (channel paused; due when it reopens),
+    ``deferred`` or ``dropped``. On a fallback the full text is queued, deferred, and the row
+    becomes its template message. The caller releases the claim when it is not ``go``."""
+    channel = channel_of(row.kind)
+    paused_until = channel_paused_until(session, channel, now)
+    if paused_until is not None:
+        row.status, row.next_attempt_at = "pending", paused_until
+        return "retry", payload
+    if channel is Channel.CUSTOM:
+        verdict = window.reserve(session, row.openid, now)
+    else:
+        verdict = window.Window.UNFOLLOWED if window.unfollowed(session, row.openid) else window.Window.OPEN
+    if verdict is window.Window.CLOSED and falls_back(row.purpose, payload):
+        return "go", _fall_back_to_template(session, row, payload, now)
+    if verdict is window.Window.CLOSED:
+        row.status = "deferred"
+        return "deferred", payload
+    if verdict is window.Window.UNFOLLOWED:
+        row.status, row.last_error = "dropped", "member unfollowed the account"
+        return "dropped", payload
+    return "go", payload
 
 
-def close_window(session: Session, openid: str) -> None:
-    """The platform said the window is closed or spent (45015/45047): believe it until the
-    member's next message reopens it."""
-    session.execute(update(Follower).where(Follower.openid == openid).values(window_budget=0)
-                    .execution_options(synchronize_session=False))
+def _fall_back_to_template(session: Session, row: OutboxMessage, payload: TextPayload,
+                           now: dt.datetime) -> TemplateNotice:
+    """A service notice outside the window goes out now as its template message (allowed any
+    time, DESIGN.md §2); its full text waits, deferred, for the reader's next message."""
+    full = enqueue(session, openid=row.openid, payload=TextPayload(payload.content), purpose=row.purpose,
+                   idempotency_key=f"{row.idempotency_key}:full", now=now, member_id=row.member_id)
+    full.status = "deferred"
+    row.kind, row.payload = "template", payload.fallback.as_json()
+    return payload.fallback
 
 
-def follower_unsubscribed(session: Session, openid: str) -> bool:
-    """True when ``openid`` is known to have unfollowed the account."""
-    follower = session.get(Follower, openid)
-    return follower is not None and not follower.subscribed
-
-
-def pause_channel(session: Session, channel: str, until: dt.datetime, reason: str) -> None:
+def pause_channel(session: Session, channel: Channel, until: dt.datetime, reason: str) -> None:
     """Stop sending on ``channel`` until ``until`` (aware UTC)."""
-    pause = session.get(ChannelPause, channel)
+    pause = session.get(ChannelPause, channel.value)
     if pause is None:
-        session.add(ChannelPause(channel=channel, paused_until=until, reason=reason))
+        session.add(ChannelPause(channel=channel.value, paused_until=until, reason=reason))
     else:
         pause.paused_until, pause.reason = until, reason
 
 
-def channel_paused_until(session: Session, channel: str, now: dt.datetime) -> dt.datetime | None:
+def channel_paused_until(session: Session, channel: Channel, now: dt.datetime) -> dt.datetime | None:
     """When ``channel`` may be used again, or ``None`` if it is open now."""
-    pause = session.get(ChannelPause, channel)
+    pause = session.get(ChannelPause, channel.value)
     return pause.paused_until if pause is not None and pause.paused_until > now else None
+
+
+def next_quota_reset(now: dt.datetime) -> dt.datetime:
+    """The next 00:00 in Beijing time (when WeChat's daily API quotas reset), as aware UTC."""
+    tomorrow = now.astimezone(SHANGHAI).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=SHANGHAI).astimezone(dt.timezone.utc)

@@ -10,7 +10,7 @@ jump days ahead.
 A holder is gone when its lease ran out, or — at once, without waiting for the lease — when it
 ran on this host and its process no longer exists (a ``kill -9``'d ``serve`` restarted, a
 crashed ``kiteline dispatcher``). :func:`recover_stale` then settles its rows by what may have
-happened (see ``models.outbox`` for the guarantees):
+happened (see :mod:`models.delivery.purposes` for the guarantees):
 
 - ``claimed``: never tried → ``pending`` again (no duplicate possible);
 - ``sending``, at most once → ``unknown`` (recorded, never sent again);
@@ -29,9 +29,10 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
-from models.outbox import Guarantee, OutboxMessage, guarantee_of
+from models.delivery.events import Reactions
+from models.delivery.outbox import IN_FLIGHT, OutboxMessage
+from models.delivery.purposes import Guarantee, guarantee_of
 
-IN_FLIGHT = ("claimed", "sending")
 # How long a claim stands without renewal. The holder renews every LEASE / 4 while it works, so
 # only a process that stopped (or hung) loses its rows — after this long at most.
 LEASE = dt.timedelta(seconds=60)
@@ -135,11 +136,11 @@ def _process_alive(pid: int) -> bool:
         return True
 
 
-def recover_stale(session: Session, now: dt.datetime, live: Collection[str]) -> Counter:
+def recover_stale(session: Session, now: dt.datetime, live: Collection[str], reactions: Reactions) -> Counter:
     """Settle the rows of every holder that is gone (see the module docstring); ``now`` is the
-    business clock (a resent row is due then). Returns how many rows went back to ``pending``
-    (``requeued``), became ``unknown``, or were queued to be sent again (``resent``). The caller
-    commits."""
+    business clock (a resent row is due then). A row left ``unknown`` is published to
+    ``reactions``. Returns how many rows went back to ``pending`` (``requeued``), became
+    ``unknown``, or were queued to be sent again (``resent``). The caller commits."""
     at = wall_now()
     held = session.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(IN_FLIGHT))
                            .with_for_update(skip_locked=True)).all()
@@ -153,6 +154,7 @@ def recover_stale(session: Session, now: dt.datetime, live: Collection[str]) -> 
             done["requeued"] += 1
         elif guarantee_of(row.purpose) is Guarantee.AT_MOST_ONCE:
             row.status, row.last_error = "unknown", f"{why}; outcome unknown, not sent again (at most once)"
+            reactions.row_settled(session, row, now)
             done["unknown"] += 1
         else:
             row.status, row.next_attempt_at = "pending", now

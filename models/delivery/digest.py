@@ -18,10 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
-from models.delivery_report import local_time, purpose_name, reason, recipient
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import TemplateNotice, Text
+from models.delivery.purposes import PURPOSES, Guarantee, purpose_name
+from models.delivery.queue import enqueue
+from models.delivery.report import local_time, reason, recipient
 from models.member import Member
 from models.org import Organization
-from models.outbox import PURPOSES, Guarantee, OutboxMessage, enqueue
 
 DIGEST_PURPOSE = "delivery_digest"
 FAILED_FOR_GOOD = ("failed", "dropped")
@@ -66,9 +69,8 @@ def queue_digests(session: Session, now: dt.datetime, template_id: str) -> int:
                       len(items))
             continue
         text = digest_text(session, branch, items, now)
-        enqueue(session, openid=secretary.openid, kind="text", member_id=secretary.id,
-                payload={"content": text, "fallback_template": digest_template(branch, len(items), now,
-                                                                               template_id)},
+        enqueue(session, openid=secretary.openid, member_id=secretary.id,
+                payload=Text(text, fallback=digest_template(branch, len(items), now, template_id)),
                 purpose=DIGEST_PURPOSE, idempotency_key=f"{DIGEST_PURPOSE}:{branch.id}:{items[-1].id}", now=now)
         for row in items:
             row.reported_at = now
@@ -93,8 +95,8 @@ def digest_text(session: Session, branch: Organization, items: list[OutboxMessag
     return text
 
 
-def digest_template(branch: Organization, count: int, now: dt.datetime, template_id: str) -> dict:
+def digest_template(branch: Organization, count: int, now: dt.datetime, template_id: str) -> TemplateNotice:
     """The digest as a template message for a secretary whose window is closed."""
     values = {"thing1": f"{count}条通知未送达", "thing2": branch.name, "time3": local_time(now),
               "thing4": "回复任意消息查看明细"}
-    return {"template_id": template_id, "data": {k: {"value": v[:20]} for k, v in values.items()}}
+    return TemplateNotice(template_id, {k: v[:20] for k, v in values.items()})

@@ -1,14 +1,26 @@
-"""What an attempt leaves on an outbox row: sent, retried later, unknown, or given up.
-
-The rules of which error means what live with the sender (``bot.sending``); this module keeps
-the bookkeeping they share, so a retry, an unknown outcome and a release look the same wherever
-they happen.
+"""What an attempt leaves on an outbox row: sent, retried later, deferred, unknown, or given up —
+by what the failure means (:mod:`models.delivery.errcodes`) and the purpose's guarantee
+(:mod:`models.delivery.purposes`).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from models.outbox import Guarantee, OutboxMessage, guarantee_of
+from sqlalchemy.orm import Session
+
+from models.delivery import window
+from models.delivery.channels import (
+    Channel,
+    channel_of,
+    falls_back,
+    next_quota_reset,
+    pause_channel,
+)
+from models.delivery.errcodes import Meaning
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import Payload
+from models.delivery.purposes import Guarantee, guarantee_of
+from models.delivery.sender import SendFailed
 
 # A failure worth retrying (-1, a connection that never opened, an unknown outcome of an
 # at-least-once row) is tried this many times in all, waiting ``base * 2**(n-1)`` (at most
@@ -47,3 +59,29 @@ def unknown_outcome(row: OutboxMessage, now: dt.datetime, error: str, base: dt.t
         return
     row.resends += 1
     back_off(row, now, f"{error} (outcome unknown, sent again)", base)
+
+
+def record_failure(session: Session, row: OutboxMessage, payload: Payload, failure: SendFailed,
+                   now: dt.datetime, base: dt.timedelta) -> None:
+    """Record on ``row`` (which was ``sending``, its typed payload ``payload``) a send that
+    failed with ``failure``, by its meaning."""
+    text, meaning = failure.description, failure.meaning
+    if meaning is Meaning.WINDOW_CLOSED:
+        # With a template to fall back on, the next round sends that instead of waiting.
+        row.status = "pending" if falls_back(row.purpose, payload) else "deferred"
+        row.last_error = text
+        window.close(session, row.openid)
+    elif meaning is Meaning.UNFOLLOWED:
+        row.status, row.last_error = "dropped", text
+    elif meaning is Meaning.DAILY_QUOTA:
+        until = next_quota_reset(now)
+        pause_channel(session, channel_of(row.kind), until, text)
+        row.status, row.next_attempt_at, row.last_error = "pending", until, text
+    elif meaning in (Meaning.TRANSIENT, Meaning.TOKEN_STALE):
+        if channel_of(row.kind) is Channel.CUSTOM:  # the platform sent nothing, so spent nothing
+            window.refund(session, row.openid, now)
+        back_off(row, now, text, base)
+    elif meaning is Meaning.UNKNOWN:
+        unknown_outcome(row, now, text, base)
+    else:
+        row.status, row.last_error = "failed", text

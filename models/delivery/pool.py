@@ -1,5 +1,5 @@
-"""Sending many outbox rows at once: worker threads, a rate limit per channel, and the claims
-they hold.
+"""A dispatcher's round: many outbox rows at once — recovery of stale claims, claims, worker
+threads, a rate limit per channel, lease renewal.
 
 One call may wait the whole API timeout; one thread sending a push to hundreds of members
 would wait them one after another (issue 8: 11 minutes for 82 members at 30% faults). So a
@@ -10,8 +10,9 @@ messages go out in order and one at a time, as their 48-hour window budget is th
 Each worker has its own API client (wechatpy's holds a ``requests.Session``) and its own
 database sessions.
 
-Every round first recovers the claims of dispatchers that are gone (``models.outbox_claims``).
-While it works, the round renews the leases of the rows it holds.
+Every round first recovers the claims of dispatchers that are gone (:mod:`models.delivery.claims`).
+While it works, the round renews the leases of the rows it holds. One row's way through a
+sender is :func:`models.delivery.dispatcher.deliver`.
 """
 from __future__ import annotations
 
@@ -21,24 +22,23 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
-from bot.runtime import Runtime
-from bot.sending import deliver
-from bot.wechat_api import KitelineClient
-from models.outbox_claims import (
+from models.delivery.claims import (
     LEASE,
     claim_due,
     recover_stale,
     renew_leases,
     this_host,
 )
+from models.delivery.dispatcher import Dispatch, deliver
+from models.delivery.sender import Sender
 
 log = logging.getLogger(__name__)
 
-ClientFactory = Callable[[], KitelineClient]
+SenderFactory = Callable[[], Sender]
 RENEW_EVERY_SECONDS = LEASE.total_seconds() / 4
 # Holders of this process that are running now; another holder id with this pid is a
 # dispatcher of this process that has finished (or of an earlier process with the same pid).
@@ -60,7 +60,7 @@ class RateLimiter:
     """Spaces calls on each channel ``1 / rate`` seconds apart, across threads (a token bucket
     holding one token: no bursts). Rates are calls per second by channel."""
 
-    def __init__(self, rates: dict[str, float]) -> None:
+    def __init__(self, rates: Mapping[str, float]) -> None:
         self.gap = {channel: 1 / rate for channel, rate in rates.items()}
         self.next_start = dict.fromkeys(rates, 0.0)
         self.lock = threading.Lock()
@@ -75,31 +75,33 @@ class RateLimiter:
             time.sleep(start - now)
 
 
-def drain(rt: Runtime, new_client: ClientFactory, holder: str, stop: threading.Event | None = None) -> Counter:
+def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.Event | None = None) -> Counter:
     """Send what is due until nothing due is left to claim (or ``stop`` is set, when the calls
-    under way are finished first). Returns how many rows ended each way (``sent``, ``deferred``,
-    ``dropped``, ``failed``, ``unknown``, ``retry``; see ``bot.sending.deliver``)."""
-    settings = rt.settings.delivery
-    limiter = RateLimiter(settings.rate_per_second)
+    under way are finished first), each worker with a sender of its own from ``new_sender``.
+    Returns how many rows ended each way (``sent``, ``deferred``, ``dropped``, ``failed``,
+    ``unknown``, ``retry``; see :func:`models.delivery.dispatcher.deliver`), and ``error`` for
+    a row whose outcome could not be recorded."""
+    pace = d.pace
+    limiter = RateLimiter(pace.rate_per_second)
     workers = threading.local()
 
     def work(row_id: int) -> str:
-        if not hasattr(workers, "client"):
-            workers.client = new_client()
-        return deliver(rt, workers.client, row_id, holder, limiter)
+        if not hasattr(workers, "sender"):
+            workers.sender = new_sender()
+        return deliver(d, workers.sender, row_id, holder, limiter)
 
-    with rt.session() as s:
-        recover_stale(s, rt.clock.now(), _live_holders)
+    with d.sessions() as s:
+        recover_stale(s, d.clock.now(), _live_holders, d.reactions)
         s.commit()
     outcomes: Counter = Counter()
     in_flight: dict[Future, tuple[int, str]] = {}
     renewed, exhausted = time.monotonic(), False
-    with ThreadPoolExecutor(settings.concurrency, thread_name_prefix="kiteline-send") as pool:
+    with ThreadPoolExecutor(pace.concurrency, thread_name_prefix="kiteline-send") as pool:
         while True:
-            idle = settings.concurrency - len(in_flight)
+            idle = pace.concurrency - len(in_flight)
             if idle and not exhausted and not (stop and stop.is_set()):
-                with rt.session() as s:
-                    claimed = claim_due(s, rt.clock.now(), holder, idle, {o for _, o in in_flight.values()})
+                with d.sessions() as s:
+                    claimed = claim_due(s, d.clock.now(), holder, idle, {o for _, o in in_flight.values()})
                     s.commit()
                 in_flight.update({pool.submit(work, row_id): (row_id, openid) for row_id, openid in claimed})
                 exhausted = len(claimed) < idle
@@ -111,7 +113,7 @@ def drain(rt: Runtime, new_client: ClientFactory, holder: str, stop: threading.E
                 outcomes[_outcome(future, row_id)] += 1
             exhausted = exhausted and not done  # a member's next row may be claimable now
             if time.monotonic() - renewed >= RENEW_EVERY_SECONDS:
-                with rt.session() as s:
+                with d.sessions() as s:
                     renew_leases(s, holder, [row_id for row_id, _ in in_flight.values()])
                     s.commit()
                 renewed = time.monotonic()

@@ -17,10 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
+from models.delivery.claims import stale_claims
+from models.delivery.errcodes import BUSY, NOT_FOLLOWING, TEMPLATE_CONTENT
+from models.delivery.outbox import IN_FLIGHT, OutboxMessage
+from models.delivery.purposes import PURPOSES, purpose_name
 from models.member import Member, mask_phone
 from models.org import Organization
-from models.outbox import PURPOSES, OutboxMessage
-from models.outbox_claims import IN_FLIGHT, stale_claims
 
 STATUS_NAMES = {"pending": "待发送", "deferred": "暂缓（等对方发消息）", "claimed": "已领取", "sending": "发送中",
                 "sent": "已发送", "unknown": "结果未知", "failed": "失败", "dropped": "未送达"}
@@ -37,11 +39,6 @@ class Recipient:
     branch_id: int | None
 
 
-def purpose_name(purpose: str) -> str:
-    """The purpose in Chinese (新求助通知 …); an undeclared one as it is stored."""
-    return PURPOSES[purpose].name if purpose in PURPOSES else purpose
-
-
 def reason(row: OutboxMessage) -> str:
     """Why ``row`` did not arrive (or may not have), in plain Chinese."""
     error = row.last_error or ""
@@ -51,10 +48,10 @@ def reason(row: OutboxMessage) -> str:
     if row.status == "unknown":
         return "发出后没等到微信答复，可能已送到，为免重复没有再发"
     if row.status == "dropped":
-        return "对方的微信没有关注公众号" if code == 40003 else "对方已取消关注公众号"
-    if code == 47003:
+        return "对方的微信没有关注公众号" if code == NOT_FOLLOWING else "对方已取消关注公众号"
+    if code == TEMPLATE_CONTENT:
         return "模板内容不合微信规定（每项不超过20字、不能换行）"
-    if code is not None and code != -1:
+    if code is not None and code != BUSY:
         return f"微信拒绝发送（错误码 {code}）"
     if error.startswith("ValueError"):
         return "消息内容有误，请联系技术人员"

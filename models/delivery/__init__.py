@@ -1,0 +1,25 @@
+"""Delivery: every message kiteline sends on its own, from the queue to WeChat and back.
+
+A lesson push, a liaison's notice, an answer, a late reply, a digest: a domain operation queues
+a typed payload for a purpose; a dispatcher claims due rows, picks the channel the member's
+window allows, sends through a :class:`~models.delivery.sender.Sender`, settles the row by
+what WeChat answered, and tells the domains that react (a pushed lesson becomes a study record
+once WeChat accepts it). Modules:
+
+- ``purposes``  why a message is sent, its guarantee (at most / at least once), template fallback
+- ``payloads``  what it says: ``Text``, ``News``, ``LessonPush``, ``TemplateNotice``, checked when built
+- ``queue``     ``enqueue``, ``release_deferred``, what is still on its way
+- ``outbox``    the outbox table and its statuses
+- ``window``    the customer-service window: 48 h / 5 after a message, 1 min / 3 after a click
+- ``channels``  custom or template message now, or wait; paused channels (45009)
+- ``errcodes``  WeChat's error codes by meaning
+- ``sender``    the ``Sender`` protocol (``bot.wechat_api.KitelineClient`` implements it)
+- ``dispatcher`` one row: choose, mark ``sending``, send, settle
+- ``outcomes``  what an attempt leaves on a row: sent, retry, deferred, unknown, failed
+- ``events``    settled rows as events; ``Reactions`` by payload type and outcome
+- ``pool``      a round: recovery, claims, worker threads, rate limits, leases
+- ``claims``    claims, leases, recovery of dispatchers that died
+- ``report``, ``digest``  what failed, in Chinese; the branch secretary's daily digest
+
+The thread and the command that run rounds are ``bot.dispatcher``'s.
+"""

@@ -1,0 +1,90 @@
+"""Delivery outcomes as events other domains react to.
+
+When a row is settled for good — WeChat accepted it (``sent``), refused it for good
+(``failed``), its reader unfollowed (``dropped``), or its outcome was lost (``unknown``) — the
+dispatcher publishes an :class:`Outcome` to the :class:`Reactions` it was given, in the
+transaction that records the status, so a reaction's writes commit with it or not at all.
+Reactions are registered by payload type and outcome where a dispatcher is built
+(``bot.dispatcher.reactions``): for example the study record of a lesson is written when the
+lesson is sent, not when it is queued. A reaction that fails is logged and rolled back on its
+own; the delivery it reacted to stays recorded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from models.delivery.outbox import OutboxMessage
+from models.delivery.payloads import Payload, payload_of
+
+log = logging.getLogger(__name__)
+
+
+class Settled(StrEnum):
+    """How a message ended for good (its outbox status)."""
+
+    SENT = "sent"
+    FAILED = "failed"
+    DROPPED = "dropped"
+    UNKNOWN = "unknown"
+
+
+SETTLED = frozenset(s.value for s in Settled)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One message settled: its outbox row, reader, purpose, typed payload, how it ended, when
+    (business clock)."""
+
+    row_id: int
+    openid: str
+    member_id: int | None
+    purpose: str
+    payload: Payload
+    settled: Settled
+    at: dt.datetime
+
+
+Reaction = Callable[[Session, Outcome], None]
+
+
+class Reactions:
+    """Who reacts to which outcome of which payload type."""
+
+    def __init__(self) -> None:
+        self._by: dict[tuple[type, Settled], list[Reaction]] = defaultdict(list)
+
+    def on(self, payload_type: type, settled: Settled, reaction: Reaction) -> Reactions:
+        """Call ``reaction(session, outcome)`` when a ``payload_type`` message ends ``settled``.
+        Returns ``self``, so a registry reads as one chain."""
+        self._by[payload_type, settled].append(reaction)
+        return self
+
+    def publish(self, session: Session, outcome: Outcome) -> None:
+        """Run the reactions to ``outcome`` in ``session``, each in a savepoint of its own."""
+        for reaction in self._by.get((type(outcome.payload), outcome.settled), ()):
+            try:
+                with session.begin_nested():
+                    reaction(session, outcome)
+            except SQLAlchemyError:
+                log.exception("outbox %s: a reaction to its outcome %s failed", outcome.row_id, outcome.settled)
+
+    def row_settled(self, session: Session, row: OutboxMessage, at: dt.datetime) -> None:
+        """Publish ``row``'s outcome if its status is one it ends in for good (a row whose
+        payload cannot be read has nothing typed to tell, and is left out)."""
+        if row.status not in SETTLED:
+            return
+        try:
+            payload = payload_of(row.kind, row.payload)
+        except ValueError:
+            return
+        self.publish(session, Outcome(row.id, row.openid, row.member_id, row.purpose, payload,
+                                      Settled(row.status), at))

@@ -1,0 +1,61 @@
+"""Why a message is sent, and what that promises: each outbox purpose with its delivery
+guarantee (DESIGN.md §2), declared here and nowhere else.
+
+A send can end with an *unknown* outcome — the request was written and no answer came (a read
+timeout, a process killed mid-call) — and then the purpose decides:
+
+- **at most once** (lessons, and reminders when they come): the row becomes ``unknown``, is
+  listed in ``kiteline report delivery``, and is never sent again. A member who misses one
+  lesson loses little; a member who gets the same push three times stops reading them.
+- **at least once** (notices to a liaison or a secretary, answers to a member): the row is sent
+  again and ``resends`` counts it. Someone is waiting on these; a second copy is a nuisance, a
+  lost one is a member left without help.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Guarantee(StrEnum):
+    """How often a message of one purpose may reach its reader when an outcome is unknown."""
+
+    AT_MOST_ONCE = "at_most_once"
+    AT_LEAST_ONCE = "at_least_once"
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why a message is sent: its delivery guarantee, its name for people (reports, digests),
+    and whether, outside the reader's customer-service window, its template form goes at once
+    (``template_fallback``; template messages are for service notices only, DESIGN.md §2) —
+    otherwise it waits for the reader's next message."""
+
+    guarantee: Guarantee
+    name: str
+    template_fallback: bool = False
+
+
+#: Every outbox purpose. ``enqueue`` refuses any other: a new kind of message must say here how
+#: it is delivered. ``bind_alert`` (a liaison told of suspicious binding attempts) and
+#: ``delivery_digest`` (the secretary's daily list of notices that failed) are notices.
+PURPOSES: dict[str, Purpose] = {
+    "lesson_push": Purpose(Guarantee.AT_MOST_ONCE, "学习推送"),
+    "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
+    "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),
+    "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复"),
+    "late_reply": Purpose(Guarantee.AT_LEAST_ONCE, "补发的回复"),
+    "bind_alert": Purpose(Guarantee.AT_LEAST_ONCE, "绑定异常提醒"),
+    "delivery_digest": Purpose(Guarantee.AT_LEAST_ONCE, "未送达汇总", template_fallback=True),
+}
+
+
+def guarantee_of(purpose: str) -> Guarantee:
+    """The declared guarantee of ``purpose``. A row of a purpose no longer declared (queued by
+    an older version) counts as at most once: never a copy nobody asked for."""
+    return PURPOSES[purpose].guarantee if purpose in PURPOSES else Guarantee.AT_MOST_ONCE
+
+
+def purpose_name(purpose: str) -> str:
+    """The purpose in Chinese (新求助通知 …); an undeclared one as it is stored."""
+    return PURPOSES[purpose].name if purpose in PURPOSES else purpose

@@ -1,0 +1,96 @@
+"""Queuing messages in the outbox, and what is still on its way.
+
+Handlers, domain operations and scheduled jobs call :func:`enqueue` with a typed payload
+(:mod:`models.delivery.payloads`); ``idempotency_key`` makes an enqueue safe to repeat (a job
+that runs twice, a retried webhook). The webhook calls :func:`release_deferred` when a member
+writes: their window is open again, so what waited for them is due.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.delivery.outbox import ON_THE_WAY, OutboxMessage
+from models.delivery.payloads import (
+    KIND_OF,
+    LessonPush,
+    News,
+    Payload,
+    TemplateNotice,
+    Text,
+    payload_of,
+)
+from models.delivery.purposes import PURPOSES
+from models.member import Member
+
+P = TypeVar("P", Text, News, LessonPush, TemplateNotice)
+
+
+def enqueue(session: Session, *, openid: str, payload: Payload, purpose: str, idempotency_key: str,
+            now: dt.datetime, member_id: int | None = None) -> OutboxMessage:
+    """Queue ``payload`` for ``openid``; repeating the same ``idempotency_key`` returns the row
+    already queued instead of adding a second one.
+
+    ``member_id`` is the recipient's member id; when not given it is looked up from ``openid``
+    (``None`` for a follower who is not a bound member). Raises ``ValueError`` for a
+    ``purpose`` not declared in :data:`models.delivery.purposes.PURPOSES`, or a template
+    fallback on a purpose that never goes as a template; ``TypeError`` for a payload that is
+    not one of :data:`models.delivery.payloads.Payload`."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"outbox purpose {purpose!r} has no declared delivery guarantee "
+                         "(add it to models.delivery.purposes.PURPOSES)")
+    if type(payload) not in KIND_OF:
+        raise TypeError(f"an outbox payload is one of models.delivery.payloads, not {payload!r}")
+    if getattr(payload, "fallback", None) is not None and not PURPOSES[purpose].template_fallback:
+        raise ValueError(f"{purpose} messages never go as template messages: drop the fallback "
+                         "or declare template_fallback in models.delivery.purposes")
+    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing
+    if member_id is None:
+        member_id = session.scalar(select(Member.id).where(Member.openid == openid))
+    row = OutboxMessage(openid=openid, member_id=member_id, kind=KIND_OF[type(payload)],
+                        payload=payload.as_json(), purpose=purpose, idempotency_key=idempotency_key,
+                        status="pending", attempts=0, resends=0, next_attempt_at=now, created_at=now)
+    session.add(row)
+    return row
+
+
+def release_deferred(session: Session, openid: str, now: dt.datetime) -> int:
+    """The member just wrote, so their window is open: make their deferred messages due now.
+
+    Returns how many were released."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.openid == openid, OutboxMessage.status == "deferred")
+        .values(status="pending", next_attempt_at=now)
+        # Runs on every inbound message: skip matching rows in the session (none are loaded).
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def on_the_way(session: Session, member_ids: Iterable[int], kind: type[P],
+                           purpose: str) -> list[tuple[int, P, dt.datetime]]:
+    """``(member id, payload, queued at)`` of ``purpose`` messages of payload type ``kind``
+    for ``member_ids`` that have not reached their reader yet and may still: due, held by a
+    dispatcher, deferred, or of unknown outcome (it may have arrived). Oldest first; a row
+    whose payload is not a ``kind`` (queued by an older version) is left out."""
+    rows = session.execute(
+        select(OutboxMessage.member_id, OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.created_at)
+        .where(OutboxMessage.member_id.in_(list(member_ids)), OutboxMessage.purpose == purpose,
+               OutboxMessage.status.in_((*ON_THE_WAY, "unknown")))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id))
+    found = []
+    for member_id, kind_name, body, queued_at in rows:
+        try:
+            payload = payload_of(kind_name, body)
+        except ValueError:
+            continue  # a broken row: the dispatcher fails it visibly
+        if isinstance(payload, kind):
+            found.append((member_id, payload, queued_at))
+    return found

@@ -1,0 +1,94 @@
+"""The customer-service window and its budget: when kiteline may send a member a customer-service
+(客服) message, and how many. Every rule about the window is here; the webhook, the dispatcher
+and the channel choice call it.
+
+WeChat's rule (客服消息 docs): after a user's message the account may send 5 customer-service
+messages within 48 hours; after a menu click, a follow or a QR scan, 3 within 1 minute. Other
+events — the automatic LOCATION report, a VIEW link, template and mass-send reports — open
+nothing. Outside the window the API answers 45015 (closed) or 45047 (budget spent), so the
+dispatcher defers instead of sending. Template messages need no window.
+
+The window is kept on the follower (``Follower.window_expires_at``, ``window_budget``) and
+spent atomically (:func:`reserve`), so several dispatchers never overspend it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from models.follower import Follower
+
+MESSAGE_WINDOW = (dt.timedelta(hours=48), 5)
+EVENT_WINDOW = (dt.timedelta(minutes=1), 3)
+# Events that open the 1-minute window (客服消息 docs: 关注, 扫描二维码, and of the custom menu's
+# button types only 点击推事件, 扫码推事件 and 扫码推事件且弹出"消息接收中"), lower-case as parsed.
+WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"})
+
+
+class Window(StrEnum):
+    """What a member's window allows now."""
+
+    OPEN = "open"  # a customer-service message may go (one was counted)
+    CLOSED = "closed"  # no window, or its budget is spent: wait for their next message
+    UNFOLLOWED = "unfollowed"  # they left the account: nothing reaches them
+
+
+def opens_window(msg_type: str, event: str | None) -> bool:
+    """Whether an inbound ``msg_type`` (``event`` for events) opens the customer-service window:
+    every message does; of events, only :data:`WINDOW_EVENTS`."""
+    return msg_type != "event" or (event or "") in WINDOW_EVENTS
+
+
+def is_open(follower: Follower, at: dt.datetime) -> bool:
+    """Whether ``follower``'s window is open at ``at`` with budget left."""
+    return bool(follower.window_expires_at and at < follower.window_expires_at and follower.window_budget > 0)
+
+
+def open_window(follower: Follower, at: dt.datetime, *, by_message: bool) -> None:
+    """Record an interaction at ``at``: a message opens the 48 h / 5 window, an event the
+    1 min / 3 one. A short event window never shortens a longer window that is still open."""
+    span, budget = MESSAGE_WINDOW if by_message else EVENT_WINDOW
+    follower.last_interaction_at = at
+    expires = at + span
+    if by_message or not is_open(follower, at) or follower.window_expires_at < expires:
+        follower.window_expires_at = expires
+        follower.window_budget = budget
+
+
+def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
+    """Spend one message of ``openid``'s window, atomically; says whether one may go now."""
+    spent = session.execute(
+        update(Follower)
+        .where(Follower.openid == openid, Follower.subscribed.is_(True),
+               Follower.window_expires_at > now, Follower.window_budget > 0)
+        .values(window_budget=Follower.window_budget - 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent == 1:
+        return Window.OPEN
+    return Window.UNFOLLOWED if unfollowed(session, openid) else Window.CLOSED
+
+
+def refund(session: Session, openid: str, now: dt.datetime) -> None:
+    """A message counted by :func:`reserve` was not sent (-1, no connection): give its place
+    in the window back, if the window is still open."""
+    session.execute(update(Follower)
+                    .where(Follower.openid == openid, Follower.window_expires_at > now)
+                    .values(window_budget=Follower.window_budget + 1)
+                    .execution_options(synchronize_session=False))
+
+
+def close(session: Session, openid: str) -> None:
+    """The platform said the window is closed or spent (45015/45047): believe it until the
+    member's next message reopens it."""
+    session.execute(update(Follower).where(Follower.openid == openid).values(window_budget=0)
+                    .execution_options(synchronize_session=False))
+
+
+def unfollowed(session: Session, openid: str) -> bool:
+    """True when ``openid`` is known to have unfollowed the account."""
+    follower = session.get(Follower, openid)
+    return follower is not None and not follower.subscribed
