@@ -75,7 +75,7 @@ class WechatSettings(_Section):
     # Requests whose timestamp is further than this from now are refused as replays.
     timestamp_window_seconds: int = Field(300, ge=30, le=86400)
     # Seconds an API call may take (connect, then the answer) before it is abandoned. A call
-    # abandoned after the request was written has an unknown outcome (models.outbox).
+    # abandoned after the request was written has an unknown outcome (models.delivery.purposes).
     api_timeout_seconds: float = Field(5.0, gt=0, le=30)
     # Template IDs (模板消息) from the WeChat console, by notice. A notice whose member's
     # customer-service window is closed goes out as this template at once (DESIGN.md §2).

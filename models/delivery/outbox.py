@@ -25,6 +25,8 @@ ON_THE_WAY = ("pending", "deferred", *IN_FLIGHT)
 
 
 class OutboxMessage(Base):
+    """One queued message: for whom, what (a payload of ``kind``), why, and how far it got."""
+
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint(f"status IN {OUTBOX_STATUSES}", name="status"),
