@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from models.clock import Clock
 from models.follower import Follower
 from models.member import Member
+from models.roles import Role, roles_of
 
 if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
     from bot.config import Settings
+    from handlers.commands import Command
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Route:
     score: float = 0.0
     # Close runner-up intents, best first, when the router would rather ask than guess.
     alternatives: list[str] = field(default_factory=list)
-    # True when ``alternatives`` are too close to call: ask a numbered question (handlers.clarify).
+    # True when ``alternatives`` are too close to call: ask a numbered question (handlers.dialogs.clarify).
     clarify: bool = False
     # A second request in the same message, answered after this one is offered (两个请求).
     offer: str | None = None
@@ -65,3 +67,15 @@ class Context:
     follower: Follower
     member: Member | None
     route: Route | None = None
+    # Every registered role command (the engine sets it): a liaison's 帮助 lists theirs.
+    commands: tuple["Command", ...] = ()
+    _roles: frozenset[Role] | None = field(default=None, repr=False)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The sender's roles (``models.roles``), resolved on first use and kept for the rest
+        of the message: an ordinary message that no role command or role-aware reply looks at
+        costs no query."""
+        if self._roles is None:
+            self._roles = roles_of(self.session, self.member)
+        return self._roles
