@@ -100,13 +100,13 @@ Text = Callable[[Context, dict], str]
 class Ask:
     """One state of a dialog: ``question`` (asked again on 帮助 and after an unclear answer,
     then after ``not_understood``), ``step`` (reads the member's answer) and ``goes_to`` (the
-    states ``step`` may :class:`GoTo`). ``about`` says in a few words what the state waits for,
-    for the diagram."""
+    states ``step`` may :class:`GoTo`, each with what leads there). ``about`` says in a few
+    words what the state waits for. Both are drawn in the diagram."""
 
     about: str
     question: Text
     step: Step
-    goes_to: tuple[Enum, ...] = ()
+    goes_to: Mapping[Enum, str] = field(default_factory=dict)
     not_understood: str = ""
 
 
@@ -172,7 +172,7 @@ class Dialog:
         for state, ask in self.asks.items():
             lines.append(f"    {state.value}: {state.value} — {ask.about}")
             lines.append(f"    {state.value} --> {state.value}: 帮助 / 没答上 — 再问一遍")
-            lines.extend(f"    {state.value} --> {to.value}" for to in ask.goes_to)
+            lines.extend(f"    {state.value} --> {to.value}: {why}" for to, why in ask.goes_to.items())
             lines.append(f"    {state.value} --> [*]: 答完 / 另有请求 / 取消 / 超时")
         return "\n".join(lines)
 

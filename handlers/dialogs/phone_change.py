@@ -115,7 +115,7 @@ def _question(ctx: Context, data: dict) -> str:
 DIALOG = Dialog(
     name="phone_change",
     asks={State.CONFIRMING: Ask("等党员确认读回的新号码", _question, _confirm,
-                                goes_to=(State.CONFIRMING,))},
+                                goes_to={State.CONFIRMING: "另一个号码 — 重新读回"})},
     starts_in=(State.CONFIRMING,),
     cancelled=_kept,
 )
