@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import String, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from models.member import Liaison, Member
@@ -20,21 +20,20 @@ class Role(StrEnum):
     TOWNSHIP = "township"
 
 
-# Where a secretary's organisation sits in the tree -> the role it gives.
-SECRETARY_OF = {"branch": Role.SECRETARY, "village": Role.SECRETARY, "township": Role.TOWNSHIP}
+# Where a secretary's organisation sits in the tree -> the role it gives; a liaisons row gives
+# the liaison role.
+ROLE_OF = {"branch": Role.SECRETARY, "village": Role.SECRETARY, "township": Role.TOWNSHIP,
+           "liaison": Role.LIAISON}
 
 
 def roles_of(session: Session, member: Member | None) -> frozenset[Role]:
     """``member``'s roles: none for an unbound follower, ``member`` for everyone bound, and
     ``liaison`` / ``secretary`` / ``township`` as the liaison list and the organisations' secretary
-    names and phones say. Two SELECTs; callers resolve it once per message."""
+    names and phones say. One SELECT; callers resolve it once per message."""
     if member is None:
         return frozenset()
-    roles = {Role.MEMBER}
-    if session.scalar(select(Liaison.id).where(Liaison.member_id == member.id)) is not None:
-        roles.add(Role.LIAISON)
-    if member.name and member.phone:
-        kinds = session.scalars(select(Organization.kind).where(
-            Organization.secretary_name == member.name, Organization.secretary_phone == member.phone))
-        roles.update(SECRETARY_OF[kind] for kind in kinds if kind in SECRETARY_OF)
-    return frozenset(roles)
+    liaison = select(literal("liaison", String)).where(Liaison.member_id == member.id)
+    secretary = select(Organization.kind).where(
+        Organization.secretary_name == member.name, Organization.secretary_phone == member.phone)
+    kinds = session.scalars(union_all(liaison, secretary))
+    return frozenset({Role.MEMBER, *(ROLE_OF[k] for k in kinds if k in ROLE_OF)})

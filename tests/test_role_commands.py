@@ -57,6 +57,7 @@ def test_a_liaisons_help_lists_their_commands_and_a_members_does_not(chat, make_
     assert answer_usage not in chat.say("帮助")
 
 
+@pytest.mark.postgres
 def test_roles_come_from_the_liaison_list_and_the_secretaries(session):
     member = setup_roster(session)
     liaison = session.scalar(select(Member).where(Member.openid == LIAISON))
