@@ -14,7 +14,6 @@ from models.roles import Role, roles_of
 
 if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
     from bot.config import Settings
-    from handlers.commands import Command
 
 
 @dataclass
@@ -67,8 +66,10 @@ class Context:
     follower: Follower
     member: Member | None
     route: Route | None = None
-    # Every registered role command (the engine sets it): a liaison's 帮助 lists theirs.
-    commands: tuple["Command", ...] = ()
+    # Every registered role command, ``handlers.commands.Command`` (the engine sets it; typed
+    # loosely so the context needs no import of the commands, which import it): a liaison's
+    # 帮助 lists theirs.
+    commands: tuple[Any, ...] = ()
     _roles: frozenset[Role] | None = field(default=None, repr=False)
 
     @property
