@@ -7,10 +7,10 @@ import pytest
 
 import handlers.nlu.router
 from bot.config import ConfigError, NluSettings, load_settings
-from handlers.context import Route
 from handlers.nlu import clauses, decision
 from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load, ngrams
 from handlers.nlu.evaluate import evaluate
+from handlers.nlu.route import Route
 from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers.context import Route
 from handlers.nlu import clauses
+from handlers.nlu.route import Route
 
 MIN_SCORE = 1.5
 # Intents answered first when a message holds two requests, in this order.

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Collection
 
-from handlers.context import Route
 from handlers.nlu import clauses, lexicon, slots
 from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load
 from handlers.nlu.decision import EXAMPLES, NEEDED, Hit, decide
 from handlers.nlu.normalize import normalise
 from handlers.nlu.places import Place, find_places
+from handlers.nlu.route import Route
 
 # Nothing to act on, so nothing to extract ("去北京的高铁票" names no destination of the member).
 NO_SLOTS = ("menu", "unknown")
