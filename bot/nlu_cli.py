@@ -11,12 +11,12 @@ from handlers.nlu.bayes import load
 from handlers.nlu.decision import EXAMPLES
 from handlers.nlu.evaluate import Report, evaluate
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import BY_NAME, build_router
 
 
 def _router(ctx: click.Context, unseen: list[str] | None = None) -> Router:
     try:
-        return Router(INTENT_MODULES, load_or_exit(ctx.obj["config"]).nlu, unseen or ())
+        return build_router(load_or_exit(ctx.obj["config"]).nlu, unseen or ())
     except (ValueError, OSError) as exc:
         click.echo(f"配置错误 (configuration error): {exc}", err=True)
         sys.exit(2)
@@ -43,7 +43,7 @@ def nlu_eval(ctx: click.Context, file: str, seconds: float, misses: bool, unseen
     ``--unseen`` leaves them out first. A malformed or empty FILE: a message naming the line,
     exit status 2."""
     try:
-        rows = load(file, {*INTENT_MODULES, "unknown"})
+        rows = load(file, BY_NAME)
     except (ValueError, OSError) as exc:
         click.echo(f"无法读取标注文件：{exc}", err=True)
         sys.exit(2)

@@ -38,11 +38,11 @@ def start(msg: Incoming, ctx: Context) -> Reply:
 
     Choices an unbound follower could not use are left out; with fewer than two left, the
     best one is answered directly."""
-    from handlers.registry import INTENT_MODULES, answer
+    from handlers.registry import BY_NAME, answer
 
     route = ctx.route
     choices = [i for i in [route.intent, *route.alternatives][:3]
-               if ctx.member is not None or INTENT_MODULES[i].PUBLIC]
+               if ctx.member is not None or BY_NAME[i].public]
     if len(choices) < 2:
         return answer(msg, ctx)
     start_dialog(ctx.session, msg.openid, DIALOG, State.CHOOSING,
@@ -76,19 +76,19 @@ def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply:
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:
     """``reply`` with one line offering the message's second request (``ctx.route.offer``):
-    “另外，想{wish}，请再发“{word}”。” from the offered module's ``OFFER = (wish, word)`` — the
+    “另外，想{wish}，请再发“{word}”。” from the offered intent's ``offer`` (wish, word) — the
     wish a verb phrase that reads after 想, the word what to send. No offer when the follower
     could not use it yet (not bound), or when the reply already says to send that word (an
     unbound follower who wrote a phone number was just told to send “绑定 姓名 手机号”)."""
-    from handlers.registry import INTENT_MODULES
+    from handlers.registry import BY_NAME
 
     route = ctx.route
     if route is None or route.offer is None or not isinstance(reply, TextReply):
         return reply
-    module = INTENT_MODULES[route.offer]
-    if ctx.member is None and not module.PUBLIC:
+    intent = BY_NAME[route.offer]
+    if ctx.member is None and not intent.public:
         return reply
-    wish, word = module.OFFER
+    wish, word = intent.offer
     if f"“{word}”" in reply.text:
         return reply
     return TextReply(f"{reply.text}\n另外，想{wish}，请再发“{word}”。")
@@ -104,14 +104,10 @@ def _chosen(text: str, route: Route | None, choices: list[str]) -> str | None:
 
 
 def _question(choices: list[str]) -> str:
-    from handlers.registry import INTENT_MODULES
+    from handlers.registry import BY_NAME
 
-    lines = "\n".join(f"{n}. {_label(INTENT_MODULES[i])}" for n, i in enumerate(choices, 1))
+    lines = "\n".join(f"{n}. {BY_NAME[i].usage or MENU_LABEL}" for n, i in enumerate(choices, 1))
     return f"您是想办哪件事？\n{lines}\n请回复数字，或发“{CANCEL_WORD}”。"
-
-
-def _label(module) -> str:
-    return module.USAGE or MENU_LABEL
 
 
 register_dialog(DIALOG, sys.modules[__name__])

@@ -12,15 +12,14 @@
    with an offer for a second request in the same message;
 6. the fallback (``handlers.unknown``), which the router picks when nothing matched.
 
-Every intent module declares ``INTENT``, ``USAGE`` (one line for the menu, or ``None``),
-``OFFER`` (what to say when it is the second request of a message, see ``handlers.clarify``, or
-``None``), ``PUBLIC`` (answerable before binding) and ``KEYWORDS`` beside
-``handle(msg, ctx) -> Reply``.
+Every capability package declares one ``handlers.capability.Intent`` (``INTENT``: usage line,
+offer, public-before-binding, vocabulary, routing policy, ``handle(msg, ctx) -> Reply``); they are
+listed once, in ``INTENTS``.
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from types import ModuleType
+from typing import Collection
 
 from handlers import (
     activity_report,
@@ -41,6 +40,7 @@ from handlers import (
     unknown,
     update_info,
 )
+from handlers.capability import Intent, check_offers
 from handlers.context import Context, Incoming
 from handlers.dialogs import DIALOG_OWNERS, active_dialog, end_dialog
 from handlers.nlu.router import Router
@@ -49,18 +49,25 @@ from models.caseload import caseload_of
 from models.tickets import members_ticket
 
 # Menu order: what members use most first.
-INTENT_MODULES: dict[str, ModuleType] = {
-    m.INTENT: m
-    for m in (
-        study, help_request, update_info, liaison, station, dues, points, org_life,
-        thought_report, activity_report, transfer_relation, bind, menu, unknown,
-    )
-}
+INTENTS: tuple[Intent, ...] = tuple(package.INTENT for package in (
+    study, help_request, update_info, liaison, station, dues, points, org_life,
+    thought_report, activity_report, transfer_relation, bind, menu, unknown,
+))
+BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
 
 
 def usage_lines() -> list[str]:
-    """The menu text, generated from each handler's ``USAGE`` so it is never written twice."""
-    return [m.USAGE for m in INTENT_MODULES.values() if m.USAGE]
+    """The menu text, generated from each intent's usage line so it is never written twice."""
+    return [intent.usage for intent in INTENTS if intent.usage]
+
+
+def build_router(nlu_settings, unseen: Collection[str] = ()) -> Router:
+    """The router for ``INTENTS`` (see ``handlers.nlu.router.Router``: ``unseen`` texts are left
+    out of its examples), each offer word checked to route to its own intent. Raises
+    ``ValueError`` naming the module or setting at fault."""
+    router = Router(INTENTS, nlu_settings, unseen)
+    check_offers(INTENTS, router.route)
+    return router
 
 
 def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
@@ -71,14 +78,14 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
     if msg.msg_type == "event":
         return _on_event(msg, ctx)
     if msg.msg_type == "location":
-        return _for_member(update_info, msg, ctx, update_info.on_location)
+        return _for_member(update_info.INTENT, msg, ctx, update_info.on_location)
     if not (msg.text or "").strip():
         return unknown.on_non_text(msg, ctx)
     # Routed before a dialog continues too, so a dialog can tell an answer from a new request.
     ctx.route = router.route(msg.text)
     if crisis.speaks_of_it(ctx.route.normalised):
         end_dialog(ctx.session, msg.openid)
-        ctx.route = replace(ctx.route, intent=help_request.INTENT, clarify=False, guessed=False,
+        ctx.route = replace(ctx.route, intent=help_request.NAME, clarify=False, guessed=False,
                             offer=None)
         return answer(msg, ctx)
     number = liaison_answer.number_in(msg.text) if ctx.member is not None else None
@@ -101,12 +108,12 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
 def answer(msg: Incoming, ctx: Context) -> Reply:
     """The handler of ``ctx.route.intent`` answers (unbound followers asking a non-public
     thing are told how to bind)."""
-    module = INTENT_MODULES[ctx.route.intent]
-    return _for_member(module, msg, ctx, module.handle)
+    intent = BY_NAME[ctx.route.intent]
+    return _for_member(intent, msg, ctx, intent.handle)
 
 
-def _for_member(module: ModuleType, msg: Incoming, ctx: Context, handle) -> Reply:
-    if ctx.member is None and not module.PUBLIC:
+def _for_member(intent: Intent, msg: Incoming, ctx: Context, handle) -> Reply:
+    if ctx.member is None and not intent.public:
         return bind.ask_to_bind(msg, ctx)
     return handle(msg, ctx)
 
@@ -123,8 +130,7 @@ def _on_event(msg: Incoming, ctx: Context) -> Reply:
         intent = menu.MENU_KEYS.get(msg.event_key or "")
         if intent is None:
             return menu.handle(msg, ctx)
-        module = INTENT_MODULES[intent]
-        return _for_member(module, msg, ctx, module.handle)
+        return _for_member(BY_NAME[intent], msg, ctx, BY_NAME[intent].handle)
     # Report events (VIEW, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH …) and any event type
     # WeChat adds later: "success", nothing shown.
     return NoReply()

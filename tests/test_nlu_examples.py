@@ -12,12 +12,12 @@ from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load, ngrams
 from handlers.nlu.evaluate import evaluate
 from handlers.nlu.route import Route
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import INTENTS
 
 
 @pytest.fixture(scope="module")
 def router():
-    return Router(INTENT_MODULES, NluSettings())
+    return Router(INTENTS, NluSettings())
 
 
 def test_ngrams_stay_inside_clauses():
@@ -67,7 +67,7 @@ def test_examples_route_what_keywords_miss(router, text, intent, slots):
 def test_a_deployment_teaches_its_own_words_from_config(tmp_path):
     """A district calls its online branch meeting 集结号: a few labelled lines in a file named by
     ``nlu.example_files`` teach the router, with no code."""
-    before = Router(INTENT_MODULES, NluSettings()).route("云端集结号")
+    before = Router(INTENTS, NluSettings()).route("云端集结号")
     assert before.intent == "unknown"
     ours = tmp_path / "ours.jsonl"
     lines = ["今晚集结号几点开始", "集结号在哪进", "这周的集结号我参加不了", "集结号开完了吗",
@@ -76,7 +76,7 @@ def test_a_deployment_teaches_its_own_words_from_config(tmp_path):
                             for t in lines), encoding="utf-8")
     config = tmp_path / "config.yaml"
     config.write_text(f"nlu:\n  example_files: [{ours}]\n", encoding="utf-8")
-    after = Router(INTENT_MODULES, load_settings(config).nlu).route("云端集结号")
+    after = Router(INTENTS, load_settings(config).nlu).route("云端集结号")
     assert after.intent == "org_life"
 
 
@@ -99,7 +99,7 @@ def test_what_the_examples_teach_carries_over_to_a_set_they_do_not_hold(monkeypa
     99.5%, 100% intent; 95.3%–100% slots)."""
     kept = tuple(p for p in EXAMPLE_FILES if p.name != left_out)
     monkeypatch.setattr(handlers.nlu.router, "EXAMPLE_FILES", kept)
-    report = evaluate(Router(INTENT_MODULES, NluSettings()),
+    report = evaluate(Router(INTENTS, NluSettings()),
                       load(Path(handlers.nlu.router.__file__).with_name("examples") / left_out), min_seconds=0)
     assert report.accuracy >= 0.95, report.misses
     assert report.slot_accuracy >= 0.93, report.slot_misses

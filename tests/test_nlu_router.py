@@ -11,14 +11,14 @@ from handlers.nlu.bayes import load
 from handlers.nlu.evaluate import evaluate
 from handlers.nlu.normalize import normalise
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import INTENTS
 
 EXAMPLES = Path(handlers.nlu.bayes.__file__).with_name("examples")
 
 
 @pytest.fixture(scope="module")
 def router():
-    return Router(INTENT_MODULES, NluSettings())
+    return Router(INTENTS, NluSettings())
 
 
 @pytest.mark.parametrize("path, intent_floor, slot_floor", [
@@ -318,20 +318,20 @@ def test_someone_elses_number_is_no_change_of_details(router, text, intent):
 
 def test_config_extends_keywords_and_synonyms_without_code():
     settings = NluSettings(extra_keywords={"study": ["夜校"]}, synonyms={"学习墙": "学习"})
-    router = Router(INTENT_MODULES, settings)
+    router = Router(INTENTS, settings)
     assert router.route("夜校").intent == "study"
     assert router.route("学习墙").normalised == "学习"
 
 
 def test_config_naming_an_unknown_intent_is_refused():
     with pytest.raises(ValueError, match=r"^nlu.extra_keywords.studdy: unknown intent"):
-        Router(INTENT_MODULES, NluSettings(extra_keywords={"studdy": ["夜校"]}))
+        Router(INTENTS, NluSettings(extra_keywords={"studdy": ["夜校"]}))
 
 
 def test_jieba_loads_once_per_process():
-    Router(INTENT_MODULES, NluSettings())
+    Router(INTENTS, NluSettings())
     before = lexicon._base_tokenizer.cache_info().misses
-    Router(INTENT_MODULES, NluSettings())
+    Router(INTENTS, NluSettings())
     assert lexicon._base_tokenizer.cache_info().misses == before
 
 

@@ -7,7 +7,7 @@ from bot.config import NluSettings
 from handlers import clarify
 from handlers.dialogs import start_dialog
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import INTENTS
 from models.member import MemberChange
 from models.ticket import Ticket
 from tests.test_help_request import setup_roster
@@ -22,7 +22,7 @@ THEIRS = ("137 1234 5678 是别人的号码，您登记的手机号没有改。�
 
 @pytest.fixture(scope="module")
 def router():
-    return Router(INTENT_MODULES, NluSettings())
+    return Router(INTENTS, NluSettings())
 
 
 @pytest.fixture

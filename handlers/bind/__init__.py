@@ -5,13 +5,15 @@ import datetime as dt
 import re
 
 from handlers import crisis
+from handlers.bind.vocabulary import VOCABULARY
+from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
+from handlers.nlu.policy import Cue, Routing
 from handlers.people import hotline
 from handlers.replies import NoReply, Reply, TextReply
 from models.bind_attempts import AttemptLimits, cooldown_end
 from models.binding import (
     INTRODUCTION,
-    VILLAGE,
     BindResult,
     BindStatus,
     bind_by_code,
@@ -24,26 +26,7 @@ from models.contacts import contacts_for
 from models.member import Member
 from models.tickets import notify_waiting_tickets
 
-INTENT = "bind"
-USAGE = "绑定 姓名 手机号 —— 第一次使用先绑定身份"
-OFFER = ("绑定党员身份", "绑定 姓名 手机号")
-PUBLIC = True
-# Routing (see handlers.nlu.lexicon): asking to bind, or introducing oneself (village, name, phone).
-KEYWORDS: dict[str, float] = {
-    "绑定": 4, "绑上": 3, "认证": 3, "实名": 3, "登记": 2, "登上": 2.5, "对上": 1.5,
-    "入党": 1, "新来的": 1.5, "老党员": 1.5,
-}
-SYNONYMS: dict[str, str] = {"绑顶": "绑定", "帮定": "绑定", "邦定": "绑定", "认正": "认证"}
-PATTERNS: dict[str, float] = {
-    # "我是王家洼村的", "青山镇石门村马某", "我是高家沟的": a village after 是/的/a space,
-    # followed by 的/支部/党员/a name.
-    r"(?:^|[是的\s])" + VILLAGE + r"(?:的|支部|党支部|党员|人|\s|[\u4e00-\u9fff]某)": 3,
-    r"(?:我|俺)是.{2,10}的(?:老)?党员": 2,
-    r"身份(?!证)": 2.5,  # 绑定身份, 身份认证 — not 身份证 (an ID card kept by a boss is a help case)
-    r"(?:我|俺|^|\s)(?:叫|姓)[\u4e00-\u9fff]": 2,
-    r"(?:^|[是的\s])[\u4e00-\u9fff]某": 1.5,
-    r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)": 1.5,
-}
+NAME = "bind"
 
 HOW_TO_BIND = "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。"
 # One answer to every refused try, whatever the reason (nobody of that name and phone, the
@@ -167,3 +150,9 @@ def _bound_text(ctx: Context, member: Member) -> str:
     liaison = f"您的红色联络员是{contacts.liaison_name}。" if contacts.liaison_name else ""
     return (f"绑定成功！{member.name}您好，您是{member.branch.name}的党员。{cases}{liaison}"
             "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
+
+
+INTENT = Intent(name=NAME, usage="绑定 姓名 手机号 —— 第一次使用先绑定身份", offer=Offer("绑定党员身份", "绑定 姓名 手机号"),
+                public=True, vocabulary=VOCABULARY,
+                routing=Routing(outranks=("help_request", "update_info"), negated_by=frozenset({Cue.THEIRS})),
+                handle=handle)

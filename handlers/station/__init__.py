@@ -1,28 +1,16 @@
 """阳光驿站 (station)."""
 from __future__ import annotations
 
+from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
+from handlers.nlu.policy import Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from handlers.station.vocabulary import VOCABULARY
 from models.contacts import all_stations, stations_in
 from models.station import Station
 
-INTENT = "station"
-USAGE = "驿站 —— 找附近的阳光驿站"
-OFFER = ("找附近的阳光驿站", "驿站")
-PUBLIC = True
-# Routing (see handlers.nlu.lexicon): the sunshine stations — where, when open, the hotline.
-KEYWORDS: dict[str, float] = {
-    "驿站": 5, "阳光驿站": 6, "热线": 3, "服务热线": 4, "开门": 2, "关门": 2, "开门时间": 3,
-    "营业": 2, "服务站": 3, "中午休息": 2, "约一下": 1, "wifi": 1,
-    "歇脚": 2.5, "喝口水": 1.5, "充电": 1,
-    # stations of another kind (导航去东站怎么走) are not ours, nor like ours
-    "东站": 0, "西站": 0, "南站": 0, "北站": 0, "火车站": 0, "高铁站": 0, "汽车站": 0, "地铁站": 0,
-    "公交站": 0, "加油站": 0, "充电站": 0,
-}
-SYNONYMS: dict[str, str] = {"意站": "驿站", "译站": "驿站", "亿站": "驿站", "易站": "驿站",
-                            "驿战": "驿站", "艺站": "驿站",
-                            "驿栈": "驿站"}
+NAME = "station"
 
 
 # Stations listed when the member's city has none: a passive reply must stay short (2048 bytes).
@@ -49,3 +37,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
 
 def _line(station: Station) -> str:
     return f"· {station.name}：{station.address}，电话 {station.hotline}（{station.hours}）"
+
+
+INTENT = Intent(name=NAME, usage="驿站 —— 找附近的阳光驿站", offer=Offer("找附近的阳光驿站", "驿站"),
+                public=True, vocabulary=VOCABULARY,
+                routing=Routing(),
+                handle=handle)

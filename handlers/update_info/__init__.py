@@ -9,10 +9,12 @@ import datetime as dt
 import re
 import sys
 
+from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
 from handlers.dialogs import end_dialog, register_dialog, start_dialog
 from handlers.nlu.normalize import normalise
 from handlers.nlu.places import find_places
+from handlers.nlu.policy import Cue, Routing
 from handlers.nlu.slots import others_numbers
 from handlers.phone_change import (
     CORRECTION,
@@ -22,6 +24,7 @@ from handlers.phone_change import (
     read_back,
 )
 from handlers.replies import NoReply, Reply, TextReply
+from handlers.update_info.vocabulary import VOCABULARY
 from models.clock import SHANGHAI
 from models.ledger import MOBILE
 from models.member import Member
@@ -33,43 +36,7 @@ from models.places import (
     split_destination,
 )
 
-INTENT = "update_info"
-USAGE = "我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号"
-OFFER = ("更新流动去向或手机号", "更新")
-PUBLIC = False
-# Routing (see handlers.nlu.lexicon): a new phone, a new city, a new job or coming home.
-KEYWORDS: dict[str, float] = {
-    "换号": 3, "改号": 3, "新号": 3, "号换": 3, "手机号": 2, "电话": 1, "号码": 1, "改成": 2,
-    "换成": 2, "改一下": 1.5, "以后打": 3, "打这个": 2.5, "现在用": 2, "个人信息": 3, "信息": 1,
-    "地址": 2, "去向": 3, "搬到": 2.5, "打工": 1, "上班": 1, "换工作": 3, "换了工作": 3,
-    "工作单位": 3, "不出去": 2.5, "不往外": 2.5, "回来了": 2, "现在在": 2,
-    "又出去": 3, "又出来": 3, "又出去了": 3, "又出来了": 3, "出去打工了": 3, "到外面打工": 3,
-    "定居": 2, "更新": 2, "修改": 2, "变更": 2, "我的资料": 2.5, "资料": 1, "填错": 2.5, "登记错": 2.5, "写错": 3, "录错": 3, "弄错": 2, "报到": 1.5, "过来干": 2, "送外卖": 1.5, "找了个": 1.5, "去了一家": 2,
-}
-SYNONYMS: dict[str, str] = {"手鸡号": "手机号", "手机好": "手机号", "单为": "单位", "电化": "电话"}
-PATTERNS: dict[str, float] = {
-    r"(?<!\d)1[3-9]\d(?: ?\d){8}(?!\d)": 2.5,  # a mobile number
-    r"不在.{0,4}(干|做|上班|打工)了": 3,
-    r"不在.{0,3}(?:厂|工地|公司|店|饭店|餐馆|单位).{0,3}了": 2.5,
-    # 新开了个超市 is a shop someone else opened
-    r"(?<!新)(?:自己)?开了(?:个|家|一家)": 2,
-    r"(?:工作|单位|活)(?:换|变)了": 3,
-    r"现在(?:在)?(?:跑|开|做|干|当|送)": 1.5,
-    # back home for good — not "要不要回老家开证明", a trip
-    r"回(?:老家|村里|村|家乡|县城|镇上)(?:了|来了|住|待|种地|养老|发展|干|带孩子)": 2,
-    r"以后(?:就)?在(?:家|村里|老家|镇上|县城)": 2,
-    r"不在外(?:面|地|头|边)?(?:了|干了|跑了)": 3,
-    # abroad to work (我去沙特干半年): a destination no city list holds
-    r"(?:去|到|在)(?:国外|外国|海外|沙特|迪拜|阿联酋|卡塔尔|科威特|以色列|日本|韩国|新加坡|马来西亚|俄罗斯|非洲|中东"
-    r"|澳洲|澳大利亚|新西兰|欧洲|越南|泰国|柬埔寨|老挝|缅甸|印尼|蒙古|哈萨克斯坦|阿尔及利亚|安哥拉)"
-    r"(?:干|打工|务工|上班|工作|做|开|跑|了)|出国(?:打工|务工|干活|了)|出劳务": 3,
-}
-# A city or province right after these words is where the member now is (我在苏州, 搬到重庆);
-# checked in this order, a 0 stops the check ("转到成都" is where membership goes: a transfer).
-PLACE_CUES: dict[str, float] = {"转到": 0, "转去": 0, "转来": 0, "现在在": 3,
-                                "准备去": 3, "打算去": 3, "要去": 2.5, "调到": 3, "跑到": 3,
-                                "过完年去": 3, "年后去": 3, "下个月去": 3, "明年去": 3, "开春去": 3, "搬到": 3, "搬去": 3, "人在": 2.5, "到了": 2.5, "去了": 2.5,
-                                "到": 3, "在": 2, "去": 1, "来": 1.5}
+NAME = "update_info"
 
 # Coming home for good (回老家了, 不在外面了, 以后就在村里) — GLOSSARY 流回: the member is no longer
 # away. Not a visit (过年回来了, 回去住几天) and not a plan (打算回老家).
@@ -144,8 +111,8 @@ def continue_dialog(msg: Incoming, ctx: Context, state) -> Reply | None:
     else is a new request (``None``: answered as itself, see ``handlers.dialogs``)."""
     end_dialog(ctx.session, msg.openid)
     places = find_places(ctx.route.normalised if ctx.route else "")
-    if places and ctx.route is not None and ctx.route.intent in ("unknown", "menu", INTENT, "station"):
-        ctx.route.intent = INTENT
+    if places and ctx.route is not None and ctx.route.intent in ("unknown", "menu", NAME, "station"):
+        ctx.route.intent = NAME
         ctx.route.slots = {**ctx.route.slots, **{p.kind: p.name for p in places}}
         return handle(msg, ctx)
     return None
@@ -223,4 +190,8 @@ def _on_file(member: Member) -> str:
     return f"您现在登记的流动去向是：{_place(member)}，手机号：{member.phone or '未登记'}。"
 
 
+INTENT = Intent(name=NAME, usage="我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号", offer=Offer("更新流动去向或手机号", "更新"),
+                public=False, vocabulary=VOCABULARY,
+                routing=Routing(answered_first=True, negated_by=frozenset({Cue.UNCHANGED, Cue.THEIRS})),
+                handle=handle)
 register_dialog(DIALOG, sys.modules[__name__])
