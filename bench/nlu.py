@@ -2,7 +2,7 @@
 
     python -m bench.nlu [FILE.jsonl ...] [--seconds 3] [--repeat 5]     (from the repo root)
 
-Defaults to the development set plus the test sets in tests/data. Each text is routed as is
+Defaults to every labelled message (handlers/nlu/train/ and handlers/nlu/sealed/). Each text is routed as is
 (no cache in the router), round-robin; the best of ``--repeat`` runs of CPU time is reported
 with the wall-clock rate of the same run, because other processes on a shared machine inflate
 wall time but not the router's own work.
@@ -20,12 +20,12 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from bot.config import load_settings  # noqa: E402
-from handlers.nlu.bayes import EXAMPLE_FILES, load  # noqa: E402
+from handlers.nlu.bayes import SEALED_FILES, TRAINING_FILES, load  # noqa: E402
 from handlers.nlu.router import Router  # noqa: E402
 from handlers.registry import build_router  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILES = list(EXAMPLE_FILES)
+DEFAULT_FILES = [*TRAINING_FILES, *SEALED_FILES]
 
 
 def run_once(router: Router, texts: list[str], seconds: float) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Collection, Iterable
 
 from handlers.nlu import clauses, lexicon, slots
-from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load
+from handlers.nlu.bayes import TRAINING_FILES, ExampleModel, load
 from handlers.nlu.decision import EXAMPLES, Hit, decide
 from handlers.nlu.normalize import normalise
 from handlers.nlu.places import Place, find_places
@@ -98,7 +98,7 @@ class Router:
         self.lexicon = lexicon.build(declared, nlu_settings)
         self._tokenizer = lexicon.tokenizer(self.lexicon)
         intents = set(self.lexicon.intents)
-        rows = [row for path in EXAMPLE_FILES for row in load(path, intents)]
+        rows = [row for path in TRAINING_FILES for row in load(path, intents)]
         for path in nlu_settings.example_files:
             try:
                 rows += load(path, intents)
