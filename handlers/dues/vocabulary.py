@@ -6,7 +6,5 @@ from handlers.nlu.vocabulary import Vocabulary
 VOCABULARY = Vocabulary(
     __name__,
     keywords={"党费": 5, "交费": 2, "缴费": 2, "会费": 1, "收据": 2, "到账": 2},
-    synonyms={"当费": "党费", "党飞": "党费", "党废": "党费", "档费": "党费",
-              "挡费": "党费", "党肺": "党费",
-              "党贵": "党费"},
+    synonyms={"党贵": "党费"},
 )

@@ -70,7 +70,8 @@ VOCABULARY = Vocabulary(
         # how to apply for something (怎么办个ETC, 怎么办理) is no distress
         "怎么办个", "怎么办理", "怎么办张", "怎么办卡",
     ),
-    synonyms={"劳冻": "劳动", "欠新": "欠薪", "工姿": "工资", "公伤": "工伤"},
+    # 劳动 is no keyword of its own, so no typo of it is generated
+    synonyms={"劳冻": "劳动", "公伤": "工伤"},
     # Nobody to look after someone: 没人照顾 / 没人看着 / 没人管 …
     patterns={
         r"没(?:有)?人(?:照顾|照看|照应|看着|看著|看管|陪|管|知道|做饭|接送|带|帮)": 3,

@@ -20,8 +20,7 @@ VOCABULARY = Vocabulary(
         "会员积分", "平台积分", "平台的积分", "美团积分", "淘宝积分", "京东积分",
         "信用卡积分", "话费积分", "超市积分",
     ),
-    synonyms={"激分": "积分", "积份": "积分", "机分": "积分", "鸡分": "积分",
-              "即分": "积分", "基分": "积分"},
+    synonyms={"激分": "积分", "机分": "积分", "鸡分": "积分", "即分": "积分", "基分": "积分"},
     # the same questions in other words: 能给几分, 能给加分不, 加积分吗, 分加上没, 这个能记分不 —
     # asked about a deed told in full (帮着扫雪 算不算志愿服务 能给几分), the question is the request,
     # however many words of the deed come with it

@@ -22,9 +22,9 @@ VOCABULARY = Vocabulary(
         # longer words that hold a study word but are not a lesson
         "短视频", "看视频", "新闻联播", "天气预报", "电视剧",
     ),
-    synonyms={"知试": "知识", "政册": "政策", "正策": "政策", "咨循": "咨询",
-              # 心里 (in the heart) typed for 心理 (psychology); both are real words,
-              # so no generated typo covers them
+    # 咨询 is no keyword of its own, so no typo of it is generated; 心里 (in the heart) typed for
+    # 心理 (psychology): both are real words, so no generated typo covers them
+    synonyms={"咨循": "咨询",
               "心里咨询": "心理咨询", "心里咨循": "心理咨询", "心里健康": "心理健康", "心里辅导": "心理辅导",
               "心里疏导": "心理疏导", "心里医生": "心理医生", "心里学": "心理学"},
     # 第12集 / 上一集: an episode of a lesson

@@ -11,8 +11,7 @@ VOCABULARY = Vocabulary(
         "介绍信": 4, "挂在": 1.5, "关系迁": 3.5, "迁过来": 2.5, "迁过去": 2.5, "迁走": 2, "迁出": 2,
         "迁入": 2, "接收": 1.5, "关系想落": 3, "关系挪": 3, "关系想转": 3.5,
     },
-    synonyms={"转借": "转接", "转街": "转接", "转节": "转接", "专接": "转接",
-              "组织关心": "组织关系"},
+    synonyms={"转借": "转接", "组织关心": "组织关系"},
     # A place named as where the membership goes (转组织关系到苏州) is the transfer's destination,
     # not a separate change of whereabouts: the transfer outweighs the place cue.
     patterns={r"(?:转|迁|挪|落)(?:个|一下)?(?:组织|党员|党组织)?关系.{0,3}(?:到|去|来)": 3,
