@@ -27,8 +27,10 @@ from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from models.contacts import contacts_for
 from models.dialog import DialogState
-from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 from models.tickets import (
+    HELP_TOPICS,
+    TOPIC_NAMES,
+    Ticket,
     add_to_ticket,
     open_ticket,
     waiting_crisis,

@@ -11,8 +11,7 @@ import re
 
 from handlers.context import Context, Incoming
 from handlers.replies import Reply, TextReply
-from models.ticket import TOPIC_NAMES
-from models.tickets import liaisons_ticket, record_liaison_answer
+from models.tickets import TOPIC_NAMES, liaisons_ticket, record_liaison_answer
 
 # The ticket number as models.tickets numbers it (Q + date + sequence), in any case, also with
 # the Q left off (20261129003: no mobile number starts with 2) or mistyped (Q2026112901).

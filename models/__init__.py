@@ -13,7 +13,7 @@ from models.outbox_channels import ChannelPause
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.station import Station
-from models.ticket import Ticket
+from models.tickets import Ticket
 from models.token import SharedToken
 
 __all__ = [

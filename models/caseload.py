@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.member import Liaison, Member
-from models.ticket import Ticket
+from models.tickets import Ticket
 
 # Tickets still waiting on the liaison: not yet answered (replied), resolved or escalated.
 WAITING_STATUSES = ("open", "claimed")

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from handlers.registry import usage_lines
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_liaison, make_member
 

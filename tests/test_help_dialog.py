@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.dialog import DialogState
 from models.outbox import OutboxMessage
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 ASK = ("张某，请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"

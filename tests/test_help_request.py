@@ -7,11 +7,10 @@ from sqlalchemy import select
 
 from handlers import help_request
 from handlers.context import Context, Incoming, Route
-from models import tickets
 from models.follower import Follower
 from models.member import Liaison
 from models.outbox import OutboxMessage
-from models.ticket import Ticket
+from models.tickets import Ticket, tickets
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 

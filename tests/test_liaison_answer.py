@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.conftest import START
 from tests.test_help_request import setup_roster
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models.clock import SHANGHAI
 from models.member import Liaison, Member, mask_phone
 from models.outbox import enqueue
-from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
+from models.tickets.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 
 NUMBER_ATTEMPTS = 5
 # WeChat refuses a customer-service text whose content is too long (errcode 45002 "content size
@@ -22,7 +22,7 @@ NUMBER_ATTEMPTS = 5
 NOTICE_MAX_BYTES = 2048
 # A ticket due this soon (a crisis, handlers.crisis) is urgent: its notices say so.
 URGENT_HOURS = 1
-log = logging.getLogger(__name__)
+log = logging.getLogger(__package__)  # "models.tickets": operators filter on it
 
 
 def liaison_for(session: Session, member: Member) -> Liaison | None:
