@@ -1,9 +1,10 @@
 """A red liaison answers a help request by chat: "Q20261129003 已经联系了 明天陪他去劳动监察大队".
 
 The ticket number names the request; the words after it are the answer, passed on to the member
-(``models.tickets.record_liaison_answer``). Words saying it is settled (已解决, 办结, 办好了) close
-it. A number alone shows the request again. Only the liaison the ticket is assigned to can
-answer it (``handlers.registry`` sends a liaison's message here when it holds a ticket number).
+(``models.tickets.record_liaison_answer``: the ticket is answered, claimed on the way when new).
+Words saying it is settled (已解决, 办结, 办好了) resolve it. A number alone shows the request again.
+Only the liaison the ticket is assigned to can answer it (``handlers.registry`` sends a
+liaison's message here when it holds a ticket number).
 """
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ import re
 
 from handlers.context import Context, Incoming
 from handlers.replies import Reply, TextReply
-from models.tickets import TOPIC_NAMES, liaisons_ticket, record_liaison_answer
+from models.tickets import (
+    TOPIC_NAMES,
+    as_the_liaison_reads,
+    liaisons_ticket,
+    record_liaison_answer,
+)
 
 # The ticket number as models.tickets numbers it (Q + date + sequence), in any case, also with
 # the Q left off (20261129003: no mobile number starts with 2) or mistyped (Q2026112901).
@@ -38,7 +44,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     member = ticket.member
     if not answer:
         return TextReply(f"编号 {ticket.number}：{member.name}（电话 {member.phone or '未登记'}）求助"
-                         f"{TOPIC_NAMES[ticket.topic]}：“{ticket.description}”。{HOW_TO}")
+                         f"{TOPIC_NAMES[ticket.topic]}：“{as_the_liaison_reads(ticket)}”。{HOW_TO}")
     resolved = SETTLED.search(answer) is not None
     # "Q… 已解决" says nothing more for the member than that it is settled
     said = "" if SETTLED.fullmatch(answer) else answer

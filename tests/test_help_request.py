@@ -40,7 +40,7 @@ def test_help_request_reaches_the_liaison(chat, session):
     ticket = session.scalar(select(Ticket))
     assert (ticket.number, ticket.topic, ticket.description, ticket.status, ticket.liaison.member.name,
             ticket.created_at, ticket.due_at) == (
-        "Q20261129001", "other", "家里有点事", "open", "李某", START, START + dt.timedelta(hours=24))
+        "Q20261129001", "other", "家里有点事", "new", "李某", START, START + dt.timedelta(hours=24))
     notice = session.scalar(select(OutboxMessage))
     assert (notice.openid, notice.kind, notice.purpose, notice.payload) == (
         "oKite_liaison_0001", "text", "liaison_notice",
