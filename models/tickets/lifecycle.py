@@ -1,15 +1,12 @@
-"""The ticket lifecycle, stated once: which status may follow which, and who moves it there.
+"""The ticket lifecycle, stated once: which status may follow which (``TRANSITIONS``).
 
-```
-new ──claimed──▶ claimed ──answered──▶ answered ──resolved──▶ resolved ──closed──▶ closed
-                    └───────resolved──────────────────────────▲   │                 │
-                                                                  └──reopened◀──────┘
-reopened ──▶ claimed | answered | resolved
-```
+The happy path is new → claimed → answered → resolved → closed; a settled ticket (resolved or
+closed) can be reopened, and from there claimed, answered or resolved again.
 
 A liaison who answers a ticket nobody has claimed claims it by answering (both events are
 recorded); one who answers a settled ticket reopens it first. An answer (or a settling) said
-again is recorded as one more event of its kind, the status unchanged.
+again is recorded as one more event of its kind, the status unchanged. Nothing closes a
+resolved ticket yet: ``closed`` is where the member's rating (满意度) will put it.
 """
 from __future__ import annotations
 
