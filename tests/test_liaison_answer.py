@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models.tickets import Ticket
+from models.tickets import Ticket, history
 from tests.conftest import START
 from tests.test_help_request import setup_roster
 
@@ -91,3 +91,20 @@ def test_a_member_quoting_a_number_not_theirs_is_told_so(chat, session):
     setup_roster(session)
     assert chat.say("Q20261129099 怎么样了") == (
         "没有找到您的编号 Q20261129099 的求助，请核对编号；有新的困难，直接发“求助”加上情况。")
+
+
+def test_the_chat_answer_goes_through_the_lifecycle_and_leaves_its_history(chat, make_chat, session):
+    member = setup_roster(session)
+    liaison = make_chat(LIAISON)
+    chat.say("求助 老板拖欠了三个月工资")
+    liaison.advance(hours=1)
+    liaison.say("Q20261129001 已经联系了")
+    chat.advance(hours=1)
+    chat.say("老板又说要扣我一个月的工钱")
+    liaison.say("Q20261129001 已解决")
+    session.expire_all()
+    person = session.scalar(select(Ticket)).liaison.member_id
+    assert [(e.kind, e.actor_kind, e.actor_id, e.note) for e in history(session, ticket(session))] == [
+        ("filed", "member", member.id, None), ("claimed", "liaison", person, None),
+        ("answered", "liaison", person, "已经联系了"), ("added", "member", member.id, "老板又说要扣我一个月的工钱"),
+        ("resolved", "liaison", person, None)]
