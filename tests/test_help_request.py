@@ -10,7 +10,7 @@ from handlers.context import Context, Incoming, Route
 from models.follower import Follower
 from models.member import Liaison
 from models.outbox import OutboxMessage
-from models.tickets import Ticket, tickets
+from models.tickets import Ticket, filing
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 
@@ -111,8 +111,8 @@ def test_a_number_taken_meanwhile_by_another_process_is_skipped(chat, session, m
                        created_at=START, due_at=START))
     session.commit()
     stale = iter(["Q20261129001"])  # what a process that had not yet seen the row would pick
-    real = tickets.next_ticket_number
-    monkeypatch.setattr(tickets, "next_ticket_number", lambda s, now: next(stale, None) or real(s, now))
+    real = filing.next_ticket_number
+    monkeypatch.setattr(filing, "next_ticket_number", lambda s, now: next(stale, None) or real(s, now))
     assert "编号 Q20261129002。" in chat.say("求助 家里有点事")
 
 

@@ -22,10 +22,16 @@ from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.member import Member, mask_phone
-from models.tickets import tickets
 from models.tickets.events import Actor, record_event
 from models.tickets.notices import queue_addition_notice, queue_liaison_notice
 from models.tickets.ticket import HELP_TOPICS, URGENCIES, URGENT_SLA_HOURS, Ticket
+from models.tickets.tickets import (
+    liaison_for,
+    next_ticket_number,
+    open_same_matter,
+    waiting_crisis,
+    waiting_duplicate,
+)
 
 NUMBER_ATTEMPTS = 5
 log = logging.getLogger(__package__)  # "models.tickets": operators filter on it
@@ -61,12 +67,12 @@ def file_help_request(session: Session, member: Member, text: str, topic: str, u
     if topic not in HELP_TOPICS:
         raise ValueError(f"unknown help topic {topic!r}")
     if urgency == "crisis":
-        earlier = tickets.waiting_crisis(session, member)
+        earlier = waiting_crisis(session, member)
     else:
-        earlier = tickets.waiting_duplicate(session, member, text)
+        earlier = waiting_duplicate(session, member, text)
         if earlier is not None:
             return Filed(Outcome.DUPLICATE, earlier, liaison_told=False)
-        earlier = tickets.open_same_matter(session, member, topic)
+        earlier = open_same_matter(session, member, topic)
     if earlier is not None:
         told = add_to_ticket(session, earlier, text, now=now)
         return Filed(Outcome.ADDED, earlier, liaison_told=told)
@@ -96,7 +102,7 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
     an ERROR when urgent or a crisis. Raises ``ValueError`` for a topic not in HELP_TOPICS."""
     if topic not in HELP_TOPICS:
         raise ValueError(f"unknown help topic {topic!r}")
-    liaison = tickets.liaison_for(session, member)
+    liaison = liaison_for(session, member)
     fields = dict(member_id=member.id, liaison_id=liaison.id if liaison else None, topic=topic,
                   description=description, status="new", urgency=urgency, created_at=now,
                   due_at=now + dt.timedelta(hours=sla_hours))
@@ -121,12 +127,12 @@ def _insert_numbered(session: Session, fields: dict, now: dt.datetime) -> Ticket
     for _ in range(NUMBER_ATTEMPTS - 1):
         try:
             with session.begin_nested():
-                ticket = Ticket(number=tickets.next_ticket_number(session, now), **fields)
+                ticket = Ticket(number=next_ticket_number(session, now), **fields)
                 session.add(ticket)
             return ticket
         except IntegrityError:
             continue
-    ticket = Ticket(number=tickets.next_ticket_number(session, now), **fields)
+    ticket = Ticket(number=next_ticket_number(session, now), **fields)
     session.add(ticket)
     session.flush()
     return ticket
