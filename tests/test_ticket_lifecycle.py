@@ -110,3 +110,12 @@ def test_an_actor_is_a_person_with_an_id_or_the_system_without():
     with pytest.raises(ValueError):
         Actor("mayor", 3)
     assert Actor("system").member_id is None
+
+
+@pytest.mark.parametrize("resolved", [False, True])
+@pytest.mark.parametrize("before", list(TRANSITIONS))
+def test_a_liaisons_answer_reaches_its_status_from_every_status(session, before, resolved):
+    ticket = _ticket(session, before)
+    record_liaison_answer(session, ticket, "已经联系了", resolved=resolved, now=LATER)
+    assert ticket.status == ("resolved" if resolved else "answered")
+    assert all(e[1:3] == ("liaison", ticket.liaison.member_id) for e in _events(session, ticket)[1:])
