@@ -16,7 +16,7 @@ from handlers.registry import DIALOGS
 from handlers.replies import TextReply
 from models.dialog import DialogState
 from models.member import MemberChange
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"

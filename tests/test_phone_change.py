@@ -9,7 +9,7 @@ from handlers.dialogs import clarify
 from handlers.nlu.router import Router
 from handlers.registry import BY_NAME, INTENTS
 from models.member import MemberChange
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 QUESTION = "您要把手机号从 138****1234 改成 {} 吗？回复“对”确认，回复“不对”不改。"

@@ -5,7 +5,7 @@ asks what the difficulty is first, and a difficulty recognised only by its resem
 labelled examples, no word of it (``Route.guessed``: 我老婆生了 is no request, 站点扣了我八百块罚款
 is), is confirmed before a liaison is bothered: the two dialogs of ``handlers.dialogs.help_request``.
 The same request again while its ticket still waits is not filed twice
-(``models.tickets.waiting_duplicate``).
+(``models.tickets.filing``).
 """
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ from handlers.nlu.policy import Cue, Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from models.contacts import contacts_for
-from models.ticket import HELP_TOPICS, TOPIC_NAMES, Ticket
 from models.tickets import (
-    add_to_ticket,
-    open_ticket,
-    waiting_crisis,
-    waiting_duplicate,
-    waiting_same_matter,
+    HELP_TOPICS,
+    OPEN,
+    TOPIC_NAMES,
+    Filed,
+    Outcome,
+    Ticket,
+    file_help_request,
 )
 
 NAME = "help_request"
@@ -59,9 +60,10 @@ def _topic(ctx: Context) -> str:
 def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Reply:
     """Open a ticket assigned to the member's liaison — ``topic`` (one of ``HELP_TOPICS``), by
     default the router's ``help_topic`` slot, else ``other`` — and tell the member its number
-    and who will call them. Words of despair (``handlers.crisis``) are flagged for the liaison,
-    filed as ``other`` due within ``crisis.SLA_HOURS``, and answered with the lifeline first;
-    said again while that ticket waits, the words are added to it and the liaison told again."""
+    and who will call them (``models.tickets.file_help_request`` decides whether it is new, a
+    duplicate or more of an open case). Words of despair (``handlers.crisis``) are filed as
+    ``other`` of urgency ``crisis`` and answered with the lifeline first; said again while that
+    ticket waits, the words are added to it and the liaison told again."""
     said = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or description
     if crisis.speaks_of_it(said):
         return _with_lifeline(_file_crisis(description, ctx))
@@ -90,40 +92,44 @@ def _with_lifeline(reply: TextReply) -> TextReply:
 
 
 def _file_crisis(description: str, ctx: Context) -> TextReply:
-    # the liaison reads the flag first: call now; the member's words say the rest
-    flagged = f"{crisis.FLAG}{description}"
-    earlier = waiting_duplicate(ctx.session, ctx.member, flagged) or waiting_crisis(ctx.session, ctx.member)
-    if earlier is None:
-        return _file(flagged, ctx, "other", sla=crisis.SLA_HOURS)
-    add_to_ticket(ctx.session, earlier, description, now=ctx.clock.now())
-    person = earlier.liaison.member if earlier.liaison else None
-    told = f"已经再次请{person.name}马上联系您。" if person and person.openid else ""
-    return TextReply(f"{told}{_fastest_call(earlier, ctx)}")
+    filed = _filed(description, ctx, "other", "crisis")
+    if filed.outcome is Outcome.NEW:
+        return _told_new(filed, ctx)
+    person = filed.ticket.liaison.member if filed.ticket.liaison else None
+    told = f"已经再次请{person.name}马上联系您。" if filed.liaison_told else ""
+    return TextReply(f"{told}{_fastest_call(filed.ticket, ctx)}")
 
 
-def _file(description: str, ctx: Context, topic: str, sla: int | None = None) -> TextReply:
-    sla = sla or ctx.settings.liaison.sla_hours
-    earlier = waiting_duplicate(ctx.session, ctx.member, description)
-    if earlier is not None:
-        return TextReply(f"这件事已经登记过了（编号 {earlier.number}），正在等联络员处理，不用再发；"
-                         f"{_fastest_call(earlier, ctx)}")
-    same = waiting_same_matter(ctx.session, ctx.member, topic)
-    if same is not None:
-        add_to_ticket(ctx.session, same, description, now=ctx.clock.now())
-        person = same.liaison.member if same.liaison else None
-        passed = f"并转给了{person.name}" if person and person.openid else ""
-        return TextReply(f"这件事已经在办（编号 {same.number}），您补充的情况已记上{passed}。"
-                         f"{_fastest_call(same, ctx)}")
-    ticket = open_ticket(ctx.session, ctx.member, topic, description, now=ctx.clock.now(), sla_hours=sla,
-                         notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
-    received = f"已收到您的求助（{TOPIC_NAMES[topic]}），编号 {ticket.number}。"
+def _file(description: str, ctx: Context, topic: str) -> TextReply:
+    filed = _filed(description, ctx, topic, "normal")
+    ticket = filed.ticket
+    if filed.outcome is Outcome.DUPLICATE:
+        return TextReply(f"这件事已经登记过了（编号 {ticket.number}），正在等联络员处理，不用再发；"
+                         f"{_fastest_call(ticket, ctx)}")
+    if filed.outcome is Outcome.ADDED:
+        person = ticket.liaison.member if ticket.liaison else None
+        passed = f"并转给了{person.name}" if filed.liaison_told else ""
+        return TextReply(f"这件事已经在办（编号 {ticket.number}），您补充的情况已记上{passed}。"
+                         f"{_fastest_call(ticket, ctx)}")
+    return _told_new(filed, ctx)
+
+
+def _filed(description: str, ctx: Context, topic: str, urgency: str) -> Filed:
+    return file_help_request(ctx.session, ctx.member, description, topic, urgency, now=ctx.clock.now(),
+                             sla_hours=ctx.settings.liaison.sla_hours,
+                             notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
+
+
+def _told_new(filed: Filed, ctx: Context) -> TextReply:
+    ticket = filed.ticket
+    received = f"已收到您的求助（{TOPIC_NAMES[ticket.topic]}），编号 {ticket.number}。"
     if ticket.liaison is None:
         # Nobody can be notified by chat: say so, and give the member a number that answers.
         return TextReply(f"{received}您的支部还没有指定红色联络员，求助已登记，工作人员会尽快跟进；"
                          f"着急的话请拨打{hotline(ctx)}。")
     person = ticket.liaison.member
-    if person.openid:
-        who = f"已转给您的红色联络员{person.name}，{person.name}会在{sla}小时内联系您"
+    if filed.liaison_told:
+        who = f"已转给您的红色联络员{person.name}，{person.name}会在{ticket.sla_hours}小时内联系您"
         call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
         return TextReply(f"{received}{who}{call}")
     if person.phone:  # the liaison gets no WeChat notice: the member's call is the fastest way
@@ -134,9 +140,9 @@ def _file(description: str, ctx: Context, topic: str, sla: int | None = None) ->
 
 
 # What the member is told of their ticket's status.
-STATUS_NOW = {"open": "正在等红色联络员{}处理", "claimed": "红色联络员{}已经接手",
-              "replied": "红色联络员{}已经答复过您", "resolved": "红色联络员{}已经办结",
-              "escalated": "已经转给支部跟进"}
+STATUS_NOW = {"new": "正在等红色联络员{}处理", "claimed": "红色联络员{}已经接手",
+              "answered": "红色联络员{}已经答复过您", "resolved": "红色联络员{}已经办结",
+              "closed": "红色联络员{}已经办结", "reopened": "正在等红色联络员{}再次处理"}
 
 
 def where_it_stands(ticket: Ticket | None, number: str, ctx: Context) -> Reply:
@@ -147,7 +153,7 @@ def where_it_stands(ticket: Ticket | None, number: str, ctx: Context) -> Reply:
         return TextReply(f"没有找到您的编号 {number} 的求助，请核对编号；有新的困难，直接发“求助”加上情况。")
     person = ticket.liaison.member if ticket.liaison else None
     status = STATUS_NOW[ticket.status].format(person.name if person else "")
-    if ticket.status == "resolved":
+    if ticket.status not in OPEN:  # settled
         nxt = "如果还没解决，直接发“求助”加上情况，我再转给联络员。"
     else:
         nxt = _fastest_call(ticket, ctx)

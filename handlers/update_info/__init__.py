@@ -5,7 +5,6 @@ A destination or status is stored at once; a new phone only once the member conf
 where a member who went out again has gone."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from handlers.capability import Intent, Offer
@@ -23,16 +22,10 @@ from handlers.nlu.policy import Cue, Routing
 from handlers.nlu.slots import others_numbers
 from handlers.replies import NoReply, Reply, TextReply
 from handlers.update_info.vocabulary import VOCABULARY
-from models.clock import SHANGHAI
 from models.ledger import MOBILE
 from models.member import Member
-from models.member_updates import apply_changes
-from models.places import (
-    normalise_city,
-    normalise_province,
-    province_of,
-    split_destination,
-)
+from models.places import split_destination
+from models.whereabouts import came_home, left_again, move_to, shared_location
 
 NAME = "update_info"
 
@@ -57,28 +50,25 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     kept); someone else's number (包工头的电话是…) changes nothing, and the member is told so.
     A phone another member also has is stored all the same: families share phones. Coming home
     for good (``RETURNED``, not a ``VISIT``) sets status ``returned`` and clears the destination;
-    a new destination later sets it back to ``away``."""
+    a new destination later sets it back to ``away`` (the rules: ``models.whereabouts``)."""
     slots = ctx.route.slots if ctx.route else {}
-    values = _destination(ctx.member, slots.get("province"), slots.get("city"))
     text = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or normalise(msg.text or "")
-    if values and ctx.member.status == "returned":
-        values.update(status="away", away_since=_today(ctx))  # out again, somewhere new
-    elif not values and RETURNED.search(text) and not VISIT.search(text):
-        values = {"status": "returned", "current_province": None, "current_city": None,
-                  "current_district": None}
-    elif not values and ctx.member.status == "returned" and LEFT_AGAIN.search(text):
-        apply_changes(ctx.session, ctx.member, {"status": "away", "away_since": _today(ctx)},
-                      source="chat", now=ctx.clock.now())
+    now = ctx.clock.now()
+    moved = move_to(ctx.session, ctx.member, slots.get("city"), slots.get("province"), now=now, source="chat")
+    if moved is None and RETURNED.search(text) and not VISIT.search(text):
+        moved = came_home(ctx.session, ctx.member, now=now, source="chat")
+    elif (moved is None and LEFT_AGAIN.search(text)
+          and left_again(ctx.session, ctx.member, now=now, source="chat") is not None):
         return TextReply(f"已为您更新：\n状态：在外流动\n{ask_where(msg, ctx)}")
     phone = (slots.get("phone") or "").strip()
     phone = phone if MOBILE.fullmatch(phone) else ""
     new_phone = phone if phone and phone != ctx.member.phone else None
     bad = None if phone else number_attempt(msg.text)
-    changed = apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
+    changed = moved.fields if moved else frozenset()
     if not (changed or new_phone):
-        return _nothing_changed(ctx, text, bool(values or phone), bad)
+        return _nothing_changed(ctx, text, moved is not None or bool(phone), bad)
     welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
-    done = f"已为您更新：\n{_describe(ctx.member, values)}\n{welcome}" if changed else ""
+    done = f"已为您更新：\n{_describe(ctx.member, changed)}\n{welcome}" if changed else ""
     if new_phone:
         return TextReply(done + read_back(msg, ctx, new_phone))
     return TextReply(f"{done}{bad_phone(bad) if bad else CORRECTION}")
@@ -101,9 +91,6 @@ def _nothing_changed(ctx: Context, text: str, same: bool, bad: str | None) -> Te
                      "或“手机号换成13800005678”。")
 
 
-def _today(ctx: Context) -> dt.date:
-    """Today in Shanghai: the day a member went out again (``away_since``)."""
-    return ctx.clock.now().astimezone(SHANGHAI).date()
 
 
 def record_destination(ctx: Context) -> str | None:
@@ -111,11 +98,9 @@ def record_destination(ctx: Context) -> str | None:
     the help request is answered, the move is not lost). Returns the line to add to that reply
     ("已把您的流动去向更新为：浙江 杭州。"), or ``None`` when nothing changed."""
     slots = ctx.route.slots if ctx.route else {}
-    values = _destination(ctx.member, slots.get("province"), slots.get("city"))
-    if values and ctx.member.status == "returned":
-        values.update(status="away", away_since=_today(ctx))
-    if not values or not apply_changes(ctx.session, ctx.member, values, source="chat",
-                                       now=ctx.clock.now()):
+    moved = move_to(ctx.session, ctx.member, slots.get("city"), slots.get("province"),
+                    now=ctx.clock.now(), source="chat")
+    if moved is None or not moved.changes:
         return None
     return f"已把您的流动去向更新为：{_place(ctx.member)}。"
 
@@ -126,8 +111,7 @@ def on_location(msg: Incoming, ctx: Context) -> Reply:
     province, city, district = split_destination(label or "")
     if city is None:
         return TextReply("收到您的位置，但没看出是哪个城市。请直接告诉我，例如：“我现在在深圳”。")
-    values = {"current_province": province, "current_city": city, "current_district": district}
-    apply_changes(ctx.session, ctx.member, values, source="chat", now=ctx.clock.now())
+    shared_location(ctx.session, ctx.member, province, city, district, now=ctx.clock.now(), source="chat")
     return TextReply(f"收到您的位置，已把流动去向更新为：{_place(ctx.member)}。{CORRECTION}")
 
 
@@ -137,35 +121,18 @@ def on_location_event(msg: Incoming, ctx: Context) -> Reply:
     return NoReply()
 
 
-def _destination(member: Member, province: str | None, city: str | None) -> dict[str, str | None]:
-    city, province = normalise_city(city), normalise_province(province)
-    if city and city == member.current_city:
-        return {"current_city": city, "current_province": province or member.current_province}
-    if city:
-        # A new city makes the old district meaningless; the province follows the city when known.
-        return {"current_city": city, "current_district": None,
-                "current_province": province or province_of(city)}
-    if province and province == member.current_province:
-        return {"current_province": province}  # same province, city unknown: keep the city
-    if province:
-        return {"current_province": province, "current_city": None, "current_district": None}
-    return {}
-
-
 def _place(member: Member) -> str:
     parts = [member.current_province, member.current_city, member.current_district]
     unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
     return " ".join(unique) or "未登记"
 
 
-def _describe(member: Member, values: dict) -> str:
+def _describe(member: Member, fields: frozenset[str]) -> str:
     lines = []
-    if "status" in values:
+    if "status" in fields:
         lines.append(f"状态：{STATUS_NAMES[member.status]}")
-    if {"current_city", "current_province"} & values.keys() and member.status != "returned":
+    if {"current_city", "current_province"} & fields and member.status != "returned":
         lines.append(f"流动去向：{_place(member)}")
-    if "phone" in values:
-        lines.append(f"手机号：{member.phone}")
     return "\n".join(lines)
 
 

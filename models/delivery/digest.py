@@ -28,7 +28,7 @@ from models.org import Organization
 
 DIGEST_PURPOSE = "delivery_digest"
 FAILED_FOR_GOOD = ("failed", "dropped")
-# A customer-service text's limit (see models.tickets.NOTICE_MAX_BYTES).
+# A customer-service text's limit (see models.tickets.notices.NOTICE_MAX_BYTES).
 DIGEST_MAX_BYTES = 2048
 log = logging.getLogger(__name__)
 
