@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from models.clock import Clock
+from models.dialog import DialogState
 from models.follower import Follower
 from models.member import Member
+from models.reply_pages import ReplyPages
 
 if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
     from bot.config import Settings
@@ -54,6 +57,15 @@ class Route:
     guessed: bool = False
 
 
+class Unread(Enum):
+    """A :class:`Context` field nobody read ahead: ask the session."""
+
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
+
+
 @dataclass
 class Context:
     """Everything a handler may use. Handlers never read files, the environment or the clock
@@ -65,3 +77,8 @@ class Context:
     follower: Follower
     member: Member | None
     route: Route | None = None
+    # Read with the member in the same statement by the webhook (models.sender): the dialog in
+    # progress and the waiting pages of a long answer, ``None`` when there is none. UNREAD where
+    # nobody read them ahead (tests, other callers): readers then ask the session.
+    dialog: DialogState | None | Unread = UNREAD
+    pages: ReplyPages | None | Unread = UNREAD

@@ -10,6 +10,7 @@ from types import ModuleType
 
 from sqlalchemy.orm import Session
 
+from handlers.context import UNREAD, Unread
 from models.dialog import DialogState
 
 # dialog name -> module with ``continue_dialog(msg, ctx, state) -> Reply | None`` (``None``: the
@@ -25,9 +26,11 @@ def register_dialog(name: str, owner: ModuleType) -> None:
     DIALOG_OWNERS[name] = owner
 
 
-def active_dialog(session: Session, openid: str, now: dt.datetime) -> DialogState | None:
-    """The openid's dialog in progress, or ``None``; an expired one is deleted on the way."""
-    state = session.get(DialogState, openid)
+def active_dialog(session: Session, openid: str, now: dt.datetime,
+                  read_ahead: DialogState | None | Unread = UNREAD) -> DialogState | None:
+    """The openid's dialog in progress, or ``None``; an expired one is deleted on the way.
+    ``read_ahead``: the row as the webhook already read it (``Context.dialog``)."""
+    state = session.get(DialogState, openid) if read_ahead is UNREAD else read_ahead
     if state is None:
         return None
     if state.expires_at <= now or state.dialog not in DIALOG_OWNERS:

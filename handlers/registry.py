@@ -87,7 +87,7 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
     if number:
         own = members_ticket(ctx.session, ctx.member, number)
         return help_request.where_it_stands(own, number, ctx)
-    dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now())
+    dialog = active_dialog(ctx.session, msg.openid, ctx.clock.now(), ctx.dialog)
     if dialog is not None:
         reply = DIALOG_OWNERS[dialog.dialog].continue_dialog(msg, ctx, dialog)
         if reply is not None:
