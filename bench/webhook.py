@@ -132,12 +132,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
-    """``gunicorn --preload -w workers`` serving ``app`` on ``port``; returns once it accepts
-    connections and every worker is up."""
+def start_gunicorn(app: str, port: int, workers: int, source: Path, env: dict[str, str]) -> subprocess.Popen:
+    """``gunicorn --preload -w workers`` serving ``app`` from the checkout ``source`` on
+    ``port``; returns once it accepts connections and every worker is up."""
+    env = {**os.environ, **env, "PYTHONPATH": str(source)}
     proc = subprocess.Popen([GUNICORN, "--preload", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", app],
-                            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+                             "--chdir", str(source), "--log-level", "warning", app],
+                            cwd=source, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -159,19 +160,18 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run_database(kind: str, args, ctx) -> list[str]:
-    """Seed, count one message's SQL, then the rounds against both servers; the report lines."""
-    lines = []
+    """Seed, count one message's SQL, then the rounds against every server; the report lines."""
+    sources = {"kiteline": ROOT} if args.before is None else {"before": args.before, "kiteline": ROOT}
     with database(kind, args.postgres_url) as db_url:
         openids = seed(db_url, args.members)
-        from bot.app import create_app
-
-        app = create_app(_settings(db_url))
-        cost = webhook_sql.measure(app, openids[:12], args.sql_messages, 900_000_000)
-        app.extensions["kiteline"].engine.dispose()
-        ports = {"bare": _free_port(), "kiteline": _free_port()}
-        servers = {"bare": start_gunicorn("bench.bare:app", ports["bare"], args.workers, {}),
-                   "kiteline": start_gunicorn("bot.wsgi:app", ports["kiteline"], args.workers,
-                                              production_env(db_url))}
+        costs = {app: webhook_sql.count_in_subprocess(db_url, openids[:12], args.sql_messages, 900_000_000 * n,
+                                                      source, production_env(db_url))
+                 for n, (app, source) in enumerate(sources.items(), 1)}
+        apps = {"bare": ("bench.bare:app", ROOT, {})}
+        apps.update({app: ("bot.wsgi:app", source, production_env(db_url)) for app, source in sources.items()})
+        ports = {app: _free_port() for app in apps}
+        servers = {app: start_gunicorn(target, ports[app], args.workers, source, env)
+                   for app, (target, source, env) in apps.items()}
         try:
             workers = {app: children(proc.pid) for app, proc in servers.items()}
             results = _rounds(ctx, ports, workers, openids, args)
@@ -180,24 +180,32 @@ def run_database(kind: str, args, ctx) -> list[str]:
             for proc in servers.values():
                 proc.terminate()
                 proc.wait(30)
-    lines.append(f"== {kind}: gunicorn --preload -w {args.workers}, {args.connections} connections from "
-                 f"{args.load_procs} load processes, ≤{args.messages} messages or {args.seconds:.0f} s per round")
-    lines.append(f"{'app':<10} {'round':>5} {'msgs':>6} {'secs':>6} {'msg/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-                 f"{'fail':>5} {'cpu ms/msg':>10}")
+    return report(kind, results, memory, costs, args)
+
+
+def report(kind: str, results: list[Result], memory: dict, costs: dict, args) -> list[str]:
+    """The lines ``main`` prints for one database."""
+    apps = list(memory)
+    lines = [f"== {kind}: gunicorn --preload -w {args.workers}, {args.connections} connections from "
+             f"{args.load_procs} load processes, ≤{args.messages} messages or {args.seconds:.0f} s per round",
+             f"{'app':<10} {'round':>5} {'msgs':>6} {'secs':>6} {'msg/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+             f"{'fail':>5} {'cpu ms/msg':>10}"]
     for n, r in enumerate(results):
-        lines.append(f"{r.app:<10} {n // 2 + 1:>5} {r.messages:>6} {r.seconds:>6.2f} {r.rate:>7.0f} "
+        lines.append(f"{r.app:<10} {n // len(apps) + 1:>5} {r.messages:>6} {r.seconds:>6.2f} {r.rate:>7.0f} "
                      f"{_percentile(r.latencies, .5):>7.1f} {_percentile(r.latencies, .99):>7.1f} {r.failures:>5} "
                      f"{r.cpu * 1000 / max(r.messages, 1):>10.2f}")
-    med = {app: statistics.median(r.rate for r in results if r.app == app) for app in ("bare", "kiteline")}
-    p50 = statistics.median(_percentile(r.latencies, .5) for r in results if r.app == "kiteline")
-    p99 = statistics.median(_percentile(r.latencies, .99) for r in results if r.app == "kiteline")
-    cpu = statistics.median(r.cpu * 1000 / max(r.messages, 1) for r in results if r.app == "kiteline")
-    lines.append(f"median msg/s: bare {med['bare']:.0f}, kiteline {med['kiteline']:.0f} "
-                 f"({med['kiteline'] / med['bare']:.3f}× bare); kiteline p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-                 f"{cpu:.2f} CPU ms/message")
-    for app, mem in memory.items():
-        lines.append(f"{app} workers RSS / PSS MB: " + ", ".join(f"{r:.0f} / {p:.0f}" for r, p in mem))
-    lines.append(f"SQL per message (single process, {cost.messages} messages): {cost.per_message()}")
+    bare = statistics.median(r.rate for r in results if r.app == "bare")
+    for app in apps:
+        mine = [r for r in results if r.app == app]
+        rate = statistics.median(r.rate for r in mine)
+        p50 = statistics.median(_percentile(r.latencies, .5) for r in mine)
+        p99 = statistics.median(_percentile(r.latencies, .99) for r in mine)
+        cpu = statistics.median(r.cpu * 1000 / max(r.messages, 1) for r in mine)
+        mem = ", ".join(f"{r:.0f} / {p:.0f}" for r, p in memory[app])
+        lines.append(f"{app:<9} median {rate:5.0f} msg/s ({rate / bare:.3f}× bare), p50 {p50:.1f} ms, "
+                     f"p99 {p99:.1f} ms, {cpu:.2f} CPU ms/msg; workers RSS / PSS MB {mem}")
+    for app, cost in costs.items():
+        lines.append(f"{app:<9} SQL per message (one process, {cost['messages']} messages): {cost['summary']}")
     return lines
 
 
@@ -210,10 +218,10 @@ def _rounds(ctx, ports: dict, workers: dict, openids: list[str], args) -> list[R
             return run_load(pool, app, ports[app], requests, args.load_procs, args.connections,
                             args.seconds, workers[app])
 
-        for app in ("bare", "kiteline"):  # warm up: imports, caches, connections
+        for app in ports:  # warm up: imports, caches, connections
             load(app, args.warmup)
         for _ in range(args.rounds):
-            for app in ("bare", "kiteline"):
+            for app in ports:
                 results.append(load(app, args.messages))
     return results
 
@@ -229,6 +237,8 @@ def main(argv: list[str] | None = None) -> None:
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    p.add_argument("--before", type=Path, default=None,
+                   help="another checkout (e.g. a worktree of main) run side by side as 'before'")
     p.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
                    help="server where a throwaway database is created (and dropped after)")
     p.add_argument("--messages", type=int, default=3000, help="messages per app per round")

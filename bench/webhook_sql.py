@@ -7,10 +7,16 @@ else: no load generator, no other worker.
 """
 from __future__ import annotations
 
+import argparse
 import itertools
+import json
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import event
 
@@ -79,3 +85,35 @@ def measure(app, openids: list[str], messages: int, first_msg_id: int) -> SqlCos
         event.remove(engine, "commit", commit)
         event.remove(engine.pool, "checkout", checkout)
     return cost
+
+
+def count_in_subprocess(db_url: str, openids: list[str], messages: int, first_msg_id: int, source: Path,
+                        env: dict[str, str]) -> dict:
+    """:func:`measure` in a fresh process with the app of the checkout ``source``: returns
+    ``{"messages": n, "summary": SqlCost.per_message()}``."""
+    out = subprocess.run([sys.executable, "-m", "bench.webhook_sql", "--source", str(source),
+                          "--messages", str(messages), "--first-msg-id", str(first_msg_id), db_url, *openids],
+                         cwd=Path(__file__).resolve().parents[1], env={**os.environ, **env},
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description="SQL per message, counted in this process")
+    p.add_argument("--source", type=Path, required=True, help="the checkout whose app is measured")
+    p.add_argument("--messages", type=int, default=120)
+    p.add_argument("--first-msg-id", type=int, default=900_000_000, help="MsgIds from here on are new")
+    p.add_argument("db_url")
+    p.add_argument("openids", nargs="+")
+    args = p.parse_args(argv)
+    sys.path.insert(0, str(args.source))  # bench.* is imported already: only the app comes from there
+    from bot.app import create_app
+    from bot.config import load_settings
+
+    app = create_app(load_settings())
+    cost = measure(app, args.openids, args.messages, args.first_msg_id)
+    print(json.dumps({"messages": cost.messages, "summary": cost.per_message()}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -276,13 +276,14 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, rt.router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None
-        stored = inbound.store_reply(s, key, body, rt.clock.now(), intent)
+        # Core, on the session's connection: no ORM bookkeeping for a row no object holds.
+        stored = inbound.store_reply(s.connection(), key, body, rt.clock.now(), intent)
         # A retry in another process gave up (the row says LOST), or one here did.
         if not stored:
             rt.inflight.forget(key)
         if not stored or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
-            inbound.mark_lost(s, key, intent, unanswered_only=False)
+            inbound.mark_lost(s.connection(), key, intent, unanswered_only=False)
         if follower.subscribed and window and sender.deferred:
             release_deferred(s, incoming.openid, now)
         s.commit()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, String, Text, insert, select, update
+from sqlalchemy import Connection, String, Text, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -45,12 +45,20 @@ class InboundMessage(Base):
     replied_at: Mapped[dt.datetime | None] = mapped_column()
 
 
+# The statements of every message, built once (building one costs about as much as running it).
+_RECORD = insert(InboundMessage)
+_STORE_REPLY = (update(InboundMessage)
+                .where(InboundMessage.dedupe_key == bindparam("key"), InboundMessage.reply.is_(None))
+                .values(intent=bindparam("new_intent"), reply=bindparam("new_reply"), replied_at=bindparam("at")))
+_REPLY_OF = select(InboundMessage.reply).where(InboundMessage.dedupe_key == bindparam("key"))
+
+
 def record(conn: Connection, row: dict) -> bool:
     """Insert a delivery's row (``row``: the columns above, ``reply`` left out) and commit at
     once, so a retry reaching another process finds it. False when the message was recorded
     before — WeChat's retry, or a signed query string used again (see :func:`replayed`)."""
     try:
-        conn.execute(insert(InboundMessage).values(row))
+        conn.execute(_RECORD, row)
         conn.commit()
     except IntegrityError:
         conn.rollback()
@@ -70,14 +78,13 @@ def store_reply(conn: Connection | Session, dedupe_key: str, reply: str, at: dt.
                 intent: str | None = None) -> bool:
     """Keep the reply of the first delivery, unless a retry already gave up waiting (the row
     says :data:`LOST`). False then: the reply must reach the member another way."""
-    stored = conn.execute(update(InboundMessage).values(intent=intent, reply=reply, replied_at=at)
-                          .where(InboundMessage.dedupe_key == dedupe_key, InboundMessage.reply.is_(None)))
+    stored = conn.execute(_STORE_REPLY, {"key": dedupe_key, "new_intent": intent, "new_reply": reply, "at": at})
     return stored.rowcount == 1
 
 
 def reply_of(conn: Connection | Session, dedupe_key: str) -> str | None:
     """The stored reply (:data:`LOST` included), or ``None`` while the first delivery runs."""
-    return conn.scalar(select(InboundMessage.reply).where(InboundMessage.dedupe_key == dedupe_key))
+    return conn.scalar(_REPLY_OF, {"key": dedupe_key})
 
 
 def mark_lost(conn: Connection | Session, dedupe_key: str, intent: str | None = None, *,

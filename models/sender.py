@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, exists, literal, select
+from sqlalchemy import String, bindparam, exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from models.dialog import DialogState
@@ -34,17 +34,23 @@ class Sender:
     deferred: bool
 
 
+def _statement():
+    key = select(bindparam("openid", type_=String(64)).label("openid")).subquery("sender")
+    deferred = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "deferred")
+    return (select(Follower, Member, DialogState, ReplyPages, deferred.label("deferred"))
+            .select_from(key)
+            .outerjoin(Follower, Follower.openid == key.c.openid)
+            .outerjoin(Member, Member.openid == key.c.openid)
+            .outerjoin(DialogState, DialogState.openid == key.c.openid)
+            .outerjoin(ReplyPages, ReplyPages.openid == key.c.openid)
+            .options(joinedload(Member.branch), joinedload(Member.liaison).joinedload(Liaison.member)))
+
+
+# Built once: building a statement this size and its cache key costs more than running it.
+READ_SENDER = _statement()
+
+
 def read_sender(session: Session, openid: str) -> Sender:
     """The :class:`Sender` of ``openid``, in one SELECT."""
-    key = select(literal(openid, String(64)).label("openid")).subquery("sender")
-    deferred = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "deferred")
-    row = session.execute(
-        select(Follower, Member, DialogState, ReplyPages, deferred.label("deferred"))
-        .select_from(key)
-        .outerjoin(Follower, Follower.openid == key.c.openid)
-        .outerjoin(Member, Member.openid == key.c.openid)
-        .outerjoin(DialogState, DialogState.openid == key.c.openid)
-        .outerjoin(ReplyPages, ReplyPages.openid == key.c.openid)
-        .options(joinedload(Member.branch), joinedload(Member.liaison).joinedload(Liaison.member))
-    ).one()
+    row = session.execute(READ_SENDER, {"openid": openid}).one()
     return Sender(*row[:4], deferred=bool(row.deferred))
