@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import psycopg
 import pytest
 from sqlalchemy import event, select
 
@@ -135,3 +136,17 @@ def test_a_dialog_read_ahead_still_expires(chat, member, session):
     assert "请联系您的红色联络员李某" in chat.say("党费")
     session.expire_all()
     assert session.get(DialogState, chat.openid) is None
+
+
+def test_after_the_database_restarts_the_next_message_is_answered(chat, runtime, member, db_backend, db_url):
+    """Pooled connections are not pinged: one the server dropped fails the message's first
+    statement, and the webhook tries it once more on a fresh connection."""
+    if db_backend != "postgresql":
+        pytest.skip("a server that drops its connections: PostgreSQL")
+    chat.say("你好")
+    assert runtime.engine.pool.checkedin() >= 1  # the pool holds a connection for the next message
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert killed >= 1
+    assert "请联系您的红色联络员李某" in chat.say("党费")
