@@ -40,8 +40,8 @@ class WriteLock:
     def __init__(self, path: str | None) -> None:
         self._threads = threading.Lock()
         self._path = Path(f"{path}.write-lock") if path else None
+        # Open only while held: no descriptor outlives a transaction or crosses a fork.
         self._file: int | None = None
-        self._file_pid = 0
         self._holder: object | None = None
 
     def acquire(self, holder: object) -> None:
@@ -54,11 +54,14 @@ class WriteLock:
         if not self._threads.acquire(timeout=WAIT_SECONDS):
             raise _locked()
         try:
-            while self._path is not None and not self._try_file():
-                if time.monotonic() > deadline:
-                    raise _locked()
-                time.sleep(POLL_SECONDS)
+            if self._path is not None:
+                self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                while not self._try_file():
+                    if time.monotonic() > deadline:
+                        raise _locked()
+                    time.sleep(POLL_SECONDS)
         except BaseException:
+            self._close()
             self._threads.release()
             raise
         self._holder = holder
@@ -68,32 +71,28 @@ class WriteLock:
         if self._holder is not holder:
             return
         self._holder = None
-        if self._path is not None:
-            fcntl.flock(self._fd(), fcntl.LOCK_UN)
+        self._close()  # closing the file gives the flock back
         self._threads.release()
 
     def _forked(self) -> None:
-        # A child starts with nothing held: a holder in the parent is not one here.
-        self._threads, self._holder = threading.Lock(), None
-
-    def __del__(self) -> None:
-        if self._file is not None and self._file_pid == os.getpid():
+        # A child starts with nothing held: a holder in the parent is not one here. Its copy of
+        # a descriptor the parent holds the flock through is closed, so that the lock goes
+        # when the parent closes its own (closing a copy never releases it).
+        if self._file is not None:
             os.close(self._file)
+        self._threads, self._holder, self._file = threading.Lock(), None, None
 
     def _try_file(self) -> bool:
         try:
-            fcntl.flock(self._fd(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
 
-    def _fd(self) -> int:
-        # Opened once per process: a descriptor inherited across fork shares its flock with the
-        # parent, so it would not keep a preloaded gunicorn worker from its siblings.
-        if self._file is None or self._file_pid != os.getpid():
-            self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._file_pid = os.getpid()
-        return self._file
+    def _close(self) -> None:
+        if self._file is not None:
+            os.close(self._file)
+            self._file = None
 
 
 # Alive as long as an engine on the file is (its event hooks hold the lock).
