@@ -78,6 +78,7 @@ def db_upgrade(ctx: click.Context) -> None:
 def run() -> None:
     """Console-script entry point: import every part that registers commands, then run."""
     import bot.chat_cli  # noqa: F401  (registers ``chat``)
+    import bot.dialogs_cli  # noqa: F401  (registers ``dialogs``)
     import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
     import bot.import_cli  # noqa: F401  (registers ``import members``)
     import bot.invitations_cli  # noqa: F401  (registers ``export invitations``)

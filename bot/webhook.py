@@ -33,7 +33,7 @@ from bot.runtime import Runtime
 from bot.signals import inbound_answered, inbound_recorded
 from handlers import paging
 from handlers.context import Context, Incoming
-from handlers.registry import dispatch
+from handlers.engine import dispatch
 from handlers.replies import NewsReply, Reply, TextReply
 from models import inbound
 from models.follower import first_contact, opens_window
