@@ -6,22 +6,18 @@ first with ``kiteline db upgrade``.
 
 With ``--preload`` the master builds the app — the router's jieba dictionary, typo variants and
 example table, most of a worker's memory — once, and every worker shares those pages with it:
-- pypinyin's phrase dictionary (≈ 45 MB) is never loaded: the router reads single characters
-  only (``handlers.nlu.homophones``), which come out the same without it;
+- pypinyin's phrase dictionary (≈ 45 MB) is never loaded (``handlers.nlu.homophones``: the
+  router reads single characters only, which come out the same without it);
 - the build's garbage is collected and its freed memory returned to the system before the fork;
 - what is left is frozen (``gc.freeze``): a worker's collections never walk — and so never write
   to, and copy — the master's objects.
 """
-import os
+import ctypes
+import ctypes.util
+import gc
 
-os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # before anything imports pypinyin
-
-import ctypes  # noqa: E402
-import ctypes.util  # noqa: E402
-import gc  # noqa: E402
-
-from bot.app import create_app  # noqa: E402
-from bot.config import load_settings  # noqa: E402
+from bot.app import create_app
+from bot.config import load_settings
 
 app = create_app(load_settings())
 
