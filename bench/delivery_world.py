@@ -27,7 +27,7 @@ from models import study
 from models.db import make_engine
 from models.delivery.outbox import OutboxMessage
 from models.delivery.purposes import Guarantee, guarantee_of
-from models.delivery.window import open_window
+from models.delivery.window import interacted
 from models.follower import Follower
 from models.lesson import Lesson
 from models.member import Liaison, Member
@@ -112,7 +112,7 @@ def populate(app, members: int) -> int:
         openids = [p.openid for p in people] + [f"oBench_liaison_{n:02d}" for n in range(BRANCHES)]
         for openid in openids:
             follower = Follower(openid=openid, first_seen_at=now, last_interaction_at=now)
-            open_window(follower, now, by_message=True)
+            interacted(follower, now, window=True, by_message=True)
             s.add(follower)
         s.commit()
         with rt.engine.begin() as conn:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, timestamp
 
@@ -22,3 +23,15 @@ class Follower(Base):
     last_interaction_at: Mapped[timestamp]
     window_expires_at: Mapped[dt.datetime | None] = mapped_column()
     window_budget: Mapped[int] = mapped_column(default=0)
+
+
+def first_contact(session: Session, openid: str, now: dt.datetime) -> Follower:
+    """Create the follower row of a first message, committed on its own (commit nothing else
+    pending in ``session``): when two first messages of a new follower arrive at once, the
+    loser's insert fails harmlessly."""
+    session.add(Follower(openid=openid, first_seen_at=now, last_interaction_at=now))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+    return session.get(Follower, openid)

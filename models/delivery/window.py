@@ -26,6 +26,9 @@ EVENT_WINDOW = (dt.timedelta(minutes=1), 3)
 # Events that open the 1-minute window (客服消息 docs: 关注, 扫描二维码, and of the custom menu's
 # button types only 点击推事件, 扫码推事件 and 扫码推事件且弹出"消息接收中"), lower-case as parsed.
 WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"})
+# A member's conversation moves the interaction time and the window's end a little with every
+# message; a move smaller than this is not written (see interacted).
+INTERACTION_GRAIN = dt.timedelta(minutes=1)
 
 
 class Window(StrEnum):
@@ -47,15 +50,31 @@ def is_open(follower: Follower, at: dt.datetime) -> bool:
     return bool(follower.window_expires_at and at < follower.window_expires_at and follower.window_budget > 0)
 
 
-def open_window(follower: Follower, at: dt.datetime, *, by_message: bool) -> None:
-    """Record an interaction at ``at``: a message opens the 48 h / 5 window, an event the
-    1 min / 3 one. A short event window never shortens a longer window that is still open."""
-    span, budget = MESSAGE_WINDOW if by_message else EVENT_WINDOW
-    follower.last_interaction_at = at
-    expires = at + span
-    if by_message or not is_open(follower, at) or follower.window_expires_at < expires:
-        follower.window_expires_at = expires
-        follower.window_budget = budget
+def interacted(follower: Follower, at: dt.datetime, *, window: bool, by_message: bool) -> None:
+    """``follower`` wrote (``by_message``) or sent an event at ``at``: they follow the account,
+    and when ``window`` (:func:`opens_window`) the window opens — a message's 48 h / 5, an
+    event's 1 min / 3; a short event window never shortens a longer one still open.
+
+    A change smaller than :data:`INTERACTION_GRAIN` to the interaction time or the window's end
+    is left unwritten, so a conversation updates the row once a minute, not once a message — on
+    SQLite a write every member's message would queue for. The stored window then ends up to
+    that much before WeChat's, never after it: nothing is sent into a closed window. A changed
+    budget or subscription is always written."""
+    if not follower.subscribed:
+        follower.subscribed = True
+    if window:
+        span, budget = MESSAGE_WINDOW if by_message else EVENT_WINDOW
+        expires = at + span
+        if by_message or not is_open(follower, at) or follower.window_expires_at < expires:
+            if budget != follower.window_budget or _moved(follower.window_expires_at, expires):
+                follower.window_expires_at, follower.window_budget = expires, budget
+                follower.last_interaction_at = at
+    if _moved(follower.last_interaction_at, at):
+        follower.last_interaction_at = at
+
+
+def _moved(before: dt.datetime | None, after: dt.datetime) -> bool:
+    return before is None or after - before >= INTERACTION_GRAIN
 
 
 def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
