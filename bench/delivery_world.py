@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
-from bot.config import load_settings
 from bot.sandbox import state as sandbox
 from handlers.context import Incoming
 from models import study
@@ -31,6 +30,7 @@ from models.member import Liaison, Member
 from models.migrations import schema
 from models.org import Organization
 from models.outbox import Guarantee, OutboxMessage, guarantee_of
+from models.settings import load_settings
 from models.tickets import open_ticket
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -63,7 +63,7 @@ class Result:
 # -- the two servers (each in its own process) ----------------------------------------------------
 
 def _settings(db_url: str, port: int):
-    from bot.config import load_settings
+    from models.settings import load_settings
 
     env = {"KITELINE_DATABASE__URL": db_url, "KITELINE_SCHEDULER__ENABLED": "false",
            "KITELINE_SERVER__PORT": str(port), "KITELINE_WECHAT__TOKEN": TOKEN}

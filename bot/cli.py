@@ -7,9 +7,9 @@ import sys
 import click
 from sqlalchemy.exc import OperationalError
 
-from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime, build_runtime
 from models.migrations import schema
+from models.settings import ConfigError, Settings, load_settings
 
 
 def load_or_exit(config_path: str | None, env: dict[str, str] | None = None) -> Settings:

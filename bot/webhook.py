@@ -59,6 +59,10 @@ ENCRYPT_TYPES = ("raw", "aes")
 MAX_BODY_BYTES = 64 * 1024
 
 
+# Where ``bot.app.create_app`` keeps the intent router, in ``app.extensions``.
+ROUTER = "kiteline.router"
+
+
 def make_blueprint(path: str) -> Blueprint:
     """The webhook at ``path`` (``wechat.webhook_path``): GET verifies the URL, POST receives."""
     bp = Blueprint("wechat", __name__)
@@ -281,8 +285,9 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
             if window:
                 follower.open_window(now, by_message=incoming.msg_type != "event")
         member = s.scalar(select(Member).where(Member.openid == incoming.openid))
+        router = current_app.extensions[ROUTER]
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=member)
-        reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, rt.router))
+        reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None
         stored = s.execute(update(InboundMessage).values(intent=intent, reply=body, replied_at=rt.clock.now())

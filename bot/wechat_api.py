@@ -22,10 +22,10 @@ from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
 
 from bot.cli import main, runtime_from
-from bot.config import MenuButton, Settings
 from bot.runtime import Runtime
 from bot.sandbox.transport import WSGITransport
 from models import token as token_store
+from models.settings import MenuButton, Settings
 
 STALE_TOKEN_CODES = frozenset({40001, 40014, 42001})
 DEFAULT_TOKEN_SECONDS = 7200

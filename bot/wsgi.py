@@ -5,6 +5,6 @@ Settings come from ``config.yaml`` / ``KITELINE_CONFIG`` and ``KITELINE_*`` vari
 first with ``kiteline db upgrade``.
 """
 from bot.app import create_app
-from bot.config import load_settings
+from models.settings import load_settings
 
 app = create_app(load_settings())

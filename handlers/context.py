@@ -12,7 +12,7 @@ from models.follower import Follower
 from models.member import Member
 
 if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
-    from bot.config import Settings
+    from models.settings import Settings
 
 
 @dataclass

@@ -27,12 +27,12 @@ from models.scheduling import (
     acquire_lease,
     release_lease,
 )
-from scheduler.cron import cron_trigger
+from models.settings.cron import cron_trigger
 from scheduler.jobs import push_lesson_schedule, send_delivery_digests, use_runtime
 
 if TYPE_CHECKING:
-    from bot.config import SchedulerSettings
     from bot.runtime import Runtime
+    from models.settings import SchedulerSettings
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class SchedulerService:
     ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role)."""
 
     def __init__(self, rt: "Runtime", holder: str | None = None) -> None:
-        # Cron lines were checked when the settings were loaded (bot.config.LessonSchedule).
+        # Cron lines were checked when the settings were loaded (models.settings.LessonSchedule).
         zone = ZoneInfo(rt.settings.scheduler.timezone)
         self.rt = rt
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"

@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 
 import handlers.nlu.router
-from bot.config import ConfigError, NluSettings, load_settings
 from handlers.context import Route
 from handlers.nlu import clauses, decision
 from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load, ngrams
 from handlers.nlu.evaluate import evaluate
 from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
+from handlers.settings_check import check_settings
+from models.settings import ConfigError, NluSettings, load_settings
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +90,7 @@ def test_a_missing_or_broken_examples_file_stops_the_config(tmp_path):
     broken.write_text("{oops\n", encoding="utf-8")
     config.write_text(f"nlu:\n  example_files: [{broken}]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="broken.jsonl:1"):
-        load_settings(config)
+        check_settings(load_settings(config))  # what the lines hold: checked as a process starts
 
 
 @pytest.mark.parametrize("left_out", [f"blind{n}.jsonl" for n in range(32, 37)])

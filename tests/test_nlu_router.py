@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 
 import handlers.nlu.bayes
-from bot.config import NluSettings
 from handlers.nlu import lexicon
 from handlers.nlu.bayes import load
 from handlers.nlu.evaluate import evaluate
 from handlers.nlu.normalize import normalise
 from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
+from models.settings import NluSettings
 
 EXAMPLES = Path(handlers.nlu.bayes.__file__).with_name("examples")
 

@@ -3,12 +3,12 @@ and confirmed; a number introduced as someone else's (the foreman's, a wife's) c
 import pytest
 from sqlalchemy import select
 
-from bot.config import NluSettings
 from handlers import clarify
 from handlers.dialogs import start_dialog
 from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
 from models.member import MemberChange
+from models.settings import NluSettings
 from models.ticket import Ticket
 from tests.test_help_request import setup_roster
 

@@ -5,8 +5,9 @@ import pytest
 import yaml
 from wechatpy.exceptions import WeChatClientException
 
-from bot.config import ConfigError, load_settings
 from bot.wechat_api import create_bind_qrcode, sync_menu, wechat_client
+from handlers.settings_check import check_settings
+from models.settings import ConfigError, load_settings
 
 OPENID = "oKite_member_0001"
 
@@ -197,7 +198,7 @@ def test_bad_menu_in_config_names_the_problem(tmp_path, buttons, message):
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump({"menu": {"buttons": buttons}}, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
-        load_settings(path, env={})
+        check_settings(load_settings(path, env={}))  # menu keys: checked as a process starts
 
 
 def test_a_fault_rate_fails_about_that_share_of_calls_until_cleared(chat, api):

@@ -11,10 +11,10 @@ import pytest
 from apscheduler.schedulers.base import STATE_PAUSED
 from sqlalchemy import func, select
 
-from bot.config import LessonSchedule
 from models.lesson import StudyRecord
 from models.outbox import OutboxMessage
 from models.scheduling import SchedulerJob
+from models.settings import LessonSchedule
 from scheduler import jobs
 from scheduler.jobs import push_lesson_schedule, send_delivery_digests
 from scheduler.service import (
