@@ -21,7 +21,6 @@ from sqlalchemy.engine import make_url
 
 from bot.app import create_app
 from bot.sandbox import state as sandbox
-from handlers.context import Incoming
 from models import study
 from models.db import make_engine
 from models.follower import Follower
@@ -115,7 +114,7 @@ def populate(app, members: int) -> int:
         s.commit()
         with rt.engine.begin() as conn:
             for openid in openids:
-                sandbox.observe(conn, Incoming(openid=openid, msg_type="text", created_at=now, text="你好"), now)
+                sandbox.observe(conn, f"bench:{openid}", openid, "text", None, now)
         lessons, half = study.library(s), members // 2
         study.push_next_lessons(s, [(p.id, p.openid) for p in people[:half]], lessons, "bench", rt.clock.now())
         s.commit()

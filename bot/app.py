@@ -10,6 +10,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from bot.runtime import Runtime, build_runtime
+from bot.sandbox import Platform, sandbox_app
 from bot.sandbox import register as register_sandbox
 from bot.webhook import ROUTER, make_blueprint
 from handlers.nlu.router import Router
@@ -30,7 +31,7 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
     app.extensions[ROUTER] = router_for(settings.nlu)
     app.register_blueprint(make_blueprint(settings.wechat.webhook_path))
     if settings.wechat.sandbox:
-        register_sandbox(app)
+        register_sandbox(app, Platform(rt.engine, rt.clock, rt.settings))
 
     @app.errorhandler(Exception)
     def _plain_errors(err: Exception) -> Response:
@@ -42,6 +43,15 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
         return Response("success", status=200, mimetype="text/plain")
 
     return app
+
+
+def in_process_sandbox(rt: Runtime) -> Flask | None:
+    """In sandbox mode, the sandbox alone on ``rt``'s database, for a command that calls the
+    WeChat API in-process (``bot.wechat_api.wechat_client(rt, app)``) but answers no messages,
+    so builds no router; ``None`` with a real account."""
+    if not rt.settings.wechat.sandbox:
+        return None
+    return sandbox_app(Platform(rt.engine, rt.clock, rt.settings))
 
 
 def router_for(nlu: NluSettings) -> Router:

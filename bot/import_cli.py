@@ -5,12 +5,12 @@ import sys
 
 import click
 
-from bot.cli import main, runtime_from
+from bot.startup import runtime_from
 from models.ledger import CellError
 from models.ledger_import import import_members, read_table
 
 
-@main.group("import")
+@click.group("import")
 def import_group() -> None:
     """Load data from the files branches keep."""
 

@@ -31,7 +31,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bot import wire
 from bot.inflight import Delivery, InFlight
 from bot.runtime import Runtime
-from bot.signals import inbound_answered, inbound_recorded
+from bot.signals import inbound_answered
 from handlers import paging
 from handlers.context import Context, Incoming
 from handlers.registry import dispatch
@@ -175,7 +175,6 @@ def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
     if not recorded:
         rt.inflight.forget(key)
         return _stored_reply(rt, key)
-    _announce(rt, incoming)
     try:
         body = _handle(rt, incoming, key, delivery)
     except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
@@ -233,15 +232,6 @@ def _first_contact(s: Session, openid: str, now: dt.datetime) -> Follower:
     except IntegrityError:
         s.rollback()
     return s.get(Follower, openid)
-
-
-def _announce(rt: Runtime, incoming: Incoming) -> None:
-    """Send :data:`bot.signals.inbound_recorded` (the sandbox observes, as WeChat would). A
-    listener's database error is logged and never costs the member their answer."""
-    try:
-        inbound_recorded.send(rt, incoming=incoming)
-    except SQLAlchemyError as exc:
-        _log_failure("an inbound_recorded listener failed", incoming.openid, exc)
 
 
 def _log_failure(what: str, openid: str, exc: BaseException) -> None:

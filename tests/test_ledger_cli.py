@@ -4,7 +4,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-import bot.import_cli  # noqa: F401  (registers ``import members``)
+import bot.import_cli
 from bot.cli import main
 from tests.conftest import CONFIG_FILE, SHARED
 

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-import bot.nlu_cli  # noqa: F401  (registers ``nlu``)
 import handlers.nlu.router
 from bot.cli import main
 

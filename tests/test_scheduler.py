@@ -267,7 +267,6 @@ def test_crontab_weekday_numbers_mean_what_crontab_means(cron, weekdays):
 def test_a_bad_cron_line_stops_the_scheduler_role_with_a_message(tmp_path):
     from click.testing import CliRunner
 
-    import bot.scheduler_cli  # noqa: F401  (registers ``scheduler``)
     from bot.cli import main
 
     config = tmp_path / "config.yaml"
