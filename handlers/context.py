@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models.clock import Clock
 from models.follower import Follower
 from models.member import Member
-
-if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
-    from models.settings import Settings
+from models.settings import Settings
 
 
 @dataclass
@@ -60,7 +58,7 @@ class Context:
     directly; they work through ``session`` (the domain) and return a Reply."""
 
     session: Session
-    settings: "Settings"
+    settings: Settings
     clock: Clock
     follower: Follower
     member: Member | None
