@@ -116,6 +116,24 @@ def test_window_after_a_message_is_48_hours_and_5_messages(chat, api, clock):
     assert api.received() == ["第1条", "第2条", "第3条", "第4条", "第5条"]
 
 
+def test_the_sandbox_learns_only_from_what_wechat_delivered(chat, make_chat, api):
+    """WeChat's retry of a message (the same MsgId under a new nonce) is no second interaction,
+    an encrypted message counts like one in clear, and a request not signed with the account's
+    token is none of WeChat's deliveries."""
+    hello = chat.xml("text", "<Content><![CDATA[你好]]></Content>", msg_id=True)
+    chat.post(hello)
+    assert [api.text(f"第{n}条") for n in range(1, 6)] == [0, 0, 0, 0, 0]
+    assert chat.post(hello).status_code == 200
+    assert api.text("第6条") == 45047
+    safe = make_chat("oKite_member_0002", mode="safe")
+    safe.say("你好")
+    assert api.text("收到", openid="oKite_member_0002") == 0
+    forged = make_chat("oKite_member_0003")
+    assert forged.post(forged.xml("text", "<Content><![CDATA[你好]]></Content>", msg_id=True),
+                       signature="0" * 40).status_code == 403
+    assert api.text("你好", openid="oKite_member_0003") == 40003
+
+
 def test_menu_click_or_follow_opens_one_minute_and_3_messages(chat, api, clock):
     chat.follow()
     assert [api.text(f"第{n}条") for n in range(1, 5)] == [0, 0, 0, 45047]
