@@ -7,7 +7,8 @@ answers it (a reply sent through the API while the message is being handled find
 already open, as on the platform), and observes it once (``state.observe``). A delivery is
 WeChat's when its URL ``signature`` is made with the account's token and, encrypted, its
 ``msg_signature`` and AES key are right; what the sandbox cannot read it leaves to the webhook
-to refuse.
+to refuse. WeChat's retries of a delivery this process saw are known in memory: a retry never
+waits on the database, where a slow handler may hold the write lock (``bot.inflight``).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import hashlib
 import io
 import logging
 import struct
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -37,6 +40,9 @@ MAX_BODY_BYTES = 64 * 1024
 _UNREADABLE = (InvalidSignatureException, InvalidAppIdException, ValueError, TypeError, KeyError,
                IndexError, struct.error, ElementTree.ParseError)
 
+# Deliveries remembered in memory: WeChat retries within 15 s, far fewer than this arrive meanwhile.
+RECENT_DELIVERIES = 4096
+
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
@@ -47,6 +53,8 @@ class WatchDeliveries:
     def __init__(self, app: WSGIApp, platform: Platform) -> None:
         self.app = app
         self.platform = platform
+        self._recent: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         wechat = self.platform.settings.wechat
@@ -58,13 +66,24 @@ class WatchDeliveries:
 
     def _observe(self, query: dict[str, list[str]], body: bytes) -> None:
         delivery = _delivery(self.platform, {k: v[0] for k, v in query.items()}, body)
-        if delivery is None:
+        if delivery is None or not self._first_here(delivery[0]):
             return
         try:
             with self.platform.engine.begin() as conn:
                 state.observe(conn, *delivery, self.platform.clock.now())
         except SQLAlchemyError:  # the sandbox failing never costs the member their answer
             log.exception("the sandbox could not record a delivery")
+
+    def _first_here(self, key: str) -> bool:
+        """False for a delivery this process saw lately (another process's retries are told
+        apart by ``state.observe``, in the database)."""
+        with self._lock:
+            if key in self._recent:
+                return False
+            self._recent[key] = None
+            if len(self._recent) > RECENT_DELIVERIES:
+                self._recent.popitem(last=False)
+            return True
 
 
 def _take_body(environ: dict[str, Any]) -> bytes | None:
