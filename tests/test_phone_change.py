@@ -128,6 +128,9 @@ def test_the_same_number_as_on_file_is_not_asked_about(chat, session, member):
     "工头姓李 电话13712345678", "紧急联系人 13712345678", "他的电话13712345678", "房东电话13712345678",
     "中介的手机是13712345678 骗了我钱", "包工头：李某，13712345678", "13712345678 是包工头的",
     "这是我老婆的手机13712345678 我的打不通就打她的", "老板叫李某 手机号13712345678",
+    # a change said of someone else's number is theirs too
+    "我爸的手机号改成13712345678", "紧急联系电话改成13712345678", "我老婆的电话换成13712345678",
+    "我爸手机号换了 新号13712345678",
 ])
 def test_someone_elses_number_never_changes_the_phone(chat, session, member, theirs):
     reply = chat.say(theirs)

@@ -35,7 +35,7 @@ _KIN = "爸|妈|爹|娘|哥|姐|弟|妹"
 _SOMEONE = (f"(?:我|他|她)(?:{_KIN})|爸爸|妈妈|哥哥|姐姐|弟弟|妹妹|(?:{_KIN})的|(?<!其)(?:他|她)|人家|对方|"
             "别人|老板|包工头|工头|班长|领班|组长|主管|经理|厂长|队长|老总|中介|房东|老婆|媳妇|爱人|老公|"
             "丈夫|妻子|对象|孩子|儿子|女儿|闺女|父亲|母亲|亲戚|老乡|朋友|同事|工友|室友|舍友|家里人|家人|"
-            "联系人|联络员|书记|律师|医生|老师|客服|司机|师傅|负责人|领导|老大|管事的|业主|甲方|雇主|东家|货主"
+            "紧急联系人?|联系人|联络员|书记|律师|医生|老师|客服|司机|师傅|负责人|领导|老大|管事的|业主|甲方|雇主|东家|货主"
             "|(?:公司|厂里|厂子|厂|工地|单位|店里|人事|hr|学校|医院|派出所|物业)的?"
             "(?=电话|手机|号码|座机|联系方式|$)")
 # A number said to be new (换成, 新号, 也换了) is the member's, unless someone else is named in its
@@ -109,9 +109,22 @@ def someone_elses(text: str, number: re.Match) -> int | None:
         adopted = _ADOPT_BEFORE.search(text, clause_start, owner.start())
         return owner.start() if owner.lastgroup == "someone" and not adopted else None
     if marks:
-        return None  # said to be new, nobody else named
+        # said to be new: the member's, unless the clause before says someone else's changed
+        # (我爸手机号换了 新号…: his)
+        return _changed_before(text, clause_start)
     marks = list(_MARK.finditer(text, max(0, clause_start - OWNER_REACH), clause_start))
     return marks[-1].start() if marks and marks[-1].lastgroup == "someone" else None
+
+
+def _changed_before(text: str, clause_start: int) -> int | None:
+    """Where someone else is named in the clause before ``clause_start`` when that clause says
+    their number changed (我爸手机号换了), else ``None``."""
+    before_start = text.rfind(" ", 0, max(0, clause_start - 1)) + 1
+    marks = list(_MARK.finditer(text, before_start, max(before_start, clause_start - 1)))
+    people = [m for m in marks if m.lastgroup != "change"]
+    if people and people[-1].lastgroup == "someone" and marks[-1].lastgroup == "change":
+        return people[-1].start()
+    return None
 
 
 def _after_end(text: str, number: re.Match) -> int:
