@@ -8,6 +8,7 @@ import click
 
 from bot.chat_cli import chat
 from bot.db_cli import db
+from bot.dialogs_cli import dialogs
 from bot.dispatcher import dispatcher_command
 from bot.import_cli import import_group
 from bot.invitations_cli import export_group
@@ -33,7 +34,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,
-                report, menu, nlu):
+                report, menu, nlu, dialogs):
     main.add_command(command)
 
 

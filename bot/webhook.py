@@ -34,7 +34,7 @@ from bot.runtime import Runtime
 from bot.signals import inbound_answered
 from handlers import paging
 from handlers.context import Context, Incoming
-from handlers.registry import dispatch
+from handlers.engine import dispatch
 from handlers.replies import NewsReply, Reply, TextReply
 from models.follower import Follower, opens_window
 from models.inbound import InboundMessage

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models.clock import Clock
 from models.follower import Follower
 from models.member import Member
+from models.roles import Role, roles_of
 from models.settings import Settings
 
 
@@ -41,7 +42,7 @@ class Route:
     score: float = 0.0
     # Close runner-up intents, best first, when the router would rather ask than guess.
     alternatives: list[str] = field(default_factory=list)
-    # True when ``alternatives`` are too close to call: ask a numbered question (handlers.clarify).
+    # True when ``alternatives`` are too close to call: ask a numbered question (handlers.dialogs.clarify).
     clarify: bool = False
     # A second request in the same message, answered after this one is offered (两个请求).
     offer: str | None = None
@@ -63,3 +64,17 @@ class Context:
     follower: Follower
     member: Member | None
     route: Route | None = None
+    # Every registered role command, ``handlers.commands.Command`` (the engine sets it; typed
+    # loosely so the context needs no import of the commands, which import it): a liaison's
+    # 帮助 lists theirs.
+    commands: tuple[Any, ...] = ()
+    _roles: frozenset[Role] | None = field(default=None, repr=False)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The sender's roles (``models.roles``), resolved on first use and kept for the rest
+        of the message: an ordinary message that no role command or role-aware reply looks at
+        costs no query."""
+        if self._roles is None:
+            self._roles = roles_of(self.session, self.member)
+        return self._roles

@@ -2,7 +2,7 @@
 
 Whatever else is going on — a dialog waiting for an answer, a question asked, not yet bound —
 this comes first: a caring answer with numbers that answer at once, and, for a member, a ticket
-to their red liaison filed without asking, due within ``SLA_HOURS`` (``handlers.registry``
+to their red liaison filed without asking, due within ``SLA_HOURS`` (``handlers.engine``
 routes it before any dialog). Read on the normalised text, so 活著沒意思 is 活着没意思.
 """
 from __future__ import annotations

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 
+from handlers.commands import usage_for
 from handlers.context import Context, Incoming
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from models.caseload import Caseload, caseload_of
+from models.roles import Role
 
 INTENT = "menu"
 USAGE = None
@@ -59,13 +61,17 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     """Greeting and the list of what the bot can do, from every handler's ``USAGE`` line; a
     bound member does not see the binding line, an unbound follower sees it first. Thanks get a
     short warm word instead, and so do greetings by the time of day (:func:`courtesy_reply`); a
-    liaison is told first what waits on them."""
+    liaison is told first what waits on them, and anyone with a role the commands of that role
+    (``handlers.commands``)."""
     courtesy = courtesy_reply(msg.text)
     if courtesy is not None:
         return TextReply(courtesy)
-    caseload = caseload_of(ctx.session, ctx.member) if ctx.member else None
-    if caseload is not None:
-        greeting = f"{ctx.member.name}，您好！{_caseload_text(caseload)}\n您本人也可以直接发："
+    caseload = caseload_of(ctx.session, ctx.member) if Role.LIAISON in ctx.roles else None
+    commands = "\n".join(f"· {line}" for line in usage_for(ctx.commands, ctx.roles))
+    if caseload is not None or commands:
+        role = _caseload_text(caseload) if caseload is not None else ""
+        said = f"\n您可以发：\n{commands}" if commands else ""
+        greeting = f"{ctx.member.name}，您好！{role}{said}\n您本人也可以直接发："
     elif ctx.member is not None:
         greeting = f"{ctx.member.name}，您好！我是流动党员服务助手，您可以直接发："
     else:
@@ -94,8 +100,7 @@ def _caseload_text(caseload: Caseload) -> str:
         waiting = "现在没有等您处理的求助，有新求助会马上通知您。"
     else:
         waiting = f"现在有{caseload.waiting}件求助等您处理，最新的编号：{'、'.join(caseload.newest)}。"
-    return (f"您是红色联络员，{waiting}请按求助通知里的电话直接给党员打电话；"
-            "答复或办结请发“编号 + 情况”，如“Q20261129001 已解决”。")
+    return f"您是红色联络员，{waiting}请按求助通知里的电话直接给党员打电话。"
 
 
 def _listing(ctx: Context) -> str:

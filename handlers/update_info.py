@@ -1,26 +1,24 @@
 """Live update of a member's details by chat: destination city, phone, coming home for good.
 
 A destination or status is stored at once; a new phone only once the member confirms it read back
-(``handlers.phone_change``). Dialog ``update_info`` (state ``where``) asks where a member who went
-out again has gone."""
+(``handlers.dialogs.phone_change``). Dialog ``update_info`` (``handlers.dialogs.update_info``) asks
+where a member who went out again has gone."""
 from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 
 from handlers.context import Context, Incoming
-from handlers.dialogs import end_dialog, register_dialog, start_dialog
-from handlers.nlu.normalize import normalise
-from handlers.nlu.places import find_places
-from handlers.nlu.slots import others_numbers
-from handlers.phone_change import (
+from handlers.dialogs.phone_change import (
     CORRECTION,
     bad_phone,
     grouped,
     number_attempt,
     read_back,
 )
+from handlers.dialogs.update_info import ask_where
+from handlers.nlu.normalize import normalise
+from handlers.nlu.slots import others_numbers
 from handlers.replies import NoReply, Reply, TextReply
 from models.clock import SHANGHAI
 from models.ledger import MOBILE
@@ -80,8 +78,6 @@ RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|县城|镇上)(?:
 VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间")
 # Out again (又出去打工了, 我又出来了, 到外面干活了): away once more, city not yet said.
 LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去外面|去外地|到外地)(?:打工|干活|上班|挣钱|了|啦)")
-DIALOG = "update_info"
-WHERE = "where"  # asked which city the member went out to
 STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 
@@ -89,7 +85,7 @@ WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Store the destination the router found (slots ``city``, ``province``) with history and
     confirm exactly what is now on file; read a new phone (slot ``phone``: only a number the
-    member calls their own) back before it is stored (``handlers.phone_change``). A number that
+    member calls their own) back before it is stored (``handlers.dialogs.phone_change``). A number that
     is no 11-digit mobile is refused and asked for again (a valid city in the same message is
     kept); someone else's number (包工头的电话是…) changes nothing, and the member is told so.
     A phone another member also has is stored all the same: families share phones. Coming home
@@ -106,8 +102,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     elif not values and ctx.member.status == "returned" and LEFT_AGAIN.search(text):
         apply_changes(ctx.session, ctx.member, {"status": "away", "away_since": _today(ctx)},
                       source="chat", now=ctx.clock.now())
-        start_dialog(ctx.session, msg.openid, DIALOG, WHERE, {}, ctx.clock.now())
-        return TextReply("已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
+        return TextReply(f"已为您更新：\n状态：在外流动\n{ask_where(msg, ctx)}")
     phone = (slots.get("phone") or "").strip()
     phone = phone if MOBILE.fullmatch(phone) else ""
     new_phone = phone if phone and phone != ctx.member.phone else None
@@ -137,18 +132,6 @@ def _nothing_changed(ctx: Context, text: str, same: bool, bad: str | None) -> Te
                          "有事要联络员帮忙，请发“求助”加上情况和这个号码。")
     return TextReply(f"{_on_file(ctx.member)}要改的话请直接告诉我，例如：“我现在在深圳”"
                      "或“手机号换成13800005678”。")
-
-
-def continue_dialog(msg: Incoming, ctx: Context, state) -> Reply | None:
-    """The answer to "这回去了哪个城市？": a place alone (宁波) is the new destination; anything
-    else is a new request (``None``: answered as itself, see ``handlers.dialogs``)."""
-    end_dialog(ctx.session, msg.openid)
-    places = find_places(ctx.route.normalised if ctx.route else "")
-    if places and ctx.route is not None and ctx.route.intent in ("unknown", "menu", INTENT, "station"):
-        ctx.route.intent = INTENT
-        ctx.route.slots = {**ctx.route.slots, **{p.kind: p.name for p in places}}
-        return handle(msg, ctx)
-    return None
 
 
 def _today(ctx: Context) -> dt.date:
@@ -222,5 +205,3 @@ def _describe(member: Member, values: dict) -> str:
 def _on_file(member: Member) -> str:
     return f"您现在登记的流动去向是：{_place(member)}，手机号：{member.phone or '未登记'}。"
 
-
-register_dialog(DIALOG, sys.modules[__name__])

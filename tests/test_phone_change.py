@@ -3,8 +3,8 @@ and confirmed; a number introduced as someone else's (the foreman's, a wife's) c
 import pytest
 from sqlalchemy import select
 
-from handlers import clarify
-from handlers.dialogs import start_dialog
+from handlers.dialog_machine import keep
+from handlers.dialogs import clarify
 from handlers.nlu.router import Router
 from handlers.registry import INTENT_MODULES
 from models.member import MemberChange
@@ -174,9 +174,10 @@ def test_choosing_the_update_from_the_question_reads_the_saved_words_not_a_phone
     """The numbered question keeps the message and its slots; choosing 更新 answers with them, and
     the foreman's number in them is still not the member's."""
     told = "包工头：李某，13712345678"
-    start_dialog(session, chat.openid, clarify.DIALOG, clarify.State.CHOOSING,
-                 {"choices": ["update_info", "help_request"], "text": told, "slots": router.route(told).slots},
-                 chat.clock.now())
+    keep(session, chat.openid, clarify.DIALOG, clarify.State.CHOOSING,
+         {"choices": ["update_info", "help_request"],
+          "labels": [INTENT_MODULES["update_info"].USAGE, INTENT_MODULES["help_request"].USAGE],
+          "text": told, "slots": router.route(told).slots}, chat.clock.now())
     session.commit()
     assert chat.say("1") == THEIRS
     assert phone_changes(session) == []

@@ -7,29 +7,37 @@ A new number the member calls their own (the router's ``phone`` slot; someone el
 numbers in, the old one masked. Then:
 
 * 对 / 是 / 确认 / 没错 / 👍 (and the like, said alone) store it, with history;
-* 不对 / 不是 / 取消 / 错了 keep the phone on file;
+* 不对 / 不是 / 错了 keep the phone on file, as every cancel word does (取消, 算了 …);
 * another number replaces the pending one and is read back again;
-* a clear new request is answered as itself, and the question ends;
-* anything else asks again. The question expires like every dialog (``handlers.dialogs``).
+* a number that is no mobile number is named and the question asked again.
+
+A clear new request ends the question, anything else asks it again, and it lapses after 30
+minutes: the engine's rules for every dialog (``handlers.dialog_machine``).
 """
 from __future__ import annotations
 
 import re
-import sys
-import unicodedata
 from enum import StrEnum
 
 from handlers.context import Context, Incoming
-from handlers.dialogs import end_dialog, register_dialog, start_dialog
+from handlers.dialog_machine import (
+    UNCLEAR,
+    Ask,
+    Dialog,
+    Done,
+    GoTo,
+    HandOff,
+    Result,
+    Stay,
+    words,
+)
 from handlers.nlu.slots import phone as own_phone
-from handlers.replies import Reply, TextReply
-from models.dialog import DialogState
+from handlers.replies import TextReply
 from models.ledger import MOBILE
 from models.member import mask_phone
 from models.member_updates import apply_changes
 from models.places import clean
 
-DIALOG = "phone_change"
 # Every confirmation of a change of details ends with this (update_info's too).
 CORRECTION = "如有不对，直接把正确的发给我就行。"
 # Yes, said alone: 对, 对的, 是的, 对 没错, 确认, 👍 — not 是我老婆的号, which only opens with 是.
@@ -41,8 +49,6 @@ NO = re.compile(r"^(?:不对|不是|取消|错了|不改|别改|不用|不要|�
 # phone word, or a run long enough not to be a house number (3栋1202). A ticket number
 # (Q20261129017) is no phone attempt.
 NUMBER_ATTEMPT = re.compile(r"(?:电话|手机|号码|换号|新号|改号)\D{0,4}?(\d[\d-]*\d|\d)|(?<![A-Za-z\d])(\d{5,})")
-# Intents that, while the question waits, are no new request (对 routes nowhere, 嗯 is small talk).
-NOT_A_REQUEST = ("unknown", "menu")
 
 
 class State(StrEnum):
@@ -51,34 +57,32 @@ class State(StrEnum):
 
 def read_back(msg: Incoming, ctx: Context, phone: str) -> str:
     """Start (or restart) the question for ``phone`` (11 digits) and return its text."""
-    start_dialog(ctx.session, msg.openid, DIALOG, State.CONFIRMING, {"phone": phone}, ctx.clock.now())
-    return _question(ctx, phone)
+    return DIALOG.start(ctx, msg.openid, State.CONFIRMING, {"phone": phone})
 
 
-def continue_dialog(msg: Incoming, ctx: Context, state: DialogState) -> Reply | None:
-    """The member's answer to the read-back (``ctx.route`` is the answer, routed); ``None`` when
-    it is a new request, to be answered as itself (see ``handlers.dialogs``)."""
+def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
+    """The member's answer to the read-back (``ctx.route`` is the answer, routed)."""
     if ctx.member is None:  # unbound since the question was asked: nobody's phone to change
-        return None
+        return HandOff()
     number = own_phone(ctx.route.normalised) if ctx.route else None
     if number and number != ctx.member.phone:
-        return TextReply(read_back(msg, ctx, number))
-    words = _words(msg.text) or (msg.text or "").strip()  # 👍 alone is an answer too
-    if NO.search(words) or number:  # the number on file sent again: nothing to change
-        end_dialog(ctx.session, msg.openid)
-        kept = f"，还是 {mask_phone(ctx.member.phone)}" if ctx.member.phone else ""
-        return TextReply(f"好的，手机号没有改{kept}。要改的话，把您自己的新号码发给我就行。")
-    if YES.fullmatch(words):
-        end_dialog(ctx.session, msg.openid)
-        apply_changes(ctx.session, ctx.member, {"phone": state.data["phone"]}, source="chat",
+        return GoTo(State.CONFIRMING, TextReply(_question(ctx, {"phone": number})), {"phone": number})
+    said = words(msg.text) or (msg.text or "").strip()  # 👍 alone is an answer too
+    if NO.search(said) or number:  # the number on file sent again: nothing to change
+        return Done(TextReply(_kept(ctx, data)))
+    if YES.fullmatch(said):
+        apply_changes(ctx.session, ctx.member, {"phone": data["phone"]}, source="chat",
                       now=ctx.clock.now())
-        return TextReply(f"已为您更新：\n手机号：{ctx.member.phone}\n{CORRECTION}")
+        return Done(TextReply(f"已为您更新：\n手机号：{ctx.member.phone}\n{CORRECTION}"))
     attempt = number_attempt(msg.text)
     if attempt:
-        return TextReply(f"“{attempt}”不是有效的11位手机号。{_question(ctx, state.data['phone'])}")
-    if ctx.route is not None and ctx.route.intent not in NOT_A_REQUEST:
-        return None
-    return TextReply(_question(ctx, state.data["phone"]))
+        return Stay(TextReply(f"“{attempt}”不是有效的11位手机号。{_question(ctx, data)}"))
+    return UNCLEAR
+
+
+def _kept(ctx: Context, data: dict) -> str:
+    kept = f"，还是 {mask_phone(ctx.member.phone)}" if ctx.member and ctx.member.phone else ""
+    return f"好的，手机号没有改{kept}。要改的话，把您自己的新号码发给我就行。"
 
 
 def grouped(phone: str) -> str:
@@ -102,16 +106,16 @@ def bad_phone(number: str) -> str:
     return f"“{number}”不是有效的11位手机号，手机号没有改。请再发一次，例如：手机号换成13800005678。"
 
 
-def _question(ctx: Context, phone: str) -> str:
-    old = ctx.member.phone
+def _question(ctx: Context, data: dict) -> str:
+    old = ctx.member.phone if ctx.member else None
     change = f"从 {mask_phone(old)} 改成" if old else "登记为"
-    return f"您要把手机号{change} {grouped(phone)} 吗？回复“对”确认，回复“不对”不改。"
+    return f"您要把手机号{change} {grouped(data['phone'])} 吗？回复“对”确认，回复“不对”不改。"
 
 
-def _words(text: str | None) -> str:
-    """Letters, digits and CJK only: punctuation, emoji and spaces say nothing about the answer."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "")
-                   if unicodedata.category(ch)[0] in "LN")
-
-
-register_dialog(DIALOG, sys.modules[__name__])
+DIALOG = Dialog(
+    name="phone_change",
+    asks={State.CONFIRMING: Ask("等党员确认读回的新号码", _question, _confirm,
+                                goes_to={State.CONFIRMING: "另一个号码 — 重新读回"})},
+    starts_in=(State.CONFIRMING,),
+    cancelled=_kept,
+)
