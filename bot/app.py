@@ -14,7 +14,7 @@ from bot.sandbox import Platform, sandbox_app
 from bot.sandbox import register as register_sandbox
 from bot.webhook import ROUTER, make_blueprint
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import build_router
 from models.clock import Clock
 from models.settings import ConfigError, NluSettings, Settings
 
@@ -67,4 +67,4 @@ def router_for(nlu: NluSettings) -> Router:
 @lru_cache(maxsize=4)
 def _router(nlu_json: str) -> Router:
     # Building the router loads jieba's dictionaries and learns from the labelled examples.
-    return Router(INTENT_MODULES, NluSettings.model_validate_json(nlu_json))
+    return build_router(NluSettings.model_validate_json(nlu_json))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from handlers.nlu.route import Route
 from models.clock import Clock
 from models.follower import Follower
 from models.member import Member
@@ -31,26 +32,6 @@ class Incoming:
     # location message / LOCATION event: (latitude, longitude, label or None)
     location: tuple[float, float, str | None] | None = None
     raw: Any = None
-
-
-@dataclass
-class Route:
-    """The router's decision for a text: the intent, its slots, and what the router saw."""
-
-    intent: str
-    slots: dict[str, str] = field(default_factory=dict)
-    score: float = 0.0
-    # Close runner-up intents, best first, when the router would rather ask than guess.
-    alternatives: list[str] = field(default_factory=list)
-    # True when ``alternatives`` are too close to call: ask a numbered question (handlers.dialogs.clarify).
-    clarify: bool = False
-    # A second request in the same message, answered after this one is offered (两个请求).
-    offer: str | None = None
-    # The text as the router saw it (normalised), for logs and ``kiteline nlu explain``.
-    normalised: str = ""
-    # True when only the labelled examples' resemblance chose ``intent``, no word of it: a
-    # handler whose action cannot be taken back (a help ticket) confirms first.
-    guessed: bool = False
 
 
 @dataclass

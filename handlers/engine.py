@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from types import ModuleType
 
 from handlers import bind, crisis, help_request, menu, unknown, update_info
+from handlers.capability import Intent
 from handlers.commands import find
 from handlers.context import Context, Incoming
 from handlers.dialog_machine import (
@@ -46,14 +46,14 @@ from handlers.dialog_machine import (
 )
 from handlers.dialogs import clarify
 from handlers.nlu.router import Router
-from handlers.registry import COMMANDS, DIALOGS, INTENT_MODULES
+from handlers.registry import BY_NAME, COMMANDS, DIALOGS
 from handlers.replies import NoReply, Reply, TextReply
 from models.dialog import DialogState
 
 # A choice in the clarifying question whose intent has no usage line (the menu itself).
 MENU_LABEL = "菜单 —— 看全部功能"
 # The routed intent that is no request at all: nothing matched.
-FALLBACK = unknown.INTENT
+FALLBACK = unknown.NAME
 
 Stage = Callable[[Incoming, Context], "Reply | None"]
 
@@ -77,15 +77,15 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
 def answer(msg: Incoming, ctx: Context) -> Reply:
     """The handler of ``ctx.route.intent`` answers (unbound followers asking a non-public
     thing are told how to bind)."""
-    module = INTENT_MODULES[ctx.route.intent]
-    return _for_member(module, msg, ctx, module.handle)
+    intent = BY_NAME[ctx.route.intent]
+    return _for_member(intent, msg, ctx, intent.handle)
 
 
 def _crisis(msg: Incoming, ctx: Context) -> Reply | None:
     if not crisis.speaks_of_it(ctx.route.normalised):
         return None
     end(ctx.session, msg.openid)
-    ctx.route = replace(ctx.route, intent=help_request.INTENT, clarify=False, guessed=False, offer=None)
+    ctx.route = replace(ctx.route, intent=help_request.NAME, clarify=False, guessed=False, offer=None)
     return answer(msg, ctx)
 
 
@@ -152,10 +152,10 @@ def _clarify(msg: Incoming, ctx: Context) -> Reply | None:
     if not route.clarify:
         return None
     choices = [i for i in [route.intent, *route.alternatives][:3]
-               if ctx.member is not None or INTENT_MODULES[i].PUBLIC]
+               if ctx.member is not None or BY_NAME[i].public]
     if len(choices) < 2:
         return answer(msg, ctx)
-    return clarify.ask(msg, ctx, choices, [INTENT_MODULES[i].USAGE or MENU_LABEL for i in choices])
+    return clarify.ask(msg, ctx, choices, [BY_NAME[i].usage or MENU_LABEL for i in choices])
 
 
 def _intent(msg: Incoming, ctx: Context) -> Reply:
@@ -167,24 +167,24 @@ STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, _clarify, _intent)
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:
     """``reply`` with one line offering the message's second request (``ctx.route.offer``):
-    “另外，想{wish}，请再发“{word}”。” from the offered module's ``OFFER = (wish, word)`` — the
+    “另外，想{wish}，请再发“{word}”。” from the offered intent's ``offer`` (wish, word) — the
     wish a verb phrase that reads after 想, the word what to send. No offer when the follower
     could not use it yet (not bound), or when the reply already says to send that word (an
     unbound follower who wrote a phone number was just told to send “绑定 姓名 手机号”)."""
     route = ctx.route
     if route is None or route.offer is None or not isinstance(reply, TextReply):
         return reply
-    module = INTENT_MODULES[route.offer]
-    if ctx.member is None and not module.PUBLIC:
+    intent = BY_NAME[route.offer]
+    if ctx.member is None and not intent.public:
         return reply
-    wish, word = module.OFFER
+    wish, word = intent.offer
     if f"“{word}”" in reply.text:
         return reply
     return TextReply(f"{reply.text}\n另外，想{wish}，请再发“{word}”。")
 
 
-def _for_member(module: ModuleType, msg: Incoming, ctx: Context, handle) -> Reply:
-    if ctx.member is None and not module.PUBLIC:
+def _for_member(intent: Intent, msg: Incoming, ctx: Context, handle) -> Reply:
+    if ctx.member is None and not intent.public:
         return bind.ask_to_bind(msg, ctx)
     return handle(msg, ctx)
 
@@ -192,7 +192,7 @@ def _for_member(module: ModuleType, msg: Incoming, ctx: Context, handle) -> Repl
 def _without_text(msg: Incoming, ctx: Context) -> Reply:
     """Stage 1: events, menu keys, shared locations, and messages with no text."""
     if msg.msg_type == "location":
-        return _for_member(update_info, msg, ctx, update_info.on_location)
+        return _for_member(update_info.INTENT, msg, ctx, update_info.on_location)
     if msg.msg_type != "event":
         return unknown.on_non_text(msg, ctx)
     event = msg.event or ""
@@ -206,8 +206,8 @@ def _without_text(msg: Incoming, ctx: Context) -> Reply:
         intent = menu.MENU_KEYS.get(msg.event_key or "")
         if intent is None:
             return menu.handle(msg, ctx)
-        module = INTENT_MODULES[intent]
-        return _for_member(module, msg, ctx, module.handle)
+        declared = BY_NAME[intent]
+        return _for_member(declared, msg, ctx, declared.handle)
     # Report events (VIEW, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH …) and any event type
     # WeChat adds later: "success", nothing shown.
     return NoReply()

@@ -1,7 +1,8 @@
 """Role commands that name a help request by its ticket number (``handlers.commands``).
 
 A red liaison answers by chat: "Q20261129003 已经联系了 明天陪他去劳动监察大队". The words beside
-the number are the answer, passed on to the member (``models.tickets.record_liaison_answer``);
+the number are the answer, passed on to the member (``models.tickets.record_liaison_answer``: the ticket is answered, claimed on the way
+when new);
 words saying it is settled (已解决, 办结, 办好了) close it; a number alone shows the request again.
 Only the liaison the ticket is assigned to can answer it.
 
@@ -17,8 +18,13 @@ from handlers.context import Context, Incoming
 from handlers.help_request import where_it_stands
 from handlers.replies import Reply, TextReply
 from models.roles import Role
-from models.ticket import TOPIC_NAMES
-from models.tickets import liaisons_ticket, members_ticket, record_liaison_answer
+from models.tickets import (
+    TOPIC_NAMES,
+    as_the_liaison_reads,
+    liaisons_ticket,
+    members_ticket,
+    record_liaison_answer,
+)
 
 # The ticket number as models.tickets numbers it (Q + date + sequence), in any case, also with
 # the Q left off (20261129003: no mobile number starts with 2) or mistyped (Q2026112901).
@@ -48,7 +54,7 @@ def answer(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
     member = ticket.member
     if not said:
         return TextReply(f"编号 {ticket.number}：{member.name}（电话 {member.phone or '未登记'}）求助"
-                         f"{TOPIC_NAMES[ticket.topic]}：“{ticket.description}”。{HOW_TO}")
+                         f"{TOPIC_NAMES[ticket.topic]}：“{as_the_liaison_reads(ticket)}”。{HOW_TO}")
     resolved = SETTLED.search(said) is not None
     # "Q… 已解决" says nothing more for the member than that it is settled
     passed_on = "" if SETTLED.fullmatch(said) else said

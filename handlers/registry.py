@@ -3,13 +3,12 @@
 The order in which they answer a message is the engine's (``handlers.engine``). Nothing here
 registers itself at import: adding a capability, a dialog or a command is one line below.
 
-Every intent module declares ``INTENT``, ``USAGE`` (one line for the menu, or ``None``),
-``OFFER`` (what to say when it is the second request of a message, or ``None``), ``PUBLIC``
-(answerable before binding) and ``KEYWORDS`` beside ``handle(msg, ctx) -> Reply``.
+Every capability package declares one ``handlers.capability.Intent`` (``INTENT``: usage line,
+offer, public-before-binding, vocabulary, routing policy, ``handle(msg, ctx) -> Reply``).
 """
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Collection
 
 from handlers import (
     activity_report,
@@ -28,20 +27,20 @@ from handlers import (
     unknown,
     update_info,
 )
+from handlers.capability import Intent, check_offers
 from handlers.commands import Command
 from handlers.dialog_machine import Dialog
 from handlers.dialogs import clarify, phone_change
 from handlers.dialogs import help_request as help_dialogs
 from handlers.dialogs import update_info as where_dialog
+from handlers.nlu.router import Router
 
 # Menu order: what members use most first.
-INTENT_MODULES: dict[str, ModuleType] = {
-    m.INTENT: m
-    for m in (
-        study, help_request, update_info, liaison, station, dues, points, org_life,
-        thought_report, activity_report, transfer_relation, bind, menu, unknown,
-    )
-}
+INTENTS: tuple[Intent, ...] = tuple(package.INTENT for package in (
+    study, help_request, update_info, liaison, station, dues, points, org_life,
+    thought_report, activity_report, transfer_relation, bind, menu, unknown,
+))
+BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
 
 DIALOGS: dict[str, Dialog] = {
     d.name: d
@@ -59,5 +58,14 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def usage_lines() -> list[str]:
-    """The menu text, generated from each handler's ``USAGE`` so it is never written twice."""
-    return [m.USAGE for m in INTENT_MODULES.values() if m.USAGE]
+    """The menu text, generated from each intent's usage line so it is never written twice."""
+    return [intent.usage for intent in INTENTS if intent.usage]
+
+
+def build_router(nlu_settings, unseen: Collection[str] = ()) -> Router:
+    """The router for ``INTENTS`` (see ``handlers.nlu.router.Router``: ``unseen`` texts are left
+    out of its examples), each offer word checked to route to its own intent. Raises
+    ``ValueError`` naming the module or setting at fault."""
+    router = Router(INTENTS, nlu_settings, unseen)
+    check_offers(INTENTS, router.route)
+    return router

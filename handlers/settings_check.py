@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator
 
 from handlers.menu import MENU_KEYS
 from handlers.nlu.bayes import load
-from handlers.registry import INTENT_MODULES
+from handlers.registry import BY_NAME
 from models.settings import ConfigError, MenuButton, NluSettings, Settings
 
 
@@ -19,7 +19,7 @@ def check_settings(settings: Settings) -> None:
     """Raise :class:`ConfigError` ("dotted.key: reason", as loading settings does) when the
     ``nlu`` section names an unknown intent or holds an unreadable or malformed examples file,
     or a menu button's ``key`` is not one of ``handlers.menu.MENU_KEYS``."""
-    _check_nlu(settings.nlu, {*INTENT_MODULES, "unknown"})
+    _check_nlu(settings.nlu, set(BY_NAME))
     for where, button in _buttons("menu.buttons", settings.menu.buttons):
         if button.key is not None and button.key not in MENU_KEYS:
             raise ConfigError(f"{where}.key: unknown menu key {button.key!r}; "
@@ -28,9 +28,9 @@ def check_settings(settings: Settings) -> None:
 
 def _check_nlu(nlu: NluSettings, intents: Collection[str]) -> None:
     for intent in nlu.extra_keywords:
-        if intent not in INTENT_MODULES:
+        if intent not in intents:
             raise ConfigError(f"nlu.extra_keywords.{intent}: unknown intent; use one of "
-                              + ", ".join(sorted(INTENT_MODULES)))
+                              + ", ".join(sorted(intents)))
     for path in nlu.example_files:
         try:
             load(path, intents)  # reads the lines only: no router is trained here

@@ -16,12 +16,12 @@ from handlers.registry import DIALOGS
 from handlers.replies import TextReply
 from models.dialog import DialogState
 from models.member import MemberChange
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"
 HELP_QUESTION = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。不需要了请发“取消”。"
-CLARIFY_QUESTION = f"您是想办哪件事？\n1. {study.USAGE}\n2. {org_life.USAGE}\n请回复数字，或发“取消”。"
+CLARIFY_QUESTION = f"您是想办哪件事？\n1. {study.INTENT.usage}\n2. {org_life.INTENT.usage}\n请回复数字，或发“取消”。"
 
 # (dialog, state) -> how a member gets there, the question of that state, the one reply to any
 # cancel word, and an answer that would have finished it (saving something, or answering).

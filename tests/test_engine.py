@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.dialog import DialogState
 from models.member import MemberChange
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 LIAISON = "oKite_liaison_0001"

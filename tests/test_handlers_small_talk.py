@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from handlers.registry import usage_lines
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_liaison, make_member
 
@@ -41,7 +41,7 @@ def _liaison_with_tickets(session, count):
                          liaison_id=liaison.id)
     for n in range(1, count + 1):
         session.add(Ticket(number=f"Q2026112900{n}", member_id=member.id, liaison_id=liaison.id,
-                           topic="wages", description="老板拖欠工资", status="open" if n % 2 else "claimed",
+                           topic="wages", description="老板拖欠工资", status="new" if n % 2 else "claimed",
                            created_at=START + dt.timedelta(minutes=n), due_at=START + dt.timedelta(days=1)))
     session.add(Ticket(number="Q20261128001", member_id=member.id, liaison_id=liaison.id, topic="other",
                        description="已办结", status="resolved", created_at=START - dt.timedelta(days=1),

@@ -12,7 +12,7 @@ from models.follower import Follower
 from models.member import Member
 from models.org import Organization
 from models.roles import Role, roles_of
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 from tests.test_help_request import setup_roster
@@ -39,7 +39,7 @@ def test_a_member_sending_a_liaisons_command_is_not_answered_as_a_liaison(chat, 
     chat.advance(minutes=5)
     assert chat.say("Q20261129001 已解决") == (
         "您的求助（编号 Q20261129001，欠薪）正在等红色联络员李某处理。着急的话可以直接打李某的电话 13900000001。")
-    assert status(session) == "open"
+    assert status(session) == "new"
 
 
 def test_an_unbound_follower_naming_a_ticket_is_no_command(chat, make_chat, session):
@@ -47,7 +47,7 @@ def test_an_unbound_follower_naming_a_ticket_is_no_command(chat, make_chat, sess
     chat.say("求助 老板拖欠了三个月工资")
     reply = make_chat("oKite_stranger_0001").say("Q20261129001 已解决")
     assert "Q20261129001" not in reply
-    assert status(session) == "open"
+    assert status(session) == "new"
 
 
 def test_a_liaisons_help_lists_their_commands_and_a_members_does_not(chat, make_chat, session):

@@ -31,7 +31,7 @@ from handlers.dialog_machine import (
     words,
 )
 from handlers.replies import TextReply
-from models.ticket import TOPIC_NAMES
+from models.tickets import TOPIC_NAMES
 
 # The capability that files a described difficulty: the description is handed to it.
 FILES_IT = "help_request"
