@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from handlers.nlu.route import Route
 from models.clock import Clock
+from models.dialog import DialogState
 from models.follower import Follower
 from models.member import Member
+from models.reply_pages import ReplyPages
 from models.roles import Role, roles_of
 from models.settings import Settings
 
@@ -34,6 +37,15 @@ class Incoming:
     raw: Any = None
 
 
+class Unread(Enum):
+    """A :class:`Context` field nobody read ahead: ask the session."""
+
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
+
+
 @dataclass
 class Context:
     """Everything a handler may use. Handlers never read files, the environment or the clock
@@ -49,6 +61,11 @@ class Context:
     # loosely so the context needs no import of the commands, which import it): a liaison's
     # 帮助 lists theirs.
     commands: tuple[Any, ...] = ()
+    # Read with the member in the same statement by the webhook (models.sender): the dialog in
+    # progress and the waiting pages of a long answer, ``None`` when there is none. UNREAD where
+    # nobody read them ahead (tests, other callers): readers then ask the session.
+    dialog: DialogState | None | Unread = UNREAD
+    pages: ReplyPages | None | Unread = UNREAD
     _roles: frozenset[Role] | None = field(default=None, repr=False)
 
     @property

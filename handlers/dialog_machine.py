@@ -32,7 +32,7 @@ from enum import Enum
 
 from sqlalchemy.orm import Session
 
-from handlers.context import Context, Incoming, Route
+from handlers.context import UNREAD, Context, Incoming, Route, Unread
 from handlers.replies import Reply, TextReply
 from models.dialog import DialogState
 
@@ -206,10 +206,11 @@ def keep(session: Session, openid: str, dialog: Dialog, state: Enum, data: dict,
     return row
 
 
-def in_progress(session: Session, openid: str, now: dt.datetime) -> DialogState | None:
+def in_progress(session: Session, openid: str, now: dt.datetime,
+                read_ahead: DialogState | None | Unread = UNREAD) -> DialogState | None:
     """The openid's dialog row, or ``None``; an expired one is deleted on the way, nothing of it
-    kept."""
-    row = session.get(DialogState, openid)
+    kept. ``read_ahead``: the row as the webhook already read it (``Context.dialog``)."""
+    row = session.get(DialogState, openid) if read_ahead is UNREAD else read_ahead
     if row is not None and row.expires_at <= now:
         session.delete(row)
         return None

@@ -98,7 +98,7 @@ def _role_command(msg: Incoming, ctx: Context) -> Reply | None:
 
 
 def _dialog(msg: Incoming, ctx: Context) -> Reply | None:
-    row = in_progress(ctx.session, msg.openid, ctx.clock.now())
+    row = in_progress(ctx.session, msg.openid, ctx.clock.now(), ctx.dialog)
     if row is None:
         return None
     dialog = DIALOGS.get(row.dialog)
