@@ -17,4 +17,4 @@ def db_upgrade(ctx: click.Context) -> None:
     """Apply Alembic migrations up to the newest revision."""
     rt = runtime_or_exit(load_or_exit(ctx.obj["config"]))
     migrate_or_exit(rt)
-    click.echo(f"数据库已是最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"数据库已升级到最新结构：{rt.engine.url.render_as_string(hide_password=True)}")

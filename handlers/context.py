@@ -61,6 +61,10 @@ class Context:
     # loosely so the context needs no import of the commands, which import it): a liaison's
     # 帮助 lists theirs.
     commands: tuple[Any, ...] = ()
+    # Every registered intent, ``handlers.capability.Intent``, in menu order (the engine sets it,
+    # so the menu and the fallback list what the bot can do without importing the registry,
+    # which imports them).
+    intents: tuple[Any, ...] = ()
     # Read with the member in the same statement by the webhook (models.sender): the dialog in
     # progress and the waiting pages of a long answer, ``None`` when there is none. UNREAD where
     # nobody read them ahead (tests, other callers): readers then ask the session.

@@ -9,7 +9,8 @@
 4. a dialog in progress (``handlers.dialog_machine``): cancel words end it, 帮助 asks its
    question again, its step reads the answer, and what the step does not take is a new request
    when the router found a clear other intent — then the dialog ends and the message goes on
-   to 5 and 6 as if none were in progress (a hand-off);
+   to 5 and 6 as if none were in progress (a hand-off); cancel words with no dialog in progress
+   are told there is nothing to cancel;
 5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
 6. the handler of the routed intent, with an offer for a second request in the same message;
@@ -46,10 +47,12 @@ from handlers.dialog_machine import (
 )
 from handlers.dialogs import clarify
 from handlers.nlu.router import Router
-from handlers.registry import BY_NAME, COMMANDS, DIALOGS
+from handlers.registry import BY_NAME, COMMANDS, DIALOGS, INTENTS
 from handlers.replies import NoReply, Reply, TextReply
 from models.dialog import DialogState
 
+# 取消 when no question is waiting for an answer.
+NOTHING_TO_CANCEL = "好的，现在没有要取消的事。需要办什么直接告诉我，或发“菜单”看看我能做什么。"
 # A choice in the clarifying question whose intent has no usage line (the menu itself).
 MENU_LABEL = "菜单 —— 看全部功能"
 # The routed intent that is no request at all: nothing matched.
@@ -64,6 +67,7 @@ def dispatch(msg: Incoming, ctx: Context, router: Router) -> Reply:
     Returns exactly one Reply; never raises for member input (a handler's bug is caught once,
     in the webhook, which answers with a fixed apology)."""
     ctx.commands = COMMANDS
+    ctx.intents = INTENTS
     if msg.msg_type in ("event", "location") or not (msg.text or "").strip():
         return _without_text(msg, ctx)
     ctx.route = router.route(msg.text)
@@ -145,6 +149,11 @@ def _act(result: Result, dialog: Dialog, row: DialogState, msg: Incoming, ctx: C
     return answer(msg if result.text is None else replace(msg, text=result.text), ctx)
 
 
+def _nothing_to_cancel(msg: Incoming, ctx: Context) -> Reply | None:
+    """取消 (算了, 不弄了 …) with no question waiting: said so, not the menu or 没看懂."""
+    return TextReply(NOTHING_TO_CANCEL) if cancels(msg.text) else None
+
+
 def _clarify(msg: Incoming, ctx: Context) -> Reply | None:
     """Ask which of the route's intent and alternatives the member means; choices an unbound
     follower could not use are left out, and with fewer than two left the best is answered."""
@@ -162,7 +171,7 @@ def _intent(msg: Incoming, ctx: Context) -> Reply:
     return with_offer(answer(msg, ctx), ctx)
 
 
-STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, _clarify, _intent)
+STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, _nothing_to_cancel, _clarify, _intent)
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:

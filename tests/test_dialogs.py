@@ -90,6 +90,13 @@ def test_every_state_answers_cancel_with_its_dialogs_one_reply_and_nothing_saved
     assert saved(session) == before
 
 
+@pytest.mark.parametrize("word", CANCEL_WORDS)
+def test_cancel_with_no_question_open_says_there_is_nothing_to_cancel(chat, session, word):
+    setup_roster(session)
+    assert chat.say(word) == "好的，现在没有要取消的事。需要办什么直接告诉我，或发“菜单”看看我能做什么。"
+    assert in_progress(session, chat.openid) is None
+
+
 @pytest.mark.parametrize("words", ["帮助", "啥意思"])
 @pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
 def test_help_asks_the_current_question_again_and_the_dialog_goes_on(chat, session, key, words):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from handlers import bind
 from handlers.capability import Intent
 from handlers.commands import usage_for
 from handlers.context import Context, Incoming
@@ -87,10 +88,7 @@ def _caseload_text(caseload: Caseload) -> str:
 
 
 def _listing(ctx: Context) -> str:
-    from handlers import bind
-    from handlers.registry import usage_lines  # the registry imports this module
-
-    lines = [line for line in usage_lines() if line != bind.INTENT.usage]
+    lines = [intent.usage for intent in ctx.intents if intent.usage and intent is not bind.INTENT]
     if ctx.member is None:
         lines.insert(0, bind.INTENT.usage)
     return "\n".join(f"· {line}" for line in lines)

@@ -46,7 +46,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if not pick.delivered_today:
         source = study.CATEGORY_SOURCE if category else "request"
         study.record_delivery(ctx.session, ctx.member.id, pick.lesson.id, source, now)
-    unmatched = None if category or moving_on else _unmatched_name(said)
+    unmatched = None if category or moving_on else _unmatched_name(said, ctx)
     if unmatched is None:
         if category == "psychology":
             return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on,
@@ -59,16 +59,14 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
                                   note=f"资料库里没有“{unmatched}”这一类资料。", closing=closing))
 
 
-def _unmatched_name(said: str) -> str | None:
+def _unmatched_name(said: str, ctx: Context) -> str | None:
     """The name in "学习 党史" when the member named something specific, else ``None``. A word
     another capability answers to ("学习 开会", chosen as 学习 from the numbered question) is
     that other request, not a kind of lesson."""
-    from handlers.registry import INTENTS  # the registry imports this module
-
     match = NAMED_ASK.match(said.strip())
     if match is None or match["name"].startswith(NOT_A_NAME):
         return None
-    if any(intent.vocabulary.declares(match["name"]) for intent in INTENTS if intent.name != NAME):
+    if any(intent.vocabulary.declares(match["name"]) for intent in ctx.intents if intent.name != NAME):
         return None
     return match["name"]
 

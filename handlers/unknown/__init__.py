@@ -6,6 +6,7 @@ import unicodedata
 
 from handlers.capability import Intent
 from handlers.context import Context, Incoming
+from handlers.menu import courtesy_reply
 from handlers.nlu.policy import Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
@@ -38,9 +39,6 @@ SAD = re.compile("[😭😢😞😔😟😥😰😩😫😿💔🥺☹🙁😣�
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Not understood: say so kindly and list the most used things the bot can do. Thanks the
     router did not recognise still get a warm word (``menu.courtesy_reply``)."""
-    from handlers.menu import courtesy_reply
-    from handlers.registry import usage_lines  # the registry imports this module
-
     thanks = courtesy_reply(msg.text)
     if thanks is not None:
         return TextReply(thanks)
@@ -62,7 +60,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if not WORDS.search(msg.text or "") or LAUGHTER.fullmatch((msg.text or "").strip()):
         return TextReply("😊 收到！有事随时发消息给我，发“菜单”可以看全部功能。")
 
-    listing = "\n".join(f"· {line}" for line in usage_lines()[:SHOWN])
+    listing = "\n".join(f"· {line}" for line in [i.usage for i in ctx.intents if i.usage][:SHOWN])
     return TextReply(f"抱歉，这句话我还没看懂。您可以这样发：\n{listing}\n"
                      f"发“菜单”看全部功能；着急的事请拨打{hotline(ctx)}。")
 
