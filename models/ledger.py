@@ -21,6 +21,9 @@ NOT_OURS = ("支部书记", "党组织书记", "书记", "紧急联系", "家属
             "流入地党组织", "流入地党支部", "所在地党组织", "所在地党支部")
 # Ignored columns the report need not name: they only number the rows.
 ROW_NUMBERS = ("序号", "编号")
+# Columns an export adds for reading and an --errors file adds for the reason: read by staff,
+# never imported, and not named as unrecognised (an exported file imports without a remark).
+READ_ONLY_HEADERS = ("状态", "最近核实", "最近联系", "积分", "问题")
 # How ledgers name the member's red liaison (联系人 alone is left out: it is often a relative).
 LIAISON_WORDS = ("红色联络员", "联络员", "联系人联络员", "联络人", "结对联络员", "结对联系人")
 PHONE_WORDS = ("手机号码", "手机号", "联系电话", "联系方式", "电话号码", "移动电话", "联系手机",
@@ -50,6 +53,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                  *(w + "省" for w in DESTINATION_WORDS)),
     "city": ("去向城市", "流入城市", "所在城市", "工作城市", "务工城市", "打工城市", "城市",
              *(w + suffix for w in DESTINATION_WORDS for suffix in ("市", "城市"))),
+    # Not 所在地区 / 流动地区: those name the whole destination.
+    "district": (*(w + "区县" for w in DESTINATION_WORDS), "区县", "所在区县"),
     "destination": DESTINATION_WORDS,
     "away_reason": ("外出原因", "流动原因", "外出事由", "流出原因"),
     "employer": ("工作单位", "务工单位", "现工作单位", "就业单位", "单位"),
@@ -243,10 +248,17 @@ def is_footer(values: Sequence[object]) -> bool:
 
 
 def parse_destination(fields: dict[str, object]) -> dict[str, str | None]:
-    """Province, city and district from the 流动去向 column(s): either separate 省/市 columns
-    or one column holding ``广东省深圳市``. A 市 cell that also names the province or a
+    """Province, city and district from the 流动去向 column(s): either separate 省/市(/区县)
+    columns or one column holding ``广东省深圳市``. A 市 cell that also names the province or a
     district (``广东深圳``, ``深圳市南山区``) is split; its province fills an empty 省 cell. A
-    sheet with both kinds reads the whole-destination cell only when the 市 cell is empty."""
+    sheet with both kinds reads the whole-destination cell only when the 市 cell is empty. A
+    区县 cell (as the export writes it) names the district, as written."""
+    parts = _destination_parts(fields)
+    district = clean(fields.get("district"))
+    return {**parts, "current_district": district} if district else parts
+
+
+def _destination_parts(fields: dict[str, object]) -> dict[str, str | None]:
     province = normalise_province(fields.get("province"))
     parts = _split_city_cell(province, clean(fields.get("city")))
     whole = clean(fields.get("destination"))
@@ -276,7 +288,7 @@ def unused_headers(header: Sequence[object], columns: dict[int, str]) -> list[st
     names = []
     for col, cell in enumerate(header):
         text = header_text(cell)
-        if text and col not in columns and not clean(text).startswith(ROW_NUMBERS):
+        if text and col not in columns and not clean(text).startswith(ROW_NUMBERS + READ_ONLY_HEADERS):
             names.append(text)
     return names
 
