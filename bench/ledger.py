@@ -52,15 +52,16 @@ GROUP = 50  # members per liaison (1+N)
 
 
 def person(i: int) -> tuple[str, str]:
-    """The ``i``-th fictional member: a name unique for i < 500,000 and the phone 138 + i."""
-    name = SURNAMES[i % 50] + "某" + GIVEN[(i // 50) % 100] + GIVEN[(i // 5000) % 100]
+    """The ``i``-th fictional member: a name unique for i < 405,000 and the phone 138 + i."""
+    s, g = len(SURNAMES), len(GIVEN)
+    name = SURNAMES[i % s] + "某" + GIVEN[(i // s) % g] + GIVEN[(i // (s * g)) % g]
     return name, f"138{i:08d}"
 
 
 def branch_name(j: int) -> str:
     """The ``j``-th branch, township first as ledgers write it (红柳镇明华村党支部)."""
-    town = TOWNS[2 * (j // 100) % len(TOWNS):][:2] + "镇"
-    return f"{town}{GIVEN[j % 100]}{GIVEN[(j // 7) % 100]}村党支部"
+    town = TOWNS[2 * (j // 100) % len(TOWNS):][:2] + "镇"  # 100 branches a township
+    return f"{town}{GIVEN[j % len(GIVEN)]}{GIVEN[(j // len(GIVEN)) % len(GIVEN)]}村党支部"
 
 
 def phone_as_written(phone: str, i: int) -> object:
