@@ -79,6 +79,7 @@ def run() -> None:
     """Console-script entry point: import every part that registers commands, then run."""
     import bot.chat_cli  # noqa: F401  (registers ``chat``)
     import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
+    import bot.export_cli  # noqa: F401  (registers ``export members``)
     import bot.import_cli  # noqa: F401  (registers ``import members``)
     import bot.invitations_cli  # noqa: F401  (registers ``export invitations``)
     import bot.nlu_cli  # noqa: F401  (registers ``nlu eval`` / ``nlu explain``)

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from models.member import mask_phone
 from models.places import clean, normalise_city, normalise_province, split_destination
 
 # Headers that start like one of ours but name something else (支部书记 is not 所属党支部,
@@ -78,10 +79,17 @@ FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "审核人", "制表�
 # Excel's day 0 for serial dates (1900 date system, including its 1900-02-29 bug).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 class CellError(ValueError):
     """A cell that cannot be stored; ``str(err)`` is the reason in Chinese."""
+
+
+def quoted(text: object) -> str:
+    """A cell's text as a reason quotes it, mobile numbers masked (138****1234): the report is a
+    list printed and passed around, and the row number already finds the cell."""
+    return MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), str(text))
 
 
 def header_key(cell: object) -> str | None:
@@ -124,7 +132,7 @@ def parse_name(cell: object) -> str:
     if not name:
         raise CellError("姓名为空")
     if len(name) > 20 or re.search(r"\d", name):
-        raise CellError(f"姓名“{name}”看起来不对")
+        raise CellError(f"姓名“{quoted(name)}”看起来不对")
     return name
 
 
@@ -142,7 +150,7 @@ def parse_phone(cell: object) -> str:
     if not digits:
         raise CellError("手机号为空")
     if not digits.isdigit() or len(digits) != 11:
-        raise CellError(f"手机号应为11位数字（表中是“{text}”）")
+        raise CellError(f"手机号应为11位数字（表中是“{quoted(text)}”）")
     if not MOBILE.fullmatch(digits):
         raise CellError(f"“{text}”不是手机号（应为1开头的11位手机号）")
     return digits
@@ -163,7 +171,7 @@ def parse_liaison(cell: object, phone_cell: object = None) -> tuple[str, str | N
     # ``clean`` made the punctuation half-width (，→, （→( ).
     number = re.search(r"\+?\d[\d\-—.]*", text)
     if number and text[number.end():] not in ("", ")"):
-        raise CellError(f"联络员“{shown}”看不懂，请写成“李某 13900001111”")
+        raise CellError(f"联络员“{quoted(shown)}”看不懂，请写成“李某 13900001111”")
     head = text[:number.start()] if number else text
     head = re.sub(r"(?:[(:,、/;]|电话|手机号?|联系方式)*$", "", head)
     try:
@@ -172,7 +180,7 @@ def parse_liaison(cell: object, phone_cell: object = None) -> tuple[str, str | N
         if phone is None and clean(phone_cell):
             phone = parse_phone(phone_cell)
     except CellError as exc:
-        raise CellError(f"联络员“{shown}”：{exc}") from None
+        raise CellError(f"联络员“{quoted(shown)}”：{exc}") from None
     return name, phone
 
 
@@ -196,14 +204,14 @@ def parse_month(cell: object) -> dt.date | None:
     match = (re.fullmatch(r"(\d{4})[.\-/年](\d{1,2})(?:[.\-/月](\d{1,2})日?|月)?", text)
              or re.fullmatch(r"(\d{4})(\d{2})(\d{2})?", text))
     if not match:
-        raise CellError(f"日期“{text}”看不懂，请写成 2023.3 或 2023年3月")
+        raise CellError(f"日期“{quoted(text)}”看不懂，请写成 2023.3 或 2023年3月")
     year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
     if not 1921 <= year <= 2100:
-        raise CellError(f"日期“{text}”的年份不对")
+        raise CellError(f"日期“{quoted(text)}”的年份不对")
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"日期“{text}”的月份或日子不对") from None
+        raise CellError(f"日期“{quoted(text)}”的月份或日子不对") from None
 
 
 def parse_gender(cell: object) -> str | None:
@@ -215,7 +223,7 @@ def parse_gender(cell: object) -> str | None:
         return "男"
     if text in ("女", "女性", "F"):
         return "女"
-    raise CellError(f"性别“{text}”应填男或女")
+    raise CellError(f"性别“{quoted(text)}”应填男或女")
 
 
 def parse_away_reason(cell: object) -> str | None:
@@ -237,7 +245,7 @@ def parse_text(cell: object, limit: int) -> str | None:
         return None
     text = str(cell).strip()
     if len(text) > limit:
-        raise CellError(f"“{text[:10]}…”太长（最多{limit}个字）")
+        raise CellError(f"“{quoted(text[:10])}…”太长（最多{limit}个字）")
     return text or None
 
 

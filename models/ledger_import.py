@@ -29,6 +29,7 @@ from models.ledger import (
     parse_name,
     parse_phone,
     parse_text,
+    quoted,
     unused_headers,
 )
 from models.ledger_files import RejectedRows
@@ -157,7 +158,7 @@ def _parse_row(fields: dict[str, object], headers: dict[str, str],
             values[key] = parse(fields[key])
         except CellError as exc:
             values[key] = None
-            shown = f"{exc}" if key in TEXT_COLUMNS else f"“{str(fields[key]).strip()}”看不懂"
+            shown = f"{exc}" if key in TEXT_COLUMNS else f"“{quoted(str(fields[key]).strip())}”看不懂"
             notes.append(headers[key] + shown)
     if problems:
         raise CellError("；".join(problems + notes))
