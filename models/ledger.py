@@ -79,6 +79,8 @@ FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "审核人", "制表�
 # Excel's day 0 for serial dates (1900 date system, including its 1900-02-29 bug).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MOBILE = re.compile(r"1[3-9]\d{9}")
+# What an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): C0 controls but tab and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
@@ -240,10 +242,12 @@ def parse_away_reason(cell: object) -> str | None:
 
 
 def parse_text(cell: object, limit: int) -> str | None:
-    """Free text (工作单位, 备注): trimmed, ``None`` when empty; raises CellError over ``limit``."""
+    """Free text (工作单位, 备注): trimmed, control characters dropped (a CSV may hold them; an
+    .xlsx cannot, so an exported ledger could not give them back), ``None`` when empty; raises
+    CellError over ``limit``."""
     if cell is None:
         return None
-    text = str(cell).strip()
+    text = CONTROL_CHARACTERS.sub("", str(cell)).strip()
     if len(text) > limit:
         raise CellError(f"“{quoted(text[:10])}…”太长（最多{limit}个字）")
     return text or None
