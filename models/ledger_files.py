@@ -138,20 +138,36 @@ class RejectedRows:
 
     def __init__(self, path: str | Path) -> None:
         self.writer = SheetWriter(path, "未导入的行")
-        self.width = 0
+        self.column = 0
         self.count = 0
+        self.had_column = False
 
     def header(self, cells: Sequence[object]) -> None:
-        """The ledger's header row, written once before any row."""
-        self.width = len(cells)
-        self.writer.append([*cells, self.COLUMN])
+        """The ledger's header row, written once before any row. A header that has a 问题 column
+        already (an errors file imported again) keeps it, and it gets the new reasons."""
+        cells = list(cells)
+        names = [str(c).strip() if c is not None else "" for c in cells]
+        self.had_column = self.COLUMN in names
+        if self.had_column:
+            self.column = names.index(self.COLUMN)
+        else:
+            self.column = len(cells)
+            cells.append(self.COLUMN)
+        self.writer.append(cells)
 
     def add(self, cells: Sequence[object], reason: str) -> None:
-        """One rejected row, as the ledger had it, and why it was left out."""
+        """One rejected row, as the ledger had it, and why it was left out (under 问题; after the
+        last cell when the row has cells past the header, so none is overwritten)."""
         cells = list(cells)
-        while len(cells) > self.width and cells[-1] is None:
-            cells.pop()  # empty cells past the header; anything written there is kept
-        self.writer.append([*cells, *[None] * (self.width - len(cells)), reason])
+        while cells and cells[-1] is None and len(cells) > self.column:
+            cells.pop()
+        beyond = cells[self.column + (1 if self.had_column else 0):]
+        if beyond:
+            cells.append(reason)
+        else:
+            cells += [None] * (self.column + 1 - len(cells))
+            cells[self.column] = reason
+        self.writer.append(cells)
         self.count += 1
 
     def save(self) -> None:

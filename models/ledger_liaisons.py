@@ -25,7 +25,7 @@ from models.ledger_roster import Placed, fresh_bind_codes
 from models.member import Liaison, Member, MemberChange, mask_phone
 from models.member_updates import change_row
 
-CHUNK = 500  # names per roster query
+CHUNK = 500  # values per IN (...) query
 
 
 class LiaisonAssigner:
@@ -60,13 +60,16 @@ class LiaisonAssigner:
             if parsed is not None:
                 wanted.append((p, parsed))
         self._load({name for _, (name, _) in wanted})
-        updates, changes = [], []
+        persons = []
         for p, (name, phone) in wanted:
             try:
-                liaison_id = self._liaison_id(p, name, phone)
+                persons.append((p, self._person(p, name, phone)))
             except CellError as exc:
                 self.warnings.append(RowNote(p.row, p.name, str(exc)))
-                continue
+        self._make_liaisons([person for _, person in persons])
+        updates, changes = [], []
+        for p, (person_id, _, _) in persons:
+            liaison_id = self._liaisons[person_id]
             if liaison_id == p.liaison_id:
                 continue
             updates.append({"id": p.member_id, "liaison_id": liaison_id})
@@ -77,11 +80,10 @@ class LiaisonAssigner:
         if updates:
             self.session.execute(update(Member), updates)
         if changes:
-            self.session.execute(insert(MemberChange), changes)
+            self.session.execute(insert(MemberChange.__table__), changes)
 
     def _load(self, names: set[str]) -> None:
-        ordered = sorted(names)
-        for chunk in (ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)):
+        for chunk in _chunks(sorted(names)):
             for m in self.session.execute(select(Member.id, Member.name, Member.phone, Member.branch_id)
                                           .where(Member.name.in_(chunk)).order_by(Member.id)):
                 self._remember(m.id, m.name, m.phone, m.branch_id)
@@ -91,41 +93,48 @@ class LiaisonAssigner:
         self._in_branch.setdefault((branch_id, name), []).append((member_id, phone))
         self._by_identity.setdefault((name, phone), []).append((member_id, branch_id))
 
-    def _liaison_id(self, p: Placed, name: str, phone: str | None) -> int:
-        person_id, branch_id = self._person(p.branch_id, name, phone)
-        if person_id == p.member_id:
-            raise CellError(f"联络员写的是本人{name}，未指定联络员；请写本支部另一位党员")
-        found = self._liaisons.get(person_id)
-        if found is not None:
-            return found
-        liaison_id = self.session.scalar(insert(Liaison).returning(Liaison.id),
-                                         {"member_id": person_id, "branch_id": branch_id})
-        self._liaisons[person_id] = liaison_id
-        self.named.append(name)
-        return liaison_id
+    def _make_liaisons(self, persons: list[tuple[int, int, str]]) -> None:
+        """Make each person not yet a liaison one, in the order first named: one insert, one read."""
+        new = {}
+        for member_id, branch_id, name in persons:
+            if member_id not in self._liaisons and member_id not in new:
+                new[member_id] = branch_id
+                self.named.append(name)
+        if not new:
+            return
+        self.session.execute(insert(Liaison.__table__), [{"member_id": m, "branch_id": b} for m, b in new.items()])
+        for chunk in _chunks(list(new)):
+            self._liaisons.update(self.session.execute(select(Liaison.member_id, Liaison.id)
+                                                       .where(Liaison.member_id.in_(chunk))).all())
 
-    def _person(self, branch_id: int, name: str, phone: str | None) -> tuple[int, int]:
-        """(member id, branch id) of the person a cell names for a member of ``branch_id``."""
-        same_name = self._in_branch.get((branch_id, name), [])
+    def _person(self, p: Placed, name: str, phone: str | None) -> tuple[int, int, str]:
+        """(member id, branch id, name) of the person a cell names for the member of row ``p``.
+        Raises :class:`CellError` (in Chinese) when no one can be assigned."""
+        same_name = self._in_branch.get((p.branch_id, name), [])
         if phone is not None:
-            exact = [m for m, p in same_name if p == phone]
-            if exact:
-                return exact[0], branch_id
+            exact = [m for m, ph in same_name if ph == phone]
             elsewhere = self._by_identity.get((name, phone))
-            if elsewhere:
-                return elsewhere[0]
-            if same_name:
+            if exact:
+                found = (exact[0], p.branch_id)
+            elif elsewhere:
+                found = elsewhere[0]
+            elif same_name:
                 # Likely the same person with an old number: adding a second 李某 would split them.
                 raise CellError(f"联络员{name}的手机号与名册中的{name}（{mask_phone(same_name[0][1])}）"
                                 "不一致，未指定联络员；请核对手机号后重新导入")
-            return self._add_home_member(branch_id, name, phone), branch_id
-        if len(same_name) > 1:
+            else:
+                found = (self._add_home_member(p.branch_id, name, phone), p.branch_id)
+        elif len(same_name) > 1:
             raise CellError(f"本支部名册中有{len(same_name)}位{name}，未指定联络员；"
                             f"请在联络员一栏写上手机号，如“{name} 13900001111”")
-        if not same_name:
+        elif not same_name:
             raise CellError(f"联络员{name}不在本支部名册中，也没写手机号，未指定联络员；"
                             f"请写成“{name} 13900001111”后重新导入")
-        return same_name[0][0], branch_id
+        else:
+            found = (same_name[0][0], p.branch_id)
+        if found[0] == p.member_id:
+            raise CellError(f"联络员写的是本人{name}，未指定联络员；请写本支部另一位党员")
+        return (*found, name)
 
     def _add_home_member(self, branch_id: int, name: str, phone: str) -> int:
         member_id = self.session.scalar(insert(Member).returning(Member.id), {
@@ -136,3 +145,7 @@ class LiaisonAssigner:
         if self.on_added is not None:
             self.on_added(member_id, name, phone, branch_id)
         return member_id
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]

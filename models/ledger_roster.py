@@ -100,16 +100,20 @@ class RosterBatches:
         if updates:
             self.session.execute(update(Member), updates)
         if changes:
-            self.session.execute(insert(MemberChange), changes)
+            self.session.execute(insert(MemberChange.__table__), changes)
 
     def _insert(self, rows: Sequence[LedgerRow]) -> list[int]:
         if not rows:
             return []
         codes = fresh_bind_codes(self.session, len(rows))
-        values = [{**dict.fromkeys(IMPORTED), **r.values, "status": "away", "bind_code": code,
-                   "created_at": self.now} for r, code in zip(rows, codes)]
-        return list(self.session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True),
-                                         values))
+        # The table's INSERT (one executemany), not the ORM's: that one may split by which values are None.
+        self.session.execute(insert(Member.__table__), [
+            {**dict.fromkeys(IMPORTED), **r.values, "status": "away", "bind_code": code, "created_at": self.now}
+            for r, code in zip(rows, codes)])
+        # Each new member's id by their (unique) invitation code: one query, where RETURNING in
+        # parameter order would make SQLite insert a row at a time.
+        ids = dict(self.session.execute(select(Member.bind_code, Member.id).where(Member.bind_code.in_(codes))).all())
+        return [ids[code] for code in codes]
 
     def _placed(self, r: LedgerRow, member_id: int, liaison_id: int | None, outcome: str) -> None:
         self.outcomes[outcome] += 1
