@@ -1,7 +1,8 @@
 """Ledger files (台账) on disk: reading a sheet a row at a time, writing one for staff to open.
 
 Branches send .xlsx (Excel, WPS) or .csv (UTF-8, UTF-8 with BOM, or the GB18030 Excel on Chinese
-Windows writes). Reading streams: a 100,000-row sheet never sits in memory whole. Writing uses
+Windows writes). Reading streams (an .xlsx through ``models.ledger_sheet``): a 100,000-row sheet
+never sits in memory whole. Writing uses
 openpyxl's write-only mode for the same reason, and writes every text cell as text, so a note
 that starts with ``=`` stays a note instead of becoming a formula.
 """
@@ -11,20 +12,26 @@ import csv
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils.exceptions import InvalidFileException
 
-# What openpyxl raises for a file that is not a real .xlsx (a renamed .xls or text file, a
+from models.ledger_sheet import SheetReader
+
+# What reading raises for a file that is not a real .xlsx (a renamed .xls or text file, a
 # truncated download): not a zip, a zip without the workbook parts, or broken XML inside.
-NOT_A_WORKBOOK = (zipfile.BadZipFile, KeyError, InvalidFileException, ParseError)
+# (ValueError, IndexError: a cell that points at a shared string or style that is not there;
+# EOFError, zlib.error: a part cut short.)
+NOT_A_WORKBOOK = (zipfile.BadZipFile, KeyError, ParseError, ExpatError, ValueError, IndexError, EOFError,
+                  zlib.error)
 NOT_A_WORKBOOK_TEXT = ("这不是一个完好的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）。"
                        "请用 Excel 或 WPS 打开台账，“另存为”Excel 工作簿（.xlsx）后再导入")
 DATE_FORMAT = "yyyy-mm-dd"
@@ -55,14 +62,13 @@ def open_table(path: str | Path) -> Iterator[Table]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            sheet = SheetReader(path)
         except NOT_A_WORKBOOK:
             raise TableError(NOT_A_WORKBOOK_TEXT) from None
         try:
-            sheet = book.worksheets[0]
-            yield Table(_checked(sheet.iter_rows(values_only=True)), sheet.max_row)
+            yield Table(_checked(sheet.rows()), sheet.size)
         finally:
-            book.close()
+            sheet.close()
     elif suffix == ".csv":
         rows = _csv_rows(path.read_bytes())
         yield Table(iter(rows), len(rows))
