@@ -21,7 +21,8 @@ server and dropped after):
 
 Each line gives the wall time of the whole command (start-up and migrations included) and the
 process's peak resident memory (``ru_maxrss`` from ``os.wait4``: the child's own peak, the
-interpreter and libraries included), with the first line of its report.
+interpreter and libraries included), with the first line of its report. A first line,
+``kiteline db upgrade`` on the same database, shows what start-up alone takes of both.
 """
 from __future__ import annotations
 
@@ -170,6 +171,7 @@ def bench_size(n: int, branches: int, admin_url: str | None, workdir: Path) -> N
           f"written in {time.perf_counter() - start:.1f} s):", flush=True)
     db_url, drop = fresh_database(admin_url, workdir, f"n{n}")
     try:
+        report("start-up alone (db upgrade)", run_cli(["db", "upgrade"], db_url))
         report("import (empty database)", run_cli(["import", "members", str(ledger), "--create-orgs"], db_url))
         report("import again", run_cli(["import", "members", str(ledger)], db_url))
         exported = workdir / f"export_{n}.xlsx"

@@ -121,7 +121,10 @@ class SheetWriter:
 
     def _cell(self, value: object) -> object:
         if isinstance(value, str):
-            cell = WriteOnlyCell(self.sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if not value.startswith("="):
+                return value  # openpyxl takes any other text as text
+            cell = WriteOnlyCell(self.sheet, value)
             cell.data_type = "s"
             return cell
         if isinstance(value, dt.datetime):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models.ledger import CellError, parse_liaison
@@ -72,15 +72,20 @@ class LiaisonAssigner:
             liaison_id = self._liaisons[person_id]
             if liaison_id == p.liaison_id:
                 continue
-            updates.append({"id": p.member_id, "liaison_id": liaison_id})
+            updates.append((p.member_id, liaison_id))
             if p.outcome != "created":
                 changes.append(change_row(p.member_id, "liaison_id", p.liaison_id, liaison_id,
                                           source="import", now=self.now))
                 self.changed.append(p)
-        if updates:
-            self.session.execute(update(Member), updates)
-        if changes:
-            self.session.execute(insert(MemberChange.__table__), changes)
+        # In chunks, through the table: one UPDATE per chunk, not the ORM's bookkeeping for every
+        # member of a 100,000-row ledger at once.
+        members = Member.__table__
+        set_liaison = (update(members).where(members.c.id == bindparam("member"))
+                       .values(liaison_id=bindparam("liaison")))
+        for chunk in _chunks([{"member": m, "liaison": li} for m, li in updates]):
+            self.session.execute(set_liaison, chunk)
+        for chunk in _chunks(changes):
+            self.session.execute(insert(MemberChange.__table__), chunk)
 
     def _load(self, names: set[str]) -> None:
         for chunk in _chunks(sorted(names)):
