@@ -2,7 +2,7 @@
 
     python -m bench.nlu [FILE.jsonl ...] [--seconds 3] [--repeat 5]     (from the repo root)
 
-Defaults to the development set plus the test sets in tests/data. Each text is routed as is
+Defaults to every labelled message (handlers/nlu/train/ and handlers/nlu/sealed/). Each text is routed as is
 (no cache in the router), round-robin; the best of ``--repeat`` runs of CPU time is reported
 with the wall-clock rate of the same run, because other processes on a shared machine inflate
 wall time but not the router's own work.
@@ -20,12 +20,12 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from bot.config import load_settings  # noqa: E402
-from handlers.nlu.bayes import EXAMPLE_FILES, load  # noqa: E402
+from handlers.nlu.bayes import SEALED_FILES, TRAINING_FILES, load  # noqa: E402
 from handlers.nlu.router import Router  # noqa: E402
-from handlers.registry import INTENT_MODULES  # noqa: E402
+from handlers.registry import build_router  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILES = list(EXAMPLE_FILES)
+DEFAULT_FILES = [*TRAINING_FILES, *SEALED_FILES]
 
 
 def run_once(router: Router, texts: list[str], seconds: float) -> tuple[float, float]:
@@ -47,7 +47,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
     started = time.perf_counter()
-    router = Router(INTENT_MODULES, load_settings(ROOT / "config.yaml").nlu)
+    router = build_router(load_settings(ROOT / "config.yaml").nlu)
     print(f"router ready in {time.perf_counter() - started:.2f} s (jieba + user dictionary, once)")
     texts = [row["text"] for f in args.files for row in load(f)]
     mean_chars = sum(map(len, texts)) / len(texts)

@@ -72,12 +72,13 @@ def db_upgrade(ctx: click.Context) -> None:
     """Apply Alembic migrations up to the newest revision."""
     rt = runtime_or_exit(load_or_exit(ctx.obj["config"]))
     migrate_or_exit(rt)
-    click.echo(f"数据库已是最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"数据库已升级到最新结构：{rt.engine.url.render_as_string(hide_password=True)}")
 
 
 def run() -> None:
     """Console-script entry point: import every part that registers commands, then run."""
     import bot.chat_cli  # noqa: F401  (registers ``chat``)
+    import bot.dialogs_cli  # noqa: F401  (registers ``dialogs``)
     import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
     import bot.export_cli  # noqa: F401  (registers ``export members``)
     import bot.import_cli  # noqa: F401  (registers ``import members``)

@@ -1,5 +1,7 @@
-"""``kiteline nlu eval FILE.jsonl`` and ``kiteline nlu explain "文本"``: measure and explain the
-intent router with the keywords and synonyms of the configuration in use."""
+"""``kiteline nlu eval FILE.jsonl …`` and ``kiteline nlu explain "文本"``: measure and explain the
+intent router with the keywords and synonyms of the configuration in use.
+``kiteline nlu eval handlers/nlu/sealed/*.jsonl`` is the held-out score: those messages are never
+learnt from."""
 from __future__ import annotations
 
 import sys
@@ -11,12 +13,12 @@ from handlers.nlu.bayes import load
 from handlers.nlu.decision import EXAMPLES
 from handlers.nlu.evaluate import Report, evaluate
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import BY_NAME, build_router
 
 
 def _router(ctx: click.Context, unseen: list[str] | None = None) -> Router:
     try:
-        return Router(INTENT_MODULES, load_or_exit(ctx.obj["config"]).nlu, unseen or ())
+        return build_router(load_or_exit(ctx.obj["config"]).nlu, unseen or ())
     except (ValueError, OSError) as exc:
         click.echo(f"配置错误 (configuration error): {exc}", err=True)
         sys.exit(2)
@@ -28,27 +30,34 @@ def nlu() -> None:
 
 
 @nlu.command("eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--seconds", default=1.0, show_default=True, help="CPU time spent measuring speed.")
 @click.option("--misses/--no-misses", default=True, show_default=True,
               help="List the messages routed wrongly.")
+@click.option("--round", "round_", metavar="NAME",
+              help="Only the messages of this round (their \"set\": dev, holdout, blind7 …).")
 @click.option("--unseen", is_flag=True,
               help="Leave FILE's messages out of the labelled examples the router learns from, "
                    "so the score is on messages it has not seen.")
 @click.pass_context
-def nlu_eval(ctx: click.Context, file: str, seconds: float, misses: bool, unseen: bool) -> None:
+def nlu_eval(ctx: click.Context, files: tuple[str, ...], seconds: float, misses: bool,
+             round_: str | None, unseen: bool) -> None:
     """Accuracy, per-intent precision/recall, confusions, slot accuracy and messages/second on
-    FILE (JSONL: id, text, intent, slots, style). When the router's labelled examples hold
-    FILE's messages (dev.jsonl is one of them) the score is a regression figure, and says so;
-    ``--unseen`` leaves them out first. A malformed or empty FILE: a message naming the line,
-    exit status 2."""
-    try:
-        rows = load(file, {*INTENT_MODULES, "unknown"})
-    except (ValueError, OSError) as exc:
-        click.echo(f"无法读取标注文件：{exc}", err=True)
-        sys.exit(2)
+    FILES pooled (JSONL: id, text, intent, slots, style). When the router's labelled examples
+    hold their messages (handlers/nlu/train/ does) the score is a regression figure, and says
+    so; ``--unseen`` leaves them out first; handlers/nlu/sealed/ holds none. A malformed or
+    empty file: a message naming the line, exit status 2."""
+    rows = []
+    for file in files:
+        try:
+            rows += load(file, BY_NAME)
+        except (ValueError, OSError) as exc:
+            click.echo(f"无法读取标注文件：{exc}", err=True)
+            sys.exit(2)
+    if round_:
+        rows = [row for row in rows if row.get("set") == round_]
     if not rows:
-        click.echo(f"{file} 里没有标注好的消息（每行一个 JSON：text, intent, slots）。", err=True)
+        click.echo(f"{', '.join(files)} 里没有标注好的消息（每行一个 JSON：text, intent, slots）。", err=True)
         sys.exit(2)
     router = _router(ctx, [row["text"] for row in rows] if unseen else None)
     known = sum(row["text"] in router.example_texts for row in rows)

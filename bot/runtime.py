@@ -14,7 +14,7 @@ from wechatpy.crypto import WeChatCrypto
 from bot.config import ConfigError, NluSettings, Settings
 from bot.inflight import InFlight
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import build_router
 from models.clock import Clock, SystemClock
 from models.db import make_engine, make_sessionmaker
 
@@ -34,7 +34,7 @@ class Runtime:
 @lru_cache(maxsize=4)
 def _router(nlu_settings_json: str) -> Router:
     # Building the router loads jieba's dictionaries (~0.1 s); one per distinct nlu section.
-    return Router(INTENT_MODULES, NluSettings.model_validate_json(nlu_settings_json))
+    return build_router(NluSettings.model_validate_json(nlu_settings_json))
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:

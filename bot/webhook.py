@@ -23,8 +23,7 @@ import traceback
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -34,12 +33,12 @@ from bot.runtime import Runtime
 from bot.signals import inbound_answered, inbound_recorded
 from handlers import paging
 from handlers.context import Context, Incoming
-from handlers.registry import dispatch
+from handlers.engine import dispatch
 from handlers.replies import NewsReply, Reply, TextReply
-from models.follower import Follower, opens_window
-from models.inbound import InboundMessage
-from models.member import Member
+from models import inbound
+from models.follower import first_contact, opens_window
 from models.outbox import enqueue, release_deferred
+from models.sender import read_sender
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,6 @@ BUSY = "抱歉，系统正忙，这条消息没能处理。请稍后再发一次
 # sends its reply through the outbox instead (DESIGN.md §1 step 8).
 RETRY_WAIT_SECONDS = 3.5
 RETRY_POLL_SECONDS = 0.05
-LOST = ""
 ENCRYPT_TYPES = ("raw", "aes")
 # WeChat's messages are a few KB at most (text ≤ 2048 bytes, then XML and base64 around it);
 # anything far larger is not from WeChat and is refused before it is read.
@@ -182,10 +180,8 @@ def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
     body = _fixed_reply(rt, incoming, APOLOGY)
     InFlight.finish(delivery, body)
     try:
-        with rt.session() as s:
-            s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
-                      .values(reply=body, replied_at=rt.clock.now()))
-            s.commit()
+        with rt.engine.begin() as conn:
+            inbound.store_reply(conn, key, body, rt.clock.now())
     except SQLAlchemyError as exc:
         # The member still gets the apology; only a retry would miss it (and get "success").
         _log_failure("cannot store the reply", incoming.openid, exc)
@@ -198,37 +194,30 @@ def _fixed_reply(rt: Runtime, incoming: Incoming, text: str) -> str:
 
 
 def _record(rt: Runtime, incoming: Incoming, key: str, seen: Seen) -> bool:
-    """Step 5a: insert the inbound row. False when the message was delivered before (this is
-    WeChat's retry); raises :class:`wire.Forbidden` when the signed query string was used
-    before for another body (a captured URL replayed within the timestamp window)."""
-    now = rt.clock.now()
-    with rt.session() as s:
-        try:
-            s.execute(insert(InboundMessage).values(
-                dedupe_key=key, query_key=seen.query_key, body_hash=seen.body_hash,
-                openid=incoming.openid, msg_type=incoming.msg_type, content=incoming.text,
-                received_at=now))
-            s.commit()
-        except IntegrityError:
-            s.rollback()
-        else:
-            return True
-        reused = s.execute(select(InboundMessage.dedupe_key, InboundMessage.body_hash)
-                           .where(InboundMessage.query_key == seen.query_key)).first()
-    if reused is not None and (reused.dedupe_key != key or reused.body_hash != seen.body_hash):
-        raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
-    return False
+    """Step 5a: insert the inbound row, in a transaction of its own: a retry reaching another
+    process must find it while this one is being answered. False when the message was
+    delivered before (this is WeChat's retry); raises :class:`wire.Forbidden` when the signed
+    query string was used before for another body (a captured URL replayed within the
+    timestamp window).
 
-
-def _first_contact(s: Session, openid: str, now: dt.datetime) -> Follower:
-    """Create the follower row, committed on its own (``s`` holds nothing else yet): when two
-    first messages of a new follower arrive at once, the loser's insert fails harmlessly."""
-    s.add(Follower(openid=openid, first_seen_at=now, last_interaction_at=now))
+    The first statement of a message: a pooled connection found dead here (the database
+    restarted; connections are not pinged) is replaced and the insert tried once more."""
+    row = dict(dedupe_key=key, query_key=seen.query_key, body_hash=seen.body_hash, openid=incoming.openid,
+               msg_type=incoming.msg_type, content=incoming.text, received_at=rt.clock.now())
     try:
-        s.commit()
-    except IntegrityError:
-        s.rollback()
-    return s.get(Follower, openid)
+        with rt.engine.connect() as conn:
+            recorded = inbound.record(conn, row)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        with rt.engine.connect() as conn:
+            recorded = inbound.record(conn, row)
+    if recorded:
+        return True
+    with rt.engine.connect() as conn:
+        if inbound.replayed(conn, key, seen.query_key, seen.body_hash):
+            raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
+    return False
 
 
 def _announce(rt: Runtime, incoming: Incoming) -> None:
@@ -253,13 +242,12 @@ def _stored_reply(rt: Runtime, key: str) -> str:
     the reply is marked :data:`LOST` so the first delivery sends it later."""
     deadline = time.monotonic() + RETRY_WAIT_SECONDS
     while True:
-        with rt.session() as s:
-            reply = s.scalar(select(InboundMessage.reply).where(InboundMessage.dedupe_key == key))
+        with rt.engine.connect() as conn:
+            reply = inbound.reply_of(conn, key)
             if reply is None and time.monotonic() >= deadline:
-                s.execute(update(InboundMessage).values(reply=LOST)
-                          .where(InboundMessage.dedupe_key == key, InboundMessage.reply.is_(None)))
-                s.commit()
-                reply = s.scalar(select(InboundMessage.reply).where(InboundMessage.dedupe_key == key))
+                inbound.mark_lost(conn, key)
+                conn.commit()
+                reply = inbound.reply_of(conn, key)
         if reply is not None:
             log.info("duplicate delivery of %s answered from the first one",
                      wire.mask_openid(key.split(":", 1)[0]))
@@ -270,31 +258,33 @@ def _stored_reply(rt: Runtime, key: str) -> str:
 def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> str:
     """Steps 5b-9: interaction time, routing, the handler, deferred deliveries, and the reply XML,
     stored with the handler's changes in one transaction. A reply no retry waited for (every one
-    gave up, here or in another process) goes out through the outbox."""
+    gave up, here or in another process) goes out through the outbox.
+
+    The sender — follower, member, dialog in progress, waiting pages — is one read
+    (:mod:`models.sender`); besides it an ordinary message writes only the reply: the follower
+    row when the window moved by a minute or more (``Follower.interacted``), deferred
+    deliveries when there are any."""
     now = rt.clock.now()
     window = opens_window(incoming.msg_type, incoming.event)
     with rt.session() as s:
-        follower = s.get(Follower, incoming.openid) or _first_contact(s, incoming.openid, now)
+        sender = read_sender(s, incoming.openid)
+        follower = sender.follower or first_contact(s, incoming.openid, now)
         if incoming.event != "unsubscribe":
-            follower.subscribed = True
-            follower.last_interaction_at = now
-            if window:
-                follower.open_window(now, by_message=incoming.msg_type != "event")
-        member = s.scalar(select(Member).where(Member.openid == incoming.openid))
-        ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=member)
+            follower.interacted(now, window=window, by_message=incoming.msg_type != "event")
+        ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=sender.member,
+                      dialog=sender.dialog, pages=sender.pages)
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, rt.router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None
-        stored = s.execute(update(InboundMessage).values(intent=intent, reply=body, replied_at=rt.clock.now())
-                           .where(InboundMessage.dedupe_key == key, InboundMessage.reply.is_(None)))
+        # Core, on the session's connection: no ORM bookkeeping for a row no object holds.
+        stored = inbound.store_reply(s.connection(), key, body, rt.clock.now(), intent)
         # A retry in another process gave up (the row says LOST), or one here did.
-        if stored.rowcount == 0:
+        if not stored:
             rt.inflight.forget(key)
-        if stored.rowcount == 0 or not InFlight.finish(delivery, body):
+        if not stored or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
-            s.execute(update(InboundMessage).values(intent=intent, reply=LOST)
-                      .where(InboundMessage.dedupe_key == key))
-        if follower.subscribed and window:
+            inbound.mark_lost(s.connection(), key, intent, unanswered_only=False)
+        if follower.subscribed and window and sender.deferred:
             release_deferred(s, incoming.openid, now)
         s.commit()
     return body

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from handlers.nlu.route import Route
 from models.clock import Clock
+from models.dialog import DialogState
 from models.follower import Follower
 from models.member import Member
+from models.reply_pages import ReplyPages
+from models.roles import Role, roles_of
 
 if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
     from bot.config import Settings
@@ -34,24 +39,13 @@ class Incoming:
     raw: Any = None
 
 
-@dataclass
-class Route:
-    """The router's decision for a text: the intent, its slots, and what the router saw."""
+class Unread(Enum):
+    """A :class:`Context` field nobody read ahead: ask the session."""
 
-    intent: str
-    slots: dict[str, str] = field(default_factory=dict)
-    score: float = 0.0
-    # Close runner-up intents, best first, when the router would rather ask than guess.
-    alternatives: list[str] = field(default_factory=list)
-    # True when ``alternatives`` are too close to call: ask a numbered question (handlers.clarify).
-    clarify: bool = False
-    # A second request in the same message, answered after this one is offered (两个请求).
-    offer: str | None = None
-    # The text as the router saw it (normalised), for logs and ``kiteline nlu explain``.
-    normalised: str = ""
-    # True when only the labelled examples' resemblance chose ``intent``, no word of it: a
-    # handler whose action cannot be taken back (a help ticket) confirms first.
-    guessed: bool = False
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
 
 
 @dataclass
@@ -65,3 +59,26 @@ class Context:
     follower: Follower
     member: Member | None
     route: Route | None = None
+    # Every registered role command, ``handlers.commands.Command`` (the engine sets it; typed
+    # loosely so the context needs no import of the commands, which import it): a liaison's
+    # 帮助 lists theirs.
+    commands: tuple[Any, ...] = ()
+    # Every registered intent, ``handlers.capability.Intent``, in menu order (the engine sets it,
+    # so the menu and the fallback list what the bot can do without importing the registry,
+    # which imports them).
+    intents: tuple[Any, ...] = ()
+    # Read with the member in the same statement by the webhook (models.sender): the dialog in
+    # progress and the waiting pages of a long answer, ``None`` when there is none. UNREAD where
+    # nobody read them ahead (tests, other callers): readers then ask the session.
+    dialog: DialogState | None | Unread = UNREAD
+    pages: ReplyPages | None | Unread = UNREAD
+    _roles: frozenset[Role] | None = field(default=None, repr=False)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The sender's roles (``models.roles``), resolved on first use and kept for the rest
+        of the message: an ordinary message that no role command or role-aware reply looks at
+        costs no query."""
+        if self._roles is None:
+            self._roles = roles_of(self.session, self.member)
+        return self._roles

@@ -2,8 +2,8 @@
 
 Whatever else is going on — a dialog waiting for an answer, a question asked, not yet bound —
 this comes first: a caring answer with numbers that answer at once, and, for a member, a ticket
-to their red liaison filed without asking, due within ``SLA_HOURS`` (``handlers.registry``
-routes it before any dialog). Read on the normalised text, so 活著沒意思 is 活着没意思.
+to their red liaison filed without asking, urgency ``crisis`` (``models.tickets.filing``: due
+within the hour, flagged to the liaison; ``handlers.engine`` routes it before any dialog). Read on the normalised text, so 活著沒意思 is 活着没意思.
 """
 from __future__ import annotations
 
@@ -21,10 +21,6 @@ CRISIS = re.compile(
 # 2025-01-01, 24 hours); 110 / 120: police and ambulance.
 LIFELINE = ("您说的话我们很在意，您不是一个人扛着。现在就可以拨打全国心理援助热线 12356（24小时），"
             "有人听您说；如果有危险，请马上拨打 110 或 120。")
-# Put before the member's words in the ticket, so the liaison sees it in the notice.
-FLAG = "【情绪危机，请马上联系】"
-# The liaison is asked to call within this many hours (not the usual liaison.sla_hours).
-SLA_HOURS = 1
 
 
 def speaks_of_it(text: str | None) -> bool:

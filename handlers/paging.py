@@ -9,9 +9,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from handlers.context import Context, Incoming
+from handlers.context import UNREAD, Context, Incoming
 from handlers.replies import PASSIVE_REPLY_MAX_BYTES, Reply, TextReply
-from models.reply_pages import keep_pages, take_page, waiting_pages
+from models.reply_pages import keep_pages, take_page, unexpired, waiting_pages
 
 FOOTER = "（第{n}/{total}页，回复“更多”看下一页）"
 # What members send for the next page: 更多, 还有吗, 下一页, 继续, 接着说 …
@@ -21,7 +21,11 @@ ASKS_MORE = re.compile(r"(?:更多|还有呢?|还有吗|下一页|下页|继续|
 def answer(msg: Incoming, ctx: Context, route: Callable[[Incoming, Context], Reply]) -> Reply:
     """The next waiting page when the member asks for more; otherwise ``route``'s reply — its
     first page when it is too long, the rest kept. A new question drops older pages."""
-    waiting = waiting_pages(ctx.session, msg.openid, ctx.clock.now())
+    now = ctx.clock.now()
+    if ctx.pages is UNREAD:
+        waiting = waiting_pages(ctx.session, msg.openid, now)
+    else:
+        waiting = unexpired(ctx.session, ctx.pages, now)
     if waiting is not None and msg.text is not None and _asks_more(msg.text):
         return TextReply(take_page(ctx.session, waiting))
     if waiting is not None:

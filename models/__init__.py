@@ -13,12 +13,12 @@ from models.outbox_channels import ChannelPause
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.station import Station
-from models.ticket import Ticket
+from models.tickets import Ticket, TicketEvent
 from models.token import SharedToken
 
 __all__ = [
     "Base", "BindAttempt", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson",
     "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
-    "SharedToken", "StudyRecord", "Ticket",
+    "SharedToken", "StudyRecord", "Ticket", "TicketEvent",
 ]

@@ -7,16 +7,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.member import Liaison, Member
-from models.ticket import Ticket
-
-# Tickets still waiting on the liaison: not yet answered (replied), resolved or escalated.
-WAITING_STATUSES = ("open", "claimed")
+from models.tickets import WAITING, Ticket
 
 
 @dataclass(frozen=True)
 class Caseload:
-    """``waiting``: how many tickets wait on the liaison; ``newest``: the numbers of the newest
-    of them (``Q20261129002``), newest first."""
+    """``waiting``: how many tickets wait on the liaison (status in ``models.tickets.WAITING``);
+    ``newest``: the numbers of the newest of them (``Q20261129002``), newest first."""
 
     liaison: Liaison
     waiting: int
@@ -29,7 +26,7 @@ def caseload_of(session: Session, member: Member, shown: int = 3) -> Caseload | 
     liaison = session.scalar(select(Liaison).where(Liaison.member_id == member.id))
     if liaison is None:
         return None
-    waiting = (Ticket.liaison_id == liaison.id) & Ticket.status.in_(WAITING_STATUSES)
+    waiting = (Ticket.liaison_id == liaison.id) & Ticket.status.in_(WAITING)
     count = session.scalar(select(func.count()).select_from(Ticket).where(waiting))
     newest = session.scalars(select(Ticket.number).where(waiting)
                              .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(shown))

@@ -11,10 +11,18 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.write_lock import serialise_writers
+
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     """Create an engine. For a SQLite file URL the parent folder is created and WAL switched on,
-    with a busy timeout so the webhook and the in-process scheduler can share the file.
+    and writers take turns (:mod:`models.write_lock`) so the webhook's threads, the in-process
+    scheduler and other processes share the file without SQLite's busy-wait.
+
+    No connection is pinged when taken from the pool: that is a round trip per transaction on
+    PostgreSQL. A connection found dead (the server restarted) fails its statement and SQLAlchemy
+    then drops every pooled connection as old as it; the webhook retries its first statement
+    once (``bot.webhook``), the scheduler's and dispatcher's loops their next round.
 
     SQL parameters (openids, names, phones) stay out of error messages and logs unless ``echo``
     is on for debugging (DESIGN.md §5)."""
@@ -33,10 +41,11 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        serialise_writers(engine, path if path and path != ":memory:" else None)
         return _fork_safe(engine)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return _fork_safe(create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True))
+    return _fork_safe(create_engine(url, echo=echo, hide_parameters=not echo))
 
 
 def _fork_safe(engine: Engine) -> Engine:

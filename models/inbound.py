@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Connection, String, Text, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, intpk, timestamp
+
+# The stored reply when WeChat's retries all gave up waiting: the reply then goes out through
+# the outbox (DESIGN.md §1 step 8).
+LOST = ""
 
 
 class InboundMessage(Base):
@@ -38,3 +43,57 @@ class InboundMessage(Base):
     # "" when WeChat's retries gave up waiting (the reply then goes through the outbox).
     reply: Mapped[str | None] = mapped_column(Text)
     replied_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+# The statements of every message, built once (building one costs about as much as running it).
+_RECORD = insert(InboundMessage)
+_STORE_REPLY = (update(InboundMessage)
+                .where(InboundMessage.dedupe_key == bindparam("key"), InboundMessage.reply.is_(None))
+                .values(intent=bindparam("new_intent"), reply=bindparam("new_reply"), replied_at=bindparam("at")))
+_REPLY_OF = select(InboundMessage.reply).where(InboundMessage.dedupe_key == bindparam("key"))
+
+
+def record(conn: Connection, row: dict) -> bool:
+    """Insert a delivery's row (``row``: the columns above, ``reply`` left out) and commit at
+    once, so a retry reaching another process finds it. False when the message was recorded
+    before — WeChat's retry, or a signed query string used again (see :func:`replayed`)."""
+    try:
+        conn.execute(_RECORD, row)
+        conn.commit()
+    except IntegrityError:
+        conn.rollback()
+        return False
+    return True
+
+
+def replayed(conn: Connection, dedupe_key: str, query_key: str, body_hash: str) -> bool:
+    """Whether the signed query string ``query_key`` came before with another message or another
+    body: a captured URL replayed, not WeChat's retry."""
+    first = conn.execute(select(InboundMessage.dedupe_key, InboundMessage.body_hash)
+                         .where(InboundMessage.query_key == query_key)).first()
+    return first is not None and (first.dedupe_key != dedupe_key or first.body_hash != body_hash)
+
+
+def store_reply(conn: Connection | Session, dedupe_key: str, reply: str, at: dt.datetime,
+                intent: str | None = None) -> bool:
+    """Keep the reply of the first delivery, unless a retry already gave up waiting (the row
+    says :data:`LOST`). False then: the reply must reach the member another way."""
+    stored = conn.execute(_STORE_REPLY, {"key": dedupe_key, "new_intent": intent, "new_reply": reply, "at": at})
+    return stored.rowcount == 1
+
+
+def reply_of(conn: Connection | Session, dedupe_key: str) -> str | None:
+    """The stored reply (:data:`LOST` included), or ``None`` while the first delivery runs."""
+    return conn.scalar(_REPLY_OF, {"key": dedupe_key})
+
+
+def mark_lost(conn: Connection | Session, dedupe_key: str, intent: str | None = None, *,
+              unanswered_only: bool = True) -> None:
+    """Say the reply missed every retry (:data:`LOST`): the first delivery, still running or
+    just finished, sends it through the outbox."""
+    stmt = update(InboundMessage).values(reply=LOST).where(InboundMessage.dedupe_key == dedupe_key)
+    if unanswered_only:
+        stmt = stmt.where(InboundMessage.reply.is_(None))
+    else:
+        stmt = stmt.values(intent=intent)
+    conn.execute(stmt)

@@ -35,7 +35,11 @@ def keep_pages(session: Session, openid: str, pages: list[str], now: dt.datetime
 
 def waiting_pages(session: Session, openid: str, now: dt.datetime) -> ReplyPages | None:
     """The follower's pages still to send, or ``None`` (expired ones are dropped)."""
-    row = session.get(ReplyPages, openid)
+    return unexpired(session, session.get(ReplyPages, openid), now)
+
+
+def unexpired(session: Session, row: ReplyPages | None, now: dt.datetime) -> ReplyPages | None:
+    """``row`` (already read) while its pages may still be sent; an expired one is dropped."""
     if row is not None and row.expires_at <= now:
         session.delete(row)
         return None

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.member import Liaison
 from models.station import Station
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.factories import make_branch, make_member
 
 HOTLINE = "服务热线 0471-12345678（工作日 9:00-17:30）"

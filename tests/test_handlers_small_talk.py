@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from handlers.registry import usage_lines
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_liaison, make_member
 
@@ -41,7 +41,7 @@ def _liaison_with_tickets(session, count):
                          liaison_id=liaison.id)
     for n in range(1, count + 1):
         session.add(Ticket(number=f"Q2026112900{n}", member_id=member.id, liaison_id=liaison.id,
-                           topic="wages", description="老板拖欠工资", status="open" if n % 2 else "claimed",
+                           topic="wages", description="老板拖欠工资", status="new" if n % 2 else "claimed",
                            created_at=START + dt.timedelta(minutes=n), due_at=START + dt.timedelta(days=1)))
     session.add(Ticket(number="Q20261128001", member_id=member.id, liaison_id=liaison.id, topic="other",
                        description="已办结", status="resolved", created_at=START - dt.timedelta(days=1),
@@ -58,8 +58,9 @@ def test_a_liaison_is_told_what_waits_on_them(make_chat, session, text):
     _liaison_with_tickets(session, 4)
     assert make_chat("oKite_liaison_0001").say(text) == (
         "李某，您好！您是红色联络员，现在有4件求助等您处理，最新的编号：Q20261129004、Q20261129003、"
-        "Q20261129002。请按求助通知里的电话直接给党员打电话；答复或办结请发“编号 + 情况”，"
-        "如“Q20261129001 已解决”。\n"
+        "Q20261129002。请按求助通知里的电话直接给党员打电话。\n"
+        "您可以发：\n· 编号 + 答复内容 —— 把答复转告党员，如“Q20261129001 已联系 明天去劳动监察大队”；"
+        "办结了发“编号 已解决”，只发编号看求助内容\n"
         f"您本人也可以直接发：\n{_member_listing()}\n着急的事请拨打{HOTLINE}。")
 
 

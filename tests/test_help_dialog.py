@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.dialog import DialogState
 from models.outbox import OutboxMessage
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 ASK = ("张某，请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
@@ -218,7 +218,10 @@ def test_words_of_despair_get_the_lifeline_and_the_liaison_at_once(chat, session
     reply = chat.say(words)
     assert reply.startswith("您说的话我们很在意，您不是一个人扛着。现在就可以拨打全国心理援助热线 12356（24小时）")
     assert "已转给您的红色联络员" in reply
-    assert tickets(session) == [("Q20261129001", "other", f"【情绪危机，请马上联系】{words}")]
+    assert tickets(session) == [("Q20261129001", "other", words)]
+    assert session.scalar(select(Ticket.urgency)) == "crisis"
+    notice = session.scalar(select(OutboxMessage).where(OutboxMessage.purpose == "liaison_notice"))
+    assert f"“【情绪危机，请马上联系】{words}”" in notice.payload["content"]
 
 
 def test_despair_comes_before_a_question_waiting_for_an_answer(chat, session):
@@ -226,7 +229,8 @@ def test_despair_comes_before_a_question_waiting_for_an_answer(chat, session):
     setup_roster(session)
     chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
     assert chat.say("不想活了").startswith("您说的话我们很在意")
-    assert [t[2] for t in tickets(session)] == ["【情绪危机，请马上联系】不想活了"]
+    assert [t[2] for t in tickets(session)] == ["不想活了"]
+    assert session.scalar(select(Ticket.urgency)) == "crisis"
 
 
 @pytest.mark.parametrize("words", ["想死你们了 过年回去看你们", "想死我们了", "想死我妈了", "热死了",

@@ -7,11 +7,10 @@ from sqlalchemy import select
 
 from handlers import help_request
 from handlers.context import Context, Incoming, Route
-from models import tickets
 from models.follower import Follower
 from models.member import Liaison
 from models.outbox import OutboxMessage
-from models.ticket import Ticket
+from models.tickets import Ticket, filing
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 
@@ -41,7 +40,7 @@ def test_help_request_reaches_the_liaison(chat, session):
     ticket = session.scalar(select(Ticket))
     assert (ticket.number, ticket.topic, ticket.description, ticket.status, ticket.liaison.member.name,
             ticket.created_at, ticket.due_at) == (
-        "Q20261129001", "other", "家里有点事", "open", "李某", START, START + dt.timedelta(hours=24))
+        "Q20261129001", "other", "家里有点事", "new", "李某", START, START + dt.timedelta(hours=24))
     notice = session.scalar(select(OutboxMessage))
     assert (notice.openid, notice.kind, notice.purpose, notice.payload) == (
         "oKite_liaison_0001", "text", "liaison_notice",
@@ -112,8 +111,8 @@ def test_a_number_taken_meanwhile_by_another_process_is_skipped(chat, session, m
                        created_at=START, due_at=START))
     session.commit()
     stale = iter(["Q20261129001"])  # what a process that had not yet seen the row would pick
-    real = tickets.next_ticket_number
-    monkeypatch.setattr(tickets, "next_ticket_number", lambda s, now: next(stale, None) or real(s, now))
+    real = filing.next_ticket_number
+    monkeypatch.setattr(filing, "next_ticket_number", lambda s, now: next(stale, None) or real(s, now))
     assert "编号 Q20261129002。" in chat.say("求助 家里有点事")
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from models.ledger import CellError, parse_liaison
 from models.ledger_import import import_members
 from models.member import Liaison, Member, MemberChange
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 

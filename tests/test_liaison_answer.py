@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models.ticket import Ticket
+from models.tickets import Ticket, history
 from tests.conftest import START
 from tests.test_help_request import setup_roster
 
@@ -28,7 +28,7 @@ def test_the_liaisons_answer_reaches_the_member_and_settling_closes_the_ticket(
     chat.say("求助 老板拖欠了三个月工资")
     assert liaison.say("Q20261129001 已经联系了 明天陪他去劳动监察大队") == (
         "已记下您的答复（编号 Q20261129001），并转告了张某。")
-    assert ticket(session).status == "replied"
+    assert ticket(session).status == "answered"
     send()
     assert inbox(app, MEMBER)[-1] == ("您的求助（编号 Q20261129001）有回复了。红色联络员李某：已经联系了 明天陪他去劳动监察大队\n"
                                       "有什么要补充的，直接回复我，我转给联络员。")
@@ -49,7 +49,7 @@ def test_a_number_not_theirs_is_not_found_and_changes_nothing(chat, make_chat, s
     setup_roster(session)
     chat.say("求助 老板拖欠了三个月工资")
     assert make_chat(LIAISON).say("Q20261129009 已解决") == "没有找到您负责的编号 Q20261129009 的求助，请核对编号再发。"
-    assert ticket(session).status == "open"
+    assert ticket(session).status == "new"
 
 
 def test_the_member_quoting_their_number_is_told_where_it_stands(chat, make_chat, session):
@@ -58,7 +58,7 @@ def test_the_member_quoting_their_number_is_told_where_it_stands(chat, make_chat
     chat.advance(minutes=5)
     assert chat.say("Q20261129001 怎么还没人联系我") == (
         "您的求助（编号 Q20261129001，欠薪）正在等红色联络员李某处理。着急的话可以直接打李某的电话 13900000001。")
-    assert ticket(session).status == "open"  # asking is not answering
+    assert ticket(session).status == "new"  # asking is not answering
     make_chat(LIAISON).say("Q20261129001 已解决")
     assert chat.say("Q20261129001 咋样了").startswith("您的求助（编号 Q20261129001，欠薪）红色联络员李某已经办结。")
 
@@ -69,7 +69,7 @@ def test_settled_in_a_word_tells_the_member_it_is_settled_and_more_words_join_th
     liaison = make_chat(LIAISON)
     chat.say("求助 老板拖欠了三个月工资")
     liaison.say("20261129001 已联系 下周一陪他去劳动监察大队")  # the Q left off
-    assert ticket(session).status == "replied"
+    assert ticket(session).status == "answered"
     chat.advance(minutes=30)
     # answered, not settled: what the member adds joins the case
     assert chat.say("老板又说要扣我一个月的工钱").startswith("这件事已经在办（编号 Q20261129001）")
@@ -84,10 +84,27 @@ def test_a_liaison_mistyping_a_number_is_asked_to_check_it(chat, make_chat, sess
     setup_roster(session)
     chat.say("求助 老板拖欠了三个月工资")
     assert make_chat(LIAISON).say("Q2026112901 已解决") == "没有找到您负责的编号 Q2026112901 的求助，请核对编号再发。"
-    assert ticket(session).status == "open"
+    assert ticket(session).status == "new"
 
 
 def test_a_member_quoting_a_number_not_theirs_is_told_so(chat, session):
     setup_roster(session)
     assert chat.say("Q20261129099 怎么样了") == (
         "没有找到您的编号 Q20261129099 的求助，请核对编号；有新的困难，直接发“求助”加上情况。")
+
+
+def test_the_chat_answer_goes_through_the_lifecycle_and_leaves_its_history(chat, make_chat, session):
+    member = setup_roster(session)
+    liaison = make_chat(LIAISON)
+    chat.say("求助 老板拖欠了三个月工资")
+    liaison.advance(hours=1)
+    liaison.say("Q20261129001 已经联系了")
+    chat.advance(hours=1)
+    chat.say("老板又说要扣我一个月的工钱")
+    liaison.say("Q20261129001 已解决")
+    session.expire_all()
+    person = session.scalar(select(Ticket)).liaison.member_id
+    assert [(e.kind, e.actor_kind, e.actor_id, e.note) for e in history(session, ticket(session))] == [
+        ("filed", "member", member.id, None), ("claimed", "liaison", person, None),
+        ("answered", "liaison", person, "已经联系了"), ("added", "member", member.id, "老板又说要扣我一个月的工钱"),
+        ("resolved", "liaison", person, None)]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.wechat_api import wechat_client
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 LIAISON = "oKite_liaison_0001"

@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 from bot.config import NluSettings
 from handlers import bind, org_life, study
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import INTENTS
 from tests.factories import make_branch, make_liaison, make_member
 
 APOLOGY_START = "抱歉，系统"
 # 学习 and 开会 named side by side, nothing else: too close to call, asked in the order written
-QUESTION = (f"您是想办哪件事？\n1. {study.USAGE}\n2. {org_life.USAGE}\n请回复数字，或发“取消”。")
+QUESTION = (f"您是想办哪件事？\n1. {study.INTENT.usage}\n2. {org_life.INTENT.usage}\n请回复数字，或发“取消”。")
 
 
 @pytest.fixture
@@ -97,11 +97,10 @@ def test_a_follower_told_how_to_bind_is_not_offered_binding_again(chat):
     assert chat.say("13800001234") == f"您还没有绑定党员身份。{bind.HOW_TO_BIND}"
 
 
-@pytest.mark.parametrize("module", [m for m in INTENT_MODULES.values() if m.OFFER],
-                         ids=lambda m: m.INTENT)
-def test_the_word_an_offer_names_reaches_what_was_offered(module):
-    _, word = module.OFFER
-    assert _router().route(word).intent == module.INTENT
+@pytest.mark.parametrize("intent", [i for i in INTENTS if i.offer], ids=lambda i: i.name)
+def test_the_word_an_offer_names_reaches_what_was_offered(intent):
+    _, word = intent.offer
+    assert _router().route(word).intent == intent.name
 
 
 def test_voice_is_routed_like_text(chat, member):
@@ -141,12 +140,12 @@ def test_any_text_gets_a_reply(chat, member, text):
 @example(text="\ud800")
 def test_route_never_raises(text):
     route = _router().route(text)
-    assert route.intent in INTENT_MODULES
+    assert route.intent in {intent.name for intent in INTENTS}
 
 
 @functools.cache
 def _router() -> Router:
-    return Router(INTENT_MODULES, NluSettings())
+    return Router(INTENTS, NluSettings())
 
 
 def test_choosing_study_from_the_question_gives_todays_lesson(chat, member):

@@ -1,12 +1,11 @@
 """``kiteline nlu eval`` and ``kiteline nlu explain`` as an operator runs them."""
 import json
-from pathlib import Path
 
 from click.testing import CliRunner
 
 import bot.nlu_cli  # noqa: F401  (registers ``nlu``)
-import handlers.nlu.router
 from bot.cli import main
+from handlers.nlu.bayes import TRAINING_FILES
 
 
 def test_eval_prints_accuracy_per_intent_confusions_slots_and_speed(tmp_path):
@@ -85,11 +84,13 @@ def test_every_command_that_builds_the_bot_stops_on_such_a_file(tmp_path):
 
 
 def test_eval_of_messages_the_router_learnt_from_says_so_and_unseen_leaves_them_out():
-    dev = str(Path(handlers.nlu.router.__file__).with_name("examples") / "dev.jsonl")
-    result = CliRunner().invoke(main, ["nlu", "eval", dev, "--seconds", "0.05", "--no-misses"])
+    learnt = [str(path) for path in TRAINING_FILES]
+    result = CliRunner().invoke(main, ["nlu", "eval", *learnt, "--round", "dev", "--seconds", "0.05",
+                                       "--no-misses"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("note: 220 of 220 messages are among the labelled examples the "
                                     "router learns from: a regression score")
-    unseen = CliRunner().invoke(main, ["nlu", "eval", dev, "--unseen", "--seconds", "0.05", "--no-misses"])
+    dev = ["--round", "dev", "--unseen", "--seconds", "0.05", "--no-misses"]
+    unseen = CliRunner().invoke(main, ["nlu", "eval", *learnt, *dev])
     assert unseen.exit_code == 0, unseen.output
     assert unseen.output.startswith("intent accuracy ")

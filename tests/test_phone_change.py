@@ -4,12 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import NluSettings
-from handlers import clarify
-from handlers.dialogs import start_dialog
+from handlers.dialog_machine import keep
+from handlers.dialogs import clarify
 from handlers.nlu.router import Router
-from handlers.registry import INTENT_MODULES
+from handlers.registry import BY_NAME, INTENTS
 from models.member import MemberChange
-from models.ticket import Ticket
+from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 QUESTION = "您要把手机号从 138****1234 改成 {} 吗？回复“对”确认，回复“不对”不改。"
@@ -22,7 +22,7 @@ THEIRS = ("137 1234 5678 是别人的号码，您登记的手机号没有改。�
 
 @pytest.fixture(scope="module")
 def router():
-    return Router(INTENT_MODULES, NluSettings())
+    return Router(INTENTS, NluSettings())
 
 
 @pytest.fixture
@@ -174,9 +174,10 @@ def test_choosing_the_update_from_the_question_reads_the_saved_words_not_a_phone
     """The numbered question keeps the message and its slots; choosing 更新 answers with them, and
     the foreman's number in them is still not the member's."""
     told = "包工头：李某，13712345678"
-    start_dialog(session, chat.openid, clarify.DIALOG, clarify.State.CHOOSING,
-                 {"choices": ["update_info", "help_request"], "text": told, "slots": router.route(told).slots},
-                 chat.clock.now())
+    keep(session, chat.openid, clarify.DIALOG, clarify.State.CHOOSING,
+         {"choices": ["update_info", "help_request"],
+          "labels": [BY_NAME["update_info"].usage, BY_NAME["help_request"].usage],
+          "text": told, "slots": router.route(told).slots}, chat.clock.now())
     session.commit()
     assert chat.say("1") == THEIRS
     assert phone_changes(session) == []

@@ -5,8 +5,7 @@ import logging
 from sqlalchemy import select
 
 from models.outbox import OutboxMessage
-from models.ticket import Ticket
-from models.tickets import open_ticket
+from models.tickets import Ticket, open_ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 

@@ -135,6 +135,7 @@ def test_a_database_outage_gets_a_clear_answer_not_a_500(chat, runtime, monkeypa
     def down():
         raise OperationalError("connect", {}, ConnectionRefusedError("database is down"))
 
+    monkeypatch.setattr(runtime.engine, "connect", down)
     monkeypatch.setattr(runtime, "session", down)
     assert chat.say("菜单") == f"抱歉，系统正忙，这条消息没能处理。请稍后再发一次，或拨打服务热线 {HOTLINE}。"
     assert "oKite_member_0001" not in caplog.text

@@ -2,7 +2,7 @@
 
 Keywords reach only as far as someone wrote them down, and members tell a difficulty in words no
 list foresaw (手术费还差一截, 站点扣了我八百块罚款). The labelled example messages in
-``nlu/examples/`` (and the files ``nlu.example_files`` in config.yaml adds) say which characters
+``handlers/nlu/train/`` (and the files ``nlu.example_files`` in config.yaml adds) say which characters
 and character pairs go with which intent; the router weighs that opinion with the keywords
 (``handlers.nlu.router``: ``EXAMPLE_WEIGHT``, and the help topic or lesson category no word named).
 
@@ -22,9 +22,13 @@ from typing import Collection, Iterable
 import numpy as np
 
 MAX_N = 3
-# The labelled messages kiteline ships with (../shared/nlu/README.md format); config.yaml's
+# The labelled messages the router learns from, one file per intent (../shared/nlu/README.md
+# format, plus ``set``: the round the message was written in); config.yaml's
 # ``nlu.example_files`` adds a deployment's own.
-EXAMPLE_FILES = tuple(sorted(Path(__file__).with_name("examples").glob("*.jsonl")))
+TRAINING_FILES = tuple(sorted(Path(__file__).with_name("train").glob("*.jsonl")))
+# Labelled messages never learnt from, by the round they were written in: what
+# ``kiteline nlu eval`` measures the router on as on messages it has not seen.
+SEALED_FILES = tuple(sorted(Path(__file__).with_name("sealed").glob("*.jsonl")))
 
 
 def load(path: str | Path, intents: Collection[str] | None = None) -> list[dict]:

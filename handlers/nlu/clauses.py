@@ -1,17 +1,20 @@
 """Where in a normalised message words do not count fully: negated spans and the second request.
 
 * "不用/不要/不是/不问/不找… X" — X is what the member does *not* want (until the clause ends).
-* "X 没变 / 还是原来的" — X did not change, so it is no update (other intents are unaffected:
-  "积分怎么没变" still asks about points).
+* "X 没变 / 还是原来的" — X did not change: it counts against the intents negated by
+  ``Cue.UNCHANGED`` (a change of details; "积分怎么没变" still asks about points).
 * "X 先不说了 / 晚点再看 / 回头再说" — X is set aside for now: it counts for no intent.
-* "X 已经给了 / 解决了 / 没事了" — the difficulty X is over: it is no help request (other
-  intents are unaffected: "欠薪的事解决了 谢谢你们" may still thank).
+* "X 已经给了 / 解决了 / 没事了" — the difficulty X is over: it counts against the intents
+  negated by ``Cue.RESOLVED`` (a difficulty; "欠薪的事解决了 谢谢你们" may still thank).
 * "…另外/顺便/还有 Y" — Y is a second request: it counts half, and the router may offer it —
-  unless Y is what the member most needs answered (``needed``: a difficulty, a change). With
+  unless Y is what the member most needs answered (``Routing.answered_first``). With
   nothing before it ("还有学习资料吗", "对了 驿站在哪") Y is the only request.
-* "讲 X 的课 / 关于 X 的视频" — X is what a lesson is about: it counts for the lesson only.
-* "包工头的电话是 13712345678" — someone else's number (``handlers.nlu.slots.someone_elses``): no change
-  of the member's details and no binding (``THEIRS_INTENTS``); other intents are unaffected.
+* "讲 X 的课 / 关于 X 的视频" — X is what a lesson is about: it counts only for the intents that
+  own it (``Routing.owns_about``).
+* "包工头的电话是 13712345678" — someone else's number (``handlers.nlu.slots.someone_elses``): it
+  counts against the intents negated by ``Cue.THEIRS`` (a change of details, a binding).
+
+Which intent each cue speaks against is the intents' routing policy (``handlers.nlu.policy``).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from handlers.nlu.policy import Cue, Policies
 from handlers.nlu.slots import others_numbers
 
 # Negation before the thing negated. 别 only in its imperative uses (别人, 特别 are not negation).
@@ -42,50 +46,48 @@ _SECOND_REQUEST = re.compile(r"另外(?![一两二三四五六七八九十几\d]
                              r"|完(?:会|课|了)?(?:我|俺|咱)?再(?!结|给|发)")
 # What a lesson asked for is about ("有讲别人欠钱不还该咋办的法律课吗"): not the member's own case.
 _ABOUT = re.compile(r"(?:讲|教|关于)([\u4e00-\u9fff]{1,14}?)的(?:法律)?(?:课|视频|课程|讲座|资料|文章|节目|片子)")
-ABOUT_INTENT = "study"
-# The intent that "没变" speaks against.
-UNCHANGED_INTENT = "update_info"
 # A difficulty reported over ("上次说的欠薪 老板已经给了"): everything before it, up to here, is
 # no help request.
 _RESOLVED = re.compile(r"(?:已经|都|总算|终于)(?:给|发|结|还|补|到账|解决|处理|办好|办妥|退)(?:了|啦)"
                        r"|(?:解决|搞定|处理好|办好)(?:了|啦)|没事了")
-RESOLVED_INTENT = "help_request"
-# The intents a member's own phone number speaks for, and someone else's does not.
-THEIRS_INTENTS = frozenset({"update_info", "bind"})
 
 
 @dataclass(frozen=True)
 class Clauses:
-    """``negated``: (start, end) character spans; ``unchanged``: spans said not to have changed
-    (they count against ``UNCHANGED_INTENT`` only); ``resolved``: spans reported over (they count
-    against ``RESOLVED_INTENT`` only); ``theirs``: someone else's numbers with the words naming
-    them (they count against ``THEIRS_INTENTS`` only); ``second_from``: offset where the second
-    request begins (``len(text)`` when there is none); ``breaks``: offsets of the spaces that
-    separate the text's clauses (punctuation and pauses became spaces in normalisation)."""
+    """``negated``: (start, end) character spans; ``unchanged``: spans said not to have changed;
+    ``resolved``: spans reported over; ``theirs``: someone else's numbers with the words naming
+    them (these three count only against the intents their :class:`Cue` negates, by
+    ``policies``); ``about``: what a lesson asked for is about (it counts only for the intents
+    owning it); ``second_from``: offset where the second request begins (``len(text)`` when there
+    is none); ``breaks``: offsets of the spaces that separate the text's clauses (punctuation and
+    pauses became spaces in normalisation)."""
 
     negated: tuple[tuple[int, int], ...]
     unchanged: tuple[tuple[int, int], ...]
     second_from: int
     resolved: tuple[tuple[int, int], ...] = ()
     breaks: tuple[int, ...] = ()
-    about: tuple[tuple[int, int], ...] = ()  # what a lesson asked for is about
-    theirs: tuple[tuple[int, int], ...] = ()  # someone else's number, with the words naming them
-    needed: frozenset[str] = frozenset()  # intents that count fully in a second request
+    about: tuple[tuple[int, int], ...] = ()
+    theirs: tuple[tuple[int, int], ...] = ()
+    policies: Policies = Policies()
 
     def clause(self, position: int) -> int:
         """The number of the clause ``position`` is in, from 0."""
         return bisect.bisect(self.breaks, position)
 
     def is_negated(self, position: int, intent: str = "") -> bool:
+        """Whether ``position`` is in a span negated for ``intent`` ("": for every intent)."""
         spans = self.negated
-        if intent == UNCHANGED_INTENT:
-            spans = spans + self.unchanged
-        elif intent == RESOLVED_INTENT:
-            spans = spans + self.resolved
-        if intent and intent != ABOUT_INTENT:
-            spans = spans + self.about
-        if intent in THEIRS_INTENTS:
-            spans = spans + self.theirs
+        if intent:
+            cues = self.policies.cues(intent)
+            if Cue.UNCHANGED in cues:
+                spans = spans + self.unchanged
+            if Cue.RESOLVED in cues:
+                spans = spans + self.resolved
+            if intent not in self.policies.about_owners:
+                spans = spans + self.about
+            if Cue.THEIRS in cues:
+                spans = spans + self.theirs
         return any(start <= position < end for start, end in spans)
 
     def affirmed(self, text: str) -> str:
@@ -100,15 +102,15 @@ class Clauses:
 
     def weight(self, position: int, intent: str) -> float:
         """0 for a word negated for ``intent``, ½ in the second request (unless ``intent`` is
-        ``needed``), 1 otherwise."""
+        answered first), 1 otherwise."""
         if self.is_negated(position, intent):
             return 0.0
-        return 0.5 if position >= self.second_from and intent not in self.needed else 1.0
+        return 0.5 if position >= self.second_from and intent not in self.policies.first else 1.0
 
 
-def analyse(text: str, needed: frozenset[str] = frozenset()) -> Clauses:
-    """Negated spans and the start of the second request in normalised ``text``; ``needed``:
-    the intents that count fully even in a second request."""
+def analyse(text: str, policies: Policies = Policies()) -> Clauses:
+    """Negated spans and the start of the second request in normalised ``text``, read with the
+    intents' ``policies`` (none: only what is negated for every intent, and the second request)."""
     spans, unchanged = [], []
     for match in _NEGATION_BEFORE.finditer(text):
         if text[match.start() - 1:match.start()] == match.group()[1]:
@@ -136,4 +138,4 @@ def analyse(text: str, needed: frozenset[str] = frozenset()) -> Clauses:
     about = tuple(m.span(1) for m in _ABOUT.finditer(text))
     return Clauses(tuple(spans), tuple(unchanged), second.start() if second else len(text),
                    resolved, tuple(i for i, char in enumerate(text) if char == " "), about,
-                   tuple((n.start, n.end) for n in others_numbers(text)), needed)
+                   tuple((n.start, n.end) for n in others_numbers(text)), policies)

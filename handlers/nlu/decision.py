@@ -1,7 +1,9 @@
 """Deciding a message's intent from the evidence the router gathered (``handlers.nlu.router``): the
-highest score wins, except that a real help request or info change is answered first and the
-other request offered (../shared/nlu/README.md labelling rule); two intents too close to call
-are asked about (``Route.clarify``); a best score below ``MIN_SCORE`` is ``unknown``.
+highest score wins, except that an intent answered first (``Routing.answered_first``: a real
+difficulty or a change) is answered and the other request offered (../shared/nlu/README.md
+labelling rule); two intents too close to call are asked about (``Route.clarify``); a best score
+below ``MIN_SCORE`` is the fallback. Which intent is which, the intents' routing policies say
+(``handlers.nlu.policy``).
 
 An offer (``Route.offer``) needs a real second request: the member's own words for it — not the
 examples' resemblance, not a word inside the answered request's words (资料 in 学习资料) — in its
@@ -12,20 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers.context import Route
 from handlers.nlu import clauses
+from handlers.nlu.policy import Policies
+from handlers.nlu.route import Route
 
 MIN_SCORE = 1.5
-# Intents answered first when a message holds two requests, in this order.
-PRIORITY = ("help_request", "update_info")
-# ... and they count fully even when told after 另外/顺便 ("积分在哪看 还有个急事 工地结账差我八千").
-NEEDED = frozenset(PRIORITY)
+# An intent answered first takes the answer from the top intent when it scores this much, and at
+# least this fraction of the top score.
 PRIORITY_MIN = 3.0
 PRIORITY_RATIO = 0.75
-# A member introducing themselves with a phone number is binding, not changing a number on file.
-NOT_OVERRIDDEN = ("bind",)
-# "…另外谢谢" is politeness, not a second request.
-NEVER_OFFERED = ("menu", "unknown")
 # Runner-up within this fraction of the winner (and no priority rule): ask instead of guessing.
 CLOSE = 0.85
 # The word an examples' hit shows in ``kiteline nlu explain``.
@@ -47,7 +44,8 @@ class Hit:
 def decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
            worded: set[str], alone: Callable[[int, int | None], Route], short: bool = False) -> Route:
     """The route for a message from its evidence: ``scores`` (intent → summed weight of its
-    ``hits``), ``parts`` (negation and the second request, ``handlers.nlu.clauses``), ``worded`` (the
+    ``hits``), ``parts`` (negation and the second request, ``handlers.nlu.clauses``, with the
+    intents' routing policies), ``worded`` (the
     intents a word of the member's names, not only the examples' resemblance or situation
     words) and ``short`` (a message of at most ``handlers.nlu.router.APART_MAX`` characters).
     ``alone(start, end)`` routes part of the text on its own (``end`` ``None``: to the end), to
@@ -58,28 +56,30 @@ def decide(scores: dict[str, float], hits: list[Hit], parts: clauses.Clauses,
         if hit.position < parts.second_from:
             first[hit.intent] = first.get(hit.intent, 0.0) + hit.weight
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -first.get(kv[0], 0.0)))
-    # a request only made after 另外/顺便 is offered, not answered, unless it is a difficulty or
-    # a change (PRIORITY): "我先签到 2290 另外问问积分够不够" is a check-in
+    # a request only made after 另外/顺便 is offered, not answered, unless it is answered first
+    # (a difficulty or a change): "我先签到 2290 另外问问积分够不够" is a check-in
     # (the examples judge only the first request: their favour counts as made there)
+    policies = parts.policies
     earlier = {h.intent for h in hits if h.position < parts.second_from and h.weight > 0}
-    answered = [kv for kv in ranked if kv[0] in earlier or kv[0] in PRIORITY]
+    answered = [kv for kv in ranked if kv[0] in earlier or kv[0] in policies.first]
     if answered and answered[0][1] >= MIN_SCORE:
         ranked = answered + [kv for kv in ranked if kv not in answered]
     if not ranked or ranked[0][1] < MIN_SCORE:
-        return Route(intent="unknown", score=ranked[0][1] if ranked else 0.0)
+        return Route(intent=policies.fallback, score=ranked[0][1] if ranked else 0.0)
     top, best = ranked[0]
     # the examples may choose an intent, but only words name a second request or a close call
-    chosen = _priority_intent({i: s for i, s in scores.items() if i in worded}, top, best) or top
-    others = [(i, s) for i, s in ranked
-              if i != chosen and i in worded and s >= MIN_SCORE and i not in NEVER_OFFERED]
+    chosen = _priority_intent({i: s for i, s in scores.items() if i in worded}, top, best,
+                              policies) or top
+    others = [(i, s) for i, s in ranked if i != chosen and i in worded and s >= MIN_SCORE
+              and i not in policies.never_offered]
     route = Route(intent=chosen, score=scores[chosen], alternatives=[i for i, _ in others[:1]],
                   guessed=chosen not in worded)
-    second = {h.intent for h in hits if h.position >= parts.second_from} - {chosen, *NEVER_OFFERED}
+    second = {h.intent for h in hits if h.position >= parts.second_from} - {chosen, *policies.never_offered}
     if second:  # "…另外/顺便 Y": Y is offered, if it is a request of its own
         route.offer = _second_request(hits, chosen, parts, alone)
-    elif chosen in PRIORITY and others and min(
+    elif chosen in policies.first and others and min(
             others[0][1], _own_words(hits, others[0][0], chosen, parts)) >= PRIORITY_MIN:
-        # Two requests, one a difficulty or a change: answer that one, offer the other.
+        # Two requests, one answered first (a difficulty, a change): answer it, offer the other.
         route.offer = others[0][0]
     elif chosen == top and others and others[0][1] >= CLOSE * best:
         # asked as numbered choices, in the order the member wrote them
@@ -108,7 +108,7 @@ def _second_request(hits: list[Hit], chosen: str, parts: clauses.Clauses,
                       for h in hits)
     start, end = (parts.second_from, None) if asked_first else (0, parts.second_from)
     weights = {intent: _own_words(hits, intent, chosen, parts, start, end)
-               for intent in {h.intent for h in hits} - {chosen, *NEVER_OFFERED}}
+               for intent in {h.intent for h in hits} - {chosen, *parts.policies.never_offered}}
     weights = {intent: weight for intent, weight in weights.items() if weight > 0}
     if not weights:
         return None
@@ -146,11 +146,14 @@ def _apart(hits: list[Hit], chosen: str, other: str, parts: clauses.Clauses) -> 
                and parts.clause(h.position) not in chosen_clauses)
 
 
-def _priority_intent(scores: dict[str, float], top: str, best: float) -> str | None:
-    """The help request or info change that outranks ``top`` under the two-requests rule."""
-    if top in NOT_OVERRIDDEN:
-        return None
-    for intent in PRIORITY:
+def _priority_intent(scores: dict[str, float], top: str, best: float,
+                     policies: Policies) -> str | None:
+    """The intent answered first that takes the answer from ``top`` under the two-requests rule:
+    the first in their order that is strong enough, unless ``top`` (not itself answered first)
+    outranks it."""
+    for intent in policies.first:
+        if top not in policies.first and policies.keeps_answer(top, intent):
+            continue
         score = scores.get(intent, 0.0)
         if score >= PRIORITY_MIN and (intent == top or score >= PRIORITY_RATIO * best):
             return intent

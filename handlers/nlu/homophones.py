@@ -13,10 +13,15 @@ the original (涨了 is not 占了). Two-character words sound alike too easily 
 """
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
+# Single characters only are read here, and they come out the same without pypinyin's phrase
+# dictionary (≈ 45 MB per process): never load it (read when pypinyin is first imported).
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+
+from pypinyin import Style, pinyin  # noqa: E402
 
 # Regional sound mergers (the confusions listed for 普通话水平测试 candidates from the south).
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))

@@ -1,25 +1,6 @@
-"""What the router knows, gathered once from the declarations beside each handler and config.
-
-Each intent module may declare, at its top (only ``KEYWORDS`` is required):
-
-* ``KEYWORDS: dict[str, float]`` — word → weight. Words of two or more characters match
-  anywhere in the normalised text; a one-character word must be a whole jieba token.
-* ``SYNONYMS: dict[str, str]`` — variant (typo, homophone, dialect) → the standard word,
-  replaced before matching. Applies to the whole message, whichever module declares it.
-* ``PATTERNS: dict[str, float]`` — regular expression → weight, for shapes words cannot say
-  (a phone number, "我是某某村的").
-* ``PLACE_CUES: dict[str, float]`` — a word right before a city/province (在, 搬到) → weight.
-* ``SLOT_WORDS: dict[str, dict[str, tuple[str, ...]]]`` — slot → value → words; filled only
-  when the message routes to this intent. Of several values named, the labelled examples choose
-  (``handlers.nlu.router``); without them, the first declared wins.
-* ``SLOT_PATTERNS: dict[str, dict[str, str]]`` — slot → value → regular expression, for what
-  word lists cannot say (腰扭了 and 扭了腰 are both an injury); a help topic's shapes win over
-  words (``handlers.nlu.router.SHAPES_FIRST``), other patterns are weighed with the words.
-* ``SLOT_DEFAULTS: dict[str, str]`` — slot values when no word matched.
-
-* ``SLOT_EVIDENCE: float`` — each slot word also counts as a keyword of this weight (unless
-  it is a keyword already): naming a situation (胆结石, 老屋, 劳动法) is evidence of the intent
-  whose slot it fills, even without a request word.
+"""What the router knows, gathered once from every intent's ``Vocabulary``
+(``handlers.nlu.vocabulary``: keywords, disowned words, synonyms, patterns, place cues, slot words)
+and config.
 
 ``config.yaml`` adds ``nlu.extra_keywords`` (intent → words, weight 3) and ``nlu.synonyms``.
 Same-sounding typos of every keyword and slot word are generated (``handlers.nlu.homophones``).
@@ -32,10 +13,12 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
+from typing import Iterable
 
 from handlers.nlu import homophones
 from handlers.nlu.normalize import WordTable
+from handlers.nlu.policy import Routable
+from handlers.nlu.vocabulary import Vocabulary
 
 with warnings.catch_warnings():
     # jieba 0.42.1 imports the deprecated pkg_resources; its warning is noise on every start.
@@ -48,7 +31,8 @@ EXTRA_KEYWORD_WEIGHT = 3.0
 
 @dataclass
 class IntentLexicon:
-    """One intent's declarations, compiled."""
+    """One intent's vocabulary, compiled: ``keywords`` holds the disowned words at weight 0 (a
+    weight-0 word hides the keywords inside it) and the slot words counting as evidence."""
 
     keywords: dict[str, float]
     patterns: list[tuple[re.Pattern, float]]
@@ -56,7 +40,8 @@ class IntentLexicon:
     slot_words: dict[str, dict[str, tuple[str, ...]]]
     slot_defaults: dict[str, str]
     slot_patterns: dict[str, dict[str, re.Pattern]] = field(default_factory=dict)
-    evidence: frozenset[str] = frozenset()  # keywords that are only slot words (SLOT_EVIDENCE)
+    evidence: frozenset[str] = frozenset()  # keywords that are only slot words (slot_evidence)
+    shapes_first: frozenset[str] = frozenset()  # slots whose patterns win over words
 
 
 @dataclass
@@ -75,15 +60,16 @@ class Lexicon:
     single: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
-def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
-    """Collect every module's declarations and the config extras into one :class:`Lexicon`.
+def build(declared: Iterable[Routable], nlu_settings) -> Lexicon:
+    """Collect every intent's vocabulary and the config extras into one :class:`Lexicon`.
 
     Raises ``ValueError`` naming the key when ``nlu.extra_keywords`` names an unknown intent
     (a silently ignored keyword would look like a router that does not listen)."""
-    intents = {name: _intent_lexicon(module) for name, module in intent_modules.items()}
+    declared = list(declared)
+    intents = {intent.name: _intent_lexicon(intent.vocabulary) for intent in declared}
     synonyms: dict[str, str] = {}
-    for module in intent_modules.values():
-        synonyms.update(getattr(module, "SYNONYMS", {}))
+    for intent in declared:
+        synonyms.update(intent.vocabulary.synonyms)
     for intent, words in nlu_settings.extra_keywords.items():
         if intent not in intents:
             raise ValueError(f"nlu.extra_keywords.{intent}: unknown intent; use one of "
@@ -104,27 +90,29 @@ def build(intent_modules: dict[str, ModuleType], nlu_settings) -> Lexicon:
     return lexicon
 
 
-def _intent_lexicon(module: ModuleType) -> IntentLexicon:
-    keywords = dict(module.KEYWORDS)
-    evidence = getattr(module, "SLOT_EVIDENCE", 0.0)
+def _intent_lexicon(vocabulary: Vocabulary) -> IntentLexicon:
+    declared = {**vocabulary.keywords, **dict.fromkeys(vocabulary.disowns, 0.0)}
+    keywords = dict(declared)
+    evidence = vocabulary.slot_evidence
     only_slot_words = set()
-    for values in getattr(module, "SLOT_WORDS", {}).values() if evidence else ():
+    for values in vocabulary.slot_words.values() if evidence else ():
         for word in (w for words in values.values() for w in words if w not in keywords):
             # a slot word covers the keywords inside it (一分钱没给 ⊃ 没给): it must count as
             # much as the strongest of them, and is then more than a named situation
-            inside = [weight for key, weight in module.KEYWORDS.items() if key in word]
+            inside = [weight for key, weight in declared.items() if key in word]
             keywords[word] = max([evidence, *inside])
             if not inside:
                 only_slot_words.add(word)
     return IntentLexicon(
         keywords=keywords,
-        patterns=[(re.compile(p), w) for p, w in getattr(module, "PATTERNS", {}).items()],
-        place_cues=dict(getattr(module, "PLACE_CUES", {})),
-        slot_words=dict(getattr(module, "SLOT_WORDS", {})),
-        slot_defaults=dict(getattr(module, "SLOT_DEFAULTS", {})),
+        patterns=[(re.compile(p), w) for p, w in vocabulary.patterns.items()],
+        place_cues=dict(vocabulary.place_cues),
+        slot_words={slot: dict(values) for slot, values in vocabulary.slot_words.items()},
+        slot_defaults=dict(vocabulary.slot_defaults),
         slot_patterns={slot: {value: re.compile(p) for value, p in values.items()}
-                       for slot, values in getattr(module, "SLOT_PATTERNS", {}).items()},
+                       for slot, values in vocabulary.slot_patterns.items()},
         evidence=frozenset(only_slot_words),
+        shapes_first=vocabulary.shapes_first,
     )
 
 

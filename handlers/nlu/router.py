@@ -8,25 +8,26 @@ weight once, times 0 when negated and ½ in a second request (``handlers.nlu.cla
 (``EXAMPLE_WEIGHT``, ``EXAMPLE_CAP``, ``EXAMPLE_DOUBT``). ``handlers.nlu.decision`` then picks the
 intent (a help request or info change first, the other request offered; two intents too close
 to call asked about). An intent backed only by a few situation words (``EVIDENCE_MIN``), or only
-by a resemblance short of ``GUESS_SURE``, is ``unknown``. A letter's opening keyword, set apart
+by a resemblance short of ``GUESS_SURE``, is the fallback. A letter's opening keyword, set apart
 as a heading, counts ``HEADING`` times.
+
+The router is built from each intent's name, ``Vocabulary`` and ``Routing``
+(``handlers.nlu.policy.Routable``) and names no intent itself.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Collection
+from typing import Collection, Iterable
 
-from handlers.context import Route
 from handlers.nlu import clauses, lexicon, slots
-from handlers.nlu.bayes import EXAMPLE_FILES, ExampleModel, load
-from handlers.nlu.decision import EXAMPLES, NEEDED, Hit, decide
+from handlers.nlu.bayes import TRAINING_FILES, ExampleModel, load
+from handlers.nlu.decision import EXAMPLES, Hit, decide
 from handlers.nlu.normalize import normalise
 from handlers.nlu.places import Place, find_places
+from handlers.nlu.policy import Policies, Routable
+from handlers.nlu.route import Route
 
-# Nothing to act on, so nothing to extract ("去北京的高铁票" names no destination of the member).
-NO_SLOTS = ("menu", "unknown")
 # Two requests side by side in a message this short (驿站 党费, 积分 驿站在哪): the first is
 # answered and the second offered. In longer messages a second word is mostly part of the story.
 APART_MAX = 16
@@ -41,7 +42,7 @@ MAX_CHARS = 600
 LETTER = 30
 HEADING = 1.5
 # Situation words alone (高考 + 学校) must add up to this much to be a request: naming a topic
-# is not yet asking about it (see SLOT_EVIDENCE in handlers.nlu.lexicon).
+# is not yet asking about it (see ``Vocabulary.slot_evidence``).
 EVIDENCE_MIN = 2.5
 # The labelled examples' opinion (``handlers.nlu.bayes``) adds EXAMPLE_WEIGHT × ln(P(intent) / P(unknown))
 # to an intent's score: examples 150 times surer of an intent than of "not understood" are worth
@@ -64,10 +65,6 @@ EXAMPLE_SHOWN = 0.01
 # A word-list slot no word names (help topic, lesson category) takes the examples' value when
 # they are this sure of it.
 SLOT_GUESS = 0.9
-# A help topic's shape (爹一个人在家…摔了: elderly; 被人打了: legal) names the cause and wins over
-# any topic word; a lesson category's patterns (养鸡, 劳动合同法) are only words too many to list,
-# weighed with the others.
-SHAPES_FIRST = ("help_topic",)
 # ... and only for a message that describes something: a command (换一篇) names no kind, and
 # on a short one (社保断交了咋整) the examples guess from too little (no loss measured at 10).
 SLOT_GUESS_MIN_CHARS = 10
@@ -88,17 +85,20 @@ class Explanation:
 class Router:
     """Routes member text to an intent with slots. Construct once per process (loads jieba and
     the user dictionary, learns from the labelled examples); ``route`` is then pure and
-    thread-safe. ``unseen``: texts the examples must leave out, to measure the router on
-    messages it has not learnt from (``kiteline nlu eval --unseen``). Raises ``ValueError``
-    naming the key, file and line when ``nlu`` settings name an unknown intent or an examples
-    file is unreadable or malformed."""
+    thread-safe. ``intents``: each intent's name, vocabulary and routing policy. ``unseen``:
+    texts the examples must leave out, to measure the router on messages it has not learnt from
+    (``kiteline nlu eval --unseen``). Raises ``ValueError`` naming the intent, key, file or line
+    when the routing policies contradict each other, ``nlu`` settings name an unknown intent or
+    an examples file is unreadable or malformed."""
 
-    def __init__(self, intent_modules: dict[str, ModuleType], nlu_settings,
+    def __init__(self, intents: Iterable[Routable], nlu_settings,
                  unseen: Collection[str] = ()) -> None:
-        self.lexicon = lexicon.build(intent_modules, nlu_settings)
+        declared = list(intents)
+        self.policies = Policies.of(declared)
+        self.lexicon = lexicon.build(declared, nlu_settings)
         self._tokenizer = lexicon.tokenizer(self.lexicon)
-        intents = {*intent_modules, "unknown"}
-        rows = [row for path in EXAMPLE_FILES for row in load(path, intents)]
+        intents = set(self.lexicon.intents)
+        rows = [row for path in TRAINING_FILES for row in load(path, intents)]
         for path in nlu_settings.example_files:
             try:
                 rows += load(path, intents)
@@ -129,7 +129,7 @@ class Router:
         itself only asks jieba about one-character keywords (see ``_single_hits``)."""
         norm = normalise(text[:MAX_CHARS], self.lexicon.synonyms, self.lexicon.variants)
         tokens = self._tokenizer.lcut(norm, HMM=False) if all_tokens and norm else []
-        parts = clauses.analyse(norm, NEEDED)
+        parts = clauses.analyse(norm, self.policies)
         places = find_places(norm)
         first = _first_request(norm, parts)
         opinion = self.examples.posteriors(first)
@@ -138,7 +138,7 @@ class Router:
         keyed = {hit.intent for hit in hits}
         # a word declared 0 (短视频, 驾照扣分, 骑手的积分) says what looks like that intent is
         # something else: the examples' resemblance to it does not count either
-        hits += [hit for hit in _example_hits(opinion, keyed)
+        hits += [hit for hit in _example_hits(opinion, keyed, self.policies.fallback)
                  if hit.intent not in disowned or hit.intent in keyed]
         scores: dict[str, float] = {}
         for hit in hits:
@@ -152,7 +152,7 @@ class Router:
                        short=len(norm) <= APART_MAX,
                        alone=lambda start, end: self.route(norm[start:end]))
         if route.guessed and (route.score < EXAMPLE_CAP or opinion[route.intent] < GUESS_SURE):
-            route = Route(intent="unknown", score=route.score)
+            route = Route(intent=self.policies.fallback, score=route.score)
         route.slots = self._slots(norm, route.intent, places, parts, first)
         route.normalised = norm
         telling = self.examples.telling(first, route.intent) if all_tokens else []
@@ -236,7 +236,7 @@ class Router:
 
     def _slots(self, norm: str, intent: str, places: list[Place], parts: clauses.Clauses,
                first: str) -> dict[str, str]:
-        if intent in NO_SLOTS:
+        if intent in self.policies.no_slots:
             return {}
         found = slots.places(norm, places)
         for name, value in (("phone", slots.phone(norm)), ("checkin_code", slots.checkin_code(norm))):
@@ -246,7 +246,7 @@ class Router:
         if spec is not None:
             for slot, values in spec.slot_words.items():
                 shaped = slots.shaped(norm, spec.slot_patterns.get(slot, {}), parts.is_negated)
-                if slot in SHAPES_FIRST and shaped:
+                if slot in spec.shapes_first and shaped:
                     value = shaped[0]
                 else:
                     named = slots.named(norm, values, parts.is_negated)
@@ -287,20 +287,20 @@ def _first_request(norm: str, parts: clauses.Clauses) -> str:
     return parts.affirmed(norm)[:parts.second_from or len(norm)]
 
 
-def _example_hits(opinion: dict[str, float], keyed: set[str]) -> list[Hit]:
+def _example_hits(opinion: dict[str, float], keyed: set[str], fallback: str) -> list[Hit]:
     """The examples' opinion as evidence, for every intent with a keyword hit or a posterior of at
-    least ``EXAMPLE_SHOWN``: ``EXAMPLE_WEIGHT × ln(P(intent) / P(unknown))`` — positive where the
+    least ``EXAMPLE_SHOWN``: ``EXAMPLE_WEIGHT × ln(P(intent) / P(fallback))`` — positive where the
     examples favour the intent over "not understood", negative where they doubt it. The likeliest
     intent's weight is capped at ``EXAMPLE_CAP`` and the others keep their distance below it
     (``EXAMPLE_WEIGHT × ln(P(likeliest) / P(intent))``), down to ``-EXAMPLE_DOUBT``."""
     if not opinion:
         return []
-    unknown = max(opinion.get("unknown", 0.0), EXAMPLE_FLOOR)
+    unknown = max(opinion.get(fallback, 0.0), EXAMPLE_FLOOR)
     likeliest = max(opinion.values())
     top = min(EXAMPLE_CAP, EXAMPLE_WEIGHT * math.log(likeliest / unknown))
     hits = []
     for intent, p in opinion.items():
-        if intent != "unknown" and (p >= EXAMPLE_SHOWN or intent in keyed):
+        if intent != fallback and (p >= EXAMPLE_SHOWN or intent in keyed):
             weight = top - EXAMPLE_WEIGHT * math.log(likeliest / max(p, EXAMPLE_FLOOR))
             hits.append(Hit(intent, EXAMPLES, max(-EXAMPLE_DOUBT, weight), 0))
     return hits

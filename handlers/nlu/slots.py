@@ -1,5 +1,5 @@
 """Slots from normalised text: phone, city/province, check-in code, and the word-list slots each
-handler declares (``SLOT_WORDS``: study's ``category``, help_request's ``help_topic``).
+intent's vocabulary declares (``Vocabulary.slot_words``: a lesson's ``category``, a help topic).
 
 Shapes follow ../shared/nlu/README.md: ``phone`` 11 ASCII digits, ``city``/``province`` short
 names without 市/省, ``checkin_code`` 4–6 digits, word-list slots their English value.

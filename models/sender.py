@@ -1,0 +1,56 @@
+"""Who sent an inbound message, read in one statement: what the webhook needs before it answers.
+
+One openid's follower row, roster member (with their branch, and their liaison with the
+liaison's own member row, which the contact sentence of many replies names), dialog in progress,
+long answer's waiting pages, and whether deliveries wait for their next message — each a LEFT
+JOIN on the openid, so one round trip however many of them exist. The rows land in the session
+like any it loaded, so handlers that change them (a dialog's next step, the next page) write
+them back as usual; what is absent is said so (``None``), and asked for no more.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import String, bindparam, exists, select
+from sqlalchemy.orm import Session, joinedload
+
+from models.dialog import DialogState
+from models.follower import Follower
+from models.member import Liaison, Member
+from models.outbox import OutboxMessage
+from models.reply_pages import ReplyPages
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The sender of one message: each part ``None`` when there is none (a first message has no
+    follower row yet; an unbound follower no member). ``deferred``: deliveries wait for this
+    openid's next message (``outbox`` rows in status ``deferred``)."""
+
+    follower: Follower | None
+    member: Member | None
+    dialog: DialogState | None
+    pages: ReplyPages | None
+    deferred: bool
+
+
+def _statement():
+    key = select(bindparam("openid", type_=String(64)).label("openid")).subquery("sender")
+    deferred = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "deferred")
+    return (select(Follower, Member, DialogState, ReplyPages, deferred.label("deferred"))
+            .select_from(key)
+            .outerjoin(Follower, Follower.openid == key.c.openid)
+            .outerjoin(Member, Member.openid == key.c.openid)
+            .outerjoin(DialogState, DialogState.openid == key.c.openid)
+            .outerjoin(ReplyPages, ReplyPages.openid == key.c.openid)
+            .options(joinedload(Member.branch), joinedload(Member.liaison).joinedload(Liaison.member)))
+
+
+# Built once: building a statement this size and its cache key costs more than running it.
+READ_SENDER = _statement()
+
+
+def read_sender(session: Session, openid: str) -> Sender:
+    """The :class:`Sender` of ``openid``, in one SELECT."""
+    row = session.execute(READ_SENDER, {"openid": openid}).one()
+    return Sender(*row[:4], deferred=bool(row.deferred))

@@ -1,0 +1,43 @@
+"""Help requests (求助) as tickets for the member's red liaison (1+N contact scheme).
+
+- ``ticket``: the entity, its topics, statuses (``WAITING``, ``OPEN``) and urgencies;
+- ``filing``: a member's request becomes a new ticket, a duplicate, or more of an open case;
+- ``lifecycle``: the transition table (new → claimed → answered → resolved → closed, reopened);
+- ``events``: every transition and addition, with who did it and when (``ticket_events``);
+- ``answers``: a liaison's answer moves the ticket and reaches the member;
+- ``notices``: what the liaison and the member are sent through the outbox;
+- ``tickets``: finding tickets.
+"""
+from models.tickets.answers import record_liaison_answer
+from models.tickets.events import ACTOR_KINDS, EVENT_KINDS, Actor, TicketEvent, history
+from models.tickets.filing import (
+    Filed,
+    Outcome,
+    add_to_ticket,
+    file_help_request,
+    open_ticket,
+)
+from models.tickets.lifecycle import TRANSITIONS, TransitionRefused, transition
+from models.tickets.notices import (
+    NOTICE_MAX_BYTES,
+    as_the_liaison_reads,
+    notify_waiting_tickets,
+)
+from models.tickets.ticket import (
+    HELP_TOPICS,
+    OPEN,
+    TICKET_STATUSES,
+    TOPIC_NAMES,
+    URGENCIES,
+    WAITING,
+    Ticket,
+)
+from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
+
+__all__ = [
+    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "TICKET_STATUSES",
+    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Outcome", "Ticket",
+    "TicketEvent", "TransitionRefused", "add_to_ticket", "as_the_liaison_reads", "file_help_request", "history",
+    "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket",
+    "record_liaison_answer", "transition",
+]

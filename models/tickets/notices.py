@@ -1,0 +1,126 @@
+"""What the people on a ticket are told through the outbox: the liaison of a new ticket and of
+what the member adds, the member of the liaison's answer."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from models.clock import SHANGHAI
+from models.member import Member
+from models.outbox import enqueue
+from models.tickets.ticket import TOPIC_NAMES, Ticket
+from models.tickets.tickets import waiting_on
+
+# WeChat refuses a customer-service text whose content is too long (errcode 45002 "content size
+# out of limit"). The 客服消息 doc (developers.weixin.qq.com/doc/offiaccount/Message_Management/
+# Service_Center_messages.html) gives no figure; 2048 bytes is the limit developers measured and
+# report on WeChat's open community (developers.weixin.qq.com/community/develop/doc/
+# 00084e2936c340b9015a753405b800), the same as a passive reply's (bot.wire.MAX_REPLY_BYTES).
+NOTICE_MAX_BYTES = 2048
+# Before a crisis ticket's words in the liaison's notice (handlers.crisis): the liaison reads it first.
+CRISIS_FLAG = "【情绪危机，请马上联系】"
+
+
+def as_the_liaison_reads(ticket: Ticket) -> str:
+    """``ticket``'s description as shown to its liaison: a crisis flagged first."""
+    return f"{CRISIS_FLAG}{ticket.description}" if ticket.urgency == "crisis" else ticket.description
+
+
+def queue_liaison_notice(session: Session, ticket: Ticket, *, now: dt.datetime, notice_template_id: str) -> None:
+    """Queue the notice of ``ticket`` for its liaison (who must have bound WeChat): the full text
+    as a customer-service message, or, when their window is closed, the template
+    ``notice_template_id`` at once and the full text on their next message. The key
+    ``liaison_notice:<number>`` makes a second call for the same ticket a no-op."""
+    member = ticket.member
+    enqueue(session, openid=ticket.liaison.member.openid, kind="text",
+            payload={"content": liaison_notice(ticket, member),
+                     "fallback_template": notice_template(ticket, member, notice_template_id)},
+            purpose="liaison_notice", idempotency_key=f"liaison_notice:{ticket.number}", now=now)
+
+
+def notify_waiting_tickets(session: Session, liaison_member: Member, *, now: dt.datetime,
+                           notice_template_id: str) -> int:
+    """A liaison just bound WeChat: queue the notice of each ticket waiting on them, filed while
+    they could not be reached (those already queued are skipped by the idempotency key).
+    Returns how many tickets wait on them; 0 when the member is not a liaison."""
+    tickets = waiting_on(session, liaison_member)
+    for ticket in tickets:
+        queue_liaison_notice(session, ticket, now=now, notice_template_id=notice_template_id)
+    return len(tickets)
+
+
+def liaison_notice(ticket: Ticket, member: Member) -> str:
+    """The text a liaison receives for a new ticket: who, how to call them, what, by when, and
+    how to answer it by chat (``handlers.liaison_answer``).
+
+    At most :data:`NOTICE_MAX_BYTES` in UTF-8: a longer description is cut to its beginning,
+    with an ellipsis and a note that the whole text is in the ticket (which keeps all of it)."""
+    head = f"【新求助 {ticket.number}】{member.name}（{member.branch.name}，电话 {member.phone}）求助{TOPIC_NAMES[ticket.topic]}："
+    when = "请马上" if ticket.pressing else f"请在{ticket.sla_hours}小时内"
+    tail = (f"。{when}电话联系{member.name}；答复或办结请回复“{ticket.number} + 情况”"
+            f"（如“{ticket.number} 已解决”）。")
+    described = as_the_liaison_reads(ticket)
+    text = f"{head}“{described}”{tail}"
+    if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
+        return text
+    note = f"（内容较长，这里只有开头；全文共{len(described)}字，已完整记在求助单 {ticket.number} 里）"
+    frame = f"{head}“…”{note}{tail}"
+    budget = max(NOTICE_MAX_BYTES - len(frame.encode("utf-8")), 0)
+    # Cut on bytes, then drop the half character the cut may leave.
+    beginning = described.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    return f"{head}“{beginning}…”{note}{tail}"
+
+
+def notice_template(ticket: Ticket, member: Member, template_id: str) -> dict:
+    """The liaison notice as a template message (``{"template_id", "data"}``) for when their
+    customer-service window is closed. WeChat's template rules: each value ≤ 20 characters,
+    no line breaks (模板消息 docs), so the description stays in the full text."""
+    pressing, hours = ticket.pressing, ticket.sla_hours
+    values = {
+        "thing1": f"{member.name}紧急求助请马上联系" if pressing else f"{member.name}求助{TOPIC_NAMES[ticket.topic]}",
+        "character_string2": ticket.number,
+        "phone_number3": member.phone or "无",
+        "time4": ticket.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "thing5": f"请马上电话联系{member.name}" if pressing else f"请在{hours}小时内电话联系{member.name}",
+    }
+    return {"template_id": template_id, "data": {k: {"value": v[:20]} for k, v in values.items()}}
+
+
+def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: dt.datetime) -> bool:
+    """Send what the member added to ``ticket`` on to its liaison (outbox purpose
+    ``liaison_addition``); ``False`` when the liaison has no WeChat (nobody was told)."""
+    person = ticket.liaison.member if ticket.liaison else None
+    if person is None or not person.openid:
+        return False
+    notice = f"【求助补充 {ticket.number}】{ticket.member.name}补充：“{text}”"
+    enqueue(session, openid=person.openid, kind="text", payload={"content": within_notice(notice)},
+            purpose="liaison_addition", idempotency_key=f"liaison_addition:{ticket.number}:{now.isoformat()}",
+            now=now)
+    return True
+
+
+def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: dt.datetime) -> None:
+    """Pass the liaison's ``answer`` to ``ticket`` on to the member (outbox purpose
+    ``liaison_answer``; a customer-service message inside their 48-hour window, else deferred to
+    their next message — DESIGN.md §2), saying it is settled when the ticket is ``resolved``.
+    A member without WeChat is told nothing by the system: the liaison phones."""
+    member, person = ticket.member, ticket.liaison.member
+    if not member.openid:
+        return
+    if ticket.status == "resolved":
+        text = (f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结" + (f"：{answer}" if answer else "。")
+                + "\n如果还没解决，直接发“求助”加上情况，我再转给联络员。")
+    else:
+        text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
+                "有什么要补充的，直接回复我，我转给联络员。")
+    enqueue(session, openid=member.openid, kind="text", payload={"content": within_notice(text)},
+            purpose="liaison_answer", idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat()}",
+            now=now)
+
+
+def within_notice(text: str) -> str:
+    """``text`` cut to :data:`NOTICE_MAX_BYTES` of UTF-8, with an ellipsis when cut."""
+    if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
+        return text
+    return text.encode("utf-8")[:NOTICE_MAX_BYTES - 3].decode("utf-8", errors="ignore") + "…"

@@ -1,0 +1,71 @@
+"""The ticket: one help request (求助) for the member's red liaison, its statuses and urgency."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, intpk, timestamp
+from models.member import Liaison, Member
+
+HELP_TOPICS = ("schooling", "medical", "wages", "housing", "legal", "elderly", "injury", "other")
+TOPIC_NAMES = {
+    "schooling": "子女就学",
+    "medical": "看病就医",
+    "wages": "欠薪",
+    "housing": "住房",
+    "legal": "法律纠纷",
+    "elderly": "老人照料",
+    "injury": "工伤",
+    "other": "其他困难",
+}
+# The lifecycle (models.tickets.lifecycle holds the transitions between them).
+TICKET_STATUSES = ("new", "claimed", "answered", "resolved", "closed", "reopened")
+# Waiting on the liaison: nobody has answered it yet (since it was filed or reopened). The same
+# request again is no new ticket, and the liaison's caseload counts these.
+WAITING = ("new", "claimed", "reopened")
+# Open: not settled. An answered ticket is open too: what the member adds joins it.
+OPEN = (*WAITING, "answered")
+# normal: due in liaison.sla_hours; urgent and crisis: due within URGENT_SLA_HOURS, the liaison
+# told to call at once; crisis: words of despair (handlers.crisis), flagged as such to the liaison.
+URGENCIES = ("normal", "urgent", "crisis")
+URGENT_SLA_HOURS = 1
+
+
+class Ticket(Base):
+    """One help request. ``number`` is what the member and liaison quote (e.g. ``Q20261129003``);
+    ``description`` holds the member's words as they said them, additions appended."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(f"topic IN {HELP_TOPICS}", name="topic"),
+        CheckConstraint(f"status IN {TICKET_STATUSES}", name="status"),
+        CheckConstraint(f"urgency IN {URGENCIES}", name="urgency"),
+    )
+
+    id: Mapped[intpk]
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    liaison_id: Mapped[int | None] = mapped_column(ForeignKey("liaisons.id"), index=True)
+    topic: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    urgency: Mapped[str] = mapped_column(String(8), default="normal")
+    created_at: Mapped[timestamp]
+    due_at: Mapped[timestamp]
+    resolved_at: Mapped[dt.datetime | None] = mapped_column()
+    satisfaction: Mapped[int | None] = mapped_column()
+
+    member: Mapped[Member] = relationship()
+    liaison: Mapped[Liaison | None] = relationship()
+
+    @property
+    def sla_hours(self) -> int:
+        """Whole hours the liaison was given to call the member (``due_at - created_at``)."""
+        return int((self.due_at - self.created_at).total_seconds() // 3600)
+
+    @property
+    def pressing(self) -> bool:
+        """Urgent or a crisis: the liaison is asked to call at once, an unreachable one is an ERROR."""
+        return self.urgency != "normal"

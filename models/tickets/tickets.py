@@ -1,0 +1,74 @@
+"""Finding tickets: by number, for a liaison or a member, and the member's cases still open."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.clock import SHANGHAI
+from models.member import Liaison, Member
+from models.tickets.ticket import OPEN, WAITING, Ticket
+
+
+def liaison_for(session: Session, member: Member) -> Liaison | None:
+    """The member's own liaison, else the first liaison their branch named, else ``None`` —
+    never the member themself: a liaison's own request goes to another liaison of the branch."""
+    if member.liaison is not None and member.liaison.member_id != member.id:
+        return member.liaison
+    return session.scalar(select(Liaison).where(Liaison.branch_id == member.branch_id,
+                                                Liaison.member_id != member.id).order_by(Liaison.id))
+
+
+def next_ticket_number(session: Session, now: dt.datetime) -> str:
+    """``Q`` + the Shanghai date + a 3-digit sequence of the day: ``Q20261129001``."""
+    prefix = "Q" + now.astimezone(SHANGHAI).strftime("%Y%m%d")
+    last = session.scalar(select(func.max(Ticket.number)).where(Ticket.number.like(prefix + "%")))
+    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:03d}"
+
+
+def waiting_duplicate(session: Session, member: Member, description: str) -> Ticket | None:
+    """``member``'s ticket with exactly this ``description`` that still waits for its liaison
+    (status in ``WAITING``), if any: a member who sends the same request twice (or twelve times,
+    anxious for an answer) has one ticket, and the liaison one notice."""
+    return session.scalars(
+        select(Ticket).where(Ticket.member_id == member.id, Ticket.description == description,
+                             Ticket.status.in_(WAITING)).order_by(Ticket.id).limit(1)).first()
+
+
+def open_same_matter(session: Session, member: Member, topic: str) -> Ticket | None:
+    """``member``'s newest ticket of this ``topic`` not yet settled (status in ``OPEN``: waiting,
+    or answered by the liaison; not ``other``, which holds unrelated matters): a second message
+    about unpaid wages while the first is in hand is more of the same case, not a new one."""
+    if topic == "other":
+        return None
+    return session.scalars(
+        select(Ticket).where(Ticket.member_id == member.id, Ticket.topic == topic,
+                             Ticket.status.in_(OPEN)).order_by(Ticket.id.desc()).limit(1)).first()
+
+
+def waiting_crisis(session: Session, member: Member) -> Ticket | None:
+    """``member``'s newest ticket of urgency ``crisis`` still waiting for its liaison, if any."""
+    return session.scalars(
+        select(Ticket).where(Ticket.member_id == member.id, Ticket.urgency == "crisis",
+                             Ticket.status.in_(WAITING)).order_by(Ticket.id.desc()).limit(1)).first()
+
+
+def waiting_on(session: Session, liaison_member: Member) -> list[Ticket]:
+    """The tickets waiting on ``liaison_member`` (status in ``WAITING``), oldest first; empty
+    when the member is no liaison."""
+    return list(session.scalars(
+        select(Ticket).join(Liaison, Ticket.liaison_id == Liaison.id)
+        .where(Liaison.member_id == liaison_member.id, Ticket.status.in_(WAITING)).order_by(Ticket.id)))
+
+
+def liaisons_ticket(session: Session, liaison_member: Member, number: str) -> Ticket | None:
+    """The ticket numbered ``number`` (``Q20261129003``) when it is assigned to
+    ``liaison_member``, else ``None`` (a liaison sees only their own members' tickets)."""
+    return session.scalar(select(Ticket).join(Liaison, Ticket.liaison_id == Liaison.id)
+                          .where(Ticket.number == number, Liaison.member_id == liaison_member.id))
+
+
+def members_ticket(session: Session, member: Member, number: str) -> Ticket | None:
+    """The ticket numbered ``number`` when ``member`` filed it, else ``None``."""
+    return session.scalar(select(Ticket).where(Ticket.number == number, Ticket.member_id == member.id))

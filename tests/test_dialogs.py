@@ -1,0 +1,174 @@
+"""Every dialog, as the engine runs it: each state reached by a real conversation, each state
+answering cancel the same way with nothing saved, 帮助 asking the question again, the timeout
+keeping nothing half-done; and each diagram drawn from its declaration."""
+import datetime as dt
+import enum
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.dialogs_cli import diagrams
+from handlers import org_life, study
+from handlers.dialog_machine import Ask, Dialog, Stay
+from handlers.registry import DIALOGS
+from handlers.replies import TextReply
+from models.dialog import DialogState
+from models.member import MemberChange
+from models.tickets import Ticket
+from tests.test_help_request import setup_roster
+
+PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"
+HELP_QUESTION = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。不需要了请发“取消”。"
+CLARIFY_QUESTION = f"您是想办哪件事？\n1. {study.INTENT.usage}\n2. {org_life.INTENT.usage}\n请回复数字，或发“取消”。"
+
+# (dialog, state) -> how a member gets there, the question of that state, the one reply to any
+# cancel word, and an answer that would have finished it (saving something, or answering).
+REACH = {
+    ("clarify", "choosing"): (["学习 开会"], CLARIFY_QUESTION,
+                              "好的，已取消。有需要随时发“菜单”看全部功能。", "2"),
+    ("phone_change", "confirming"): (["手机号换成13800005678"], PHONE_QUESTION,
+                                     "好的，手机号没有改，还是 138****1234。要改的话，把您自己的新号码发给我就行。", "对"),
+    ("update_info", "where"): (["回老家了 不出去了", "又出去打工了"], "这回去了哪个城市？直接告诉我就行，例如：“宁波”。",
+                               "好的，城市先不登记了。到了新地方，直接告诉我在哪个城市就行。", "宁波"),
+    ("help_request", "describing"): (["求助"], HELP_QUESTION, "好的，已取消。需要帮助时随时发“求助”。", "家里出了点事"),
+    ("help_confirm", "confirming"): (
+        ["站点扣了我八百块罚款 说超时 这钱能要回来不"],
+        "这件事（欠薪）需要我转给您的红色联络员帮忙吗？回复“是”就转交，回复“不用”就不转。",
+        "好的，这件事不转给联络员了。有什么难处随时发“求助”加上情况，我马上转给联络员。", "是"),
+}
+CANCEL_WORDS = ["取消", "算了", "不弄了", "算了，不用了。", "取消吧", "那不弄了吧"]
+
+
+def saved(session):
+    """What a dialog could have saved: member changes and tickets."""
+    session.expire_all()
+    return (session.scalar(select(func.count()).select_from(MemberChange)),
+            session.scalar(select(func.count()).select_from(Ticket)))
+
+
+def in_progress(session, openid):
+    session.expire_all()
+    row = session.get(DialogState, openid)
+    return (row.dialog, row.state) if row else None
+
+
+def reach(chat, key):
+    for n, text in enumerate(REACH[key][0]):
+        if n:
+            chat.advance(minutes=1)
+        last = chat.say(text)
+    return last
+
+
+def test_every_state_of_every_dialog_is_reached_by_a_conversation():
+    assert set(REACH) == {(d.name, s.value) for d in DIALOGS.values() for s in d.states}
+
+
+@pytest.mark.parametrize("dialog", DIALOGS.values(), ids=list(DIALOGS))
+def test_every_declared_state_is_reachable_from_where_the_dialog_starts(dialog):
+    assert dialog.reachable() == set(dialog.states)
+
+
+@pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
+def test_the_conversation_reaches_the_state_and_asks_its_question(chat, session, key):
+    setup_roster(session)
+    assert reach(chat, key).endswith(REACH[key][1])
+    assert in_progress(session, chat.openid) == key
+
+
+@pytest.mark.parametrize("word", CANCEL_WORDS)
+@pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
+def test_every_state_answers_cancel_with_its_dialogs_one_reply_and_nothing_saved(chat, session, key, word):
+    setup_roster(session)
+    reach(chat, key)
+    before = saved(session)
+    assert chat.say(word) == REACH[key][2]
+    assert in_progress(session, chat.openid) is None
+    chat.say(REACH[key][3])  # the answer comes too late: the dialog is over
+    assert saved(session) == before
+
+
+@pytest.mark.parametrize("word", CANCEL_WORDS)
+def test_cancel_with_no_question_open_says_there_is_nothing_to_cancel(chat, session, word):
+    setup_roster(session)
+    assert chat.say(word) == "好的，现在没有要取消的事。需要办什么直接告诉我，或发“菜单”看看我能做什么。"
+    assert in_progress(session, chat.openid) is None
+
+
+@pytest.mark.parametrize("words", ["帮助", "啥意思"])
+@pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
+def test_help_asks_the_current_question_again_and_the_dialog_goes_on(chat, session, key, words):
+    setup_roster(session)
+    reach(chat, key)
+    assert chat.say(words) == REACH[key][1]
+    assert in_progress(session, chat.openid) == key
+
+
+@pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
+def test_after_the_timeout_nothing_half_done_is_kept(chat, session, key):
+    setup_roster(session)
+    reach(chat, key)
+    before = saved(session)
+    chat.advance(seconds=DIALOGS[key[0]].timeout.total_seconds() + 60)
+    chat.say(REACH[key][3])
+    assert in_progress(session, chat.openid) is None
+    assert saved(session) == before
+
+
+@pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
+def test_the_answer_in_time_finishes_the_dialog(chat, session, key):
+    setup_roster(session)
+    reach(chat, key)
+    chat.advance(minutes=1)
+    assert not chat.say(REACH[key][3]).endswith(REACH[key][1])
+    assert in_progress(session, chat.openid) is None
+
+
+def test_each_dialog_is_drawn_from_its_declaration():
+    phone = DIALOGS["phone_change"].mermaid().splitlines()
+    assert phone == ["stateDiagram-v2",
+                     "    [*] --> confirming",
+                     "    confirming: confirming — 等党员确认读回的新号码",
+                     "    confirming --> confirming: 帮助 / 没答上 — 再问一遍",
+                     "    confirming --> confirming: 另一个号码 — 重新读回",
+                     "    confirming --> [*]: 答完 / 另有请求 / 取消 / 超时"]
+
+
+def test_kiteline_dialogs_prints_every_diagram():
+    result = CliRunner().invoke(main, ["dialogs"])
+    assert result.exit_code == 0
+    assert result.output == diagrams() + "\n"
+    for name, dialog in DIALOGS.items():
+        assert f"## {name}\n\n```mermaid\nstateDiagram-v2\n" in result.output
+        assert all(f"    [*] --> {s.value}" in result.output for s in dialog.starts_in)
+
+
+class Two(enum.StrEnum):
+    ONE = "one"
+    TWO = "two"
+
+
+def _ask(goes_to=None):
+    return Ask("…", lambda ctx, data: "？", lambda msg, ctx, data: Stay(TextReply("？")), goes_to or {})
+
+
+def test_a_declaration_with_a_state_left_out_fails_when_built():
+    with pytest.raises(ValueError, match="without an Ask"):
+        Dialog(name="toy", asks={Two.ONE: _ask()}, starts_in=(Two.ONE,), cancelled=lambda ctx, data: "好的")
+
+
+def test_a_declaration_going_to_another_dialogs_state_fails_when_built():
+    class Other(enum.StrEnum):
+        X = "x"
+
+    with pytest.raises(ValueError, match="another dialog"):
+        Dialog(name="toy", asks={Two.ONE: _ask({Other.X: "…"}), Two.TWO: _ask()}, starts_in=(Two.ONE,),
+               cancelled=lambda ctx, data: "好的")
+
+
+def test_an_unreachable_state_shows_in_reachable():
+    toy = Dialog(name="toy", asks={Two.ONE: _ask(), Two.TWO: _ask()}, starts_in=(Two.ONE,),
+                 cancelled=lambda ctx, data: "好的", timeout=dt.timedelta(minutes=5))
+    assert toy.reachable() == {Two.ONE}

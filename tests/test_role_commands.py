@@ -1,0 +1,101 @@
+"""Role commands: exact syntax, forgiving spacing and full-width digits, answered only for the
+roles declared with them; roles come from the liaison list and the organisations' secretaries."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from handlers.commands import Command, fold, usage_for
+from handlers.context import Context
+from handlers.registry import COMMANDS
+from models.follower import Follower
+from models.member import Member
+from models.org import Organization
+from models.roles import Role, roles_of
+from models.tickets import Ticket
+from tests.conftest import START
+from tests.factories import make_branch, make_member
+from tests.test_help_request import setup_roster
+
+LIAISON = "oKite_liaison_0001"
+
+
+def status(session):
+    session.expire_all()
+    return session.scalar(select(Ticket.status))
+
+
+@pytest.mark.parametrize("said", ["Ｑ２０２６１１２９００１ 已解决", "  Q20261129001　　已解决 ", "q20261129001已解决"])
+def test_spacing_and_full_width_digits_are_forgiven(chat, make_chat, session, said):
+    setup_roster(session)
+    chat.say("求助 老板拖欠了三个月工资")
+    assert make_chat(LIAISON).say(said) == "已把这件求助标为办结（编号 Q20261129001），并转告了张某。"
+    assert status(session) == "resolved"
+
+
+def test_a_member_sending_a_liaisons_command_is_not_answered_as_a_liaison(chat, session):
+    setup_roster(session)
+    chat.say("求助 老板拖欠了三个月工资")
+    chat.advance(minutes=5)
+    assert chat.say("Q20261129001 已解决") == (
+        "您的求助（编号 Q20261129001，欠薪）正在等红色联络员李某处理。着急的话可以直接打李某的电话 13900000001。")
+    assert status(session) == "new"
+
+
+def test_an_unbound_follower_naming_a_ticket_is_no_command(chat, make_chat, session):
+    setup_roster(session)
+    chat.say("求助 老板拖欠了三个月工资")
+    reply = make_chat("oKite_stranger_0001").say("Q20261129001 已解决")
+    assert "Q20261129001" not in reply
+    assert status(session) == "new"
+
+
+def test_a_liaisons_help_lists_their_commands_and_a_members_does_not(chat, make_chat, session):
+    setup_roster(session)
+    answer_usage = next(c.usage for c in COMMANDS if c.name == "ticket_answer")
+    assert f"您可以发：\n· {answer_usage}\n您本人也可以直接发：" in make_chat(LIAISON).say("帮助")
+    assert answer_usage not in chat.say("帮助")
+
+
+@pytest.mark.postgres
+def test_roles_come_from_the_liaison_list_and_the_secretaries(session):
+    member = setup_roster(session)
+    liaison = session.scalar(select(Member).where(Member.openid == LIAISON))
+    branch = session.scalar(select(Organization).where(Organization.kind == "branch"))
+    township = session.scalar(select(Organization).where(Organization.kind == "township"))
+    secretary = make_member(session, branch, name="王某", phone="13700000001", openid="oKite_secretary")
+    branch.secretary_name, branch.secretary_phone = "王某", "13700000001"
+    township.secretary_name, township.secretary_phone = "赵某", "13700000002"
+    head = make_member(session, make_branch(session, name="红柳镇机关党支部", township="红柳镇2"),
+                       name="赵某", phone="13700000002", openid="oKite_township")
+    session.flush()
+    assert roles_of(session, None) == frozenset()
+    assert roles_of(session, member) == {Role.MEMBER}
+    assert roles_of(session, liaison) == {Role.MEMBER, Role.LIAISON}
+    assert roles_of(session, secretary) == {Role.MEMBER, Role.SECRETARY}
+    assert roles_of(session, head) == {Role.MEMBER, Role.TOWNSHIP}
+
+
+def test_roles_are_resolved_once_per_message(session, settings, clock, monkeypatch):
+    member = setup_roster(session)
+    calls = []
+    monkeypatch.setattr("handlers.context.roles_of", lambda s, m: calls.append(m) or frozenset({Role.MEMBER}))
+    ctx = Context(session=session, settings=settings, clock=clock, member=member,
+                  follower=Follower(openid=member.openid, first_seen_at=START, last_interaction_at=START))
+    assert ctx.roles == ctx.roles == {Role.MEMBER}
+    assert calls == [member]
+
+
+def test_fold_and_usage():
+    assert fold("Ｑ２０２６　 已解决\n") == "Q2026 已解决"
+    assert usage_for(COMMANDS, frozenset({Role.MEMBER})) == []
+    assert len(usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))) == 1
+
+
+def test_a_command_without_roles_or_usage_fails_when_built():
+    with pytest.raises(ValueError, match="roles"):
+        Command(name="toy", syntax=re.compile("接单 (?P<n>\\d+)"), roles=frozenset(), usage="接单 编号",
+                handle=lambda msg, ctx, args: None)
+    with pytest.raises(ValueError, match="usage"):
+        Command(name="toy", syntax=re.compile("接单"), roles=frozenset({Role.LIAISON}), usage=" ",
+                handle=lambda msg, ctx, args: None)

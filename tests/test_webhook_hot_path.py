@@ -1,0 +1,152 @@
+"""What an ordinary message costs the database, in production mode (sandbox off): a bound member
+in conversation sends 菜单 or 党费 and the webhook runs at most 4 SQL statements in 2
+transactions — record the message (committed alone, so a retry reaching another worker finds
+it), one read of the sender, the handler's own work, the reply. SQLite and PostgreSQL.
+
+And what those savings must not cost: the customer-service window still opens, deferred
+deliveries still go out, a dialog in progress and waiting pages still answer."""
+from __future__ import annotations
+
+from collections import Counter
+
+import psycopg
+import pytest
+from sqlalchemy import event, select
+
+from models.dialog import DialogState
+from models.follower import MESSAGE_WINDOW, Follower
+from models.inbound import InboundMessage
+from models.outbox import OutboxMessage, enqueue
+from tests.conftest import START
+from tests.factories import make_branch, make_liaison, make_member
+
+pytestmark = pytest.mark.postgres
+
+BUDGET = 4
+
+
+@pytest.fixture
+def settings_env(db_url) -> dict[str, str]:
+    return {"KITELINE_DATABASE__URL": db_url, "KITELINE_WECHAT__SANDBOX": "false",
+            "KITELINE_WECHAT__APP_ID": "wx0000000000000001", "KITELINE_WECHAT__APP_SECRET": "fictional-secret"}
+
+
+@pytest.fixture
+def member(session, chat):
+    branch = make_branch(session)
+    liaison = make_liaison(session, branch)
+    person = make_member(session, branch, name="张某", openid=chat.openid, status="away", liaison_id=liaison.id)
+    session.add(Follower(openid=chat.openid, first_seen_at=START, last_interaction_at=START))
+    session.commit()
+    return person
+
+
+class Counted:
+    """The statements (by first keyword) and commits of one message."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.statements, self.commits = engine, Counter(), 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        event.listen(self.engine, "commit", self._commit)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
+
+    def _statement(self, conn, cursor, sql, params, context, executemany):
+        self.statements[sql.lstrip().split(None, 1)[0].upper()] += 1
+
+    def _commit(self, conn):
+        self.commits += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.statements.values())
+
+
+@pytest.mark.parametrize("text, expected", [("菜单", "张某，您好！"), ("党费", "请联系您的红色联络员李某")])
+def test_an_ordinary_message_costs_at_most_four_statements(chat, runtime, member, text, expected):
+    chat.say("你好")  # the conversation is under way: the window is open
+    chat.advance(seconds=20)
+    with Counted(runtime.engine) as counted:
+        reply = chat.say(text)
+    assert expected in reply
+    assert counted.total <= BUDGET, counted.statements
+    assert counted.commits == 2, counted.commits
+
+
+def test_the_first_message_after_a_pause_writes_the_window_and_stays_within_one_more(chat, runtime, member,
+                                                                                     session):
+    chat.say("你好")
+    chat.advance(hours=3)
+    with Counted(runtime.engine) as counted:
+        chat.say("党费")
+    assert counted.total <= BUDGET, counted.statements
+    follower = session.get(Follower, chat.openid)
+    assert follower.window_expires_at == chat.clock.now() + MESSAGE_WINDOW[0]
+    assert follower.last_interaction_at == chat.clock.now()
+
+
+def test_a_message_within_the_minute_leaves_the_window_as_it_was_a_little_earlier(chat, member, session):
+    chat.say("你好")
+    opened = chat.clock.now()
+    chat.advance(seconds=30)
+    chat.say("党费")
+    follower = session.get(Follower, chat.openid)
+    # Never later than WeChat's window (48 h after the last message), at most a minute earlier.
+    assert follower.window_expires_at == opened + MESSAGE_WINDOW[0]
+    assert follower.window_budget == MESSAGE_WINDOW[1]
+
+
+def test_a_spent_window_opens_again_with_the_next_message_at_once(chat, member, session):
+    chat.say("你好")
+    session.get(Follower, chat.openid).window_budget = 2
+    session.commit()
+    chat.advance(seconds=10)
+    chat.say("党费")
+    session.expire_all()
+    assert session.get(Follower, chat.openid).window_budget == MESSAGE_WINDOW[1]
+
+
+def test_deferred_deliveries_go_out_when_the_member_writes(chat, member, session):
+    chat.say("你好")
+    row = enqueue(session, openid=chat.openid, kind="text", payload={"content": "答复"}, purpose="liaison_answer",
+                  idempotency_key="t1", now=chat.clock.now())
+    row.status = "deferred"
+    session.commit()
+    chat.advance(seconds=10)
+    chat.say("党费")
+    session.expire_all()
+    assert session.scalar(select(OutboxMessage.status)) == "pending"
+
+
+def test_the_reply_and_intent_are_stored_for_retries(chat, member, session):
+    chat.say("党费")
+    row = session.scalar(select(InboundMessage))
+    assert row.intent == "dues" and "请联系您的红色联络员李某" in row.reply
+
+
+def test_a_dialog_read_ahead_still_expires(chat, member, session):
+    session.add(DialogState(openid=chat.openid, dialog="help_request", state="describe", data={},
+                            expires_at=chat.clock.now() - MESSAGE_WINDOW[0]))
+    session.commit()
+    assert "请联系您的红色联络员李某" in chat.say("党费")
+    session.expire_all()
+    assert session.get(DialogState, chat.openid) is None
+
+
+def test_after_the_database_restarts_the_next_message_is_answered(chat, runtime, member, db_backend, db_url):
+    """Pooled connections are not pinged: one the server dropped fails the message's first
+    statement, and the webhook tries it once more on a fresh connection."""
+    if db_backend != "postgresql":
+        pytest.skip("a server that drops its connections: PostgreSQL")
+    chat.say("你好")
+    assert runtime.engine.pool.checkedin() >= 1  # the pool holds a connection for the next message
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert killed >= 1
+    assert "请联系您的红色联络员李某" in chat.say("党费")
