@@ -20,9 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
-from bot.config import load_settings
 from bot.sandbox import state as sandbox
-from handlers.context import Incoming
 from models import study
 from models.db import make_engine
 from models.delivery.outbox import OutboxMessage
@@ -33,6 +31,7 @@ from models.lesson import Lesson
 from models.member import Liaison, Member
 from models.migrations import schema
 from models.org import Organization
+from models.settings import load_settings
 from models.tickets import open_ticket
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +116,7 @@ def populate(app, members: int) -> int:
         s.commit()
         with rt.engine.begin() as conn:
             for openid in openids:
-                sandbox.observe(conn, Incoming(openid=openid, msg_type="text", created_at=now, text="你好"), now)
+                sandbox.observe(conn, f"bench:{openid}", openid, "text", None, now)
         lessons, half = study.library(s), members // 2
         study.push_next_lessons(s, [(p.id, p.openid) for p in people[:half]], lessons, "bench", rt.clock.now())
         s.commit()

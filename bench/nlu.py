@@ -19,10 +19,10 @@ from pathlib import Path
 # would hide the ``nlu`` package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from bot.config import load_settings  # noqa: E402
 from handlers.nlu.bayes import SEALED_FILES, TRAINING_FILES, load  # noqa: E402
 from handlers.nlu.router import Router  # noqa: E402
 from handlers.registry import build_router  # noqa: E402
+from models.settings import load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILES = [*TRAINING_FILES, *SEALED_FILES]

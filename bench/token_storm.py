@@ -29,11 +29,11 @@ from waitress import serve
 from wechatpy.exceptions import WeChatClientException
 
 from bot.app import create_app
-from bot.config import load_settings
 from bot.runtime import build_runtime
 from bot.sandbox import account, state, stats
 from bot.wechat_api import menu_body, wechat_client
 from models.migrations import schema
+from models.settings import load_settings
 from models.token import SharedToken
 
 ROOT = Path(__file__).resolve().parents[1]

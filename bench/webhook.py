@@ -63,7 +63,7 @@ def production_env(db_url: str) -> dict[str, str]:
 
 
 def _settings(db_url: str):
-    from bot.config import load_settings
+    from models.settings import load_settings
 
     return load_settings(ROOT / "config.yaml", env=production_env(db_url))
 

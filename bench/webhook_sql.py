@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     sys.path.insert(0, str(args.source))  # bench.* is imported already: only the app comes from there
     from bot.app import create_app
-    from bot.config import load_settings
+    from models.settings import load_settings
 
     app = create_app(load_settings())
     cost = measure(app, args.openids, args.messages, args.first_msg_id)

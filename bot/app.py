@@ -1,17 +1,22 @@
 """The Flask app factory: ``create_app(settings)`` wires the webhook (and the sandbox in sandbox
-mode) onto one app. No import-time side effects; ``bot.wsgi`` builds the app for gunicorn."""
+mode) onto one app, with the intent router the webhook routes by: the one place a process builds
+it. No import-time side effects; ``bot.wsgi`` builds the app for gunicorn."""
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
+from bot.sandbox import Platform, sandbox_app
 from bot.sandbox import register as register_sandbox
-from bot.webhook import make_blueprint
+from bot.webhook import ROUTER, make_blueprint
+from handlers.nlu.router import Router
+from handlers.registry import build_router
 from models.clock import Clock
+from models.settings import ConfigError, NluSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +28,10 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
     app.json.ensure_ascii = False  # JSON for people reading Chinese (the sandbox's message lists)
     rt = runtime or build_runtime(settings, clock)
     app.extensions["kiteline"] = rt
+    app.extensions[ROUTER] = router_for(settings.nlu)
     app.register_blueprint(make_blueprint(settings.wechat.webhook_path))
     if settings.wechat.sandbox:
-        register_sandbox(app)
+        register_sandbox(app, Platform(rt.engine, rt.clock, rt.settings))
 
     @app.errorhandler(Exception)
     def _plain_errors(err: Exception) -> Response:
@@ -37,3 +43,28 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
         return Response("success", status=200, mimetype="text/plain")
 
     return app
+
+
+def in_process_sandbox(rt: Runtime) -> Flask | None:
+    """In sandbox mode, the sandbox alone on ``rt``'s database, for a command that calls the
+    WeChat API in-process (``bot.wechat_api.wechat_client(rt, app)``) but answers no messages,
+    so builds no router; ``None`` with a real account."""
+    if not rt.settings.wechat.sandbox:
+        return None
+    return sandbox_app(Platform(rt.engine, rt.clock, rt.settings))
+
+
+def router_for(nlu: NluSettings) -> Router:
+    """The router for this ``nlu`` section, built on first use and shared by every app of the
+    process with the same section. Raises :class:`ConfigError` naming the key when the section
+    cannot make one (an unknown intent, an unreadable examples file)."""
+    try:
+        return _router(nlu.model_dump_json())
+    except (ValueError, OSError) as exc:
+        raise ConfigError(str(exc)) from None
+
+
+@lru_cache(maxsize=4)
+def _router(nlu_json: str) -> Router:
+    # Building the router loads jieba's dictionaries and learns from the labelled examples.
+    return build_router(NluSettings.model_validate_json(nlu_json))

@@ -19,7 +19,7 @@ import requests
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 
-from bot.cli import load_or_exit, main
+from bot.startup import load_or_exit
 
 # How long to wait for the server; WeChat itself gives up after 5 s.
 REPLY_WAIT_SECONDS = 10
@@ -124,7 +124,7 @@ def _typed_lines():
         yield line
 
 
-@main.command("chat")
+@click.command("chat")
 @click.option("--openid", default="oKite_demo_0001", show_default=True, help="Who is talking.")
 @click.option("--host", default=None, help="The server's address (default: server.host).")
 @click.option("--port", type=int, default=None, help="The server's port (default: server.port).")

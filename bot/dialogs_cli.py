@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import main
 from handlers.registry import DIALOGS
 
 
@@ -14,7 +13,7 @@ def diagrams() -> str:
                        for name, dialog in DIALOGS.items())
 
 
-@main.command("dialogs")
+@click.command("dialogs")
 def dialogs() -> None:
     """Print each dialog's state diagram (Mermaid), generated from its declaration."""
     click.echo(diagrams())

@@ -14,9 +14,10 @@ from collections import Counter
 
 import click
 
-from bot.cli import main, runtime_from
+from bot.app import in_process_sandbox
 from bot.runtime import Runtime
 from bot.signals import inbound_answered
+from bot.startup import runtime_from
 from bot.wechat_api import wechat_client
 from models import study
 from models.delivery.dispatcher import Dispatch, Pace
@@ -119,15 +120,13 @@ def summary(outcomes: Counter) -> str:
     return f"本次发送完毕：{parts}{errors}。"
 
 
-@main.command("dispatcher")
+@click.command("dispatcher")
 @click.option("--once", is_flag=True, help="Send everything due now, then exit.")
 @click.pass_context
 def dispatcher_command(ctx: click.Context, once: bool) -> None:
     """Send outbox messages (a separate role for multi-process deployments)."""
-    from bot.app import create_app
-
     rt = runtime_from(ctx)
-    app = create_app(rt.settings, runtime=rt) if rt.settings.wechat.sandbox else None
+    app = in_process_sandbox(rt)
     new_client = lambda: wechat_client(rt, app)  # noqa: E731  (one per worker thread)
     if once:
         click.echo(summary(send_due(rt, new_client=new_client)))

@@ -1,16 +1,20 @@
-"""``kiteline import members FILE [--create-orgs]``: load a branch's ledger (台账) into the roster."""
+"""``kiteline import members FILE [--create-orgs] [--dry-run] [--errors FILE.xlsx]``: load a
+branch's ledger (台账) into the roster."""
 from __future__ import annotations
 
 import sys
 
 import click
 
-from bot.cli import main, runtime_from
+from bot.startup import runtime_from
 from models.ledger import CellError
-from models.ledger_import import import_members, read_table
+from models.ledger_files import RejectedRows, TableError, open_table
+from models.ledger_import import import_members
+
+DRY_RUN_NOTE = "试导入（--dry-run）：以下是导入会做的事，没有写入任何数据。"
 
 
-@main.group("import")
+@click.group("import")
 def import_group() -> None:
     """Load data from the files branches keep."""
 
@@ -19,28 +23,74 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--create-orgs", is_flag=True,
               help="Create townships/branches the ledger names but the database lacks, under district.name.")
+@click.option("--dry-run", is_flag=True, help="Print the report and write nothing to the database.")
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False),
+              help="Write the rows left out, as the ledger had them plus a 问题 column, to this .xlsx.")
 @click.pass_context
-def import_members_command(ctx: click.Context, file: str, create_orgs: bool) -> None:
+def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry_run: bool,
+                           errors_file: str | None) -> None:
     """Import members from an .xlsx or .csv ledger.
 
     Every good row is imported in one transaction; every bad row is listed with its reason and
-    left out. Importing the same file again adds nobody twice. Exit status 0 when the file was
-    read (bad rows are listed, not fatal), 2 when it cannot be read at all."""
+    left out (and, with --errors, written to a file staff correct and import). Importing the same
+    file again adds nobody twice. --dry-run rolls everything back: the report is the one a real
+    import would give. Exit status 0 when the file was read (bad rows are listed, not fatal), 2
+    when it cannot be read at all."""
     rt = runtime_from(ctx)
+    rejected = RejectedRows(errors_file) if errors_file else None
     try:
-        rows = read_table(file)
-    except ValueError as exc:
+        with open_table(file) as table, rt.session() as session:
+            progress = Progress(table.size) if sys.stderr.isatty() else None
+            try:
+                report = import_members(session, table.rows, district=rt.settings.district.name,
+                                        create_orgs=create_orgs, now=rt.clock.now(), rejected=rejected,
+                                        progress=progress)
+            except CellError as exc:
+                click.echo(f"{file}：{exc}，没有导入任何人。", err=True)
+                sys.exit(2)
+            finally:
+                if progress is not None:
+                    progress.done()
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+    except TableError as exc:
         click.echo(f"无法读取 {file}：{exc}", err=True)
         sys.exit(2)
     except OSError:
         click.echo(f"无法读取 {file}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。", err=True)
         sys.exit(2)
-    with rt.session() as session:
-        try:
-            report = import_members(session, rows, district=rt.settings.district.name,
-                                    create_orgs=create_orgs, now=rt.clock.now())
-        except CellError as exc:
-            click.echo(f"{file}：{exc}，没有导入任何人。", err=True)
-            sys.exit(2)
-        session.commit()
+    if dry_run:
+        click.echo(DRY_RUN_NOTE)
     click.echo(report.summary())
+    if rejected is not None:
+        _save_rejected(rejected, errors_file)
+
+
+def _save_rejected(rejected: RejectedRows, path: str) -> None:
+    try:
+        rejected.save()
+    except OSError as exc:
+        click.echo(f"无法写出 {path}：{exc.strerror or exc}", err=True)
+        sys.exit(2)
+    click.echo(f"未导入的 {rejected.count} 行已写入 {path}（原样各列，加“问题”一列）；"
+               "在表里改正后直接导入这个文件即可。")
+
+
+class Progress:
+    """The rows read so far, rewritten in place on stderr (the CLI shows it only on a terminal,
+    so logs and pipes get the report alone)."""
+
+    def __init__(self, size: int | None) -> None:
+        self.total = f" / {size:,}" if size else ""
+        self.shown = False
+
+    def __call__(self, rows: int) -> None:
+        click.echo(f"\r已读 {rows:,}{self.total} 行…", err=True, nl=False)
+        self.shown = True
+
+    def done(self) -> None:
+        """End the line, so the report starts on its own."""
+        if self.shown:
+            click.echo("", err=True)

@@ -7,9 +7,9 @@ import click
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from bot.app import create_app
-from bot.cli import main, runtime_from
+from bot.app import in_process_sandbox
 from bot.runtime import Runtime
+from bot.startup import runtime_from
 from bot.wechat_api import create_bind_qrcode, wechat_client
 from models.binding import new_bind_code
 from models.member import Member, mask_phone
@@ -19,7 +19,7 @@ from models.org_tree import branch_labels
 HEADERS = ("姓名", "所属党支部", "手机号", "绑定码", "邀请二维码链接")
 
 
-@main.group("export")
+@click.group("export")
 def export_group() -> None:
     """Write files for branch staff."""
 
@@ -60,7 +60,7 @@ def invitation_rows(rt: Runtime, branch: str | None = None) -> list[tuple[str, s
             member.bind_code = member.bind_code or new_bind_code(s)
         found = [(m, _ledger_name(branches[m.branch_id])) for m in members]
         s.commit()
-    app = create_app(rt.settings, runtime=rt) if rt.settings.wechat.sandbox else None
+    app = in_process_sandbox(rt)
     client = wechat_client(rt, app)
     return [(m.name, branch_name, mask_phone(m.phone), m.bind_code, create_bind_qrcode(rt, m.bind_code, client))
             for m, branch_name in found]

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from bot.cli import load_or_exit, main
+from bot.startup import load_or_exit
 from handlers.nlu.bayes import load
 from handlers.nlu.decision import EXAMPLES
 from handlers.nlu.evaluate import Report, evaluate
@@ -24,7 +24,7 @@ def _router(ctx: click.Context, unseen: list[str] | None = None) -> Router:
         sys.exit(2)
 
 
-@main.group()
+@click.group()
 def nlu() -> None:
     """Intent router: evaluate on labelled messages, explain one decision."""
 

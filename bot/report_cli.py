@@ -8,7 +8,7 @@ import unicodedata
 
 import click
 
-from bot.cli import main, runtime_from
+from bot.startup import runtime_from
 from models.delivery.purposes import purpose_name
 from models.delivery.report import (
     STATUS_NAMES,
@@ -19,7 +19,7 @@ from models.delivery.report import (
 )
 
 
-@main.group()
+@click.group()
 def report() -> None:
     """Reports for staff (报表)."""
 

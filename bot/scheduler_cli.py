@@ -9,11 +9,11 @@ import signal
 
 import click
 
-from bot.cli import main, runtime_from
+from bot.startup import runtime_from
 from scheduler.service import SchedulerService
 
 
-@main.command("scheduler")
+@click.command("scheduler")
 @click.pass_context
 def scheduler_role(ctx: click.Context) -> None:
     """Run scheduled jobs (lesson pushes) until stopped; a second copy waits as a stand-by."""

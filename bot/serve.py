@@ -7,14 +7,14 @@ import click
 from waitress import serve as waitress_serve
 
 from bot.app import create_app
-from bot.cli import load_or_exit, main, migrate_or_exit, runtime_or_exit
 from bot.demo import load_demo
 from bot.dispatcher import DispatcherThread
+from bot.startup import load_or_exit, migrate_or_exit, runtime_or_exit
 from bot.wechat_api import wechat_client
 from scheduler.service import start_in_process
 
 
-@main.command()
+@click.command()
 @click.option("--host", default=None, help="Listen address (default: server.host).")
 @click.option("--port", type=int, default=None, help="Listen port (default: server.port).")
 @click.option("--demo", is_flag=True, help="Load the demo district into an empty database.")

@@ -5,12 +5,6 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: Sent by the webhook once a first delivery of an inbound message is recorded, before it is
-#: handled. Sender: the :class:`bot.runtime.Runtime`; keyword ``incoming``: the
-#: :class:`handlers.context.Incoming`. The sandbox listens to learn what WeChat would know
-#: (follows, unfollows, the customer-service window).
-inbound_recorded = _signals.signal("inbound-recorded")
-
 #: Sent by the webhook once a message's handling is committed (its deliveries queued, deferred
 #: ones released). Sender: the :class:`bot.runtime.Runtime`; keyword ``incoming``. The
 #: in-process dispatcher listens so those deliveries go out at once instead of at the next poll.

@@ -30,7 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bot import wire
 from bot.inflight import Delivery, InFlight
 from bot.runtime import Runtime
-from bot.signals import inbound_answered, inbound_recorded
+from bot.signals import inbound_answered
 from handlers import paging
 from handlers.context import Context, Incoming
 from handlers.engine import dispatch
@@ -57,6 +57,10 @@ ENCRYPT_TYPES = ("raw", "aes")
 # WeChat's messages are a few KB at most (text ≤ 2048 bytes, then XML and base64 around it);
 # anything far larger is not from WeChat and is refused before it is read.
 MAX_BODY_BYTES = 64 * 1024
+
+
+# Where ``bot.app.create_app`` keeps the intent router, in ``app.extensions``.
+ROUTER = "kiteline.router"
 
 
 def make_blueprint(path: str) -> Blueprint:
@@ -171,7 +175,6 @@ def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
     if not recorded:
         rt.inflight.forget(key)
         return _stored_reply(rt, key)
-    _announce(rt, incoming)
     try:
         body = _handle(rt, incoming, key, delivery)
     except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
@@ -222,15 +225,6 @@ def _record(rt: Runtime, incoming: Incoming, key: str, seen: Seen) -> bool:
     return False
 
 
-def _announce(rt: Runtime, incoming: Incoming) -> None:
-    """Send :data:`bot.signals.inbound_recorded` (the sandbox observes, as WeChat would). A
-    listener's database error is logged and never costs the member their answer."""
-    try:
-        inbound_recorded.send(rt, incoming=incoming)
-    except SQLAlchemyError as exc:
-        _log_failure("an inbound_recorded listener failed", incoming.openid, exc)
-
-
 def _log_failure(what: str, openid: str, exc: BaseException) -> None:
     """Log an error with its stack but without its message: messages from the database (a
     unique key's DETAIL) or a handler can carry openids, names and phones (DESIGN.md §5)."""
@@ -273,9 +267,10 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
         follower = sender.follower or first_contact(s, incoming.openid, now)
         if incoming.event != "unsubscribe":
             interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
+        router = current_app.extensions[ROUTER]
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=sender.member,
                       dialog=sender.dialog, pages=sender.pages)
-        reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, rt.router))
+        reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None
         # Core, on the session's connection: no ORM bookkeeping for a row no object holds.

@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import click
 import requests
 from flask import Flask
 from urllib3.exceptions import ConnectTimeoutError
@@ -26,14 +25,13 @@ from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
 
-from bot.cli import main, runtime_from
-from bot.config import MenuButton, Settings
 from bot.runtime import Runtime
 from bot.sandbox.transport import WSGITransport
 from models import token as token_store
 from models.delivery.errcodes import STALE_TOKEN_CODES, Meaning
 from models.delivery.payloads import Article, TemplateNotice
 from models.delivery.sender import SendFailed
+from models.settings import MenuButton, Settings
 
 DEFAULT_TOKEN_SECONDS = 7200
 # Where an in-process client sends sandbox calls; the host never reaches a network.
@@ -215,30 +213,3 @@ def sync_menu(rt: Runtime, client: KitelineClient | None = None) -> dict:
     if not body["button"]:
         raise ValueError("config.yaml has no menu.buttons")
     return (client or wechat_client(rt)).menu.create(body)
-
-
-@main.group()
-def menu() -> None:
-    """The custom menu (自定义菜单)."""
-
-
-@menu.command("sync")
-@click.pass_context
-def menu_sync(ctx: click.Context) -> None:
-    """Push menu.buttons from config.yaml to WeChat (or to the sandbox in sandbox mode)."""
-    from bot.app import create_app
-
-    rt = runtime_from(ctx)
-    app = create_app(rt.settings, runtime=rt) if rt.settings.wechat.sandbox else None
-    try:
-        sync_menu(rt, wechat_client(rt, app))
-    except ValueError as exc:
-        raise click.ClickException(f"没有可推送的菜单：{exc}") from exc
-    except WeChatClientException as exc:
-        raise click.ClickException(
-            f"微信拒绝了菜单（{exc.errcode} {exc.errmsg}），请检查 config.yaml 的 menu。") from exc
-    except requests.RequestException as exc:
-        raise click.ClickException(
-            f"连不上微信接口 {rt.settings.wechat.api_base_url}，请检查网络后再试。") from exc
-    names = "、".join(b.name for b in rt.settings.menu.buttons)
-    click.echo(f"自定义菜单已推送：{names}")

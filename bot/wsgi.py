@@ -17,7 +17,7 @@ import ctypes.util
 import gc
 
 from bot.app import create_app
-from bot.config import load_settings
+from models.settings import load_settings
 
 app = create_app(load_settings())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -15,9 +15,7 @@ from models.follower import Follower
 from models.member import Member
 from models.reply_pages import ReplyPages
 from models.roles import Role, roles_of
-
-if TYPE_CHECKING:  # handlers read settings but never depend on the transport layer
-    from bot.config import Settings
+from models.settings import Settings
 
 
 @dataclass
@@ -54,7 +52,7 @@ class Context:
     directly; they work through ``session`` (the domain) and return a Reply."""
 
     session: Session
-    settings: "Settings"
+    settings: Settings
     clock: Clock
     follower: Follower
     member: Member | None

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from models.member import mask_phone
 from models.places import clean, normalise_city, normalise_province, split_destination
 
 # Headers that start like one of ours but name something else (支部书记 is not 所属党支部,
@@ -21,6 +22,9 @@ NOT_OURS = ("支部书记", "党组织书记", "书记", "紧急联系", "家属
             "流入地党组织", "流入地党支部", "所在地党组织", "所在地党支部")
 # Ignored columns the report need not name: they only number the rows.
 ROW_NUMBERS = ("序号", "编号")
+# Columns an export adds for reading and an --errors file adds for the reason: read by staff,
+# never imported, and not named as unrecognised (an exported file imports without a remark).
+READ_ONLY_HEADERS = ("状态", "最近核实", "最近联系", "积分", "问题")
 # How ledgers name the member's red liaison (联系人 alone is left out: it is often a relative).
 LIAISON_WORDS = ("红色联络员", "联络员", "联系人联络员", "联络人", "结对联络员", "结对联系人")
 PHONE_WORDS = ("手机号码", "手机号", "联系电话", "联系方式", "电话号码", "移动电话", "联系手机",
@@ -50,6 +54,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                  *(w + "省" for w in DESTINATION_WORDS)),
     "city": ("去向城市", "流入城市", "所在城市", "工作城市", "务工城市", "打工城市", "城市",
              *(w + suffix for w in DESTINATION_WORDS for suffix in ("市", "城市"))),
+    # Not 所在地区 / 流动地区: those name the whole destination.
+    "district": (*(w + "区县" for w in DESTINATION_WORDS), "区县", "所在区县"),
     "destination": DESTINATION_WORDS,
     "away_reason": ("外出原因", "流动原因", "外出事由", "流出原因"),
     "employer": ("工作单位", "务工单位", "现工作单位", "就业单位", "单位"),
@@ -73,10 +79,19 @@ FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "审核人", "制表�
 # Excel's day 0 for serial dates (1900 date system, including its 1900-02-29 bug).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MOBILE = re.compile(r"1[3-9]\d{9}")
+# What an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): C0 controls but tab and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 class CellError(ValueError):
     """A cell that cannot be stored; ``str(err)`` is the reason in Chinese."""
+
+
+def quoted(text: object) -> str:
+    """A cell's text as a reason quotes it, mobile numbers masked (138****1234): the report is a
+    list printed and passed around, and the row number already finds the cell."""
+    return MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), str(text))
 
 
 def header_key(cell: object) -> str | None:
@@ -119,7 +134,7 @@ def parse_name(cell: object) -> str:
     if not name:
         raise CellError("姓名为空")
     if len(name) > 20 or re.search(r"\d", name):
-        raise CellError(f"姓名“{name}”看起来不对")
+        raise CellError(f"姓名“{quoted(name)}”看起来不对")
     return name
 
 
@@ -137,7 +152,7 @@ def parse_phone(cell: object) -> str:
     if not digits:
         raise CellError("手机号为空")
     if not digits.isdigit() or len(digits) != 11:
-        raise CellError(f"手机号应为11位数字（表中是“{text}”）")
+        raise CellError(f"手机号应为11位数字（表中是“{quoted(text)}”）")
     if not MOBILE.fullmatch(digits):
         raise CellError(f"“{text}”不是手机号（应为1开头的11位手机号）")
     return digits
@@ -158,7 +173,7 @@ def parse_liaison(cell: object, phone_cell: object = None) -> tuple[str, str | N
     # ``clean`` made the punctuation half-width (，→, （→( ).
     number = re.search(r"\+?\d[\d\-—.]*", text)
     if number and text[number.end():] not in ("", ")"):
-        raise CellError(f"联络员“{shown}”看不懂，请写成“李某 13900001111”")
+        raise CellError(f"联络员“{quoted(shown)}”看不懂，请写成“李某 13900001111”")
     head = text[:number.start()] if number else text
     head = re.sub(r"(?:[(:,、/;]|电话|手机号?|联系方式)*$", "", head)
     try:
@@ -167,7 +182,7 @@ def parse_liaison(cell: object, phone_cell: object = None) -> tuple[str, str | N
         if phone is None and clean(phone_cell):
             phone = parse_phone(phone_cell)
     except CellError as exc:
-        raise CellError(f"联络员“{shown}”：{exc}") from None
+        raise CellError(f"联络员“{quoted(shown)}”：{exc}") from None
     return name, phone
 
 
@@ -191,14 +206,14 @@ def parse_month(cell: object) -> dt.date | None:
     match = (re.fullmatch(r"(\d{4})[.\-/年](\d{1,2})(?:[.\-/月](\d{1,2})日?|月)?", text)
              or re.fullmatch(r"(\d{4})(\d{2})(\d{2})?", text))
     if not match:
-        raise CellError(f"日期“{text}”看不懂，请写成 2023.3 或 2023年3月")
+        raise CellError(f"日期“{quoted(text)}”看不懂，请写成 2023.3 或 2023年3月")
     year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
     if not 1921 <= year <= 2100:
-        raise CellError(f"日期“{text}”的年份不对")
+        raise CellError(f"日期“{quoted(text)}”的年份不对")
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"日期“{text}”的月份或日子不对") from None
+        raise CellError(f"日期“{quoted(text)}”的月份或日子不对") from None
 
 
 def parse_gender(cell: object) -> str | None:
@@ -210,7 +225,7 @@ def parse_gender(cell: object) -> str | None:
         return "男"
     if text in ("女", "女性", "F"):
         return "女"
-    raise CellError(f"性别“{text}”应填男或女")
+    raise CellError(f"性别“{quoted(text)}”应填男或女")
 
 
 def parse_away_reason(cell: object) -> str | None:
@@ -227,12 +242,14 @@ def parse_away_reason(cell: object) -> str | None:
 
 
 def parse_text(cell: object, limit: int) -> str | None:
-    """Free text (工作单位, 备注): trimmed, ``None`` when empty; raises CellError over ``limit``."""
+    """Free text (工作单位, 备注): trimmed, control characters dropped (a CSV may hold them; an
+    .xlsx cannot, so an exported ledger could not give them back), ``None`` when empty; raises
+    CellError over ``limit``."""
     if cell is None:
         return None
-    text = str(cell).strip()
+    text = CONTROL_CHARACTERS.sub("", str(cell)).strip()
     if len(text) > limit:
-        raise CellError(f"“{text[:10]}…”太长（最多{limit}个字）")
+        raise CellError(f"“{quoted(text[:10])}…”太长（最多{limit}个字）")
     return text or None
 
 
@@ -243,10 +260,17 @@ def is_footer(values: Sequence[object]) -> bool:
 
 
 def parse_destination(fields: dict[str, object]) -> dict[str, str | None]:
-    """Province, city and district from the 流动去向 column(s): either separate 省/市 columns
-    or one column holding ``广东省深圳市``. A 市 cell that also names the province or a
+    """Province, city and district from the 流动去向 column(s): either separate 省/市(/区县)
+    columns or one column holding ``广东省深圳市``. A 市 cell that also names the province or a
     district (``广东深圳``, ``深圳市南山区``) is split; its province fills an empty 省 cell. A
-    sheet with both kinds reads the whole-destination cell only when the 市 cell is empty."""
+    sheet with both kinds reads the whole-destination cell only when the 市 cell is empty. A
+    区县 cell (as the export writes it) names the district, as written."""
+    parts = _destination_parts(fields)
+    district = clean(fields.get("district"))
+    return {**parts, "current_district": district} if district else parts
+
+
+def _destination_parts(fields: dict[str, object]) -> dict[str, str | None]:
     province = normalise_province(fields.get("province"))
     parts = _split_city_cell(province, clean(fields.get("city")))
     whole = clean(fields.get("destination"))
@@ -276,7 +300,7 @@ def unused_headers(header: Sequence[object], columns: dict[int, str]) -> list[st
     names = []
     for col, cell in enumerate(header):
         text = header_text(cell)
-        if text and col not in columns and not clean(text).startswith(ROW_NUMBERS):
+        if text and col not in columns and not clean(text).startswith(ROW_NUMBERS + READ_ONLY_HEADERS):
             names.append(text)
     return names
 

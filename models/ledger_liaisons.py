@@ -2,79 +2,155 @@
 the 1+N contact scheme: one liaison of the member's own branch serves many members.
 
 A liaison cell names a roster member of the same branch (by name, and phone when written); that
-member becomes a ``Liaison``. Someone not on the roster is added as a home member (``status =
-"home"``) when the cell gives a valid phone. Anything else is a :class:`CellError` whose message
-the importer shows as a row to check; the member row itself is imported regardless.
+member becomes a ``Liaison``. With a phone, the person with that name and phone elsewhere on the
+roster is the one meant (name + phone is who someone is, as for the members themselves), and
+someone not on the roster at all is added as a home member (``status = "home"``). Anything else
+is a :class:`CellError` whose message the importer shows as a row to check; the member row itself
+is imported regardless.
+
+The roster is read once for every name the column uses, not once per row: a branch of 30,000
+members names its few liaisons thousands of times.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from models.binding import new_bind_code
 from models.ledger import CellError, parse_liaison
-from models.member import Liaison, Member, mask_phone
+from models.ledger_report import RowNote
+from models.ledger_roster import Placed, fresh_bind_codes
+from models.member import Liaison, Member, MemberChange, mask_phone
+from models.member_updates import change_row
+
+CHUNK = 500  # values per IN (...) query
 
 
 class LiaisonAssigner:
-    """Finds or makes the liaisons one import names. ``named`` lists members made liaisons by
-    this import, ``added`` those of them added to the roster; both by name, in order."""
+    """Assigns the liaisons one import names. After :meth:`assign`: ``named`` lists members made
+    liaisons by this import, ``added`` those of them added to the roster (both by name, in
+    order); ``warnings`` the rows whose liaison could not be assigned; ``changed`` the rows of
+    members already on the roster whose liaison changed."""
 
-    def __init__(self, session: Session, now: dt.datetime) -> None:
-        self.session, self.now = session, now
+    def __init__(self, session: Session, now: dt.datetime,
+                 on_added: Callable[[int, str, str, int], None] | None = None) -> None:
+        """``on_added(member_id, name, phone, branch_id)`` is told of each person added."""
+        self.session, self.now, self.on_added = session, now, on_added
         self.named: list[str] = []
         self.added: list[str] = []
+        self.warnings: list[RowNote] = []
+        self.changed: list[Placed] = []
+        self._in_branch: dict[tuple[int, str], list[tuple[int, str | None]]] = {}
+        self._by_identity: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
+        self._liaisons: dict[int, int] = {}
 
-    def liaison(self, member: Member, cell: object, phone_cell: object = None) -> Liaison | None:
-        """The liaison ``cell`` (and the 联络员电话 ``phone_cell``) names for ``member``; ``None``
-        when both are empty. Raises :class:`CellError` (in Chinese) when it cannot be assigned."""
-        parsed = parse_liaison(cell, phone_cell)
-        if parsed is None:
-            return None
-        name, phone = parsed
-        person = self._on_roster(member.branch_id, name, phone)
-        if person is None:
-            person = self._add_home_member(member.branch_id, name, phone)
-        if person.id == member.id:
-            raise CellError(f"联络员写的是本人{name}，未指定联络员；请写本支部另一位党员")
-        return self._liaison_of(person)
+    def assign(self, placed: Sequence[Placed]) -> None:
+        """Give each row's member the liaison its cell names, in row order (a liaison a row adds
+        is on the roster for the rows after it); record a change for members already on the
+        roster, not for members this import created (their creation is the record)."""
+        wanted: list[tuple[Placed, tuple[str, str | None]]] = []
+        for p in placed:
+            try:
+                parsed = parse_liaison(*p.liaison)
+            except CellError as exc:
+                self.warnings.append(RowNote(p.row, p.name, str(exc)))
+                continue
+            if parsed is not None:
+                wanted.append((p, parsed))
+        self._load({name for _, (name, _) in wanted})
+        persons = []
+        for p, (name, phone) in wanted:
+            try:
+                persons.append((p, self._person(p, name, phone)))
+            except CellError as exc:
+                self.warnings.append(RowNote(p.row, p.name, str(exc)))
+        self._make_liaisons([person for _, person in persons])
+        updates, changes = [], []
+        for p, (person_id, _, _) in persons:
+            liaison_id = self._liaisons[person_id]
+            if liaison_id == p.liaison_id:
+                continue
+            updates.append((p.member_id, liaison_id))
+            if p.outcome != "created":
+                changes.append(change_row(p.member_id, "liaison_id", p.liaison_id, liaison_id,
+                                          source="import", now=self.now))
+                self.changed.append(p)
+        # In chunks, through the table: one UPDATE per chunk, not the ORM's bookkeeping for every
+        # member of a 100,000-row ledger at once.
+        members = Member.__table__
+        set_liaison = (update(members).where(members.c.id == bindparam("member"))
+                       .values(liaison_id=bindparam("liaison")))
+        for chunk in _chunks([{"member": m, "liaison": li} for m, li in updates]):
+            self.session.execute(set_liaison, chunk)
+        for chunk in _chunks(changes):
+            self.session.execute(insert(MemberChange.__table__), chunk)
 
-    def _on_roster(self, branch_id: int, name: str, phone: str | None) -> Member | None:
-        same_name = list(self.session.scalars(select(Member).where(
-            Member.branch_id == branch_id, Member.name == name).order_by(Member.id)))
+    def _load(self, names: set[str]) -> None:
+        for chunk in _chunks(sorted(names)):
+            for m in self.session.execute(select(Member.id, Member.name, Member.phone, Member.branch_id)
+                                          .where(Member.name.in_(chunk)).order_by(Member.id)):
+                self._remember(m.id, m.name, m.phone, m.branch_id)
+        self._liaisons = dict(self.session.execute(select(Liaison.member_id, Liaison.id)).all())
+
+    def _remember(self, member_id: int, name: str, phone: str | None, branch_id: int) -> None:
+        self._in_branch.setdefault((branch_id, name), []).append((member_id, phone))
+        self._by_identity.setdefault((name, phone), []).append((member_id, branch_id))
+
+    def _make_liaisons(self, persons: list[tuple[int, int, str]]) -> None:
+        """Make each person not yet a liaison one, in the order first named: one insert, one read."""
+        new = {}
+        for member_id, branch_id, name in persons:
+            if member_id not in self._liaisons and member_id not in new:
+                new[member_id] = branch_id
+                self.named.append(name)
+        if not new:
+            return
+        self.session.execute(insert(Liaison.__table__), [{"member_id": m, "branch_id": b} for m, b in new.items()])
+        for chunk in _chunks(list(new)):
+            self._liaisons.update(self.session.execute(select(Liaison.member_id, Liaison.id)
+                                                       .where(Liaison.member_id.in_(chunk))).all())
+
+    def _person(self, p: Placed, name: str, phone: str | None) -> tuple[int, int, str]:
+        """(member id, branch id, name) of the person a cell names for the member of row ``p``.
+        Raises :class:`CellError` (in Chinese) when no one can be assigned."""
+        same_name = self._in_branch.get((p.branch_id, name), [])
         if phone is not None:
-            exact = [m for m in same_name if m.phone == phone]
+            exact = [m for m, ph in same_name if ph == phone]
+            elsewhere = self._by_identity.get((name, phone))
             if exact:
-                return exact[0]
-            if same_name:
+                found = (exact[0], p.branch_id)
+            elif elsewhere:
+                found = elsewhere[0]
+            elif same_name:
                 # Likely the same person with an old number: adding a second 李某 would split them.
-                raise CellError(f"联络员{name}的手机号与名册中的{name}（{mask_phone(same_name[0].phone)}）"
+                raise CellError(f"联络员{name}的手机号与名册中的{name}（{mask_phone(same_name[0][1])}）"
                                 "不一致，未指定联络员；请核对手机号后重新导入")
-            return None
-        if len(same_name) > 1:
+            else:
+                found = (self._add_home_member(p.branch_id, name, phone), p.branch_id)
+        elif len(same_name) > 1:
             raise CellError(f"本支部名册中有{len(same_name)}位{name}，未指定联络员；"
                             f"请在联络员一栏写上手机号，如“{name} 13900001111”")
-        if not same_name:
+        elif not same_name:
             raise CellError(f"联络员{name}不在本支部名册中，也没写手机号，未指定联络员；"
                             f"请写成“{name} 13900001111”后重新导入")
-        return same_name[0]
+        else:
+            found = (same_name[0][0], p.branch_id)
+        if found[0] == p.member_id:
+            raise CellError(f"联络员写的是本人{name}，未指定联络员；请写本支部另一位党员")
+        return (*found, name)
 
-    def _add_home_member(self, branch_id: int, name: str, phone: str) -> Member:
-        person = Member(name=name, phone=phone, branch_id=branch_id, status="home",
-                        bind_code=new_bind_code(self.session), created_at=self.now)
-        self.session.add(person)
-        self.session.flush()
+    def _add_home_member(self, branch_id: int, name: str, phone: str) -> int:
+        member_id = self.session.scalar(insert(Member).returning(Member.id), {
+            "name": name, "phone": phone, "branch_id": branch_id, "status": "home",
+            "bind_code": fresh_bind_codes(self.session, 1)[0], "created_at": self.now})
+        self._remember(member_id, name, phone, branch_id)
         self.added.append(name)
-        return person
+        if self.on_added is not None:
+            self.on_added(member_id, name, phone, branch_id)
+        return member_id
 
-    def _liaison_of(self, person: Member) -> Liaison:
-        found = self.session.scalar(select(Liaison).where(Liaison.member_id == person.id))
-        if found is not None:
-            return found
-        liaison = Liaison(member_id=person.id, branch_id=person.branch_id, member=person)
-        self.session.add(liaison)
-        self.session.flush()
-        self.named.append(person.name)
-        return liaison
+
+def _chunks(items: list) -> list[list]:
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]

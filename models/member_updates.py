@@ -24,6 +24,14 @@ def _as_text(value: object) -> str | None:
     return str(value)[:200]
 
 
+def change_row(member_id: int, field: str, old: object, new: object, *, source: str,
+               now: dt.datetime) -> dict[str, object]:
+    """The ``MemberChange`` columns recording ``field`` going from ``old`` to ``new`` (values as
+    stored: dates, ids, text), for a bulk insert of many members' changes at once."""
+    return {"member_id": member_id, "field": field, "old_value": _as_text(old),
+            "new_value": _as_text(new), "source": source, "changed_at": now}
+
+
 def apply_changes(session: Session, member: Member, values: dict[str, object], *, source: str,
                   now: dt.datetime) -> list[MemberChange]:
     """Set each field in ``values`` that differs from what is stored and record the change.
@@ -42,8 +50,7 @@ def apply_changes(session: Session, member: Member, values: dict[str, object], *
             continue
         setattr(member, field, new)
         if member.id is not None:
-            changes.append(MemberChange(member_id=member.id, field=field, old_value=_as_text(old),
-                                        new_value=_as_text(new), source=source, changed_at=now))
+            changes.append(MemberChange(**change_row(member.id, field, old, new, source=source, now=now)))
     session.add_all(changes)
     return changes
 

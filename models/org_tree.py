@@ -1,4 +1,5 @@
-"""Finding (and, when asked, building) the branch a ledger row names in 所属党支部.
+"""Finding (and, when asked, building) the branch a ledger row names in 所属党支部, the name an
+exported ledger writes for each branch, and the branches an ``--org`` scope covers.
 
 Ledgers write a branch by its full name, township first: ``红柳镇白杨村党支部``. The tree stores
 district → township (镇/乡/街道/苏木) → village (村/社区/嘎查) → branch (``白杨村党支部``), so
@@ -90,3 +91,33 @@ class BranchResolver:
         self.session.flush()
         self.created.append((org.kind, label or org.name))
         return org
+
+
+def ledger_names(session: Session) -> dict[int, str]:
+    """Branch id → the 所属党支部 an exported ledger writes for it: township first
+    (``红柳镇白杨村党支部``), as branches write it, or whichever other name
+    :class:`BranchResolver` takes to that branch alone; the township-first name when none is
+    unique (re-importing then names the clash)."""
+    branches = list(session.scalars(select(Organization).where(Organization.kind == "branch")))
+    owners: dict[str, set[int]] = {}
+    for branch in branches:
+        for label in branch_labels(branch):
+            owners.setdefault(label, set()).add(branch.id)
+    names = {}
+    for branch in branches:
+        townships = [n.name for n in branch.path() if n.kind == "township"]
+        preferred = [t + branch.name for t in townships] + [branch.name]
+        others = sorted(branch_labels(branch) - set(preferred), key=lambda s: (-len(s), s))
+        unique = [label for label in preferred + others if owners[label] == {branch.id}]
+        names[branch.id] = unique[0] if unique else (preferred + others)[0]
+    return names
+
+
+def subtree_ids(session: Session, name: str) -> set[int]:
+    """Ids of every organisation named ``name`` and of all below them; empty when none is."""
+    found = set(session.scalars(select(Organization.id).where(Organization.name == name)))
+    frontier = set(found)
+    while frontier:
+        frontier = set(session.scalars(select(Organization.id).where(Organization.parent_id.in_(frontier))))
+        found |= frontier
+    return found

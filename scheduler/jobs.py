@@ -8,29 +8,43 @@ which the scheduler service sets once per process with :func:`use_runtime`.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from models import study
+from models.clock import Clock
 from models.delivery.digest import queue_digests
-
-if TYPE_CHECKING:  # the scheduler uses the runtime the transport layer builds, never builds one
-    from bot.runtime import Runtime
+from models.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Members per transaction in a push: bounds memory and lock time whatever the roster size.
 BATCH_SIZE = 500
 
-_runtime: "Runtime | None" = None
 
 
-def use_runtime(rt: "Runtime | None") -> None:
+class Runtime(Protocol):
+    """What the scheduler and its jobs work with. The scheduler never builds one: the process
+    that starts it hands its own (``bot.runtime.Runtime`` is one)."""
+
+    settings: Settings
+    engine: Engine
+    session: sessionmaker[Session]
+    clock: Clock
+
+
+_runtime: Runtime | None = None
+
+
+def use_runtime(rt: Runtime | None) -> None:
     """Make ``rt`` the runtime every job in this process uses (``None`` forgets it)."""
     global _runtime
     _runtime = rt
 
 
-def current_runtime() -> "Runtime":
+def current_runtime() -> Runtime:
     """The runtime set by :func:`use_runtime`. Raises RuntimeError when none was set (a job
     started outside the scheduler service)."""
     if _runtime is None:

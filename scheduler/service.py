@@ -14,7 +14,6 @@ import os
 import secrets
 import socket
 import threading
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -27,12 +26,14 @@ from models.scheduling import (
     acquire_lease,
     release_lease,
 )
-from scheduler.cron import cron_trigger
-from scheduler.jobs import push_lesson_schedule, send_delivery_digests, use_runtime
-
-if TYPE_CHECKING:
-    from bot.config import SchedulerSettings
-    from bot.runtime import Runtime
+from models.settings import SchedulerSettings
+from models.settings.cron import cron_trigger
+from scheduler.jobs import (
+    Runtime,
+    push_lesson_schedule,
+    send_delivery_digests,
+    use_runtime,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def lesson_job_id(schedule_id: str) -> str:
     return LESSON_JOB_PREFIX + schedule_id
 
 
-def register_lesson_jobs(scheduler: BackgroundScheduler, settings: "SchedulerSettings") -> list[str]:
+def register_lesson_jobs(scheduler: BackgroundScheduler, settings: SchedulerSettings) -> list[str]:
     """Put one cron job per ``settings.lesson_schedules`` entry into the scheduler's store and
     remove stored lesson jobs no longer in the config. Returns the job ids now scheduled.
 
@@ -74,7 +75,7 @@ def register_lesson_jobs(scheduler: BackgroundScheduler, settings: "SchedulerSet
     return wanted
 
 
-def register_digest_job(scheduler: BackgroundScheduler, settings: "SchedulerSettings") -> str:
+def register_digest_job(scheduler: BackgroundScheduler, settings: SchedulerSettings) -> str:
     """Put the secretaries' daily delivery digest (job id ``delivery_digest``) into the store on
     ``settings.delivery_digest_cron``, keeping a stored job whose line is unchanged."""
     trigger = cron_trigger(settings.delivery_digest_cron, ZoneInfo(settings.timezone))
@@ -89,8 +90,8 @@ class SchedulerService:
     """APScheduler plus the leader lease. :meth:`start` runs it in background threads (inside
     ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role)."""
 
-    def __init__(self, rt: "Runtime", holder: str | None = None) -> None:
-        # Cron lines were checked when the settings were loaded (bot.config.LessonSchedule).
+    def __init__(self, rt: Runtime, holder: str | None = None) -> None:
+        # Cron lines were checked when the settings were loaded (models.settings.LessonSchedule).
         zone = ZoneInfo(rt.settings.scheduler.timezone)
         self.rt = rt
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -180,7 +181,7 @@ class SchedulerService:
             self.tick()
 
 
-def start_in_process(rt: "Runtime") -> SchedulerService:
+def start_in_process(rt: Runtime) -> SchedulerService:
     """Start the scheduler inside this process (``kiteline serve``); call ``.shutdown()`` on
     the result when the server stops."""
     service = SchedulerService(rt)

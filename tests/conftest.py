@@ -28,9 +28,9 @@ from wechatpy.crypto import WeChatCrypto
 
 import models
 from bot.app import create_app
-from bot.config import load_settings
 from models.db import make_engine
 from models.migrations import schema
+from models.settings import load_settings
 
 # Copies of ../shared/ (see tests/data/shared/README.md), so a clone anywhere can run the suite.
 SHARED = Path(__file__).resolve().parent / "data" / "shared"

@@ -7,7 +7,6 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-import bot.chat_cli  # noqa: F401  (registers ``chat``)
 from bot.cli import main
 from tests.conftest import ManualClock
 from tests.test_help_request import setup_roster

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from models.settings import ConfigError, load_settings
 
 
 def test_shipped_config_is_sandbox_on_sqlite(tmp_path):

@@ -15,7 +15,7 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot import wire
 from bot.app import create_app
-from bot.config import load_settings
+from models.settings import load_settings
 from tests.conftest import CONFIG_FILE, SHARED, ManualClock
 
 VECTORS = json.loads((SHARED / "wechat" / "vectors.json").read_text(encoding="utf-8"))

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-import bot.report_cli  # noqa: F401  (registers ``report delivery``)
 from bot.cli import main
 from models.delivery.outbox import OutboxMessage
 from models.org import Organization

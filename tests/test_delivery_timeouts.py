@@ -134,7 +134,7 @@ def test_one_members_messages_go_out_in_order_while_others_go_alongside(make_cha
 
 
 def test_the_api_timeout_is_validated(db_url):
-    from bot.config import ConfigError, load_settings
+    from models.settings import ConfigError, load_settings
     from tests.conftest import CONFIG_FILE
 
     with pytest.raises(ConfigError, match="wechat.api_timeout_seconds"):

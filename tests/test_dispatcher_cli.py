@@ -7,7 +7,6 @@ import datetime as dt
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-import bot.dispatcher  # noqa: F401  (registers ``dispatcher``)
 from bot.cli import main
 from bot.sandbox import state as sandbox_state
 from models.delivery.outbox import OutboxMessage

@@ -2,8 +2,6 @@
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-import bot.import_cli  # noqa: F401  (registers ``import members``)
-import bot.invitations_cli  # noqa: F401  (registers ``export invitations``)
 from bot.cli import main
 from tests.conftest import CONFIG_FILE, SHARED
 

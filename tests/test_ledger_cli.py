@@ -4,7 +4,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-import bot.import_cli  # noqa: F401  (registers ``import members``)
+import bot.import_cli
 from bot.cli import main
 from tests.conftest import CONFIG_FILE, SHARED
 
@@ -67,7 +67,7 @@ def test_a_fake_or_damaged_xlsx_exits_2_with_a_clear_message(db_url, tmp_path, m
 def test_a_file_that_cannot_be_opened_exits_2(db_url, tmp_path, monkeypatch):
     def refuse(path):
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(bot.import_cli, "read_table", refuse)
+    monkeypatch.setattr(bot.import_cli, "open_table", refuse)
     result = invoke(db_url, CLEAN)
     assert result.exit_code == 2
     assert result.output == f"无法读取 {CLEAN}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。\n"

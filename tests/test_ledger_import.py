@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models.ledger import CellError
-from models.ledger_import import import_members, read_table
+from models.ledger_files import read_table
+from models.ledger_import import import_members
 from models.member import Member, MemberChange
 from models.org import Organization
 from tests.conftest import SHARED, START

@@ -86,7 +86,7 @@ def test_a_liaison_named_later_is_a_change_with_history(session):
     ([("李某", "13900001111")], "李某 13900004444",
      "联络员李某的手机号与名册中的李某（139****1111）不一致，未指定联络员；请核对手机号后重新导入"),
     ([], "张某", "联络员写的是本人张某，未指定联络员；请写本支部另一位党员"),
-    ([], "李某 13900001111 王某", "联络员“李某 13900001111 王某”看不懂，请写成“李某 13900001111”"),
+    ([], "李某 13900001111 王某", "联络员“李某 139****1111 王某”看不懂，请写成“李某 13900001111”"),
 ])
 def test_a_liaison_that_cannot_be_assigned_is_a_row_to_check(session, roster, cell, problem):
     branch = make_branch(session)

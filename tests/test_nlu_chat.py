@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.config import NluSettings
 from handlers import bind, org_life, study
 from handlers.nlu.router import Router
 from handlers.registry import INTENTS
+from models.settings import NluSettings
 from tests.factories import make_branch, make_liaison, make_member
 
 APOLOGY_START = "抱歉，系统"

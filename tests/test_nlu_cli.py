@@ -3,7 +3,6 @@ import json
 
 from click.testing import CliRunner
 
-import bot.nlu_cli  # noqa: F401  (registers ``nlu``)
 from bot.cli import main
 from handlers.nlu.bayes import TRAINING_FILES
 

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from bot.config import NluSettings
 from handlers.capability import Intent, Offer, check_offers
 from handlers.nlu.bayes import TRAINING_FILES, load
 from handlers.nlu.policy import Policies, Routing
@@ -14,6 +13,7 @@ from handlers.nlu.route import Route
 from handlers.nlu.router import Router
 from handlers.nlu.vocabulary import Vocabulary
 from handlers.registry import INTENTS, build_router
+from models.settings import NluSettings
 
 # Fewer and the examples' opinion of the intent is mostly its prior.
 MIN_EXAMPLES = 20

@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from bot.config import ConfigError, NluSettings, load_settings
 from handlers.nlu import clauses, decision
 from handlers.nlu.bayes import SEALED_FILES, TRAINING_FILES, ExampleModel, load, ngrams
 from handlers.nlu.evaluate import evaluate
@@ -13,6 +12,8 @@ from handlers.nlu.policy import Policies
 from handlers.nlu.route import Route
 from handlers.nlu.router import Router
 from handlers.registry import INTENTS
+from handlers.settings_check import check_settings
+from models.settings import ConfigError, NluSettings, load_settings
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +90,7 @@ def test_a_missing_or_broken_examples_file_stops_the_config(tmp_path):
     broken.write_text("{oops\n", encoding="utf-8")
     config.write_text(f"nlu:\n  example_files: [{broken}]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="broken.jsonl:1"):
-        load_settings(config)
+        check_settings(load_settings(config))  # what the lines hold: checked as a process starts
 
 
 def test_the_sealed_rounds_are_never_learnt_from():

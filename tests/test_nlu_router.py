@@ -3,13 +3,13 @@ sets, and the rules behind it (normalisation, negation, two requests, slots) as 
 
 import pytest
 
-from bot.config import NluSettings
 from handlers.nlu import lexicon
 from handlers.nlu.bayes import TRAINING_FILES, load
 from handlers.nlu.evaluate import evaluate
 from handlers.nlu.normalize import normalise
 from handlers.nlu.router import Router
 from handlers.registry import INTENTS
+from models.settings import NluSettings
 
 LEARNT = [row for path in TRAINING_FILES for row in load(path)]
 

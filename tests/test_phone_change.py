@@ -3,12 +3,12 @@ and confirmed; a number introduced as someone else's (the foreman's, a wife's) c
 import pytest
 from sqlalchemy import select
 
-from bot.config import NluSettings
 from handlers.dialog_machine import keep
 from handlers.dialogs import clarify
 from handlers.nlu.router import Router
 from handlers.registry import BY_NAME, INTENTS
 from models.member import MemberChange
+from models.settings import NluSettings
 from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 

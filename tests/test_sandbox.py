@@ -5,8 +5,9 @@ import pytest
 import yaml
 from wechatpy.exceptions import WeChatClientException
 
-from bot.config import ConfigError, load_settings
 from bot.wechat_api import create_bind_qrcode, sync_menu, wechat_client
+from handlers.settings_check import check_settings
+from models.settings import ConfigError, load_settings
 
 OPENID = "oKite_member_0001"
 
@@ -115,6 +116,24 @@ def test_window_after_a_message_is_48_hours_and_5_messages(chat, api, clock):
     assert api.received() == ["第1条", "第2条", "第3条", "第4条", "第5条"]
 
 
+def test_the_sandbox_learns_only_from_what_wechat_delivered(chat, make_chat, api):
+    """WeChat's retry of a message (the same MsgId under a new nonce) is no second interaction,
+    an encrypted message counts like one in clear, and a request not signed with the account's
+    token is none of WeChat's deliveries."""
+    hello = chat.xml("text", "<Content><![CDATA[你好]]></Content>", msg_id=True)
+    chat.post(hello)
+    assert [api.text(f"第{n}条") for n in range(1, 6)] == [0, 0, 0, 0, 0]
+    assert chat.post(hello).status_code == 200
+    assert api.text("第6条") == 45047
+    safe = make_chat("oKite_member_0002", mode="safe")
+    safe.say("你好")
+    assert api.text("收到", openid="oKite_member_0002") == 0
+    forged = make_chat("oKite_member_0003")
+    assert forged.post(forged.xml("text", "<Content><![CDATA[你好]]></Content>", msg_id=True),
+                       signature="0" * 40).status_code == 403
+    assert api.text("你好", openid="oKite_member_0003") == 40003
+
+
 def test_menu_click_or_follow_opens_one_minute_and_3_messages(chat, api, clock):
     chat.follow()
     assert [api.text(f"第{n}条") for n in range(1, 5)] == [0, 0, 0, 45047]
@@ -197,7 +216,7 @@ def test_bad_menu_in_config_names_the_problem(tmp_path, buttons, message):
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump({"menu": {"buttons": buttons}}, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
-        load_settings(path, env={})
+        check_settings(load_settings(path, env={}))  # menu keys: checked as a process starts
 
 
 def test_a_fault_rate_fails_about_that_share_of_calls_until_cleared(chat, api):

@@ -11,10 +11,10 @@ import pytest
 from apscheduler.schedulers.base import STATE_PAUSED
 from sqlalchemy import func, select
 
-from bot.config import LessonSchedule
 from models.delivery.outbox import OutboxMessage
 from models.lesson import StudyRecord
 from models.scheduling import SchedulerJob
+from models.settings import LessonSchedule
 from scheduler import jobs
 from scheduler.jobs import push_lesson_schedule, send_delivery_digests
 from scheduler.service import (
@@ -267,7 +267,6 @@ def test_crontab_weekday_numbers_mean_what_crontab_means(cron, weekdays):
 def test_a_bad_cron_line_stops_the_scheduler_role_with_a_message(tmp_path):
     from click.testing import CliRunner
 
-    import bot.scheduler_cli  # noqa: F401  (registers ``scheduler``)
     from bot.cli import main
 
     config = tmp_path / "config.yaml"

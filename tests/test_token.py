@@ -153,7 +153,6 @@ def test_failed_fetch_releases_the_lease(runtime):
 
 def test_menu_sync_command_reports_the_buttons(db_url):
     runner = CliRunner()
-    import bot.wechat_api  # noqa: F401  (registers ``menu sync``)
 
     config = Path(__file__).resolve().parents[1] / "config.yaml"
     result = runner.invoke(main, ["--config", str(config), "menu", "sync"],

@@ -11,37 +11,33 @@ import json
 import time
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import Connection
 
-from bot.runtime import Runtime
 from bot.sandbox import account, state, stats
+from bot.sandbox.platform import current
 from bot.sandbox.state import SandboxError
 
 bp = Blueprint("sandbox", __name__)
 Work = Callable[[Connection, dt.datetime, dict], dict | None]
 
 
-def _rt() -> Runtime:
-    return current_app.extensions["kiteline"]
-
-
 def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
     """Run one API call: injected fault first, then the token check, then ``work``. Every
     answer is counted under ``path`` (``GET /sandbox/stats``)."""
-    rt = _rt()
-    with rt.engine.begin() as conn:
+    platform = current()
+    with platform.engine.begin() as conn:
         fault = account.take_fault(conn, path)
     if fault is not None and not fault.after_accept:
         time.sleep(fault.latency_ms / 1000)  # the fault asked for a slow platform
         if fault.errcode is not None:
             return _answer(path, {"errcode": fault.errcode, "errmsg": fault.errmsg})
-    now = rt.clock.now()
+    now = platform.clock.now()
     try:
         body = _body()
-        with rt.engine.begin() as conn:
+        with platform.engine.begin() as conn:
             if needs_token:
-                state.check_token(conn, rt.settings.wechat.app_id, request.args.get("access_token"), now)
+                state.check_token(conn, platform.settings.wechat.app_id, request.args.get("access_token"), now)
             result = work(conn, now, body) or {}
         answer = {"errcode": 0, "errmsg": "ok", **result}
     except SandboxError as exc:
@@ -56,7 +52,7 @@ def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
 
 
 def _answer(path: str, body: dict) -> Response:
-    with _rt().engine.begin() as conn:
+    with current().engine.begin() as conn:
         stats.count_call(conn, path, body["errcode"])
     return jsonify(body)
 
@@ -74,7 +70,7 @@ def _body() -> dict:
 
 
 def _credentials(appid: str | None, secret: str | None, grant_type: str | None) -> None:
-    wx = _rt().settings.wechat
+    wx = current().settings.wechat
     if grant_type != "client_credential":
         raise SandboxError(40002, "invalid grant_type")
     if appid != wx.app_id:
@@ -98,7 +94,7 @@ def _stable_token(conn: Connection, now: dt.datetime, body: dict) -> dict:
 
 
 def _qrcode(conn: Connection, now: dt.datetime, body: dict) -> dict:
-    return account.create_qrcode(conn, body, now, _rt().settings.server.public_base_url)
+    return account.create_qrcode(conn, body, now, current().settings.server.public_base_url)
 
 
 _ROUTES: dict[str, tuple[str, Work, bool]] = {
@@ -126,14 +122,14 @@ for _path, (_method, _work, _needs_token) in _ROUTES.items():
 @bp.get("/sandbox/messages/<openid>")
 def received(openid: str) -> Response:
     """What ``openid`` received through the API, oldest first (see ``state.messages_for``)."""
-    with _rt().engine.begin() as conn:
+    with current().engine.begin() as conn:
         return jsonify(state.messages_for(conn, openid))
 
 
 @bp.get("/sandbox/qrcodes/<ticket>")
 def scanned(ticket: str) -> Response:
     """What a QR code carries (what scanning it would send to the webhook)."""
-    with _rt().engine.begin() as conn:
+    with current().engine.begin() as conn:
         code = account.qrcode(conn, ticket)
     return jsonify(code) if code else (jsonify(error="no such QR code"), 404)
 
@@ -141,13 +137,13 @@ def scanned(ticket: str) -> Response:
 @bp.get("/sandbox/stats")
 def call_counts() -> Response:
     """``{"<api>": {"accepted": n, "refused": {"<errcode>": n}}}`` since the last reset."""
-    with _rt().engine.begin() as conn:
+    with current().engine.begin() as conn:
         return jsonify(stats.summary(conn))
 
 
 @bp.delete("/sandbox/stats")
 def reset_counts() -> Response:
-    with _rt().engine.begin() as conn:
+    with current().engine.begin() as conn:
         stats.reset(conn)
     return jsonify(cleared=True)
 
@@ -159,7 +155,7 @@ def add_fault() -> Response:
     ``"after_accept": true`` to do the work before the ``latency_ms`` wait (see
     ``account.add_fault``)."""
     try:
-        with _rt().engine.begin() as conn:
+        with current().engine.begin() as conn:
             return jsonify(account.add_fault(conn, request.get_json(force=True, silent=True) or {}))
     except ValueError as exc:
         return jsonify(error=str(exc)), 400
@@ -167,6 +163,6 @@ def add_fault() -> Response:
 
 @bp.delete("/sandbox/faults")
 def clear_faults() -> Response:
-    with _rt().engine.begin() as conn:
+    with current().engine.begin() as conn:
         account.clear_faults(conn)
     return jsonify(cleared=True)

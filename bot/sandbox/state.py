@@ -31,7 +31,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from handlers.context import Incoming
 from models.base import UTCDateTime
 
 TOKEN_LIFETIME = dt.timedelta(seconds=7200)
@@ -76,6 +75,10 @@ calls = Table("sandbox_calls", metadata,
               Column("api", String(64), primary_key=True),
               Column("errcode", Integer, primary_key=True, autoincrement=False),
               Column("count", Integer, nullable=False))
+# Each delivery the sandbox saw WeChat make (``bot.sandbox.deliveries``), so a retry of it is
+# not taken for a new interaction: sha1 of openid and MsgId (or CreateTime, MsgType, Event, EventKey).
+deliveries = Table("sandbox_deliveries", metadata,
+                   Column("key", String(40), primary_key=True), Column("seen_at", UTCDateTime()))
 faults = Table("sandbox_faults", metadata,
                Column("id", Integer, primary_key=True), Column("path", String(64)),
                Column("errcode", Integer), Column("errmsg", String(128)),
@@ -159,23 +162,30 @@ def check_token(conn: Connection, app_id: str, token: str | None, now: dt.dateti
 
 
 # -- users and their window ----------------------------------------------------------------------
-def observe(conn: Connection, incoming: Incoming, now: dt.datetime) -> None:
-    """Learn from one inbound message what the platform knows: follow state and window."""
-    if incoming.event == "unsubscribe":
-        _upsert_user(conn, incoming.openid, subscribed=False, window_expires_at=None, window_budget=0)
+def observe(conn: Connection, key: str, openid: str, msg_type: str, event: str | None,
+            now: dt.datetime) -> None:
+    """Learn from one delivery to the webhook what the platform knows: follow state and window.
+    ``key`` names the delivery (``deliveries``): one seen before, a retry, teaches nothing new.
+    ``msg_type`` and ``event`` are lower-case, as in the XML (``text``, ``event`` + ``click``)."""
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(deliveries).values(key=key, seen_at=now))
+    except IntegrityError:
         return
-    if incoming.msg_type == "event" and incoming.event not in WINDOW_EVENTS:
-        _upsert_user(conn, incoming.openid, subscribed=True)
+    if event == "unsubscribe":
+        _upsert_user(conn, openid, subscribed=False, window_expires_at=None, window_budget=0)
         return
-    span, budget = MESSAGE_WINDOW if incoming.msg_type != "event" else EVENT_WINDOW
-    user = conn.execute(select(users).where(users.c.openid == incoming.openid)).first()
+    if msg_type == "event" and event not in WINDOW_EVENTS:
+        _upsert_user(conn, openid, subscribed=True)
+        return
+    span, budget = MESSAGE_WINDOW if msg_type != "event" else EVENT_WINDOW
+    user = conn.execute(select(users).where(users.c.openid == openid)).first()
     longer_open = (user is not None and user.window_expires_at is not None and user.window_budget > 0
                    and user.window_expires_at > now + span)
     if longer_open:  # a click never shortens a 48 h window still open
-        _upsert_user(conn, incoming.openid, subscribed=True)
+        _upsert_user(conn, openid, subscribed=True)
     else:
-        _upsert_user(conn, incoming.openid, subscribed=True, window_expires_at=now + span,
-                     window_budget=budget)
+        _upsert_user(conn, openid, subscribed=True, window_expires_at=now + span, window_budget=budget)
 
 
 def _upsert_user(conn: Connection, openid: str, **values: Any) -> None:

@@ -1,7 +1,7 @@
 """Cron lines as operators write them (crontab's 5 fields) turned into APScheduler triggers.
 
-Kept apart from the service so configuration validation can check a line without starting
-anything.
+One reading of a line for both its users: settings check a line with it when they are loaded
+(:func:`cron_line`), and the scheduler (``scheduler.service``) builds its triggers with it.
 """
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ def cron_trigger(cron: str, timezone: ZoneInfo) -> CronTrigger:
     minute, hour, day, month, day_of_week = cron.split()
     return CronTrigger(minute=minute, hour=hour, day=day, month=month,
                        day_of_week=_weekday_names(day_of_week), timezone=timezone)
+
+
+def cron_line(v: str) -> str:
+    """``v`` unchanged when it is a 5-field crontab line the scheduler can run; else
+    ``ValueError`` saying what is wrong (pydantic puts the settings key in front)."""
+    if len(v.split()) != 5:
+        raise ValueError("must be a 5-field cron line: minute hour day month day_of_week")
+    try:
+        cron_trigger(v, ZoneInfo("Asia/Shanghai"))
+    except ValueError as exc:
+        raise ValueError(f"not a valid cron line ({exc})") from exc
+    return v
 
 
 def _weekday_names(field: str) -> str:

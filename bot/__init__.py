@@ -1,0 +1,1 @@
+"""The transport layer: the WeChat webhook and protocol, the embedded sandbox, the CLI."""

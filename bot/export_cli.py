@@ -1,0 +1,42 @@
+"""``kiteline export members FILE.xlsx [--org NAME]``: the ledger (台账) as the branch keeps it,
+one row per member, ready to edit in Excel and import again (``models.ledger_export``)."""
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from bot.startup import runtime_from
+from models.ledger_export import export_members
+from models.org_tree import subtree_ids
+
+log = logging.getLogger(__name__)
+
+
+@click.command("members")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--org", "org_name", default=None, help="Only this organisation and those below it.")
+@click.pass_context
+def export_members_command(ctx: click.Context, file: str, org_name: str | None) -> None:
+    """An .xlsx of every member (of --org's subtree): the columns the import reads — a file
+    exported and imported again changes nothing — then 红色联络员, 状态, 最近核实, 最近联系 and
+    积分. Phones are written in full: keep the file as safely as the paper ledger. Exit status 2
+    when no organisation has that name or the file cannot be written."""
+    rt = runtime_from(ctx)
+    with rt.session() as session:
+        org_ids = None
+        if org_name:
+            org_ids = subtree_ids(session, org_name)
+            if not org_ids:
+                click.echo(f"没有名为“{org_name}”的党组织，请核对名称（与台账、组织架构里写法一致）。", err=True)
+                sys.exit(2)
+        title = f"{org_name or rt.settings.district.name}流动党员台账"
+        try:
+            count = export_members(session, file, org_ids=org_ids, title=title, now=rt.clock.now())
+        except OSError as exc:
+            click.echo(f"无法写出 {file}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+    log.info("ledger exported: %d members of %s to %s", count, org_name or "every organisation", file)
+    click.echo(f"已导出 {count} 人到 {file}（{org_name or '全部党组织'}）。"
+               "表中手机号是完整号码，请像纸质台账一样妥善保管。")

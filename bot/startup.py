@@ -1,0 +1,47 @@
+"""What a ``kiteline`` command does before its own work: settings, the runtime, the newest schema —
+each, when it cannot be had, a one-line message naming the cause and exit status 2."""
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from bot.runtime import Runtime, build_runtime
+from models.migrations import schema
+from models.settings import ConfigError, Settings, load_settings
+
+
+def load_or_exit(config_path: str | None, env: dict[str, str] | None = None) -> Settings:
+    """Settings, or a one-line message naming the bad key and exit status 2."""
+    try:
+        return load_settings(config_path, env)
+    except ConfigError as exc:
+        click.echo(f"配置错误 (configuration error): {exc}", err=True)
+        sys.exit(2)
+
+
+def runtime_from(ctx: click.Context) -> Runtime:
+    """The runtime for this invocation, with the database migrated to the newest schema."""
+    rt = runtime_or_exit(load_or_exit(ctx.obj["config"]))
+    migrate_or_exit(rt)
+    return rt
+
+
+def runtime_or_exit(settings: Settings) -> Runtime:
+    """The runtime, or a one-line message naming what in the configuration stops it, exit 2."""
+    try:
+        return build_runtime(settings)
+    except ConfigError as exc:
+        click.echo(f"配置错误 (configuration error): {exc}", err=True)
+        sys.exit(2)
+
+
+def migrate_or_exit(rt: Runtime) -> None:
+    """Apply migrations; an unreachable or unusable database is a one-line message and exit 2."""
+    try:
+        schema.upgrade(rt.engine)
+    except OperationalError as exc:
+        where = rt.engine.url.render_as_string(hide_password=True)
+        click.echo(f"无法连接数据库 {where}（database.url）：{str(exc.orig).strip().splitlines()[0]}", err=True)
+        sys.exit(2)

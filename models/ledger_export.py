@@ -1,0 +1,98 @@
+"""The branch's ledger (台账) back as a file: one row per member of an organisation's subtree,
+under the headers the import reads, so a file exported and imported again changes nothing.
+
+Columns the import reads come first, written the way it reads them back to the same values
+(所属党支部 as the import resolves it to that branch alone, the liaison as 姓名 + 手机号, dates
+as dates, codes in the ledger's words); then columns for reading only (状态, 最近核实, 最近联系,
+积分), which the import passes over. Phones are written in full: the file is the branch's own
+ledger (DESIGN.md §5 masks phones in lists, logs and replies, not here). Rows stream from the
+database to the sheet, so 100,000 members take seconds and bounded memory.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from models.clock import SHANGHAI
+from models.inbound import InboundMessage
+from models.ledger_files import SheetWriter
+from models.member import Liaison, Member, MemberChange
+from models.org_tree import ledger_names
+
+HEADER = ("序号", "姓名", "性别", "手机号", "所属党支部", "入党时间", "外出时间", "外出原因",
+          "流动去向（省）", "流动去向（市）", "流动去向（区县）", "工作单位", "备注", "红色联络员",
+          "状态", "最近核实", "最近联系", "积分")
+STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
+# GLOSSARY away_reason code -> the ledger's word (models.ledger.AWAY_REASON_WORDS reads it back).
+AWAY_REASON_NAMES = {"work": "务工", "business": "经商", "study": "求学", "family": "随迁", "other": "其他"}
+# Changes the member made themself: each one is them telling us their record as it is now.
+# (Unbinding is a chat change too, but says nothing about the record.)
+CONFIRMED_BY = ("chat",)
+BATCH = 2000  # rows fetched at a time
+
+
+def export_members(session: Session, path: str | Path, *, org_ids: set[int] | None, title: str,
+                   now: dt.datetime) -> int:
+    """Write the ledger of the members in branches ``org_ids`` (every member when ``None``) to
+    the .xlsx ``path``, under a title row ``title（导出于 <Beijing time>）``. Returns the number of
+    members written. Raises ``OSError`` when the file cannot be written."""
+    writer = SheetWriter(path, "台账")
+    writer.append([f"{title}（导出于 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"])
+    writer.append(HEADER)
+    count = 0
+    for count, row in enumerate(ledger_rows(session, org_ids), start=1):
+        writer.append([count, *row])
+    writer.save()
+    return count
+
+
+def ledger_rows(session: Session, org_ids: set[int] | None) -> Iterator[list[object]]:
+    """The cells after 序号 of each member's row, branch by branch in the order branches were
+    made, members in the order they joined the roster."""
+    branch_names = ledger_names(session)
+    for m in session.execute(_query(org_ids).execution_options(yield_per=BATCH)):
+        yield [m.name, m.gender, m.phone, branch_names.get(m.branch_id), m.joined_party_on, m.away_since,
+               AWAY_REASON_NAMES.get(m.away_reason), m.current_province, m.current_city, m.current_district,
+               m.employer, m.note, _liaison_cell(m.liaison_name, m.liaison_phone),
+               STATUS_NAMES.get(m.status, m.status), _local(_latest(m.bound_at, m.changed_by_member)),
+               _local(m.last_message), 0]
+
+
+def _query(org_ids: set[int] | None) -> Select:
+    liaison = aliased(Member)
+    last_message = (select(InboundMessage.openid, func.max(InboundMessage.received_at).label("at"))
+                    .group_by(InboundMessage.openid).subquery())
+    confirmed = (select(MemberChange.member_id, func.max(MemberChange.changed_at).label("at"))
+                 .where(MemberChange.source.in_(CONFIRMED_BY), MemberChange.field != "openid")
+                 .group_by(MemberChange.member_id).subquery())
+    query = (select(Member.name, Member.gender, Member.phone, Member.branch_id, Member.joined_party_on,
+                    Member.away_since, Member.away_reason, Member.current_province, Member.current_city,
+                    Member.current_district, Member.employer, Member.note, Member.status, Member.bound_at,
+                    liaison.name.label("liaison_name"), liaison.phone.label("liaison_phone"),
+                    last_message.c.at.label("last_message"), confirmed.c.at.label("changed_by_member"))
+             .outerjoin(Liaison, Liaison.id == Member.liaison_id)
+             .outerjoin(liaison, liaison.id == Liaison.member_id)
+             .outerjoin(last_message, last_message.c.openid == Member.openid)
+             .outerjoin(confirmed, confirmed.c.member_id == Member.id)
+             .order_by(Member.branch_id, Member.id))
+    return query if org_ids is None else query.where(Member.branch_id.in_(org_ids))
+
+
+def _liaison_cell(name: str | None, phone: str | None) -> str | None:
+    if name is None:
+        return None
+    return f"{name} {phone}" if phone else name
+
+
+def _latest(*times: dt.datetime | None) -> dt.datetime | None:
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    # Excel holds no time zone: Beijing time, as members and staff read the clock.
+    return moment.astimezone(SHANGHAI).replace(tzinfo=None) if moment is not None else None
