@@ -40,7 +40,7 @@ from models.delivery.payloads import Article, News, Text
 from models.delivery.queue import enqueue, release_deferred
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
-from models.sender import read_sender
+from models.inbound_sender import read_sender
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +257,7 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
     gave up, here or in another process) goes out through the outbox.
 
     The sender — follower, member, dialog in progress, waiting pages — is one read
-    (:mod:`models.sender`); besides it an ordinary message writes only the reply: the follower
+    (:mod:`models.inbound_sender`); besides it an ordinary message writes only the reply: the follower
     row when the window moved by a minute or more (``models.delivery.window.interacted``),
     deferred deliveries when there are any."""
     now = rt.clock.now()

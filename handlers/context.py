@@ -65,7 +65,7 @@ class Context:
     # so the menu and the fallback list what the bot can do without importing the registry,
     # which imports them).
     intents: tuple[Any, ...] = ()
-    # Read with the member in the same statement by the webhook (models.sender): the dialog in
+    # Read with the member in the same statement by the webhook (models.inbound_sender): the dialog in
     # progress and the waiting pages of a long answer, ``None`` when there is none. UNREAD where
     # nobody read them ahead (tests, other callers): readers then ask the session.
     dialog: DialogState | None | Unread = UNREAD
