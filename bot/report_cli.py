@@ -15,8 +15,8 @@ from models.delivery.report import (
     attention_line,
     counts,
     needing_attention,
-    subtree_ids,
 )
+from models.org_tree import subtree_ids
 
 
 @click.group()

@@ -34,9 +34,9 @@ from bot.signals import inbound_answered
 from handlers import paging
 from handlers.context import Context, Incoming
 from handlers.engine import dispatch
-from handlers.replies import NewsReply, Reply, TextReply
+from handlers.replies import Reply, TextReply
 from models import inbound
-from models.delivery.payloads import Article, News, Text
+from models.delivery.payloads import Text
 from models.delivery.queue import enqueue, release_deferred
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
@@ -292,12 +292,7 @@ def _send_late(s: Session, incoming: Incoming, reply: Reply, key: str, now: dt.d
     the reply as a customer-service message instead; the member's message opened the window."""
     log.warning("reply for openid %s too late for WeChat; sending it through the outbox",
                 wire.mask_openid(incoming.openid))
-    if isinstance(reply, TextReply):
-        payload = Text(reply.text)
-    elif isinstance(reply, NewsReply):
-        a = reply.article
-        payload = News(Article(a.title, a.description, a.url, a.picurl))
-    else:
+    if not isinstance(reply, TextReply):
         return
-    enqueue(s, openid=incoming.openid, payload=payload, purpose="late_reply",
+    enqueue(s, openid=incoming.openid, payload=Text(reply.text), purpose="late_reply",
             idempotency_key="late_reply:" + hashlib.sha1(key.encode()).hexdigest(), now=now)

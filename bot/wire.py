@@ -23,14 +23,12 @@ from xml.parsers.expat import ExpatError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.replies import ArticlesReply
 from wechatpy.replies import TextReply as WxTextReply
 from wechatpy.utils import check_signature
 
 from handlers.context import Incoming
 from handlers.replies import (
     PASSIVE_REPLY_MAX_BYTES,
-    NewsReply,
     NoReply,
     Reply,
     TextReply,
@@ -39,7 +37,6 @@ from handlers.replies import (
 log = logging.getLogger(__name__)
 
 MAX_REPLY_BYTES = PASSIVE_REPLY_MAX_BYTES
-MAX_NEWS_DESCRIPTION_BYTES = 512
 ELLIPSIS = "…"
 # Column sizes of InboundMessage (openid String(64)); longer values are not from WeChat.
 MAX_ID_CHARS = 64
@@ -210,7 +207,7 @@ def _cdata_safe(text: str) -> str:
 def render(reply: Reply, incoming: Incoming, now: dt.datetime) -> str:
     """The passive-reply XML for ``reply`` (unencrypted), or ``"success"`` for :class:`NoReply`.
 
-    Text is cut to 2048 UTF-8 bytes (the 被动回复 limit), a news description to 512.
+    Text is cut to 2048 UTF-8 bytes (the 被动回复 limit).
     Raises ``TypeError`` for anything that is not a Reply."""
     if isinstance(reply, NoReply):
         return "success"
@@ -219,15 +216,6 @@ def render(reply: Reply, incoming: Incoming, now: dt.datetime) -> str:
     if isinstance(reply, TextReply):
         content = truncate_utf8(_XML_INVALID.sub("", reply.text))
         return WxTextReply(content=_cdata_safe(content), **common).render()
-    if isinstance(reply, NewsReply):
-        a = reply.article
-        wx = ArticlesReply(**common)
-        wx.add_article({
-            "title": _cdata_safe(a.title),
-            "description": _cdata_safe(truncate_utf8(a.description, MAX_NEWS_DESCRIPTION_BYTES)),
-            "image": _cdata_safe(a.picurl), "url": _cdata_safe(a.url),
-        })
-        return wx.render()
     raise TypeError(f"not a Reply: {reply!r}")
 
 

@@ -18,25 +18,8 @@ class TextReply:
 
 
 @dataclass(frozen=True)
-class Article:
-    """One news (图文) item: WeChat shows title, description, picture and opens ``url``."""
-
-    title: str
-    description: str
-    url: str
-    picurl: str = ""
-
-
-@dataclass(frozen=True)
-class NewsReply:
-    """A news reply of 1 article (WeChat's passive news reply allows one since 2018)."""
-
-    article: Article
-
-
-@dataclass(frozen=True)
 class NoReply:
     """Answer WeChat with ``success``: nothing shown to the member (e.g. report events)."""
 
 
-Reply = TextReply | NewsReply | NoReply
+Reply = TextReply | NoReply

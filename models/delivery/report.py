@@ -22,7 +22,6 @@ from models.delivery.errcodes import BUSY, NOT_FOLLOWING, TEMPLATE_CONTENT
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.purposes import PURPOSES, purpose_name
 from models.member import Member, mask_phone
-from models.org import Organization
 
 STATUS_NAMES = {"pending": "待发送", "deferred": "暂缓（等对方发消息）", "claimed": "已领取", "sending": "发送中",
                 "sent": "已发送", "unknown": "结果未知", "failed": "失败", "dropped": "未送达"}
@@ -70,15 +69,6 @@ def recipient(session: Session, row: OutboxMessage) -> Recipient:
 def local_time(at: dt.datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return at.astimezone(SHANGHAI).strftime(fmt)
 
-
-def subtree_ids(session: Session, name: str) -> set[int]:
-    """Ids of every organisation named ``name`` and all below them; empty when none is."""
-    found = set(session.scalars(select(Organization.id).where(Organization.name == name)))
-    frontier = set(found)
-    while frontier:
-        frontier = set(session.scalars(select(Organization.id).where(Organization.parent_id.in_(frontier))))
-        found |= frontier
-    return found
 
 
 def _scoped(query, org_ids: set[int] | None):
