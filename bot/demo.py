@@ -18,6 +18,7 @@ from models.follower import Follower
 from models.lesson import Lesson
 from models.member import Liaison, Member
 from models.org import Organization
+from models.settings.sections import DEFAULT_PORT
 from models.station import Station
 
 # township -> [(village, branch phone)]; each village has one branch "<village>党支部".
@@ -150,6 +151,10 @@ def _lessons(session: Session, now: dt.datetime) -> None:
 
 def _instructions(rt, members: list[Member]) -> str:
     base = rt.settings.server.public_base_url.rstrip("/")
+    # the hints work as printed when the service listens on another port than the shipped one
+    # (serve --port 8091: a chat in another terminal reads config.yaml's)
+    port = rt.settings.server.port
+    chat = "kiteline chat" if port == DEFAULT_PORT else f"kiteline chat --port {port}"
     first, second = members[0], members[1]
     lessons = sum(len(t) for t in LESSONS.values())
     branches = sum(len(v) for v in TREE.values())
@@ -158,14 +163,14 @@ def _instructions(rt, members: list[Member]) -> str:
         f"{len(members) + 2 * branches} 名党员（每个支部 1 名支部书记、1 名红色联络员），{lessons} 篇学习资料，"
         f"{len(STATIONS)} 个阳光驿站。",
         "服务启动后，另开一个终端试试（kiteline chat 扮演微信服务器发消息）：",
-        f"  kiteline chat \"绑定 {first.name} {first.phone}\"",
-        "  kiteline chat \"学习\"",
-        "  kiteline chat \"我现在在苏州\"",
-        "  kiteline chat \"求助 老板拖欠了三个月工资\"",
-        "  扫码绑定：kiteline chat --openid oKite_demo_0002 --event subscribe "
+        f"  {chat} \"绑定 {first.name} {first.phone}\"",
+        f"  {chat} \"学习\"",
+        f"  {chat} \"我现在在苏州\"",
+        f"  {chat} \"求助 老板拖欠了三个月工资\"",
+        f"  扫码绑定：{chat} --openid oKite_demo_0002 --event subscribe "
         f"--key qrscene_bind_{second.bind_code}（{second.name}的邀请二维码）",
         f"  求助会立刻以模板消息通知{first.name}的联络员，看联络员收到了什么：",
         f"    curl {base}/sandbox/messages/{LIAISON_OPENID.format(1)}",
-        f"  联络员回一句话（kiteline chat --openid {LIAISON_OPENID.format(1)} \"收到\"）后，求助全文以客服消息补发。",
+        f"  联络员回一句话（{chat} --openid {LIAISON_OPENID.format(1)} \"收到\"）后，求助全文以客服消息补发。",
         "其他可绑定的演示党员：" + "、".join(f"{m.name} {m.phone}" for m in members[2:5]),
     ])

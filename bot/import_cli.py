@@ -63,7 +63,8 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry
         sys.exit(2)
     if dry_run:
         click.echo(DRY_RUN_NOTE)
-    click.echo(report.summary())
+    summary = report.summary()
+    click.echo(summary.replace("导入完成：", "试导入结果：", 1) if dry_run else summary)
     if rejected is not None:
         _save_rejected(rejected, errors_file)
 

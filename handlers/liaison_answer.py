@@ -19,6 +19,7 @@ from handlers.help_request import where_it_stands
 from handlers.replies import Reply, TextReply
 from models.roles import Role
 from models.tickets import (
+    OPEN,
     TOPIC_NAMES,
     as_the_liaison_reads,
     liaisons_ticket,
@@ -58,6 +59,8 @@ def answer(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
     resolved = SETTLED.search(said) is not None
     # "Q… 已解决" says nothing more for the member than that it is settled
     passed_on = "" if SETTLED.fullmatch(said) else said
+    if resolved and not passed_on and ticket.status not in OPEN:  # said again: nothing new to pass on
+        return TextReply(f"这件求助已经办结过了（编号 {ticket.number}），不用再发。党员如果还有困难，会重新求助。")
     record_liaison_answer(ctx.session, ticket, passed_on, resolved=resolved, now=ctx.clock.now())
     told = f"并转告了{member.name}" if member.openid else f"{member.name}没有绑定微信，请电话告诉本人"
     done = "已把这件求助标为办结" if resolved else "已记下您的答复"

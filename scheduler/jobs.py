@@ -78,7 +78,7 @@ def push_lesson_schedule(schedule_id: str, category: str | None = None,
             queued += study.push_next_lessons(s, members, lessons, schedule_id, now)
             s.commit()
         after_id = members[-1][0]
-    log.info("lesson push %s: %d lessons queued", schedule_id, queued)
+    log.info("lesson push %s: lessons queued: %d", schedule_id, queued)
     return queued
 
 

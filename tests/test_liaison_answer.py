@@ -108,3 +108,17 @@ def test_the_chat_answer_goes_through_the_lifecycle_and_leaves_its_history(chat,
         ("filed", "member", member.id, None), ("claimed", "liaison", person, None),
         ("answered", "liaison", person, "已经联系了"), ("added", "member", member.id, "老板又说要扣我一个月的工钱"),
         ("resolved", "liaison", person, None)]
+
+
+def test_settled_again_changes_nothing_and_sends_the_member_nothing_more(chat, make_chat, session, app, send):
+    setup_roster(session)
+    liaison = make_chat(LIAISON)
+    chat.say("求助 老板拖欠了三个月工资")
+    liaison.say("Q20261129001 已解决")
+    send()
+    before = len(inbox(app, MEMBER))
+    assert liaison.say("Q20261129001 已解决") == ("这件求助已经办结过了（编号 Q20261129001），不用再发。"
+                                                  "党员如果还有困难，会重新求助。")
+    send()
+    assert len(inbox(app, MEMBER)) == before
+    assert [e.kind for e in history(session, ticket(session))].count("resolved") == 1

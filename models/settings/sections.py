@@ -19,6 +19,9 @@ from sqlalchemy.exc import ArgumentError
 from models.settings.base import Section
 from models.settings.cron import cron_line
 
+# The port config.yaml ships with (and `kiteline chat` talks to unless told otherwise).
+DEFAULT_PORT = 8080
+
 
 class DatabaseSettings(Section):
     """Where the data lives: SQLite (one machine) or PostgreSQL; ``echo`` logs every SQL statement."""
@@ -49,7 +52,7 @@ class ServerSettings(Section):
     """Where ``kiteline serve`` listens, and the address WeChat reaches it by."""
 
     host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
+    port: int = Field(DEFAULT_PORT, ge=1, le=65535)
     # How WeChat (and the sandbox's API client) reach this server; empty: http://host:port
     public_base_url: str = ""
 
