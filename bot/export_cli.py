@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from bot.startup import runtime_from
+from bot.startup import existing_runtime_from
 from models.ledger_export import export_members
 from models.org_tree import subtree_ids
 
@@ -23,7 +23,7 @@ def export_members_command(ctx: click.Context, file: str, org_name: str | None) 
     exported and imported again changes nothing — then 红色联络员, 状态, 最近核实, 最近联系 and
     积分. Phones are written in full: keep the file as safely as the paper ledger. Exit status 2
     when no organisation has that name or the file cannot be written."""
-    rt = runtime_from(ctx)
+    rt = existing_runtime_from(ctx)
     with rt.session() as session:
         org_ids = None
         if org_name:

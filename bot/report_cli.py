@@ -8,7 +8,7 @@ import unicodedata
 
 import click
 
-from bot.startup import runtime_from
+from bot.startup import existing_runtime_from
 from models.delivery.purposes import purpose_name
 from models.delivery.report import (
     STATUS_NAMES,
@@ -32,7 +32,7 @@ def report() -> None:
 def delivery(ctx: click.Context, days: int, org_name: str | None) -> None:
     """Counts by purpose and status, then every message that failed, was not delivered, has an
     unknown outcome or was left mid-send. Phones are masked."""
-    rt = runtime_from(ctx)
+    rt = existing_runtime_from(ctx)
     now = rt.clock.now()
     since = now - dt.timedelta(days=days)
     with rt.session() as s:

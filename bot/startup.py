@@ -3,8 +3,10 @@ each, when it cannot be had, a one-line message naming the cause and exit status
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.runtime import Runtime, build_runtime
@@ -24,6 +26,23 @@ def load_or_exit(config_path: str | None, env: dict[str, str] | None = None) -> 
 def runtime_from(ctx: click.Context) -> Runtime:
     """The runtime for this invocation, with the database migrated to the newest schema."""
     rt = runtime_or_exit(load_or_exit(ctx.obj["config"]))
+    migrate_or_exit(rt)
+    return rt
+
+
+def existing_runtime_from(ctx: click.Context) -> Runtime:
+    """:func:`runtime_from` for commands that only read what is there (reports, exports): a
+    SQLite file that does not exist yet — a relative ``database.url`` run from another folder —
+    is a one-line message and exit 2, not an empty database reporting "nothing to do"."""
+    settings = load_or_exit(ctx.obj["config"])
+    url = make_url(settings.database.url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        if not path.exists():
+            click.echo(f"找不到数据库文件 {path.resolve()}（database.url: {settings.database.url}）："
+                       "请在运行 kiteline serve 的目录里执行，或在 database.url 里写绝对路径。", err=True)
+            sys.exit(2)
+    rt = runtime_or_exit(settings)
     migrate_or_exit(rt)
     return rt
 

@@ -34,3 +34,14 @@ def test_the_webhook_app_builds_the_router(no_router, settings, clock):
     own = settings.model_copy(update={"nlu": NluSettings(synonyms={"集结号": "组织生活"})})
     with pytest.raises(AssertionError, match="built the intent router"):
         create_app(own, clock=clock)
+
+
+@pytest.mark.parametrize("args", [["report", "delivery"], ["export", "members", "out.xlsx"]])
+def test_a_read_only_command_on_a_sqlite_file_that_is_not_there_says_so(tmp_path, monkeypatch, args):
+    """Run from another folder, a relative database.url names no file: said, not an empty report."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--config", str(CONFIG_FILE), *args],
+                                env={"KITELINE_DATABASE__URL": "sqlite:///var/kiteline.db"})
+    assert result.exit_code == 2
+    assert "找不到数据库文件" in result.output and "绝对路径" in result.output
+    assert not (tmp_path / "var" / "kiteline.db").exists()
