@@ -7,9 +7,8 @@ import sys
 
 import click
 
-from bot.startup import existing_runtime_from
+from bot.startup import existing_runtime_from, org_subtree_or_exit
 from models.ledger_export import export_members
-from models.org_tree import subtree_ids
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +24,7 @@ def export_members_command(ctx: click.Context, file: str, org_name: str | None) 
     when no organisation has that name or the file cannot be written."""
     rt = existing_runtime_from(ctx)
     with rt.session() as session:
-        org_ids = None
-        if org_name:
-            org_ids = subtree_ids(session, org_name)
-            if not org_ids:
-                click.echo(f"没有名为“{org_name}”的党组织，请核对名称（与台账、组织架构里写法一致）。", err=True)
-                sys.exit(2)
+        org_ids = org_subtree_or_exit(session, org_name)
         title = f"{org_name or rt.settings.district.name}流动党员台账"
         try:
             count = export_members(session, file, org_ids=org_ids, title=title, now=rt.clock.now())

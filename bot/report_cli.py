@@ -3,12 +3,11 @@ messages fared and which ones need a person (``models.delivery.report``)."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import unicodedata
 
 import click
 
-from bot.startup import existing_runtime_from
+from bot.startup import existing_runtime_from, org_subtree_or_exit
 from models.delivery.purposes import purpose_name
 from models.delivery.report import (
     STATUS_NAMES,
@@ -16,7 +15,6 @@ from models.delivery.report import (
     counts,
     needing_attention,
 )
-from models.org_tree import subtree_ids
 
 
 @click.group()
@@ -36,12 +34,7 @@ def delivery(ctx: click.Context, days: int, org_name: str | None) -> None:
     now = rt.clock.now()
     since = now - dt.timedelta(days=days)
     with rt.session() as s:
-        org_ids = None
-        if org_name:
-            org_ids = subtree_ids(s, org_name)
-            if not org_ids:
-                click.echo(f"没有名为“{org_name}”的党组织，请核对名称（与台账、组织架构里写法一致）。", err=True)
-                sys.exit(2)
+        org_ids = org_subtree_or_exit(s, org_name)
         scope = org_name or "全部党组织"
         click.echo(f"消息发送情况（最近 {days} 天，{scope}）")
         click.echo(f"{pad('用途', 14)}{pad('状态', 22)}条数")

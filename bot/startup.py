@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime, build_runtime
 from models.migrations import schema
+from models.org_tree import subtree_ids
 from models.settings import ConfigError, Settings, load_settings
 
 
@@ -45,6 +47,18 @@ def existing_runtime_from(ctx: click.Context) -> Runtime:
     rt = runtime_or_exit(settings)
     migrate_or_exit(rt)
     return rt
+
+
+def org_subtree_or_exit(session: Session, org_name: str | None) -> set[int] | None:
+    """``--org NAME``: the ids of that organisation and all below it, ``None`` without the
+    option; a name no organisation has is a one-line message and exit 2."""
+    if not org_name:
+        return None
+    org_ids = subtree_ids(session, org_name)
+    if not org_ids:
+        click.echo(f"没有名为“{org_name}”的党组织，请核对名称（与台账、组织架构里写法一致）。", err=True)
+        sys.exit(2)
+    return org_ids
 
 
 def runtime_or_exit(settings: Settings) -> Runtime:
