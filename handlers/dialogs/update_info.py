@@ -43,5 +43,5 @@ DIALOG = Dialog(
     asks={State.WHERE: Ask("等党员说去了哪个城市",
                            lambda ctx, data: "这回去了哪个城市？直接告诉我就行，例如：“宁波”。", _where)},
     starts_in=(State.WHERE,),
-    cancelled=lambda ctx, data: "好的，城市先不登记了。到了新地方，直接告诉我在哪个城市就行。",
+    cancelled=lambda ctx, data: "好的，城市先不登记了。到了新地方，发“我在某某市”就行，例如“我在宁波”。",
 )
