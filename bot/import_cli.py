@@ -3,6 +3,7 @@ branch's ledger (台账) into the roster."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -43,7 +44,8 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry
             progress = Progress(table.size) if sys.stderr.isatty() else None
             try:
                 report = import_members(session, table.rows, district=rt.settings.district.name,
-                                        create_orgs=create_orgs, now=rt.clock.now(), rejected=rejected,
+                                        create_orgs=create_orgs, now=rt.clock.now(),
+                                        changed_by=Path(file).name, rejected=rejected,
                                         progress=progress)
             except CellError as exc:
                 click.echo(f"{file}：{exc}，没有导入任何人。", err=True)

@@ -29,9 +29,10 @@ HEADER = ("序号", "姓名", "性别", "手机号", "所属党支部", "入党�
 STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
 # GLOSSARY away_reason code -> the ledger's word (models.ledger.AWAY_REASON_WORDS reads it back).
 AWAY_REASON_NAMES = {"work": "务工", "business": "经商", "study": "求学", "family": "随迁", "other": "其他"}
-# Changes the member made themself: each one is them telling us their record as it is now.
-# (Unbinding is a chat change too, but says nothing about the record.)
-CONFIRMED_BY = ("chat",)
+# Changes the member made themself, by chat or answering a verification round: each one is them
+# telling us their record as it is now. (Unbinding is a chat change too, but says nothing about
+# the record.) models.member_history.last_confirmed reads the same.
+CONFIRMED_BY = ("chat", "verification")
 BATCH = 2000  # rows fetched at a time
 
 

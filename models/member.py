@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, intpk, timestamp
@@ -35,6 +35,9 @@ class Member(Base):
     current_city: Mapped[str | None] = mapped_column(String(32))
     current_district: Mapped[str | None] = mapped_column(String(32))
     employer: Mapped[str | None] = mapped_column(String(100))
+    # The destination was kept as the member wrote it: the place list (models/places.txt) does
+    # not know the city, so staff check it rather than the bot guessing which place was meant.
+    place_unlisted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     note: Mapped[str | None] = mapped_column(Text)
     # use_alter: members and liaisons refer to each other (a liaison is a member too).
     liaison_id: Mapped[int | None] = mapped_column(ForeignKey("liaisons.id", use_alter=True), index=True)
@@ -71,8 +74,12 @@ class MemberChange(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
-    # chat / import / console / scheduler
+    # models.member_updates.SOURCES: chat / import / console / scheduler / verification
     source: Mapped[str] = mapped_column(String(16))
+    # Who made it: the openid that sent the message (chat, verification answers), the ledger
+    # file's name (import), the console user, 核查 / 系统 for the scheduler. Empty for changes
+    # recorded before this was kept.
+    changed_by: Mapped[str | None] = mapped_column(String(64))
     changed_at: Mapped[timestamp]
 
 

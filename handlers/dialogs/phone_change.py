@@ -71,7 +71,7 @@ def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
     if NO.search(said) or number:  # the number on file sent again: nothing to change
         return Done(TextReply(_kept(ctx, data)))
     if YES.fullmatch(said):
-        apply_changes(ctx.session, ctx.member, {"phone": data["phone"]}, source="chat",
+        apply_changes(ctx.session, ctx.member, {"phone": data["phone"]}, source="chat", changed_by=msg.openid,
                       now=ctx.clock.now())
         return Done(TextReply(f"已为您更新：\n手机号：{ctx.member.phone}\n{CORRECTION}"))
     attempt = number_attempt(msg.text)

@@ -1,0 +1,32 @@
+"""change history says who; destinations the place list does not know are flagged
+
+Revision ID: h1st0ryby001
+Revises: t1ck3tl1fe01
+Create Date: 2026-12-08 10:00:00
+
+``member_changes.changed_by``: who made each change (the sender's openid, the ledger file's name,
+the console user, 核查). Rows recorded before stay empty: who made them was not kept.
+``members.place_unlisted``: the destination was kept as written because the place list does not
+know it; staff check it.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = 'h1st0ryby001'
+down_revision = 't1ck3tl1fe01'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('member_changes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('changed_by', sa.String(length=64), nullable=True))
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('place_unlisted', sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_column('place_unlisted')
+    with op.batch_alter_table('member_changes', schema=None) as batch_op:
+        batch_op.drop_column('changed_by')
