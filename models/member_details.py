@@ -96,7 +96,7 @@ def employer_in(text: str | None) -> str | None:
     """The employer or workplace a member names as theirs now (``在顺丰物流上班了`` → ``顺丰物流``,
     ``换到富士康了`` → ``富士康``, ``现在在工地干活`` → ``工地``, ``在苏州一家电子厂上班`` →
     ``电子厂``), or ``None`` when the text names only a place (在苏州打工) or nothing."""
-    said = clean(text)
+    said = _clauses(text)
     for shape in EMPLOYER_SHAPES:
         for match in shape.finditer(said):
             name = _workplace(match.group("x"))
@@ -124,9 +124,9 @@ def employer_answer(text: str | None) -> str | None:
 def _workplace(raw: str) -> str | None:
     """``raw`` with leading time words, places and quantities taken off; ``None`` when what is
     left names no workplace."""
-    name = _LEADING.sub("", raw)
+    name = raw
     while True:
-        rest = _QUANTITY.sub("", _strip_place(name))
+        rest = _QUANTITY.sub("", _strip_place(_LEADING.sub("", name)))
         if rest == name:
             break
         name = rest
@@ -134,6 +134,12 @@ def _workplace(raw: str) -> str | None:
     if len(name) < 2 or name in VAGUE or _is_place(name):
         return None
     return name
+
+
+def _clauses(text: str | None) -> str:
+    """``text`` as :func:`models.places.clean` makes it, a space between words kept as a comma:
+    "我在苏州 在富士康上班" is two clauses, not one name."""
+    return clean(re.sub(r"\s+", "，", (text or "").strip()))
 
 
 def _strip_place(text: str) -> str:
@@ -156,7 +162,7 @@ def away_reason_in(text: str | None) -> str | None:
     ``study``, ``出来做生意`` → ``business``, ``随子女过来的`` → ``family``, ``外出原因改成其他``
     → ``other``), or ``None`` when the text gives none. Words are the ledger's
     (``models.ledger.AWAY_REASON_WORDS``) and members' own (:data:`CHAT_REASON_WORDS`)."""
-    said = clean(text)
+    said = _clauses(text)
     for shape in REASON_SHAPES:
         match = shape.search(said)
         if match:
@@ -195,7 +201,7 @@ def away_since_in(text: str | None, today: dt.date) -> dt.date | None:
 
     Raises :class:`DetailError` for a date after ``today`` (Beijing date), a year before 1921, a
     month that does not exist, or a year said without its month."""
-    said = clean(text)
+    said = _clauses(text)
     for shape in AWAY_SINCE_SHAPES:
         match = shape.search(said)
         if match:
