@@ -6,7 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from models.member import MemberChange
-from models.whereabouts import came_home, left_again, move_to, move_to_unlisted, shared_location
+from models.whereabouts import (
+    came_home,
+    left_again,
+    move_to,
+    move_to_unlisted,
+    shared_location,
+)
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 
