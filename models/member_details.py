@@ -87,6 +87,13 @@ AWAY_SINCE_SHAPES = (
 _YEAR_ONLY = re.compile(rf"{_YEAR}(?:的时候|那会儿?|底|初)?(?:就|才)?(?:出来|出去|外出|离开家?|离家|出的门)")
 
 
+# An answer to "which city?" that may be a place the list does not know: CJK only, short, after
+# the words around it are dropped; not a question.
+WHERE_WORDS = re.compile(r"^(?:我|俺|人)?(?:现在|目前)?(?:在|到了|去了|搬到|来了)?|(?:这边|那边|这里|那里|了|啦|呢|吧)+$")
+WRITTEN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,12}")
+QUESTION_WORDS = re.compile(r"吗|什么|怎么|哪|咋|啥|谁|为何|为啥|多少")
+
+
 class DetailError(ValueError):
     """Something the member said that cannot be stored; ``str(err)`` is the sentence they are
     told (in Chinese), naming what was wrong and how to say it."""
@@ -155,6 +162,16 @@ def _strip_place(text: str) -> str:
 def _is_place(text: str) -> bool:
     short = re.sub(r"(?:省|市|自治区|地区)$", "", text)
     return knows_city(short) or short in PROVINCES
+
+
+def place_as_written(answer: str | None) -> str | None:
+    """The answer to "which city?" as a place name to keep as written (白杨镇, 霍林河矿区 — for
+    ``models.whereabouts.move_to_unlisted``), the words around it dropped (我在…, …这边); ``None``
+    when it is no place name: a question, a number, 不知道, a sentence."""
+    name = WHERE_WORDS.sub("", clean(answer))
+    if not WRITTEN_PLACE.fullmatch(name) or QUESTION_WORDS.search(name) or NOT_A_NAME.match(name):
+        return None
+    return name
 
 
 def away_reason_in(text: str | None) -> str | None:

@@ -163,10 +163,14 @@ def test_help_asks_the_current_question_again(chat, session, member):
     assert chat.say("不变") == "好的，手机号不变。\n" + Q_EMPLOYER
 
 
-def test_a_clear_new_request_ends_the_dialog_with_nothing_saved(chat, session, member):
+@pytest.mark.parametrize("first", [[], ["宁波"]])
+@pytest.mark.parametrize("request_, answered", [("附近有阳光驿站吗", "驿站"), ("学习", "学习"), ("你好", "您好")])
+def test_a_clear_new_request_ends_the_dialog_with_nothing_saved(chat, session, member, first, request_, answered):
     chat.say("更新信息")
-    chat.say("宁波")
-    assert "驿站" in chat.say("附近有阳光驿站吗")
+    for said in first:
+        chat.say(said)
+    assert answered in chat.say(request_)
+    session.expire_all()
     assert session.get(DialogState, ME) is None
     assert record(session, member) == AS_IMPORTED and history(session) == []
 

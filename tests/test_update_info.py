@@ -212,3 +212,14 @@ def test_a_visit_or_a_plan_is_no_homecoming(chat, session, member, text):
     chat.say(text)
     session.expire_all()
     assert (member.status, member.current_city) == ("away", "深圳")
+
+
+def test_out_again_to_a_place_the_list_does_not_know(chat, session, member):
+    chat.say("回老家了 不出去了")
+    chat.advance(minutes=5)
+    chat.say("我又出来了")
+    assert chat.say("白杨镇") == ("已为您更新：\n流动去向：白杨镇（“白杨镇”不在我们的地名表里，已照您写的登记，支部会核实。）\n"
+                               f"{CORRECTION}")
+    session.expire_all()
+    assert (member.status, member.current_province, member.current_city, member.place_unlisted) == (
+        "away", None, "白杨镇", True)

@@ -34,11 +34,12 @@ from handlers.dialog_machine import (
     words,
 )
 from handlers.dialogs.phone_change import NO, YES, grouped, number_attempt
+from handlers.dialogs.update_info import UNLISTED_ALONE
 from handlers.nlu.places import find_places
 from handlers.nlu.slots import phone as own_phone
 from handlers.replies import TextReply
 from models.member import mask_phone
-from models.member_details import NOT_A_NAME, away_reason_answer, employer_answer
+from models.member_details import away_reason_answer, employer_answer, place_as_written
 from models.member_history import EMPTY, value_text
 from models.member_updates import apply_changes
 from models.whereabouts import move_to, move_to_unlisted
@@ -49,11 +50,6 @@ CORRECTION = "如有不对，直接把正确的发给我就行。"
 SKIP = re.compile(r"(?:跳过|略过|不变|没变|没有变|都没变|没换|没有换|没改|不用改|不改|不填|一样|还是原来的?|还是那个|还是那样|还是老样子"
                   r"|照旧|同上|下一个|下一步|下一项|对|对的|是|是的|没错|就这样|保持|保持不变|没有变化|先跳过|过)"
                   r"(?:了|的|啊|呀|吧|哈|呢|哦)*")
-# An answer to "which city?" that may be a place the list does not know: letters only, short,
-# after the words around it (我在…, …这边) are dropped; not a question.
-WHERE_WORDS = re.compile(r"^(?:我|俺|人)?(?:现在|目前)?(?:在|到了|去了|搬到|来了)?|(?:这边|那边|这里|那里|了|啦|呢|吧)+$")
-UNLISTED = re.compile(r"[\u4e00-\u9fff]{2,12}")
-QUESTION_WORDS = re.compile(r"吗|什么|怎么|哪|咋|啥|谁|为何|为啥|多少")
 REASONS = "1 务工  2 经商  3 求学  4 随迁（跟家人）  5 其他"
 
 
@@ -117,21 +113,11 @@ def _destination(msg: Incoming, ctx: Context, data: dict) -> Result:
         return _next(Step.PHONE, ctx, {**data, "place": {"city": city, "province": province}}, "记下了。")
     if _skips(msg):
         return _next(Step.PHONE, ctx, data, "好的，流动去向不变。")
-    written = _unlisted_place(msg)
-    if written is None:
+    written = place_as_written(words(msg.text))
+    if written is None or (ctx.route is not None and ctx.route.intent not in UNLISTED_ALONE):
         return UNCLEAR
     note = f"“{written}”不在我们的地名表里，先照您写的记下，保存后支部会核实。"
     return _next(Step.PHONE, ctx, {**data, "place": {"written": written}}, note)
-
-
-def _unlisted_place(msg: Incoming) -> str | None:
-    """The answer as a place name the list does not know (白杨镇, 霍林河矿区), or ``None`` when it
-    is no place name (a question, a number, 不知道, a sentence)."""
-    said = words(msg.text)
-    name = WHERE_WORDS.sub("", said)
-    if not UNLISTED.fullmatch(name) or QUESTION_WORDS.search(name) or NOT_A_NAME.match(name):
-        return None
-    return name
 
 
 def _phone(msg: Incoming, ctx: Context, data: dict) -> Result:
