@@ -12,7 +12,8 @@ get their first run time from the simulated now too.
 the delivery digest, any job added later). Each job due in the span runs once, like a coalesced
 misfire: at its last due time in the span, with the clock frozen there while it runs; jobs run
 in the order of those times (then by id). Its next run time is moved past the span before it
-runs, so nothing runs twice, whoever looks at the store next.
+runs, so nothing runs twice, whoever looks at the store next. There is no misfire grace here: a
+job missed while no scheduler ran runs at the next pass however late, once.
 """
 from __future__ import annotations
 
