@@ -97,7 +97,7 @@ def _refuse(status: int, error: str) -> tuple[Response, int]:
 def show() -> Response:
     """``{"now": "2026-11-29T09:00:00+08:00", "epoch": 1796000400}`` in ``scheduler.timezone``."""
     rt = _runtime()
-    now = rt.clock.now().astimezone(_zone(rt))
+    now = rt.clock.now().astimezone(_zone(rt)).replace(microsecond=0)
     return jsonify(now=now.isoformat(), epoch=int(now.timestamp()))
 
 

@@ -56,12 +56,14 @@ class Move:
         if self.advance is not None:
             return now + self.advance
         assert self.target is not None
+        # the service's now as the target was written (same UTC offset), to the second
+        shown = now.astimezone(self.target.tzinfo).replace(microsecond=0).isoformat()
         if self.target < now:
-            raise ValueError(f"set {self.target.isoformat()} is before the service's now "
-                             f"{now.isoformat()}: time only moves forward")
+            raise ValueError(f"set {self.target.isoformat()} is before the service's now {shown}: "
+                             "time only moves forward")
         if self.target - now > MAX_SPAN:
             raise ValueError(f"set {self.target.isoformat()} is more than {MAX_SPAN.days} days after "
-                             f"the service's now {now.isoformat()}: move in steps")
+                             f"the service's now {shown}: move in steps")
         return self.target
 
 

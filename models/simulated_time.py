@@ -113,9 +113,9 @@ class SimulatedClock:
         finally:
             _frozen.reset(token)
 
-    def move_to(self, instant: dt.datetime) -> dt.datetime:
+    def move_to(self, instant: dt.datetime) -> None:
         """Store the offset that makes ``now()`` read ``instant`` at this moment, unless the
-        clock is already past it (time never goes back). Returns the new now."""
+        clock is already past it (time never goes back)."""
         wall = self.wall.now()
         seconds = (instant - wall).total_seconds()
         with self.engine.begin() as conn:
@@ -125,7 +125,6 @@ class SimulatedClock:
             exists = moved or conn.execute(select(ClockOffset.id).where(ClockOffset.id == ROW_ID)).first()
             if not exists and seconds > 0:
                 conn.execute(insert(ClockOffset).values(id=ROW_ID, offset_seconds=seconds, moved_at=wall))
-        return wall + self.read_offset()
 
 
 def wall_clock(clock: Clock) -> Clock:

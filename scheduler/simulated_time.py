@@ -121,7 +121,7 @@ def _carry_out(scheduler: BaseScheduler, clock: SimulatedClock, move: clock_move
         clock.move_to(until)
         with clock.pinned():
             dispatched = None if dispatch is None else dict(dispatch())
-            now = clock.now().astimezone(scheduler.timezone)
+            now = clock.now().astimezone(scheduler.timezone).replace(microsecond=0)
     except Exception as exc:  # the asker gets an answer whatever broke; the log has the rest
         log.exception("simulated time: the move to %s stopped half-way", until.isoformat())
         return "failed", {"error": f"the move stopped half-way ({type(exc).__name__}: {exc}); "

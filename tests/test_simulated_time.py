@@ -86,7 +86,7 @@ def test_a_set_moves_to_that_time_read_in_beijing_time_without_an_offset(api):
 @pytest.mark.parametrize("body, error", [
     ({"advance_seconds": -60}, "advance_seconds is -60: time only moves forward"),
     ({"set": "2026-11-28T09:00:00+08:00"}, "set 2026-11-28T09:00:00+08:00 is before the service's now "
-                                           "2026-11-29T01:00:00+00:00: time only moves forward"),
+                                           "2026-11-29T09:00:00+08:00: time only moves forward"),
     ({"advance_seconds": "3600"}, "advance_seconds must be a number of seconds, not '3600'"),
     ({"set": "tomorrow"}, "set must be an ISO-8601 date and time such as 2026-12-01T09:00:00+08:00, not 'tomorrow'"),
     ({"advance_seconds": 60, "set": "2026-12-01T09:00:00+08:00"}, "the body must be a JSON object with one key"),
