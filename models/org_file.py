@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from models.ledger import CellError, header_text, is_footer, parse_phone, quoted
+from models.ledger import CellError, parse_phone, quoted
 from models.ledger_files import NOT_A_WORKBOOK, TableError, read_table
 from models.ledger_report import RowNote
 from models.member import mask_phone

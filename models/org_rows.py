@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from models.ledger import CellError, header_text, is_footer, parse_phone, quoted, unused_headers
+from models.ledger import (
+    CellError,
+    header_text,
+    is_footer,
+    parse_phone,
+    quoted,
+    unused_headers,
+)
 from models.ledger_report import RowNote
 from models.org_file import (
     BranchEntry,
@@ -16,7 +23,6 @@ from models.org_file import (
     TownshipEntry,
     branch_name,
     find_header,
-    header_key,
     parse_office_phone,
     township_name,
 )
