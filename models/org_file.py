@@ -165,9 +165,12 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]]:
     raise CellError("找不到表头：前20行里没有写着“乡镇（街道）”“党支部”的一行")
 
 
-def township_name(cell: object) -> str:
-    """A township as stored: cleaned, a committee suffix dropped (红柳镇党委 → 红柳镇)."""
+def township_name(cell: object, district: str) -> str:
+    """A township as stored: cleaned, the district it may start with and a committee suffix
+    dropped (示例区红柳镇党委 → 红柳镇)."""
     name = clean(cell)
+    if district and name.startswith(district) and len(name) > len(district):
+        name = name[len(district):]
     match = COMMITTEE_SUFFIX.match(name)
     return match.group(1) if match else name
 

@@ -110,6 +110,7 @@ class _Tree:
     def __init__(self, session: Session, district: str) -> None:
         self.session = session
         self.children: dict[int | None, list[Organization]] = defaultdict(list)
+        self.branches: dict[int, dict[str, Organization]] = {}  # township id -> name -> branch
         for node in session.scalars(select(Organization).order_by(Organization.id)):
             self.children[node.parent_id].append(node)
         roots = [n for n in self.children[None] if n.kind == "district" and n.name == district]
@@ -127,16 +128,21 @@ class _Tree:
         """The branch named ``name`` anywhere under ``township`` (the first made, should two
         villages hold one), or a new one: under its village (added when missing) when the name
         starts with one, else under the township."""
-        frontier = [township]
-        while frontier:
-            below = [n for node in frontier for n in self.children[node.id]]
-            for node in below:
-                if node.kind == "branch" and node.name == name:
-                    return node, False
-            frontier = below
+        known = self.branches.get(township.id)
+        if known is None:
+            known = self.branches[township.id] = {}
+            frontier = [township]
+            while frontier:
+                frontier = [n for node in frontier for n in self.children[node.id]]
+                for node in frontier:
+                    if node.kind == "branch":
+                        known.setdefault(node.name, node)
+        if name in known:
+            return known[name], False
         village = VILLAGE.match(name)
         parent = self.child(township, village.group(1), "village")[0] if village else township
-        return self.child(parent, name, "branch")
+        known[name], created = self.child(parent, name, "branch")
+        return known[name], created
 
     def _add(self, node: Organization) -> Organization:
         self.session.add(node)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from models.ledger import (
+    FOOTER_WORDS,
     CellError,
     header_text,
     is_footer,
@@ -52,9 +53,10 @@ def read_org_file(rows: Sequence[Sequence[object]], district: str) -> OrgFile:
     headers = {key: header_text(header[col]) for col, key in columns.items()}
     headers = {**COLUMN_NAMES, **headers}
     for number, cells in enumerate(rows[first_data:], start=first_data + 1):
-        if is_footer(cells):
-            continue
         fields = {key: cells[col] for col, key in columns.items() if col < len(cells)}
+        # 小计 under a township merged down beside it is a total too
+        if is_footer(cells) or clean(fields.get("branch")).startswith(FOOTER_WORDS):
+            continue
         try:
             _read_row(result, number, fields, headers, district)
         except CellError as exc:
@@ -81,7 +83,7 @@ def _two_level(top: list[object], sub: Sequence[object]) -> tuple[list[object], 
 
 def _read_row(result: OrgFile, number: int, fields: dict[str, object], headers: dict[str, str],
               district: str) -> None:
-    township = township_name(fields.get("township"))
+    township = township_name(fields.get("township"), district)
     branch = branch_name(fields.get("branch"), township, district)
     problems: list[str] = []
     secretary = _person(fields, "secretary", "secretary_phone", headers, problems)

@@ -66,7 +66,7 @@ def messy_xlsx(path) -> str:
     """As a district office keeps it: a title, a blank row, 序号, the township merged down over
     its branches (written as its committee), a bare 联系电话 after 书记, full-width digits, a
     phone typed as a number, a branch written township first, a secretary with the phone in the
-    name cell, a spaced landline, a notes column and a total."""
+    name cell, a spaced landline, a notes column, a subtotal and a total."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["示例区基层党组织及书记名单"])
@@ -77,9 +77,10 @@ def messy_xlsx(path) -> str:
     sheet.append([1, "红柳镇党委", "白杨村党支部", "王某", "１３７００００１００１", "0471-5550001", "赵某", 13700002001])
     sheet.append([2, None, "红柳镇沙河村党支部", "钱某", 13700001002, "0471 5550002"])
     sheet.append([3, None, "机关党支部", "孙某 13700001003", None, None, None, None, "新成立"])
+    sheet.append([None, None, "小计：3个"])
     sheet.append([4, "青石街道", "新建社区党支部", "李某", "137-0000-1004", "13700001104", "周某", "13700002002"])
     sheet.append(["合计：4个党支部"])
-    for cells in ("B4:B6", "G4:G6", "H4:H6"):
+    for cells in ("B4:B7", "G4:G7", "H4:H7"):
         sheet.merge_cells(cells)
     book.save(path)
     return str(path)
