@@ -74,15 +74,15 @@ def _people(title: str, role: str, check: PersonCheck) -> list[str]:
     waiting = "，其余的绑定微信后即有" + role + "身份" if check.on_roster > check.bound else ""
     lines = [f"{title} {check.count} 人：{check.on_roster} 人已在名册中（{check.bound} 人已绑定微信{waiting}）。"]
     if check.missing:
-        lines.append(f"不在名册中的{title}（把他们列入台账导入后即可绑定）：" + _listed(check.missing))
+        lines.append(f"不在名册中的{title}（把他们列入台账导入后即可绑定）：" + _listed(check.missing, "人"))
     if check.no_phone:
-        lines.append(f"没写{title}手机号的（认不出是名册中的谁，请补上）：" + _listed(check.no_phone))
+        lines.append(f"没写{title}手机号的（认不出是名册中的谁，请补上）：" + _listed(check.no_phone, "个"))
     return lines
 
 
-def _listed(names: list[str]) -> str:
+def _listed(names: list[str], unit: str) -> str:
     """Names joined; past :data:`LISTED` the rest counted (before the first ledger every
     secretary of the district is missing: a line of two thousand names helps no one)."""
     if len(names) <= LISTED:
         return "、".join(names)
-    return "、".join(names[:LISTED]) + f" 等 {len(names)} 个"
+    return "、".join(names[:LISTED]) + f" 等 {len(names)} {unit}"

@@ -11,6 +11,7 @@ from bot.cli import main
 from bot.import_cli import DRY_RUN_NOTE
 from models.member import Member
 from models.org import Organization
+from models.org_report import OrgImportReport, PersonCheck
 from tests.conftest import CONFIG_FILE
 
 pytestmark = pytest.mark.postgres
@@ -105,17 +106,19 @@ def test_a_csv_with_title_rows_and_other_header_words_in_gb18030(db_url, tmp_pat
     path = write_csv(tmp_path, "示例区党组织名单,,,,\n填报日期：2026年11月,,,,\n"
                                "乡镇,支部,书记姓名,书记手机,党支部联系电话,所属乡镇联系人,联系电话\n"
                                "青石街道党工委,和平社区党支部,吴某,１３７０００３３００１,010-55500001转８０１,周某,13700002002\n"
-                               "青石街道,青石街道机关党支部,,,,周某,\n", encoding="gb18030")
+                               "青石街道,青石街道机关党支部,郑某,,,周某,\n", encoding="gb18030")
     result = kiteline(db_url, "import", "orgs", path)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[:2] == [
+    assert result.output.splitlines()[:4] == [
         "组织架构导入完成：乡镇（街道）1 个（新增 1，更新 0），党支部 2 个（新增 2，更新 0，无变化 0）。",
-        "书记 1 人：0 人已在名册中（0 人已绑定微信）。"]
+        "书记 2 人：0 人已在名册中（0 人已绑定微信）。",
+        "不在名册中的书记（把他们列入台账导入后即可绑定）：吴某（青石街道和平社区党支部）",
+        "没写书记手机号的（认不出是名册中的谁，请补上）：青石街道机关党支部"]
     assert tree(db_url)[1:] == [
         ("township", "青石街道", "示例区", None, "周某", "13700002002"),
         ("village", "和平社区", "青石街道", None, None, None),
         ("branch", "和平社区党支部", "和平社区", "010-55500001转801", "吴某", "13700033001"),
-        ("branch", "机关党支部", "青石街道", None, None, None),
+        ("branch", "机关党支部", "青石街道", None, "郑某", None),
     ]
 
 
@@ -241,3 +244,10 @@ def test_an_exported_org_file_imports_with_no_change(db_url, tmp_path):
     again = kiteline(db_url, "import", "orgs", str(exported))
     assert again.output.splitlines()[1] == "没有变化：文件与系统中的组织架构一致。"
     assert tree(db_url) == MESSY_TREE
+
+
+def test_a_long_list_of_people_not_on_the_roster_is_counted_past_twenty():
+    check = PersonCheck(count=25, missing=[f"张某{i}（红柳镇第{i}村党支部）" for i in range(25)])
+    line = OrgImportReport(branches=25, branches_created=25, secretaries=check).summary().splitlines()[2]
+    assert line.endswith("、张某19（红柳镇第19村党支部） 等 25 人")
+    assert "张某20" not in line
