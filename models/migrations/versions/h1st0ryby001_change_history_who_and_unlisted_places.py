@@ -1,7 +1,7 @@
 """change history says who; destinations the place list does not know are flagged
 
 Revision ID: h1st0ryby001
-Revises: t1ck3tl1fe01
+Revises: s1mc10ck0001
 Create Date: 2026-12-08 10:00:00
 
 ``member_changes.changed_by``: who made each change (the sender's openid, the ledger file's name,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'h1st0ryby001'
-down_revision = 't1ck3tl1fe01'
+down_revision = 's1mc10ck0001'
 branch_labels = None
 depends_on = None
 
