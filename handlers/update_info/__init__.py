@@ -80,9 +80,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         moved = left_again(ctx.session, ctx.member, now=now, source="chat", changed_by=who)
         out_again = moved is not None
     detailed, refused = _details(msg, ctx)
+    refusal = f"{refused}\n" if refused else ""
     if out_again:
-        return TextReply(f"已为您更新：\n{describe(ctx.member, moved.fields | detailed)}\n"
-                         f"{refused + chr(10) if refused else ''}{ask_where(msg, ctx)}")
+        return TextReply(f"已为您更新：\n{describe(ctx.member, moved.fields | detailed)}\n{refusal}{ask_where(msg, ctx)}")
     phone = (slots.get("phone") or "").strip()
     phone = phone if MOBILE.fullmatch(phone) else ""
     new_phone = phone if phone and phone != ctx.member.phone else None
@@ -91,8 +91,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if not (changed or new_phone):
         return _nothing_changed(msg, ctx, text, moved is not None or bool(phone), bad, refused)
     welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
-    done = f"已为您更新：\n{describe(ctx.member, changed)}\n{welcome}" if changed else ""
-    done += f"{refused}\n" if refused else ""
+    done = (f"已为您更新：\n{describe(ctx.member, changed)}\n{welcome}" if changed else "") + refusal
     if new_phone:
         return TextReply(done + read_back(msg, ctx, new_phone))
     return TextReply(f"{done}{bad_phone(bad) if bad else CORRECTION}")
