@@ -19,10 +19,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('member_changes', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('changed_by', sa.String(length=64), nullable=True))
-    with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('place_unlisted', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMN, which SQLite and PostgreSQL both do in place: a batch would copy the
+    # members table, and dropping the old copy breaks the foreign keys other tables hold on it.
+    op.add_column('member_changes', sa.Column('changed_by', sa.String(length=64), nullable=True))
+    op.add_column('members', sa.Column('place_unlisted', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
