@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import study
-from models.clock import Clock
+from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
 from models.settings import Settings
+from models.transfers import due_for_guide, queue_guides
 
 log = logging.getLogger(__name__)
 
@@ -91,4 +92,26 @@ def send_delivery_digests() -> int:
         queued = queue_digests(s, rt.clock.now(), rt.settings.wechat.templates["delivery_digest"])
         s.commit()
     log.info("delivery digest: %d queued", queued)
+    return queued
+
+
+def send_transfer_guides(batch_size: int = BATCH_SIZE) -> int:
+    """Job ``transfer_guide`` (``transfer.guide_cron``, daily): queue the transfer guide
+    (:mod:`models.transfers.guide`) for every bound member away ``transfer.after_months`` or
+    longer with a current city on file who never had it nor asked for a transfer,
+    ``batch_size`` members per transaction. Once per member: a rerun queues nothing twice.
+    Returns how many guides were queued."""
+    rt = current_runtime()
+    now = rt.clock.now()
+    today = now.astimezone(SHANGHAI).date()
+    queued, after_id = 0, 0
+    while True:
+        with rt.session() as s:
+            members = due_for_guide(s, today, rt.settings.transfer.after_months, after_id, batch_size)
+            if not members:
+                break
+            queued += queue_guides(s, members, rt.settings.district, now)
+            after_id = members[-1].id
+            s.commit()
+    log.info("transfer guide: %d queued", queued)
     return queued

@@ -26,12 +26,13 @@ from models.scheduling import (
     acquire_lease,
     release_lease,
 )
-from models.settings import SchedulerSettings
+from models.settings import SchedulerSettings, TransferSettings
 from models.settings.cron import cron_trigger
 from scheduler.jobs import (
     Runtime,
     push_lesson_schedule,
     send_delivery_digests,
+    send_transfer_guides,
     use_runtime,
 )
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 LESSON_JOB_PREFIX = "lesson_push:"
 DIGEST_JOB_ID = "delivery_digest"
+TRANSFER_GUIDE_JOB_ID = "transfer_guide"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -84,6 +86,19 @@ def register_digest_job(scheduler: BackgroundScheduler, settings: SchedulerSetti
         scheduler.add_job(send_delivery_digests, trigger, id=DIGEST_JOB_ID, name="未送达通知汇总",
                           replace_existing=True)
     return DIGEST_JOB_ID
+
+
+def register_transfer_guide_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                                transfer: TransferSettings) -> str:
+    """Put the daily transfer-guide check (job id ``transfer_guide``) into the store on
+    ``transfer.guide_cron`` in the scheduler's time zone, keeping a stored job whose line is
+    unchanged."""
+    trigger = cron_trigger(transfer.guide_cron, ZoneInfo(settings.timezone))
+    stored = scheduler.get_job(TRANSFER_GUIDE_JOB_ID)
+    if stored is None or repr(stored.trigger) != repr(trigger):
+        scheduler.add_job(send_transfer_guides, trigger, id=TRANSFER_GUIDE_JOB_ID, name="组织关系转接提醒",
+                          replace_existing=True)
+    return TRANSFER_GUIDE_JOB_ID
 
 
 class SchedulerService:
@@ -154,6 +169,8 @@ class SchedulerService:
             if leader and not self.is_leader:
                 jobs = register_lesson_jobs(self.scheduler, self.rt.settings.scheduler)
                 jobs.append(register_digest_job(self.scheduler, self.rt.settings.scheduler))
+                jobs.append(register_transfer_guide_job(self.scheduler, self.rt.settings.scheduler,
+                                                        self.rt.settings.transfer))
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

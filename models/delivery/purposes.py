@@ -47,6 +47,12 @@ PURPOSES: dict[str, Purpose] = {
     "late_reply": Purpose(Guarantee.AT_LEAST_ONCE, "补发的回复"),
     "bind_alert": Purpose(Guarantee.AT_LEAST_ONCE, "绑定异常提醒"),
     "delivery_digest": Purpose(Guarantee.AT_LEAST_ONCE, "未送达汇总", template_fallback=True),
+    # 组织关系转接 (models.transfers): the guide a member away long enough is sent once (a
+    # reminder: at most once — they can ask for it any time); a member's request reaching their
+    # branch secretary, and the member told it is done (someone waits on these).
+    "transfer_guide": Purpose(Guarantee.AT_MOST_ONCE, "组织关系转接提醒"),
+    "transfer_notice": Purpose(Guarantee.AT_LEAST_ONCE, "转接申请通知"),
+    "transfer_done": Purpose(Guarantee.AT_LEAST_ONCE, "转接办结通知"),
 }
 
 

@@ -173,6 +173,20 @@ class LiaisonSettings(Section):
     )
 
 
+class TransferSettings(Section):
+    """Transfer of organisational relationship (组织关系转接): members away longer than
+    ``after_months`` with a settled destination (a current city on file) get the guide once, by
+    the daily job at ``guide_cron`` (crontab line, ``scheduler.timezone``)."""
+
+    after_months: int = Field(6, ge=1, le=120)
+    guide_cron: str = "0 10 * * *"
+
+    @field_validator("guide_cron")
+    @classmethod
+    def _guide_cron(cls, v: str) -> str:
+        return cron_line(v)
+
+
 class BindingSettings(Section):
     """How many failed binding tries one WeChat user (openid) gets: ``max_failures`` within
     ``window_hours``, then no binding at all for ``cooldown_hours`` (models.bind_attempts)."""
