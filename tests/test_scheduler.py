@@ -16,7 +16,7 @@ from models.lesson import StudyRecord
 from models.scheduling import SchedulerJob
 from models.settings import LessonSchedule
 from scheduler import jobs
-from scheduler.jobs import push_lesson_schedule, send_delivery_digests
+from scheduler.jobs import push_lesson_schedule, send_delivery_digests, send_transfer_guides
 from scheduler.service import (
     SchedulerService,
     cron_trigger,
@@ -181,10 +181,14 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (morning.next_run_time.hour, morning.next_run_time.minute) == (8, 30)
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
-        assert stored == ["delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law"]
+        assert stored == ["delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law",
+                          "transfer_guide"]
         digest = service.scheduler.get_job("delivery_digest")
         assert digest.func is send_delivery_digests
         assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
+        guide = service.scheduler.get_job("transfer_guide")
+        assert guide.func is send_transfer_guides
+        assert (guide.next_run_time.hour, guide.next_run_time.minute) == (10, 0)
     finally:
         service.shutdown()
 
@@ -196,7 +200,8 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
 
     service = start_in_process(runtime)
     try:
-        assert [job.id for job in service.scheduler.get_jobs()] == ["lesson_push:morning_lesson", "delivery_digest"]
+        assert [job.id for job in service.scheduler.get_jobs()] == [
+            "lesson_push:morning_lesson", "transfer_guide", "delivery_digest"]
     finally:
         service.shutdown()
 

@@ -2,8 +2,8 @@
 ``transfer_request``.
 
 ``handlers.transfer_relation`` starts it when a member says they want to move their membership
-(我要转组织关系, 想把关系转到宁波): in ``confirming`` with the place named or on file, or in
-``where`` when neither names a city. Then:
+(我要转组织关系, 想把关系转到宁波) and the message or their record names a city — state
+``confirming``, the place read back. Then:
 
 * 对 / 是 / 确认 / 👍 record the request (``models.transfers.request_transfer``) and tell the
   branch secretary;
@@ -18,7 +18,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 from handlers.context import Context, Incoming
-from handlers.dialog_machine import UNCLEAR, Ask, Dialog, Done, GoTo, HandOff, Result, words
+from handlers.dialog_machine import (
+    UNCLEAR,
+    Ask,
+    Dialog,
+    Done,
+    GoTo,
+    HandOff,
+    Result,
+    words,
+)
 from handlers.dialogs.phone_change import NO, YES
 from handlers.nlu.slots import places
 from handlers.replies import TextReply
@@ -28,14 +37,11 @@ from models.transfers.guide import ASK_WORDS, whom_to_contact
 
 
 class State(StrEnum):
-    WHERE = "where"
     CONFIRMING = "confirming"
 
 
-def ask(msg: Incoming, ctx: Context, destination: str | None) -> str:
-    """Start the dialog for ``destination`` (or ask where, when ``None``); returns its question."""
-    if destination is None:
-        return DIALOG.start(ctx, msg.openid, State.WHERE, {})
+def ask(msg: Incoming, ctx: Context, destination: str) -> str:
+    """Start the dialog for ``destination``; returns its question."""
     return DIALOG.start(ctx, msg.openid, State.CONFIRMING, {"destination": destination})
 
 
@@ -43,14 +49,6 @@ def named_destination(ctx: Context) -> str | None:
     """The city (with its province when written) the routed message names, or ``None``."""
     found = places(ctx.route.normalised) if ctx.route and ctx.route.normalised else {}
     return destination_of(ctx.member, found.get("city"), found.get("province")) if found.get("city") else None
-
-
-def _where(msg: Incoming, ctx: Context, data: dict) -> Result:
-    destination = named_destination(ctx)
-    if destination is None:
-        return UNCLEAR
-    return GoTo(State.CONFIRMING, TextReply(_question(ctx, {"destination": destination})),
-                {"destination": destination})
 
 
 def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
@@ -89,13 +87,8 @@ def _cancelled(ctx: Context, data: dict) -> str:
 
 DIALOG = Dialog(
     name="transfer_request",
-    asks={
-        State.WHERE: Ask("等党员说组织关系转到哪个城市",
-                         lambda ctx, data: "想把组织关系转到哪个城市？直接告诉我就行，例如：“宁波”。", _where,
-                         goes_to={State.CONFIRMING: "说了城市 — 读回确认"}),
-        State.CONFIRMING: Ask("等党员确认转接申请", _question, _confirm,
-                              goes_to={State.CONFIRMING: "另一个城市 — 重新读回"}),
-    },
-    starts_in=(State.WHERE, State.CONFIRMING),
+    asks={State.CONFIRMING: Ask("等党员确认转接申请", _question, _confirm,
+                                goes_to={State.CONFIRMING: "另一个城市 — 重新读回"})},
+    starts_in=(State.CONFIRMING,),
     cancelled=_cancelled,
 )

@@ -23,6 +23,7 @@ from models.transfers import destination_of, guide_text, latest_request, open_re
 from models.transfers.guide import whom_to_contact
 
 NAME = "transfer_relation"
+WHERE_EXAMPLE = "我要把组织关系转到宁波"
 
 # Wanting it done: 我要转组织关系, 想把关系转到宁波, 申请转接, 帮我把关系转过去.
 WANTS = re.compile(r"(?:我要|我想|想要|想把|想|申请|帮我|给我|准备|打算|麻烦)[\u4e00-\u9fff]{0,8}?(?:转|迁|挪|落)")
@@ -41,7 +42,10 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         if pending is not None:
             return TextReply(f"您已经申请把组织关系转到{pending.destination}（{local_date(pending.requested_at)}），"
                              f"支部正在办理。着急的话，{whom_to_contact(ctx.session, ctx.member, ctx.settings.district)}")
-        return TextReply(ask(msg, ctx, named_destination(ctx) or destination_of(ctx.member)))
+        destination = named_destination(ctx) or destination_of(ctx.member)
+        if destination is None:
+            return TextReply(f"想把组织关系转到哪个城市？请连城市一起发，例如“{WHERE_EXAMPLE}”。")
+        return TextReply(ask(msg, ctx, destination))
     guide = guide_text(ctx.session, ctx.member, ctx.settings.district, today)
     latest = pending or latest_request(ctx.session, ctx.member)
     if latest is None:
