@@ -39,7 +39,7 @@ def find_members(session: Session, who: str, org_ids: set[int] | None = None) ->
 
 
 def ledger_lines(member: Member) -> list[str]:
-    """Every ledger field of ``member``, phone in full."""
+    """Every ledger field of ``member``, phone in full; 未登记 for what the ledger lacks."""
     reason = AWAY_REASON_NAMES.get(member.away_reason, member.away_reason) if member.away_reason else ""
     liaison = member.liaison.member if member.liaison is not None else None
     fields = [
@@ -50,7 +50,7 @@ def ledger_lines(member: Member) -> list[str]:
         ("备注", member.note), ("红色联络员", f"{liaison.name} {liaison.phone or ''}".strip() if liaison else ""),
         ("微信", "已绑定" if member.openid else "未绑定"),
     ]
-    return [f"{label}：{'' if value is None else value}" for label, value in fields]
+    return [f"{label}：{'未登记' if value is None or value == '' else value}" for label, value in fields]
 
 
 def changes_of(session: Session, member: Member) -> Sequence[MemberChange]:
