@@ -10,11 +10,16 @@ import click
 
 from bot.report_cli import pad
 from bot.startup import existing_runtime_from, org_subtree_or_exit
-from models.delivery.digest import secretary_of
 from models.member import mask_phone
 from models.member_file.history import find_members
 from models.member_file.section import local_date
-from models.transfers import STATUS_NAMES, listed, mark_done, open_request
+from models.transfers import (
+    STATUS_NAMES,
+    listed,
+    mark_done,
+    open_request,
+    secretary_told,
+)
 
 CLI_DONE_BY = "命令行"
 
@@ -81,7 +86,7 @@ def report_transfers(ctx: click.Context, org_name: str | None) -> None:
             if r.status == "done":
                 note = f"{local_date(r.done_at)} 由{r.done_by}办结"
             else:
-                note = "书记已收到微信通知" if secretary_of(s, m.branch) else "书记未绑定微信，请电话联系书记"
+                note = "书记已收到微信通知" if secretary_told(s, r) else "书记未收到微信通知，请电话联系书记"
             click.echo(f"{pad(local_date(r.requested_at), 12)}{pad(m.branch.name, 22)}"
                        f"{pad(f'{m.name} {mask_phone(m.phone)}', 24)}{pad(r.destination, 16)}"
                        f"{pad(STATUS_NAMES[r.status], 20)}{note}")

@@ -16,7 +16,11 @@ from models.lesson import StudyRecord
 from models.scheduling import SchedulerJob
 from models.settings import LessonSchedule
 from scheduler import jobs
-from scheduler.jobs import push_lesson_schedule, send_delivery_digests, send_transfer_guides
+from scheduler.jobs import (
+    push_lesson_schedule,
+    send_delivery_digests,
+    send_transfer_guides,
+)
 from scheduler.service import (
     SchedulerService,
     cron_trigger,

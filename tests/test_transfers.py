@@ -179,7 +179,7 @@ def test_with_no_secretary_on_wechat_the_request_waits_in_the_report(chat, sessi
     lines = result.output.splitlines()
     assert lines[0] == "组织关系转接申请（白杨村党支部，1 条，日期为北京时间）"
     assert lines[2].split() == ["2026-11-29", "白杨村党支部", "张某", "138****1234", "浙江宁波",
-                                "已申请，待支部办理", "书记未绑定微信，请电话联系书记"]
+                                "已申请，待支部办理", "书记未收到微信通知，请电话联系书记"]
     assert "13800001234" not in result.output
     assert cli(db_url, "report", "transfers", "--org", "沙河村党支部").exit_code == 2
 
@@ -200,6 +200,13 @@ def test_the_secretary_marks_it_done_and_the_member_is_told(chat, make_chat, ses
     assert inbox(app, MEMBER)[-1] == ("custom", DONE_TEXT)
     assert secretary.say("转接办结 张某") == "张某的组织关系转接已经办结过了，不用再发。"
     assert chat.say("转关系").startswith("您的组织关系转接（转到浙江宁波）已于2026-12-02办结。\n【组织关系转接】")
+
+
+def test_a_secretarys_help_lists_the_command_and_a_members_does_not(chat, make_chat, session):
+    roster(session)
+    usage = "转接办结 姓名 —— 党员的组织关系转接已办结（同名的加手机号后四位，如“转接办结 张某 1234”）"
+    assert f"· {usage}" in make_chat(SECRETARY).say("帮助")
+    assert "转接办结" not in chat.say("帮助")
 
 
 def test_a_member_who_is_no_secretary_is_refused(chat, make_chat, session):
@@ -254,6 +261,9 @@ def test_the_cli_marks_it_done_by_name_or_phone(chat, session, db_url):
     # it not yet due: the row is what the dispatcher sends)
     told = session.scalar(select(OutboxMessage).where(OutboxMessage.purpose == "transfer_done"))
     assert (told.openid, told.payload["content"]) == (MEMBER, DONE_TEXT)
+    listed = cli(db_url, "report", "transfers").output.splitlines()[2].split()
+    assert listed[:6] == ["2026-11-29", "白杨村党支部", "张某", "138****1234", "浙江宁波", "已办结"]
+    assert listed[-1].endswith("由命令行办结")  # on the date the CLI ran
     unknown = cli(db_url, "transfer", "done", "钱某")
     assert unknown.exit_code == 2 and "没有找到“钱某”" in unknown.output
 

@@ -32,11 +32,12 @@ from models.transfers.requests import (
     request_transfer,
     requests_named,
     secretary_org_ids,
+    secretary_told,
 )
 
 __all__ = [
     "ASK_WORDS", "DONE_COMMAND", "GUIDE_PURPOSE", "STATUS_NAMES", "TRANSFER_STATUSES", "Requested",
     "TransferGuide", "TransferRequest", "destination_of", "due_for_guide", "guide_text", "latest_request",
     "listed", "mark_done", "months_away", "months_before", "open_request", "queue_guides",
-    "request_transfer", "requests_named", "secretary_org_ids",
+    "request_transfer", "requests_named", "secretary_org_ids", "secretary_told",
 ]

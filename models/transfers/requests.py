@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.clock import SHANGHAI
 from models.delivery.digest import secretary_of
+from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
 from models.member import Member
@@ -75,6 +75,13 @@ def request_transfer(session: Session, member: Member, destination: str, now: dt
     return Requested(request, secretary)
 
 
+def secretary_told(session: Session, request: TransferRequest) -> bool:
+    """Whether the request's notice was queued for the secretary by WeChat (``False``: no
+    secretary was bound when it was made — someone has to phone them)."""
+    key = f"{NOTICE_PURPOSE}:{request.id}"
+    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)) is not None
+
+
 def notice_text(request: TransferRequest, member: Member) -> str:
     """What the secretary reads: who, how to call them, where to, and how to mark it done."""
     away = f"，{member.away_since.year}年{member.away_since.month}月外出" if member.away_since else ""
@@ -133,8 +140,3 @@ def listed(session: Session, org_ids: set[int] | None) -> Sequence[TransferReque
     if org_ids is not None:
         query = query.where(Member.branch_id.in_(org_ids))
     return session.scalars(query).all()
-
-
-def local_day(moment: dt.datetime) -> str:
-    """``2026-11-29``: the Beijing date of ``moment``."""
-    return f"{moment.astimezone(SHANGHAI):%Y-%m-%d}"
