@@ -1,7 +1,7 @@
 """transfer_requests and transfer_guides: 组织关系转接 (issue 10 item 8)
 
 Revision ID: tr4nsf3r0001
-Revises: t1ck3tl1fe01
+Revises: s1mc10ck0001
 Create Date: 2026-12-06 18:10:00
 
 A member's request to move their membership (requested → done, with who marked it done and
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision = 'tr4nsf3r0001'
-down_revision = 't1ck3tl1fe01'
+down_revision = 's1mc10ck0001'
 branch_labels = None
 depends_on = None
 
