@@ -280,3 +280,26 @@ def test_the_export_shows_the_request_and_the_import_passes_it_over(chat, sessio
     report = import_members(session, rows, district="示例区", create_orgs=False, now=chat.clock.now())
     assert report.summary() == "导入完成：新增 0 人，更新 0 人，无变化 3 人；有问题的行 0 行（未导入）。"
     assert report.unused_columns == []
+
+
+def test_through_the_sandbox_clock_the_guide_is_queued_once_when_six_months_are_up(app, session):
+    roster(session)
+    api = app.test_client()
+
+    def move_to(when: str) -> list[str]:
+        resp = api.post("/sandbox/clock", json={"set": when})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        return [r["job"] for r in resp.get_json()["ran"]]
+
+    def guides() -> list[tuple[str, str]]:
+        session.expire_all()
+        return [(row.purpose, row.status) for row in session.scalars(
+            select(OutboxMessage).where(OutboxMessage.purpose == "transfer_guide"))]
+
+    assert "transfer_guide" in move_to("2026-12-14T11:00:00+08:00")
+    assert guides() == []  # six months less a day
+    assert "transfer_guide" in move_to("2026-12-15T11:00:00+08:00")
+    # the member last wrote weeks ago: it waits for their next message
+    assert guides() == [("transfer_guide", "deferred")]
+    assert "transfer_guide" in move_to("2026-12-20T11:00:00+08:00")
+    assert guides() == [("transfer_guide", "deferred")]
