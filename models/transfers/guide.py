@@ -1,9 +1,11 @@
 """The transfer guide (组织关系转接指引): what the rule says, what to prepare, whom to call — and
 the daily job's choice of who gets it unasked, once.
 
-The rule: 《中国共产党党员教育管理工作条例》 (2019) on members' organisational relationship —
-a member away for study, work or life 6 months or more at a relatively settled place should, as
-a rule, move their membership to the party organisation there. The threshold is
+The rule: a member away for study, work or life 6 months or more at a relatively settled place
+should, as a rule, move their membership to the party organisation there — the Central
+Organisation Department's opinions on mobile members' management (中组部《关于加强和改进流动党员
+管理工作的意见》, 2006); 《中国共产党党员教育管理工作条例》 (2019) asks the branches at both ends to
+hand over the membership of those who qualify. The member text names no article: it paraphrases. The threshold is
 ``transfer.after_months`` (6 as shipped); "settled" is read as a current city on file.
 """
 from __future__ import annotations
@@ -26,7 +28,7 @@ from models.transfers.request import TransferGuide, TransferRequest
 GUIDE_PURPOSE = "transfer_guide"
 # What a member sends to ask for the transfer (handlers.transfer_relation reads it).
 ASK_WORDS = "我要转组织关系"
-RULE = ("按照《中国共产党党员教育管理工作条例》关于党员组织关系管理的规定，党员外出学习、工作、生活"
+RULE = ("按照党员组织关系管理的规定，党员外出学习、工作、生活"
         "6个月以上并且地点相对固定的，原则上应当把组织关系转到所在地的党组织，方便就近参加组织生活、交纳党费。")
 PREPARE = ("需要准备：\n"
            "1. 想转入的党组织：单位有党组织的转到单位党组织，没有的转到现居住地的街道（乡镇）或社区党组织，"
