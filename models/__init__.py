@@ -15,10 +15,11 @@ from models.scheduling import Lease, SchedulerJob
 from models.station import Station
 from models.tickets import Ticket, TicketEvent
 from models.token import SharedToken
+from models.verification.asks import VerificationAsk
 
 __all__ = [
     "Base", "BindAttempt", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson",
     "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
-    "SharedToken", "StudyRecord", "Ticket", "TicketEvent",
+    "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "VerificationAsk",
 ]
