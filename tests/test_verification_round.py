@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from bot.cli import main
 from models.member import Liaison, MemberChange
 from models.verification.asks import VerificationAsk
 from models.verification.freshness import last_verified
 from scheduler import jobs
+from tests.conftest import CONFIG_FILE
 from tests.factories import make_branch, make_member
 
 pytestmark = pytest.mark.postgres
@@ -61,7 +65,7 @@ def asked(n: int, name: str) -> str:
             "请在3月13日前回复，谢谢！")
 
 
-def test_a_whole_round(make_chat, session, app, send, clock, job_runtime):
+def test_a_whole_round(make_chat, session, app, send, clock, job_runtime, db_url, tmp_path):
     ids = roster(session)
     chats = {name: make_chat(f"oKite_m{n}") for n, name in enumerate(ids, start=1)}
     clock.advance(days=90, minutes=-5)  # 27 February, 08:55: four members wrote this morning
@@ -104,3 +108,16 @@ def test_a_whole_round(make_chat, session, app, send, clock, job_runtime):
                                     "请电话联系核实，有变化请告诉支部更新：\n"
                                     "1. 孙某（138****0004），江苏 苏州，14天没有联系")]
     assert last_verified(session, ids["张某明"]) == dt.date(2027, 2, 27)
+
+    report = CliRunner().invoke(main, ["--config", str(CONFIG_FILE), "report", "verification", "--days", "36500",
+                                       "--xlsx", str(tmp_path / "核对.xlsx")], env={"KITELINE_DATABASE__URL": db_url})
+    assert report.exit_code == 0, report.output
+    assert report.output.splitlines()[1:4] == [
+        "党支部              已询问  已确认  已更正  未回复  待回复",
+        "白杨村党支部        5       3       1       1       0",
+        "合计                5       3       1       1       0"]
+    book = openpyxl.load_workbook(tmp_path / "核对.xlsx")
+    assert list(book["核对情况"].values)[1:] == [("党支部", "已询问", "已确认", "已更正", "未回复", "待回复"),
+                                             ("白杨村党支部", 5, 3, 1, 1, 0), ("合计", 5, 3, 1, 1, 0)]
+    assert list(book["未确认名单"].values)[1:] == [
+        ("白杨村党支部", "孙某", "138****0004", "江苏 苏州", dt.datetime(2027, 2, 27), "未回复")]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.clock import SHANGHAI
+from models.ledger_files import SheetWriter
 from models.member import Member, mask_phone
 from models.org import Organization
 from models.verification.asks import VerificationAsk
@@ -89,3 +92,22 @@ def unconfirmed(session: Session, since: dt.datetime, org_ids: set[int] | None) 
     for ask, member in session.execute(query.order_by(Member.branch_id, Member.id, VerificationAsk.id)):
         yield [names.get(member.branch_id, "?"), member.name, mask_phone(member.phone), place(member),
                today_of(ask.asked_at), OUTCOME_NAMES[ask.outcome]]
+
+
+def write_xlsx(session: Session, path: str | Path, *, since: dt.datetime, org_ids: set[int] | None,
+               title: str, now: dt.datetime) -> Report:
+    """Write the report to the .xlsx ``path``: sheet 核对情况 (:data:`HEADER`, one row per branch
+    and 合计) and sheet 未确认名单 (:data:`UNCONFIRMED_HEADER`, phones masked). Returns the
+    counts. Raises ``OSError`` when the file cannot be written."""
+    report = counts(session, since, org_ids)
+    writer = SheetWriter(path, "核对情况")
+    writer.append([f"{title}（导出于 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"])
+    writer.append(HEADER)
+    for row in [*report.branches, report.total]:
+        writer.append(row.cells)
+    writer.next_sheet("未确认名单")
+    writer.append(UNCONFIRMED_HEADER)
+    for row in unconfirmed(session, since, org_ids):
+        writer.append(row)
+    writer.save()
+    return report
