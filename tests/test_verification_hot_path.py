@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from models.verification.asks import VerificationAsk
-from tests.conftest import START
 from tests import test_webhook_hot_path as hot_path
+from tests.conftest import START
 from tests.test_webhook_hot_path import BUDGET, Counted
 
 pytestmark = pytest.mark.postgres
