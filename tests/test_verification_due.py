@@ -7,8 +7,10 @@ import logging
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from bot.cli import main
 from models.ledger_export import export_members
 from models.member import Liaison, MemberChange
 from models.settings import ConfigError, load_settings
@@ -204,3 +206,15 @@ def test_a_bad_verification_setting_is_named(env, message):
     with pytest.raises(ConfigError) as err:
         load_settings(CONFIG_FILE, env=env)
     assert str(err.value).startswith(message)
+
+
+def test_the_report_keeps_to_one_organisation_and_says_when_nobody_was_asked(session, db_url):
+    make_branch(session)
+    session.commit()
+    cli = ["--config", str(CONFIG_FILE), "report", "verification"]
+    env = {"KITELINE_DATABASE__URL": db_url}
+    quiet = CliRunner().invoke(main, [*cli, "--org", "红柳镇"], env=env)
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output.splitlines() == ["信息核对情况（最近 90 天询问的，红柳镇）", "这段时间没有询问过任何党员。"]
+    unknown = CliRunner().invoke(main, [*cli, "--org", "沙河村党支部"], env=env)
+    assert unknown.exit_code == 2 and "沙河村党支部" in unknown.output
