@@ -26,6 +26,7 @@ from handlers.dialogs.phone_change import CORRECTION, read_back
 from handlers.replies import Reply, TextReply
 from handlers.verification.vocabulary import CHANGED, CONFIRM
 from models.ledger import MOBILE
+from models.member import Member
 from models.verification.asks import SOURCE, VerificationAsk, answer, open_ask
 from models.verification.rounds import HOW_TO_ANSWER, THANKS, on_file, place
 from models.whereabouts import Moved, came_home, move_to
@@ -55,8 +56,12 @@ def _delivered_ask(ctx: Context) -> VerificationAsk | None:
     return ask if ask is not None and ask.delivered_at is not None else None
 
 
-def _confirmed(ask: VerificationAsk, ctx: Context) -> Reply:
+def _confirmed(ask: VerificationAsk, ctx: Context, again: bool = False) -> Reply:
+    """The ask ends confirmed; ``again``: the member said the place on file (还在苏州)."""
     answer(ask, "confirmed", ctx.clock.now())
+    if again:
+        return TextReply(f"好的，流动去向还是{place(ctx.member)}，谢谢您的确认！登记的信息已核实：\n"
+                         f"{on_file(ctx.member)}")
     return TextReply(f"谢谢您的确认！登记的信息已核实：\n{on_file(ctx.member)}\n以后有变化，随时告诉我就行。")
 
 
@@ -72,30 +77,23 @@ def _correction(ask: VerificationAsk, msg: Incoming, ctx: Context, said: str) ->
         moved = came_home(ctx.session, member, now=now, source=SOURCE)
     phone = (slots.get("phone") or "").strip()
     new_phone = phone if MOBILE.fullmatch(phone) and phone != member.phone else None
-    if moved is None and new_phone is None:
-        if phone:  # the phone on file said again: nothing changed
-            return _confirmed(ask, ctx)
+    changed = moved is not None and bool(moved.changes)
+    if not changed and new_phone is None:
+        if moved is not None or (phone and phone == member.phone):  # what is on file, said again
+            return _confirmed(ask, ctx, again=moved is not None and member.status != "returned")
         if CHANGED.fullmatch(said):
             return TextReply(f"好的，请把变了的告诉我。{HOW_TO_ANSWER}现在登记的是：\n{on_file(member)}")
         return None
-    if moved is not None and not new_phone:
-        answer(ask, "corrected" if moved.changes else "confirmed", now)
-        if not moved.changes:
-            return _confirmed_place(ctx)
-        return TextReply(f"已为您更新：\n{_changed(member, moved)}\n{THANKS}{CORRECTION}")
     done = ""
-    if moved is not None and moved.changes:
+    if changed:
         answer(ask, "corrected", now)
-        done = f"已为您更新：\n{_changed(member, moved)}\n"
+        done = f"已为您更新：\n{_changed(member)}\n"
+    if new_phone is None:
+        return TextReply(f"{done}{THANKS}{CORRECTION}")
     return TextReply(done + read_back(msg, ctx, new_phone, source=SOURCE))
 
 
-def _confirmed_place(ctx: Context) -> Reply:
-    return TextReply(f"好的，流动去向还是{place(ctx.member)}，谢谢您的确认！登记的信息已核实：\n"
-                     f"{on_file(ctx.member)}")
-
-
-def _changed(member, moved: Moved) -> str:
+def _changed(member: Member) -> str:
     if member.status == "returned":
         return f"状态：已返乡\n{update_info.WELCOME_HOME}"
     return f"流动去向：{place(member)}"
