@@ -32,13 +32,16 @@ LIST_MAX_BYTES = 2048
 log = logging.getLogger(__name__)
 
 
-def recipient_of(session: Session, member: Member) -> Member | None:
+def recipient_of(session: Session, member: Member, secretaries: dict[int, Member | None]) -> Member | None:
     """Who is told that ``member`` did not confirm: their liaison if bound to WeChat, else
-    their branch's secretary, else ``None``."""
+    their branch's secretary, else ``None``. ``secretaries`` (branch id → secretary) is filled
+    as branches are looked up, once each."""
     liaison = member.liaison.member if member.liaison is not None else None
     if liaison is not None and liaison.openid:
         return liaison
-    return secretary_of(session, member.branch)
+    if member.branch_id not in secretaries:
+        secretaries[member.branch_id] = secretary_of(session, member.branch)
+    return secretaries[member.branch_id]
 
 
 def last_contacts(session: Session, members: Sequence[Member]) -> dict[str, dt.datetime]:
@@ -56,9 +59,10 @@ def queue_lists(session: Session, asks: Sequence[VerificationAsk], now: dt.datet
     """Queue one list per recipient of the members of ``asks`` (asks just closed unanswered).
     Returns how many lists were queued. The caller commits."""
     by_recipient: dict[int, tuple[Member, list[Member]]] = {}
+    secretaries: dict[int, Member | None] = {}
     for ask in asks:
         member = ask.member
-        recipient = recipient_of(session, member)
+        recipient = recipient_of(session, member, secretaries)
         if recipient is None:
             log.error("verification: %s (%s, %s) did not confirm their info and has no liaison or "
                       "secretary bound to WeChat to tell; see `kiteline report verification`",

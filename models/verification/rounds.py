@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from models.clock import SHANGHAI
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
-from models.member import Member, MemberChange, mask_phone
+from models.member import Liaison, Member, MemberChange, mask_phone
 from models.settings import VerificationSettings
 from models.verification.asks import ASK_PURPOSE, VerificationAsk
 from models.verification.freshness import BY_MEMBER, due_members
@@ -76,19 +76,22 @@ def ask_batch(session: Session, now: dt.datetime, settings: VerificationSettings
 def close_expired(session: Session, now: dt.datetime) -> list[VerificationAsk]:
     """End every open ask whose reply window is over (``due_on`` is today or earlier): as
     ``corrected`` when the member changed their info themself since it was asked (by chat,
-    before or without answering it), else ``unanswered``. Returns the unanswered ones, for
-    their liaisons' lists. The caller commits."""
-    expired = list(session.scalars(select(VerificationAsk).where(
-        VerificationAsk.outcome.is_(None), VerificationAsk.due_on <= today_of(now))
-        .order_by(VerificationAsk.id)))
+    before or without answering it), else ``unanswered``. Returns the unanswered ones, their
+    members, branches and liaisons loaded, for their liaisons' lists. The caller commits."""
+    expired = (VerificationAsk.outcome.is_(None), VerificationAsk.due_on <= today_of(now))
+    changed_at = dict(session.execute(
+        select(VerificationAsk.id, func.max(MemberChange.changed_at))
+        .join(MemberChange, and_(MemberChange.member_id == VerificationAsk.member_id,
+                                 MemberChange.changed_at >= VerificationAsk.asked_at,
+                                 MemberChange.source.in_(BY_MEMBER), MemberChange.field != "openid"))
+        .where(*expired).group_by(VerificationAsk.id)).all())
+    member = selectinload(VerificationAsk.member)
+    asks = session.scalars(select(VerificationAsk).where(*expired).order_by(VerificationAsk.id).options(
+        member.selectinload(Member.branch), member.selectinload(Member.liaison).selectinload(Liaison.member)))
     unanswered = []
-    for ask in expired:
-        changed_at = session.scalar(select(MemberChange.changed_at).where(
-            MemberChange.member_id == ask.member_id, MemberChange.source.in_(BY_MEMBER),
-            MemberChange.field != "openid", MemberChange.changed_at >= ask.asked_at)
-            .order_by(MemberChange.changed_at.desc()).limit(1))
-        if changed_at is not None:
-            ask.outcome, ask.answered_at = "corrected", changed_at
+    for ask in asks:
+        if ask.id in changed_at:
+            ask.outcome, ask.answered_at = "corrected", changed_at[ask.id]
         else:
             ask.outcome = "unanswered"
             unanswered.append(ask)
