@@ -18,10 +18,12 @@ from models.station import Station
 from models.tickets import Ticket, TicketEvent
 from models.token import SharedToken
 from models.transfers import TransferGuide, TransferRequest
+from models.verification.asks import VerificationAsk
 
 __all__ = [
     "Base", "BindAttempt", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower", "InboundMessage", "Lesson",
     "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",
+    "VerificationAsk",
 ]

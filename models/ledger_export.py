@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, aliased
 from models.clock import SHANGHAI
 from models.inbound import InboundMessage
 from models.ledger_files import SheetWriter
-from models.member import Liaison, Member, MemberChange
+from models.member import Liaison, Member
 from models.org_tree import ledger_names
 from models.transfers.request import TransferRequest
+from models.verification.freshness import verified_at
 
 HEADER = ("序号", "姓名", "性别", "手机号", "所属党支部", "入党时间", "外出时间", "外出原因",
           "流动去向（省）", "流动去向（市）", "流动去向（区县）", "工作单位", "备注", "红色联络员",
@@ -32,9 +33,6 @@ STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡
 AWAY_REASON_NAMES = {"work": "务工", "business": "经商", "study": "求学", "family": "随迁", "other": "其他"}
 # TransferRequest.status -> the 组织关系转接 cell's word.
 TRANSFER_WORDS = {"requested": "已申请", "done": "已办结"}
-# Changes the member made themself: each one is them telling us their record as it is now.
-# (Unbinding is a chat change too, but says nothing about the record.)
-CONFIRMED_BY = ("chat",)
 BATCH = 2000  # rows fetched at a time
 
 
@@ -70,9 +68,8 @@ def _query(org_ids: set[int] | None) -> Select:
     liaison = aliased(Member)
     last_message = (select(InboundMessage.openid, func.max(InboundMessage.received_at).label("at"))
                     .group_by(InboundMessage.openid).subquery())
-    confirmed = (select(MemberChange.member_id, func.max(MemberChange.changed_at).label("at"))
-                 .where(MemberChange.source.in_(CONFIRMED_BY), MemberChange.field != "openid")
-                 .group_by(MemberChange.member_id).subquery())
+    # 最近核实: binding, or the member's own latest change or answer to a verification ask.
+    confirmed = verified_at()
     latest_transfer = (select(TransferRequest.member_id, func.max(TransferRequest.id).label("id"))
                        .group_by(TransferRequest.member_id).subquery())
     transfer = TransferRequest

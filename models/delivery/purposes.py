@@ -37,8 +37,9 @@ class Purpose:
 
 
 #: Every outbox purpose. ``enqueue`` refuses any other: a new kind of message must say here how
-#: it is delivered. ``bind_alert`` (a liaison told of suspicious binding attempts) and
-#: ``delivery_digest`` (the secretary's daily list of notices that failed) are notices.
+#: it is delivered. ``bind_alert`` (a liaison told of suspicious binding attempts),
+#: ``delivery_digest`` (the secretary's daily list of notices that failed) and
+#: ``verification_list`` are notices; ``verification_ask`` is a reminder to a member.
 PURPOSES: dict[str, Purpose] = {
     "lesson_push": Purpose(Guarantee.AT_MOST_ONCE, "学习推送"),
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
@@ -53,6 +54,10 @@ PURPOSES: dict[str, Purpose] = {
     "transfer_guide": Purpose(Guarantee.AT_MOST_ONCE, "组织关系转接提醒"),
     "transfer_notice": Purpose(Guarantee.AT_LEAST_ONCE, "转接申请通知"),
     "transfer_done": Purpose(Guarantee.AT_LEAST_ONCE, "转接办结通知"),
+    # A member asked to confirm their info (models.verification): a reminder, at most once.
+    "verification_ask": Purpose(Guarantee.AT_MOST_ONCE, "信息核对"),
+    # A liaison's (or secretary's) list of members who did not confirm: a notice.
+    "verification_list": Purpose(Guarantee.AT_LEAST_ONCE, "核对未确认名单", template_fallback=True),
 }
 
 

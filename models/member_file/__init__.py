@@ -16,7 +16,6 @@ from models.member import Member
 from models.member_file.info import info_lines, liaison_lines
 from models.member_file.records import help_lines, not_yet, study_lines, transfer_lines
 from models.member_file.section import Section
-from models.member_file.verification import last_verified
 
 # Shown in this order. Placeholders say plainly what is not kept yet.
 SECTIONS: tuple[Section, ...] = (
@@ -38,4 +37,4 @@ def render(session: Session, member: Member, now: dt.datetime, leave_out: tuple[
     return [section.render(session, member, now) for section in SECTIONS if section.key not in leave_out]
 
 
-__all__ = ["SECTIONS", "Section", "last_verified", "render"]
+__all__ = ["SECTIONS", "Section", "render"]

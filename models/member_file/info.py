@@ -10,7 +10,7 @@ from models.contacts import contacts_for
 from models.ledger_export import AWAY_REASON_NAMES, STATUS_NAMES
 from models.member import Member, mask_phone
 from models.member_file.section import local_date
-from models.member_file.verification import last_verified
+from models.verification.freshness import last_verified_at
 
 
 def destination(member: Member) -> str:
@@ -33,7 +33,7 @@ def info_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
     if member.away_reason:
         lines.append(f"外出原因：{AWAY_REASON_NAMES.get(member.away_reason, member.away_reason)}")
     lines.append(f"手机号：{mask_phone(member.phone) or '未登记'}")
-    verified = last_verified(session, member)
+    verified = last_verified_at(session, member.id)
     lines.append(f"最近核实：{local_date(verified) if verified else '还没有核实记录'}")
     return lines
 
