@@ -269,7 +269,7 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
             interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
         router = current_app.extensions[ROUTER]
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=sender.member,
-                      dialog=sender.dialog, pages=sender.pages)
+                      dialog=sender.dialog, pages=sender.pages, verification=sender.verification)
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None

@@ -16,6 +16,7 @@ from models.member import Member
 from models.reply_pages import ReplyPages
 from models.roles import Role, roles_of
 from models.settings import Settings
+from models.verification.asks import VerificationAsk
 
 
 @dataclass
@@ -70,6 +71,8 @@ class Context:
     # nobody read them ahead (tests, other callers): readers then ask the session.
     dialog: DialogState | None | Unread = UNREAD
     pages: ReplyPages | None | Unread = UNREAD
+    # The member's open verification ask (``models.verification``), read ahead the same way.
+    verification: VerificationAsk | None | Unread = UNREAD
     _roles: frozenset[Role] | None = field(default=None, repr=False)
 
     @property

@@ -74,7 +74,7 @@ class MemberChange(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
-    # models.member_updates.SOURCES: chat / import / console / scheduler / verification
+    # chat / import / console / scheduler / verification (models.member_updates.SOURCES)
     source: Mapped[str] = mapped_column(String(16))
     # Who made it: the openid that sent the message (chat, verification answers), the ledger
     # file's name (import), the console user, 核查 / 系统 for the scheduler. Empty for changes

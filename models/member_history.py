@@ -1,6 +1,6 @@
 """A member's change history read back: the changes newest first, grouped as they were made,
-in the words members and staff read (流动去向：深圳 → 苏州（本人，微信）), and when the member
-last confirmed their record.
+in the words members and staff read (流动去向：深圳 → 苏州（本人（微信））). When the member last
+confirmed their record is ``models.verification.freshness.last_verified_at``.
 
 For chat ("我的信息" shows the last few), the member file and the secretary's terminal view
 alike; phones are masked unless the caller is the branch's own ledger view (``mask=False``).
@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
-from models.ledger_export import AWAY_REASON_NAMES, CONFIRMED_BY, STATUS_NAMES
+from models.ledger_export import AWAY_REASON_NAMES, STATUS_NAMES
 from models.member import Liaison, Member, MemberChange, mask_phone
 from models.org import Organization
 
@@ -81,17 +81,6 @@ def who(entry: HistoryEntry, member: Member) -> str:
 def entry_text(entry: HistoryEntry, member: Member) -> str:
     """One entry on one line: ``2026年11月29日 流动去向：深圳 → 苏州（本人（微信））``."""
     return f"{day_text(entry.at)} {'；'.join(entry.lines)}（{who(entry, member)}）"
-
-
-def last_confirmed(session: Session, member: Member) -> dt.datetime | None:
-    """When the member last told us their record as it is (UTC): binding their WeChat, or any
-    change they made themself (``models.ledger_export.CONFIRMED_BY``, not the binding row), as
-    the export's 最近核实 counts it; ``None`` if never."""
-    changed = session.scalar(select(func.max(MemberChange.changed_at))
-                             .where(MemberChange.member_id == member.id, MemberChange.source.in_(CONFIRMED_BY),
-                                    MemberChange.field != "openid"))
-    known = [t for t in (changed, member.bound_at) if t is not None]
-    return max(known) if known else None
 
 
 def day_text(moment: dt.datetime) -> str:

@@ -17,8 +17,7 @@ UPDATABLE = (
     "away_reason", "current_province", "current_city", "current_district", "employer", "note",
     "liaison_id", "openid",
 )
-# How a change came: the member by chat, a ledger import, the (future) web console, a scheduled
-# job, or a member's answer to a verification round (定期核查).
+# verification: what a member corrected in answer to a verification ask (models.verification).
 SOURCES = ("chat", "import", "console", "scheduler", "verification")
 # ``changed_by`` holds at most this many characters (a long file name is cut).
 CHANGED_BY_MAX = 64

@@ -17,6 +17,7 @@ from handlers.replies import TextReply
 from models.dialog import DialogState
 from models.member import MemberChange
 from models.tickets import Ticket
+from models.transfers import TransferRequest
 from tests.test_help_request import setup_roster
 
 PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"
@@ -24,6 +25,8 @@ HELP_QUESTION = "请说说遇到了什么困难（比如：老板拖欠工资、
 CLARIFY_QUESTION = f"您是想办哪件事？\n1. {study.INTENT.usage}\n2. {org_life.INTENT.usage}\n请回复数字，或发“取消”。"
 
 GUIDED_CANCELLED = "好的，已取消，刚才说的都没有保存。想改的时候再发“更新信息”。"
+TRANSFER_CANCELLED = "好的，转接申请没有提交。以后想办，随时发“我要转组织关系”。"
+
 # (dialog, state) -> how a member gets there, the question of that state, the one reply to any
 # cancel word, and the answer (or, in a dialog of several questions, the answers in turn) that
 # would have finished it (saving something, or answering).
@@ -56,15 +59,20 @@ REACH = {
         ["更新信息", "不变", "不变", "不变"],
         "（4/4）您外出是为了什么？现在还没有登记。回复数字：1 务工  2 经商  3 求学  4 随迁（跟家人）  5 其他；没变回“不变”。",
         GUIDED_CANCELLED, "不变"),
+    ("transfer_request", "confirming"): (
+        ["想把关系转到宁波"],
+        "您要申请把组织关系转到宁波吗？确认后我把申请转告支部，由支部为您办理。回复“对”确认，回复“不对”取消。",
+        TRANSFER_CANCELLED, "对"),
 }
 CANCEL_WORDS = ["取消", "算了", "不弄了", "算了，不用了。", "取消吧", "那不弄了吧"]
 
 
 def saved(session):
-    """What a dialog could have saved: member changes and tickets."""
+    """What a dialog could have saved: member changes, tickets and transfer requests."""
     session.expire_all()
     return (session.scalar(select(func.count()).select_from(MemberChange)),
-            session.scalar(select(func.count()).select_from(Ticket)))
+            session.scalar(select(func.count()).select_from(Ticket)),
+            session.scalar(select(func.count()).select_from(TransferRequest)))
 
 
 def in_progress(session, openid):

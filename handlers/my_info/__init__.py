@@ -19,9 +19,9 @@ from models.member_history import (
     day_text,
     entry_text,
     history,
-    last_confirmed,
     value_text,
 )
+from models.verification.freshness import last_verified_at
 
 NAME = "my_info"
 # Changes shown: the export and the member file show them all.
@@ -37,7 +37,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     c = contacts_for(ctx.session, member)
     liaison = (f"{c.liaison_name}" + (f"（电话 {c.liaison_phone}）" if c.liaison_phone else "")
                if c.liaison_name else "还没有安排")
-    confirmed = last_confirmed(ctx.session, member)
+    confirmed = last_verified_at(ctx.session, member.id)
     lines = [
         f"{member.name}，您登记的信息是：",
         f"流动去向：{place(member)}{unlisted_note(member)}",
