@@ -9,7 +9,7 @@ from tests.conftest import START
 from tests.test_ticket_migration import empty_url  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.postgres
-BEFORE = "s1mc10ck0001"
+BEFORE = "v3r1fyasks01"
 
 
 def test_old_members_and_changes_survive_the_upgrade(empty_url):  # noqa: F811

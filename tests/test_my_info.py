@@ -132,5 +132,10 @@ def test_an_import_names_its_file_as_who_changed_the_member(db_url, tmp_path, se
     zhang = session.scalar(select(Member).where(Member.name == "张某"))
     zhang.openid = ME
     session.commit()
+    show = CliRunner().invoke(main, ["--config", str(CONFIG_FILE), "member", "show", "张某"], env=env)
+    assert show.exit_code == 0, show.output
+    assert [line[18:] for line in show.output.splitlines()[-2:]] == [  # after the Beijing time
+        "工作单位：电子厂 → 富士康  （台账导入 白杨村台账（核对后）.xlsx）",
+        "红色联络员：李某 → 王某  （台账导入 白杨村台账（核对后）.xlsx）"]
     # (the CLI runs on the real clock: the day is today's)
     assert "工作单位：电子厂 → 富士康；红色联络员：李某 → 王某（台账导入（白杨村台账（核对后）.xlsx））\n" in chat.say("我的信息")

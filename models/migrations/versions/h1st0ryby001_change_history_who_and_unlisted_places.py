@@ -1,7 +1,7 @@
 """change history says who; destinations the place list does not know are flagged
 
 Revision ID: h1st0ryby001
-Revises: s1mc10ck0001
+Revises: v3r1fyasks01
 Create Date: 2026-12-08 10:00:00
 
 ``member_changes.changed_by``: who made each change (the sender's openid, the ledger file's name,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'h1st0ryby001'
-down_revision = 's1mc10ck0001'
+down_revision = 'v3r1fyasks01'
 branch_labels = None
 depends_on = None
 
