@@ -60,12 +60,8 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry
                 session.rollback()
             else:
                 session.commit()
-    except TableError as exc:
-        click.echo(f"无法读取 {file}：{exc}", err=True)
-        sys.exit(2)
-    except OSError:
-        click.echo(f"无法读取 {file}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。", err=True)
-        sys.exit(2)
+    except (TableError, OSError) as exc:
+        _unreadable(file, exc)
     if dry_run:
         click.echo(DRY_RUN_NOTE)
     summary = report.summary()
@@ -88,12 +84,8 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
     rt = runtime_from(ctx)
     try:
         rows = read_org_rows(file)
-    except TableError as exc:
-        click.echo(f"无法读取 {file}：{exc}", err=True)
-        sys.exit(2)
-    except OSError:
-        click.echo(f"无法读取 {file}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。", err=True)
-        sys.exit(2)
+    except (TableError, OSError) as exc:
+        _unreadable(file, exc)
     with rt.session() as session:
         try:
             report = import_orgs(session, rows, district=rt.settings.district.name)
@@ -111,6 +103,13 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
         click.echo(DRY_RUN_NOTE)
     summary = report.summary()
     click.echo(summary.replace("组织架构导入完成：", "试导入结果：", 1) if dry_run else summary)
+
+
+def _unreadable(file: str, exc: TableError | OSError) -> None:
+    """Say why ``file`` could not be read, in the words staff act on, and exit 2."""
+    why = exc if isinstance(exc, TableError) else "文件打不开，请确认它没有被其他程序占用、本账号有权读取。"
+    click.echo(f"无法读取 {file}：{why}", err=True)
+    sys.exit(2)
 
 
 def _save_rejected(rejected: RejectedRows, path: str) -> None:
