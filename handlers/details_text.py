@@ -17,9 +17,7 @@ DETAIL_FIELDS = (("phone", "手机号"), ("employer", "工作单位"), ("away_re
 
 def place(member: Member) -> str:
     """The destination as one line (``广东 深圳 福田区``, ``北京``), or 未登记."""
-    parts = [member.current_province, member.current_city, member.current_district]
-    unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
-    return " ".join(unique) or EMPTY
+    return member.destination() or EMPTY
 
 
 def unlisted_note(member: Member) -> str:

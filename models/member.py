@@ -50,6 +50,12 @@ class Member(Base):
     branch: Mapped[Organization] = relationship()
     liaison: Mapped["Liaison | None"] = relationship(foreign_keys=[liaison_id])
 
+    def destination(self, sep: str = " ") -> str:
+        """Province, city and district on file joined by ``sep`` without repeats (北京 not
+        北京 北京): ``江苏 苏州 工业园区``; ``""`` when none is on file."""
+        parts = [self.current_province, self.current_city, self.current_district]
+        return sep.join(p for i, p in enumerate(parts) if p and p not in parts[:i])
+
 
 class Liaison(Base):
     """A red liaison (1+N scheme): a member named by a branch to look after its mobile members."""

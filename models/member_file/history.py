@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from models.clock import SHANGHAI
 from models.ledger_export import AWAY_REASON_NAMES, STATUS_NAMES
 from models.member import Liaison, Member, MemberChange
-from models.member_file.info import destination
 from models.org import Organization
 
 # MemberChange.field -> the ledger's word for it.
@@ -49,7 +48,7 @@ def ledger_lines(member: Member) -> list[str]:
         ("姓名", member.name), ("性别", member.gender), ("手机号", member.phone),
         ("所属党支部", member.branch.name), ("入党时间", member.joined_party_on),
         ("状态", STATUS_NAMES.get(member.status, member.status)), ("外出时间", member.away_since),
-        ("外出原因", reason), ("流动去向", destination(member)), ("工作单位", member.employer),
+        ("外出原因", reason), ("流动去向", member.destination(sep="")), ("工作单位", member.employer),
         ("备注", member.note), ("红色联络员", f"{liaison.name} {liaison.phone or ''}".strip() if liaison else ""),
         ("微信", "已绑定" if member.openid else "未绑定"),
     ]
