@@ -28,14 +28,15 @@ def unlisted_note(member: Member) -> str:
 
 
 def describe(member: Member, fields: frozenset[str]) -> str:
-    """One line per changed field of ``fields``, values as now stored: the phone in full (the
-    member reads back their own number to check it), codes in words."""
+    """One line per changed field of ``fields``, values as now stored: codes in words, the phone
+    masked (138****5678) — it was read back in full before it was stored, and replies are no
+    place for a whole number (STYLE: phones masked in replies)."""
     lines = []
     if STATUS_FIELD in fields:
         lines.append(f"状态：{value_text('status', member.status)}")
     if DESTINATION_FIELDS & fields and member.status != "returned":
         lines.append(f"流动去向：{place(member)}{unlisted_note(member)}")
-    lines += [f"{label}：{value_text(field, getattr(member, field), mask=False)}"
+    lines += [f"{label}：{value_text(field, getattr(member, field))}"
               for field, label in DETAIL_FIELDS if field in fields]
     return "\n".join(lines)
 

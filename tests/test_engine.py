@@ -41,7 +41,7 @@ def test_a_role_command_is_answered_while_a_dialog_waits(chat, make_chat, sessio
     assert liaison.say("Q20261129001 已联系 明天去劳动监察大队") == (
         "已记下您的答复（编号 Q20261129001），并转告了张某。")
     assert dialog_of(session, LIAISON) == "phone_change"
-    assert liaison.say("对").startswith("已为您更新：\n手机号：13900005678")
+    assert liaison.say("对").startswith("已为您更新：\n手机号：139****5678")
 
 
 def test_a_clear_new_request_inside_a_dialog_hands_off(chat, session):

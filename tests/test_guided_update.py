@@ -57,7 +57,7 @@ def test_every_step_answered_is_stored_together_at_the_end(chat, session, member
     assert chat.say("在顺丰物流上班") == "记下了。\n" + Q_REASON
     assert record(session, member) == AS_IMPORTED and history(session) == []  # nothing yet
     chat.advance(minutes=1)
-    assert chat.say("1") == ("全部保存好了，已为您更新：\n流动去向：浙江 宁波\n手机号：13712345678\n"
+    assert chat.say("1") == ("全部保存好了，已为您更新：\n流动去向：浙江 宁波\n手机号：137****5678\n"
                              f"工作单位：顺丰物流\n外出原因：务工\n{CORRECTION}")
     assert record(session, member) == ("浙江", "宁波", "13712345678", "顺丰物流", "work", False)
     at = START + dt.timedelta(minutes=3)
@@ -136,7 +136,7 @@ def test_a_bad_phone_is_named_and_asked_again(chat, session, member):
     assert chat.say("13712345670") == READ_BACK.format("137 1234 5670")  # another number: read back again
     assert chat.say("对") == "记下了。\n" + Q_EMPLOYER
     chat.say("不变")
-    assert chat.say("不变") == f"全部保存好了，已为您更新：\n手机号：13712345670\n{CORRECTION}"
+    assert chat.say("不变") == f"全部保存好了，已为您更新：\n手机号：137****5670\n{CORRECTION}"
     assert [h[:3] for h in history(session)] == [("phone", "13800001234", "13712345670")]
 
 
@@ -188,3 +188,13 @@ def test_the_menu_button_starts_it_and_a_member_who_had_come_home_is_away_again(
 
 def test_an_unbound_follower_is_asked_to_bind_first(make_chat):
     assert make_chat("oKite_stranger").say("更新信息").startswith("您还没有绑定党员身份。")
+
+
+def test_the_summary_masks_the_new_phone(chat, session, member):
+    chat.say("更新信息")
+    chat.say("不变")
+    chat.say("13712345678")
+    chat.say("对")
+    chat.say("不变")
+    assert chat.say("不变") == f"全部保存好了，已为您更新：\n手机号：137****5678\n{CORRECTION}"
+    assert record(session, member)[2] == "13712345678"

@@ -44,7 +44,7 @@ def claims_no_change(reply: str) -> bool:
 def test_a_new_phone_is_read_back_and_changed_on_yes(chat, session, member):
     assert chat.say("手机号换成13800005678") == QUESTION.format("138 0000 5678")
     assert phone_changes(session) == []
-    assert chat.say("对") == CHANGED.format("13800005678")
+    assert chat.say("对") == CHANGED.format("138****5678")
     assert phone_changes(session) == [("13800001234", "13800005678")]
     assert member.phone == "13800005678"
 
@@ -64,7 +64,7 @@ def test_voice_is_read_back_too(chat, session, member):
 @pytest.mark.parametrize("yes", ["对", "是", "确认", "没错", "👍", "对的", "是的。", "对，没错"])
 def test_any_clear_yes_confirms(chat, session, member, yes):
     chat.say("手机号换成13800005678")
-    assert chat.say(yes) == CHANGED.format("13800005678")
+    assert chat.say(yes) == CHANGED.format("138****5678")
     assert phone_changes(session) == [("13800001234", "13800005678")]
 
 
@@ -80,7 +80,7 @@ def test_a_corrected_number_is_read_back_again(chat, session, member):
     chat.say("手机号换成13800005678")
     assert chat.say("错了 是13800005679") == QUESTION.format("138 0000 5679")
     assert chat.say("13800005670") == QUESTION.format("138 0000 5670")
-    assert chat.say("对") == CHANGED.format("13800005670")
+    assert chat.say("对") == CHANGED.format("138****5670")
     assert phone_changes(session) == [("13800001234", "13800005670")]
 
 
@@ -93,7 +93,7 @@ def test_a_number_that_is_no_mobile_asks_again(chat, session, member):
 def test_an_answer_that_is_neither_asks_again(chat, session, member):
     chat.say("手机号换成13800005678")
     assert chat.say("？？") == QUESTION.format("138 0000 5678")
-    assert chat.say("对") == CHANGED.format("13800005678")
+    assert chat.say("对") == CHANGED.format("138****5678")
 
 
 def test_a_new_request_ends_the_question(chat, session, member):
@@ -116,7 +116,7 @@ def test_a_new_city_is_stored_at_once_and_the_phone_waits(chat, session, member)
         "已为您更新：\n流动去向：浙江 杭州\n" + QUESTION.format("138 0000 5678"))
     session.expire_all()
     assert (member.current_city, member.phone) == ("杭州", "13800001234")
-    assert chat.say("对") == CHANGED.format("13800005678")
+    assert chat.say("对") == CHANGED.format("138****5678")
 
 
 def test_the_same_number_as_on_file_is_not_asked_about(chat, session, member):
@@ -181,3 +181,11 @@ def test_choosing_the_update_from_the_question_reads_the_saved_words_not_a_phone
     session.commit()
     assert chat.say("1") == THEIRS
     assert phone_changes(session) == []
+
+
+def test_the_number_is_read_back_in_full_and_masked_once_stored(chat, session, member):
+    assert chat.say("我换号了 13800005678") == QUESTION.format("138 0000 5678")  # the member checks it
+    reply = chat.say("对")
+    assert reply == CHANGED.format("138****5678")
+    assert "13800005678" not in reply
+    assert phone_changes(session) == [("13800001234", "13800005678")]

@@ -78,7 +78,7 @@ def test_unknown_city_does_not_keep_a_wrong_province(session, settings, clock, m
 def test_new_phone(chat, session, member):
     """Read back first (tests/test_phone_change.py has the whole conversation), then stored."""
     assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
-    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    assert chat.say("对") == f"已为您更新：\n手机号：138****5678\n{CORRECTION}"
     session.expire_all()
     assert changes(session) == [("phone", "13800001234", "13800005678", "chat")]
 
@@ -86,7 +86,7 @@ def test_new_phone(chat, session, member):
 def test_phone_and_city_in_one_message(chat, session, member):
     assert chat.say("我去杭州了，电话13800005678") == (
         "已为您更新：\n流动去向：浙江 杭州\n" + READ_BACK.format("138 0000 5678"))
-    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    assert chat.say("对") == f"已为您更新：\n手机号：138****5678\n{CORRECTION}"
     session.expire_all()
     assert (member.current_city, member.phone) == ("杭州", "13800005678")
 
@@ -119,7 +119,7 @@ def test_a_phone_another_member_has_is_stored_without_naming_them(chat, session,
     make_member(session, member.branch, name="王某", phone="13800005678")  # family share a phone
     session.commit()
     assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
-    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    assert chat.say("对") == f"已为您更新：\n手机号：138****5678\n{CORRECTION}"
     session.expire_all()
     assert member.phone == "13800005678"
 
@@ -127,7 +127,7 @@ def test_a_phone_another_member_has_is_stored_without_naming_them(chat, session,
 def test_chat_bad_phone_then_a_good_one(chat, session, member):
     assert chat.say("电话换成12345") == BAD_PHONE.format("12345")
     assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
-    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    assert chat.say("对") == f"已为您更新：\n手机号：138****5678\n{CORRECTION}"
     session.expire_all()
     assert [c[:3] for c in changes(session)] == [("phone", "13800001234", "13800005678")]
 
@@ -172,7 +172,7 @@ def test_unbound_location_asks_to_bind(make_chat):
 def test_chat_city_and_phone_changes(chat, session, member):
     assert chat.say("我现在在苏州") == f"已为您更新：\n流动去向：江苏 苏州\n{CORRECTION}"
     assert chat.say("手机号换成13800005678") == READ_BACK.format("138 0000 5678")
-    assert chat.say("对") == f"已为您更新：\n手机号：13800005678\n{CORRECTION}"
+    assert chat.say("对") == f"已为您更新：\n手机号：138****5678\n{CORRECTION}"
     session.expire_all()
     assert [c[:3] for c in changes(session)] == [
         ("current_city", "深圳", "苏州"), ("current_district", "福田区", None), ("current_province", "广东", "江苏"),

@@ -52,7 +52,7 @@ def test_a_new_phone_is_read_back_and_stored_only_when_confirmed(chat, session, 
     assert chat.say("手机换了 13800005678") == ("您要把手机号从 138****1234 改成 138 0000 5678 吗？"
                                              "回复“对”确认，回复“不对”不改。")
     assert outcome(session) is None and changes(session, asked) == []
-    assert chat.say("对") == ("已为您更新：\n手机号：13800005678\n谢谢您，信息已核实。"
+    assert chat.say("对") == ("已为您更新：\n手机号：138****5678\n谢谢您，信息已核实。"
                              "如有不对，直接把正确的发给我就行。")
     assert outcome(session) == "corrected"
     assert changes(session, asked) == [("phone", "13800001234", "13800005678", "verification")]

@@ -20,6 +20,7 @@ import re
 from enum import StrEnum
 
 from handlers.context import Context, Incoming
+from handlers.details_text import describe
 from handlers.dialog_machine import (
     UNCLEAR,
     Ask,
@@ -82,7 +83,7 @@ def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
                       now=now)
         verified = source == VERIFICATION and corrected_by_member(ctx.session, ctx.member.id, now)
         thanks = THANKS if verified else ""
-        return Done(TextReply(f"已为您更新：\n手机号：{ctx.member.phone}\n{thanks}{CORRECTION}"))
+        return Done(TextReply(f"已为您更新：\n{describe(ctx.member, frozenset({'phone'}))}\n{thanks}{CORRECTION}"))
     attempt = number_attempt(msg.text)
     if attempt:
         return Stay(TextReply(f"“{attempt}”不是有效的11位手机号。{_question(ctx, data)}"))
