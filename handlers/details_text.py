@@ -10,6 +10,8 @@ from models.member_history import EMPTY, value_text
 
 STATUS_FIELD = "status"
 DESTINATION_FIELDS = frozenset({"current_city", "current_province", "current_district"})
+# How to change something else, after telling a member that what they said is already on file.
+CHANGE_SOMETHING_ELSE = "要改别的，直接把新的发给我，例如“我在宁波”；想一项一项改，发“更新信息”。"
 # Confirmed in this order, after the status and the destination.
 DETAIL_FIELDS = (("phone", "手机号"), ("employer", "工作单位"), ("away_reason", "外出原因"),
                  ("away_since", "外出时间"))
@@ -41,6 +43,11 @@ def describe(member: Member, fields: frozenset[str]) -> str:
     return "\n".join(lines)
 
 
-def on_file(member: Member) -> str:
-    """The destination and phone on file, in one sentence."""
-    return f"您现在登记的流动去向是：{place(member)}，手机号：{member.phone or EMPTY}。"
+def already(member: Member, fields: frozenset[str]) -> str:
+    """What a member who said again what is on file is told, naming exactly the details of
+    ``fields`` they repeated (``外出原因已经是务工，不用改。``), the phone masked, then how to change
+    something else. ``fields``: the destination fields and those of :data:`DETAIL_FIELDS`."""
+    said = [f"流动去向已经是{place(member)}"] if DESTINATION_FIELDS & fields else []
+    said += [f"{label}已经是{value_text(field, getattr(member, field))}"
+             for field, label in DETAIL_FIELDS if field in fields]
+    return f"{'，'.join(said)}，{'都' if len(said) > 1 else ''}不用改。\n{CHANGE_SOMETHING_ELSE}"

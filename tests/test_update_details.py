@@ -93,7 +93,7 @@ def test_a_refused_date_keeps_the_rest_of_the_message(chat, session, member):
 
 def test_the_employer_on_file_said_again_changes_nothing(chat, session, member):
     chat.say("在顺丰物流上班了")
-    assert chat.say("我在顺丰物流上班").endswith("和您说的一样，不用修改。")
+    assert chat.say("我在顺丰物流上班").startswith("工作单位已经是顺丰物流，不用改。")
     assert len(history(session)) == 1
 
 
@@ -155,3 +155,21 @@ def test_away_since_in(text, since):
 def test_away_since_that_cannot_be_right(text, error):
     with pytest.raises(DetailError, match=error):
         away_since_in(text, TODAY)
+
+
+ELSE = "要改别的，直接把新的发给我，例如“我在宁波”；想一项一项改，发“更新信息”。"
+
+
+@pytest.mark.parametrize("first, again, repeated", [
+    ("我是出来打工的", "出来打工的", "外出原因已经是务工，不用改。"),
+    ("在富士康上班了", "在富士康上班", "工作单位已经是富士康，不用改。"),
+    ("我到宁波了", "我现在在宁波", "流动去向已经是浙江 宁波，不用改。"),
+    ("你好", "我的手机号是13800001234", "手机号已经是138****1234，不用改。"),
+])
+def test_saying_again_what_is_on_file_names_exactly_that(chat, session, member, first, again, repeated):
+    chat.say(first)
+    before = history(session)
+    reply = chat.say(again)
+    assert reply == f"{repeated}\n{ELSE}"
+    assert "13800001234" not in reply
+    assert history(session) == before

@@ -134,12 +134,12 @@ def test_chat_bad_phone_then_a_good_one(chat, session, member):
 
 def test_same_as_on_file(session, settings, clock, member):
     assert say(session, settings, clock, member, "我还在深圳", city="深圳", province="广东") == (
-        "您现在登记的流动去向是：广东 深圳 福田区，手机号：13800001234。和您说的一样，不用修改。")
+        "流动去向已经是广东 深圳 福田区，不用改。\n要改别的，直接把新的发给我，例如“我在宁波”；想一项一项改，发“更新信息”。")
     assert changes(session) == []
 
 
 def test_same_province_without_city_keeps_the_city(session, settings, clock, member):
-    assert say(session, settings, clock, member, "我还在广东", province="广东").endswith("和您说的一样，不用修改。")
+    assert say(session, settings, clock, member, "我还在广东", province="广东").startswith("流动去向已经是广东 深圳 福田区，不用改。")
     assert member.current_city == "深圳"
 
 

@@ -11,7 +11,7 @@ import re
 
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
-from handlers.details_text import describe, on_file, place
+from handlers.details_text import DESTINATION_FIELDS, already, describe, place
 from handlers.dialogs import guided_update
 from handlers.dialogs.phone_change import (
     CORRECTION,
@@ -28,7 +28,6 @@ from handlers.replies import NoReply, Reply, TextReply
 from handlers.update_info.vocabulary import VOCABULARY
 from models.clock import SHANGHAI
 from models.ledger import MOBILE
-from models.member import Member
 from models.member_details import (
     DetailError,
     away_reason_in,
@@ -79,7 +78,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     elif moved is None and LEFT_AGAIN.search(text):
         moved = left_again(ctx.session, ctx.member, now=now, source="chat", changed_by=who)
         out_again = moved is not None
-    detailed, refused = _details(msg, ctx)
+    detailed, said, refused = _details(msg, ctx)
     refusal = f"{refused}\n" if refused else ""
     if out_again:
         return TextReply(f"已为您更新：\n{describe(ctx.member, moved.fields | detailed)}\n{refusal}{ask_where(msg, ctx)}")
@@ -89,7 +88,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     bad = None if phone else number_attempt(msg.text)
     changed = (moved.fields if moved else frozenset()) | detailed
     if not (changed or new_phone):
-        return _nothing_changed(msg, ctx, text, moved is not None or bool(phone), bad, refused)
+        repeated = (DESTINATION_FIELDS if moved is not None else frozenset()) | (
+            {"phone"} if phone else frozenset()) | said
+        return _nothing_changed(msg, ctx, text, repeated, bad, refused)
     welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
     done = (f"已为您更新：\n{describe(ctx.member, changed)}\n{welcome}" if changed else "") + refusal
     if new_phone:
@@ -97,10 +98,10 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return TextReply(f"{done}{bad_phone(bad) if bad else CORRECTION}")
 
 
-def _details(msg: Incoming, ctx: Context) -> tuple[frozenset[str], str | None]:
+def _details(msg: Incoming, ctx: Context) -> tuple[frozenset[str], frozenset[str], str | None]:
     """Store the employer, away reason and away-since date ``msg`` gives (``models.member_details``).
-    Returns the fields that changed and the sentence refusing a date that cannot be right
-    (``None`` when there is none)."""
+    Returns the fields that changed, those said but already on file, and the sentence refusing a
+    date that cannot be right (``None`` when there is none)."""
     values: dict[str, object] = {}
     refused = None
     employer, reason = employer_in(msg.text), away_reason_in(msg.text)
@@ -116,17 +117,19 @@ def _details(msg: Incoming, ctx: Context) -> tuple[frozenset[str], str | None]:
         values["away_since"] = since
     changes = apply_changes(ctx.session, ctx.member, values, source="chat", changed_by=msg.openid,
                             now=ctx.clock.now())
-    return frozenset(c.field for c in changes), refused
+    changed = frozenset(c.field for c in changes)
+    return changed, frozenset(values) - changed, refused
 
 
-def _nothing_changed(msg: Incoming, ctx: Context, text: str, same: bool, bad: str | None,
+def _nothing_changed(msg: Incoming, ctx: Context, text: str, repeated: frozenset[str], bad: str | None,
                      refused: str | None) -> TextReply:
-    """What a member who changed nothing is told: that what they said is what is on file
-    (``same``), that ``bad`` is no mobile number, that a date is refused, that the number in
-    ``text`` is someone else's; a request that names nothing to change starts the guided
-    dialog."""
-    if same:
-        return TextReply(f"{on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{bad_phone(bad)}" if bad else ""))
+    """What a member who changed nothing is told: exactly which details they said again as on
+    file (``repeated``: the destination or the phone named, an employer, reason or date read),
+    that ``bad`` is no mobile number, that a date is refused, that the number in ``text`` is
+    someone else's; a request that names nothing to change starts the guided dialog."""
+    said_again = repeated - {"employer", "away_reason", "away_since"}
+    if said_again:
+        return TextReply(already(ctx.member, repeated) + (f"\n{bad_phone(bad)}" if bad else ""))
     if bad or refused:
         return TextReply("\n".join(r for r in (refused, bad and bad_phone(bad)) if r))
     theirs = others_numbers(text)
@@ -134,16 +137,9 @@ def _nothing_changed(msg: Incoming, ctx: Context, text: str, same: bool, bad: st
         return TextReply(f"{grouped(theirs[0].number)} 是别人的号码，您登记的手机号没有改。"
                          "如果是您自己的新号，请发“我的手机号换成”加号码；"
                          "有事要联络员帮忙，请发“求助”加上情况和这个号码。")
-    if _said_as_on_file(msg.text, ctx.member):
-        return TextReply(f"{on_file(ctx.member)}和您说的一样，不用修改。")
+    if repeated:
+        return TextReply(already(ctx.member, repeated))
     return TextReply(guided_update.start(msg, ctx))
-
-
-def _said_as_on_file(text: str | None, member: Member) -> bool:
-    """Whether ``text`` names an employer or reason that is already on file (在顺丰物流上班 said
-    again): nothing to change, nothing to ask."""
-    employer, reason = employer_in(text), away_reason_in(text)
-    return bool((employer and employer == member.employer) or (reason and reason == member.away_reason))
 
 
 def record_destination(ctx: Context) -> str | None:
