@@ -88,10 +88,13 @@ _YEAR_ONLY = re.compile(rf"{_YEAR}(?:的时候|那会儿?|底|初)?(?:就|才)?(
 
 
 # An answer to "which city?" that may be a place the list does not know: CJK only, short, after
-# the words around it are dropped; not a question.
+# the words around it are dropped, ending with a word that names a place (白杨镇, 霍林河矿区,
+# 金桥开发区); no question, no verb or sentence word (是来上学的, 顺丰上班 are no places).
 WHERE_WORDS = re.compile(r"^(?:我|俺|人)?(?:现在|目前)?(?:在|到了|去了|搬到|来了)?|(?:这边|那边|这里|那里|了|啦|呢|吧)+$")
-WRITTEN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,12}")
+WRITTEN_PLACE = re.compile(r"[\u4e00-\u9fff]{1,10}(?:市|县|区|镇|乡|村|州|盟|旗|街道|开发区|新区)")
 QUESTION_WORDS = re.compile(r"吗|什么|怎么|哪|咋|啥|谁|为何|为啥|多少")
+SENTENCE_WORDS = re.compile(r"我|你|他|她|了|呢|吧|啊|呀|哈|是|在|去|说|想|要|还|没|不|也|都|就|那个|这个|一个"
+                            r"|上班|打工|干活|工作|上学|读书|生意|出来|过来|回来|住")
 
 
 class DetailError(ValueError):
@@ -167,9 +170,11 @@ def _is_place(text: str) -> bool:
 def place_as_written(answer: str | None) -> str | None:
     """The answer to "which city?" as a place name to keep as written (白杨镇, 霍林河矿区 — for
     ``models.whereabouts.move_to_unlisted``), the words around it dropped (我在…, …这边); ``None``
-    when it is no place name: a question, a number, 不知道, a sentence."""
+    when it is no place name: a question, a number, 不知道, a sentence (是来上学的), a name without a
+    place word at its end (顺丰上班)."""
     name = WHERE_WORDS.sub("", clean(answer))
-    if not WRITTEN_PLACE.fullmatch(name) or QUESTION_WORDS.search(name) or NOT_A_NAME.match(name):
+    if (not WRITTEN_PLACE.fullmatch(name) or QUESTION_WORDS.search(name) or NOT_A_NAME.match(name)
+            or SENTENCE_WORDS.search(name)):
         return None
     return name
 

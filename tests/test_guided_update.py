@@ -198,3 +198,21 @@ def test_the_summary_masks_the_new_phone(chat, session, member):
     chat.say("不变")
     assert chat.say("不变") == f"全部保存好了，已为您更新：\n手机号：137****5678\n{CORRECTION}"
     assert record(session, member)[2] == "13712345678"
+
+
+@pytest.mark.parametrize("not_a_place", ["我是来上学的", "在顺丰上班"])
+def test_a_reason_or_an_employer_at_the_city_question_is_no_place(chat, session, member, not_a_place):
+    chat.say("更新信息")
+    assert chat.say(not_a_place) == "工作单位和外出原因后面会问到，先说说您现在在哪儿。" + Q_CITY
+    assert chat.say("不变") == "好的，流动去向不变。\n" + Q_PHONE
+    chat.say("不变")
+    chat.say("不变")
+    chat.say("不变")
+    assert record(session, member) == AS_IMPORTED and history(session) == []
+
+
+@pytest.mark.parametrize("not_a_place", ["山里面", "小地方"])
+def test_a_sentence_at_the_city_question_is_no_place(chat, session, member, not_a_place):
+    chat.say("更新信息")
+    assert chat.say(not_a_place) == "没看明白您现在在哪儿。" + Q_CITY
+    assert record(session, member) == AS_IMPORTED

@@ -223,3 +223,12 @@ def test_out_again_to_a_place_the_list_does_not_know(chat, session, member):
     session.expire_all()
     assert (member.status, member.current_province, member.current_city, member.place_unlisted) == (
         "away", None, "白杨镇", True)
+
+
+@pytest.mark.parametrize("not_a_place", ["我是来上学的", "在顺丰上班"])
+def test_out_again_and_a_reason_or_employer_is_no_place(chat, session, member, not_a_place):
+    chat.say("回老家了 不出去了")
+    chat.say("我又出来了")
+    chat.say(not_a_place)
+    session.expire_all()
+    assert (member.current_city, member.place_unlisted) == (None, False)

@@ -39,7 +39,13 @@ from handlers.nlu.places import find_places
 from handlers.nlu.slots import phone as own_phone
 from handlers.replies import TextReply
 from models.member import mask_phone
-from models.member_details import away_reason_answer, employer_answer, place_as_written
+from models.member_details import (
+    away_reason_answer,
+    away_reason_in,
+    employer_answer,
+    employer_in,
+    place_as_written,
+)
 from models.member_history import EMPTY, value_text
 from models.member_updates import apply_changes
 from models.whereabouts import move_to, move_to_unlisted
@@ -50,6 +56,8 @@ CORRECTION = "如有不对，直接把正确的发给我就行。"
 SKIP = re.compile(r"(?:跳过|略过|不变|没变|没有变|都没变|没换|没有换|没改|不用改|不改|不填|一样|还是原来的?|还是那个|还是那样|还是老样子"
                   r"|照旧|同上|下一个|下一步|下一项|对|对的|是|是的|没错|就这样|保持|保持不变|没有变化|先跳过|过)"
                   r"(?:了|的|啊|呀|吧|哈|呢|哦)*")
+# An employer or reason said at the city question: asked for by the questions after it.
+LATER = "工作单位和外出原因后面会问到，先说说您现在在哪儿。"
 REASONS = "1 务工  2 经商  3 求学  4 随迁（跟家人）  5 其他"
 
 
@@ -114,6 +122,8 @@ def _destination(msg: Incoming, ctx: Context, data: dict) -> Result:
     if _skips(msg):
         return _next(Step.PHONE, ctx, data, "好的，流动去向不变。")
     written = place_as_written(words(msg.text))
+    if written is None and (employer_in(msg.text) or away_reason_in(msg.text)):
+        return Stay(TextReply(f"{LATER}{_ask_destination(ctx, data)}"))
     if written is None or (ctx.route is not None and ctx.route.intent not in UNLISTED_ALONE):
         return UNCLEAR
     note = f"“{written}”不在我们的地名表里，先照您写的记下，保存后支部会核实。"
