@@ -42,6 +42,8 @@ _LEADING = re.compile(r"^(?:现在|目前|如今|最近|又|也|还|就|已经|�
 NOT_A_NAME = re.compile(r"^(?:不知道|不清楚|不晓得|不记得|没有|无|暂无|啥|什么|哪|咋|怎么|为什么|为啥|还是|跟以前|和以前|一样|同上)")
 _QUANTITY = re.compile(r"^(?:的|这边的|那边的|这里的|那里的|一家|一个|一间|一座|个|家|间)+")
 _TRAILING = re.compile(r"(?:里|里面|这边|那边|那里|这里)$")
+# Words no employer's name holds: a clause of a sentence (不在杭州了我去了…), not a name.
+_SENTENCE = re.compile(r"了|我|你|去|不在|跟|说|帮|换|没|(?:上班|干活|打工|做事|做工|务工)$")
 
 # Reason words as members say them, beyond the ledger's (models.ledger.AWAY_REASON_WORDS).
 CHAT_REASON_WORDS: dict[str, tuple[str, ...]] = {
@@ -109,7 +111,9 @@ def employer_in(text: str | None) -> str | None:
     said = _clauses(text)
     for shape in EMPLOYER_SHAPES:
         for match in shape.finditer(said):
-            name = _workplace(match.group("x"))
+            # The shortest name: what follows the last 在 / 进了 … before the work verb (我去了东莞
+            # 那边在一个电子厂上班 → 一个电子厂), never the clauses before it.
+            name = _workplace(re.split(_AT, match.group("x"))[-1])
             if name:
                 return name[:EMPLOYER_MAX]
     return None
@@ -141,7 +145,8 @@ def _workplace(raw: str) -> str | None:
             break
         name = rest
     name = _TRAILING.sub("", name)
-    if len(name) < 2 or name in VAGUE or _is_place(name):
+    if (len(name) < 2 or name in VAGUE or _is_place(name) or _SENTENCE.search(name)
+            or re.fullmatch(_WORK, name) or re.fullmatch(_ALL_REASON_WORDS, name)):
         return None
     return name
 

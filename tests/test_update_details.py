@@ -18,6 +18,7 @@ from models.member_details import (
 from tests.factories import make_branch, make_member
 
 ME = "oKite_member_0001"
+RUN_ON = "喂喂喂那个我跟你说啊我现在不在杭州了我去了东莞那边在一个电子厂上班电话还是原来那个没换你帮我改一下哈"
 CORRECTION = "如有不对，直接把正确的发给我就行。"
 TODAY = dt.date(2026, 11, 29)  # START in Shanghai
 
@@ -104,6 +105,8 @@ def test_the_employer_on_file_said_again_changes_nothing(chat, session, member):
     # a place, or nowhere in particular, is no employer
     ("我在苏州打工", None), ("我现在在深圳送外卖", None), ("在家带孩子", None), ("我在厂里上班", None),
     ("去了深圳", None), ("又到外面打工了 还在原来那个厂", None), ("我去杭州了", None),
+    # a run-on message: the shortest name right before the work verb, never a clause of it
+    (RUN_ON, "电子厂"), ("我不在杭州了去了东莞在厂里干活", None), ("我去了东莞打工", None),
 ])
 def test_employer_in(text, employer):
     assert employer_in(text) == employer
@@ -173,3 +176,9 @@ def test_saying_again_what_is_on_file_names_exactly_that(chat, session, member, 
     assert reply == f"{repeated}\n{ELSE}"
     assert "13800001234" not in reply
     assert history(session) == before
+
+
+def test_a_run_on_message_stores_the_workplace_not_the_sentence(chat, session, member):
+    reply = chat.say(RUN_ON)
+    assert "工作单位：电子厂" in reply
+    assert ("employer", None, "电子厂", "chat", ME) in history(session)
