@@ -18,6 +18,11 @@ question again; an :data:`UNCLEAR` message is a new request when the router foun
 intent, and the question is asked again otherwise; a dialog past its ``timeout`` is dropped on
 the member's next message, nothing half-done kept.
 
+A dialog left that way is never left in silence: a dialog may declare ``dropped``, the line put
+before the answer to the new request (刚才的信息更新没有保存…), and ``expired``, the reply to an
+answer that comes after the timeout (刚才的更新超时了…) instead of 没看懂 (:func:`left_for`,
+:func:`late_answer`).
+
 The state between turns is one ``dialog_states`` row per openid (``models.dialog``), checked
 lazily on the next message: no timers, nothing lost on a restart.
 """
@@ -37,6 +42,9 @@ from handlers.replies import Reply, TextReply
 from models.dialog import DialogState
 
 DEFAULT_TIMEOUT = dt.timedelta(minutes=30)
+# How long after its timeout an answer to a lapsed dialog is still told it lapsed (刚才…超时了);
+# later the row is dropped in silence, as a new day's message is no late answer.
+LATE_ANSWER = dt.timedelta(hours=12)
 # Giving up, in any words and any combination (算了不用了, 取消吧, 那不弄了, 没事了): letters and
 # digits only, so 算了，不用了。 is 算了不用了.
 CANCEL = re.compile(r"(?:那|我|先|还是)*(?:(?:取消|算了|不弄了|不办了|不改了|不用|不需要|不要|没事儿?|不求助"
@@ -114,7 +122,10 @@ class Ask:
 class Dialog:
     """A dialog: ``name`` (stored per openid), ``asks`` (one :class:`Ask` per member of the
     states enum), ``starts_in`` (the states a capability may start it in), ``cancelled`` (the
-    one reply to a cancel word in any state) and ``timeout``.
+    one reply to a cancel word in any state) and ``timeout``. Optional: ``dropped`` (the line
+    before the answer to a new request that ended the dialog, ``""`` when there is nothing to
+    say, e.g. nothing collected yet) and ``expired`` (the reply to an answer sent after the
+    timeout); without them a dialog ends as quietly as before.
 
     Raises ``ValueError`` when built with a state left without an :class:`Ask`, a ``goes_to``
     or ``starts_in`` state of another enum, or a name or state too long to store."""
@@ -124,6 +135,8 @@ class Dialog:
     starts_in: tuple[Enum, ...]
     cancelled: Text
     timeout: dt.timedelta = DEFAULT_TIMEOUT
+    dropped: Text | None = None
+    expired: Text | None = None
     states: type[Enum] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -215,6 +228,25 @@ def in_progress(session: Session, openid: str, now: dt.datetime,
         session.delete(row)
         return None
     return row
+
+
+def left_for(dialog: Dialog, ctx: Context, data: dict, reply: Reply) -> Reply:
+    """``reply`` (the answer to the request that ended ``dialog``, which kept ``data``) after the
+    dialog's ``dropped`` line, when it has one to say."""
+    line = dialog.dropped(ctx, data) if dialog.dropped else ""
+    return TextReply(f"{line}\n{reply.text}") if line and isinstance(reply, TextReply) else reply
+
+
+def late_answer(ctx: Context, dialogs: Mapping[str, Dialog]) -> Reply | None:
+    """The reply to a message that answers no request, sent after the dialog the webhook read
+    with it (``ctx.dialog``) had lapsed: that dialog's ``expired`` sentence, within
+    :data:`LATE_ANSWER` of the timeout; ``None`` otherwise. Reads no row of its own: a dialog
+    not read ahead is no late answer."""
+    row = ctx.dialog
+    if not isinstance(row, DialogState) or not row.expires_at <= ctx.clock.now() < row.expires_at + LATE_ANSWER:
+        return None
+    dialog = dialogs.get(row.dialog)
+    return TextReply(dialog.expired(ctx, dict(row.data))) if dialog and dialog.expired else None
 
 
 def end(session: Session, openid: str) -> None:

@@ -9,7 +9,9 @@
 4. a dialog in progress (``handlers.dialog_machine``): cancel words end it, 帮助 asks its
    question again, its step reads the answer, and what the step does not take is a new request
    when the router found a clear other intent — then the dialog ends and the message goes on
-   to 5 and 6 as if none were in progress (a hand-off); then the answer to an open
+   to 5 and 6 as if none were in progress (a hand-off), the answer after the dialog's
+   ``dropped`` line; a message that is no request after the dialog lapsed gets its ``expired``
+   sentence; then the answer to an open
    verification ask (``handlers.verification``: 没变, a correction — anything else goes on, the
    ask kept); cancel words with no dialog in progress are told there is nothing to cancel;
 5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
@@ -52,6 +54,8 @@ from handlers.dialog_machine import (
     end,
     in_progress,
     keep,
+    late_answer,
+    left_for,
     reask,
 )
 from handlers.dialogs import clarify
@@ -112,8 +116,9 @@ def _role_command(msg: Incoming, ctx: Context) -> Reply | None:
 
 def _dialog(msg: Incoming, ctx: Context) -> Reply | None:
     row = in_progress(ctx.session, msg.openid, ctx.clock.now(), ctx.dialog)
-    if row is None:
-        return None
+    if row is None:  # none, or lapsed: a message that is no request is told the dialog lapsed
+        late = isinstance(ctx.dialog, DialogState) and ctx.route.intent == FALLBACK and not menu.courtesy_reply(msg.text)
+        return late_answer(ctx, DIALOGS) if late else None
     dialog = DIALOGS.get(row.dialog)
     state = dialog.state_named(row.state) if dialog else None
     if state is None:  # a dialog or state this version no longer has: as if it had lapsed
@@ -152,8 +157,9 @@ def _act(result: Result, dialog: Dialog, row: DialogState, msg: Incoming, ctx: C
     end(ctx.session, msg.openid)
     if isinstance(result, Done):
         return result.reply
-    if result.route is None:
-        return None  # a new request: the stages after this one answer it
+    if result.route is None:  # a new request: the stages after this one answer it, after a word on the dialog
+        rest = (stage(msg, ctx) for stage in STAGES[STAGES.index(_dialog) + 1:])
+        return left_for(dialog, ctx, row.data, next(r for r in rest if r is not None))
     ctx.route = result.route
     return answer(msg if result.text is None else replace(msg, text=result.text), ctx)
 

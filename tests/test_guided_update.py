@@ -216,3 +216,30 @@ def test_a_sentence_at_the_city_question_is_no_place(chat, session, member, not_
     chat.say("更新信息")
     assert chat.say(not_a_place) == "没看明白您现在在哪儿。" + Q_CITY
     assert record(session, member) == AS_IMPORTED
+
+
+DROPPED = "刚才的信息更新没有保存，需要时再发“更新信息”。"
+
+
+@pytest.mark.parametrize("request_, answered", [("我的信息", "流动去向"), ("学习", "学习")])
+def test_leaving_the_walk_for_another_request_says_nothing_was_saved(chat, session, member, request_, answered):
+    chat.say("更新信息")
+    assert chat.say("东莞") == "记下了。\n" + Q_PHONE
+    reply = chat.say(request_)
+    assert reply.startswith(DROPPED + "\n") and answered in reply
+    assert record(session, member) == AS_IMPORTED and history(session) == []
+
+
+def test_leaving_before_anything_was_said_needs_no_word(chat, session, member):
+    chat.say("更新信息")
+    assert DROPPED not in chat.say("学习")
+
+
+def test_an_answer_after_the_timeout_is_told_the_update_lapsed(chat, session, member):
+    chat.say("更新信息")
+    chat.say("东莞")
+    chat.advance(minutes=31)
+    assert chat.say("不变") == "刚才的更新超时了，没有保存。请重新发“更新信息”。"
+    assert record(session, member) == AS_IMPORTED and history(session) == []
+    assert session.get(DialogState, ME) is None
+    assert "没看懂" in chat.say("不变")  # told once: the lapsed walk is gone

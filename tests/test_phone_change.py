@@ -99,7 +99,7 @@ def test_an_answer_that_is_neither_asks_again(chat, session, member):
 def test_a_new_request_ends_the_question(chat, session, member):
     points = chat.say("积分")
     chat.say("手机号换成13800005678")
-    assert chat.say("积分") == points
+    assert chat.say("积分") == "刚才的新号码没有确认，手机号没有改；要改请再发一次新号码。\n" + points
     chat.say("对")
     assert phone_changes(session) == []
 
@@ -189,3 +189,19 @@ def test_the_number_is_read_back_in_full_and_masked_once_stored(chat, session, m
     assert reply == CHANGED.format("138****5678")
     assert "13800005678" not in reply
     assert phone_changes(session) == [("13800001234", "13800005678")]
+
+
+def test_leaving_the_read_back_for_another_request_says_the_phone_is_unchanged(chat, session, member):
+    chat.say("电话换成13912345670")
+    reply = chat.say("帮我查下今天的学习")
+    assert reply.startswith("刚才的新号码没有确认，手机号没有改；要改请再发一次新号码。\n")
+    assert "学习" in reply
+    chat.say("对")
+    assert phone_changes(session) == []
+
+
+def test_yes_after_the_read_back_lapsed_is_told_so(chat, session, member):
+    chat.say("电话换成13912345670")
+    chat.advance(minutes=31)
+    assert chat.say("对") == "刚才的改号超时了，手机号没有改。请再发一次新号码。"
+    assert phone_changes(session) == []

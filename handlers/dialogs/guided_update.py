@@ -12,8 +12,9 @@ It walks destination → phone → employer → away reason, one question each:
   and one reply lists what changed.
 
 取消 at any step ends it with nothing saved; 帮助 asks the current question again; a clear new
-request ends it (nothing saved); after :data:`TIMEOUT` without an answer it lapses, nothing
-saved — the engine's rules for every dialog (``handlers.dialog_machine``).
+request ends it (nothing saved, and said so once something was answered); after :data:`TIMEOUT`
+without an answer it lapses, nothing saved, and an answer sent after that is told so — the
+engine's rules for every dialog (``handlers.dialog_machine``).
 """
 from __future__ import annotations
 
@@ -212,6 +213,11 @@ def _cancelled(ctx: Context, data: dict) -> str:
     return "好的，已取消，刚才说的都没有保存。想改的时候再发“更新信息”。"
 
 
+def _dropped(ctx: Context, data: dict) -> str:
+    """Left for another request: said only when an answer had been taken."""
+    return "刚才的信息更新没有保存，需要时再发“更新信息”。" if data else ""
+
+
 DIALOG = Dialog(
     name="guided_update",
     asks={
@@ -233,4 +239,6 @@ DIALOG = Dialog(
     starts_in=(Step.DESTINATION,),
     cancelled=_cancelled,
     timeout=TIMEOUT,
+    dropped=_dropped,
+    expired=lambda ctx, data: "刚才的更新超时了，没有保存。请重新发“更新信息”。",
 )

@@ -11,8 +11,9 @@ numbers in, the old one masked. Then:
 * another number replaces the pending one and is read back again;
 * a number that is no mobile number is named and the question asked again.
 
-A clear new request ends the question, anything else asks it again, and it lapses after 30
-minutes: the engine's rules for every dialog (``handlers.dialog_machine``).
+A clear new request ends the question (its answer says the phone was not changed), anything
+else asks it again, and it lapses after 30 minutes (a 对 after that is told so): the engine's
+rules for every dialog (``handlers.dialog_machine``).
 """
 from __future__ import annotations
 
@@ -128,4 +129,6 @@ DIALOG = Dialog(
                                 goes_to={State.CONFIRMING: "另一个号码 — 重新读回"})},
     starts_in=(State.CONFIRMING,),
     cancelled=_kept,
+    dropped=lambda ctx, data: "刚才的新号码没有确认，手机号没有改；要改请再发一次新号码。",
+    expired=lambda ctx, data: "刚才的改号超时了，手机号没有改。请再发一次新号码。",
 )
