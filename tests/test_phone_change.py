@@ -205,3 +205,10 @@ def test_yes_after_the_read_back_lapsed_is_told_so(chat, session, member):
     chat.advance(minutes=31)
     assert chat.say("对") == "刚才的改号超时了，手机号没有改。请再发一次新号码。"
     assert phone_changes(session) == []
+
+
+@pytest.mark.parametrize("said", ["我换号了", "手机号换了", "我电话换了"])
+def test_a_change_of_number_without_the_number_asks_for_it(chat, session, member, said):
+    assert chat.say(said) == "请把新手机号发给我，例如：我的新号码是13800005678。"
+    assert chat.say("我的新号码是13712345678") == QUESTION.format("137 1234 5678")
+    assert phone_changes(session) == []

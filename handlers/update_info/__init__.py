@@ -50,6 +50,9 @@ VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打
 # Out again (又出去打工了, 我又出来了, 到外面干活了): away once more, city not yet said.
 LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去外面|去外地|到外地)(?:打工|干活|上班|挣钱|了|啦)")
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
+# A new number announced without the number (我换号了, 手机号换了, 新号码): asked for, not the walk.
+NUMBER_CHANGED = re.compile(r"换(?:了)?(?:个)?(?:手机|电话)?号|(?:手机号?|电话|号码)(?:也|已经)?(?:换|改)了|新(?:手机)?号")
+ASK_NUMBER = "请把新手机号发给我，例如：我的新号码是13800005678。"
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
@@ -126,7 +129,8 @@ def _nothing_changed(msg: Incoming, ctx: Context, text: str, repeated: frozenset
     """What a member who changed nothing is told: exactly which details they said again as on
     file (``repeated``: the destination or the phone named, an employer, reason or date read),
     that ``bad`` is no mobile number, that a date is refused, that the number in ``text`` is
-    someone else's; a request that names nothing to change starts the guided dialog."""
+    someone else's, to send the new number when they said it changed without it; a request that
+    names nothing to change starts the guided dialog."""
     said_again = repeated - {"employer", "away_reason", "away_since"}
     if said_again:
         return TextReply(already(ctx.member, repeated) + (f"\n{bad_phone(bad)}" if bad else ""))
@@ -139,6 +143,8 @@ def _nothing_changed(msg: Incoming, ctx: Context, text: str, repeated: frozenset
                          "有事要联络员帮忙，请发“求助”加上情况和这个号码。")
     if repeated:
         return TextReply(already(ctx.member, repeated))
+    if NUMBER_CHANGED.search(text):
+        return TextReply(ASK_NUMBER)
     return TextReply(guided_update.start(msg, ctx))
 
 
