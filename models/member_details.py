@@ -85,6 +85,8 @@ AWAY_SINCE_SHAPES = (
     # 3月份出来的: the latest such month not to come
     re.compile(rf"(?<![\d年.\-/]){_MONTH}月份?{_LEFT}"),
 )
+# A month that does not exist (2023年13月出来的, 0月份出来的): named to the member, never skipped.
+_NO_SUCH_MONTH = re.compile(rf"(?<![\d.\-/])(?P<m>\d{{1,2}})月份?(?:[12]?\d|3[01])?(?:日|号)?{_LEFT}")
 # A year said without a month (去年出来的): the ledger keeps months, so the member is asked for it.
 _YEAR_ONLY = re.compile(rf"{_YEAR}(?:的时候|那会儿?|底|初)?(?:就|才)?(?:出来|出去|外出|离开家?|离家|出的门)")
 
@@ -233,6 +235,9 @@ def away_since_in(text: str | None, today: dt.date) -> dt.date | None:
         match = shape.search(said)
         if match:
             return _date(match, today)
+    no_such = next((m for m in _NO_SUCH_MONTH.finditer(said) if not 1 <= int(m.group("m")) <= 12), None)
+    if no_such:
+        raise DetailError(f"“{int(no_such.group('m'))}月”不是有效的月份，外出时间没有改。请再说一次，例如“2023年3月出来的”。")
     year_only = _YEAR_ONLY.search(said)
     if year_only:
         year = _year(year_only, today)

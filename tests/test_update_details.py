@@ -182,3 +182,9 @@ def test_a_run_on_message_stores_the_workplace_not_the_sentence(chat, session, m
     reply = chat.say(RUN_ON)
     assert "工作单位：电子厂" in reply
     assert ("employer", None, "电子厂", "chat", ME) in history(session)
+
+
+@pytest.mark.parametrize("said, month", [("2023年13月出来的", "13月"), ("我是0月份出来的", "0月")])
+def test_a_month_that_does_not_exist_is_named(chat, session, member, said, month):
+    assert chat.say(said) == f"“{month}”不是有效的月份，外出时间没有改。请再说一次，例如“2023年3月出来的”。"
+    assert history(session) == []
