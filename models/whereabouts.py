@@ -5,7 +5,7 @@ for chat, the console, verification and import alike. Every change is kept with 
 ```
 away      ── move_to a new place ──────────────▶ away       (destination updated)
 home      ── move_to a new place ──────────────▶ home       (destination updated)
-returned  ── move_to a new place / left_again ─▶ away       (away_since = today in Shanghai)
+returned  ── move_to a new place / left_again ─▶ away       (away_since = this month in Shanghai)
 any       ── came_home ────────────────────────▶ returned   (destination cleared)
 ```
 
@@ -55,14 +55,14 @@ def move_to(session: Session, member: Member, city: str | None, province: str | 
     """The member is now in ``city`` and/or ``province`` (as said: 苏州市, 江苏省 — normalised
     here). A new city clears the district and brings its province when none is said; the same
     city keeps the district; a province alone keeps the city when it is the same province. A
-    member who had come home (``returned``) is away again from today. ``source`` is one of
+    member who had come home (``returned``) is away again from this month. ``source`` is one of
     ``models.member_updates.SOURCES``. Returns what changed, or ``None`` when neither names a
     place."""
     values = _destination(member, normalise_province(province), normalise_city(city))
     if not values:
         return None
     if member.status == "returned":
-        values.update(status="away", away_since=_today(now))
+        values.update(status="away", away_since=_this_month(now))
     member.place_unlisted = False  # a known place (an unlisted one has no province to keep)
     return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
 
@@ -79,7 +79,7 @@ def move_to_unlisted(session: Session, member: Member, written: str, *, now: dt.
         raise ValueError(f"{written!r} is no unlisted place")
     values: dict[str, object] = {"current_city": city, "current_province": None, "current_district": None}
     if member.status == "returned":
-        values.update(status="away", away_since=_today(now))
+        values.update(status="away", away_since=_this_month(now))
     member.place_unlisted = True
     return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
 
@@ -95,10 +95,10 @@ def came_home(session: Session, member: Member, *, now: dt.datetime, source: str
 def left_again(session: Session, member: Member, *, now: dt.datetime, source: str,
                changed_by: str) -> Moved | None:
     """A member who had come home went out again (又出去打工了), place not yet said: status
-    ``away`` from today. ``None`` when the member had not come home (nothing to change)."""
+    ``away`` from this month. ``None`` when the member had not come home (nothing to change)."""
     if member.status != "returned":
         return None
-    return Moved(apply_changes(session, member, {"status": "away", "away_since": _today(now)},
+    return Moved(apply_changes(session, member, {"status": "away", "away_since": _this_month(now)},
                                source=source, changed_by=changed_by, now=now))
 
 
@@ -126,6 +126,7 @@ def _destination(member: Member, province: str | None, city: str | None) -> dict
     return {}
 
 
-def _today(now: dt.datetime) -> dt.date:
-    """The day in Shanghai: the day a member went out again (``away_since``)."""
-    return now.astimezone(SHANGHAI).date()
+def _this_month(now: dt.datetime) -> dt.date:
+    """The month in Shanghai, as its 1st: when a member went out again (``away_since``), kept to
+    the month as the ledger keeps it (a day would show as 2027年3月23日 beside ledger months)."""
+    return now.astimezone(SHANGHAI).date().replace(day=1)

@@ -183,7 +183,7 @@ def test_the_menu_button_starts_it_and_a_member_who_had_come_home_is_away_again(
     chat.say("不变")
     chat.say("不变")
     assert chat.say("求学") == ("全部保存好了，已为您更新：\n状态：在外流动\n流动去向：浙江 杭州\n外出原因：求学\n"
-                              f"外出时间：2026年11月29日\n{CORRECTION}")
+                              f"外出时间：2026年11月\n{CORRECTION}")
 
 
 def test_an_unbound_follower_is_asked_to_bind_first(make_chat):

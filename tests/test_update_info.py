@@ -189,7 +189,7 @@ def test_coming_home_for_good_and_leaving_again(chat, session, member):
     assert ("status", "away", "returned") in [c[:3] for c in changes(session)]
     chat.advance(minutes=5)
     assert chat.say("开春又出来了 现在在杭州") == (
-        f"已为您更新：\n状态：在外流动\n流动去向：浙江 杭州\n外出时间：2026年11月29日\n{CORRECTION}")
+        f"已为您更新：\n状态：在外流动\n流动去向：浙江 杭州\n外出时间：2026年11月\n{CORRECTION}")
     session.expire_all()
     assert (member.status, member.current_city) == ("away", "杭州")
 
@@ -200,9 +200,9 @@ def test_out_again_without_a_city_is_away_and_asked_where(chat, session, member,
     chat.say("回老家了 不出去了")
     chat.advance(minutes=5)
     assert chat.say(out_again) == (
-        f"已为您更新：\n状态：在外流动\n{why}外出时间：2026年11月29日\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
+        f"已为您更新：\n状态：在外流动\n{why}外出时间：2026年11月\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
     session.expire_all()
-    assert (member.status, member.away_since) == ("away", START.astimezone(SHANGHAI).date())
+    assert (member.status, member.away_since) == ("away", START.astimezone(SHANGHAI).date().replace(day=1))
     assert chat.say("宁波").startswith("已为您更新：\n流动去向：浙江 宁波")  # the city alone answers
 
 
@@ -232,3 +232,12 @@ def test_out_again_and_a_reason_or_employer_is_no_place(chat, session, member, n
     chat.say(not_a_place)
     session.expire_all()
     assert (member.current_city, member.place_unlisted) == (None, False)
+
+
+def test_out_again_shows_and_keeps_the_month_as_the_ledger_does(chat, session, member):
+    chat.say("回老家了 不出去了")
+    chat.advance(minutes=5)
+    reply = chat.say("又出来了 在包头")
+    assert "外出时间：2026年11月\n" in reply and "29日" not in reply
+    session.expire_all()
+    assert str(member.away_since) == "2026-11-01"

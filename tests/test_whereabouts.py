@@ -48,14 +48,14 @@ def test_the_same_city_changes_nothing_and_no_place_is_none(session, member):
     assert history(session, member) == []
 
 
-def test_coming_home_clears_the_destination_and_going_out_again_is_away_from_today(session, member):
+def test_coming_home_clears_the_destination_and_going_out_again_is_away_from_this_month(session, member):
     home = came_home(session, member, now=LATER, source="chat", changed_by=ME)
     assert home.fields == {"status", "current_province", "current_city", "current_district"}
     assert (member.status, member.current_city) == ("returned", None)
     assert came_home(session, member, now=LATER, source="chat", changed_by=ME).changes == []
     out = left_again(session, member, now=LATER, source="chat", changed_by=ME)
     assert out.fields == {"status", "away_since"}
-    assert (member.status, member.away_since, member.current_city) == ("away", dt.date(2027, 1, 8), None)
+    assert (member.status, member.away_since, member.current_city) == ("away", dt.date(2027, 1, 1), None)
 
 
 def test_only_a_member_who_came_home_can_leave_again(session, member):
@@ -68,7 +68,7 @@ def test_a_returned_member_named_somewhere_new_is_away_again(session, member):
     moved = move_to(session, member, "宁波", None, now=LATER, source="chat", changed_by=ME)
     assert {"status", "away_since", "current_city"} <= moved.fields
     assert (member.status, member.current_province, member.current_city, member.away_since) == (
-        "away", "浙江", "宁波", dt.date(2027, 1, 8))
+        "away", "浙江", "宁波", dt.date(2027, 1, 1))
 
 
 def test_a_shared_location_moves_the_destination_not_the_status(session, member):
