@@ -20,7 +20,7 @@ import hashlib
 import logging
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -32,7 +32,7 @@ from bot.inflight import Delivery, InFlight
 from bot.runtime import Runtime
 from bot.signals import inbound_answered
 from handlers import paging
-from handlers.context import Context, Incoming
+from handlers.context import UNREAD, Context, Incoming
 from handlers.engine import dispatch
 from handlers.replies import Reply, TextReply
 from models import inbound
@@ -40,7 +40,7 @@ from models.delivery.payloads import Text
 from models.delivery.queue import enqueue, release_deferred
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
-from models.inbound_sender import read_sender
+from models.inbound_sender import read_sender, write_window
 
 log = logging.getLogger(__name__)
 
@@ -264,12 +264,17 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
     window = opens_window(incoming.msg_type, incoming.event)
     with rt.session() as s:
         sender = read_sender(s, incoming.openid)
+        # A first message: the follower row is created (committed alone) and then an ORM object
+        # like any; otherwise the window as read, written back only when it moved.
         follower = sender.follower or first_contact(s, incoming.openid, now)
         if incoming.event != "unsubscribe":
+            before = replace(follower) if sender.follower else None
             interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
+            if before is not None and before != follower:
+                write_window(s.connection(), follower)
         router = current_app.extensions[ROUTER]
-        ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=sender.member,
-                      dialog=sender.dialog, pages=sender.pages)
+        ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=UNREAD,
+                      dialog=sender.dialog, pages=sender.pages, sender=sender)
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None

@@ -21,7 +21,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     """The sunshine stations in the city the message names (我在深圳龙华), else in the member's
     city on the roster, else the stations there are; always with the hotline from config."""
     asked = ctx.route.slots.get("city") if ctx.route else None
-    city = asked or (ctx.member.current_city if ctx.member else None)
+    city = asked or (ctx.card.current_city if ctx.card else None)
     place = city if asked else f"您所在的{city}"
     near = stations_in(ctx.session, city)
     if near:
