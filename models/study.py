@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
@@ -50,9 +50,10 @@ class Seen:
 @dataclass(frozen=True)
 class LessonPick:
     """A lesson chosen for a member. ``delivered_today``: they already got it today (nothing new
-    to record); ``review``: every lesson in scope was read before, this one comes round again."""
+    to record); ``review``: every lesson in scope was read before, this one comes round again.
+    ``lesson``: a row of :func:`lesson_rows` (read-only, a lesson's columns as attributes)."""
 
-    lesson: Lesson
+    lesson: Lesson | Row
     delivered_today: bool
     review: bool
 
@@ -62,6 +63,20 @@ def day_start(now: dt.datetime) -> dt.datetime:
     local = now.astimezone(SHANGHAI)
     midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=SHANGHAI)
     return midnight.astimezone(dt.UTC)
+
+
+# A member's 学习 reads the library as plain rows (a lesson's columns as attributes), with
+# statements built once: loading hundreds of Lesson objects for every 学习 was most of its cost.
+_LESSON_ROWS = select(Lesson.__table__).order_by(Lesson.__table__.c.sequence, Lesson.__table__.c.id)
+_LESSON_ROWS_OF = _LESSON_ROWS.where(Lesson.__table__.c.category == bindparam("category"))
+
+
+def lesson_rows(session: Session, category: str | None = None) -> list[Row]:
+    """:func:`library` as rows (``id``, ``title``, ``category``, ``summary``, ``url`` …), read-only:
+    what a reply needs of the lessons."""
+    if category is None:
+        return list(session.execute(_LESSON_ROWS))
+    return list(session.execute(_LESSON_ROWS_OF, {"category": category}))
 
 
 def library(session: Session, category: str | None = None) -> list[Lesson]:
@@ -89,14 +104,18 @@ def pick_next(lessons: Sequence[Lesson], delivered: Mapping[int, dt.datetime]) -
     return min(lessons, key=lambda lesson: delivered[lesson.id])
 
 
+_SEEN = (select(StudyRecord.member_id, StudyRecord.lesson_id, StudyRecord.delivered_at, StudyRecord.source,
+                StudyRecord.id)
+         .where(StudyRecord.member_id.in_(bindparam("members", expanding=True)),
+                StudyRecord.lesson_id.in_(bindparam("lessons", expanding=True))))
+
+
 def _seen(session: Session, member_ids: Iterable[int], lessons: Sequence[Lesson]) -> dict[int, dict[int, Seen]]:
     """member id -> lesson id -> :class:`Seen`, for these members and ``lessons``: the study
     records, and the pushes still on their way (source ``schedule``, at the time queued)."""
     member_ids, lesson_ids = list(member_ids), {lesson.id for lesson in lessons}
     found: dict[int, dict[int, Seen]] = {}
-    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id, StudyRecord.delivered_at,
-                                  StudyRecord.source, StudyRecord.id)
-                           .where(StudyRecord.member_id.in_(member_ids), StudyRecord.lesson_id.in_(lesson_ids)))
+    rows = session.execute(_SEEN, {"members": member_ids, "lessons": list(lesson_ids)})
     for member_id, lesson_id, at, source, record_id in rows:
         found.setdefault(member_id, {})[lesson_id] = Seen(at, source, record_id)
     for member_id, push, queued_at in on_the_way(session, member_ids, LessonPush, PUSH_PURPOSE):
@@ -113,7 +132,7 @@ def _member_seen(session: Session, member_id: int, lessons: Sequence[Lesson]) ->
 def next_lesson(session: Session, member_id: int, category: str | None = None) -> LessonPick | None:
     """The member's next lesson (of ``category``, if given) by :func:`pick_next`, whatever they
     got today. ``None`` when the library (or that category) is empty. Nothing is recorded."""
-    lessons = library(session, category)
+    lessons = lesson_rows(session, category)
     return _pick_from(lessons, _member_seen(session, member_id, lessons))
 
 
@@ -125,7 +144,7 @@ def todays_lesson(session: Session, member_id: int, now: dt.datetime,
     ``category``, does not replace it). With ``category``: the last lesson of that category
     they received (or have on its way) today. Else :func:`next_lesson`. ``None`` when the
     library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
-    lessons = library(session, category)
+    lessons = lesson_rows(session, category)
     seen = _member_seen(session, member_id, lessons)
     since = day_start(now)
     today = [lesson for lesson in lessons if lesson.id in seen and seen[lesson.id].at >= since

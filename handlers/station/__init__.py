@@ -1,6 +1,8 @@
 """阳光驿站 (station)."""
 from __future__ import annotations
 
+from sqlalchemy import Row
+
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
 from handlers.nlu.policy import Routing
@@ -8,7 +10,6 @@ from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from handlers.station.vocabulary import VOCABULARY
 from models.contacts import all_stations, stations_in
-from models.station import Station
 
 NAME = "station"
 
@@ -35,7 +36,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return TextReply(f"{where}阳光驿站有：\n{listing}\n有事也可以拨打流动党员{hotline(ctx)}。")
 
 
-def _line(station: Station) -> str:
+def _line(station: Row) -> str:
     return f"· {station.name}：{station.address}，电话 {station.hotline}（{station.hours}）"
 
 
