@@ -40,7 +40,7 @@ from models.delivery.payloads import Text
 from models.delivery.queue import enqueue, release_deferred
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
-from models.inbound_sender import read_sender, write_window
+from models.inbound_sender import FollowerWindow, read_sender, write_window
 
 log = logging.getLogger(__name__)
 
@@ -259,37 +259,44 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
     The sender — follower, member, dialog in progress, waiting pages — is one read
     (:mod:`models.inbound_sender`); besides it an ordinary message writes only the reply: the follower
     row when the window moved by a minute or more (``models.delivery.window.interacted``),
-    deferred deliveries when there are any."""
+    deferred deliveries when there are any. The webhook's own statements run on the connection;
+    the handlers' session joins its transaction (``rollback_only``: the webhook commits), so a
+    message no handler writes for costs no ORM unit of work."""
     now = rt.clock.now()
     window = opens_window(incoming.msg_type, incoming.event)
-    with rt.session() as s:
-        sender = read_sender(s, incoming.openid)
-        # A first message: the follower row is created (committed alone) and then an ORM object
-        # like any; otherwise the window as read, written back only when it moved.
-        follower = sender.follower or first_contact(s, incoming.openid, now)
+    with rt.engine.connect() as conn, rt.session(bind=conn, join_transaction_mode="rollback_only") as s:
+        sender = read_sender(conn, s, incoming.openid)
+        follower = sender.follower or _first_contact(rt, incoming.openid, now)
         if incoming.event != "unsubscribe":
-            before = replace(follower) if sender.follower else None
+            before = replace(follower)
             interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
-            if before is not None and before != follower:
-                write_window(s.connection(), follower)
+            if before != follower:
+                write_window(conn, follower)
         router = current_app.extensions[ROUTER]
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=UNREAD,
                       dialog=sender.dialog, pages=sender.pages, sender=sender)
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None
-        # Core, on the session's connection: no ORM bookkeeping for a row no object holds.
-        stored = inbound.store_reply(s.connection(), key, body, rt.clock.now(), intent)
+        s.flush()  # the handler's changes first: a reply is kept only with them
+        stored = inbound.store_reply(conn, key, body, rt.clock.now(), intent)
         # A retry in another process gave up (the row says LOST), or one here did.
         if not stored:
             rt.inflight.forget(key)
         if not stored or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
-            inbound.mark_lost(s.connection(), key, intent, unanswered_only=False)
+            inbound.mark_lost(conn, key, intent, unanswered_only=False)
         if follower.subscribed and window and sender.deferred:
             release_deferred(s, incoming.openid, now)
-        s.commit()
+        s.flush()
+        conn.commit()
     return body
+
+
+def _first_contact(rt: Runtime, openid: str, now: dt.datetime) -> FollowerWindow:
+    """A first message: the follower row, created and committed on its own (``first_contact``)."""
+    with rt.session() as s:
+        return FollowerWindow.of(first_contact(s, openid, now))
 
 
 def _send_late(s: Session, incoming: Incoming, reply: Reply, key: str, now: dt.datetime) -> None:

@@ -40,6 +40,11 @@ class FollowerWindow:
     window_expires_at: dt.datetime | None
     window_budget: int
 
+    @classmethod
+    def of(cls, follower: Follower) -> FollowerWindow:
+        """The window of a follower row already loaded."""
+        return cls(follower.openid, *(getattr(follower, c) for c in _WINDOW))
+
 
 @dataclass(frozen=True)
 class MemberCard:
@@ -111,9 +116,10 @@ _WRITE_WINDOW = (update(Follower.__table__).where(Follower.__table__.c.openid ==
                  .values({c: bindparam(c) for c in _WINDOW}))
 
 
-def read_sender(session: Session, openid: str) -> Sender:
-    """The :class:`Sender` of ``openid``, in one SELECT on the session's connection."""
-    row = session.connection().execute(READ_SENDER, {"openid": openid}).one()
+def read_sender(conn: Connection, session: Session, openid: str) -> Sender:
+    """The :class:`Sender` of ``openid``, in one SELECT on ``conn``; a dialog or pages row found
+    is put into ``session`` (which must work on ``conn``'s transaction)."""
+    row = conn.execute(READ_SENDER, {"openid": openid}).one()
     follower = FollowerWindow(openid, *(getattr(row, c) for c in _WINDOW)) if row.follower else None
     member = contacts = None
     roles: frozenset[Role] = frozenset()
