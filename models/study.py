@@ -51,7 +51,7 @@ class Seen:
 class LessonPick:
     """A lesson chosen for a member. ``delivered_today``: they already got it today (nothing new
     to record); ``review``: every lesson in scope was read before, this one comes round again.
-    ``lesson``: a row of :func:`lesson_rows` (read-only, a lesson's columns as attributes)."""
+    ``lesson``: in chat a read-only row (a lesson's columns as attributes)."""
 
     lesson: Lesson | Row
     delivered_today: bool
@@ -65,18 +65,28 @@ def day_start(now: dt.datetime) -> dt.datetime:
     return midnight.astimezone(dt.UTC)
 
 
-# A member's 学习 reads the library as plain rows (a lesson's columns as attributes), with
-# statements built once: loading hundreds of Lesson objects for every 学习 was most of its cost.
-_LESSON_ROWS = select(Lesson.__table__).order_by(Lesson.__table__.c.sequence, Lesson.__table__.c.id)
-_LESSON_ROWS_OF = _LESSON_ROWS.where(Lesson.__table__.c.category == bindparam("category"))
+# A member's 学习 reads the library and their study records in one statement, as plain rows (a
+# lesson's columns as attributes), built once: loading hundreds of Lesson objects, and building
+# the statements, for every 学习 was most of its cost.
+_LESSONS, _RECORDS = Lesson.__table__, StudyRecord.__table__
+_LESSONS_SEEN = (select(_LESSONS, _RECORDS.c.delivered_at.label("seen_at"), _RECORDS.c.source.label("seen_source"),
+                        _RECORDS.c.id.label("seen_order"))
+                 .outerjoin(_RECORDS, (_RECORDS.c.lesson_id == _LESSONS.c.id)
+                            & (_RECORDS.c.member_id == bindparam("member")))
+                 .order_by(_LESSONS.c.sequence, _LESSONS.c.id))
+_LESSONS_SEEN_OF = _LESSONS_SEEN.where(_LESSONS.c.category == bindparam("category"))
 
 
-def lesson_rows(session: Session, category: str | None = None) -> list[Row]:
-    """:func:`library` as rows (``id``, ``title``, ``category``, ``summary``, ``url`` …), read-only:
-    what a reply needs of the lessons."""
+def _lessons_seen_by(session: Session, member_id: int, category: str | None) -> tuple[list[Row], dict[int, Seen]]:
+    """The library (of ``category``) as read-only rows (``id``, ``title``, ``category``,
+    ``summary``, ``url`` …) and what ``member_id`` has of it, as :func:`_seen` gives it."""
     if category is None:
-        return list(session.execute(_LESSON_ROWS))
-    return list(session.execute(_LESSON_ROWS_OF, {"category": category}))
+        rows = list(session.execute(_LESSONS_SEEN, {"member": member_id}))
+    else:
+        rows = list(session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category}))
+    seen = {row.id: Seen(row.seen_at, row.seen_source, row.seen_order) for row in rows if row.seen_at is not None}
+    _add_pushes({member_id: seen}, session, [member_id], {row.id for row in rows})
+    return rows, seen
 
 
 def library(session: Session, category: str | None = None) -> list[Lesson]:
@@ -104,36 +114,34 @@ def pick_next(lessons: Sequence[Lesson], delivered: Mapping[int, dt.datetime]) -
     return min(lessons, key=lambda lesson: delivered[lesson.id])
 
 
-_SEEN = (select(StudyRecord.member_id, StudyRecord.lesson_id, StudyRecord.delivered_at, StudyRecord.source,
-                StudyRecord.id)
-         .where(StudyRecord.member_id.in_(bindparam("members", expanding=True)),
-                StudyRecord.lesson_id.in_(bindparam("lessons", expanding=True))))
-
-
 def _seen(session: Session, member_ids: Iterable[int], lessons: Sequence[Lesson]) -> dict[int, dict[int, Seen]]:
     """member id -> lesson id -> :class:`Seen`, for these members and ``lessons``: the study
     records, and the pushes still on their way (source ``schedule``, at the time queued)."""
     member_ids, lesson_ids = list(member_ids), {lesson.id for lesson in lessons}
     found: dict[int, dict[int, Seen]] = {}
-    rows = session.execute(_SEEN, {"members": member_ids, "lessons": list(lesson_ids)})
+    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id, StudyRecord.delivered_at,
+                                  StudyRecord.source, StudyRecord.id)
+                           .where(StudyRecord.member_id.in_(member_ids), StudyRecord.lesson_id.in_(lesson_ids)))
     for member_id, lesson_id, at, source, record_id in rows:
         found.setdefault(member_id, {})[lesson_id] = Seen(at, source, record_id)
+    _add_pushes(found, session, member_ids, lesson_ids)
+    return found
+
+
+def _add_pushes(found: dict[int, dict[int, Seen]], session: Session, member_ids: list[int],
+                lesson_ids: set[int]) -> None:
+    """Add to ``found`` (member id -> lesson id -> :class:`Seen`) the lesson pushes still on their
+    way to these members (source ``schedule``, at the time queued), where newer."""
     for member_id, push, queued_at in on_the_way(session, member_ids, LessonPush, PUSH_PURPOSE):
         mine = found.setdefault(member_id, {})
         if push.lesson_id in lesson_ids and (push.lesson_id not in mine or mine[push.lesson_id].at < queued_at):
             mine[push.lesson_id] = Seen(queued_at, "schedule")
-    return found
-
-
-def _member_seen(session: Session, member_id: int, lessons: Sequence[Lesson]) -> dict[int, Seen]:
-    return _seen(session, [member_id], lessons).get(member_id, {})
 
 
 def next_lesson(session: Session, member_id: int, category: str | None = None) -> LessonPick | None:
     """The member's next lesson (of ``category``, if given) by :func:`pick_next`, whatever they
     got today. ``None`` when the library (or that category) is empty. Nothing is recorded."""
-    lessons = lesson_rows(session, category)
-    return _pick_from(lessons, _member_seen(session, member_id, lessons))
+    return _pick_from(*_lessons_seen_by(session, member_id, category))
 
 
 def todays_lesson(session: Session, member_id: int, now: dt.datetime,
@@ -144,8 +152,7 @@ def todays_lesson(session: Session, member_id: int, now: dt.datetime,
     ``category``, does not replace it). With ``category``: the last lesson of that category
     they received (or have on its way) today. Else :func:`next_lesson`. ``None`` when the
     library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
-    lessons = lesson_rows(session, category)
-    seen = _member_seen(session, member_id, lessons)
+    lessons, seen = _lessons_seen_by(session, member_id, category)
     since = day_start(now)
     today = [lesson for lesson in lessons if lesson.id in seen and seen[lesson.id].at >= since
              and (category is not None or seen[lesson.id].source in DAYS_LESSON_SOURCES)]
