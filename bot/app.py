@@ -1,6 +1,6 @@
-"""The Flask app factory: ``create_app(settings)`` wires the webhook (and the sandbox in sandbox
-mode) onto one app, with the intent router the webhook routes by: the one place a process builds
-it. No import-time side effects; ``bot.wsgi`` builds the app for gunicorn."""
+"""The Flask app factory: ``create_app(settings)`` wires the webhook (and, in sandbox mode, the
+sandbox and its simulated clock) onto one app, with the intent router the webhook routes by: the
+one place a process builds it. No import-time side effects; ``bot.wsgi`` builds the app for gunicorn."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +10,9 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from bot.runtime import Runtime, build_runtime
-from bot.sandbox import Platform, sandbox_app
+from bot.sandbox import Platform
 from bot.sandbox import register as register_sandbox
+from bot.simulated_time import register as register_clock
 from bot.webhook import ROUTER, make_blueprint
 from handlers.nlu.router import Router
 from handlers.registry import build_router
@@ -32,6 +33,7 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
     app.register_blueprint(make_blueprint(settings.wechat.webhook_path))
     if settings.wechat.sandbox:
         register_sandbox(app, Platform(rt.engine, rt.clock, rt.settings))
+        register_clock(app, rt)  # outermost: one read of the simulated clock per request
 
     @app.errorhandler(Exception)
     def _plain_errors(err: Exception) -> Response:
@@ -43,15 +45,6 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
         return Response("success", status=200, mimetype="text/plain")
 
     return app
-
-
-def in_process_sandbox(rt: Runtime) -> Flask | None:
-    """In sandbox mode, the sandbox alone on ``rt``'s database, for a command that calls the
-    WeChat API in-process (``bot.wechat_api.wechat_client(rt, app)``) but answers no messages,
-    so builds no router; ``None`` with a real account."""
-    if not rt.settings.wechat.sandbox:
-        return None
-    return sandbox_app(Platform(rt.engine, rt.clock, rt.settings))
 
 
 def router_for(nlu: NluSettings) -> Router:

@@ -5,6 +5,9 @@ It plays the WeChat server: builds the XML WeChat would push, signs it with ``we
 ``--safe`` in compatible mode), posts it to the webhook and prints the passive reply, then any
 customer-service messages the sandbox delivered to this openid since. ``--host``/``--port`` name
 the server when it is not where ``server.public_base_url`` says (``kiteline serve --port 9000``).
+Messages are signed and dated with the server's own time (``GET /sandbox/clock``), so chatting
+goes on after the sandbox's clock was moved ahead; a server without the sandbox gets the real
+time, as from WeChat.
 """
 from __future__ import annotations
 
@@ -30,8 +33,7 @@ CHANNEL_NAMES = {"custom": "客服消息", "template": "模板消息", "mass": "
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml(openid: str, text: str | None, event: str | None, key: str | None) -> str:
-    now = int(time.time())
+def _xml(openid: str, text: str | None, event: str | None, key: str | None, now: int) -> str:
     head = (f"<xml><ToUserName><![CDATA[gh_kiteline]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
             f"</FromUserName><CreateTime>{now}</CreateTime>")
     key = _NOT_XML.sub("", key or "")
@@ -45,9 +47,9 @@ def _xml(openid: str, text: str | None, event: str | None, key: str | None) -> s
                    f"<MsgId>{msg_id}</MsgId></xml>")
 
 
-def _post(settings, server: "Server", openid: str, xml: str, safe: bool) -> str:
+def _post(settings, server: "Server", openid: str, xml: str, safe: bool, now: int) -> str:
     wx = settings.wechat
-    ts, nonce = str(int(time.time())), secrets.token_hex(5)
+    ts, nonce = str(now), secrets.token_hex(5)
     params = {"timestamp": ts, "nonce": nonce, "openid": openid,
               "signature": hashlib.sha1("".join(sorted([wx.token, ts, nonce])).encode()).hexdigest()}
     crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id) if safe else None
@@ -71,6 +73,14 @@ def parse_message_signature(encrypted_xml: str) -> str:
     """The ``MsgSignature`` element of an encrypted envelope."""
     start = encrypted_xml.index("<MsgSignature><![CDATA[") + len("<MsgSignature><![CDATA[")
     return encrypted_xml[start:encrypted_xml.index("]]>", start)]
+
+
+def _server_epoch(server: "Server") -> int:
+    """The server's now in seconds since the epoch: the sandbox's clock, which may run ahead of
+    the wall clock; the wall clock when the server has no sandbox."""
+    resp = _call("get", server, "/sandbox/clock")
+    epoch = (resp.json() or {}).get("epoch") if resp.status_code == 200 else None
+    return epoch if isinstance(epoch, int) else int(time.time())
 
 
 def _sandbox_inbox(server: "Server", openid: str) -> list[dict]:
@@ -145,7 +155,8 @@ def chat(ctx: click.Context, openid: str, host: str | None, port: int | None, sa
     server = _server(settings, host, port)
     seen = len(_sandbox_inbox(server, openid))
     for line in [text] if (text is not None or event) else _typed_lines():
-        click.echo("公众号> " + _post(settings, server, openid, _xml(openid, line, event, key), safe))
+        now = _server_epoch(server)
+        click.echo("公众号> " + _post(settings, server, openid, _xml(openid, line, event, key, now), safe, now))
         inbox = _sandbox_inbox(server, openid)
         for item in inbox[seen:]:
             click.echo(f"[{CHANNEL_NAMES.get(item['channel'], item['channel'])}] {item['text']}")

@@ -10,7 +10,7 @@ from bot.chat_cli import chat
 from bot.db_cli import db
 from bot.dialogs_cli import dialogs
 from bot.dispatcher import dispatcher_command
-from bot.export_cli import export_members_command
+from bot.export_cli import export_members_command, export_orgs_command
 from bot.import_cli import import_group
 from bot.invitations_cli import export_group
 from bot.menu_cli import menu
@@ -35,6 +35,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 
 export_group.add_command(export_members_command)
+export_group.add_command(export_orgs_command)
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,
                 report, menu, nlu, dialogs):
     main.add_command(command)

@@ -14,11 +14,10 @@ from collections import Counter
 
 import click
 
-from bot.app import in_process_sandbox
 from bot.runtime import Runtime
 from bot.signals import inbound_answered
 from bot.startup import runtime_from
-from bot.wechat_api import wechat_client
+from bot.wechat_api import in_process_sandbox, wechat_client
 from models import study
 from models.delivery.dispatcher import Dispatch, Pace
 from models.delivery.events import Reactions, Settled

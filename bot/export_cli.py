@@ -1,5 +1,6 @@
 """``kiteline export members FILE.xlsx [--org NAME]``: the ledger (台账) as the branch keeps it,
-one row per member, ready to edit in Excel and import again (``models.ledger_export``)."""
+one row per member, ready to edit in Excel and import again (``models.ledger_export``).
+``kiteline export orgs FILE.xlsx``: the org file, the same way (``models.org_export``)."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +10,7 @@ import click
 
 from bot.startup import existing_runtime_from, org_subtree_or_exit
 from models.ledger_export import export_members
+from models.org_export import export_orgs
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +36,23 @@ def export_members_command(ctx: click.Context, file: str, org_name: str | None) 
     log.info("ledger exported: %d members of %s to %s", count, org_name or "every organisation", file)
     click.echo(f"已导出 {count} 人到 {file}（{org_name or '全部党组织'}）。"
                "表中手机号是完整号码，请像纸质台账一样妥善保管。")
+
+
+@click.command("orgs")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def export_orgs_command(ctx: click.Context, file: str) -> None:
+    """An .xlsx of the district's townships and branches under the headers ``import orgs``
+    reads (a file exported and imported again changes nothing): 乡镇（街道）, 党支部, 书记, 书记电话,
+    支部电话, 乡镇联系人, 乡镇联系电话. Phones in full. Exit status 2 when the file cannot be
+    written."""
+    rt = existing_runtime_from(ctx)
+    with rt.session() as session:
+        try:
+            townships, branches = export_orgs(session, file, district=rt.settings.district.name)
+        except OSError as exc:
+            click.echo(f"无法写出 {file}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+    log.info("org file exported: %d townships, %d branches to %s", townships, branches, file)
+    click.echo(f"已导出 {townships} 个乡镇（街道）、{branches} 个党支部到 {file}。"
+               "表中手机号是完整号码，请妥善保管；改好后用 kiteline import orgs 导入。")

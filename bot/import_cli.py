@@ -1,5 +1,6 @@
 """``kiteline import members FILE [--create-orgs] [--dry-run] [--errors FILE.xlsx]``: load a
-branch's ledger (台账) into the roster."""
+branch's ledger (台账) into the roster. ``kiteline import orgs FILE [--dry-run]``: load the
+district's org file (组织架构表) into the org tree."""
 from __future__ import annotations
 
 import sys
@@ -10,6 +11,8 @@ from bot.startup import runtime_from
 from models.ledger import CellError
 from models.ledger_files import RejectedRows, TableError, open_table
 from models.ledger_import import import_members
+from models.org_file import read_org_rows
+from models.org_import import import_orgs
 
 DRY_RUN_NOTE = "试导入（--dry-run）：以下是导入会做的事，没有写入任何数据。"
 
@@ -67,6 +70,45 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry
     click.echo(summary.replace("导入完成：", "试导入结果：", 1) if dry_run else summary)
     if rejected is not None:
         _save_rejected(rejected, errors_file)
+
+
+@import_group.command("orgs")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print the report and write nothing to the database.")
+@click.pass_context
+def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
+    """Import townships, branches, secretaries and township contacts from an .xlsx or .csv org
+    file (乡镇（街道）, 党支部, 书记, 书记电话, 支部电话, 乡镇联系人, 乡镇联系电话).
+
+    All or nothing: a file with a bad row stores nothing and lists every bad row. Importing the
+    same file again changes nothing and says so. --dry-run rolls everything back. Exit status 0
+    when imported, 2 when the file cannot be read or has a bad row (nothing stored)."""
+    rt = runtime_from(ctx)
+    try:
+        rows = read_org_rows(file)
+    except TableError as exc:
+        click.echo(f"无法读取 {file}：{exc}", err=True)
+        sys.exit(2)
+    except OSError:
+        click.echo(f"无法读取 {file}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。", err=True)
+        sys.exit(2)
+    with rt.session() as session:
+        try:
+            report = import_orgs(session, rows, district=rt.settings.district.name)
+        except CellError as exc:
+            click.echo(f"{file}：{exc}，组织架构没有导入。", err=True)
+            sys.exit(2)
+        if dry_run or report.errors:
+            session.rollback()
+        else:
+            session.commit()
+    if report.errors:
+        click.echo(report.summary(), err=True)
+        sys.exit(2)
+    if dry_run:
+        click.echo(DRY_RUN_NOTE)
+    summary = report.summary()
+    click.echo(summary.replace("组织架构导入完成：", "试导入结果：", 1) if dry_run else summary)
 
 
 def _save_rejected(rejected: RejectedRows, path: str) -> None:

@@ -7,10 +7,9 @@ import click
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from bot.app import in_process_sandbox
 from bot.runtime import Runtime
 from bot.startup import runtime_from
-from bot.wechat_api import create_bind_qrcode, wechat_client
+from bot.wechat_api import create_bind_qrcode, in_process_sandbox, wechat_client
 from models.binding import new_bind_code
 from models.member import Member, mask_phone
 from models.org import Organization

@@ -6,9 +6,8 @@ import click
 import requests
 from wechatpy.exceptions import WeChatClientException
 
-from bot.app import in_process_sandbox
 from bot.startup import runtime_from
-from bot.wechat_api import sync_menu, wechat_client
+from bot.wechat_api import in_process_sandbox, sync_menu, wechat_client
 
 
 @click.group()

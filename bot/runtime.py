@@ -17,12 +17,14 @@ from handlers.settings_check import check_settings
 from models.clock import Clock, SystemClock
 from models.db import make_engine, make_sessionmaker
 from models.settings import Settings
+from models.simulated_time import SimulatedClock
 
 
 @dataclass
 class Runtime:
     """One process's settings, database engine and sessions, AES crypto (``None`` in plain
-    mode), clock (tests move it) and the webhook's in-flight deliveries."""
+    mode), clock (tests move it; in sandbox mode the simulated clock every process shares) and
+    the webhook's in-flight deliveries."""
 
     settings: Settings
     engine: Engine
@@ -34,17 +36,20 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
-    """Create the engine, session factory and (when a key is set) the AES crypto. Raises
+    """Create the engine, session factory and (when a key is set) the AES crypto. The clock is
+    ``clock`` (default: the system clock); in sandbox mode it is the simulated clock on top of
+    it (:class:`models.simulated_time.SimulatedClock`), so ``POST /sandbox/clock`` moves it. Raises
     :class:`models.settings.ConfigError` when the configuration names an intent, an examples file
     or a menu key the handlers do not know (``handlers.settings_check``)."""
     check_settings(settings)
     engine = make_engine(settings.database.url, settings.database.echo)
     wx = settings.wechat
     crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id) if wx.encoding_aes_key else None
+    clock = clock or SystemClock()
     return Runtime(
         settings=settings,
         engine=engine,
         session=make_sessionmaker(engine),
         crypto=crypto,
-        clock=clock or SystemClock(),
+        clock=SimulatedClock(clock, engine) if wx.sandbox else clock,
     )

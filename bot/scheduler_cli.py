@@ -9,7 +9,9 @@ import signal
 
 import click
 
+from bot.simulated_time import outbox_round
 from bot.startup import runtime_from
+from bot.wechat_api import in_process_sandbox
 from scheduler.service import SchedulerService
 
 
@@ -18,7 +20,8 @@ from scheduler.service import SchedulerService
 def scheduler_role(ctx: click.Context) -> None:
     """Run scheduled jobs (lesson pushes) until stopped; a second copy waits as a stand-by."""
     rt = runtime_from(ctx)
-    service = SchedulerService(rt)
+    # In sandbox mode this process carries out clock moves and sends the outbox after each.
+    service = SchedulerService(rt, dispatch=outbox_round(rt, in_process_sandbox(rt)))
     # systemd / docker stop send SIGTERM: finish the running job and hand the lease over.
     signal.signal(signal.SIGTERM, lambda *_: service.stop())
     schedules = ", ".join(s.id for s in rt.settings.scheduler.lesson_schedules) or "无"

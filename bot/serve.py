@@ -9,6 +9,7 @@ from waitress import serve as waitress_serve
 from bot.app import create_app
 from bot.demo import load_demo
 from bot.dispatcher import DispatcherThread
+from bot.simulated_time import outbox_round
 from bot.startup import load_or_exit, migrate_or_exit, runtime_or_exit
 from bot.wechat_api import wechat_client
 from scheduler.service import start_in_process
@@ -35,7 +36,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
     if demo:
         click.echo(load_demo(rt))
     app = create_app(settings, runtime=rt)
-    services = None if no_scheduler or not settings.scheduler.enabled else start_in_process(rt)
+    # In sandbox mode a clock move carried out here sends the outbox through this app's sandbox.
+    services = None if no_scheduler or not settings.scheduler.enabled else \
+        start_in_process(rt, dispatch=outbox_round(rt, app))
     # The in-process dispatcher reaches the embedded sandbox without a socket; with real
     # credentials it calls wechat.api_base_url.
     dispatcher = None if no_scheduler else DispatcherThread(rt, lambda: wechat_client(rt, app))

@@ -26,6 +26,7 @@ from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
 
 from bot.runtime import Runtime
+from bot.sandbox import Platform, sandbox_app
 from bot.sandbox.transport import WSGITransport
 from models import token as token_store
 from models.delivery.errcodes import STALE_TOKEN_CODES, Meaning
@@ -179,6 +180,15 @@ def wechat_client(rt: Runtime, app: Flask | None = None) -> KitelineClient:
         client._http.mount(IN_PROCESS_BASE, WSGITransport(app))
         return client
     return KitelineClient(rt, rt.settings.wechat.api_base_url)
+
+
+def in_process_sandbox(rt: Runtime) -> Flask | None:
+    """In sandbox mode, the sandbox alone on ``rt``'s database, for a command that calls the
+    WeChat API in-process (``wechat_client(rt, app)``) but answers no messages,
+    so builds no router; ``None`` with a real account."""
+    if not rt.settings.wechat.sandbox:
+        return None
+    return sandbox_app(Platform(rt.engine, rt.clock, rt.settings))
 
 
 def create_bind_qrcode(rt: Runtime, code: str, client: KitelineClient | None = None) -> str:

@@ -2,6 +2,7 @@
 scheduler. Importing this package registers every table on ``Base.metadata``."""
 from models.base import Base
 from models.bind_attempts import BindAttempt
+from models.clock_moves import ClockMove
 from models.delivery.channels import ChannelPause
 from models.delivery.outbox import OutboxMessage
 from models.dialog import DialogState
@@ -12,12 +13,13 @@ from models.member import Liaison, Member, MemberChange
 from models.org import Organization
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
+from models.simulated_time import ClockOffset
 from models.station import Station
 from models.tickets import Ticket, TicketEvent
 from models.token import SharedToken
 
 __all__ = [
-    "Base", "BindAttempt", "ChannelPause", "DialogState", "Follower", "InboundMessage", "Lesson",
+    "Base", "BindAttempt", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower", "InboundMessage", "Lesson",
     "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent",

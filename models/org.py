@@ -24,8 +24,9 @@ class Organization(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     # The branch secretary's phone, shown to members when a capability is handled by people.
     contact_phone: Mapped[str | None] = mapped_column(String(20))
-    # The branch secretary (支部书记), as the org file names them. Their WeChat is the bound roster
-    # member with this name and phone; they get the daily list of notices that never arrived.
+    # The branch secretary (支部书记), as the org file names them (for a township: its committee's
+    # contact, 乡镇联系人). Their WeChat is the bound roster member with this name and phone
+    # (models.roles); a branch's gets the daily list of notices that never arrived.
     secretary_name: Mapped[str | None] = mapped_column(String(64))
     secretary_phone: Mapped[str | None] = mapped_column(String(20))
 

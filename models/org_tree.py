@@ -114,8 +114,14 @@ def ledger_names(session: Session) -> dict[int, str]:
 
 
 def subtree_ids(session: Session, name: str) -> set[int]:
-    """Ids of every organisation named ``name`` and of all below them; empty when none is."""
+    """Ids of every organisation named ``name`` and of all below them; empty when none is. A
+    name no organisation has may still be a branch as a ledger writes it, township first
+    (``红柳镇白杨村党支部``): the branch it names alone is taken."""
     found = set(session.scalars(select(Organization.id).where(Organization.name == name)))
+    if not found:
+        branches = session.scalars(select(Organization).where(Organization.kind == "branch"))
+        named = [branch.id for branch in branches if name in branch_labels(branch)]
+        found = set(named) if len(named) == 1 else set()
     frontier = set(found)
     while frontier:
         frontier = set(session.scalars(select(Organization.id).where(Organization.parent_id.in_(frontier))))

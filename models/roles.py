@@ -1,7 +1,8 @@
 """What a bound member is besides a member: the roles that may use role commands
 (``handlers.commands``). GLOSSARY: 红色联络员 ``liaison`` (a ``liaisons`` row), 支部书记
 ``secretary`` and 党委书记 ``township`` (the bound member whose name and phone a branch or a
-township names as its secretary, as ``models.delivery.digest.secretary_of`` finds them)."""
+township names as its secretary — for a township, the org file's 乡镇联系人 — as
+``models.delivery.digest.secretary_of`` finds them)."""
 from __future__ import annotations
 
 from enum import StrEnum

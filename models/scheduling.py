@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Float, LargeBinary, String, Unicode, insert, update
+from sqlalchemy import Float, LargeBinary, String, Unicode, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -72,3 +72,9 @@ def release_lease(session: Session, name: str, holder: str, now: dt.datetime) ->
         update(Lease).where(Lease.name == name, Lease.holder == holder).values(expires_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+def lease_holder(session: Session, name: str, now: dt.datetime) -> str | None:
+    """Who holds lease ``name`` at ``now``, or ``None`` when nobody does (never taken, given
+    up, or expired)."""
+    return session.scalar(select(Lease.holder).where(Lease.name == name, Lease.expires_at > now))

@@ -5,6 +5,10 @@ so they survive restarts. Any number of processes may start the service (``kitel
 several hosts, a ``kiteline scheduler``); only the holder of the database lease runs jobs, the
 others wait with their scheduler paused and take over when the leader stops renewing
 (DESIGN.md §4). Scheduled pushes are idempotent too, so a hand-over mid-job sends nothing twice.
+
+In sandbox mode (a :class:`~models.simulated_time.SimulatedClock`) the scheduler follows the
+simulated clock and carries out its moves (:mod:`scheduler.simulated_time`); the lease is in
+wall time either way, since it says whether a process is alive.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import os
 import secrets
 import socket
 import threading
+import weakref
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -28,12 +33,14 @@ from models.scheduling import (
 )
 from models.settings import SchedulerSettings
 from models.settings.cron import cron_trigger
+from models.simulated_time import SimulatedClock, wall_clock
 from scheduler.jobs import (
     Runtime,
     push_lesson_schedule,
     send_delivery_digests,
     use_runtime,
 )
+from scheduler.simulated_time import Dispatch, SimulatedTimeScheduler
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +51,8 @@ LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
 # A push missed while no leader ran (restart, hand-over) still goes out within this window.
 MISFIRE_GRACE_SECONDS = 3600
+# The services of this process, so a clock move asked for here can wake a leader among them.
+_services: weakref.WeakSet[SchedulerService] = weakref.WeakSet()
 
 
 def lesson_job_id(schedule_id: str) -> str:
@@ -88,21 +97,27 @@ def register_digest_job(scheduler: BackgroundScheduler, settings: SchedulerSetti
 
 class SchedulerService:
     """APScheduler plus the leader lease. :meth:`start` runs it in background threads (inside
-    ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role)."""
+    ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role). ``dispatch`` is
+    how this process sends the outbox once a clock move's jobs have run (sandbox mode)."""
 
-    def __init__(self, rt: Runtime, holder: str | None = None) -> None:
+    def __init__(self, rt: Runtime, holder: str | None = None, dispatch: Dispatch | None = None) -> None:
         # Cron lines were checked when the settings were loaded (models.settings.LessonSchedule).
         zone = ZoneInfo(rt.settings.scheduler.timezone)
         self.rt = rt
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.is_leader = False
+        self.lease_clock = wall_clock(rt.clock)
         store = SQLAlchemyJobStore(engine=rt.engine, tablename=SchedulerJob.__tablename__)
-        self.scheduler = BackgroundScheduler(
-            jobstores={"default": store}, timezone=zone,
-            job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": MISFIRE_GRACE_SECONDS})
+        options = dict(timezone=zone, job_defaults={"coalesce": True, "max_instances": 1,
+                                                    "misfire_grace_time": MISFIRE_GRACE_SECONDS})
+        if isinstance(rt.clock, SimulatedClock):
+            self.scheduler: BackgroundScheduler = SimulatedTimeScheduler(rt.clock, rt.session, store, dispatch,
+                                                                         **options)
+        else:
+            self.scheduler = BackgroundScheduler(jobstores={"default": store}, **options)
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
+        _services.add(self)
 
     def start(self) -> None:
         """Start paused, try for the lease now, and keep trying/renewing in a daemon thread."""
@@ -139,7 +154,7 @@ class SchedulerService:
             self.scheduler.shutdown(wait=True)
         if self.is_leader:
             with self.rt.session() as s:
-                release_lease(s, SCHEDULER_LEASE, self.holder, self.rt.clock.now())
+                release_lease(s, SCHEDULER_LEASE, self.holder, self.lease_clock.now())
                 s.commit()
             self.is_leader = False
 
@@ -149,7 +164,7 @@ class SchedulerService:
         jobs: list[str] = []
         try:
             with self.rt.session() as s:
-                leader = acquire_lease(s, SCHEDULER_LEASE, self.holder, self.rt.clock.now(), LEASE_TTL)
+                leader = acquire_lease(s, SCHEDULER_LEASE, self.holder, self.lease_clock.now(), LEASE_TTL)
                 s.commit()
             if leader and not self.is_leader:
                 jobs = register_lesson_jobs(self.scheduler, self.rt.settings.scheduler)
@@ -181,9 +196,17 @@ class SchedulerService:
             self.tick()
 
 
-def start_in_process(rt: Runtime) -> SchedulerService:
+def start_in_process(rt: Runtime, dispatch: Dispatch | None = None) -> SchedulerService:
     """Start the scheduler inside this process (``kiteline serve``); call ``.shutdown()`` on
     the result when the server stops."""
-    service = SchedulerService(rt)
+    service = SchedulerService(rt, dispatch=dispatch)
     service.start()
     return service
+
+
+def wake_local_leaders() -> None:
+    """Have the leading scheduler of this process, if any, make its next pass now (a clock move
+    was just queued here)."""
+    for service in list(_services):
+        if service.is_leader and service.scheduler.running:
+            service.scheduler.wakeup()

@@ -58,6 +58,15 @@ def test_an_empty_text_is_sent_as_an_empty_message_not_a_prompt(kiteline_chat, s
     assert shown.startswith("公众号> ") and len(shown.splitlines()) == 1
 
 
+def test_chatting_goes_on_after_the_sandbox_clock_was_moved_a_day_ahead(kiteline_chat, app, session):
+    setup_roster(session)
+    assert app.test_client().post("/sandbox/clock", json={"advance_seconds": 86400}).status_code == 200
+
+    shown = kiteline_chat("--openid", "oKite_member_0001", "求助 工资没发")
+
+    assert shown.startswith("公众号> 已收到您的求助（欠薪），编号 ")  # signed with the sandbox's time
+
+
 def test_port_picks_the_server_to_talk_to(app, settings_env, monkeypatch, session):
     setup_roster(session)
     client, urls = app.test_client(), []

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from models.delivery.events import Reactions
@@ -174,3 +174,11 @@ def stale_claims(session: Session) -> list[OutboxMessage]:
     held = session.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(IN_FLIGHT))
                            .order_by(OutboxMessage.id))
     return [row for row in held if holder_gone(row.claimed_by, row.claimed_until, (), at)]
+
+
+def held_now(session: Session) -> int:
+    """How many rows a live dispatcher holds right now (claimed or sending, the claim current):
+    what a caller that has just finished its own round waits for before it calls the outbox
+    sent."""
+    return session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status.in_(IN_FLIGHT), OutboxMessage.claimed_until > wall_now())) or 0

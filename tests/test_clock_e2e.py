@@ -1,0 +1,105 @@
+"""The sandbox's clock moved on a real ``kiteline serve --demo``, with a second web process
+(``serve --no-scheduler``) on the same database, as a trainer would show a day in a minute."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import os
+import secrets
+import subprocess
+import sys
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from wechatpy import parse_message
+
+from bot.runtime import build_runtime
+from models.settings import load_settings
+from tests.conftest import CONFIG_FILE
+from tests.test_serve_e2e import free_port, wait_until_serving
+
+TOKEN = "kiteline"
+OPENID = "oKite_e2e_clock"
+BEIJING = ZoneInfo("Asia/Shanghai")
+_msg_ids = itertools.count(9_700_001)
+
+
+def _start(folder, *args: str) -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    env = {**os.environ, "KITELINE_CONFIG": str(CONFIG_FILE), "KITELINE_SERVER__PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import run; run()", "serve", *args],
+                            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_serving(base, proc)
+    return base, proc
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    """``serve --demo`` (web, scheduler, dispatcher) and ``serve --no-scheduler`` (web only) in
+    one folder, so on one SQLite database."""
+    folder = tmp_path_factory.mktemp("clock")
+    main, first = _start(folder, "--demo")
+    web, second = _start(folder, "--no-scheduler")
+    yield main, web, folder
+    for proc in (first, second):
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def say(base: str, text: str, timestamp: int) -> requests.Response:
+    ts, nonce = str(timestamp), secrets.token_hex(5)
+    signature = hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()
+    xml = (f"<xml><ToUserName><![CDATA[gh_e2e]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+           f"<CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+           f"<Content><![CDATA[{text}]]></Content><MsgId>{next(_msg_ids)}</MsgId></xml>")
+    return requests.post(base + "/wechat", params={"timestamp": ts, "nonce": nonce, "signature": signature,
+                                                   "openid": OPENID}, data=xml.encode(), timeout=10)
+
+
+def now_of(base: str) -> dict:
+    return requests.get(base + "/sandbox/clock", timeout=10).json()
+
+
+def move(base: str, body: dict) -> dict:
+    resp = requests.post(base + "/sandbox/clock", json=body, timeout=120)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def test_a_day_in_a_minute_on_two_processes(servers):
+    main, web, folder = servers
+    start = dt.datetime.fromisoformat(now_of(main)["now"])
+    # 08:00 Beijing time, two days on: the morning lesson (08:30) is an hour away.
+    eight = (start + dt.timedelta(days=2)).replace(hour=8, minute=0, second=0, microsecond=0)
+    move(main, {"set": eight.isoformat()})
+    epoch = now_of(main)["epoch"]
+    reply = say(main, "绑定 张某明 13800001234", epoch)
+    assert reply.status_code == 200 and "张某明" in parse_message(reply.text).content
+
+    # The web process has no scheduler: the move is handed to the leader in the other process.
+    report = move(web, {"advance_seconds": 3600})
+
+    assert [(r["job"], r["at"]) for r in report["ran"]] == [
+        ("lesson_push:morning_lesson", eight.replace(minute=30).isoformat())]
+    lessons = requests.get(f"{main}/sandbox/messages/{OPENID}", timeout=10).json()
+    assert [m["channel"] for m in lessons] == ["custom"]
+    assert move(main, {"advance_seconds": 600})["ran"] == []  # nothing runs twice
+    assert len(requests.get(f"{main}/sandbox/messages/{OPENID}", timeout=10).json()) == 1
+
+    # Both processes, and a third reading the database, tell the same time.
+    first, second = now_of(main), now_of(web)
+    assert abs(first["epoch"] - second["epoch"]) <= 2
+    assert abs(first["epoch"] - (eight + dt.timedelta(minutes=70)).timestamp()) <= 30
+    settings = load_settings(CONFIG_FILE, env={"KITELINE_DATABASE__URL": f"sqlite:///{folder}/var/kiteline.db"})
+    third = build_runtime(settings)
+    try:
+        assert abs(third.clock.now().timestamp() - first["epoch"]) <= 2
+    finally:
+        third.engine.dispose()
+
+    # A message signed by the wall clock is two days late; one signed with the epoch is answered.
+    assert say(web, "菜单", int(dt.datetime.now(dt.timezone.utc).timestamp())).status_code == 403
+    assert say(web, "菜单", now_of(web)["epoch"]).status_code == 200
