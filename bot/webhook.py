@@ -265,8 +265,7 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
         if incoming.event != "unsubscribe":
             before = replace(follower)
             interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
-            if before != follower:
-                write_window(conn, follower)
+            write_window(conn, follower, before)
         router = current_app.extensions[ROUTER]
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=UNREAD,
                       dialog=sender.dialog, pages=sender.pages, sender=sender)

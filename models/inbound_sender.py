@@ -112,8 +112,6 @@ def _statement():
 
 # Built once: building a statement this size and its cache key costs more than running it.
 READ_SENDER = _statement()
-_WRITE_WINDOW = (update(Follower.__table__).where(Follower.__table__.c.openid == bindparam("key"))
-                 .values({c: bindparam(c) for c in _WINDOW}))
 
 
 def read_sender(conn: Connection, session: Session, openid: str) -> Sender:
@@ -145,9 +143,12 @@ def _persistent(session: Session, row):
     return row
 
 
-def write_window(conn: Connection, window: FollowerWindow) -> None:
-    """Store ``window``'s fields on its follower row."""
-    conn.execute(_WRITE_WINDOW, {"key": window.openid, **{c: getattr(window, c) for c in _WINDOW}})
+def write_window(conn: Connection, window: FollowerWindow, before: FollowerWindow) -> None:
+    """Store on the follower row the fields of ``window`` that differ from ``before`` (as read),
+    and only those: a dispatcher spending the budget meanwhile (``reserve``) is not undone."""
+    changed = {c: getattr(window, c) for c in _WINDOW if getattr(window, c) != getattr(before, c)}
+    if changed:
+        conn.execute(update(Follower).where(Follower.openid == window.openid).values(changed))
 
 
 def load_member(session: Session, member_id: int) -> Member:

@@ -14,10 +14,11 @@ import psycopg
 import pytest
 from sqlalchemy import event, select
 
+import bot.webhook
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
-from models.delivery.window import MESSAGE_WINDOW
+from models.delivery.window import MESSAGE_WINDOW, Window, reserve
 from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
@@ -160,3 +161,27 @@ def test_after_the_database_restarts_the_next_message_is_answered(chat, runtime,
                                "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
     assert killed >= 1
     assert "请联系您的红色联络员李某" in chat.say("党费")
+
+
+def test_a_window_write_leaves_the_budget_a_dispatcher_spent_meanwhile(chat, runtime, member, session, monkeypatch):
+    """The follower row is read with the sender and written back after: only what moved (here
+    the interaction time of a location report, which opens no window) is written, so a message a
+    dispatcher sent between the read and the write still counts."""
+    chat.say("你好")
+    chat.advance(minutes=5)
+    read = bot.webhook.read_sender
+
+    def read_while_a_dispatcher_sends(conn, s, openid):
+        sender = read(conn, s, openid)
+        with runtime.session() as dispatcher:
+            assert reserve(dispatcher, openid, chat.clock.now()) == Window.OPEN
+            dispatcher.commit()
+        return sender
+
+    monkeypatch.setattr(bot.webhook, "read_sender", read_while_a_dispatcher_sends)
+    chat.post(chat.xml("event", "<Event><![CDATA[LOCATION]]></Event><Latitude>31.3</Latitude>"
+                                "<Longitude>120.6</Longitude><Precision>30</Precision>"))
+    session.expire_all()
+    follower = session.get(Follower, chat.openid)
+    assert follower.last_interaction_at == chat.clock.now()
+    assert follower.window_budget == MESSAGE_WINDOW[1] - 1
