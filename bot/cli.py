@@ -13,11 +13,13 @@ from bot.dispatcher import dispatcher_command
 from bot.export_cli import export_members_command, export_orgs_command
 from bot.import_cli import import_group
 from bot.invitations_cli import export_group
+from bot.member_cli import member
 from bot.menu_cli import menu
 from bot.nlu_cli import nlu
 from bot.report_cli import report
 from bot.scheduler_cli import scheduler_role
 from bot.serve import serve
+from bot.transfer_cli import report_transfers, transfer
 
 
 @click.group()
@@ -36,8 +38,9 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 export_group.add_command(export_members_command)
 export_group.add_command(export_orgs_command)
+report.add_command(report_transfers)
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,
-                report, menu, nlu, dialogs):
+                report, menu, nlu, dialogs, member, transfer):
     main.add_command(command)
 
 

@@ -21,9 +21,10 @@ from bot.wechat_api import in_process_sandbox, wechat_client
 from models import study
 from models.delivery.dispatcher import Dispatch, Pace
 from models.delivery.events import Reactions, Settled
-from models.delivery.payloads import LessonPush
+from models.delivery.payloads import LessonPush, Text
 from models.delivery.pool import SenderFactory, drain, holding
 from models.delivery.sender import Sender
+from models.verification.asks import ask_delivered
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,11 @@ OUTCOME_NAMES = {"sent": "已发送", "deferred": "暂缓", "dropped": "未送�
 
 def reactions() -> Reactions:
     """What other domains do when a delivery settles: a pushed lesson WeChat accepted becomes
-    the member's study record."""
-    return Reactions().on(LessonPush, Settled.SENT, study.lesson_delivered)
+    the member's study record; a verification question that reached the member (or may have)
+    can be answered from then on."""
+    return (Reactions().on(LessonPush, Settled.SENT, study.lesson_delivered)
+            .on(Text, Settled.SENT, ask_delivered)
+            .on(Text, Settled.UNKNOWN, ask_delivered))
 
 
 def dispatch_of(rt: Runtime) -> Dispatch:

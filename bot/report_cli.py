@@ -1,8 +1,10 @@
 """``kiteline report …``: what staff need to see. ``report delivery``: how the outbox's
-messages fared and which ones need a person (``models.delivery.report``)."""
+messages fared and which ones need a person (``models.delivery.report``); ``report
+verification``: how the verification rounds' asks ended, per branch (``models.verification``)."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import unicodedata
 
 import click
@@ -15,6 +17,7 @@ from models.delivery.report import (
     counts,
     needing_attention,
 )
+from models.verification import report as verification_report
 
 
 @click.group()
@@ -47,6 +50,45 @@ def delivery(ctx: click.Context, days: int, org_name: str | None) -> None:
         click.echo(f"需要处理的消息（{len(rows)} 条，时间为北京时间）：")
         for row in rows:
             click.echo(attention_line(s, row))
+
+
+@report.command("verification")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Asks made in the last N days (default: verification.interval_days, one round).")
+@click.option("--org", "org_name", default=None, help="Only this organisation and those below it.")
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None,
+              help="Also write the table and the members who did not confirm to this .xlsx file.")
+@click.pass_context
+def verification(ctx: click.Context, days: int | None, org_name: str | None, xlsx: str | None) -> None:
+    """Per branch: members asked to confirm their info, and how many confirmed, corrected it,
+    did not answer in time, or may still answer. ``--xlsx`` adds the list of who did not
+    confirm (phones masked)."""
+    rt = existing_runtime_from(ctx)
+    days = days or rt.settings.verification.interval_days
+    now = rt.clock.now()
+    since = now - dt.timedelta(days=days)
+    with rt.session() as s:
+        org_ids = org_subtree_or_exit(s, org_name)
+        title = f"信息核对情况（最近 {days} 天询问的，{org_name or '全部党组织'}）"
+        if xlsx:
+            try:
+                result = verification_report.write_xlsx(s, xlsx, since=since, org_ids=org_ids, title=title,
+                                                        now=now)
+            except OSError as exc:
+                click.echo(f"无法写出 {xlsx}：{exc.strerror or exc}", err=True)
+                sys.exit(2)
+        else:
+            result = verification_report.counts(s, since, org_ids)
+    click.echo(title)
+    if not result.branches:
+        click.echo("这段时间没有询问过任何党员。")
+        return
+    widths = (20, 8, 8, 8, 8, 8)
+    click.echo("".join(pad(h, w) for h, w in zip(verification_report.HEADER, widths, strict=True)).rstrip())
+    for row in [*result.branches, result.total]:
+        click.echo("".join(pad(str(c), w) for c, w in zip(row.cells, widths, strict=True)).rstrip())
+    if xlsx:
+        click.echo(f"已写入 {xlsx}（含未确认名单）。")
 
 
 def pad(text: str, columns: int) -> str:

@@ -268,7 +268,7 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
             write_window(conn, follower, before)
         router = current_app.extensions[ROUTER]
         ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=UNREAD,
-                      dialog=sender.dialog, pages=sender.pages, sender=sender)
+                      dialog=sender.dialog, pages=sender.pages, verification=sender.verification, sender=sender)
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None

@@ -18,6 +18,7 @@ from models.member import Member
 from models.reply_pages import ReplyPages
 from models.roles import Role, roles_of
 from models.settings import Settings
+from models.verification.asks import VerificationAsk
 
 
 @dataclass
@@ -78,6 +79,8 @@ class Context:
     # nobody read them ahead (tests, other callers): readers then ask the session.
     dialog: DialogState | None | Unread = UNREAD
     pages: ReplyPages | None | Unread = UNREAD
+    # The member's open verification ask (``models.verification``), read ahead the same way.
+    verification: VerificationAsk | None | Unread = UNREAD
     # What the webhook read of the sender; ``None`` where nobody read ahead: ``card``,
     # ``contacts`` and ``roles`` then come from ``member``.
     sender: Sender | None = None
@@ -85,7 +88,8 @@ class Context:
 
     @property
     def card(self) -> MemberCard | None:
-        """The sender's member card (id, name, phone, city, branch), ``None`` when not bound."""
+        """The sender's member card (id, name, phone, destination, employer, branch), ``None``
+        when not bound."""
         if self.sender is not None:
             return self.sender.member
         return MemberCard.of(self.member) if self.member is not None else None

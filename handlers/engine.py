@@ -9,8 +9,9 @@
 4. a dialog in progress (``handlers.dialog_machine``): cancel words end it, 帮助 asks its
    question again, its step reads the answer, and what the step does not take is a new request
    when the router found a clear other intent — then the dialog ends and the message goes on
-   to 5 and 6 as if none were in progress (a hand-off); cancel words with no dialog in progress
-   are told there is nothing to cancel;
+   to 5 and 6 as if none were in progress (a hand-off); then the answer to an open
+   verification ask (``handlers.verification``: 没变, a correction — anything else goes on, the
+   ask kept); cancel words with no dialog in progress are told there is nothing to cancel;
 5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
 6. the handler of the routed intent, with an offer for a second request in the same message;
@@ -26,7 +27,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from handlers import bind, crisis, help_request, menu, unknown, update_info
+from handlers import (
+    bind,
+    crisis,
+    help_request,
+    menu,
+    unknown,
+    update_info,
+    verification,
+)
 from handlers.capability import Intent
 from handlers.commands import find
 from handlers.context import Context, Incoming
@@ -171,7 +180,8 @@ def _intent(msg: Incoming, ctx: Context) -> Reply:
     return with_offer(answer(msg, ctx), ctx)
 
 
-STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, _nothing_to_cancel, _clarify, _intent)
+STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, verification.answers_ask, _nothing_to_cancel,
+                             _clarify, _intent)
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:

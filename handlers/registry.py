@@ -17,12 +17,14 @@ from handlers import (
     help_request,
     liaison,
     liaison_answer,
+    member_file,
     menu,
     org_life,
     points,
     station,
     study,
     thought_report,
+    transfer_done,
     transfer_relation,
     unknown,
     update_info,
@@ -30,14 +32,14 @@ from handlers import (
 from handlers.capability import Intent, check_offers
 from handlers.commands import Command
 from handlers.dialog_machine import Dialog
-from handlers.dialogs import clarify, phone_change
+from handlers.dialogs import clarify, phone_change, transfer_request
 from handlers.dialogs import help_request as help_dialogs
 from handlers.dialogs import update_info as where_dialog
 from handlers.nlu.router import Router
 
 # Menu order: what members use most first.
 INTENTS: tuple[Intent, ...] = tuple(package.INTENT for package in (
-    study, help_request, update_info, liaison, station, dues, points, org_life,
+    study, help_request, update_info, member_file, liaison, station, dues, points, org_life,
     thought_report, activity_report, transfer_relation, bind, menu, unknown,
 ))
 BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
@@ -46,7 +48,7 @@ DIALOGS: dict[str, Dialog] = {
     d.name: d
     for d in (
         clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG,
-        help_dialogs.DESCRIBE, help_dialogs.CONFIRM,
+        help_dialogs.DESCRIBE, help_dialogs.CONFIRM, transfer_request.DIALOG,
     )
 }
 
@@ -54,6 +56,8 @@ DIALOGS: dict[str, Dialog] = {
 COMMANDS: tuple[Command, ...] = (
     liaison_answer.ANSWER,
     liaison_answer.STATUS,
+    transfer_done.DONE,
+    transfer_done.REFUSED,
 )
 
 

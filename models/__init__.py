@@ -17,10 +17,13 @@ from models.simulated_time import ClockOffset
 from models.station import Station
 from models.tickets import Ticket, TicketEvent
 from models.token import SharedToken
+from models.transfers import TransferGuide, TransferRequest
+from models.verification.asks import VerificationAsk
 
 __all__ = [
     "Base", "BindAttempt", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower", "InboundMessage", "Lesson",
     "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
-    "SharedToken", "StudyRecord", "Ticket", "TicketEvent",
+    "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",
+    "VerificationAsk",
 ]

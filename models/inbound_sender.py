@@ -2,12 +2,13 @@
 
 One openid's follower row (its customer-service window), roster member (the facts replies use,
 their branch and their liaison as the contact sentence names them, their roles), dialog in
-progress, long answer's waiting pages, and whether deliveries wait for their next message — each
-a LEFT JOIN or an EXISTS on the openid, so one round trip however many of them exist.
+progress, long answer's waiting pages, the member's open verification ask, and whether
+deliveries wait for their next message — each a LEFT JOIN or an EXISTS on the openid (the ask on
+the member), so one round trip however many of them exist.
 
-Plain values, not ORM objects: loading five mapped objects and their relationships cost more
+Plain values, not ORM objects: loading six mapped objects and their relationships cost more
 CPU than everything else an ordinary message does. What a handler changes is loaded as an ORM
-object when it asks (:func:`load_member`; the dialog and pages rows, which their handlers
+object when it asks (:func:`load_member`; the dialog, pages and ask rows, which their handlers
 change, are put into the session from the values read here, without another statement).
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from models.member import Liaison, Member
 from models.org import Organization
 from models.reply_pages import ReplyPages
 from models.roles import Role, role_columns, roles_from
+from models.verification.asks import VerificationAsk
 
 
 @dataclass
@@ -54,13 +56,16 @@ class MemberCard:
     id: int
     name: str
     phone: str | None
+    current_province: str | None
     current_city: str | None
+    current_district: str | None
+    employer: str | None
     branch_id: int
 
     @classmethod
     def of(cls, member: Member) -> MemberCard:
         """The card of a member already loaded."""
-        return cls(member.id, member.name, member.phone, member.current_city, member.branch_id)
+        return cls(*(getattr(member, c) for c in _CARD))
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,9 @@ class Sender:
     follower row yet; an unbound follower no member). ``contacts``: the member's liaison and
     branch as ``models.contacts.contacts_for`` gives them, ``None`` when it needs a look at the
     branch's liaisons (no liaison of their own, or they are their own). ``roles``: as
-    ``models.roles.roles_of``. ``dialog`` / ``pages``: ORM rows in the session, ready to change.
-    ``deferred``: deliveries wait for this openid's next message (``outbox`` rows in status
-    ``deferred``)."""
+    ``models.roles.roles_of``. ``dialog`` / ``pages`` / ``verification`` (the member's open
+    verification ask): ORM rows in the session, ready to change. ``deferred``: deliveries wait
+    for this openid's next message (``outbox`` rows in status ``deferred``)."""
 
     follower: FollowerWindow | None
     member: MemberCard | None
@@ -79,12 +84,14 @@ class Sender:
     roles: frozenset[Role]
     dialog: DialogState | None
     pages: ReplyPages | None
+    verification: VerificationAsk | None
     deferred: bool
 
 
 _WINDOW = ("subscribed", "last_interaction_at", "window_expires_at", "window_budget")
-_CARD = ("id", "name", "phone", "current_city", "branch_id")
+_CARD = ("id", "name", "phone", "current_province", "current_city", "current_district", "employer", "branch_id")
 _DIALOG = ("dialog", "state", "data", "expires_at")
+_ASK = ("id", "asked_at", "due_on", "delivered_at", "outcome", "answered_at", "closed_at")
 
 
 def _statement():
@@ -99,7 +106,8 @@ def _statement():
                    *role_columns(Member.id, Member.name, Member.phone),
                    DialogState.openid.label("dialog_openid"), *(getattr(DialogState, c) for c in _DIALOG),
                    ReplyPages.openid.label("pages_openid"), ReplyPages.pages,
-                   ReplyPages.expires_at.label("pages_expire_at"), deferred.label("deferred"))
+                   ReplyPages.expires_at.label("pages_expire_at"),
+                   *(getattr(VerificationAsk, c).label(f"ask_{c}") for c in _ASK), deferred.label("deferred"))
             .select_from(key)
             .outerjoin(Follower, Follower.openid == key.c.openid)
             .outerjoin(Member, Member.openid == key.c.openid)
@@ -107,7 +115,9 @@ def _statement():
             .outerjoin(assigned, assigned.id == Member.liaison_id)
             .outerjoin(person, person.id == assigned.member_id)
             .outerjoin(DialogState, DialogState.openid == key.c.openid)
-            .outerjoin(ReplyPages, ReplyPages.openid == key.c.openid))
+            .outerjoin(ReplyPages, ReplyPages.openid == key.c.openid)
+            # At most one: the open ask is unique per member (a partial unique index).
+            .outerjoin(VerificationAsk, (VerificationAsk.member_id == Member.id) & VerificationAsk.outcome.is_(None)))
 
 
 # Built once: building a statement this size and its cache key costs more than running it.
@@ -132,7 +142,10 @@ def read_sender(conn: Connection, session: Session, openid: str) -> Sender:
         dialog = _persistent(session, DialogState(openid=openid, **{c: getattr(row, c) for c in _DIALOG}))
     if row.pages_openid is not None:
         pages = _persistent(session, ReplyPages(openid=openid, pages=row.pages, expires_at=row.pages_expire_at))
-    return Sender(follower, member, contacts, roles, dialog, pages, bool(row.deferred))
+    ask = None
+    if row.ask_id is not None:
+        ask = _persistent(session, VerificationAsk(member_id=member.id, **{c: getattr(row, f"ask_{c}") for c in _ASK}))
+    return Sender(follower, member, contacts, roles, dialog, pages, ask, bool(row.deferred))
 
 
 def _persistent(session: Session, row):

@@ -4,7 +4,7 @@ under the headers the import reads, so a file exported and imported again change
 Columns the import reads come first, written the way it reads them back to the same values
 (所属党支部 as the import resolves it to that branch alone, the liaison as 姓名 + 手机号, dates
 as dates, codes in the ledger's words); then columns for reading only (状态, 最近核实, 最近联系,
-积分), which the import passes over. Phones are written in full: the file is the branch's own
+积分, 组织关系转接 — the newest transfer request), which the import passes over. Phones are written in full: the file is the branch's own
 ledger (DESIGN.md §5 masks phones in lists, logs and replies, not here). Rows stream from the
 database to the sheet, so 100,000 members take seconds and bounded memory.
 """
@@ -20,18 +20,19 @@ from sqlalchemy.orm import Session, aliased
 from models.clock import SHANGHAI
 from models.inbound import InboundMessage
 from models.ledger_files import SheetWriter
-from models.member import Liaison, Member, MemberChange
+from models.member import Liaison, Member
 from models.org_tree import ledger_names
+from models.transfers.request import TransferRequest
+from models.verification.freshness import verified_at
 
 HEADER = ("序号", "姓名", "性别", "手机号", "所属党支部", "入党时间", "外出时间", "外出原因",
           "流动去向（省）", "流动去向（市）", "流动去向（区县）", "工作单位", "备注", "红色联络员",
-          "状态", "最近核实", "最近联系", "积分")
+          "状态", "最近核实", "最近联系", "积分", "组织关系转接")
 STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
 # GLOSSARY away_reason code -> the ledger's word (models.ledger.AWAY_REASON_WORDS reads it back).
 AWAY_REASON_NAMES = {"work": "务工", "business": "经商", "study": "求学", "family": "随迁", "other": "其他"}
-# Changes the member made themself: each one is them telling us their record as it is now.
-# (Unbinding is a chat change too, but says nothing about the record.)
-CONFIRMED_BY = ("chat",)
+# TransferRequest.status -> the 组织关系转接 cell's word.
+TRANSFER_WORDS = {"requested": "已申请", "done": "已办结"}
 BATCH = 2000  # rows fetched at a time
 
 
@@ -59,25 +60,33 @@ def ledger_rows(session: Session, org_ids: set[int] | None) -> Iterator[list[obj
                AWAY_REASON_NAMES.get(m.away_reason), m.current_province, m.current_city, m.current_district,
                m.employer, m.note, _liaison_cell(m.liaison_name, m.liaison_phone),
                STATUS_NAMES.get(m.status, m.status), _local(_latest(m.bound_at, m.changed_by_member)),
-               _local(m.last_message), 0]
+               _local(m.last_message), 0, _transfer_cell(m.transfer_status, m.transfer_destination,
+                                                        m.transfer_requested_at, m.transfer_done_at)]
 
 
 def _query(org_ids: set[int] | None) -> Select:
     liaison = aliased(Member)
     last_message = (select(InboundMessage.openid, func.max(InboundMessage.received_at).label("at"))
                     .group_by(InboundMessage.openid).subquery())
-    confirmed = (select(MemberChange.member_id, func.max(MemberChange.changed_at).label("at"))
-                 .where(MemberChange.source.in_(CONFIRMED_BY), MemberChange.field != "openid")
-                 .group_by(MemberChange.member_id).subquery())
+    # 最近核实: binding, or the member's own latest change or answer to a verification ask.
+    confirmed = verified_at()
+    latest_transfer = (select(TransferRequest.member_id, func.max(TransferRequest.id).label("id"))
+                       .group_by(TransferRequest.member_id).subquery())
+    transfer = TransferRequest
     query = (select(Member.name, Member.gender, Member.phone, Member.branch_id, Member.joined_party_on,
                     Member.away_since, Member.away_reason, Member.current_province, Member.current_city,
                     Member.current_district, Member.employer, Member.note, Member.status, Member.bound_at,
                     liaison.name.label("liaison_name"), liaison.phone.label("liaison_phone"),
-                    last_message.c.at.label("last_message"), confirmed.c.at.label("changed_by_member"))
+                    last_message.c.at.label("last_message"), confirmed.c.at.label("changed_by_member"),
+                    transfer.status.label("transfer_status"), transfer.destination.label("transfer_destination"),
+                    transfer.requested_at.label("transfer_requested_at"),
+                    transfer.done_at.label("transfer_done_at"))
              .outerjoin(Liaison, Liaison.id == Member.liaison_id)
              .outerjoin(liaison, liaison.id == Liaison.member_id)
              .outerjoin(last_message, last_message.c.openid == Member.openid)
              .outerjoin(confirmed, confirmed.c.member_id == Member.id)
+             .outerjoin(latest_transfer, latest_transfer.c.member_id == Member.id)
+             .outerjoin(transfer, transfer.id == latest_transfer.c.id)
              .order_by(Member.branch_id, Member.id))
     return query if org_ids is None else query.where(Member.branch_id.in_(org_ids))
 
@@ -86,6 +95,16 @@ def _liaison_cell(name: str | None, phone: str | None) -> str | None:
     if name is None:
         return None
     return f"{name} {phone}" if phone else name
+
+
+def _transfer_cell(status: str | None, destination: str | None, requested_at: dt.datetime | None,
+                   done_at: dt.datetime | None) -> str | None:
+    """``已申请：转到浙江宁波（2026-11-29）`` / ``已办结：…（办结日期）`` for the member's newest
+    transfer request; empty when they never asked."""
+    if status is None:
+        return None
+    when = done_at if status == "done" else requested_at
+    return f"{TRANSFER_WORDS.get(status, status)}：转到{destination}（{when.astimezone(SHANGHAI):%Y-%m-%d}）"
 
 
 def _latest(*times: dt.datetime | None) -> dt.datetime | None:

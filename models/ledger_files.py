@@ -115,6 +115,10 @@ class SheetWriter:
         """Add one row."""
         self.sheet.append([self._cell(v) for v in values])
 
+    def next_sheet(self, title: str) -> None:
+        """Start another sheet, ``title``: rows appended from now on go there."""
+        self.sheet = self.book.create_sheet(title)
+
     def save(self) -> None:
         """Write the file (replacing one of that name). Raises ``OSError`` when it cannot."""
         self.book.save(self.path)

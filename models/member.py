@@ -71,7 +71,7 @@ class MemberChange(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
-    # chat / import / console / scheduler
+    # chat / import / console / scheduler / verification (models.member_updates.SOURCES)
     source: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[timestamp]
 

@@ -13,7 +13,8 @@ UPDATABLE = (
     "away_reason", "current_province", "current_city", "current_district", "employer", "note",
     "liaison_id", "openid",
 )
-SOURCES = ("chat", "import", "console", "scheduler")
+# verification: what a member corrected in answer to a verification ask (models.verification).
+SOURCES = ("chat", "import", "console", "scheduler", "verification")
 
 
 def _as_text(value: object) -> str | None:

@@ -14,9 +14,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import study
-from models.clock import Clock
+from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
 from models.settings import Settings
+from models.transfers import due_for_guide, queue_guides
+from models.verification.lists import queue_lists
+from models.verification.rounds import ask_batch, close_expired
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +95,46 @@ def send_delivery_digests() -> int:
         s.commit()
     log.info("delivery digest: %d queued", queued)
     return queued
+
+
+def send_transfer_guides(batch_size: int = BATCH_SIZE) -> int:
+    """Job ``transfer_guide`` (``transfer.guide_cron``, daily): queue the transfer guide
+    (:mod:`models.transfers.guide`) for every bound member away ``transfer.after_months`` or
+    longer with a current city on file who never had it nor asked for a transfer,
+    ``batch_size`` members per transaction. Once per member: a rerun queues nothing twice.
+    Returns how many guides were queued."""
+    rt = current_runtime()
+    now = rt.clock.now()
+    today = now.astimezone(SHANGHAI).date()
+    queued, after_id = 0, 0
+    while True:
+        with rt.session() as s:
+            members = due_for_guide(s, today, rt.settings.transfer.after_months, after_id, batch_size)
+            if not members:
+                break
+            queued += queue_guides(s, members, rt.settings.district, now)
+            after_id = members[-1].id
+            s.commit()
+    log.info("transfer guide: %d queued", queued)
+    return queued
+def run_verification_round(batch_size: int = BATCH_SIZE) -> int:
+    """Job ``verification_round`` (daily at ``verification.send_time``): close the asks whose
+    reply window ended and queue each liaison's one list of members who did not confirm, then
+    ask every member now due (``models.verification.rounds``), ``batch_size`` members per
+    transaction. A rerun the same day asks and lists nobody twice. Returns how many were asked."""
+    rt = current_runtime()
+    now, cfg = rt.clock.now(), rt.settings.verification
+    with rt.session() as s:
+        lapsed = close_expired(s, now)
+        lists = queue_lists(s, lapsed, now, window_days=cfg.reply_window_days,
+                            template_id=rt.settings.wechat.templates["verification_list"])
+        s.commit()
+    asked, after_id = 0, 0
+    while after_id is not None:
+        with rt.session() as s:
+            n, after_id = ask_batch(s, now, cfg, after_id, batch_size)
+            s.commit()
+        asked += n
+    log.info("verification round: %d asks closed unanswered (%d lists), %d members asked",
+             len(lapsed), lists, asked)
+    return asked

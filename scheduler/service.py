@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.scheduling import (
@@ -31,13 +32,15 @@ from models.scheduling import (
     acquire_lease,
     release_lease,
 )
-from models.settings import SchedulerSettings
+from models.settings import SchedulerSettings, TransferSettings, VerificationSettings
 from models.settings.cron import cron_trigger
 from models.simulated_time import SimulatedClock, wall_clock
 from scheduler.jobs import (
     Runtime,
     push_lesson_schedule,
+    run_verification_round,
     send_delivery_digests,
+    send_transfer_guides,
     use_runtime,
 )
 from scheduler.simulated_time import Dispatch, SimulatedTimeScheduler
@@ -46,6 +49,8 @@ log = logging.getLogger(__name__)
 
 LESSON_JOB_PREFIX = "lesson_push:"
 DIGEST_JOB_ID = "delivery_digest"
+TRANSFER_GUIDE_JOB_ID = "transfer_guide"
+VERIFICATION_JOB_ID = "verification_round"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -93,6 +98,36 @@ def register_digest_job(scheduler: BackgroundScheduler, settings: SchedulerSetti
         scheduler.add_job(send_delivery_digests, trigger, id=DIGEST_JOB_ID, name="未送达通知汇总",
                           replace_existing=True)
     return DIGEST_JOB_ID
+
+
+def register_transfer_guide_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                                transfer: TransferSettings) -> str:
+    """Put the daily transfer-guide check (job id ``transfer_guide``) into the store on
+    ``transfer.guide_cron`` in the scheduler's time zone, keeping a stored job whose line is
+    unchanged."""
+    trigger = cron_trigger(transfer.guide_cron, ZoneInfo(settings.timezone))
+    stored = scheduler.get_job(TRANSFER_GUIDE_JOB_ID)
+    if stored is None or repr(stored.trigger) != repr(trigger):
+        scheduler.add_job(send_transfer_guides, trigger, id=TRANSFER_GUIDE_JOB_ID, name="组织关系转接提醒",
+                          replace_existing=True)
+    return TRANSFER_GUIDE_JOB_ID
+def register_verification_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                              verification: VerificationSettings) -> str | None:
+    """Put the daily verification round (job id ``verification_round``) into the store at
+    ``verification.send_time`` in ``settings.timezone``, keeping a stored job whose time is
+    unchanged; with ``verification.enabled`` false remove it. Returns the job id, or ``None``."""
+    if not verification.enabled:
+        if scheduler.get_job(VERIFICATION_JOB_ID) is not None:
+            scheduler.remove_job(VERIFICATION_JOB_ID)
+            log.info("removed %s (verification.enabled is false)", VERIFICATION_JOB_ID)
+        return None
+    hour, minute = verification.hour_minute
+    trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone))
+    stored = scheduler.get_job(VERIFICATION_JOB_ID)
+    if stored is None or repr(stored.trigger) != repr(trigger):
+        scheduler.add_job(run_verification_round, trigger, id=VERIFICATION_JOB_ID, name="定期核查",
+                          replace_existing=True)
+    return VERIFICATION_JOB_ID
 
 
 class SchedulerService:
@@ -169,6 +204,11 @@ class SchedulerService:
             if leader and not self.is_leader:
                 jobs = register_lesson_jobs(self.scheduler, self.rt.settings.scheduler)
                 jobs.append(register_digest_job(self.scheduler, self.rt.settings.scheduler))
+                jobs.append(register_transfer_guide_job(self.scheduler, self.rt.settings.scheduler,
+                                                        self.rt.settings.transfer))
+                verification = register_verification_job(self.scheduler, self.rt.settings.scheduler,
+                                                         self.rt.settings.verification)
+                jobs.extend([verification] if verification else [])
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

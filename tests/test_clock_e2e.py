@@ -83,7 +83,8 @@ def test_a_day_in_a_minute_on_two_processes(servers):
     report = move(web, {"advance_seconds": 3600})
 
     assert [(r["job"], r["at"]) for r in report["ran"]] == [
-        ("lesson_push:morning_lesson", eight.replace(minute=30).isoformat())]
+        ("lesson_push:morning_lesson", eight.replace(minute=30).isoformat()),
+        ("verification_round", eight.replace(hour=9).isoformat())]
     lessons = requests.get(f"{main}/sandbox/messages/{OPENID}", timeout=10).json()
     assert [m["channel"] for m in lessons] == ["custom"]
     assert move(main, {"advance_seconds": 600})["ran"] == []  # nothing runs twice

@@ -51,6 +51,9 @@ def test_kiteline_config_names_another_file(tmp_path):
     ("binding:\n  max_failures: 0\n", "binding.max_failures"),
     ("binding:\n  cooldown_hours: 0\n", "binding.cooldown_hours"),
     ("binding:\n  window_hours: forever\n", "binding.window_hours"),
+    ("transfer:\n  after_months: 0\n", "transfer.after_months"),
+    ("transfer:\n  after_months: six\n", "transfer.after_months"),
+    ("transfer:\n  guide_cron: '0 10 * *'\n", "transfer.guide_cron"),
 ])
 def test_bad_value_names_its_key(tmp_path, yaml_text, key):
     bad = tmp_path / "bad.yaml"

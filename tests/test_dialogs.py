@@ -17,11 +17,14 @@ from handlers.replies import TextReply
 from models.dialog import DialogState
 from models.member import MemberChange
 from models.tickets import Ticket
+from models.transfers import TransferRequest
 from tests.test_help_request import setup_roster
 
 PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"
 HELP_QUESTION = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。不需要了请发“取消”。"
 CLARIFY_QUESTION = f"您是想办哪件事？\n1. {study.INTENT.usage}\n2. {org_life.INTENT.usage}\n请回复数字，或发“取消”。"
+
+TRANSFER_CANCELLED = "好的，转接申请没有提交。以后想办，随时发“我要转组织关系”。"
 
 # (dialog, state) -> how a member gets there, the question of that state, the one reply to any
 # cancel word, and an answer that would have finished it (saving something, or answering).
@@ -37,15 +40,20 @@ REACH = {
         ["站点扣了我八百块罚款 说超时 这钱能要回来不"],
         "这件事（欠薪）需要我转给您的红色联络员帮忙吗？回复“是”就转交，回复“不用”就不转。",
         "好的，这件事不转给联络员了。有什么难处随时发“求助”加上情况，我马上转给联络员。", "是"),
+    ("transfer_request", "confirming"): (
+        ["想把关系转到宁波"],
+        "您要申请把组织关系转到宁波吗？确认后我把申请转告支部，由支部为您办理。回复“对”确认，回复“不对”取消。",
+        TRANSFER_CANCELLED, "对"),
 }
 CANCEL_WORDS = ["取消", "算了", "不弄了", "算了，不用了。", "取消吧", "那不弄了吧"]
 
 
 def saved(session):
-    """What a dialog could have saved: member changes and tickets."""
+    """What a dialog could have saved: member changes, tickets and transfer requests."""
     session.expire_all()
     return (session.scalar(select(func.count()).select_from(MemberChange)),
-            session.scalar(select(func.count()).select_from(Ticket)))
+            session.scalar(select(func.count()).select_from(Ticket)),
+            session.scalar(select(func.count()).select_from(TransferRequest)))
 
 
 def in_progress(session, openid):

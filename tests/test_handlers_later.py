@@ -1,4 +1,4 @@
-"""Capabilities people still handle (dues, transfers, meetings, ...): the member always gets who
+"""Capabilities people still handle (dues, meetings, ...): the member always gets who
 to contact and how, never an error. Also the liaison and station look-ups."""
 import pytest
 from sqlalchemy import select
@@ -34,8 +34,6 @@ def bound(session):
 @pytest.mark.parametrize("text, reply", [
     ("党费", f"党费按月交纳，外出期间也要按时交给您所在的党支部，可以委托家人代交或按支部通知的方式线上交纳。"
            f"本月应交多少、怎么交，{CONTACT}"),
-    ("转关系", f"组织关系转接由支部办理：外出满6个月、工作和居住地相对固定的，一般应把组织关系转到现在所在地的党组织。"
-            f"{CONTACT}联系时说一下您现在所在的城市，他们会告诉您需要准备的材料和办理步骤。"),
     ("思想汇报", f"思想汇报写好后，可以拍照或整理成文字发给您的红色联络员，由联络员转交支部。{CONTACT}"),
     ("积分", f"学习、参加组织生活和志愿服务都可以积分。积分查询还在准备中，想知道现在的积分，{CONTACT}"),
     ("组织生活", f"“三会一课”和主题党日的时间、线上参加方式由支部通知；实在参加不了，请提前向支部请假。"

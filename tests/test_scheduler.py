@@ -16,7 +16,12 @@ from models.lesson import StudyRecord
 from models.scheduling import SchedulerJob
 from models.settings import LessonSchedule
 from scheduler import jobs
-from scheduler.jobs import push_lesson_schedule, send_delivery_digests
+from scheduler.jobs import (
+    push_lesson_schedule,
+    run_verification_round,
+    send_delivery_digests,
+    send_transfer_guides,
+)
 from scheduler.service import (
     SchedulerService,
     cron_trigger,
@@ -181,10 +186,18 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (morning.next_run_time.hour, morning.next_run_time.minute) == (8, 30)
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
-        assert stored == ["delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law"]
+        assert stored == ["delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law",
+                          "transfer_guide", "verification_round"]
         digest = service.scheduler.get_job("delivery_digest")
         assert digest.func is send_delivery_digests
         assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
+        guide = service.scheduler.get_job("transfer_guide")
+        assert guide.func is send_transfer_guides
+        assert (guide.next_run_time.hour, guide.next_run_time.minute) == (10, 0)
+        rounds = service.scheduler.get_job("verification_round")
+        assert rounds.func is run_verification_round
+        assert (str(rounds.next_run_time.tzinfo), rounds.next_run_time.hour, rounds.next_run_time.minute) == (
+            "Asia/Shanghai", 9, 0)
     finally:
         service.shutdown()
 
@@ -197,8 +210,25 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
     service = start_in_process(runtime)
     try:
         # (get_jobs lists by next run time: which comes first depends on the time of day)
-        assert sorted(job.id for job in service.scheduler.get_jobs()) == ["delivery_digest",
-                                                                         "lesson_push:morning_lesson"]
+        assert sorted(job.id for job in service.scheduler.get_jobs()) == [
+            "delivery_digest", "lesson_push:morning_lesson", "transfer_guide", "verification_round"]
+    finally:
+        service.shutdown()
+
+
+def test_the_verification_round_follows_its_send_time_and_leaves_when_disabled(runtime, session):
+    start_in_process(runtime).shutdown()
+    runtime.settings.verification.send_time = "10:30"
+    service = start_in_process(runtime)
+    try:
+        job = service.scheduler.get_job("verification_round")
+        assert (job.next_run_time.hour, job.next_run_time.minute) == (10, 30)
+    finally:
+        service.shutdown()
+    runtime.settings.verification.enabled = False
+    service = start_in_process(runtime)
+    try:
+        assert service.scheduler.get_job("verification_round") is None
     finally:
         service.shutdown()
 

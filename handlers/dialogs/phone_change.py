@@ -37,6 +37,9 @@ from models.ledger import MOBILE
 from models.member import mask_phone
 from models.member_updates import apply_changes
 from models.places import clean
+from models.verification.asks import SOURCE as VERIFICATION
+from models.verification.asks import corrected_by_member
+from models.verification.rounds import THANKS
 
 # Every confirmation of a change of details ends with this (update_info's too).
 CORRECTION = "如有不对，直接把正确的发给我就行。"
@@ -55,9 +58,11 @@ class State(StrEnum):
     CONFIRMING = "confirming"
 
 
-def read_back(msg: Incoming, ctx: Context, phone: str) -> str:
-    """Start (or restart) the question for ``phone`` (11 digits) and return its text."""
-    return DIALOG.start(ctx, msg.openid, State.CONFIRMING, {"phone": phone})
+def read_back(msg: Incoming, ctx: Context, phone: str, source: str = "chat") -> str:
+    """Start (or restart) the question for ``phone`` (11 digits) and return its text. ``source``
+    is the change's (``models.member_updates.SOURCES``): ``verification`` when the number
+    answers a verification ask, which the confirmed number then ends as corrected."""
+    return DIALOG.start(ctx, msg.openid, State.CONFIRMING, {"phone": phone, "source": source})
 
 
 def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
@@ -66,14 +71,17 @@ def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
         return HandOff()
     number = own_phone(ctx.route.normalised) if ctx.route else None
     if number and number != ctx.member.phone:
-        return GoTo(State.CONFIRMING, TextReply(_question(ctx, {"phone": number})), {"phone": number})
+        data = {**data, "phone": number}
+        return GoTo(State.CONFIRMING, TextReply(_question(ctx, data)), data)
     said = words(msg.text) or (msg.text or "").strip()  # 👍 alone is an answer too
     if NO.search(said) or number:  # the number on file sent again: nothing to change
         return Done(TextReply(_kept(ctx, data)))
     if YES.fullmatch(said):
-        apply_changes(ctx.session, ctx.member, {"phone": data["phone"]}, source="chat",
-                      now=ctx.clock.now())
-        return Done(TextReply(f"已为您更新：\n手机号：{ctx.member.phone}\n{CORRECTION}"))
+        source, now = data.get("source", "chat"), ctx.clock.now()
+        apply_changes(ctx.session, ctx.member, {"phone": data["phone"]}, source=source, now=now)
+        verified = source == VERIFICATION and corrected_by_member(ctx.session, ctx.member.id, now)
+        thanks = THANKS if verified else ""
+        return Done(TextReply(f"已为您更新：\n手机号：{ctx.member.phone}\n{thanks}{CORRECTION}"))
     attempt = number_attempt(msg.text)
     if attempt:
         return Stay(TextReply(f"“{attempt}”不是有效的11位手机号。{_question(ctx, data)}"))

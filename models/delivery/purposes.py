@@ -37,8 +37,9 @@ class Purpose:
 
 
 #: Every outbox purpose. ``enqueue`` refuses any other: a new kind of message must say here how
-#: it is delivered. ``bind_alert`` (a liaison told of suspicious binding attempts) and
-#: ``delivery_digest`` (the secretary's daily list of notices that failed) are notices.
+#: it is delivered. ``bind_alert`` (a liaison told of suspicious binding attempts),
+#: ``delivery_digest`` (the secretary's daily list of notices that failed) and
+#: ``verification_list`` are notices; ``verification_ask`` is a reminder to a member.
 PURPOSES: dict[str, Purpose] = {
     "lesson_push": Purpose(Guarantee.AT_MOST_ONCE, "学习推送"),
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
@@ -47,6 +48,16 @@ PURPOSES: dict[str, Purpose] = {
     "late_reply": Purpose(Guarantee.AT_LEAST_ONCE, "补发的回复"),
     "bind_alert": Purpose(Guarantee.AT_LEAST_ONCE, "绑定异常提醒"),
     "delivery_digest": Purpose(Guarantee.AT_LEAST_ONCE, "未送达汇总", template_fallback=True),
+    # 组织关系转接 (models.transfers): the guide a member away long enough is sent once (a
+    # reminder: at most once — they can ask for it any time); a member's request reaching their
+    # branch secretary, and the member told it is done (someone waits on these).
+    "transfer_guide": Purpose(Guarantee.AT_MOST_ONCE, "组织关系转接提醒"),
+    "transfer_notice": Purpose(Guarantee.AT_LEAST_ONCE, "转接申请通知"),
+    "transfer_done": Purpose(Guarantee.AT_LEAST_ONCE, "转接办结通知"),
+    # A member asked to confirm their info (models.verification): a reminder, at most once.
+    "verification_ask": Purpose(Guarantee.AT_MOST_ONCE, "信息核对"),
+    # A liaison's (or secretary's) list of members who did not confirm: a notice.
+    "verification_list": Purpose(Guarantee.AT_LEAST_ONCE, "核对未确认名单", template_fallback=True),
 }
 
 

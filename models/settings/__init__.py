@@ -41,6 +41,8 @@ from models.settings.sections import (
     RedisSettings,
     SchedulerSettings,
     ServerSettings,
+    TransferSettings,
+    VerificationSettings,
 )
 from models.settings.wechat import WechatSettings
 
@@ -48,7 +50,7 @@ __all__ = [
     "BindingSettings", "ConfigError", "DatabaseSettings", "DeliverySettings", "DistrictSettings",
     "LessonSchedule", "LiaisonSettings", "MenuButton", "MenuSettings", "NluSettings",
     "PointsSettings", "PrivacySettings", "RedisSettings", "SchedulerSettings", "ServerSettings",
-    "Settings", "WechatSettings", "load_settings",
+    "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "load_settings",
 ]
 
 DEFAULT_CONFIG_FILE = "config.yaml"
@@ -71,6 +73,8 @@ class Settings(Section):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     district: DistrictSettings = Field(default_factory=DistrictSettings)
     menu: MenuSettings = Field(default_factory=MenuSettings)
+    transfer: TransferSettings = Field(default_factory=TransferSettings)
+    verification: VerificationSettings = Field(default_factory=VerificationSettings)
 
     @model_validator(mode="after")
     def _derived_urls(self) -> "Settings":

@@ -173,6 +173,20 @@ class LiaisonSettings(Section):
     )
 
 
+class TransferSettings(Section):
+    """Transfer of organisational relationship (组织关系转接): members away longer than
+    ``after_months`` with a settled destination (a current city on file) get the guide once, by
+    the daily job at ``guide_cron`` (crontab line, ``scheduler.timezone``)."""
+
+    after_months: int = Field(6, ge=1, le=120)
+    guide_cron: str = "0 10 * * *"
+
+    @field_validator("guide_cron")
+    @classmethod
+    def _guide_cron(cls, v: str) -> str:
+        return cron_line(v)
+
+
 class BindingSettings(Section):
     """How many failed binding tries one WeChat user (openid) gets: ``max_failures`` within
     ``window_hours``, then no binding at all for ``cooldown_hours`` (models.bind_attempts)."""
@@ -180,6 +194,47 @@ class BindingSettings(Section):
     max_failures: int = Field(5, ge=1, le=100)
     window_hours: int = Field(24, ge=1, le=24 * 30)
     cooldown_hours: int = Field(24, ge=1, le=24 * 30)
+
+
+class VerificationSettings(Section):
+    """Verification rounds (定期核查, ``models.verification``): every day at ``send_time``
+    (``HH:MM`` in ``scheduler.timezone``) each away, bound member whose info was last verified
+    ``interval_days`` or more ago is asked to confirm it; an ask unanswered for
+    ``reply_window_days`` goes on their liaison's list."""
+
+    enabled: bool = True
+    interval_days: int = Field(90, ge=1, le=3650)
+    send_time: str = "09:00"
+    reply_window_days: int = Field(14, ge=1, le=365)
+
+    @field_validator("send_time", mode="before")
+    @classmethod
+    def _sexagesimal(cls, v: object) -> object:
+        # YAML 1.1 reads an unquoted 9:30 as the base-60 number 570 (while 09:00 stays text).
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
+            return "%02d:%02d" % divmod(v, 60)
+        return v
+
+    @field_validator("send_time")
+    @classmethod
+    def _clock_time(cls, v: str) -> str:
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", v.strip())
+        if match is None:
+            raise ValueError(f"{v!r} is no time of day: write it as HH:MM, e.g. \"09:00\"")
+        return f"{int(match[1]):02d}:{match[2]}"
+
+    @model_validator(mode="after")
+    def _window_within_interval(self) -> "VerificationSettings":
+        if self.reply_window_days >= self.interval_days:
+            raise ValueError(f"reply_window_days ({self.reply_window_days}) must be shorter than "
+                             f"interval_days ({self.interval_days}): one ask closes before the next")
+        return self
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        """``send_time`` as (hour, minute)."""
+        hour, minute = self.send_time.split(":")
+        return int(hour), int(minute)
 
 
 class PrivacySettings(Section):

@@ -1,0 +1,64 @@
+"""The file's record sections: this month's study, help requests still open, the transfer of
+organisational relationship."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.clock import SHANGHAI
+from models.lesson import Lesson, StudyRecord
+from models.member import Member
+from models.member_file.section import local_date
+from models.tickets import OPEN, TOPIC_NAMES, WAITING, Ticket
+from models.transfers import latest_request
+
+
+def month_start(now: dt.datetime) -> dt.datetime:
+    """The first instant of ``now``'s calendar month in Beijing time, as aware UTC."""
+    local = now.astimezone(SHANGHAI)
+    return dt.datetime(local.year, local.month, 1, tzinfo=SHANGHAI).astimezone(dt.UTC)
+
+
+def study_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
+    """How many lessons reached the member this month, and the latest one."""
+    since = month_start(now)
+    count = session.scalar(select(func.count()).select_from(StudyRecord).where(
+        StudyRecord.member_id == member.id, StudyRecord.delivered_at >= since))
+    if not count:
+        return ["本月还没有学习记录，发“学习”看今天的学习资料"]
+    title, at = session.execute(
+        select(Lesson.title, StudyRecord.delivered_at).join(Lesson, Lesson.id == StudyRecord.lesson_id)
+        .where(StudyRecord.member_id == member.id).order_by(StudyRecord.delivered_at.desc(), StudyRecord.id.desc())
+        .limit(1)).one()
+    return [f"本月已学习 {count} 篇，最近一篇：《{title}》（{local_date(at)}）"]
+
+
+def help_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
+    """Each help request not yet settled: number, topic, where it stands."""
+    tickets = session.scalars(select(Ticket).where(Ticket.member_id == member.id, Ticket.status.in_(OPEN))
+                              .order_by(Ticket.id)).all()
+    if not tickets:
+        return ["没有未办结的求助"]
+    return [f"{t.number} {TOPIC_NAMES[t.topic]}：" + ("等联络员处理" if t.status in WAITING else "联络员已答复，待办结")
+            for t in tickets]
+
+
+def transfer_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
+    """The member's newest transfer request and where it stands, or how to ask."""
+    request = latest_request(session, member)
+    if request is None:
+        return ["未申请（了解办法请发“转关系”）"]
+    if request.status == "done":
+        return [f"已办结：转到{request.destination}（{local_date(request.done_at)}）"]
+    return [f"已申请转到{request.destination}（{local_date(request.requested_at)}），待支部办理"]
+
+
+def not_yet(what: str):
+    """A section's lines for a record kind kiteline does not keep yet: said plainly, with no
+    number that could be mistaken for a record."""
+    def lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
+        return [f"暂未开通{what}"]
+    lines.__doc__ = f"暂未开通{what}: a later module replaces this section in the registry."
+    return lines
