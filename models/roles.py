@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, String, and_, exists, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from models.member import Liaison, Member
@@ -39,9 +39,12 @@ def role_columns(member_id, name, phone) -> list[ColumnElement[bool]]:
     columns = [exists().where(liaisons.member_id == member_id).label("role_liaison")]
     for role in EXTRA_ROLES[1:]:
         kinds = [kind for kind, given in ROLE_OF.items() if given is role]
-        # IS NOT DISTINCT FROM: a member without a phone matches a secretary named without one,
-        # as ``== None`` (IS NULL) always did for a value.
-        columns.append(exists().where(orgs.secretary_name == name, orgs.secretary_phone.is_not_distinct_from(phone),
+        # A member without a phone matches a secretary named without one, as ``== None`` (IS
+        # NULL) always did for a value; spelt as an OR, not IS NOT DISTINCT FROM, which
+        # PostgreSQL's index on the phone cannot serve.
+        same_phone = or_(orgs.secretary_phone == phone,
+                         and_(orgs.secretary_phone.is_(None), type_coerce(phone, String).is_(None)))
+        columns.append(exists().where(orgs.secretary_name == name, same_phone,
                                       or_(*(orgs.kind == kind for kind in kinds))).label(f"role_{role.value}"))
     return columns
 
