@@ -4,6 +4,7 @@ district's org file (组织架构表) into the org tree."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -46,7 +47,8 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry
             progress = Progress(table.size) if sys.stderr.isatty() else None
             try:
                 report = import_members(session, table.rows, district=rt.settings.district.name,
-                                        create_orgs=create_orgs, now=rt.clock.now(), rejected=rejected,
+                                        create_orgs=create_orgs, now=rt.clock.now(),
+                                        changed_by=Path(file).name, rejected=rejected,
                                         progress=progress)
             except CellError as exc:
                 click.echo(f"{file}：{exc}，没有导入任何人。", err=True)
@@ -58,12 +60,8 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry
                 session.rollback()
             else:
                 session.commit()
-    except TableError as exc:
-        click.echo(f"无法读取 {file}：{exc}", err=True)
-        sys.exit(2)
-    except OSError:
-        click.echo(f"无法读取 {file}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。", err=True)
-        sys.exit(2)
+    except (TableError, OSError) as exc:
+        _unreadable(file, exc)
     if dry_run:
         click.echo(DRY_RUN_NOTE)
     summary = report.summary()
@@ -86,12 +84,8 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
     rt = runtime_from(ctx)
     try:
         rows = read_org_rows(file)
-    except TableError as exc:
-        click.echo(f"无法读取 {file}：{exc}", err=True)
-        sys.exit(2)
-    except OSError:
-        click.echo(f"无法读取 {file}：文件打不开，请确认它没有被其他程序占用、本账号有权读取。", err=True)
-        sys.exit(2)
+    except (TableError, OSError) as exc:
+        _unreadable(file, exc)
     with rt.session() as session:
         try:
             report = import_orgs(session, rows, district=rt.settings.district.name)
@@ -109,6 +103,13 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
         click.echo(DRY_RUN_NOTE)
     summary = report.summary()
     click.echo(summary.replace("组织架构导入完成：", "试导入结果：", 1) if dry_run else summary)
+
+
+def _unreadable(file: str, exc: TableError | OSError) -> None:
+    """Say why ``file`` could not be read, in the words staff act on, and exit 2."""
+    why = exc if isinstance(exc, TableError) else "文件打不开，请确认它没有被其他程序占用、本账号有权读取。"
+    click.echo(f"无法读取 {file}：{why}", err=True)
+    sys.exit(2)
 
 
 def _save_rejected(rejected: RejectedRows, path: str) -> None:

@@ -19,6 +19,7 @@ from handlers import (
     liaison_answer,
     member_file,
     menu,
+    my_info,
     org_life,
     points,
     station,
@@ -32,14 +33,14 @@ from handlers import (
 from handlers.capability import Intent, check_offers
 from handlers.commands import Command
 from handlers.dialog_machine import Dialog
-from handlers.dialogs import clarify, phone_change, transfer_request
+from handlers.dialogs import clarify, guided_update, phone_change, transfer_request
 from handlers.dialogs import help_request as help_dialogs
 from handlers.dialogs import update_info as where_dialog
 from handlers.nlu.router import Router
 
 # Menu order: what members use most first.
 INTENTS: tuple[Intent, ...] = tuple(package.INTENT for package in (
-    study, help_request, update_info, member_file, liaison, station, dues, points, org_life,
+    study, help_request, update_info, my_info, member_file, liaison, station, dues, points, org_life,
     thought_report, activity_report, transfer_relation, bind, menu, unknown,
 ))
 BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
@@ -47,7 +48,7 @@ BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
 DIALOGS: dict[str, Dialog] = {
     d.name: d
     for d in (
-        clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG,
+        clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG, guided_update.DIALOG,
         help_dialogs.DESCRIBE, help_dialogs.CONFIRM, transfer_request.DIALOG,
     )
 }

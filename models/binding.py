@@ -177,7 +177,7 @@ def unbind_follower(session: Session, openid: str, now: dt.datetime) -> Member |
         follower.subscribed, follower.unsubscribed_at = False, now
     member = _bound_member(session, openid)
     if member is not None:
-        apply_changes(session, member, {"openid": None}, source="chat", now=now)
+        apply_changes(session, member, {"openid": None}, source="chat", changed_by=openid, now=now)
         member.bound_at = None
     return member
 
@@ -195,7 +195,7 @@ def _bound_member(session: Session, openid: str) -> Member | None:
 
 
 def _bind(session: Session, member: Member, openid: str, now: dt.datetime) -> BindResult:
-    apply_changes(session, member, {"openid": openid}, source="chat", now=now)
+    apply_changes(session, member, {"openid": openid}, source="chat", changed_by=openid, now=now)
     member.bound_at = now
     session.flush()
     return BindResult(BindStatus.BOUND, member)

@@ -67,6 +67,10 @@ class MemberCard:
         """The card of a member already loaded."""
         return cls(*(getattr(member, c) for c in _CARD))
 
+    def destination(self, sep: str = " ") -> str:
+        """As :meth:`models.member.Member.destination`: the same rule, on the card's fields."""
+        return Member.destination(self, sep)
+
 
 @dataclass(frozen=True)
 class Sender:

@@ -45,10 +45,11 @@ HEADER_SCAN = 20  # rows searched for the header (find_header)
 
 
 def import_members(session: Session, rows: Iterable[Sequence[object]], *, district: str, create_orgs: bool,
-                   now: dt.datetime, rejected: RejectedRows | None = None,
+                   now: dt.datetime, changed_by: str, rejected: RejectedRows | None = None,
                    progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import ledger ``rows`` (a sheet's rows, as ``models.ledger_files.open_table`` reads them)
-    under ``district``.
+    under ``district``. ``changed_by`` names the import in every member's history (the ledger
+    file's name, as staff know it).
 
     ``create_orgs``: create a missing township/village/branch named in 所属党支部 under the
     district; without it an unknown branch is a row error. ``rejected``: receives the header row
@@ -64,7 +65,7 @@ def import_members(session: Session, rows: Iterable[Sequence[object]], *, distri
     if rejected is not None:
         rejected.header(header)
     resolver = BranchResolver(session, district, create_orgs)
-    roster = RosterBatches(session, now)
+    roster = RosterBatches(session, now, changed_by)
     seen: dict[tuple[str, str], int] = {}
     batch: list[LedgerRow] = []
     row_number = header_index + 1
@@ -97,15 +98,15 @@ def import_members(session: Session, rows: Iterable[Sequence[object]], *, distri
         roster.store(batch)
     if progress is not None:
         progress(row_number)
-    _finish(session, report, roster, resolver, now)
+    _finish(session, report, roster, resolver, now, changed_by)
     return report
 
 
 def _finish(session: Session, report: ImportReport, roster: RosterBatches, resolver: BranchResolver,
-            now: dt.datetime) -> None:
+            now: dt.datetime, changed_by: str) -> None:
     """Second pass, once every row is on the roster (a liaison may be a later row), and the
     counts."""
-    assigner = LiaisonAssigner(session, now, on_added=roster.also_on_roster)
+    assigner = LiaisonAssigner(session, now, changed_by, on_added=roster.also_on_roster)
     assigner.assign(roster.placed)
     report.warnings += assigner.warnings
     branches = roster.sharer_branches()

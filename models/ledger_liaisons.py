@@ -34,10 +34,12 @@ class LiaisonAssigner:
     order); ``warnings`` the rows whose liaison could not be assigned; ``changed`` the rows of
     members already on the roster whose liaison changed."""
 
-    def __init__(self, session: Session, now: dt.datetime,
+    def __init__(self, session: Session, now: dt.datetime, changed_by: str,
                  on_added: Callable[[int, str, str, int], None] | None = None) -> None:
-        """``on_added(member_id, name, phone, branch_id)`` is told of each person added."""
+        """``on_added(member_id, name, phone, branch_id)`` is told of each person added;
+        ``changed_by`` is who the history names for each change (the ledger file's name)."""
         self.session, self.now, self.on_added = session, now, on_added
+        self.changed_by = changed_by
         self.named: list[str] = []
         self.added: list[str] = []
         self.warnings: list[RowNote] = []
@@ -75,7 +77,7 @@ class LiaisonAssigner:
             updates.append((p.member_id, liaison_id))
             if p.outcome != "created":
                 changes.append(change_row(p.member_id, "liaison_id", p.liaison_id, liaison_id,
-                                          source="import", now=self.now))
+                                          source="import", changed_by=self.changed_by, now=self.now))
                 self.changed.append(p)
         # In chunks, through the table: one UPDATE per chunk, not the ORM's bookkeeping for every
         # member of a 100,000-row ledger at once.

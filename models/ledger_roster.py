@@ -58,8 +58,9 @@ class RosterBatches:
     ``updated`` / ``unchanged``; ``placed`` lists the rows naming a liaison; ``member_ids`` holds
     every member the ledger named."""
 
-    def __init__(self, session: Session, now: dt.datetime) -> None:
-        self.session, self.now = session, now
+    def __init__(self, session: Session, now: dt.datetime, changed_by: str) -> None:
+        """``changed_by``: who the history names for each change (the ledger file's name)."""
+        self.session, self.now, self.changed_by = session, now, changed_by
         self.outcomes: Counter[str] = Counter()
         self.placed: list[Placed] = []
         self.member_ids: set[int] = set()
@@ -92,7 +93,8 @@ class RosterBatches:
             diff = {k: v for k, v in r.values.items() if v is not None and getattr(member, k) != v}
             if diff:
                 updates.append({"id": member.id, **diff})
-                changes += [change_row(member.id, k, getattr(member, k), v, source="import", now=self.now)
+                changes += [change_row(member.id, k, getattr(member, k), v, source="import",
+                                      changed_by=self.changed_by, now=self.now)
                             for k, v in diff.items()]
             self._placed(r, member.id, member.liaison_id, "updated" if diff else "unchanged")
         for r, member_id in zip(new, self._insert(new)):

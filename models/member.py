@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, intpk, timestamp
@@ -38,6 +38,9 @@ class Member(Base):
     current_city: Mapped[str | None] = mapped_column(String(32))
     current_district: Mapped[str | None] = mapped_column(String(32))
     employer: Mapped[str | None] = mapped_column(String(100))
+    # The destination was kept as the member wrote it: the place list (models/places.txt) does
+    # not know the city, so staff check it rather than the bot guessing which place was meant.
+    place_unlisted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     note: Mapped[str | None] = mapped_column(Text)
     # use_alter: members and liaisons refer to each other (a liaison is a member too).
     liaison_id: Mapped[int | None] = mapped_column(ForeignKey("liaisons.id", use_alter=True), index=True)
@@ -49,6 +52,12 @@ class Member(Base):
 
     branch: Mapped[Organization] = relationship()
     liaison: Mapped["Liaison | None"] = relationship(foreign_keys=[liaison_id])
+
+    def destination(self, sep: str = " ") -> str:
+        """Province, city and district on file joined by ``sep`` without repeats (北京 not
+        北京 北京): ``江苏 苏州 工业园区``; ``""`` when none is on file."""
+        parts = [self.current_province, self.current_city, self.current_district]
+        return sep.join(p for i, p in enumerate(parts) if p and p not in parts[:i])
 
 
 class Liaison(Base):
@@ -76,6 +85,10 @@ class MemberChange(Base):
     new_value: Mapped[str | None] = mapped_column(String(200))
     # chat / import / console / scheduler / verification (models.member_updates.SOURCES)
     source: Mapped[str] = mapped_column(String(16))
+    # Who made it: the openid that sent the message (chat, verification answers), the ledger
+    # file's name (import), the console user, 核查 / 系统 for the scheduler. Empty for changes
+    # recorded before this was kept.
+    changed_by: Mapped[str | None] = mapped_column(String(64))
     changed_at: Mapped[timestamp]
 
 

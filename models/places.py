@@ -103,6 +103,12 @@ def province_of(city: str) -> str | None:
     return _city_province().get(city)
 
 
+def knows_city(name: str) -> bool:
+    """Whether ``name`` (short form: 苏州, 昆山, 北京) is a city the place list holds, or a
+    province-level name (a member may name only the province)."""
+    return name in _city_province() or name in PROVINCES
+
+
 def split_destination(label: str) -> tuple[str | None, str | None, str | None]:
     """Split an address or WeChat location label into (province, city, district).
 

@@ -10,6 +10,11 @@ any       ── came_home ─────────────────�
 ```
 
 A shared location (``shared_location``) moves the destination only: the member may be on a visit.
+A city the place list does not know (``move_to_unlisted``) is kept as written and flagged
+(``Member.place_unlisted``), never guessed; any known place later clears the flag.
+
+Every operation takes ``source`` (one of ``models.member_updates.SOURCES``) and ``changed_by``
+(who: the sender's openid, 核查, a console user …), recorded with each change.
 """
 from __future__ import annotations
 
@@ -21,7 +26,13 @@ from sqlalchemy.orm import Session
 from models.clock import SHANGHAI
 from models.member import Member, MemberChange
 from models.member_updates import apply_changes
-from models.places import normalise_city, normalise_province, province_of
+from models.places import (
+    clean,
+    knows_city,
+    normalise_city,
+    normalise_province,
+    province_of,
+)
 
 DESTINATION = ("current_province", "current_city", "current_district")
 
@@ -40,7 +51,7 @@ class Moved:
 
 
 def move_to(session: Session, member: Member, city: str | None, province: str | None, *,
-            now: dt.datetime, source: str) -> Moved | None:
+            now: dt.datetime, source: str, changed_by: str) -> Moved | None:
     """The member is now in ``city`` and/or ``province`` (as said: 苏州市, 江苏省 — normalised
     here). A new city clears the district and brings its province when none is said; the same
     city keeps the district; a province alone keeps the city when it is the same province. A
@@ -52,32 +63,53 @@ def move_to(session: Session, member: Member, city: str | None, province: str | 
         return None
     if member.status == "returned":
         values.update(status="away", away_since=_today(now))
-    return Moved(apply_changes(session, member, values, source=source, now=now))
+    member.place_unlisted = False  # a known place (an unlisted one has no province to keep)
+    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
 
 
-def came_home(session: Session, member: Member, *, now: dt.datetime, source: str) -> Moved:
+def move_to_unlisted(session: Session, member: Member, written: str, *, now: dt.datetime, source: str,
+                     changed_by: str) -> Moved:
+    """The member is now in ``written``, a place the place list does not know (a town, a
+    banner, a new district: 白杨镇): it becomes the city exactly as written (spaces dropped), the
+    province and district are cleared (nothing is guessed), and the member is flagged
+    (``place_unlisted``) so staff check it. Otherwise as :func:`move_to`. Raises ``ValueError``
+    for a place the list does know (use :func:`move_to`) or an empty one."""
+    city = clean(written)
+    if not city or knows_city(normalise_city(city) or ""):
+        raise ValueError(f"{written!r} is no unlisted place")
+    values: dict[str, object] = {"current_city": city, "current_province": None, "current_district": None}
+    if member.status == "returned":
+        values.update(status="away", away_since=_today(now))
+    member.place_unlisted = True
+    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
+
+
+def came_home(session: Session, member: Member, *, now: dt.datetime, source: str, changed_by: str) -> Moved:
     """The member has come home for good (流回: 回老家了, 不出去了): status ``returned``, the
     destination cleared. Returns what changed (nothing when already so)."""
     values = {"status": "returned", **dict.fromkeys(DESTINATION)}
-    return Moved(apply_changes(session, member, values, source=source, now=now))
+    member.place_unlisted = False
+    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
 
 
-def left_again(session: Session, member: Member, *, now: dt.datetime, source: str) -> Moved | None:
+def left_again(session: Session, member: Member, *, now: dt.datetime, source: str,
+               changed_by: str) -> Moved | None:
     """A member who had come home went out again (又出去打工了), place not yet said: status
     ``away`` from today. ``None`` when the member had not come home (nothing to change)."""
     if member.status != "returned":
         return None
     return Moved(apply_changes(session, member, {"status": "away", "away_since": _today(now)},
-                               source=source, now=now))
+                               source=source, changed_by=changed_by, now=now))
 
 
 def shared_location(session: Session, member: Member, province: str | None, city: str, district: str | None,
-                    *, now: dt.datetime, source: str) -> Moved:
+                    *, now: dt.datetime, source: str, changed_by: str) -> Moved:
     """The member shared where they are right now (a WeChat location, already split by
     ``models.places.split_destination``): the destination becomes exactly that; the status is
     left alone, since a location may be shared on a visit."""
     values = dict(zip(DESTINATION, (province, city, district), strict=True))
-    return Moved(apply_changes(session, member, values, source=source, now=now))
+    member.place_unlisted = False
+    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
 
 
 def _destination(member: Member, province: str | None, city: str | None) -> dict[str, str | None]:

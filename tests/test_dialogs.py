@@ -24,10 +24,12 @@ PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？�
 HELP_QUESTION = "请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。不需要了请发“取消”。"
 CLARIFY_QUESTION = f"您是想办哪件事？\n1. {study.INTENT.usage}\n2. {org_life.INTENT.usage}\n请回复数字，或发“取消”。"
 
+GUIDED_CANCELLED = "好的，已取消，刚才说的都没有保存。想改的时候再发“更新信息”。"
 TRANSFER_CANCELLED = "好的，转接申请没有提交。以后想办，随时发“我要转组织关系”。"
 
 # (dialog, state) -> how a member gets there, the question of that state, the one reply to any
-# cancel word, and an answer that would have finished it (saving something, or answering).
+# cancel word, and the answer (or, in a dialog of several questions, the answers in turn) that
+# would have finished it (saving something, or answering).
 REACH = {
     ("clarify", "choosing"): (["学习 开会"], CLARIFY_QUESTION,
                               "好的，已取消。有需要随时发“菜单”看全部功能。", "2"),
@@ -40,6 +42,23 @@ REACH = {
         ["站点扣了我八百块罚款 说超时 这钱能要回来不"],
         "这件事（欠薪）需要我转给您的红色联络员帮忙吗？回复“是”就转交，回复“不用”就不转。",
         "好的，这件事不转给联络员了。有什么难处随时发“求助”加上情况，我马上转给联络员。", "是"),
+    ("guided_update", "destination"): (
+        ["更新信息"], "（1/4）您现在在哪个城市？现在还没有登记。直接说城市，例如“宁波”；没变回“不变”，不想填回“跳过”。",
+        GUIDED_CANCELLED, ("不变", "不变", "不变", "不变")),
+    ("guided_update", "phone"): (
+        ["更新信息", "不变"], "（2/4）手机号还是 138****1234 吗？换了就发新号码；没变回“不变”。",
+        GUIDED_CANCELLED, ("不变", "不变", "不变")),
+    ("guided_update", "phone_confirm"): (
+        ["更新信息", "不变", "13712345678"], "您要把手机号从 138****1234 改成 137 1234 5678 吗？回复“对”确认，回复“不对”重新填。",
+        GUIDED_CANCELLED, ("对", "不变", "不变")),
+    ("guided_update", "employer"): (
+        ["更新信息", "不变", "不变"],
+        "（3/4）您现在在哪里工作？现在还没有登记。直接说单位名称，例如“顺丰物流”；没变回“不变”，不想填回“跳过”。",
+        GUIDED_CANCELLED, ("不变", "不变")),
+    ("guided_update", "reason"): (
+        ["更新信息", "不变", "不变", "不变"],
+        "（4/4）您外出是为了什么？现在还没有登记。回复数字：1 务工  2 经商  3 求学  4 随迁（跟家人）  5 其他；没变回“不变”。",
+        GUIDED_CANCELLED, "不变"),
     ("transfer_request", "confirming"): (
         ["想把关系转到宁波"],
         "您要申请把组织关系转到宁波吗？确认后我把申请转告支部，由支部为您办理。回复“对”确认，回复“不对”取消。",
@@ -70,6 +89,14 @@ def reach(chat, key):
     return last
 
 
+def answer(chat, key):
+    """Send the answer(s) that finish the dialog from ``key``'s state; the last reply."""
+    answers = REACH[key][3]
+    for text in (answers,) if isinstance(answers, str) else answers:
+        last = chat.say(text)
+    return last
+
+
 def test_every_state_of_every_dialog_is_reached_by_a_conversation():
     assert set(REACH) == {(d.name, s.value) for d in DIALOGS.values() for s in d.states}
 
@@ -94,7 +121,7 @@ def test_every_state_answers_cancel_with_its_dialogs_one_reply_and_nothing_saved
     before = saved(session)
     assert chat.say(word) == REACH[key][2]
     assert in_progress(session, chat.openid) is None
-    chat.say(REACH[key][3])  # the answer comes too late: the dialog is over
+    answer(chat, key)  # the answer comes too late: the dialog is over
     assert saved(session) == before
 
 
@@ -120,7 +147,7 @@ def test_after_the_timeout_nothing_half_done_is_kept(chat, session, key):
     reach(chat, key)
     before = saved(session)
     chat.advance(seconds=DIALOGS[key[0]].timeout.total_seconds() + 60)
-    chat.say(REACH[key][3])
+    answer(chat, key)
     assert in_progress(session, chat.openid) is None
     assert saved(session) == before
 
@@ -130,7 +157,7 @@ def test_the_answer_in_time_finishes_the_dialog(chat, session, key):
     setup_roster(session)
     reach(chat, key)
     chat.advance(minutes=1)
-    assert not chat.say(REACH[key][3]).endswith(REACH[key][1])
+    assert not answer(chat, key).endswith(REACH[key][1])
     assert in_progress(session, chat.openid) is None
 
 

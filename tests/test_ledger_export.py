@@ -30,7 +30,7 @@ LEDGER = [
 
 
 def run(session, rows, now=START):
-    report = import_members(session, rows, district="示例区", create_orgs=True, now=now)
+    report = import_members(session, rows, district="示例区", create_orgs=True, now=now, changed_by="台账.xlsx")
     session.commit()
     return report
 
@@ -74,11 +74,12 @@ def test_what_chat_and_later_imports_changed_comes_back_unchanged(session, tmp_p
     run(session, LEDGER)
     zhang = by_name(session, "张某")
     apply_changes(session, zhang, {"current_province": "浙江", "current_city": "杭州", "current_district": "西湖区"},
-                  source="chat", now=START)
-    apply_changes(session, by_name(session, "孙某"), {"status": "returned"}, source="chat", now=START)
+                  source="chat", changed_by="oKite_0001", now=START)
+    apply_changes(session, by_name(session, "孙某"), {"status": "returned"}, source="chat", changed_by="oKite_0001", now=START)
     # The liaison moves to another branch: members still name them by name and phone.
     shahe = session.scalar(select(Organization).where(Organization.name == "沙河村党支部"))
-    apply_changes(session, by_name(session, "李某"), {"branch_id": shahe.id}, source="import", now=START)
+    apply_changes(session, by_name(session, "李某"), {"branch_id": shahe.id}, source="import",
+                  changed_by="台账.xlsx", now=START)
     session.commit()
     before = roster(session)
     export(session, tmp_path / "台账.xlsx")
@@ -90,9 +91,10 @@ def test_what_chat_and_later_imports_changed_comes_back_unchanged(session, tmp_p
 def test_a_row_holds_the_ledger_in_full_and_what_the_branch_reads_beside_it(session, tmp_path):
     run(session, LEDGER)
     zhang = by_name(session, "张某")
-    apply_changes(session, zhang, {"openid": "oKite_0001"}, source="chat", now=START)
+    apply_changes(session, zhang, {"openid": "oKite_0001"}, source="chat", changed_by="oKite_0001", now=START)
     zhang.bound_at = START
-    apply_changes(session, zhang, {"employer": "快递站"}, source="chat", now=START + dt.timedelta(days=2))
+    apply_changes(session, zhang, {"employer": "快递站"}, source="chat", changed_by="oKite_0001",
+                  now=START + dt.timedelta(days=2))
     session.add(InboundMessage(dedupe_key="k1", openid="oKite_0001", msg_type="text", content="学习",
                                received_at=START + dt.timedelta(days=3, hours=5)))
     session.commit()

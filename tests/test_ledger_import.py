@@ -19,7 +19,7 @@ MESSY = SHARED / "ledgers" / "ledger_messy.xlsx"
 
 def run(session, path_or_rows, create_orgs=True, now=START):
     rows = read_table(path_or_rows) if not isinstance(path_or_rows, list) else path_or_rows
-    report = import_members(session, rows, district="示例区", create_orgs=create_orgs, now=now)
+    report = import_members(session, rows, district="示例区", create_orgs=create_orgs, now=now, changed_by="台账.xlsx")
     session.commit()
     return report
 

@@ -31,7 +31,7 @@ CHECK = [
 
 
 def run(session, rows, now=START):
-    report = import_members(session, rows, district="示例区", create_orgs=True, now=now)
+    report = import_members(session, rows, district="示例区", create_orgs=True, now=now, changed_by="台账.xlsx")
     session.commit()
     return report
 

@@ -16,7 +16,8 @@ def test_three_thousand_rows_take_a_few_dozen_statements_and_the_report_is_exact
     count = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", count)
     try:
-        report = import_members(session, ledger_rows(3000, 20), district="示例区", create_orgs=True, now=START)
+        report = import_members(session, ledger_rows(3000, 20), district="示例区", create_orgs=True, now=START,
+                                  changed_by="台账.xlsx")
         session.commit()
     finally:
         event.remove(engine, "before_cursor_execute", count)

@@ -57,6 +57,8 @@ def router():
     ("blind28", 0.95, 0.95),
     ("blind29", 0.95, 0.95),
     ("blind30", 0.95, 0.95),
+    # issue 10: employer, reason, away-since phrasings and asking what is on file (我的信息)
+    ("updates", 0.95, 0.95),
 ])
 def test_accuracy_is_held(router, round_, intent_floor, slot_floor):
     rows = [row for row in LEARNT if row["set"] == round_]

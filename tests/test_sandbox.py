@@ -182,7 +182,7 @@ def test_menu_sync_pushes_the_configured_menu(app, runtime, api):
     menu = api.menu()["menu"]["button"]
     assert [b["name"] for b in menu] == ["学习", "求助", "我的"]
     assert menu[0] == {"type": "click", "name": "学习", "key": "STUDY_TODAY"}
-    assert [s["key"] for s in menu[2]["sub_button"]] == ["MY_INFO", "MY_LIAISON", "STATIONS", "MENU"]
+    assert [s["key"] for s in menu[2]["sub_button"]] == ["MY_INFO", "UPDATE_INFO", "MY_LIAISON", "STATIONS", "MENU"]
 
 
 def test_menu_beyond_platform_limits_is_refused(api):

@@ -104,7 +104,9 @@ def test_a_number_that_is_no_mobile_is_asked_for_again(session, settings, clock,
 
 
 def test_a_house_number_is_no_phone(session, settings, clock, member):
-    assert say(session, settings, clock, member, "我住3栋1202").startswith("您现在登记的流动去向是")
+    reply = say(session, settings, clock, member, "我住3栋1202")
+    assert "手机号" not in reply and "1202" not in reply
+    assert member.phone == "13800001234" and changes(session) == []
 
 
 def test_bad_phone_keeps_the_new_city(session, settings, clock, member):
@@ -141,10 +143,11 @@ def test_same_province_without_city_keeps_the_city(session, settings, clock, mem
     assert member.current_city == "深圳"
 
 
-def test_nothing_to_change_shows_what_is_on_file(session, settings, clock, member):
+def test_a_request_naming_nothing_starts_the_guided_update_from_what_is_on_file(session, settings, clock, member):
     assert say(session, settings, clock, member, "我要改信息") == (
-        "您现在登记的流动去向是：广东 深圳 福田区，手机号：13800001234。要改的话请直接告诉我，"
-        "例如：“我现在在深圳”或“手机号换成13800005678”。")
+        "好的，我们一项一项更新，一共4项，全部答完后一起保存；随时发“取消”就不改了。\n"
+        "（1/4）您现在在哪个城市？现在登记的是：广东 深圳 福田区。直接说城市，例如“宁波”；没变回“不变”，不想填回“跳过”。")
+    assert changes(session) == []
 
 
 def test_shared_location_updates_the_destination(chat, session, member):
@@ -186,17 +189,18 @@ def test_coming_home_for_good_and_leaving_again(chat, session, member):
     assert ("status", "away", "returned") in [c[:3] for c in changes(session)]
     chat.advance(minutes=5)
     assert chat.say("开春又出来了 现在在杭州") == (
-        f"已为您更新：\n状态：在外流动\n流动去向：浙江 杭州\n{CORRECTION}")
+        f"已为您更新：\n状态：在外流动\n流动去向：浙江 杭州\n外出时间：2026年11月29日\n{CORRECTION}")
     session.expire_all()
     assert (member.status, member.current_city) == ("away", "杭州")
 
 
-@pytest.mark.parametrize("out_again", ["又出去打工了", "我又出来了", "又到外面打工了 还在原来那个厂"])
-def test_out_again_without_a_city_is_away_and_asked_where(chat, session, member, out_again):
+@pytest.mark.parametrize("out_again, why", [("又出去打工了", "外出原因：务工\n"), ("我又出来了", ""),
+                                            ("又到外面打工了 还在原来那个厂", "外出原因：务工\n")])
+def test_out_again_without_a_city_is_away_and_asked_where(chat, session, member, out_again, why):
     chat.say("回老家了 不出去了")
     chat.advance(minutes=5)
     assert chat.say(out_again) == (
-        "已为您更新：\n状态：在外流动\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
+        f"已为您更新：\n状态：在外流动\n{why}外出时间：2026年11月29日\n这回去了哪个城市？直接告诉我就行，例如：“宁波”。")
     session.expire_all()
     assert (member.status, member.away_since) == ("away", START.astimezone(SHANGHAI).date())
     assert chat.say("宁波").startswith("已为您更新：\n流动去向：浙江 宁波")  # the city alone answers
@@ -208,3 +212,14 @@ def test_a_visit_or_a_plan_is_no_homecoming(chat, session, member, text):
     chat.say(text)
     session.expire_all()
     assert (member.status, member.current_city) == ("away", "深圳")
+
+
+def test_out_again_to_a_place_the_list_does_not_know(chat, session, member):
+    chat.say("回老家了 不出去了")
+    chat.advance(minutes=5)
+    chat.say("我又出来了")
+    assert chat.say("白杨镇") == ("已为您更新：\n流动去向：白杨镇（“白杨镇”不在我们的地名表里，已照您写的登记，支部会核实。）\n"
+                               f"{CORRECTION}")
+    session.expire_all()
+    assert (member.status, member.current_province, member.current_city, member.place_unlisted) == (
+        "away", None, "白杨镇", True)

@@ -78,7 +78,8 @@ def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
         return Done(TextReply(_kept(ctx, data)))
     if YES.fullmatch(said):
         source, now = data.get("source", "chat"), ctx.clock.now()
-        apply_changes(ctx.session, ctx.member, {"phone": data["phone"]}, source=source, now=now)
+        apply_changes(ctx.session, ctx.member, {"phone": data["phone"]}, source=source, changed_by=msg.openid,
+                      now=now)
         verified = source == VERIFICATION and corrected_by_member(ctx.session, ctx.member.id, now)
         thanks = THANKS if verified else ""
         return Done(TextReply(f"已为您更新：\n手机号：{ctx.member.phone}\n{thanks}{CORRECTION}"))

@@ -20,7 +20,8 @@ NAME = "menu"
 MENU_KEYS = {
     "STUDY_TODAY": "study",
     "HELP_REQUEST": "help_request",
-    "MY_INFO": "update_info",
+    "MY_INFO": "my_info",
+    "UPDATE_INFO": "update_info",
     "MY_LIAISON": "liaison",
     "STATIONS": "station",
     "MENU": "menu",

@@ -1,14 +1,18 @@
-"""Live update of a member's details by chat: destination city, phone, coming home for good.
+"""Live update of a member's details by chat: destination city, phone, employer, reason for being
+away, away-since date, coming home for good.
 
-A destination or status is stored at once; a new phone only once the member confirms it read back
-(``handlers.dialogs.phone_change``). Dialog ``update_info`` (``handlers.dialogs.update_info``) asks
-where a member who went out again has gone."""
+A destination, status, employer, reason or date is stored at once; a new phone only once the
+member confirms it read back (``handlers.dialogs.phone_change``). Dialog ``update_info``
+(``handlers.dialogs.update_info``) asks where a member who went out again has gone; dialog
+``guided_update`` (``handlers.dialogs.guided_update``) walks through every detail in turn."""
 from __future__ import annotations
 
 import re
 
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
+from handlers.details_text import describe, on_file, place
+from handlers.dialogs import guided_update
 from handlers.dialogs.phone_change import (
     CORRECTION,
     bad_phone,
@@ -22,8 +26,16 @@ from handlers.nlu.policy import Cue, Routing
 from handlers.nlu.slots import others_numbers
 from handlers.replies import NoReply, Reply, TextReply
 from handlers.update_info.vocabulary import VOCABULARY
+from models.clock import SHANGHAI
 from models.ledger import MOBILE
 from models.member import Member
+from models.member_details import (
+    DetailError,
+    away_reason_in,
+    away_since_in,
+    employer_in,
+)
+from models.member_updates import apply_changes
 from models.places import split_destination
 from models.whereabouts import came_home, left_again, move_to, shared_location
 
@@ -38,59 +50,100 @@ RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|县城|镇上)(?:
 VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间")
 # Out again (又出去打工了, 我又出来了, 到外面干活了): away once more, city not yet said.
 LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去外面|去外地|到外地)(?:打工|干活|上班|挣钱|了|啦)")
-STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    """Store the destination the router found (slots ``city``, ``province``) with history and
-    confirm exactly what is now on file; read a new phone (slot ``phone``: only a number the
-    member calls their own) back before it is stored (``handlers.dialogs.phone_change``). A number that
-    is no 11-digit mobile is refused and asked for again (a valid city in the same message is
-    kept); someone else's number (包工头的电话是…) changes nothing, and the member is told so.
-    A phone another member also has is stored all the same: families share phones. Coming home
-    for good (``RETURNED``, not a ``VISIT``) sets status ``returned`` and clears the destination;
-    a new destination later sets it back to ``away`` (the rules: ``models.whereabouts``)."""
+    """Store what the member says changed, with history, and confirm exactly what is now on file:
+    the destination the router found (slots ``city``, ``province``), the employer (在顺丰物流上班了),
+    the reason for being away (出来打工的) and since when (去年3月出来的; a date to come is
+    refused, naming it) — read by ``models.member_details``. A new phone (slot ``phone``: only a
+    number the member calls their own) is read back before it is stored
+    (``handlers.dialogs.phone_change``). A number that is no 11-digit mobile is refused and asked
+    for again (the rest of the message is kept); someone else's number (包工头的电话是…) changes
+    nothing, and the member is told so. A phone another member also has is stored all the same:
+    families share phones. Coming home for good (``RETURNED``, not a ``VISIT``) sets status
+    ``returned`` and clears the destination; a new destination later sets it back to ``away``
+    (the rules: ``models.whereabouts``). A request to update that names nothing (更新信息, the
+    menu's button) starts the guided dialog (``handlers.dialogs.guided_update``)."""
+    if not (msg.text or "").strip():  # the menu's 更新信息 button
+        return TextReply(guided_update.start(msg, ctx))
     slots = ctx.route.slots if ctx.route else {}
     text = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or normalise(msg.text or "")
-    now = ctx.clock.now()
-    moved = move_to(ctx.session, ctx.member, slots.get("city"), slots.get("province"), now=now, source="chat")
+    now, who = ctx.clock.now(), msg.openid
+    moved = move_to(ctx.session, ctx.member, slots.get("city"), slots.get("province"), now=now, source="chat",
+                    changed_by=who)
+    out_again = False
     if moved is None and RETURNED.search(text) and not VISIT.search(text):
-        moved = came_home(ctx.session, ctx.member, now=now, source="chat")
-    elif (moved is None and LEFT_AGAIN.search(text)
-          and left_again(ctx.session, ctx.member, now=now, source="chat") is not None):
-        return TextReply(f"已为您更新：\n状态：在外流动\n{ask_where(msg, ctx)}")
+        moved = came_home(ctx.session, ctx.member, now=now, source="chat", changed_by=who)
+    elif moved is None and LEFT_AGAIN.search(text):
+        moved = left_again(ctx.session, ctx.member, now=now, source="chat", changed_by=who)
+        out_again = moved is not None
+    detailed, refused = _details(msg, ctx)
+    refusal = f"{refused}\n" if refused else ""
+    if out_again:
+        return TextReply(f"已为您更新：\n{describe(ctx.member, moved.fields | detailed)}\n{refusal}{ask_where(msg, ctx)}")
     phone = (slots.get("phone") or "").strip()
     phone = phone if MOBILE.fullmatch(phone) else ""
     new_phone = phone if phone and phone != ctx.member.phone else None
     bad = None if phone else number_attempt(msg.text)
-    changed = moved.fields if moved else frozenset()
+    changed = (moved.fields if moved else frozenset()) | detailed
     if not (changed or new_phone):
-        return _nothing_changed(ctx, text, moved is not None or bool(phone), bad)
+        return _nothing_changed(msg, ctx, text, moved is not None or bool(phone), bad, refused)
     welcome = WELCOME_HOME if ctx.member.status == "returned" else ""
-    done = f"已为您更新：\n{_describe(ctx.member, changed)}\n{welcome}" if changed else ""
+    done = (f"已为您更新：\n{describe(ctx.member, changed)}\n{welcome}" if changed else "") + refusal
     if new_phone:
         return TextReply(done + read_back(msg, ctx, new_phone))
     return TextReply(f"{done}{bad_phone(bad) if bad else CORRECTION}")
 
 
-def _nothing_changed(ctx: Context, text: str, same: bool, bad: str | None) -> TextReply:
+def _details(msg: Incoming, ctx: Context) -> tuple[frozenset[str], str | None]:
+    """Store the employer, away reason and away-since date ``msg`` gives (``models.member_details``).
+    Returns the fields that changed and the sentence refusing a date that cannot be right
+    (``None`` when there is none)."""
+    values: dict[str, object] = {}
+    refused = None
+    employer, reason = employer_in(msg.text), away_reason_in(msg.text)
+    if employer:
+        values["employer"] = employer
+    if reason:
+        values["away_reason"] = reason
+    try:
+        since = away_since_in(msg.text, ctx.clock.now().astimezone(SHANGHAI).date())
+    except DetailError as exc:
+        since, refused = None, str(exc)
+    if since:
+        values["away_since"] = since
+    changes = apply_changes(ctx.session, ctx.member, values, source="chat", changed_by=msg.openid,
+                            now=ctx.clock.now())
+    return frozenset(c.field for c in changes), refused
+
+
+def _nothing_changed(msg: Incoming, ctx: Context, text: str, same: bool, bad: str | None,
+                     refused: str | None) -> TextReply:
     """What a member who changed nothing is told: that what they said is what is on file
-    (``same``), that ``bad`` is no mobile number, that the number in ``text`` is someone
-    else's, or how to change their details."""
+    (``same``), that ``bad`` is no mobile number, that a date is refused, that the number in
+    ``text`` is someone else's; a request that names nothing to change starts the guided
+    dialog."""
     if same:
-        return TextReply(f"{_on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{bad_phone(bad)}" if bad else ""))
-    if bad:
-        return TextReply(bad_phone(bad))
+        return TextReply(f"{on_file(ctx.member)}和您说的一样，不用修改。" + (f"\n{bad_phone(bad)}" if bad else ""))
+    if bad or refused:
+        return TextReply("\n".join(r for r in (refused, bad and bad_phone(bad)) if r))
     theirs = others_numbers(text)
     if theirs:
         return TextReply(f"{grouped(theirs[0].number)} 是别人的号码，您登记的手机号没有改。"
                          "如果是您自己的新号，请发“我的手机号换成”加号码；"
                          "有事要联络员帮忙，请发“求助”加上情况和这个号码。")
-    return TextReply(f"{_on_file(ctx.member)}要改的话请直接告诉我，例如：“我现在在深圳”"
-                     "或“手机号换成13800005678”。")
+    if _said_as_on_file(msg.text, ctx.member):
+        return TextReply(f"{on_file(ctx.member)}和您说的一样，不用修改。")
+    return TextReply(guided_update.start(msg, ctx))
 
 
+def _said_as_on_file(text: str | None, member: Member) -> bool:
+    """Whether ``text`` names an employer or reason that is already on file (在顺丰物流上班 said
+    again): nothing to change, nothing to ask."""
+    employer, reason = employer_in(text), away_reason_in(text)
+    return bool((employer and employer == member.employer) or (reason and reason == member.away_reason))
 
 
 def record_destination(ctx: Context) -> str | None:
@@ -99,10 +152,10 @@ def record_destination(ctx: Context) -> str | None:
     ("已把您的流动去向更新为：浙江 杭州。"), or ``None`` when nothing changed."""
     slots = ctx.route.slots if ctx.route else {}
     moved = move_to(ctx.session, ctx.member, slots.get("city"), slots.get("province"),
-                    now=ctx.clock.now(), source="chat")
+                    now=ctx.clock.now(), source="chat", changed_by=ctx.follower.openid)
     if moved is None or not moved.changes:
         return None
-    return f"已把您的流动去向更新为：{_place(ctx.member)}。"
+    return f"已把您的流动去向更新为：{place(ctx.member)}。"
 
 
 def on_location(msg: Incoming, ctx: Context) -> Reply:
@@ -111,8 +164,9 @@ def on_location(msg: Incoming, ctx: Context) -> Reply:
     province, city, district = split_destination(label or "")
     if city is None:
         return TextReply("收到您的位置，但没看出是哪个城市。请直接告诉我，例如：“我现在在深圳”。")
-    shared_location(ctx.session, ctx.member, province, city, district, now=ctx.clock.now(), source="chat")
-    return TextReply(f"收到您的位置，已把流动去向更新为：{_place(ctx.member)}。{CORRECTION}")
+    shared_location(ctx.session, ctx.member, province, city, district, now=ctx.clock.now(), source="chat",
+                    changed_by=msg.openid)
+    return TextReply(f"收到您的位置，已把流动去向更新为：{place(ctx.member)}。{CORRECTION}")
 
 
 def on_location_event(msg: Incoming, ctx: Context) -> Reply:
@@ -121,26 +175,8 @@ def on_location_event(msg: Incoming, ctx: Context) -> Reply:
     return NoReply()
 
 
-def _place(member: Member) -> str:
-    parts = [member.current_province, member.current_city, member.current_district]
-    unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
-    return " ".join(unique) or "未登记"
-
-
-def _describe(member: Member, fields: frozenset[str]) -> str:
-    lines = []
-    if "status" in fields:
-        lines.append(f"状态：{STATUS_NAMES[member.status]}")
-    if {"current_city", "current_province"} & fields and member.status != "returned":
-        lines.append(f"流动去向：{_place(member)}")
-    return "\n".join(lines)
-
-
-def _on_file(member: Member) -> str:
-    return f"您现在登记的流动去向是：{_place(member)}，手机号：{member.phone or '未登记'}。"
-
-
-INTENT = Intent(name=NAME, usage="我在某某市 / 电话换成1380000xxxx —— 更新流动去向或手机号", offer=Offer("更新流动去向或手机号", "更新"),
+INTENT = Intent(name=NAME, usage="我在某某市 / 电话换成1380000xxxx / 更新信息 —— 更新流动去向、手机号、工作单位",
+                offer=Offer("更新流动去向或手机号", "更新"),
                 public=False, vocabulary=VOCABULARY,
                 routing=Routing(answered_first=True, negated_by=frozenset({Cue.UNCHANGED, Cue.THEIRS})),
                 handle=handle)

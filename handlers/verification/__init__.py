@@ -73,9 +73,9 @@ def _correction(ask: VerificationAsk, msg: Incoming, ctx: Context, said: str) ->
     member, now, slots = ctx.member, ctx.clock.now(), ctx.route.slots
     text = ctx.route.normalised or msg.text or ""
     moved: Moved | None = move_to(ctx.session, member, slots.get("city"), slots.get("province"),
-                                  now=now, source=SOURCE)
+                                  now=now, source=SOURCE, changed_by=msg.openid)
     if moved is None and update_info.RETURNED.search(text) and not update_info.VISIT.search(text):
-        moved = came_home(ctx.session, member, now=now, source=SOURCE)
+        moved = came_home(ctx.session, member, now=now, source=SOURCE, changed_by=msg.openid)
     phone = (slots.get("phone") or "").strip()
     new_phone = phone if MOBILE.fullmatch(phone) and phone != member.phone else None
     changed = moved is not None and bool(moved.changes)

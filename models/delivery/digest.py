@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.delivery.outbox import OutboxMessage
-from models.delivery.payloads import TemplateNotice, Text
+from models.delivery.payloads import TemplateNotice, Text, numbered_list
 from models.delivery.purposes import PURPOSES, Guarantee, purpose_name
 from models.delivery.queue import enqueue
 from models.delivery.report import local_time, reason, recipient
@@ -28,8 +28,6 @@ from models.org import Organization
 
 DIGEST_PURPOSE = "delivery_digest"
 FAILED_FOR_GOOD = ("failed", "dropped")
-# A customer-service text's limit (see models.tickets.notices.NOTICE_MAX_BYTES).
-DIGEST_MAX_BYTES = 2048
 log = logging.getLogger(__name__)
 
 
@@ -80,19 +78,14 @@ def queue_digests(session: Session, now: dt.datetime, template_id: str) -> int:
 
 def digest_text(session: Session, branch: Organization, items: list[OutboxMessage], now: dt.datetime) -> str:
     """The digest: a heading, then one numbered line per row (when, what, to whom, why), within
-    :data:`DIGEST_MAX_BYTES`; rows that do not fit are counted at the end."""
+    :data:`models.delivery.payloads.LIST_MAX_BYTES`; rows that do not fit are counted at the end."""
     day = now.astimezone(SHANGHAI).date()
-    text = (f"【通知未送达汇总】{branch.name} {day.month}月{day.day}日，有{len(items)}条通知没有送到，"
-            "请电话转告本人：")
-    for n, row in enumerate(items, start=1):
-        who = recipient(session, row)
-        line = (f"\n{n}. {local_time(row.created_at, '%m-%d %H:%M')} {purpose_name(row.purpose)}，"
-                f"收件人{who.name}（{who.phone}）：{reason(row)}")
-        rest = f"\n另有{len(items) - n + 1}条未列出，请找区里查看发送报告。"
-        if len((text + line + rest).encode("utf-8")) > DIGEST_MAX_BYTES:
-            return text + rest
-        text += line
-    return text
+    heading = (f"【通知未送达汇总】{branch.name} {day.month}月{day.day}日，有{len(items)}条通知没有送到，"
+               "请电话转告本人：")
+    lines = (f"{local_time(row.created_at, '%m-%d %H:%M')} {purpose_name(row.purpose)}，"
+             f"收件人{who.name}（{who.phone}）：{reason(row)}"
+             for row in items for who in (recipient(session, row),))
+    return numbered_list(heading, lines, len(items), lambda left: f"\n另有{left}条未列出，请找区里查看发送报告。")
 
 
 def digest_template(branch: Organization, count: int, now: dt.datetime, template_id: str) -> TemplateNotice:

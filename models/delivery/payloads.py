@@ -17,7 +17,7 @@ A payload of the wrong shape raises ``ValueError`` when built or read back
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +59,27 @@ class TemplateNotice:
         if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
             raise ValueError(f"template data must map each keyword to {{'value': …}}, not {data!r}")
         return cls(body["template_id"], {k: v["value"] for k, v in data.items()}, body.get("url"))
+
+
+# What one list notice may hold: a passive reply's limit (DESIGN.md §2), so a list reads the
+# same whichever channel carries it.
+LIST_MAX_BYTES = 2048
+
+
+def numbered_list(heading: str, lines: Iterable[str], total: int, more: Callable[[int], str],
+                  limit: int = LIST_MAX_BYTES) -> str:
+    """``heading`` then ``\n1. line``, ``\n2. line`` … while the text stays within ``limit``
+    UTF-8 bytes; when a line would not fit, ``more(left)`` (e.g. ``另有3条未列出…``: ``left`` of
+    the ``total`` lines unlisted) ends it instead. ``lines`` is read lazily, so lines past the
+    limit are never built. Used for the notices that list people or rows to a liaison or
+    secretary."""
+    text = heading
+    for n, line in enumerate(lines, start=1):
+        item, rest = f"\n{n}. {line}", more(total - n + 1)
+        if len((text + item + rest).encode("utf-8")) > limit:
+            return text + rest
+        text += item
+    return text
 
 
 @dataclass(frozen=True)

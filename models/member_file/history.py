@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Liaison, Member, MemberChange
-from models.member_file.info import destination
 from models.org import Organization
 
 # MemberChange.field -> the ledger's word for it.
@@ -22,7 +21,10 @@ FIELD_NAMES = {
     "employer": "工作单位", "note": "备注", "liaison_id": "红色联络员", "openid": "微信",
 }
 # MemberChange.source -> who made it, in words.
-SOURCE_NAMES = {"chat": "本人聊天", "import": "台账导入", "console": "后台", "scheduler": "系统"}
+SOURCE_NAMES = {"chat": "本人聊天", "import": "台账导入", "console": "后台", "scheduler": "系统",
+                "verification": "定期核查"}
+# Sources whose ``changed_by`` says more than the source: the ledger file's name, the console user.
+NAMED_BY = ("import", "console")
 
 
 def find_members(session: Session, who: str, org_ids: set[int] | None = None) -> list[Member]:
@@ -45,7 +47,7 @@ def ledger_lines(member: Member) -> list[str]:
         ("姓名", member.name), ("性别", member.gender), ("手机号", member.phone),
         ("所属党支部", member.branch.name), ("入党时间", member.joined_party_on),
         ("状态", STATUS_NAMES.get(member.status, member.status)), ("外出时间", member.away_since),
-        ("外出原因", reason), ("流动去向", destination(member)), ("工作单位", member.employer),
+        ("外出原因", reason), ("流动去向", member.destination(sep="")), ("工作单位", member.employer),
         ("备注", member.note), ("红色联络员", f"{liaison.name} {liaison.phone or ''}".strip() if liaison else ""),
         ("微信", "已绑定" if member.openid else "未绑定"),
     ]
@@ -60,26 +62,29 @@ def changes_of(session: Session, member: Member) -> Sequence[MemberChange]:
 
 def history_lines(session: Session, member: Member) -> list[str]:
     """One line per change: Beijing time, field, old → new (branch and liaison by name, the
-    WeChat binding as 绑定 / 解除绑定), who made it."""
+    WeChat binding as 绑定 / 解除绑定), who made it (the import's file, the console user)."""
     changes = changes_of(session, member)
     names = _names(session, changes)
     lines = []
     for c in changes:
         old, new = names(c.field, c.old_value), names(c.field, c.new_value)
         when = f"{c.changed_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-        lines.append(f"{when}  {FIELD_NAMES.get(c.field, c.field)}：{old or '（空）'} → {new or '（空）'}"
-                     f"  （{SOURCE_NAMES.get(c.source, c.source)}）")
+        who = SOURCE_NAMES.get(c.source, c.source)
+        if c.source in NAMED_BY and c.changed_by:
+            who += f" {c.changed_by}"
+        lines.append(f"{when}  {FIELD_NAMES.get(c.field, c.field)}：{old or '（空）'} → {new or '（空）'}  （{who}）")
     return lines
 
 
 def _names(session: Session, changes: Sequence[MemberChange]):
     """A reader of stored values that puts names on ids (branch, liaison) and hides openids."""
+    # .all(): dict() of a Result would take it for a mapping (it has keys()) and fail
     ids = {field: {int(v) for c in changes if c.field == field for v in (c.old_value, c.new_value)
                    if v and v.isdigit()} for field in ("branch_id", "liaison_id")}
     branches = dict(session.execute(select(Organization.id, Organization.name)
-                                    .where(Organization.id.in_(ids["branch_id"])))) if ids["branch_id"] else {}
+                                    .where(Organization.id.in_(ids["branch_id"]))).all()) if ids["branch_id"] else {}
     liaisons = dict(session.execute(select(Liaison.id, Member.name).join(Member, Member.id == Liaison.member_id)
-                                    .where(Liaison.id.in_(ids["liaison_id"])))) if ids["liaison_id"] else {}
+                                    .where(Liaison.id.in_(ids["liaison_id"]))).all()) if ids["liaison_id"] else {}
 
     def read(field: str, value: str | None) -> str | None:
         if value is None:

@@ -12,12 +12,6 @@ from models.member_file.section import local_date
 from models.verification.freshness import last_verified_at
 
 
-def destination(member: Member) -> str:
-    """``浙江宁波北仑区``: province, city and district on file, without repeats (北京北京)."""
-    parts = [p for p in (member.current_province, member.current_city, member.current_district) if p]
-    return "".join(dict.fromkeys(parts))
-
-
 def info_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
     """Branch, status (and since when away), destination, employer, reason, phone (masked)
     and the last confirmation."""
@@ -25,8 +19,8 @@ def info_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
     if member.status == "away" and member.away_since:
         status += f"（{member.away_since.year}年{member.away_since.month}月外出）"
     lines = [f"所属党支部：{member.branch.name}", f"状态：{status}"]
-    if destination(member):
-        lines.append(f"流动去向：{destination(member)}")
+    if member.destination():
+        lines.append(f"流动去向：{member.destination(sep='')}")
     if member.employer:
         lines.append(f"工作单位：{member.employer}")
     if member.away_reason:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.delivery.digest import secretary_of
-from models.delivery.payloads import TemplateNotice, Text
+from models.delivery.payloads import TemplateNotice, Text, numbered_list
 from models.delivery.queue import enqueue
 from models.delivery.report import local_time
 from models.inbound import InboundMessage
@@ -27,8 +27,6 @@ from models.verification.asks import VerificationAsk
 from models.verification.rounds import place, today_of
 
 LIST_PURPOSE = "verification_list"
-# A customer-service text's limit (as the delivery digest's).
-LIST_MAX_BYTES = 2048
 log = logging.getLogger(__name__)
 
 
@@ -83,20 +81,20 @@ def queue_lists(session: Session, asks: Sequence[VerificationAsk], now: dt.datet
 def list_text(recipient: Member, members: Sequence[Member], contacts: dict[str, dt.datetime],
               now: dt.datetime, window_days: int) -> str:
     """The list: a heading, then one numbered line per member — name, masked phone, last known
-    city, days since they last wrote — within :data:`LIST_MAX_BYTES`; members that do not fit
+    city, days since they last wrote — within :data:`models.delivery.payloads.LIST_MAX_BYTES`; members that do not fit
     are counted at the end. A member who is not the recipient's own (a secretary's) says why:
     无联络员, or 联络员未绑定微信."""
-    text = (f"【信息核对未确认】以下{len(members)}名党员没有在{window_days}天内确认登记的信息，"
-            "请电话联系核实，有变化请告诉支部更新：")
-    for n, member in enumerate(members, start=1):
-        own = member.liaison is not None and member.liaison.member_id == recipient.id
-        line = (f"\n{n}. {member.name}（{mask_phone(member.phone) or '无手机号'}），{place(member)}，"
-                f"{_since(contacts.get(member.openid or ''), member, now)}{'' if own else _why_you(member)}")
-        rest = f"\n另有{len(members) - n + 1}人未列出，请找支部查看核查报表。"
-        if len((text + line + rest).encode("utf-8")) > LIST_MAX_BYTES:
-            return text + rest
-        text += line
-    return text
+    heading = (f"【信息核对未确认】以下{len(members)}名党员没有在{window_days}天内确认登记的信息，"
+               "请电话联系核实，有变化请告诉支部更新：")
+    lines = (f"{member.name}（{mask_phone(member.phone) or '无手机号'}），{place(member)}，"
+             f"{_since(contacts.get(member.openid or ''), member, now)}{'' if _own(member, recipient) else _why_you(member)}"
+             for member in members)
+    return numbered_list(heading, lines, len(members), lambda left: f"\n另有{left}人未列出，请找支部查看核查报表。")
+
+
+def _own(member: Member, recipient: Member) -> bool:
+    """Whether ``recipient`` is ``member``'s own liaison (not a secretary standing in)."""
+    return member.liaison is not None and member.liaison.member_id == recipient.id
 
 
 def list_template(recipient: Member, count: int, now: dt.datetime, template_id: str) -> TemplateNotice:

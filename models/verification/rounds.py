@@ -38,9 +38,7 @@ def today_of(now: dt.datetime) -> dt.date:
 
 def place(member: Member) -> str:
     """The member's destination as members read it (``江苏 苏州 工业园区``), or ``未登记``."""
-    parts = [member.current_province, member.current_city, member.current_district]
-    unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
-    return " ".join(unique) or "未登记"
+    return member.destination() or "未登记"
 
 
 def on_file(member: Member) -> str:

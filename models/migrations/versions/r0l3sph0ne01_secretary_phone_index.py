@@ -1,7 +1,7 @@
 """organizations.secretary_phone indexed
 
 Revision ID: r0l3sph0ne01
-Revises: v3r1fyasks01
+Revises: h1st0ryby001
 Create Date: 2026-12-06 18:40:00
 
 Every inbound message's read of the sender (models.inbound_sender) asks whether an organisation
@@ -11,7 +11,7 @@ of every organisation.
 from alembic import op
 
 revision = 'r0l3sph0ne01'
-down_revision = 'v3r1fyasks01'
+down_revision = 'h1st0ryby001'
 branch_labels = None
 depends_on = None
 
