@@ -41,6 +41,7 @@ from models.delivery.queue import enqueue, release_deferred
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
 from models.inbound_sender import read_sender
+from models.verification.rounds import close_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +260,8 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
     The sender — follower, member, dialog in progress, waiting pages — is one read
     (:mod:`models.inbound_sender`); besides it an ordinary message writes only the reply: the follower
     row when the window moved by a minute or more (``models.delivery.window.interacted``),
-    deferred deliveries when there are any."""
+    deferred deliveries when there are any; a member whose verification ask still waits to be
+delivered costs one statement more (:func:`models.verification.rounds.close_if_changed`)."""
     now = rt.clock.now()
     window = opens_window(incoming.msg_type, incoming.event)
     with rt.session() as s:
@@ -281,6 +283,10 @@ def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> st
         if not stored or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
             inbound.mark_lost(s.connection(), key, intent, unanswered_only=False)
+        ask = sender.verification
+        if ask is not None and ask.is_open and ask.delivered_at is None:
+            # A change told before the waiting question went out answers it: not sent.
+            close_if_changed(s, ask, now)
         if follower.subscribed and window and sender.deferred:
             release_deferred(s, incoming.openid, now)
         s.commit()
