@@ -161,10 +161,19 @@ def test_a_request_confirmed_reaches_the_bound_secretary(chat, make_chat, sessio
 def test_the_place_named_in_the_request_is_read_back_and_another_replaces_it(chat, session):
     roster(session, current_city=None, current_province=None)
     assert chat.say("我要转组织关系") == "想把组织关系转到哪个城市？请连城市一起发，例如“我要把组织关系转到宁波”。"
-    assert chat.say("想把关系转到宁波").startswith("您要申请把组织关系转到宁波吗？")
-    assert chat.say("转到杭州吧").startswith("您要申请把组织关系转到杭州吗？")
+    assert chat.say("想把关系转到宁波").startswith("您要申请把组织关系转到浙江宁波吗？")
+    assert chat.say("转到杭州吧").startswith("您要申请把组织关系转到浙江杭州吗？")
     assert chat.say("不对") == "好的，转接申请没有提交。以后想办，随时发“我要转组织关系”。"
     assert requests(session) == []
+
+
+@pytest.mark.parametrize("said, on_file", [("想把关系转到宁波", {}), ("想把关系转到浙江宁波", {}),
+                                           ("我要转组织关系", {"current_province": None})])
+def test_a_destination_is_stored_with_its_province_however_it_was_named(chat, session, said, on_file):
+    roster(session, **on_file)
+    assert chat.say(said).startswith("您要申请把组织关系转到浙江宁波吗？")
+    chat.say("对")
+    assert requests(session) == [("张某", "浙江宁波", "requested", None)]
 
 
 def test_with_no_secretary_on_wechat_the_request_waits_in_the_report(chat, session, db_url):
