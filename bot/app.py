@@ -10,9 +10,6 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from bot.runtime import Runtime, build_runtime
-from bot.sandbox import Platform
-from bot.sandbox import register as register_sandbox
-from bot.simulated_time import register as register_clock
 from bot.webhook import ROUTER, make_blueprint
 from handlers.nlu.router import Router
 from handlers.registry import build_router
@@ -32,6 +29,12 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
     app.extensions[ROUTER] = router_for(settings.nlu)
     app.register_blueprint(make_blueprint(settings.wechat.webhook_path))
     if settings.wechat.sandbox:
+        # Imported here so a production worker never loads the stand-in for WeChat nor what
+        # the simulated clock runs (the scheduler service, alembic): ≈ 13 MB a worker.
+        from bot.sandbox import Platform
+        from bot.sandbox import register as register_sandbox
+        from bot.simulated_time import register as register_clock
+
         register_sandbox(app, Platform(rt.engine, rt.clock, rt.settings))
         register_clock(app, rt)  # outermost: one read of the simulated clock per request
 

@@ -20,9 +20,10 @@ import hashlib
 import logging
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -32,7 +33,7 @@ from bot.inflight import Delivery, InFlight
 from bot.runtime import Runtime
 from bot.signals import inbound_answered
 from handlers import paging
-from handlers.context import Context, Incoming
+from handlers.context import UNREAD, Context, Incoming
 from handlers.engine import dispatch
 from handlers.replies import Reply, TextReply
 from models import inbound
@@ -40,7 +41,7 @@ from models.delivery.payloads import Text
 from models.delivery.queue import enqueue, release_deferred
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
-from models.inbound_sender import read_sender
+from models.inbound_sender import FollowerWindow, read_sender, write_window
 from models.verification.rounds import close_if_changed
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,6 @@ ENCRYPT_TYPES = ("raw", "aes")
 # WeChat's messages are a few KB at most (text ≤ 2048 bytes, then XML and base64 around it);
 # anything far larger is not from WeChat and is refused before it is read.
 MAX_BODY_BYTES = 64 * 1024
-
-
 # Where ``bot.app.create_app`` keeps the intent router, in ``app.extensions``.
 ROUTER = "kiteline.router"
 
@@ -70,10 +69,6 @@ def make_blueprint(path: str) -> Blueprint:
     bp.add_url_rule(path, "verify", verify, methods=["GET"])
     bp.add_url_rule(path, "receive", receive, methods=["POST"])
     return bp
-
-
-def _runtime() -> Runtime:
-    return current_app.extensions["kiteline"]
 
 
 def _text(body: str, status: int = 200) -> Response:
@@ -90,7 +85,7 @@ def _check(rt: Runtime) -> None:
 def verify() -> Response:
     """URL verification (服务器配置): echo ``echostr`` when the signature is right. An official
     account sends ``echostr`` in clear text in every mode."""
-    rt = _runtime()
+    rt: Runtime = current_app.extensions["kiteline"]
     try:
         _check(rt)
     except wire.Forbidden as exc:
@@ -101,7 +96,7 @@ def verify() -> Response:
 
 def receive() -> Response:
     """One inbound message: check, decrypt, parse, dedupe, record, route, reply."""
-    rt = _runtime()
+    rt: Runtime = current_app.extensions["kiteline"]
     args = request.args
     try:
         incoming, encrypted, seen = _read(rt)
@@ -164,25 +159,29 @@ def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
             raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
         log.info("duplicate delivery of %s waits for the first one", wire.mask_openid(incoming.openid))
         return InFlight.wait(delivery, RETRY_WAIT_SECONDS) or "success"
+    conn = None  # one connection for the record and the answer
     try:
-        recorded = _record(rt, incoming, key, seen)
-    except SQLAlchemyError as exc:
+        conn = rt.engine.connect()
+        recorded = _record(rt, conn, incoming, key, seen)
+    except (SQLAlchemyError, wire.Forbidden) as exc:
         rt.inflight.forget(key)
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, wire.Forbidden):
+            raise
         _log_failure("cannot record the message", incoming.openid, exc)
         return _fixed_reply(rt, incoming, BUSY)
-    except wire.Forbidden:
-        rt.inflight.forget(key)
-        raise
-    if not recorded:
-        rt.inflight.forget(key)
-        return _stored_reply(rt, key)
-    try:
-        body = _handle(rt, incoming, key, delivery)
-    except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
-        _log_failure("handler failed", incoming.openid, exc)
-    else:
-        inbound_answered.send(rt, incoming=incoming)
-        return body
+    with conn:
+        if not recorded:
+            rt.inflight.forget(key)
+            return _stored_reply(rt, key)
+        try:
+            body = _handle(rt, conn, incoming, key, delivery)
+        except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
+            _log_failure("handler failed", incoming.openid, exc)
+        else:
+            inbound_answered.send(rt, incoming=incoming)
+            return body
     body = _fixed_reply(rt, incoming, APOLOGY)
     InFlight.finish(delivery, body)
     try:
@@ -195,34 +194,31 @@ def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
 
 
 def _fixed_reply(rt: Runtime, incoming: Incoming, text: str) -> str:
-    return wire.render(TextReply(text.format(hotline=rt.settings.district.service_hotline)),
-                       incoming, rt.clock.now())
+    return wire.render(TextReply(text.format(hotline=rt.settings.district.service_hotline)), incoming, rt.clock.now())
 
 
-def _record(rt: Runtime, incoming: Incoming, key: str, seen: Seen) -> bool:
-    """Step 5a: insert the inbound row, in a transaction of its own: a retry reaching another
-    process must find it while this one is being answered. False when the message was
-    delivered before (this is WeChat's retry); raises :class:`wire.Forbidden` when the signed
-    query string was used before for another body (a captured URL replayed within the
-    timestamp window).
-
-    The first statement of a message: a pooled connection found dead here (the database
-    restarted; connections are not pinged) is replaced and the insert tried once more."""
+def _record(rt: Runtime, conn: Connection, incoming: Incoming, key: str, seen: Seen) -> bool:
+    """Step 5a: insert the inbound row, committed alone: a retry reaching another process must
+    find it while this one is being answered. False when the message was delivered before
+    (WeChat's retry); raises :class:`wire.Forbidden` when the signed query string came before
+    with another body (a captured URL replayed within the timestamp window). The first statement
+    of a message: a pooled connection found dead here (the database restarted; connections are
+    not pinged) is replaced — ``conn`` takes a fresh one once rolled back — and it runs again."""
     row = dict(dedupe_key=key, query_key=seen.query_key, body_hash=seen.body_hash, openid=incoming.openid,
                msg_type=incoming.msg_type, content=incoming.text, received_at=rt.clock.now())
     try:
-        with rt.engine.connect() as conn:
-            recorded = inbound.record(conn, row)
+        recorded = inbound.record(conn, row)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
-        with rt.engine.connect() as conn:
-            recorded = inbound.record(conn, row)
+        conn.rollback()
+        recorded = inbound.record(conn, row)
     if recorded:
         return True
-    with rt.engine.connect() as conn:
-        if inbound.replayed(conn, key, seen.query_key, seen.body_hash):
-            raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
+    replayed = inbound.replayed(conn, key, seen.query_key, seen.body_hash)
+    conn.rollback()  # the read's transaction: not left open while the retry waits
+    if replayed:
+        raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
     return False
 
 
@@ -246,50 +242,55 @@ def _stored_reply(rt: Runtime, key: str) -> str:
                 conn.commit()
                 reply = inbound.reply_of(conn, key)
         if reply is not None:
-            log.info("duplicate delivery of %s answered from the first one",
-                     wire.mask_openid(key.split(":", 1)[0]))
+            log.info("duplicate delivery of %s answered from the first one", wire.mask_openid(key.split(":", 1)[0]))
             return reply or "success"
         time.sleep(RETRY_POLL_SECONDS)
 
 
-def _handle(rt: Runtime, incoming: Incoming, key: str, delivery: Delivery) -> str:
+def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, delivery: Delivery) -> str:
     """Steps 5b-9: interaction time, routing, the handler, deferred deliveries, and the reply XML,
-    stored with the handler's changes in one transaction. A reply no retry waited for (every one
-    gave up, here or in another process) goes out through the outbox.
-
-    The sender — follower, member, dialog in progress, waiting pages — is one read
-    (:mod:`models.inbound_sender`); besides it an ordinary message writes only the reply: the follower
-    row when the window moved by a minute or more (``models.delivery.window.interacted``),
-    deferred deliveries when there are any; a member whose verification ask still waits to be
-delivered costs one statement more (:func:`models.verification.rounds.close_if_changed`)."""
+    stored with the handler's changes in one transaction; a reply no retry waited for goes out
+    through the outbox. The sender is one read (:mod:`models.inbound_sender`); besides it an
+    ordinary message writes only the reply (the follower row when its window moved by a minute,
+    ``models.delivery.window.interacted``; deferred deliveries when there are any). The
+    handlers' session joins ``conn``'s transaction (``rollback_only``: the webhook commits; on
+    failure the connection's return to the pool rolls back): no ORM work when no handler writes.
+    A member whose verification ask still waits to be delivered costs one statement more
+    (:func:`models.verification.rounds.close_if_changed`)."""
     now = rt.clock.now()
     window = opens_window(incoming.msg_type, incoming.event)
-    with rt.session() as s:
-        sender = read_sender(s, incoming.openid)
-        follower = sender.follower or first_contact(s, incoming.openid, now)
+    with rt.session(bind=conn, join_transaction_mode="rollback_only") as s:
+        sender = read_sender(conn, s, incoming.openid)
+        follower = sender.follower
+        if follower is None:  # a first message: the row is created and committed alone
+            with rt.session() as first:
+                follower = FollowerWindow.of(first_contact(first, incoming.openid, now))
         if incoming.event != "unsubscribe":
+            before = replace(follower)
             interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
+            write_window(conn, follower, before)
         router = current_app.extensions[ROUTER]
-        ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=sender.member,
-                      dialog=sender.dialog, pages=sender.pages, verification=sender.verification)
+        ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=UNREAD,
+                      dialog=sender.dialog, pages=sender.pages, verification=sender.verification, sender=sender)
         reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
         body = wire.render(reply, incoming, rt.clock.now())
         intent = ctx.route.intent if ctx.route else None
-        # Core, on the session's connection: no ORM bookkeeping for a row no object holds.
-        stored = inbound.store_reply(s.connection(), key, body, rt.clock.now(), intent)
+        s.flush()  # the handler's changes first: a reply is kept only with them
+        stored = inbound.store_reply(conn, key, body, rt.clock.now(), intent)
         # A retry in another process gave up (the row says LOST), or one here did.
         if not stored:
             rt.inflight.forget(key)
         if not stored or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
-            inbound.mark_lost(s.connection(), key, intent, unanswered_only=False)
+            inbound.mark_lost(conn, key, intent, unanswered_only=False)
         ask = sender.verification
         if ask is not None and ask.is_open and ask.delivered_at is None:
             # A change told before the waiting question went out answers it: not sent.
             close_if_changed(s, ask, now)
         if follower.subscribed and window and sender.deferred:
             release_deferred(s, incoming.openid, now)
-        s.commit()
+        s.flush()
+        conn.commit()
     return body
 
 

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from handlers.nlu.route import Route
 from models.clock import Clock
+from models.contacts import Contacts, contacts_for
 from models.dialog import DialogState
 from models.follower import Follower
+from models.inbound_sender import FollowerWindow, MemberCard, Sender, load_member
 from models.member import Member
 from models.reply_pages import ReplyPages
 from models.roles import Role, roles_of
@@ -50,13 +52,19 @@ UNREAD = Unread.UNREAD
 @dataclass
 class Context:
     """Everything a handler may use. Handlers never read files, the environment or the clock
-    directly; they work through ``session`` (the domain) and return a Reply."""
+    directly; they work through ``session`` (the domain) and return a Reply.
+
+    Replies read the sender through ``card`` (who they are), ``contacts`` (their liaison and
+    branch) and ``roles``; ``member`` is the ORM object, for a handler that changes the member.
+    The webhook reads all of that in one statement (``sender``, :mod:`models.inbound_sender`)
+    and the ORM member is then loaded only when a handler asks for it (``member=UNREAD``)."""
 
     session: Session
     settings: Settings
     clock: Clock
-    follower: Follower
-    member: Member | None
+    follower: Follower | FollowerWindow
+    # A property (below): given as UNREAD, loaded from ``sender`` on first use.
+    member: Member | None | Unread
     route: Route | None = None
     # Every registered role command, ``handlers.commands.Command`` (the engine sets it; typed
     # loosely so the context needs no import of the commands, which import it): a liaison's
@@ -73,7 +81,25 @@ class Context:
     pages: ReplyPages | None | Unread = UNREAD
     # The member's open verification ask (``models.verification``), read ahead the same way.
     verification: VerificationAsk | None | Unread = UNREAD
+    # What the webhook read of the sender; ``None`` where nobody read ahead: ``card``,
+    # ``contacts`` and ``roles`` then come from ``member``.
+    sender: Sender | None = None
     _roles: frozenset[Role] | None = field(default=None, repr=False)
+
+    @property
+    def card(self) -> MemberCard | None:
+        """The sender's member card (id, name, phone, destination, employer, branch), ``None``
+        when not bound."""
+        if self.sender is not None:
+            return self.sender.member
+        return MemberCard.of(self.member) if self.member is not None else None
+
+    @property
+    def contacts(self) -> Contacts:
+        """The sender's liaison and branch (``models.contacts.contacts_for``)."""
+        if self.sender is not None and (self.sender.member is None or self.sender.contacts is not None):
+            return self.sender.contacts or contacts_for(self.session, None)
+        return contacts_for(self.session, self.member)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -81,5 +107,21 @@ class Context:
         of the message: an ordinary message that no role command or role-aware reply looks at
         costs no query."""
         if self._roles is None:
-            self._roles = roles_of(self.session, self.member)
+            self._roles = self.sender.roles if self.sender is not None else roles_of(self.session, self.member)
         return self._roles
+
+
+def _member(ctx: Context) -> Member | None:
+    if ctx._member is UNREAD:
+        card = ctx.sender.member if ctx.sender is not None else None
+        ctx._member = load_member(ctx.session, card.id) if card is not None else None
+    return ctx._member
+
+
+def _set_member(ctx: Context, member: Member | None | Unread) -> None:
+    ctx._member = member
+
+
+# ``member`` as a property over the dataclass field of that name: ``Context(member=...)`` sets
+# it, and a handler reading it gets the ORM member, loaded then when it was given as UNREAD.
+Context.member = property(_member, _set_member, doc="The sender's ORM member (``None`` when not bound).")

@@ -170,7 +170,7 @@ def _clarify(msg: Incoming, ctx: Context) -> Reply | None:
     if not route.clarify:
         return None
     choices = [i for i in [route.intent, *route.alternatives][:3]
-               if ctx.member is not None or BY_NAME[i].public]
+               if ctx.card is not None or BY_NAME[i].public]
     if len(choices) < 2:
         return answer(msg, ctx)
     return clarify.ask(msg, ctx, choices, [BY_NAME[i].usage or MENU_LABEL for i in choices])
@@ -194,7 +194,7 @@ def with_offer(reply: Reply, ctx: Context) -> Reply:
     if route is None or route.offer is None or not isinstance(reply, TextReply):
         return reply
     intent = BY_NAME[route.offer]
-    if ctx.member is None and not intent.public:
+    if ctx.card is None and not intent.public:
         return reply
     wish, word = intent.offer
     if f"“{word}”" in reply.text:
@@ -203,7 +203,7 @@ def with_offer(reply: Reply, ctx: Context) -> Reply:
 
 
 def _for_member(intent: Intent, msg: Incoming, ctx: Context, handle) -> Reply:
-    if ctx.member is None and not intent.public:
+    if ctx.card is None and not intent.public:
         return bind.ask_to_bind(msg, ctx)
     return handle(msg, ctx)
 

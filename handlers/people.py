@@ -6,7 +6,6 @@ name and a number to call next (issue 2: "never an error, always who to contact"
 from __future__ import annotations
 
 from handlers.context import Context
-from models.contacts import contacts_for
 
 
 def hotline(ctx: Context) -> str:
@@ -19,7 +18,7 @@ def who_to_contact(ctx: Context) -> str:
     """``请联系您的红色联络员李某（电话 13800000001），也可以拨打服务热线 …。``
 
     Falls back to the branch's phone, then to the hotline alone (e.g. before binding)."""
-    c = contacts_for(ctx.session, ctx.member)
+    c = ctx.contacts
     if c.liaison_name and c.liaison_phone:
         first = f"请联系您的红色联络员{c.liaison_name}（电话 {c.liaison_phone}）"
     elif c.liaison_name:

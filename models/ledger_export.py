@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from models.clock import SHANGHAI
 from models.inbound import InboundMessage
 from models.ledger_files import SheetWriter
-from models.member import Liaison, Member
+from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Liaison, Member
 from models.org_tree import ledger_names
 from models.transfers.request import TransferRequest
 from models.verification.freshness import verified_at
@@ -28,9 +28,6 @@ from models.verification.freshness import verified_at
 HEADER = ("序号", "姓名", "性别", "手机号", "所属党支部", "入党时间", "外出时间", "外出原因",
           "流动去向（省）", "流动去向（市）", "流动去向（区县）", "工作单位", "备注", "红色联络员",
           "状态", "最近核实", "最近联系", "积分", "组织关系转接")
-STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
-# GLOSSARY away_reason code -> the ledger's word (models.ledger.AWAY_REASON_WORDS reads it back).
-AWAY_REASON_NAMES = {"work": "务工", "business": "经商", "study": "求学", "family": "随迁", "other": "其他"}
 # TransferRequest.status -> the 组织关系转接 cell's word.
 TRANSFER_WORDS = {"requested": "已申请", "done": "已办结"}
 BATCH = 2000  # rows fetched at a time

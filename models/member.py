@@ -11,6 +11,9 @@ from models.org import Organization
 
 MEMBER_STATUSES = ("away", "home", "returned")
 AWAY_REASONS = ("work", "business", "study", "family", "other")
+# How the ledger and the member file name them (models.ledger.AWAY_REASON_WORDS reads them back).
+STATUS_NAMES = {"away": "在外流动", "home": "在家", "returned": "已返乡"}
+AWAY_REASON_NAMES = {"work": "务工", "business": "经商", "study": "求学", "family": "随迁", "other": "其他"}
 
 
 class Member(Base):

@@ -14,8 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
-from models.ledger_export import AWAY_REASON_NAMES, STATUS_NAMES
-from models.member import Liaison, Member, MemberChange, mask_phone
+from models.member import (
+    AWAY_REASON_NAMES,
+    STATUS_NAMES,
+    Liaison,
+    Member,
+    MemberChange,
+    mask_phone,
+)
 from models.org import Organization
 
 FIELD_NAMES = {

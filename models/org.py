@@ -28,7 +28,8 @@ class Organization(Base):
     # contact, 乡镇联系人). Their WeChat is the bound roster member with this name and phone
     # (models.roles); a branch's gets the daily list of notices that never arrived.
     secretary_name: Mapped[str | None] = mapped_column(String(64))
-    secretary_phone: Mapped[str | None] = mapped_column(String(20))
+    # Indexed: every message's read of the sender looks for an organisation naming them (models.roles).
+    secretary_phone: Mapped[str | None] = mapped_column(String(20), index=True)
 
     parent: Mapped["Organization | None"] = relationship(remote_side="Organization.id")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import String, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, String, and_, exists, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from models.member import Liaison, Member
 from models.org import Organization
@@ -25,6 +25,33 @@ class Role(StrEnum):
 # the liaison role.
 ROLE_OF = {"branch": Role.SECRETARY, "village": Role.SECRETARY, "township": Role.TOWNSHIP,
            "liaison": Role.LIAISON}
+# The roles beyond ``member``, in the order of :func:`role_columns`.
+EXTRA_ROLES = (Role.LIAISON, Role.SECRETARY, Role.TOWNSHIP)
+
+
+def role_columns(member_id, name, phone) -> list[ColumnElement[bool]]:
+    """One EXISTS per role of :data:`EXTRA_ROLES`, for the member whose id, name and phone are
+    ``member_id``, ``name``, ``phone`` (values, or columns of an enclosing query such as the
+    webhook's read of the sender, ``models.inbound_sender``). The tables are aliased, so an
+    enclosing query that joins liaisons or organisations itself is not correlated with them; the
+    kinds are plain bound parameters, not an IN list expanded at every execution."""
+    liaisons, orgs = aliased(Liaison), aliased(Organization)
+    columns = [exists().where(liaisons.member_id == member_id).label("role_liaison")]
+    for role in EXTRA_ROLES[1:]:
+        kinds = [kind for kind, given in ROLE_OF.items() if given is role]
+        # A member without a phone matches a secretary named without one, as ``== None`` (IS
+        # NULL) always did for a value; spelt as an OR, not IS NOT DISTINCT FROM, which
+        # PostgreSQL's index on the phone cannot serve.
+        same_phone = or_(orgs.secretary_phone == phone,
+                         and_(orgs.secretary_phone.is_(None), type_coerce(phone, String).is_(None)))
+        columns.append(exists().where(orgs.secretary_name == name, same_phone,
+                                      or_(*(orgs.kind == kind for kind in kinds))).label(f"role_{role.value}"))
+    return columns
+
+
+def roles_from(flags) -> frozenset[Role]:
+    """A bound member's roles from the values of :func:`role_columns`, in their order."""
+    return frozenset({Role.MEMBER, *(role for role, held in zip(EXTRA_ROLES, flags) if held)})
 
 
 def roles_of(session: Session, member: Member | None) -> frozenset[Role]:
@@ -33,8 +60,4 @@ def roles_of(session: Session, member: Member | None) -> frozenset[Role]:
     names and phones say. One SELECT; callers resolve it once per message."""
     if member is None:
         return frozenset()
-    liaison = select(literal("liaison", String)).where(Liaison.member_id == member.id)
-    secretary = select(Organization.kind).where(
-        Organization.secretary_name == member.name, Organization.secretary_phone == member.phone)
-    kinds = session.scalars(union_all(liaison, secretary))
-    return frozenset({Role.MEMBER, *(ROLE_OF[k] for k in kinds if k in ROLE_OF)})
+    return roles_from(session.execute(select(*role_columns(member.id, member.name, member.phone))).one())

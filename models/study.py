@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
@@ -50,9 +50,10 @@ class Seen:
 @dataclass(frozen=True)
 class LessonPick:
     """A lesson chosen for a member. ``delivered_today``: they already got it today (nothing new
-    to record); ``review``: every lesson in scope was read before, this one comes round again."""
+    to record); ``review``: every lesson in scope was read before, this one comes round again.
+    ``lesson``: in chat a read-only row (a lesson's columns as attributes)."""
 
-    lesson: Lesson
+    lesson: Lesson | Row
     delivered_today: bool
     review: bool
 
@@ -62,6 +63,30 @@ def day_start(now: dt.datetime) -> dt.datetime:
     local = now.astimezone(SHANGHAI)
     midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=SHANGHAI)
     return midnight.astimezone(dt.UTC)
+
+
+# A member's 学习 reads the library and their study records in one statement, as plain rows (a
+# lesson's columns as attributes), built once: loading hundreds of Lesson objects, and building
+# the statements, for every 学习 was most of its cost.
+_LESSONS, _RECORDS = Lesson.__table__, StudyRecord.__table__
+_LESSONS_SEEN = (select(_LESSONS, _RECORDS.c.delivered_at.label("seen_at"), _RECORDS.c.source.label("seen_source"),
+                        _RECORDS.c.id.label("seen_order"))
+                 .outerjoin(_RECORDS, (_RECORDS.c.lesson_id == _LESSONS.c.id)
+                            & (_RECORDS.c.member_id == bindparam("member")))
+                 .order_by(_LESSONS.c.sequence, _LESSONS.c.id))
+_LESSONS_SEEN_OF = _LESSONS_SEEN.where(_LESSONS.c.category == bindparam("category"))
+
+
+def _lessons_seen_by(session: Session, member_id: int, category: str | None) -> tuple[list[Row], dict[int, Seen]]:
+    """The library (of ``category``) as read-only rows (``id``, ``title``, ``category``,
+    ``summary``, ``url`` …) and what ``member_id`` has of it, as :func:`_seen` gives it."""
+    if category is None:
+        rows = list(session.execute(_LESSONS_SEEN, {"member": member_id}))
+    else:
+        rows = list(session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category}))
+    seen = {row.id: Seen(row.seen_at, row.seen_source, row.seen_order) for row in rows if row.seen_at is not None}
+    _add_pushes({member_id: seen}, session, [member_id], {row.id for row in rows})
+    return rows, seen
 
 
 def library(session: Session, category: str | None = None) -> list[Lesson]:
@@ -99,22 +124,24 @@ def _seen(session: Session, member_ids: Iterable[int], lessons: Sequence[Lesson]
                            .where(StudyRecord.member_id.in_(member_ids), StudyRecord.lesson_id.in_(lesson_ids)))
     for member_id, lesson_id, at, source, record_id in rows:
         found.setdefault(member_id, {})[lesson_id] = Seen(at, source, record_id)
+    _add_pushes(found, session, member_ids, lesson_ids)
+    return found
+
+
+def _add_pushes(found: dict[int, dict[int, Seen]], session: Session, member_ids: list[int],
+                lesson_ids: set[int]) -> None:
+    """Add to ``found`` (member id -> lesson id -> :class:`Seen`) the lesson pushes still on their
+    way to these members (source ``schedule``, at the time queued), where newer."""
     for member_id, push, queued_at in on_the_way(session, member_ids, LessonPush, PUSH_PURPOSE):
         mine = found.setdefault(member_id, {})
         if push.lesson_id in lesson_ids and (push.lesson_id not in mine or mine[push.lesson_id].at < queued_at):
             mine[push.lesson_id] = Seen(queued_at, "schedule")
-    return found
-
-
-def _member_seen(session: Session, member_id: int, lessons: Sequence[Lesson]) -> dict[int, Seen]:
-    return _seen(session, [member_id], lessons).get(member_id, {})
 
 
 def next_lesson(session: Session, member_id: int, category: str | None = None) -> LessonPick | None:
     """The member's next lesson (of ``category``, if given) by :func:`pick_next`, whatever they
     got today. ``None`` when the library (or that category) is empty. Nothing is recorded."""
-    lessons = library(session, category)
-    return _pick_from(lessons, _member_seen(session, member_id, lessons))
+    return _pick_from(*_lessons_seen_by(session, member_id, category))
 
 
 def todays_lesson(session: Session, member_id: int, now: dt.datetime,
@@ -125,8 +152,7 @@ def todays_lesson(session: Session, member_id: int, now: dt.datetime,
     ``category``, does not replace it). With ``category``: the last lesson of that category
     they received (or have on its way) today. Else :func:`next_lesson`. ``None`` when the
     library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
-    lessons = library(session, category)
-    seen = _member_seen(session, member_id, lessons)
+    lessons, seen = _lessons_seen_by(session, member_id, category)
     since = day_start(now)
     today = [lesson for lesson in lessons if lesson.id in seen and seen[lesson.id].at >= since
              and (category is not None or seen[lesson.id].source in DAYS_LESSON_SOURCES)]

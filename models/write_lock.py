@@ -40,7 +40,8 @@ class WriteLock:
     def __init__(self, path: str | None) -> None:
         self._threads = threading.Lock()
         self._path = Path(f"{path}.write-lock") if path else None
-        # Open only while held: no descriptor outlives a transaction or crosses a fork.
+        # Opened on first use and kept (two system calls fewer per transaction); each process
+        # opens its own: a child's copy of its parent's is closed at the fork (``_forked``).
         self._file: int | None = None
         self._holder: object | None = None
 
@@ -55,13 +56,13 @@ class WriteLock:
             raise _locked()
         try:
             if self._path is not None:
-                self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                if self._file is None:
+                    self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
                 while not self._try_file():
                     if time.monotonic() > deadline:
                         raise _locked()
                     time.sleep(POLL_SECONDS)
         except BaseException:
-            self._close()
             self._threads.release()
             raise
         self._holder = holder
@@ -71,16 +72,21 @@ class WriteLock:
         if self._holder is not holder:
             return
         self._holder = None
-        self._close()  # closing the file gives the flock back
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
         self._threads.release()
 
     def _forked(self) -> None:
         # A child starts with nothing held: a holder in the parent is not one here. Its copy of
-        # a descriptor the parent holds the flock through is closed, so that the lock goes
-        # when the parent closes its own (closing a copy never releases it).
+        # the parent's descriptor shares the parent's flock (one open file), so it is closed —
+        # closing a copy never releases the lock — and the child opens its own on first use.
         if self._file is not None:
             os.close(self._file)
         self._threads, self._holder, self._file = threading.Lock(), None, None
+
+    def __del__(self) -> None:
+        if self._file is not None:
+            os.close(self._file)
 
     def _try_file(self) -> bool:
         try:
@@ -88,11 +94,6 @@ class WriteLock:
         except BlockingIOError:
             return False
         return True
-
-    def _close(self) -> None:
-        if self._file is not None:
-            os.close(self._file)
-            self._file = None
 
 
 # Alive as long as an engine on the file is (its event hooks hold the lock).

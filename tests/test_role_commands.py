@@ -9,6 +9,7 @@ from handlers.commands import Command, fold, usage_for
 from handlers.context import Context
 from handlers.registry import COMMANDS
 from models.follower import Follower
+from models.inbound_sender import read_sender
 from models.member import Liaison, Member
 from models.org import Organization
 from models.roles import Role, roles_of
@@ -74,6 +75,20 @@ def test_roles_come_from_the_liaison_list_and_the_secretaries(session):
     assert roles_of(session, liaison) == {Role.MEMBER, Role.LIAISON}
     assert roles_of(session, secretary) == {Role.MEMBER, Role.SECRETARY}
     assert roles_of(session, head) == {Role.MEMBER, Role.TOWNSHIP}
+    # The webhook reads the same roles with the sender, in its one statement.
+    for person in (member, liaison, secretary, head):
+        assert read_sender(session.connection(), session, person.openid).roles == roles_of(session, person)
+    assert read_sender(session.connection(), session, "oKite_stranger").roles == frozenset()
+
+
+def test_a_secretary_named_without_a_phone_is_one_whether_read_ahead_or_not(session):
+    branch = make_branch(session)
+    branch.secretary_name = "王某"
+    secretary = make_member(session, branch, name="王某", openid="oKite_secretary")
+    secretary.phone = None
+    session.flush()
+    assert roles_of(session, secretary) == {Role.MEMBER, Role.SECRETARY}
+    assert read_sender(session.connection(), session, secretary.openid).roles == {Role.MEMBER, Role.SECRETARY}
 
 
 def test_roles_are_resolved_once_per_message(session, settings, clock, monkeypatch):

@@ -52,5 +52,5 @@ def test_answering_the_ask_writes_only_the_ask(chat, runtime, member, session):
     chat.advance(seconds=20)
     with Counted(runtime.engine) as counted:
         assert chat.say("没变").startswith("谢谢您的确认！")
-    assert counted.total <= BUDGET, counted.statements
+    assert counted.total <= BUDGET + 1, counted.statements  # an ordinary message's, and the ask's write
     assert outcome(session) == "confirmed"

@@ -41,9 +41,9 @@ def test_a_retry_arriving_while_the_first_delivery_runs_waits_for_its_reply(app,
     retry_waiting, release = threading.Event(), threading.Event()
     real_handle, real_wait = bot.webhook._handle, InFlight.wait
 
-    def held_handle(rt, incoming, key, delivery):
+    def held_handle(rt, conn, incoming, key, delivery):
         assert release.wait(WAIT)
-        return real_handle(rt, incoming, key, delivery)
+        return real_handle(rt, conn, incoming, key, delivery)
 
     def signalling_wait(delivery, seconds):
         retry_waiting.set()
@@ -73,10 +73,10 @@ def test_a_reply_too_late_for_every_retry_goes_out_through_the_outbox(app, make_
     first_held, retry_gave_up = threading.Event(), threading.Event()
     real_handle = bot.webhook._handle
 
-    def held_handle(rt, incoming, key, delivery):
+    def held_handle(rt, conn, incoming, key, delivery):
         first_held.set()
         assert retry_gave_up.wait(WAIT)
-        return real_handle(rt, incoming, key, delivery)
+        return real_handle(rt, conn, incoming, key, delivery)
 
     monkeypatch.setattr(bot.webhook, "_handle", held_handle)
     monkeypatch.setattr(bot.webhook, "RETRY_WAIT_SECONDS", 0)

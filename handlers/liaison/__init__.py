@@ -7,7 +7,6 @@ from handlers.liaison.vocabulary import VOCABULARY
 from handlers.nlu.policy import Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
-from models.contacts import contacts_for
 
 NAME = "liaison"
 
@@ -19,10 +18,10 @@ COMPLAINT = "投诉"
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Who the member's red liaison is and how to reach them; a complaint about them, the branch
     and the hotline instead; before binding, the hotline."""
-    if ctx.member is None:
+    if ctx.card is None:
         return TextReply("绑定身份后我就能告诉您，您的红色联络员是谁。请发送“绑定 姓名 手机号”"
                          f"（例如：绑定 张某 13800001234）；现在有事可以拨打{hotline(ctx)}。")
-    c = contacts_for(ctx.session, ctx.member)
+    c = ctx.contacts
     if COMPLAINT in (ctx.route.normalised if ctx.route else msg.text or ""):
         return complaint_reply(ctx)
     if c.liaison_name:
@@ -37,7 +36,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
 def complaint_reply(ctx: Context) -> Reply:
     """The answer to a complaint about the member's liaison: the branch and the hotline, since
     a complaint must not be sent back to that same liaison."""
-    c = contacts_for(ctx.session, ctx.member)
+    c = ctx.contacts
     branch = f"（电话 {c.branch_phone}）" if c.branch_phone else ""
     return TextReply(f"很抱歉给您添麻烦了。对联络员的意见，请直接告诉{c.branch_name}{branch}，"
                      f"或拨打{hotline(ctx)}，我们会认真处理。")

@@ -56,9 +56,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     if caseload is not None or commands:
         role = _caseload_text(caseload) if caseload is not None else ""
         said = f"\n您可以发：\n{commands}" if commands else ""
-        greeting = f"{ctx.member.name}，您好！{role}{said}\n您本人也可以直接发："
-    elif ctx.member is not None:
-        greeting = f"{ctx.member.name}，您好！我是流动党员服务助手，您可以直接发："
+        greeting = f"{ctx.card.name}，您好！{role}{said}\n您本人也可以直接发："
+    elif ctx.card is not None:
+        greeting = f"{ctx.card.name}，您好！我是流动党员服务助手，您可以直接发："
     else:
         greeting = "您好！我是流动党员服务助手，您可以直接发："
     return TextReply(f"{greeting}\n{_listing(ctx)}\n着急的事请拨打{hotline(ctx)}。")
@@ -90,7 +90,7 @@ def _caseload_text(caseload: Caseload) -> str:
 
 def _listing(ctx: Context) -> str:
     lines = [intent.usage for intent in ctx.intents if intent.usage and intent is not bind.INTENT]
-    if ctx.member is None:
+    if ctx.card is None:
         lines.insert(0, bind.INTENT.usage)
     return "\n".join(f"· {line}" for line in lines)
 

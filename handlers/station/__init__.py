@@ -1,6 +1,8 @@
 """阳光驿站 (station)."""
 from __future__ import annotations
 
+from sqlalchemy import Row
+
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
 from handlers.nlu.policy import Routing
@@ -8,7 +10,6 @@ from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from handlers.station.vocabulary import VOCABULARY
 from models.contacts import all_stations, stations_in
-from models.station import Station
 
 NAME = "station"
 
@@ -21,7 +22,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     """The sunshine stations in the city the message names (我在深圳龙华), else in the member's
     city on the roster, else the stations there are; always with the hotline from config."""
     asked = ctx.route.slots.get("city") if ctx.route else None
-    city = asked or (ctx.member.current_city if ctx.member else None)
+    city = asked or (ctx.card.current_city if ctx.card else None)
     place = city if asked else f"您所在的{city}"
     near = stations_in(ctx.session, city)
     if near:
@@ -35,7 +36,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return TextReply(f"{where}阳光驿站有：\n{listing}\n有事也可以拨打流动党员{hotline(ctx)}。")
 
 
-def _line(station: Station) -> str:
+def _line(station: Row) -> str:
     return f"· {station.name}：{station.address}，电话 {station.hotline}（{station.hours}）"
 
 

@@ -38,24 +38,24 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     said = (ctx.route.normalised if ctx.route else "") or msg.text or ""
     moving_on = any(word in said for word in MORE_WORDS)
     if moving_on:
-        pick = study.next_lesson(ctx.session, ctx.member.id, category)
+        pick = study.next_lesson(ctx.session, ctx.card.id, category)
     else:
-        pick = study.todays_lesson(ctx.session, ctx.member.id, now, category)
+        pick = study.todays_lesson(ctx.session, ctx.card.id, now, category)
     if pick is None:
         return TextReply(_nothing_to_study(ctx, category))
     if not pick.delivered_today:
         source = study.CATEGORY_SOURCE if category else "request"
-        study.record_delivery(ctx.session, ctx.member.id, pick.lesson.id, source, now)
+        study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id, source, now)
     unmatched = None if category or moving_on else _unmatched_name(said, ctx)
     if unmatched is None:
         if category == "psychology":
-            return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on,
+            return TextReply(_lesson_text(ctx.card.name, pick, category, moving_on,
                                           closing=TALK_TO_SOMEONE))
-        return TextReply(_lesson_text(ctx.member.name, pick, category, moving_on))
+        return TextReply(_lesson_text(ctx.card.name, pick, category, moving_on))
     names = [CATEGORY_NAMES[c] for c in study.stocked_categories(ctx.session)]
     closing = (f"现有的类别：{'、'.join(names)}。想看哪一类，请发“学习”加类别名，"
                f"例如“学习 {names[-1]}”。")
-    return TextReply(_lesson_text(ctx.member.name, pick, None, False,
+    return TextReply(_lesson_text(ctx.card.name, pick, None, False,
                                   note=f"资料库里没有“{unmatched}”这一类资料。", closing=closing))
 
 

@@ -48,9 +48,9 @@ def answers_ask(msg: Incoming, ctx: Context) -> Reply | None:
 
 
 def _delivered_ask(ctx: Context) -> VerificationAsk | None:
-    if ctx.member is None:
+    if ctx.card is None:  # the card, not the ORM member: every message passes here
         return None
-    ask = open_ask(ctx.session, ctx.member.id) if ctx.verification is UNREAD else ctx.verification
+    ask = open_ask(ctx.session, ctx.card.id) if ctx.verification is UNREAD else ctx.verification
     # An ask still waiting for the member's next message is not theirs to answer yet: their 没变
     # would confirm what they have not seen.
     return ask if ask is not None and ask.delivered_at is not None else None
@@ -62,7 +62,8 @@ def _confirmed(ask: VerificationAsk, ctx: Context, again: bool = False) -> Reply
     if again:
         return TextReply(f"好的，流动去向还是{place(ctx.member)}，谢谢您的确认！登记的信息已核实：\n"
                          f"{on_file(ctx.member)}")
-    return TextReply(f"谢谢您的确认！登记的信息已核实：\n{on_file(ctx.member)}\n以后有变化，随时告诉我就行。")
+    # The card (as read with the sender) has what is on file: no load of the member to say it.
+    return TextReply(f"谢谢您的确认！登记的信息已核实：\n{on_file(ctx.card)}\n以后有变化，随时告诉我就行。")
 
 
 def _correction(ask: VerificationAsk, msg: Incoming, ctx: Context, said: str) -> Reply | None:

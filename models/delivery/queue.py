@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, literal, select, update
 from sqlalchemy.orm import Session
 
 from models.delivery.outbox import ON_THE_WAY, OutboxMessage
@@ -94,17 +94,34 @@ def withdraw(session: Session, member_id: int, purpose: str, why: str) -> int:
     return result.rowcount or 0
 
 
+# Built once, on the table (a member's 学习 runs it): building it, the ORM's handling of a
+# statement on mapped columns and expanding IN lists at every execution cost more than running
+# it. The statuses are fixed parameters; one member (a chat) is compared, not listed.
+_OUTBOX = OutboxMessage.__table__
+
+
+def _on_the_way(members):
+    return (select(_OUTBOX.c.member_id, _OUTBOX.c.kind, _OUTBOX.c.payload, _OUTBOX.c.created_at)
+            .where(members, _OUTBOX.c.purpose == bindparam("purpose"),
+                   _OUTBOX.c.status.in_([literal(status) for status in (*ON_THE_WAY, "unknown")]))
+            .order_by(_OUTBOX.c.created_at, _OUTBOX.c.id))
+
+
+_ON_THE_WAY_OF_ONE = _on_the_way(_OUTBOX.c.member_id == bindparam("members"))
+_ON_THE_WAY = _on_the_way(_OUTBOX.c.member_id.in_(bindparam("members", expanding=True)))
+
+
 def on_the_way(session: Session, member_ids: Iterable[int], kind: type[P],
                            purpose: str) -> list[tuple[int, P, dt.datetime]]:
     """``(member id, payload, queued at)`` of ``purpose`` messages of payload type ``kind``
     for ``member_ids`` that have not reached their reader yet and may still: due, held by a
     dispatcher, deferred, or of unknown outcome (it may have arrived). Oldest first; a row
     whose payload is not a ``kind`` (queued by an older version) is left out."""
-    rows = session.execute(
-        select(OutboxMessage.member_id, OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.created_at)
-        .where(OutboxMessage.member_id.in_(list(member_ids)), OutboxMessage.purpose == purpose,
-               OutboxMessage.status.in_((*ON_THE_WAY, "unknown")))
-        .order_by(OutboxMessage.created_at, OutboxMessage.id))
+    members = list(member_ids)
+    if len(members) == 1:
+        rows = session.execute(_ON_THE_WAY_OF_ONE, {"members": members[0], "purpose": purpose})
+    else:
+        rows = session.execute(_ON_THE_WAY, {"members": members, "purpose": purpose})
     found = []
     for member_id, kind_name, body, queued_at in rows:
         try:

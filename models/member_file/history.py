@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
-from models.ledger_export import AWAY_REASON_NAMES, STATUS_NAMES
-from models.member import Liaison, Member, MemberChange
+from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Liaison, Member, MemberChange
 from models.org import Organization
 
 # MemberChange.field -> the ledger's word for it.

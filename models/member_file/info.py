@@ -7,8 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from models.contacts import contacts_for
-from models.ledger_export import AWAY_REASON_NAMES, STATUS_NAMES
-from models.member import Member, mask_phone
+from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Member, mask_phone
 from models.member_file.section import local_date
 from models.verification.freshness import last_verified_at
 
