@@ -35,6 +35,8 @@ MEMBERS_PER_BRANCH = 8   # mobile members, plus one liaison per branch
 # The first mobile member: the identity the printed instructions bind with.
 TRY_NAME, TRY_PHONE = "张某明", "13800001234"
 LIAISON_OPENID = "oKite_liaison_{:04d}"
+# The follower the printed instructions bind as the first branch's secretary.
+SECRETARY_OPENID = "oKite_demo_secretary"
 
 LESSONS = {
     "policy": ["学习新修订的《中国共产党纪律处分条例》", "一图读懂流动党员管理新规定",
@@ -70,14 +72,16 @@ def load_demo(rt) -> str:
         now = rt.clock.now()
         district = Organization(name=rt.settings.district.name, kind="district")
         session.add(district)
-        members = _people(session, _branches(session, district), now)
+        branches = _branches(session, district)
+        members = _people(session, branches, now)
         _lessons(session, now)
         session.add_all(Station(**fields) for fields in STATIONS)
         session.commit()
+        roles = _role_lines(rt, branches[0], session)
     if rt.settings.wechat.sandbox:
         # The liaisons followed the account long ago: WeChat (the sandbox) knows them too.
         sandbox_state.add_followers(rt.engine, liaison_openids())
-    return _instructions(rt, members)
+    return _instructions(rt, members, roles)
 
 
 def liaison_openids() -> list[str]:
@@ -149,12 +153,30 @@ def _lessons(session: Session, now: dt.datetime) -> None:
                                created_at=now))
 
 
-def _instructions(rt, members: list[Member]) -> str:
-    base = rt.settings.server.public_base_url.rstrip("/")
+def _chat_command(rt) -> str:
     # the hints work as printed when the service listens on another port than the shipped one
     # (serve --port 8091: a chat in another terminal reads config.yaml's)
     port = rt.settings.server.port
-    chat = "kiteline chat" if port == DEFAULT_PORT else f"kiteline chat --port {port}"
+    return "kiteline chat" if port == DEFAULT_PORT else f"kiteline chat --port {port}"
+
+
+def _role_lines(rt, branch: Organization, session: Session) -> list[str]:
+    """How to try the first branch's secretary (bind as them, then their command) and its
+    liaison (already bound: their help lists their commands)."""
+    chat = _chat_command(rt)
+    liaison = session.scalar(select(Member).join(Liaison, Liaison.member_id == Member.id)
+                             .where(Liaison.branch_id == branch.id))
+    return [
+        f"  支部书记：{chat} --openid {SECRETARY_OPENID} \"绑定 {branch.secretary_name} {branch.secretary_phone}\""
+        f"（{branch.name}书记，绑定后可发“转接办结 姓名”）",
+        f"  红色联络员：{chat} --openid {liaison.openid} \"帮助\"（{branch.name}的联络员{liaison.name}，"
+        "已绑定，看他能发的命令）",
+    ]
+
+
+def _instructions(rt, members: list[Member], roles: list[str]) -> str:
+    base = rt.settings.server.public_base_url.rstrip("/")
+    chat = _chat_command(rt)
     first, second = members[0], members[1]
     lessons = sum(len(t) for t in LESSONS.values())
     branches = sum(len(v) for v in TREE.values())
@@ -172,5 +194,6 @@ def _instructions(rt, members: list[Member]) -> str:
         f"  求助会立刻以模板消息通知{first.name}的联络员，看联络员收到了什么：",
         f"    curl {base}/sandbox/messages/{LIAISON_OPENID.format(1)}",
         f"  联络员回一句话（{chat} --openid {LIAISON_OPENID.format(1)} \"收到\"）后，求助全文以客服消息补发。",
+        *roles,
         "其他可绑定的演示党员：" + "、".join(f"{m.name} {m.phone}" for m in members[2:5]),
     ])

@@ -11,7 +11,12 @@ import click
 from bot.startup import existing_runtime_from, org_subtree_or_exit
 from models.member import mask_phone
 from models.member_file import render
-from models.member_file.history import find_members, history_lines, ledger_lines
+from models.member_file.history import (
+    find_members,
+    history_lines,
+    ledger_lines,
+    phone_in,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +32,8 @@ def member() -> None:
 @click.pass_context
 def show(ctx: click.Context, who: str, org_name: str | None) -> None:
     """Print the file of the member WHO (name, or phone in any spelling). Exit 2 when nobody
-    matches, or when several do (they are listed, to ask again by phone)."""
+    matches, or when several do (they are listed: by name, to ask again by phone; by phone, with
+    their names and branches)."""
     rt = existing_runtime_from(ctx)
     with rt.session() as s:
         org_ids = org_subtree_or_exit(s, org_name)
@@ -36,7 +42,9 @@ def show(ctx: click.Context, who: str, org_name: str | None) -> None:
             click.echo(f"没有找到“{who}”：请核对姓名或手机号" + ("（在 --org 的范围内）。" if org_name else "。"), err=True)
             sys.exit(2)
         if len(found) > 1:
-            click.echo(f"有{len(found)}位党员叫“{who}”，请用手机号再查：", err=True)
+            phone = phone_in(who)
+            click.echo(f"有{len(found)}位党员登记了手机号 {phone}：" if phone is not None
+                       else f"有{len(found)}位党员叫“{who}”，请用手机号再查：", err=True)
             for m in found:
                 click.echo(f"  {m.name}  {m.phone or '未登记'}  {m.branch.name}", err=True)
             sys.exit(2)

@@ -42,6 +42,7 @@ from models.delivery.queue import enqueue, release_deferred
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
 from models.inbound_sender import FollowerWindow, read_sender, write_window
+from models.verification.rounds import close_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +254,9 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
     ordinary message writes only the reply (the follower row when its window moved by a minute,
     ``models.delivery.window.interacted``; deferred deliveries when there are any). The
     handlers' session joins ``conn``'s transaction (``rollback_only``: the webhook commits; on
-    failure the connection's return to the pool rolls back): no ORM work when no handler writes."""
+    failure the connection's return to the pool rolls back): no ORM work when no handler writes.
+    A member whose verification ask still waits to be delivered costs one statement more
+    (:func:`models.verification.rounds.close_if_changed`)."""
     now = rt.clock.now()
     window = opens_window(incoming.msg_type, incoming.event)
     with rt.session(bind=conn, join_transaction_mode="rollback_only") as s:
@@ -280,6 +283,10 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
         if not stored or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
             inbound.mark_lost(conn, key, intent, unanswered_only=False)
+        ask = sender.verification
+        if ask is not None and ask.is_open and ask.delivered_at is None:
+            # A change told before the waiting question went out answers it: not sent.
+            close_if_changed(s, ask, now)
         if follower.subscribed and window and sender.deferred:
             release_deferred(s, incoming.openid, now)
         s.flush()

@@ -17,13 +17,19 @@ from models.member import mask_phone
 from models.roles import Role
 from models.transfers import DONE_COMMAND, mark_done, requests_named, secretary_org_ids
 
-SYNTAX = re.compile(rf"{DONE_COMMAND} ?(?P<name>[^\s\d]{{1,20}})(?: ?(?P<phone>\d{{4}}|\d{{11}}))?")
+# The name may be left out: the command alone gets its usage (:data:`NO_NAME`), not the guide.
+SYNTAX = re.compile(rf"{DONE_COMMAND}(?: ?(?P<name>[^\s\d]{{1,20}})(?: ?(?P<phone>\d{{4}}|\d{{11}}))?)?")
+NO_NAME = (f"请在“{DONE_COMMAND}”后面加上党员姓名，例如：{DONE_COMMAND} 张某；"
+           f"同名时加手机号后四位：{DONE_COMMAND} 张某 1234。")
 USAGE = f"{DONE_COMMAND} 姓名 —— 党员的组织关系转接已办结（同名的加手机号后四位，如“{DONE_COMMAND} 张某 1234”）"
 
 
 def done(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
     """Mark the transfer of the member ``args["name"]`` (``args["phone"]``: their phone or its
-    last four digits) done, when they are in a branch the sender heads; the member is told."""
+    last four digits) done, when they are in a branch the sender heads; the member is told.
+    Without a name: how to send it."""
+    if "name" not in args:
+        return TextReply(NO_NAME)
     name, hint = args["name"], args.get("phone")
     org_ids = secretary_org_ids(ctx.session, ctx.member)
     found = requests_named(ctx.session, org_ids, name, hint)

@@ -103,10 +103,15 @@ def test_member_show_by_phone_and_within_an_org(chat, session, db_url):
 def test_an_ambiguous_name_lists_the_candidates_and_exits_2(chat, session, db_url):
     member = roster(session)
     make_member(session, member.branch, name="张某", phone="13800005678")
+    make_member(session, member.branch, name="李某", phone="13800001234")  # one phone, two members
     session.commit()
     result = cli(db_url, "member", "show", "张某")
     assert result.exit_code == 2
     assert result.output.splitlines() == ["有2位党员叫“张某”，请用手机号再查：",
                                           "  张某  13800001234  白杨村党支部", "  张某  13800005678  白杨村党支部"]
+    by_phone = cli(db_url, "member", "show", "138 0000 1234")
+    assert by_phone.exit_code == 2
+    assert by_phone.output.splitlines() == ["有2位党员登记了手机号 13800001234：",
+                                            "  张某  13800001234  白杨村党支部", "  李某  13800001234  白杨村党支部"]
     nobody = cli(db_url, "member", "show", "钱某")
     assert nobody.exit_code == 2 and nobody.output == "没有找到“钱某”：请核对姓名或手机号。\n"

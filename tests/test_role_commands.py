@@ -10,7 +10,7 @@ from handlers.context import Context
 from handlers.registry import COMMANDS
 from models.follower import Follower
 from models.inbound_sender import read_sender
-from models.member import Member
+from models.member import Liaison, Member
 from models.org import Organization
 from models.roles import Role, roles_of
 from models.tickets import Ticket
@@ -114,3 +114,13 @@ def test_a_command_without_roles_or_usage_fails_when_built():
     with pytest.raises(ValueError, match="usage"):
         Command(name="toy", syntax=re.compile("接单"), roles=frozenset({Role.LIAISON}), usage=" ",
                 handle=lambda msg, ctx, args: None)
+
+
+def test_a_liaison_who_binds_learns_their_commands(make_chat, session):
+    branch = make_branch(session)
+    person = make_member(session, branch, name="李某", phone="13900000001", status="home")
+    session.add(Liaison(member_id=person.id, branch_id=branch.id))
+    session.commit()
+    reply = make_chat("oKite_liaison_0009").say("绑定 李某 13900000001")
+    assert reply.startswith("绑定成功！李某您好，您是白杨村党支部的党员。")
+    assert "\n作为红色联络员，您还可以发：\n· 编号 + 答复内容 —— 把答复转告党员" in reply

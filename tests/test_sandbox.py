@@ -177,6 +177,19 @@ def test_faults_fail_the_next_calls_then_clear(chat, api):
     assert api.received() == ["三", "四"]
 
 
+@pytest.mark.parametrize("body, error", [
+    ({"path": "message/custom/send", "errcode": "x"}, "errcode must be an integer (a WeChat error code), not 'x'"),
+    ({"path": "message/custom/send", "errcode": -1, "count": "two"}, "count must be an integer, not 'two'"),
+    ({"path": "message/custom/send", "latency_ms": "slow"}, "latency_ms must be an integer, not 'slow'"),
+    ({"path": "message/custom/send", "errcode": -1, "rate": "often"}, "rate must be a number, not 'often'"),
+    (["message/custom/send"], "the body must be a JSON object such as"),
+])
+def test_a_bad_fault_says_which_key_is_wrong(api, body, error):
+    resp = api.http.post("/sandbox/faults", json=body)
+    assert resp.status_code == 400
+    assert error in resp.get_json()["error"]
+
+
 def test_menu_sync_pushes_the_configured_menu(app, runtime, api):
     sync_menu(runtime, wechat_client(runtime, app))
     menu = api.menu()["menu"]["button"]

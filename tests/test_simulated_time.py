@@ -91,6 +91,7 @@ def test_a_set_moves_to_that_time_read_in_beijing_time_without_an_offset(api):
     ({"set": "tomorrow"}, "set must be an ISO-8601 date and time such as 2026-12-01T09:00:00+08:00, not 'tomorrow'"),
     ({"advance_seconds": 60, "set": "2026-12-01T09:00:00+08:00"}, "the body must be a JSON object with one key"),
     ({}, "the body must be a JSON object with one key"),
+    ([3600], "the body must be a JSON object with one key"),
     ({"advance_seconds": 400 * DAY}, "at most 31622400 (366 days) per move; move in steps"),
 ])
 def test_time_only_moves_forward_and_a_bad_move_says_what_is_wrong(api, body, error):
@@ -99,6 +100,13 @@ def test_time_only_moves_forward_and_a_bad_move_says_what_is_wrong(api, body, er
     assert resp.status_code == 400
     assert error in resp.get_json()["error"]
     assert api.get("/sandbox/clock").get_json()["now"] == "2026-11-29T09:00:00+08:00"
+
+
+def test_a_json_null_is_told_to_be_an_object(api):
+    resp = api.post("/sandbox/clock", data="null", content_type="application/json")
+    assert resp.status_code == 400
+    assert resp.get_json()["error"] == ('the body must be a JSON object with one key: send {"advance_seconds": N} '
+                                        '(N ≥ 0) or {"set": "2026-12-01T09:00:00+08:00"}')
 
 
 def test_a_body_that_is_not_json_is_refused(api):

@@ -161,10 +161,19 @@ def test_a_request_confirmed_reaches_the_bound_secretary(chat, make_chat, sessio
 def test_the_place_named_in_the_request_is_read_back_and_another_replaces_it(chat, session):
     roster(session, current_city=None, current_province=None)
     assert chat.say("我要转组织关系") == "想把组织关系转到哪个城市？请连城市一起发，例如“我要把组织关系转到宁波”。"
-    assert chat.say("想把关系转到宁波").startswith("您要申请把组织关系转到宁波吗？")
-    assert chat.say("转到杭州吧").startswith("您要申请把组织关系转到杭州吗？")
+    assert chat.say("想把关系转到宁波").startswith("您要申请把组织关系转到浙江宁波吗？")
+    assert chat.say("转到杭州吧").startswith("您要申请把组织关系转到浙江杭州吗？")
     assert chat.say("不对") == "好的，转接申请没有提交。以后想办，随时发“我要转组织关系”。"
     assert requests(session) == []
+
+
+@pytest.mark.parametrize("said, on_file", [("想把关系转到宁波", {}), ("想把关系转到浙江宁波", {}),
+                                           ("我要转组织关系", {"current_province": None})])
+def test_a_destination_is_stored_with_its_province_however_it_was_named(chat, session, said, on_file):
+    roster(session, **on_file)
+    assert chat.say(said).startswith("您要申请把组织关系转到浙江宁波吗？")
+    chat.say("对")
+    assert requests(session) == [("张某", "浙江宁波", "requested", None)]
 
 
 def test_with_no_secretary_on_wechat_the_request_waits_in_the_report(chat, session, db_url):
@@ -304,3 +313,35 @@ def test_through_the_sandbox_clock_the_guide_is_queued_once_when_six_months_are_
     assert guides() == [("transfer_guide", "deferred")]
     assert "transfer_guide" in move_to("2026-12-20T11:00:00+08:00")
     assert guides() == [("transfer_guide", "deferred")]
+
+
+# -- the secretary's own words -------------------------------------------------------------------
+
+def test_the_command_without_a_name_gets_its_usage(chat, make_chat, session):
+    roster(session)
+    assert make_chat(SECRETARY).say("转接办结") == (
+        "请在“转接办结”后面加上党员姓名，例如：转接办结 张某；同名时加手机号后四位：转接办结 张某 1234。")
+    assert chat.say("转接办结").startswith("“转接办结”是支部书记办结组织关系转接用的。")
+
+
+def test_the_guide_for_the_secretary_does_not_name_himself(make_chat, session):
+    member = roster(session)
+    secretary = make_chat(SECRETARY)
+    reply = secretary.say("转关系")
+    assert "王某" not in reply
+    assert f"办理请拨打{HOTLINE}。" in reply
+    township = member.branch.parent
+    township.secretary_name, township.secretary_phone = "孙某", "13700000009"
+    session.commit()
+    assert f"办理请联系红柳镇联系人孙某（电话 13700000009），也可以拨打{HOTLINE}。" in secretary.say("转关系")
+
+
+def test_a_secretary_who_binds_learns_the_command(make_chat, session):
+    branch = make_branch(session)
+    branch.secretary_name, branch.secretary_phone = "王某", "13700000001"
+    make_member(session, branch, name="王某", phone="13700000001", status="home")
+    session.commit()
+    reply = make_chat(SECRETARY).say("绑定 王某 13700000001")
+    assert reply.startswith("绑定成功！王某您好，您是白杨村党支部的党员。")
+    assert ("\n作为支部书记，您还可以发：\n· 转接办结 姓名 —— 党员的组织关系转接已办结"
+            "（同名的加手机号后四位，如“转接办结 张某 1234”）") in reply

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from models.delivery.outbox import OutboxMessage
+from models.delivery.report import needing_attention, reason
 from models.member import Member, MemberChange
 from models.verification.asks import VerificationAsk
 from scheduler import jobs
@@ -113,3 +115,40 @@ def test_an_ask_that_has_not_reached_the_member_is_not_answered_yet(chat, sessio
     assert send() == 1
     assert chat.say("没变").startswith("谢谢您的确认！")
     assert outcome(session) == "confirmed"
+
+
+def test_a_change_made_before_the_waiting_ask_reached_the_member_closes_it_unsent(
+        chat, app, session, clock, send, job_runtime):
+    """The member's first message after the round tells the change itself: the question about
+    the old data, still waiting for that message, is never sent, and the ask ends corrected."""
+    member = make_member(session, make_branch(session), name="张某", phone="13800001234", openid=OPENID,
+                         status="away", current_province="江苏", current_city="苏州")
+    session.commit()
+    clock.advance(days=90)
+    assert jobs.run_verification_round() == 1
+    assert send() == 0  # window closed: the question waits for their next message
+    assert chat.say("换了 现在在无锡").startswith("已为您更新")
+    session.expire_all()
+    assert session.get(Member, member.id).current_city == "无锡"
+    assert send() == 0
+    assert app.test_client().get(f"/sandbox/messages/{OPENID}").get_json() == []
+    assert outcome(session) == "corrected"
+    [row] = session.scalars(select(OutboxMessage))
+    assert row.status == "dropped"
+    assert reason(row) == "不再需要，没有发送：党员在收到前已自己更新了信息"
+    assert needing_attention(session, since=row.created_at) == []  # nobody has to act on it
+
+
+def test_a_message_without_a_change_still_releases_the_waiting_ask(chat, app, session, clock, send,
+                                                                   job_runtime):
+    make_member(session, make_branch(session), name="张某", phone="13800001234", openid=OPENID,
+                status="away", current_province="江苏", current_city="苏州")
+    session.commit()
+    clock.advance(days=90)
+    assert jobs.run_verification_round() == 1
+    assert send() == 0
+    chat.say("你好")
+    assert send() == 1
+    [message] = app.test_client().get(f"/sandbox/messages/{OPENID}").get_json()
+    assert "流动去向：江苏 苏州" in message["text"]
+    assert outcome(session) is None

@@ -13,10 +13,10 @@ import datetime as dt
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.cli import main
-from models.member import Liaison, MemberChange
+from models.member import Liaison, Member, MemberChange
 from models.verification.asks import VerificationAsk
 from models.verification.freshness import last_verified
 from scheduler import jobs
@@ -121,3 +121,33 @@ def test_a_whole_round(make_chat, session, app, send, clock, job_runtime, db_url
                                              ("白杨村党支部", 5, 3, 1, 1, 0), ("合计", 5, 3, 1, 1, 0)]
     assert list(book["未确认名单"].values)[1:] == [
         ("白杨村党支部", "孙某", "138****0004", "江苏 苏州", dt.datetime(2027, 2, 27), "未回复")]
+
+
+def test_the_readme_round_through_the_sandbox_clock(make_chat, session, app, clock, send):
+    """README's sequence: bound at 02:44, 90 days on is still before that day's 09:00 round;
+    09:05 of that day asks; 15 days later the one who did not answer is on the liaison's list."""
+    ids = roster(session)
+    for member_id in ids.values():  # bound at 02:44 Beijing time on 30 November
+        session.get(Member, member_id).bound_at = dt.datetime(2026, 11, 29, 18, 44, tzinfo=dt.timezone.utc)
+    session.commit()
+    api = app.test_client()
+
+    def move(**body) -> list[str]:
+        resp = api.post("/sandbox/clock", json=body)
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        return [r["job"] for r in resp.get_json()["ran"]]
+
+    clock.advance(hours=17, minutes=44)  # 02:44 Beijing time, the day after the roster's start
+    m1 = make_chat("oKite_m1")
+    m1.say("你好")
+    m1.clock = app.extensions["kiteline"].clock  # sign by the service's time, which the moves carry
+    assert "verification_round" in move(advance_seconds=90 * 86400)
+    assert session.scalar(select(func.count()).select_from(VerificationAsk)) == 0  # 02:44: not yet
+    assert "verification_round" in move(set="2027-02-28T09:05")
+    assert session.scalar(select(func.count()).select_from(VerificationAsk)) == 5
+    m1.say("你好")  # their window had closed: the question arrives after this message
+    assert send() == 1  # (serve's dispatcher is woken by the message)
+    assert m1.say("没变").startswith("谢谢您的确认！")
+    move(advance_seconds=15 * 86400)
+    session.expire_all()
+    assert sorted(a.outcome for a in session.scalars(select(VerificationAsk))) == ["confirmed", *["unanswered"] * 4]

@@ -112,11 +112,13 @@ def add_fault(conn: Connection, spec: dict) -> dict:
     ``count`` calls; with ``rate`` (0 < rate ≤ 1) to that share of every call, drawn at random,
     until the faults are cleared (the rates of one path add up). Raises :class:`ValueError` on
     a bad spec."""
+    if not isinstance(spec, dict):
+        raise ValueError('the body must be a JSON object such as {"path": "message/custom/send", "errcode": -1}')
     path = str(spec.get("path", "")).strip("/")
-    errcode = spec.get("errcode")
-    latency_ms = int(spec.get("latency_ms") or 0)
-    rate = None if spec.get("rate") is None else float(spec["rate"])
-    count = int(spec.get("count") or 1)
+    errcode = _number(spec, "errcode", int, "an integer (a WeChat error code)")
+    latency_ms = _number(spec, "latency_ms", int, "an integer") or 0
+    rate = _number(spec, "rate", float, "a number")
+    count = _number(spec, "count", int, "an integer") or 1
     after_accept = bool(spec.get("after_accept"))
     if not path or (errcode is None and latency_ms <= 0) or count < 1:
         raise ValueError("a fault needs path, count ≥ 1, and errcode or latency_ms")
@@ -124,11 +126,25 @@ def add_fault(conn: Connection, spec: dict) -> dict:
         raise ValueError("rate must be more than 0 and at most 1")
     if after_accept and latency_ms <= 0:
         raise ValueError("after_accept needs latency_ms: how long the answer takes after the work")
-    values = dict(path=path, errcode=None if errcode is None else int(errcode),
+    values = dict(path=path, errcode=errcode,
                   errmsg=str(spec.get("errmsg") or "sandbox fault"), latency_ms=latency_ms,
                   remaining=None if rate is not None else count, rate=rate, after_accept=after_accept)
     conn.execute(insert(faults).values(**values))
     return values
+
+
+def _number(spec: dict, key: str, kind: type, what: str) -> int | float | None:
+    """``spec[key]`` as ``kind`` (``None`` when absent or null; a digit string is taken, as
+    before). Raises :class:`ValueError` naming the key and what it must be."""
+    value = spec.get(key)
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool) or (kind is int and isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} must be {what}, not {value!r}") from None
 
 
 def clear_faults(conn: Connection) -> None:

@@ -7,6 +7,7 @@ import re
 from handlers import crisis
 from handlers.bind.vocabulary import VOCABULARY
 from handlers.capability import Intent, Offer
+from handlers.commands import usage_for
 from handlers.context import Context, Incoming
 from handlers.nlu.policy import Cue, Routing
 from handlers.people import hotline
@@ -24,6 +25,7 @@ from models.binding import (
 from models.clock import beijing_minute
 from models.contacts import contacts_for
 from models.member import Member
+from models.roles import Role, roles_of
 from models.tickets import notify_waiting_tickets
 
 NAME = "bind"
@@ -37,6 +39,8 @@ NOT_MATCHED = ("没能绑定：姓名和手机号与支部台账上的登记对�
 CODE_REFUSED = f"这个邀请二维码无效或已经用过，没能绑定。{HOW_TO_BIND}"
 COOLING_DOWN = ("没能绑定：这个微信绑定没对上的次数太多，为保护党员信息，暂停绑定到{until}，到时可以再试。"
                 "如果确认姓名和手机号无误，请联系所在支部或拨打{hotline}。")
+# A role as a member who has it is told of it when they bind.
+ROLE_NAMES = {Role.LIAISON: "红色联络员", Role.SECRETARY: "支部书记", Role.TOWNSHIP: "乡镇联系人"}
 PUBLIC_HINT = "没绑定也可以发“驿站”查阳光驿站、发“菜单”看全部功能。"
 
 
@@ -149,7 +153,19 @@ def _bound_text(ctx: Context, member: Member) -> str:
     contacts = contacts_for(ctx.session, member)
     liaison = f"您的红色联络员是{contacts.liaison_name}。" if contacts.liaison_name else ""
     return (f"绑定成功！{member.name}您好，您是{member.branch.name}的党员。{cases}{liaison}"
-            "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
+            f"以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。{_commands_text(ctx, member)}")
+
+
+def _commands_text(ctx: Context, member: Member) -> str:
+    """For a member with a role (``models.roles``): which, and the commands it opens, one line
+    each, so a secretary or a liaison learns them when they bind; empty for anyone else."""
+    roles = roles_of(ctx.session, member)
+    lines = usage_for(ctx.commands, roles)
+    if not lines:
+        return ""
+    names = "、".join(ROLE_NAMES[r] for r in sorted(roles - {Role.MEMBER}) if r in ROLE_NAMES)
+    listing = "\n".join(f"· {line}" for line in lines)
+    return f"\n作为{names}，您还可以发：\n{listing}\n发“帮助”随时可以再看。"
 
 
 INTENT = Intent(name=NAME, usage="绑定 姓名 手机号 —— 第一次使用先绑定身份", offer=Offer("绑定党员身份", "绑定 姓名 手机号"),

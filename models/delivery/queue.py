@@ -3,7 +3,8 @@
 Handlers, domain operations and scheduled jobs call :func:`enqueue` with a typed payload
 (:mod:`models.delivery.payloads`); ``idempotency_key`` makes an enqueue safe to repeat (a job
 that runs twice, a retried webhook). The webhook calls :func:`release_deferred` when a member
-writes: their window is open again, so what waited for them is due.
+writes: their window is open again, so what waited for them is due; :func:`withdraw` drops
+what has not left yet and no longer needs to (a question the member already answered).
 """
 from __future__ import annotations
 
@@ -69,6 +70,25 @@ def release_deferred(session: Session, openid: str, now: dt.datetime) -> int:
         .where(OutboxMessage.openid == openid, OutboxMessage.status == "deferred")
         .values(status="pending", next_attempt_at=now)
         # Runs on every inbound message: skip matching rows in the session (none are loaded).
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+# ``last_error`` of a row dropped by :func:`withdraw`, before the reason: nothing went wrong,
+# so reports list it with no call to act (``models.delivery.report``).
+WITHDRAWN = "withdrawn: "
+
+
+def withdraw(session: Session, member_id: int, purpose: str, why: str) -> int:
+    """Drop the member's ``purpose`` rows that have not left yet (due or deferred; a row a
+    dispatcher holds goes on) because they are no longer needed: ``why`` says so in the row's
+    ``last_error``. Returns how many were dropped."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.member_id == member_id, OutboxMessage.purpose == purpose,
+               OutboxMessage.status.in_(("pending", "deferred")))
+        .values(status="dropped", last_error=WITHDRAWN + why)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

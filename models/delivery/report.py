@@ -3,7 +3,7 @@ and status, and every message that needs a person (``kiteline report delivery``,
 secretary's daily digest).
 
 Needs attention: ``failed`` (refused for good, or every retry spent), ``dropped`` (the reader
-unfollowed), ``unknown`` (a lesson whose outcome was lost, not sent again), and claims whose
+unfollowed; not a row withdrawn as no longer needed), ``unknown`` (a lesson whose outcome was lost, not sent again), and claims whose
 dispatcher is gone (recovered at the next round of any dispatcher). Phones are masked
 (DESIGN.md §5).
 """
@@ -21,6 +21,7 @@ from models.delivery.claims import stale_claims
 from models.delivery.errcodes import BUSY, NOT_FOLLOWING, TEMPLATE_CONTENT
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.purposes import PURPOSES, purpose_name
+from models.delivery.queue import WITHDRAWN
 from models.member import Member, mask_phone
 
 STATUS_NAMES = {"pending": "待发送", "deferred": "暂缓（等对方发消息）", "claimed": "已领取", "sending": "发送中",
@@ -46,6 +47,8 @@ def reason(row: OutboxMessage) -> str:
         return "发送途中程序停止，下一轮发送会自动处理"
     if row.status == "unknown":
         return "发出后没等到微信答复，可能已送到，为免重复没有再发"
+    if row.status == "dropped" and error.startswith(WITHDRAWN):
+        return f"不再需要，没有发送：{error.removeprefix(WITHDRAWN)}"
     if row.status == "dropped":
         return "对方的微信没有关注公众号" if code == NOT_FOLLOWING else "对方已取消关注公众号"
     if code == TEMPLATE_CONTENT:
@@ -90,8 +93,10 @@ def counts(session: Session, since: dt.datetime, org_ids: set[int] | None = None
 def needing_attention(session: Session, since: dt.datetime, org_ids: set[int] | None = None) -> list[OutboxMessage]:
     """Rows queued since ``since`` that failed, were dropped or have an unknown outcome, and
     claims whose dispatcher is gone; oldest first."""
-    query = _scoped(select(OutboxMessage).where(OutboxMessage.created_at >= since,
-                                                OutboxMessage.status.in_(ATTENTION)), org_ids)
+    query = _scoped(select(OutboxMessage).where(
+        OutboxMessage.created_at >= since, OutboxMessage.status.in_(ATTENTION),
+        # A row withdrawn as no longer needed wants nobody's attention.
+        OutboxMessage.last_error.is_(None) | OutboxMessage.last_error.not_like(WITHDRAWN + "%")), org_ids)
     rows = list(session.scalars(query))
     stale = [r for r in stale_claims(session) if r.created_at >= since]
     if org_ids is not None:

@@ -27,12 +27,19 @@ SOURCE_NAMES = {"chat": "本人聊天", "import": "台账导入", "console": "�
 NAMED_BY = ("import", "console")
 
 
+def phone_in(who: str) -> str | None:
+    """``who`` as the digits of a phone when it is one (138-0000-1234, 138 0000 1234, full-width
+    digits → ``13800001234``), else ``None`` (a name)."""
+    digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", who))
+    return digits if digits.isdigit() else None
+
+
 def find_members(session: Session, who: str, org_ids: set[int] | None = None) -> list[Member]:
     """Members whose phone (11 digits, written any way: 138-0000-1234, full-width) or name is
     ``who``, within ``org_ids`` when given, in roster order."""
-    folded = unicodedata.normalize("NFKC", who).strip()
-    digits = re.sub(r"[\s-]", "", folded)
-    condition = Member.phone == digits if digits.isdigit() else Member.name == folded
+    phone = phone_in(who)
+    name = unicodedata.normalize("NFKC", who).strip()
+    condition = Member.phone == phone if phone is not None else Member.name == name
     query = select(Member).where(condition).order_by(Member.branch_id, Member.id)
     if org_ids is not None:
         query = query.where(Member.branch_id.in_(org_ids))

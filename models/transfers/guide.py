@@ -22,6 +22,7 @@ from models.contacts import contacts_for
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
 from models.member import Member
+from models.org import Organization
 from models.settings import DistrictSettings
 from models.transfers.request import TransferGuide, TransferRequest
 
@@ -54,11 +55,20 @@ def months_away(away_since: dt.date, today: dt.date) -> int:
 def whom_to_contact(session: Session, member: Member, district: DistrictSettings) -> str:
     """``请联系支部书记王某（电话 13700000001），也可以拨打服务热线 …。``: the branch secretary
     the org file names, else the member's red liaison, else the branch's phone; the hotline
-    always."""
+    always. A member who is that secretary is sent up instead: the nearest organisation above
+    whose secretary (a township's 乡镇联系人) is someone else, else the hotline alone."""
     branch = member.branch
     contacts = contacts_for(session, member)
     hotline = f"服务热线 {district.service_hotline}（{district.service_hours}）"
-    if branch.secretary_name:
+    if _heads(member, branch):
+        above = next((org for org in branch.path()[-2::-1]
+                      if org.secretary_name and not _heads(member, org)), None)
+        if above is None:
+            return f"请拨打{hotline}。"
+        title = "联系人" if above.kind == "township" else "书记"
+        phone = above.secretary_phone or above.contact_phone
+        first = f"请联系{above.name}{title}{above.secretary_name}" + (f"（电话 {phone}）" if phone else "")
+    elif branch.secretary_name:
         phone = branch.secretary_phone or branch.contact_phone
         first = f"请联系{branch.name}书记{branch.secretary_name}" + (f"（电话 {phone}）" if phone else "")
     elif contacts.liaison_name:
@@ -69,6 +79,11 @@ def whom_to_contact(session: Session, member: Member, district: DistrictSettings
     else:
         return f"请拨打{hotline}。"
     return f"{first}，也可以拨打{hotline}。"
+
+
+def _heads(member: Member, org: Organization) -> bool:
+    """Whether ``member`` is the secretary ``org`` names (by name and phone, as ``models.roles``)."""
+    return bool(org.secretary_name) and (org.secretary_name, org.secretary_phone) == (member.name, member.phone)
 
 
 def guide_text(session: Session, member: Member, district: DistrictSettings, today: dt.date, *,

@@ -18,6 +18,7 @@ from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
 from models.member import Member
 from models.org import Organization
+from models.places import province_of
 from models.transfers.request import TransferRequest
 
 NOTICE_PURPOSE = "transfer_notice"
@@ -50,15 +51,16 @@ def latest_request(session: Session, member: Member) -> TransferRequest | None:
 
 
 def destination_of(member: Member, city: str | None = None, province: str | None = None) -> str | None:
-    """Where the membership is to go: ``city`` (with ``province``) as the member named it, else
-    their destination on file (``浙江宁波``); ``None`` when neither names a city."""
-    if city:
-        return f"{province}{city}" if province and province != city else city
-    if member.current_city:
-        province = member.current_province
-        return f"{province}{member.current_city}" if province and province != member.current_city \
-            else member.current_city
-    return None
+    """Where the membership is to go, one way however it was named: ``city`` (with
+    ``province``) as the member named it, else their destination on file, each with its
+    province — as named, else found from the place list (``models.places``) — before the city
+    (``浙江宁波``; a municipality once: ``北京``). ``None`` when neither names a city."""
+    if not city:
+        city, province = member.current_city, member.current_province
+    if not city:
+        return None
+    province = province or province_of(city)
+    return f"{province}{city}" if province and province != city else city
 
 
 def request_transfer(session: Session, member: Member, destination: str, now: dt.datetime) -> Requested:

@@ -5,7 +5,8 @@ the same day, or after a crash half-way, asks nobody twice (a member asked today
 lists nobody twice (an ask is closed once). The question goes through the outbox as purpose
 ``verification_ask`` — a reminder, delivered at most once, never as a template message (those
 are for service notices a member triggered, DESIGN.md §2) — so while the member's 48-hour window
-is closed it waits, deferred, for their next message.
+is closed it waits, deferred, for their next message — unless that message changes their info
+itself, which answers the question before it is asked (:func:`close_if_changed`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.clock import SHANGHAI
 from models.delivery.payloads import Text
-from models.delivery.queue import enqueue
+from models.delivery.queue import enqueue, withdraw
 from models.member import Liaison, Member, MemberChange, mask_phone
 from models.settings import VerificationSettings
 from models.verification.asks import ASK_PURPOSE, VerificationAsk
@@ -95,3 +96,19 @@ def close_expired(session: Session, now: dt.datetime) -> list[VerificationAsk]:
             unanswered.append(ask)
         ask.closed_at = now
     return unanswered
+
+
+def close_if_changed(session: Session, ask: VerificationAsk, now: dt.datetime) -> bool:
+    """``ask`` is open and has not reached the member, and they just wrote: when they changed
+    their info themself since it was asked (by chat), the question about the old info is no
+    longer needed — the ask ends ``corrected`` (answered when the change was made) and its
+    question, still waiting, is withdrawn unsent. Returns whether it was. One statement, two
+    more when it closes; the webhook calls this only for a member with such an ask."""
+    changed_at = session.scalar(select(func.max(MemberChange.changed_at)).where(
+        MemberChange.member_id == ask.member_id, MemberChange.changed_at >= ask.asked_at,
+        MemberChange.source.in_(BY_MEMBER), MemberChange.field != "openid"))
+    if changed_at is None or not ask.is_open or ask.delivered_at is not None:
+        return False
+    ask.outcome, ask.answered_at, ask.closed_at = "corrected", changed_at, now
+    withdraw(session, ask.member_id, ASK_PURPOSE, "党员在收到前已自己更新了信息")
+    return True
