@@ -31,6 +31,7 @@ from bot.app import create_app
 from models.db import make_engine
 from models.migrations import schema
 from models.settings import load_settings
+from scheduler import jobs
 
 # Copies of ../shared/ (see tests/data/shared/README.md), so a clone anywhere can run the suite.
 SHARED = Path(__file__).resolve().parent / "data" / "shared"
@@ -171,6 +172,15 @@ def app(settings, clock):
 @pytest.fixture
 def runtime(app):
     return app.extensions["kiteline"]
+
+
+@pytest.fixture
+def job_runtime(runtime):
+    """``runtime`` as the one scheduled jobs use (``scheduler.jobs.current_runtime``), for
+    tests that run a job function directly; forgotten afterwards."""
+    jobs.use_runtime(runtime)
+    yield runtime
+    jobs.use_runtime(None)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from bot.cli import main
 from models.delivery.outbox import OutboxMessage
 from models.org import Organization
-from scheduler import jobs
 from scheduler.jobs import send_delivery_digests
 from tests.conftest import CONFIG_FILE
 from tests.factories import make_member
@@ -28,13 +27,6 @@ LIAISON = "oKite_liaison_0001"
 SECRETARY = "oKite_secretary_0001"
 DIGEST = ("【通知未送达汇总】白杨村党支部 11月29日，有1条通知没有送到，请电话转告本人：\n"
           "1. 11-29 09:00 新求助通知，收件人李某（139****0001）：对方已取消关注公众号")
-
-
-@pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
 
 
 def branch_with_secretary(session, bound: bool = True) -> Organization:

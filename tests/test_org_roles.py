@@ -8,7 +8,6 @@ from sqlalchemy import select
 from bot.cli import main
 from models.member import Member
 from models.roles import Role, roles_of
-from scheduler import jobs
 from scheduler.jobs import send_delivery_digests
 from tests.conftest import CONFIG_FILE
 
@@ -21,13 +20,6 @@ LEDGER = ("姓名,手机号,所属党支部,红色联络员\n"
           "王某,13700001001,红柳镇白杨村党支部,\n"
           "赵某,13700002001,红柳镇白杨村党支部,\n")
 SECRETARY, CONTACT, LIAISON = "oKite_secretary_0001", "oKite_township_0001", "oKite_liaison_0001"
-
-
-@pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
 
 
 @pytest.fixture

@@ -32,13 +32,6 @@ from tests.factories import make_branch, make_lesson, make_member
 
 
 @pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
-
-
-@pytest.fixture
 def branch(session):
     return make_branch(session)
 

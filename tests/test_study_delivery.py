@@ -13,20 +13,12 @@ from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Article, LessonPush, News, TemplateNotice, Text
 from models.delivery.queue import enqueue
 from models.lesson import StudyRecord
-from scheduler import jobs
 from scheduler.jobs import push_lesson_schedule
 from tests.factories import make_branch, make_lesson, make_member
 
 pytestmark = pytest.mark.postgres
 
 OPENID = "oKite_member_0001"
-
-
-@pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from models.ledger_files import read_table
 from models.ledger_import import import_members
 from models.member import Liaison
 from models.transfers import TransferGuide, TransferRequest
-from scheduler import jobs
 from scheduler.jobs import send_transfer_guides
 from tests.conftest import CONFIG_FILE
 from tests.factories import make_branch, make_member
@@ -43,13 +42,6 @@ NOTICE = ("【组织关系转接申请】白杨村党支部党员张某（电话
           "请联系本人办理；办结后回复“转接办结 张某”，我会告诉本人。")
 DONE_TEXT = ("您的组织关系转接（转到浙江宁波）支部已经办结。请按支部给您的介绍信或网上转接通知，按时到新的党组织报到；"
              "以后的组织生活、党费就在那边参加和交纳。有问题可以随时问我。")
-
-
-@pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
 
 
 def roster(session, secretary_bound: bool = True, **member_fields):

@@ -19,13 +19,6 @@ OPENID = "oKite_member_0001"
 
 
 @pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
-
-
-@pytest.fixture
 def asked(chat, session, clock, send, job_runtime) -> int:
     """张某, away in 苏州 and bound at the start, wrote 5 minutes before the round 90 days later
     and was asked; returns their member id."""

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.postgres
 LIAISON, SECRETARY = "oKite_liaison_0001", "oKite_secretary_0001"
 
 
-@pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
-
-
 def asked_names(session) -> list[str]:
     session.expire_all()
     return sorted(a.member.name for a in session.scalars(select(VerificationAsk).where(

@@ -29,13 +29,6 @@ LIAISON, SECRETARY = "oKite_liaison_0001", "oKite_secretary_0001"
 DAY = dt.timedelta(days=1)
 
 
-@pytest.fixture
-def job_runtime(runtime):
-    jobs.use_runtime(runtime)
-    yield runtime
-    jobs.use_runtime(None)
-
-
 def roster(session) -> dict[str, int]:
     """The branch: liaison 李某, secretary 王某, and five away members in 苏州 with 李某 as liaison."""
     branch = make_branch(session)
