@@ -65,23 +65,26 @@ def lesson_job_id(schedule_id: str) -> str:
     return LESSON_JOB_PREFIX + schedule_id
 
 
+def keep_job(scheduler: BackgroundScheduler, job_id: str, func, trigger, name: str,
+             args: tuple = ()) -> str:
+    """Put ``func(*args)`` on ``trigger`` into the store as ``job_id`` unless the stored job
+    already has that trigger and those arguments — then it is kept as it is, so a run that fell
+    due while no scheduler ran still goes out (within ``MISFIRE_GRACE_SECONDS``). Returns
+    ``job_id``."""
+    stored = scheduler.get_job(job_id)
+    if stored is None or repr(stored.trigger) != repr(trigger) or tuple(stored.args) != args:
+        scheduler.add_job(func, trigger, id=job_id, name=name, args=args, replace_existing=True)
+    return job_id
+
+
 def register_lesson_jobs(scheduler: BackgroundScheduler, settings: SchedulerSettings) -> list[str]:
     """Put one cron job per ``settings.lesson_schedules`` entry into the scheduler's store and
-    remove stored lesson jobs no longer in the config. Returns the job ids now scheduled.
-
-    A stored job whose cron line and arguments are unchanged is kept as it is, so a push that
-    fell due while no scheduler ran still goes out (within ``MISFIRE_GRACE_SECONDS``); a changed
-    one replaces the stored job."""
+    remove stored lesson jobs no longer in the config (an unchanged one is kept: :func:`keep_job`).
+    Returns the job ids now scheduled."""
     zone = ZoneInfo(settings.timezone)
-    wanted = []
-    for entry in settings.lesson_schedules:
-        job_id, args = lesson_job_id(entry.id), (entry.id, entry.category)
-        trigger = cron_trigger(entry.cron, zone)
-        stored = scheduler.get_job(job_id)
-        if stored is None or repr(stored.trigger) != repr(trigger) or tuple(stored.args) != args:
-            scheduler.add_job(push_lesson_schedule, trigger, id=job_id, name=f"学习推送 {entry.id}",
-                              args=args, replace_existing=True)
-        wanted.append(job_id)
+    wanted = [keep_job(scheduler, lesson_job_id(entry.id), push_lesson_schedule,
+                       cron_trigger(entry.cron, zone), f"学习推送 {entry.id}", (entry.id, entry.category))
+              for entry in settings.lesson_schedules]
     for job in scheduler.get_jobs():
         if job.id.startswith(LESSON_JOB_PREFIX) and job.id not in wanted:
             scheduler.remove_job(job.id)
@@ -90,32 +93,25 @@ def register_lesson_jobs(scheduler: BackgroundScheduler, settings: SchedulerSett
 
 
 def register_digest_job(scheduler: BackgroundScheduler, settings: SchedulerSettings) -> str:
-    """Put the secretaries' daily delivery digest (job id ``delivery_digest``) into the store on
-    ``settings.delivery_digest_cron``, keeping a stored job whose line is unchanged."""
+    """The secretaries' daily delivery digest (job id ``delivery_digest``) on
+    ``settings.delivery_digest_cron`` (:func:`keep_job`)."""
     trigger = cron_trigger(settings.delivery_digest_cron, ZoneInfo(settings.timezone))
-    stored = scheduler.get_job(DIGEST_JOB_ID)
-    if stored is None or repr(stored.trigger) != repr(trigger):
-        scheduler.add_job(send_delivery_digests, trigger, id=DIGEST_JOB_ID, name="未送达通知汇总",
-                          replace_existing=True)
-    return DIGEST_JOB_ID
+    return keep_job(scheduler, DIGEST_JOB_ID, send_delivery_digests, trigger, "未送达通知汇总")
 
 
 def register_transfer_guide_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
                                 transfer: TransferSettings) -> str:
-    """Put the daily transfer-guide check (job id ``transfer_guide``) into the store on
-    ``transfer.guide_cron`` in the scheduler's time zone, keeping a stored job whose line is
-    unchanged."""
+    """The daily transfer-guide check (job id ``transfer_guide``) on ``transfer.guide_cron`` in
+    the scheduler's time zone (:func:`keep_job`)."""
     trigger = cron_trigger(transfer.guide_cron, ZoneInfo(settings.timezone))
-    stored = scheduler.get_job(TRANSFER_GUIDE_JOB_ID)
-    if stored is None or repr(stored.trigger) != repr(trigger):
-        scheduler.add_job(send_transfer_guides, trigger, id=TRANSFER_GUIDE_JOB_ID, name="组织关系转接提醒",
-                          replace_existing=True)
-    return TRANSFER_GUIDE_JOB_ID
+    return keep_job(scheduler, TRANSFER_GUIDE_JOB_ID, send_transfer_guides, trigger, "组织关系转接提醒")
+
+
 def register_verification_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
                               verification: VerificationSettings) -> str | None:
-    """Put the daily verification round (job id ``verification_round``) into the store at
-    ``verification.send_time`` in ``settings.timezone``, keeping a stored job whose time is
-    unchanged; with ``verification.enabled`` false remove it. Returns the job id, or ``None``."""
+    """The daily verification round (job id ``verification_round``) at
+    ``verification.send_time`` in ``settings.timezone`` (:func:`keep_job`); with
+    ``verification.enabled`` false it is removed. Returns the job id, or ``None``."""
     if not verification.enabled:
         if scheduler.get_job(VERIFICATION_JOB_ID) is not None:
             scheduler.remove_job(VERIFICATION_JOB_ID)
@@ -123,11 +119,7 @@ def register_verification_job(scheduler: BackgroundScheduler, settings: Schedule
         return None
     hour, minute = verification.hour_minute
     trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone))
-    stored = scheduler.get_job(VERIFICATION_JOB_ID)
-    if stored is None or repr(stored.trigger) != repr(trigger):
-        scheduler.add_job(run_verification_round, trigger, id=VERIFICATION_JOB_ID, name="定期核查",
-                          replace_existing=True)
-    return VERIFICATION_JOB_ID
+    return keep_job(scheduler, VERIFICATION_JOB_ID, run_verification_round, trigger, "定期核查")
 
 
 class SchedulerService:
