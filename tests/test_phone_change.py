@@ -212,3 +212,42 @@ def test_a_change_of_number_without_the_number_asks_for_it(chat, session, member
     assert chat.say(said) == "请把新手机号发给我，例如：我的新号码是13800005678。"
     assert chat.say("我的新号码是13712345678") == QUESTION.format("137 1234 5678")
     assert phone_changes(session) == []
+
+
+ASKED = "请把新手机号发给我，例如：我的新号码是13800005678。"
+
+
+def test_the_number_alone_after_being_asked_is_read_back(chat, session, member):
+    """The user trial: 我换号了, then just the number — read back at once, no numbered question."""
+    assert chat.say("我换号了") == ASKED
+    assert chat.say("13800001111") == QUESTION.format("138 0000 1111")
+    assert chat.say("对") == CHANGED.format("138****1111")
+    assert phone_changes(session) == [("13800001234", "13800001111")]
+
+
+def test_a_number_that_is_no_mobile_after_being_asked_is_asked_for_again(chat, session, member):
+    chat.say("我换号了")
+    assert chat.say("1380000111") == "“1380000111”不是有效的11位手机号。" + ASKED
+    assert chat.say("13800001111") == QUESTION.format("138 0000 1111")
+    assert phone_changes(session) == []
+
+
+def test_cancelling_when_asked_for_the_number_keeps_the_phone(chat, session, member):
+    chat.say("我换号了")
+    assert chat.say("算了") == KEPT
+    assert "改成" not in chat.say("13800001111")  # the question is over
+    assert phone_changes(session) == []
+
+
+def test_another_request_when_asked_for_the_number_is_answered(chat, session, member):
+    points = chat.say("积分")
+    chat.say("我换号了")
+    assert chat.say("积分") == points
+    assert "改成" not in chat.say("13800001111")
+    assert phone_changes(session) == []
+
+
+def test_the_number_on_file_when_asked_changes_nothing(chat, session, member):
+    chat.say("我换号了")
+    assert chat.say("13800001234").startswith("手机号已经是138****1234，不用改。")
+    assert phone_changes(session) == []
