@@ -33,6 +33,9 @@ TRANSFER_CANCELLED = "好的，转接申请没有提交。以后想办，随时�
 REACH = {
     ("clarify", "choosing"): (["学习 开会"], CLARIFY_QUESTION,
                               "好的，已取消。有需要随时发“菜单”看全部功能。", "2"),
+    ("phone_change", "asking"): (["我换号了"], "请把新手机号发给我，例如：我的新号码是13800005678。",
+                                 "好的，手机号没有改，还是 138****1234。要改的话，把您自己的新号码发给我就行。",
+                                 ("我的新号码是13800005678", "不对")),
     ("phone_change", "confirming"): (["手机号换成13800005678"], PHONE_QUESTION,
                                      "好的，手机号没有改，还是 138****1234。要改的话，把您自己的新号码发给我就行。", "对"),
     ("update_info", "where"): (["回老家了 不出去了", "又出去打工了"], "这回去了哪个城市？直接告诉我就行，例如：“宁波”。",
@@ -164,7 +167,12 @@ def test_the_answer_in_time_finishes_the_dialog(chat, session, key):
 def test_each_dialog_is_drawn_from_its_declaration():
     phone = DIALOGS["phone_change"].mermaid().splitlines()
     assert phone == ["stateDiagram-v2",
+                     "    [*] --> asking",
                      "    [*] --> confirming",
+                     "    asking: asking — 等党员发来新号码",
+                     "    asking --> asking: 帮助 / 没答上 — 再问一遍",
+                     "    asking --> confirming: 一个号码 — 读回",
+                     "    asking --> [*]: 答完 / 另有请求 / 取消 / 超时",
                      "    confirming: confirming — 等党员确认读回的新号码",
                      "    confirming --> confirming: 帮助 / 没答上 — 再问一遍",
                      "    confirming --> confirming: 另一个号码 — 重新读回",

@@ -1,5 +1,9 @@
 """Changing the member's phone by chat — never without reading the new number back.
 
+A member who says the number changed without giving it (我换号了) is asked for it
+(:func:`ask_number`, state ``asking``): the number alone then answers and is read back, a number
+that is no mobile number is named and asked for again.
+
 A new number the member calls their own (the router's ``phone`` slot; someone else's number —
 包工头的电话是… — never becomes one, see ``handlers.nlu.slots.someone_elses``) is not stored at once:
 :func:`read_back` starts dialog ``phone_change`` (state ``confirming``) and asks
@@ -21,7 +25,7 @@ import re
 from enum import StrEnum
 
 from handlers.context import Context, Incoming
-from handlers.details_text import describe
+from handlers.details_text import already, describe
 from handlers.dialog_machine import (
     UNCLEAR,
     Ask,
@@ -57,7 +61,17 @@ NUMBER_ATTEMPT = re.compile(r"(?:电话|手机|号码|换号|新号|改号)\D{0,
 
 
 class State(StrEnum):
+    ASKING = "asking"
     CONFIRMING = "confirming"
+
+
+# The question when the member said the number changed but not what it is.
+ASK_NUMBER = "请把新手机号发给我，例如：我的新号码是13800005678。"
+
+
+def ask_number(msg: Incoming, ctx: Context) -> str:
+    """Start the dialog waiting for the new number (state ``asking``) and return its question."""
+    return DIALOG.start(ctx, msg.openid, State.ASKING, {})
 
 
 def read_back(msg: Incoming, ctx: Context, phone: str, source: str = "chat") -> str:
@@ -65,6 +79,22 @@ def read_back(msg: Incoming, ctx: Context, phone: str, source: str = "chat") -> 
     is the change's (``models.member_updates.SOURCES``): ``verification`` when the number
     answers a verification ask, which the confirmed number then ends as corrected."""
     return DIALOG.start(ctx, msg.openid, State.CONFIRMING, {"phone": phone, "source": source})
+
+
+def _number(msg: Incoming, ctx: Context, data: dict) -> Result:
+    """The member's answer to :data:`ASK_NUMBER`: their own new number is read back."""
+    if ctx.member is None:
+        return HandOff()
+    number = own_phone(ctx.route.normalised) if ctx.route else None
+    if number == ctx.member.phone:
+        return Done(TextReply(already(ctx.member, frozenset({"phone"}))))
+    if number:
+        data = {"phone": number, "source": "chat"}
+        return GoTo(State.CONFIRMING, TextReply(_question(ctx, data)), data)
+    attempt = number_attempt(msg.text)
+    if attempt:
+        return Stay(TextReply(f"“{attempt}”不是有效的11位手机号。{ASK_NUMBER}"))
+    return UNCLEAR
 
 
 def _confirm(msg: Incoming, ctx: Context, data: dict) -> Result:
@@ -125,10 +155,13 @@ def _question(ctx: Context, data: dict) -> str:
 
 DIALOG = Dialog(
     name="phone_change",
-    asks={State.CONFIRMING: Ask("等党员确认读回的新号码", _question, _confirm,
+    asks={State.ASKING: Ask("等党员发来新号码", lambda ctx, data: ASK_NUMBER, _number,
+                            goes_to={State.CONFIRMING: "一个号码 — 读回"}),
+          State.CONFIRMING: Ask("等党员确认读回的新号码", _question, _confirm,
                                 goes_to={State.CONFIRMING: "另一个号码 — 重新读回"})},
-    starts_in=(State.CONFIRMING,),
+    starts_in=(State.ASKING, State.CONFIRMING),
     cancelled=_kept,
-    dropped=lambda ctx, data: "刚才的新号码没有确认，手机号没有改；要改请再发一次新号码。",
+    # nothing to say when no number was given yet
+    dropped=lambda ctx, data: "刚才的新号码没有确认，手机号没有改；要改请再发一次新号码。" if data.get("phone") else "",
     expired=lambda ctx, data: "刚才的改号超时了，手机号没有改。请再发一次新号码。",
 )

@@ -15,6 +15,7 @@ from handlers.details_text import DESTINATION_FIELDS, already, describe, place
 from handlers.dialogs import guided_update
 from handlers.dialogs.phone_change import (
     CORRECTION,
+    ask_number,
     bad_phone,
     grouped,
     number_attempt,
@@ -52,7 +53,6 @@ LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去�
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 # A new number announced without the number (我换号了, 手机号换了, 新号码): asked for, not the walk.
 NUMBER_CHANGED = re.compile(r"换(?:了)?(?:个)?(?:手机|电话)?号|(?:手机号?|电话|号码)(?:也|已经)?(?:换|改)了|新(?:手机)?号")
-ASK_NUMBER = "请把新手机号发给我，例如：我的新号码是13800005678。"
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
@@ -144,7 +144,7 @@ def _nothing_changed(msg: Incoming, ctx: Context, text: str, repeated: frozenset
     if repeated:
         return TextReply(already(ctx.member, repeated))
     if NUMBER_CHANGED.search(text):
-        return TextReply(ASK_NUMBER)
+        return TextReply(ask_number(msg, ctx))
     return TextReply(guided_update.start(msg, ctx))
 
 
