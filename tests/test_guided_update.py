@@ -230,6 +230,18 @@ def test_leaving_the_walk_for_another_request_says_nothing_was_saved(chat, sessi
     assert record(session, member) == AS_IMPORTED and history(session) == []
 
 
+def test_tapping_my_info_in_the_walk_ends_it_as_typing_it_does(chat, session, member):
+    """The user trial: the 我的信息 menu button in the middle of 更新信息 showed the record and the
+    walk went on to save later; it ends the walk, as typing 我的信息 does."""
+    chat.say("更新信息")
+    assert chat.say("东莞") == "记下了。\n" + Q_PHONE
+    reply = chat.click("MY_INFO")
+    assert reply.startswith(DROPPED + "\n") and "流动去向：广东 深圳" in reply
+    assert session.get(DialogState, ME) is None
+    assert "记下了" not in chat.say("不变")
+    assert record(session, member) == AS_IMPORTED and history(session) == []
+
+
 def test_leaving_before_anything_was_said_needs_no_word(chat, session, member):
     chat.say("更新信息")
     assert DROPPED not in chat.say("学习")
