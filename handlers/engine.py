@@ -1,7 +1,8 @@
 """The conversation engine: which part of kiteline answers a message. The order, stated once:
 
 1. events and custom-menu keys (follow, QR scan, CLICK ``EventKey``, location) and messages
-   without text (images, links, blank text): nothing to route;
+   without text (images, links, blank text): nothing to route; a menu key naming an intent is a
+   new request, so a dialog in progress ends with its ``dropped`` line, as when typed;
 2. words of despair (``handlers.crisis``): a help request before anything else, any dialog in
    progress ended;
 3. role commands (``handlers.commands``): exact syntax, for the roles declared with each
@@ -214,6 +215,19 @@ def _for_member(intent: Intent, msg: Incoming, ctx: Context, handle) -> Reply:
     return handle(msg, ctx)
 
 
+def _menu_request(intent: Intent, msg: Incoming, ctx: Context) -> Reply:
+    """A menu button is a new request, as typing it is: a dialog in progress ends first, its
+    ``dropped`` line before the answer. The dialog row is the one the webhook read ahead
+    (``ctx.dialog``), so a click with no dialog costs no statement."""
+    row = in_progress(ctx.session, msg.openid, ctx.clock.now(), ctx.dialog)
+    if row is None:
+        return _for_member(intent, msg, ctx, intent.handle)
+    dialog, data = DIALOGS.get(row.dialog), dict(row.data)  # read before the answer may start a dialog anew
+    end(ctx.session, msg.openid)
+    reply = _for_member(intent, msg, ctx, intent.handle)
+    return left_for(dialog, ctx, data, reply) if dialog else reply
+
+
 def _without_text(msg: Incoming, ctx: Context) -> Reply:
     """Stage 1: events, menu keys, shared locations, and messages with no text."""
     if msg.msg_type == "location":
@@ -232,7 +246,7 @@ def _without_text(msg: Incoming, ctx: Context) -> Reply:
         if intent is None:
             return menu.handle(msg, ctx)
         declared = BY_NAME[intent]
-        return _for_member(declared, msg, ctx, declared.handle)
+        return _menu_request(declared, msg, ctx)
     # Report events (VIEW, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH …) and any event type
     # WeChat adds later: "success", nothing shown.
     return NoReply()

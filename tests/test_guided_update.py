@@ -242,6 +242,14 @@ def test_tapping_my_info_in_the_walk_ends_it_as_typing_it_does(chat, session, me
     assert record(session, member) == AS_IMPORTED and history(session) == []
 
 
+def test_tapping_update_info_in_the_walk_starts_it_again(chat, session, member):
+    chat.say("更新信息")
+    chat.say("东莞")
+    assert chat.click("UPDATE_INFO") == f"{DROPPED}\n{START_WORDS}{Q_CITY}"
+    assert chat.say("不变") == "好的，流动去向不变。\n" + Q_PHONE
+    assert record(session, member) == AS_IMPORTED and history(session) == []
+
+
 def test_leaving_before_anything_was_said_needs_no_word(chat, session, member):
     chat.say("更新信息")
     assert DROPPED not in chat.say("学习")
