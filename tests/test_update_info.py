@@ -206,8 +206,16 @@ def test_out_again_without_a_city_is_away_and_asked_where(chat, session, member,
     assert chat.say("宁波").startswith("已为您更新：\n流动去向：浙江 宁波")  # the city alone answers
 
 
+@pytest.mark.parametrize("home", ["我回来了 现在在家", "我从深圳回来了 现在在家"])
+def test_back_and_now_at_home_is_coming_home(chat, session, member, home):
+    """The user trial: these started the 更新信息 walk at its city question."""
+    assert chat.say(home) == f"已为您更新：\n状态：已返乡\n欢迎回家！以后村里的组织生活请按时参加。{CORRECTION}"
+    session.expire_all()
+    assert (member.status, member.current_city) == ("returned", None)
+
+
 @pytest.mark.parametrize("text", ["过年回老家了 初八就回来", "打算明年回老家", "回村里住几天", "下班回家了",
-                                  "回来了"])
+                                  "回来了", "过年回来了 现在在家", "下班回来了 现在在家"])
 def test_a_visit_or_a_plan_is_no_homecoming(chat, session, member, text):
     chat.say(text)
     session.expire_all()
