@@ -43,11 +43,12 @@ NAME = "update_info"
 
 # Coming home for good (回老家了, 不在外面了, 以后就在村里) — GLOSSARY 流回: the member is no longer
 # away. Not a visit (过年回来了, 回去住几天) and not a plan (打算回老家).
-# (回来了 / 回家了 alone may be from work today: not counted)
+# (回来了 / 回家了 alone may be from work today: not counted; 回来了 现在在家 is home)
 RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|县城|镇上)(?:了|啦|住|待|定居|种地|养老|发展)"
                       r"|不(?:在外(?:面|地|头|边)?|出去|往外跑)(?:了|干了|跑了|打工了)"
+                      r"|回来了\W*(?:现在|已经|就|一直)?在家"
                       r"|以后(?:就)?在(?:家|村里|老家|镇上|县城)")
-VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间")
+VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间|下班|放学")
 # Out again (又出去打工了, 我又出来了, 到外面干活了): away once more, city not yet said.
 LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去外面|去外地|到外地)(?:打工|干活|上班|挣钱|了|啦)")
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
