@@ -33,6 +33,7 @@ from models.places import (
     normalise_province,
     province_of,
 )
+from models.transfers.guide import GUIDE_FIELDS, forget_undelivered
 
 DESTINATION = ("current_province", "current_city", "current_district")
 
@@ -64,7 +65,7 @@ def move_to(session: Session, member: Member, city: str | None, province: str | 
     if member.status == "returned":
         values.update(status="away", away_since=_this_month(now))
     member.place_unlisted = False  # a known place (an unlisted one has no province to keep)
-    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
+    return _moved(session, member, values, source=source, changed_by=changed_by, now=now)
 
 
 def move_to_unlisted(session: Session, member: Member, written: str, *, now: dt.datetime, source: str,
@@ -81,7 +82,7 @@ def move_to_unlisted(session: Session, member: Member, written: str, *, now: dt.
     if member.status == "returned":
         values.update(status="away", away_since=_this_month(now))
     member.place_unlisted = True
-    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
+    return _moved(session, member, values, source=source, changed_by=changed_by, now=now)
 
 
 def came_home(session: Session, member: Member, *, now: dt.datetime, source: str, changed_by: str) -> Moved:
@@ -89,7 +90,7 @@ def came_home(session: Session, member: Member, *, now: dt.datetime, source: str
     destination cleared. Returns what changed (nothing when already so)."""
     values = {"status": "returned", **dict.fromkeys(DESTINATION)}
     member.place_unlisted = False
-    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
+    return _moved(session, member, values, source=source, changed_by=changed_by, now=now)
 
 
 def left_again(session: Session, member: Member, *, now: dt.datetime, source: str,
@@ -98,8 +99,8 @@ def left_again(session: Session, member: Member, *, now: dt.datetime, source: st
     ``away`` from this month. ``None`` when the member had not come home (nothing to change)."""
     if member.status != "returned":
         return None
-    return Moved(apply_changes(session, member, {"status": "away", "away_since": _this_month(now)},
-                               source=source, changed_by=changed_by, now=now))
+    return _moved(session, member, {"status": "away", "away_since": _this_month(now)},
+                  source=source, changed_by=changed_by, now=now)
 
 
 def shared_location(session: Session, member: Member, province: str | None, city: str, district: str | None,
@@ -109,7 +110,18 @@ def shared_location(session: Session, member: Member, province: str | None, city
     left alone, since a location may be shared on a visit."""
     values = dict(zip(DESTINATION, (province, city, district), strict=True))
     member.place_unlisted = False
-    return Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
+    return _moved(session, member, values, source=source, changed_by=changed_by, now=now)
+
+
+def _moved(session: Session, member: Member, values: dict[str, object], *, source: str, changed_by: str,
+           now: dt.datetime) -> Moved:
+    """Store ``values`` with history; when that changed where the member is or whether they are
+    away, a transfer guide still waiting for them says the old place: it is withdrawn
+    (``models.transfers.guide.forget_undelivered``). Nothing more is read when nothing changed."""
+    moved = Moved(apply_changes(session, member, values, source=source, changed_by=changed_by, now=now))
+    if moved.fields & GUIDE_FIELDS and member.id is not None:
+        forget_undelivered(session, member.id)
+    return moved
 
 
 def _destination(member: Member, province: str | None, city: str | None) -> dict[str, str | None]:

@@ -107,6 +107,39 @@ def test_a_member_silent_for_days_gets_the_guide_with_their_next_message(chat, s
     assert inbox(app, MEMBER)[-1] == ("custom", f"【组织关系转接提醒】您外出已经6个月，现在在宁波。{RULE}")
 
 
+def test_a_guide_still_waiting_when_the_member_moves_is_not_sent_and_the_next_day_names_the_new_city(
+        chat, session, app, send, job_runtime):
+    """The guide waited (window closed) saying 苏州; the member's next message says they are in
+    无锡 now: the guide about 苏州 is never sent, and the next day's run sends one naming 无锡."""
+    roster(session, current_province="江苏", current_city="苏州")
+    chat.advance(days=16)
+    assert send_transfer_guides() == 1
+    assert send() == 0
+    assert chat.say("换了 现在在无锡").startswith("已为您更新")
+    send()
+    assert not any("苏州" in text for _, text in inbox(app, MEMBER))
+    assert not any("【组织关系转接提醒】" in text for _, text in inbox(app, MEMBER))
+    chat.advance(days=1)
+    assert send_transfer_guides() == 1
+    assert send() == 1
+    assert inbox(app, MEMBER)[-1] == ("custom", f"【组织关系转接提醒】您外出已经6个月，现在在无锡。{RULE}")
+    chat.advance(days=1)
+    assert send_transfer_guides() == 0  # once again, as before
+
+
+def test_a_move_after_the_guide_went_out_changes_nothing_about_it(chat, session, app, send, job_runtime):
+    roster(session, current_province="江苏", current_city="苏州")
+    chat.advance(days=16)
+    chat.say("你好")
+    assert send_transfer_guides() == 1
+    assert send() == 1
+    chat.say("现在在无锡")
+    chat.advance(days=1)
+    assert send_transfer_guides() == 0  # they had it: not again for the new city
+    assert [text for _, text in inbox(app, MEMBER) if "【组织关系转接提醒】" in text] == [
+        f"【组织关系转接提醒】您外出已经6个月，现在在苏州。{RULE}"]
+
+
 @pytest.mark.parametrize("fields", [
     {"current_city": None, "current_province": None},  # no settled place on file
     {"status": "returned"},  # came home for good

@@ -211,3 +211,21 @@ def test_the_report_keeps_to_one_organisation_and_says_when_nobody_was_asked(ses
     assert quiet.output.splitlines() == ["信息核对情况（最近 90 天询问的，红柳镇）", "这段时间没有询问过任何党员。"]
     unknown = CliRunner().invoke(main, [*cli, "--org", "沙河村党支部"], env=env)
     assert unknown.exit_code == 2 and "沙河村党支部" in unknown.output
+
+
+def test_a_question_still_waiting_when_its_window_ends_is_never_sent(make_chat, session, app, clock, send,
+                                                                     job_runtime, db_url):
+    """甲某 was silent all along: the question waited for a message that came only after the
+    round had closed the ask and put them on the liaison's list. Asking them to answer by a day
+    already past would be wrong: the question is withdrawn, and the ask stays 未回复."""
+    lapsed_roster(session)
+    lapse(make_chat, clock, send, LIAISON, SECRETARY)
+    assert "1. 甲某（138****0011），江苏 苏州，从未发过消息" in inbox(app, LIAISON)[0][1]
+    member = make_chat("o1")
+    assert not (member.say("没变") or "").startswith("谢谢您的确认")
+    send()
+    assert not any("【信息核对】" in text for _, text in inbox(app, "o1"))
+    report = CliRunner().invoke(main, ["--config", str(CONFIG_FILE), "report", "verification", "--days", "36500"],
+                                env={"KITELINE_DATABASE__URL": db_url})
+    assert report.exit_code == 0, report.output
+    assert report.output.splitlines()[2] == "白杨村党支部        2       0       0       2       0"

@@ -14,19 +14,22 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.contacts import contacts_for
 from models.delivery.payloads import Text
-from models.delivery.queue import enqueue
+from models.delivery.queue import enqueue, withdraw
 from models.member import Member
 from models.org import Organization
 from models.settings import DistrictSettings
 from models.transfers.request import TransferGuide, TransferRequest
 
 GUIDE_PURPOSE = "transfer_guide"
+# The member fields the guide's words or the choice of who gets it depend on: a change to one
+# makes a guide not yet delivered stale (:func:`forget_undelivered`).
+GUIDE_FIELDS = frozenset({"status", "away_since", "current_city"})
 # What a member sends to ask for the transfer (handlers.transfer_relation reads it).
 ASK_WORDS = "我要转组织关系"
 RULE = ("按照党员组织关系管理的规定，党员外出学习、工作、生活"
@@ -123,7 +126,21 @@ def queue_guides(session: Session, members: Sequence[Member], district: District
     today = now.astimezone(SHANGHAI).date()
     for member in members:
         text = guide_text(session, member, district, today, heading="【组织关系转接提醒】")
-        enqueue(session, openid=member.openid, member_id=member.id, payload=Text(text),
-                purpose=GUIDE_PURPOSE, idempotency_key=f"{GUIDE_PURPOSE}:{member.id}", now=now)
+        # Keyed by the run too: a guide withdrawn as stale (forget_undelivered) is queued afresh
+        # by a later run; the TransferGuide row, added with it, keeps a rerun from queuing twice.
+        enqueue(session, openid=member.openid, member_id=member.id, payload=Text(text), purpose=GUIDE_PURPOSE,
+                idempotency_key=f"{GUIDE_PURPOSE}:{member.id}:{now.isoformat()}", now=now)
         session.add(TransferGuide(member_id=member.id, queued_at=now))
     return len(members)
+
+
+def forget_undelivered(session: Session, member_id: int) -> bool:
+    """The member's whereabouts changed (:data:`GUIDE_FIELDS`): a guide still waiting for them
+    (due or deferred) names the old city or months away, so it is withdrawn unsent and the
+    guide counts as never sent — the next daily run queues it afresh if they still qualify,
+    with what is on file then. Returns whether one was withdrawn. One statement, one more when
+    one was; a guide already delivered (or held by a dispatcher) stays as it was."""
+    if not withdraw(session, member_id, GUIDE_PURPOSE, "党员在收到前去向已变，次日按新的去向重发"):
+        return False
+    session.execute(delete(TransferGuide).where(TransferGuide.member_id == member_id))
+    return True

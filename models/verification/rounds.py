@@ -75,8 +75,10 @@ def ask_batch(session: Session, now: dt.datetime, settings: VerificationSettings
 def close_expired(session: Session, now: dt.datetime) -> list[VerificationAsk]:
     """End every open ask whose reply window is over (``due_on`` is today or earlier): as
     ``corrected`` when the member changed their info themself since it was asked (by chat,
-    before or without answering it), else ``unanswered``. Returns the unanswered ones, their
-    members, branches and liaisons loaded, for their liaisons' lists. The caller commits."""
+    before or without answering it), else ``unanswered``; a question still waiting to be
+    delivered is withdrawn unsent (no statement when there is none). Returns the unanswered
+    ones, their members, branches and liaisons loaded, for their liaisons' lists. The caller
+    commits."""
     expired = (VerificationAsk.outcome.is_(None), VerificationAsk.due_on <= today_of(now))
     changed_at = dict(session.execute(
         select(VerificationAsk.id, func.max(MemberChange.changed_at))
@@ -86,7 +88,8 @@ def close_expired(session: Session, now: dt.datetime) -> list[VerificationAsk]:
         .where(*expired).group_by(VerificationAsk.id)).all())
     member = selectinload(VerificationAsk.member)
     asks = session.scalars(select(VerificationAsk).where(*expired).order_by(VerificationAsk.id).options(
-        member.selectinload(Member.branch), member.selectinload(Member.liaison).selectinload(Liaison.member)))
+        member.selectinload(Member.branch),
+        member.selectinload(Member.liaison).selectinload(Liaison.member))).all()
     unanswered = []
     for ask in asks:
         if ask.id in changed_at:
@@ -95,6 +98,10 @@ def close_expired(session: Session, now: dt.datetime) -> list[VerificationAsk]:
             ask.outcome = "unanswered"
             unanswered.append(ask)
         ask.closed_at = now
+    # A question still waiting for the member's next message asks them to answer by a day now
+    # past, about an ask already closed (and listed): it is never sent.
+    withdraw(session, [ask.member_id for ask in asks if ask.delivered_at is None], ASK_PURPOSE,
+             "核对已结束，党员在截止前没有收到")
     return unanswered
 
 
