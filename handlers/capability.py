@@ -32,7 +32,8 @@ class Intent:
     """One capability: ``name`` (the router's label, as in the labelled examples), ``usage`` (its
     line in the menu, or ``None`` for none), ``offer`` (``None``: never offered as a second
     request, which its ``routing`` must say too), ``public`` (answered before the follower is
-    bound), ``vocabulary``, ``routing`` and ``handle(msg, ctx) -> Reply``.
+    bound), ``vocabulary``, ``routing``, ``handle(msg, ctx) -> Reply`` and ``for_unbound``
+    (only a follower not yet bound needs it: a bound member is never asked to choose it).
 
     Raises ``ValueError`` naming the module for an empty name or usage line, an offer without a
     wish or a word, an offer the routing forbids (or a missing one it allows), or slot words for
@@ -45,6 +46,7 @@ class Intent:
     vocabulary: Vocabulary
     routing: Routing
     handle: Callable[[Incoming, Context], Reply]
+    for_unbound: bool = False
 
     def __post_init__(self) -> None:
         problems = []

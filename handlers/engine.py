@@ -171,14 +171,18 @@ def _nothing_to_cancel(msg: Incoming, ctx: Context) -> Reply | None:
 
 
 def _clarify(msg: Incoming, ctx: Context) -> Reply | None:
-    """Ask which of the route's intent and alternatives the member means; choices an unbound
-    follower could not use are left out, and with fewer than two left the best is answered."""
+    """Ask which of the route's intent and alternatives the member means; choices the sender
+    could not use (unbound) or no longer needs (bound: binding) are left out, and with fewer than
+    two left the best remaining one is answered."""
     route = ctx.route
     if not route.clarify:
         return None
+    bound = ctx.card is not None
     choices = [i for i in [route.intent, *route.alternatives][:3]
-               if ctx.card is not None or BY_NAME[i].public]
+               if (not BY_NAME[i].for_unbound if bound else BY_NAME[i].public)]
     if len(choices) < 2:
+        if bound and choices and BY_NAME[route.intent].for_unbound:
+            ctx.route = replace(route, intent=choices[0])
         return answer(msg, ctx)
     return clarify.ask(msg, ctx, choices, [BY_NAME[i].usage or MENU_LABEL for i in choices])
 

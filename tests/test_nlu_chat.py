@@ -152,3 +152,9 @@ def test_choosing_study_from_the_question_gives_todays_lesson(chat, member):
     """学习 开会 answered 1: 开会 is the other request, not a kind of lesson."""
     assert chat.say("学习 开会") == QUESTION
     assert "资料库里没有“开会”" not in chat.say("1")
+
+
+def test_a_bound_member_sending_a_bare_number_is_not_offered_binding(chat, member):
+    reply = chat.say("13800001111")
+    assert "绑定" not in reply
+    assert "138 0000 1111" in reply  # read back as their new number (the one choice left)

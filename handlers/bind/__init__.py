@@ -171,4 +171,4 @@ def _commands_text(ctx: Context, member: Member) -> str:
 INTENT = Intent(name=NAME, usage="绑定 姓名 手机号 —— 第一次使用先绑定身份", offer=Offer("绑定党员身份", "绑定 姓名 手机号"),
                 public=True, vocabulary=VOCABULARY,
                 routing=Routing(outranks=("help_request", "update_info"), negated_by=frozenset({Cue.THEIRS})),
-                handle=handle)
+                handle=handle, for_unbound=True)
