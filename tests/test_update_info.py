@@ -249,3 +249,19 @@ def test_out_again_shows_and_keeps_the_month_as_the_ledger_does(chat, session, m
     assert "外出时间：2026年11月\n" in reply and "29日" not in reply
     session.expire_all()
     assert str(member.away_since) == "2026-11-01"
+
+
+@pytest.mark.parametrize("text", ["下个月去成都", "我打算去成都打工", "过两天去成都打工"])
+def test_a_move_still_to_come_is_not_stored_until_the_member_is_there(chat, session, member, text):
+    reply = chat.say(text)
+    assert reply == ("您是打算去成都吧？等到了那边，再发“我在成都”告诉我，我再登记。"
+                     "现在登记的流动去向还是：广东 深圳 福田区。")
+    session.expire_all()
+    assert (member.current_city, changes(session)) == ("深圳", [])
+
+
+@pytest.mark.parametrize("text", ["我已经到成都了", "现在在成都 上个月去的", "去了成都了"])
+def test_a_move_already_made_is_stored(chat, session, member, text):
+    assert "成都" in chat.say(text)
+    session.expire_all()
+    assert member.current_city == "成都"

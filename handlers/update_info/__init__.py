@@ -51,6 +51,11 @@ RETURNED = re.compile(r"回(?:到)?(?:老家|村里|村|家乡|县城|镇上)(?:
 VISIT = re.compile(r"过年|春节|探亲|几天|请假|一趟|暂时|临时|打算|准备|想|要回|过段时间|下班|放学")
 # Out again (又出去打工了, 我又出来了, 到外面干活了): away once more, city not yet said.
 LEFT_AGAIN = re.compile(r"(?:又|重新|还是)?(?:出去|出来|到外面|去外面|去外地|到外地)(?:打工|干活|上班|挣钱|了|啦)")
+# A move still to come (下个月去成都, 打算去成都打工, 明年想去成都): the ledger records where members
+# are, so it waits until they are there — unless the message says they already are (已经到成都了).
+PLAN = re.compile(r"(?:下个?月|下周|下星期|过几天|过两天|过段时间|过阵子|明年|年后|打算|准备|计划|想)"
+                  r"[^，,。.!！？?]{0,4}?(?:去|到|搬)")
+ARRIVED = re.compile(r"已经|现在在|目前在|到了|去了|来了|搬到了|搬过来|上个?月|上周|去年|前年")
 WELCOME_HOME = "欢迎回家！以后村里的组织生活请按时参加。"
 # A new number announced without the number (我换号了, 手机号换了, 新号码): asked for, not the walk.
 NUMBER_CHANGED = re.compile(r"换(?:了)?(?:个)?(?:手机|电话)?号|(?:手机号?|电话|号码)(?:也|已经)?(?:换|改)了|新(?:手机)?号")
@@ -74,7 +79,11 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     slots = ctx.route.slots if ctx.route else {}
     text = (ctx.route.normalised if ctx.route and ctx.route.normalised else None) or normalise(msg.text or "")
     now, who = ctx.clock.now(), msg.openid
-    moved = move_to(ctx.session, ctx.member, slots.get("city"), slots.get("province"), now=now, source="chat",
+    city = slots.get("city")
+    if city and PLAN.search(text) and not ARRIVED.search(text):
+        return TextReply(f"您是打算去{city}吧？等到了那边，再发“我在{city}”告诉我，我再登记。"
+                         f"现在登记的流动去向还是：{place(ctx.member)}。")
+    moved = move_to(ctx.session, ctx.member, city, slots.get("province"), now=now, source="chat",
                     changed_by=who)
     out_again = False
     if moved is None and RETURNED.search(text) and not VISIT.search(text):
