@@ -283,10 +283,8 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
         if not stored or not InFlight.finish(delivery, body):
             _send_late(s, incoming, reply, key, now)
             inbound.mark_lost(conn, key, intent, unanswered_only=False)
-        ask = sender.verification
-        if ask is not None and ask.is_open and ask.delivered_at is None:
-            # A change told before the waiting question went out answers it: not sent.
-            close_if_changed(s, ask, now)
+        if sender.verification is not None:  # a change told before the question went out answers it
+            close_if_changed(s, sender.verification, now)
         if follower.subscribed and window and sender.deferred:
             release_deferred(s, incoming.openid, now)
         s.flush()

@@ -106,15 +106,17 @@ def close_expired(session: Session, now: dt.datetime) -> list[VerificationAsk]:
 
 
 def close_if_changed(session: Session, ask: VerificationAsk, now: dt.datetime) -> bool:
-    """``ask`` is open and has not reached the member, and they just wrote: when they changed
+    """``ask``'s member just wrote; while it is open and has not reached them: when they changed
     their info themself since it was asked (by chat), the question about the old info is no
     longer needed — the ask ends ``corrected`` (answered when the change was made) and its
     question, still waiting, is withdrawn unsent. Returns whether it was. One statement, two
-    more when it closes; the webhook calls this only for a member with such an ask."""
+    more when it closes; nothing is read for an ask already delivered or closed."""
+    if not ask.is_open or ask.delivered_at is not None:
+        return False
     changed_at = session.scalar(select(func.max(MemberChange.changed_at)).where(
         MemberChange.member_id == ask.member_id, MemberChange.changed_at >= ask.asked_at,
         MemberChange.source.in_(BY_MEMBER), MemberChange.field != "openid"))
-    if changed_at is None or not ask.is_open or ask.delivered_at is not None:
+    if changed_at is None:
         return False
     ask.outcome, ask.answered_at, ask.closed_at = "corrected", changed_at, now
     withdraw(session, ask.member_id, ASK_PURPOSE, "党员在收到前已自己更新了信息")
