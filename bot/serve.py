@@ -9,6 +9,7 @@ from waitress import serve as waitress_serve
 from bot.app import create_app
 from bot.demo import load_demo
 from bot.dispatcher import DispatcherThread
+from bot.sandbox import Pusher
 from bot.simulated_time import outbox_round
 from bot.startup import load_or_exit, migrate_or_exit, runtime_or_exit
 from bot.wechat_api import wechat_client
@@ -42,6 +43,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
     # The in-process dispatcher reaches the embedded sandbox without a socket; with real
     # credentials it calls wechat.api_base_url.
     dispatcher = None if no_scheduler else DispatcherThread(rt, lambda: wechat_client(rt, app))
+    # The sandbox reports finished mass sends to this webhook, as WeChat would.
+    pusher = Pusher(app) if settings.wechat.sandbox else None
     s = settings.server
     click.echo(
         f"kiteline 已启动：{s.public_base_url}{settings.wechat.webhook_path}"
@@ -56,3 +59,5 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
             services.shutdown()
         if dispatcher is not None:
             dispatcher.shutdown()
+        if pusher is not None:
+            pusher.shutdown()

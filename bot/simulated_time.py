@@ -24,6 +24,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from bot.dispatcher import send_due
 from bot.runtime import Runtime
+from bot.sandbox import push_finished
 from bot.wechat_api import wechat_client
 from models import clock_moves
 from models.delivery.claims import held_now
@@ -69,7 +70,8 @@ def outbox_round(rt: Runtime, app: Flask | None) -> Dispatch:
     """How a move sends the outbox from this process: a round of ``kiteline dispatcher --once``
     through ``app``'s sandbox (in-process), then a wait (at most :data:`SETTLE_SECONDS`) for
     rows another dispatcher of the database holds, so the answer comes after every due row
-    went out."""
+    went out; then the sandbox pushes the finish reports of the mass sends made
+    (``bot.sandbox.push_finished``)."""
     def send() -> Counter:
         outcomes = send_due(rt, new_client=lambda: wechat_client(rt, app))
         deadline = time.monotonic() + SETTLE_SECONDS
@@ -78,6 +80,8 @@ def outbox_round(rt: Runtime, app: Flask | None) -> Dispatch:
                 if not held_now(s):
                     break
             time.sleep(POLL_SECONDS)
+        if app is not None and rt.settings.wechat.sandbox:
+            push_finished(app, due_only=False)  # the mass sends of the span have finished
         return outcomes
     return send
 

@@ -15,7 +15,7 @@ In sandbox mode a caller holding the Flask app may reach the embedded sandbox in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import requests
@@ -29,7 +29,7 @@ from bot.runtime import Runtime
 from bot.sandbox import Platform, sandbox_app
 from bot.sandbox.transport import WSGITransport
 from models import token as token_store
-from models.delivery.errcodes import STALE_TOKEN_CODES, Meaning
+from models.delivery.errcodes import CLIENTMSGID_EXISTS, STALE_TOKEN_CODES, Meaning
 from models.delivery.payloads import Article, TemplateNotice
 from models.delivery.sender import SendFailed
 from models.settings import MenuButton, Settings
@@ -63,7 +63,7 @@ class SharedTokenStorage(SessionStorage):
 
 class KitelineClient(WeChatClient):
     """``WeChatClient`` whose token comes from the shared store and ``stable_token``, and the
-    outbox's sender (``prepare``, ``send_text``, ``send_news``, ``send_template``).
+    outbox's sender (``prepare``, ``send_text``, ``send_news``, ``send_template``, ``send_mass``).
 
     Every API method of wechatpy works (``client.message.send_text(...)`` etc.); they raise
     ``WeChatClientException`` (``errcode`` set) for a refusal and ``requests`` exceptions for
@@ -136,6 +136,28 @@ class KitelineClient(WeChatClient):
     def send_template(self, openid: str, notice: TemplateNotice) -> None:
         with _as_send_failed():
             self.message.send_template(openid, notice.template_id, notice.as_json()["data"], url=notice.url)
+
+    def send_mass(self, openids: Sequence[str], content: str, clientmsgid: str) -> int:
+        """A text mass send by openid list (根据OpenID列表群发); its ``msg_id``. 45065 (the
+        ``clientmsgid`` went out in the last 24 hours) returns that send's ``msg_id``, which
+        the answer carries: the send is done, never repeated."""
+        with _as_send_failed():
+            try:
+                result = self.message.send_mass_text(list(openids), content, client_msg_id=clientmsgid)
+            except WeChatClientException as exc:
+                earlier = _earlier_msg_id(exc)
+                if exc.errcode != CLIENTMSGID_EXISTS or earlier is None:
+                    raise
+                return earlier
+        return int(result["msg_id"])
+
+
+def _earlier_msg_id(error: WeChatClientException) -> int | None:
+    """The ``msg_id`` a 45065 answer carries, or ``None``."""
+    try:
+        return int(error.response.json()["msg_id"])
+    except (AttributeError, ValueError, KeyError, TypeError):
+        return None
 
 
 def describe(error: Exception) -> str:

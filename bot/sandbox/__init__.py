@@ -10,7 +10,9 @@ webhook, watched on their way in (``bot.sandbox.deliveries``), and answers the b
 ``GET /sandbox/messages/<openid>`` shows what a user received; ``GET /sandbox/stats`` counts
 what it accepted and refused, by API and error code; ``POST /sandbox/faults`` makes calls fail
 or lag for tests — the next few, or a share of every call — even after doing their work
-(``account.add_fault``).
+(``account.add_fault``). Mass sends (``bot.sandbox.mass``) report back to the webhook as WeChat
+does, with the ``MASSSENDJOBFINISH`` event (``bot.sandbox.pushes``: :func:`push_finished`,
+the :class:`Pusher` thread of ``kiteline serve``, ``POST /sandbox/mass/finish``).
 """
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from bot.sandbox import state
 from bot.sandbox.api import bp
 from bot.sandbox.deliveries import WatchDeliveries
 from bot.sandbox.platform import EXTENSION, Platform
+from bot.sandbox.pushes import Pusher, push_finished
 
-__all__ = ["Platform", "register", "sandbox_app"]
+__all__ = ["Platform", "Pusher", "push_finished", "register", "sandbox_app"]
 
 
 def register(app: Flask, platform: Platform) -> None:

@@ -11,10 +11,10 @@ import json
 import time
 from collections.abc import Callable
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import Connection
 
-from bot.sandbox import account, state, stats
+from bot.sandbox import account, mass, pushes, state, stats
 from bot.sandbox.platform import current
 from bot.sandbox.state import SandboxError
 
@@ -41,7 +41,7 @@ def _platform(path: str, work: Work, *, needs_token: bool = True) -> Response:
             result = work(conn, now, body) or {}
         answer = {"errcode": 0, "errmsg": "ok", **result}
     except SandboxError as exc:
-        answer = {"errcode": exc.errcode, "errmsg": exc.errmsg}
+        answer = {"errcode": exc.errcode, "errmsg": exc.errmsg, **exc.extra}
     if fault is not None and fault.after_accept:
         # The work is done (committed); the answer is what is slow, so a caller's read timeout
         # fires after the platform acted on the request.
@@ -102,6 +102,8 @@ _ROUTES: dict[str, tuple[str, Work, bool]] = {
     "stable_token": ("POST", _stable_token, False),
     "message/custom/send": ("POST", lambda c, n, b: state.send_custom(c, b, n), True),
     "message/template/send": ("POST", lambda c, n, b: state.send_template(c, b, n), True),
+    "message/mass/send": ("POST", lambda c, n, b: mass.send(c, b, n), True),
+    "message/mass/get": ("POST", lambda c, n, b: mass.status(c, b), True),
     "menu/create": ("POST", lambda c, n, b: account.create_menu(c, b, n), True),
     "menu/get": ("GET", lambda c, n, b: account.current_menu(c), True),
     "qrcode/create": ("POST", _qrcode, True),
@@ -124,6 +126,14 @@ def received(openid: str) -> Response:
     """What ``openid`` received through the API, oldest first (see ``state.messages_for``)."""
     with current().engine.begin() as conn:
         return jsonify(state.messages_for(conn, openid))
+
+
+@bp.post("/sandbox/mass/finish")
+def finish_mass_sends() -> Response:
+    """Finish every mass send now: push each report not yet pushed to the webhook, as WeChat
+    does when a job ends (``bot.sandbox.pushes``). ``{"pushed": n}``; 0 when the sandbox runs
+    without the webhook (``sandbox_app``)."""
+    return jsonify(pushed=pushes.push_finished(current_app._get_current_object(), due_only=False))
 
 
 @bp.get("/sandbox/qrcodes/<ticket>")

@@ -49,6 +49,9 @@ STABLE_RENEW_WITHIN = dt.timedelta(0)
 MESSAGE_WINDOW = (dt.timedelta(hours=48), 5)
 EVENT_WINDOW = (dt.timedelta(minutes=1), 3)
 WINDOW_EVENTS = {"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"}
+# The platform's reports to the account (群发结果, 模板消息发送结果): they come from WeChat, not
+# from a user, and teach nothing about anyone's follow state or window.
+REPORT_EVENTS = {"masssendjobfinish", "templatesendjobfinish"}
 # Template fields: at most 20 characters, no line breaks (模板消息 rules, 2023).
 TEMPLATE_FIELD_MAX = 20
 
@@ -79,6 +82,15 @@ calls = Table("sandbox_calls", metadata,
 # not taken for a new interaction: sha1 of openid and MsgId (or CreateTime, MsgType, Event, EventKey).
 deliveries = Table("sandbox_deliveries", metadata,
                    Column("key", String(40), primary_key=True), Column("seen_at", UTCDateTime()))
+# Each mass send the platform accepted (``bot.sandbox.mass``): its ``clientmsgid``, what it said,
+# its finish report's counts, and when that report was pushed to the webhook (``bot.sandbox.pushes``).
+# ``msg_id`` is ``MASS_MSG_ID_BASE + id``.
+mass_jobs = Table("sandbox_mass_jobs", metadata,
+                  Column("id", Integer, primary_key=True), Column("clientmsgid", String(64), index=True),
+                  Column("msgtype", String(16)), Column("body", JSON), Column("created_at", UTCDateTime()),
+                  Column("status", String(32)), Column("total", Integer), Column("filtered", Integer),
+                  Column("sent", Integer), Column("errors", Integer),
+                  Column("pushed_at", UTCDateTime(), index=True))
 faults = Table("sandbox_faults", metadata,
                Column("id", Integer, primary_key=True), Column("path", String(64)),
                Column("errcode", Integer), Column("errmsg", String(128)),
@@ -87,11 +99,12 @@ faults = Table("sandbox_faults", metadata,
 
 
 class SandboxError(Exception):
-    """A refusal as the platform words it: ``{"errcode": ..., "errmsg": ...}``."""
+    """A refusal as the platform words it: ``{"errcode": ..., "errmsg": ...}``, plus whatever
+    else the platform puts beside them (``extra``: 45065 carries the earlier ``msg_id``)."""
 
-    def __init__(self, errcode: int, errmsg: str) -> None:
+    def __init__(self, errcode: int, errmsg: str, **extra: Any) -> None:
         super().__init__(f"{errcode} {errmsg}")
-        self.errcode, self.errmsg = errcode, errmsg
+        self.errcode, self.errmsg, self.extra = errcode, errmsg, extra
 
 
 def create_tables(engine: Engine) -> None:
@@ -171,6 +184,8 @@ def observe(conn: Connection, key: str, openid: str, msg_type: str, event: str |
         with conn.begin_nested():
             conn.execute(insert(deliveries).values(key=key, seen_at=now))
     except IntegrityError:
+        return
+    if event in REPORT_EVENTS:
         return
     if event == "unsubscribe":
         _upsert_user(conn, openid, subscribed=False, window_expires_at=None, window_budget=0)

@@ -17,6 +17,8 @@ once WeChat accepts it). Modules:
 - ``dispatcher`` one row: choose, mark ``sending``, send, settle
 - ``outcomes``  what an attempt leaves on a row: sent, retry, deferred, unknown, failed
 - ``events``    settled rows as events; ``Reactions`` by payload type and outcome
+- ``mass``      mass send (群发) batches, the 4-a-month quota, which rows go together
+- ``mass_send`` a round's mass-send step: resume, form, send with a clientmsgid, settle
 - ``pool``      a round: recovery, claims, worker threads, rate limits, leases
 - ``claims``    claims, leases, recovery of dispatchers that died
 - ``report``, ``digest``  what failed, in Chinese; the branch secretary's daily digest

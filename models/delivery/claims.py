@@ -50,7 +50,8 @@ def wall_now() -> dt.datetime:
 def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
               busy_openids: Collection[str] = ()) -> list[tuple[int, str]]:
     """Claim up to ``limit`` rows due at ``now`` (business clock) for ``holder``: at most one per
-    member, none of a member in ``busy_openids`` or with a row in flight anywhere, oldest first.
+    member, none of a member in ``busy_openids`` or with a row in flight anywhere, none that a
+    mass send carries (``models.delivery.mass``), oldest first.
     Returns ``(id, openid)`` pairs in the order to send.
 
     Safe with several dispatchers: PostgreSQL skips rows another one has locked
@@ -59,6 +60,7 @@ def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
     other = aliased(OutboxMessage)
     query = (select(OutboxMessage.id, OutboxMessage.openid)
              .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                    OutboxMessage.mass_send_id.is_(None),
                     ~select(other.id).where(other.openid == OutboxMessage.openid,
                                             other.status.in_(IN_FLIGHT)).exists())
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
@@ -78,7 +80,7 @@ def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
         return []
     claimed = set(session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(free), OutboxMessage.status == "pending")
+        .where(OutboxMessage.id.in_(free), OutboxMessage.status == "pending", OutboxMessage.mass_send_id.is_(None))
         .values(status="claimed", claimed_by=holder, claimed_until=wall_now() + LEASE)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)

@@ -9,7 +9,12 @@ other ways a send can end. The dispatcher acts on the meaning, never on a bare n
   was sent: back off and retry, for every purpose;
 - written, no answer (a read timeout, a connection lost mid-call) → unknown: the purpose's
   guarantee decides (``models.delivery.purposes``);
-- daily quota (45009) → the channel stops until 00:00 Beijing time;
+- daily quota (45009), or no mass-send quota left for the account (45028) → the channel stops
+  until 00:00 Beijing time;
+- a minute's quota spent (45011), or a mass send's ``clientmsgid`` retried too soon (45066) →
+  nothing was sent: back off and retry;
+- a mass send's ``clientmsgid`` used in the last 24 hours (45065) → that send went out: the
+  client answers with its ``msg_id`` (``bot.wechat_api.KitelineClient.send_mass``);
 - our message is malformed (a payload, a URL), or any other code → failed for good.
 """
 from __future__ import annotations
@@ -21,7 +26,12 @@ UNFOLLOWED_CODES = frozenset({43004, 40003})
 NOT_FOLLOWING = 40003  # the openid never followed this account (reports tell it apart)
 STALE_TOKEN_CODES = frozenset({40001, 40014, 42001})
 BUSY = -1
+# Nothing was sent, try again later: api minute-quota reached; the same clientmsgid retried too
+# fast (群发 docs).
+TRY_LATER_CODES = frozenset({45011, 45066})
 DAILY_QUOTA = 45009
+MASS_QUOTA = 45028  # has no masssend quota (群发)
+CLIENTMSGID_EXISTS = 45065  # 群发: that clientmsgid was sent in the last 24 h (the answer has its msg_id)
 TEMPLATE_CONTENT = 47003  # a template value too long or with a line break (模板消息 rules)
 
 
@@ -45,8 +55,8 @@ def meaning_of(errcode: int) -> Meaning:
         return Meaning.UNFOLLOWED
     if errcode in STALE_TOKEN_CODES:
         return Meaning.TOKEN_STALE
-    if errcode == BUSY:
+    if errcode == BUSY or errcode in TRY_LATER_CODES:
         return Meaning.TRANSIENT
-    if errcode == DAILY_QUOTA:
+    if errcode in (DAILY_QUOTA, MASS_QUOTA):
         return Meaning.DAILY_QUOTA
     return Meaning.REFUSED

@@ -59,3 +59,6 @@ class OutboxMessage(Base):
     claimed_until: Mapped[dt.datetime | None] = mapped_column()
     # When a secretary's digest listed this row (failed or dropped notices), so it is listed once.
     reported_at: Mapped[dt.datetime | None] = mapped_column()
+    # The mass send (群发) carrying this row (models.delivery.mass): while it is under way the row
+    # stays pending or deferred and no dispatcher claims it alone.
+    mass_send_id: Mapped[int | None] = mapped_column(ForeignKey("mass_sends.id"), index=True)

@@ -10,7 +10,8 @@ messages go out in order and one at a time, as their 48-hour window budget is th
 Each worker has its own API client (wechatpy's holds a ``requests.Session``) and its own
 database sessions.
 
-Every round first recovers the claims of dispatchers that are gone (:mod:`models.delivery.claims`).
+Every round first recovers the claims of dispatchers that are gone (:mod:`models.delivery.claims`),
+then sends what goes by mass send (:mod:`models.delivery.mass_send`).
 While it works, the round renews the leases of the rows it holds. One row's way through a
 sender is :func:`models.delivery.dispatcher.deliver`.
 """
@@ -34,6 +35,7 @@ from models.delivery.claims import (
     this_host,
 )
 from models.delivery.dispatcher import Dispatch, deliver
+from models.delivery.mass_send import send_mass_due
 from models.delivery.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -93,7 +95,8 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
     with d.sessions() as s:
         recover_stale(s, d.clock.now(), _live_holders, d.reactions)
         s.commit()
-    outcomes: Counter = Counter()
+    # Mass sends first: they take the rows of closed windows that may go by 群发.
+    outcomes: Counter = send_mass_due(d, new_sender, holder, _live_holders)
     in_flight: dict[Future, tuple[int, str]] = {}
     renewed, exhausted = time.monotonic(), False
     with ThreadPoolExecutor(pace.concurrency, thread_name_prefix="kiteline-send") as pool:

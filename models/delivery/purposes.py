@@ -29,11 +29,14 @@ class Purpose:
     """Why a message is sent: its delivery guarantee, its name for people (reports, digests),
     and whether, outside the reader's customer-service window, its template form goes at once
     (``template_fallback``; template messages are for service notices only, DESIGN.md §2) —
-    otherwise it waits for the reader's next message."""
+    otherwise it waits for the reader's next message — and whether its texts may go by mass send
+    (``mass_send``: 群发, at most 4 a member a calendar month, for what is the same for many
+    members; ``models.delivery.mass``) while the reader's window is closed."""
 
     guarantee: Guarantee
     name: str
     template_fallback: bool = False
+    mass_send: bool = False
 
 
 #: Every outbox purpose. ``enqueue`` refuses any other: a new kind of message must say here how
@@ -42,6 +45,8 @@ class Purpose:
 #: ``verification_list`` are notices; ``verification_ask`` is a reminder to a member.
 PURPOSES: dict[str, Purpose] = {
     "lesson_push": Purpose(Guarantee.AT_MOST_ONCE, "学习推送"),
+    # The week's lessons, one text for many members: by mass send when their window is closed.
+    "lesson_digest": Purpose(Guarantee.AT_MOST_ONCE, "每周学习汇总", mass_send=True),
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
     "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),
     "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复"),
@@ -65,6 +70,9 @@ def guarantee_of(purpose: str) -> Guarantee:
     """The declared guarantee of ``purpose``. A row of a purpose no longer declared (queued by
     an older version) counts as at most once: never a copy nobody asked for."""
     return PURPOSES[purpose].guarantee if purpose in PURPOSES else Guarantee.AT_MOST_ONCE
+
+
+MASS_PURPOSES = tuple(name for name, p in PURPOSES.items() if p.mass_send)
 
 
 def purpose_name(purpose: str) -> str:

@@ -1,8 +1,9 @@
-"""What sends a message: the :class:`Sender` protocol the dispatcher calls, and the one failure
-a sender raises. The WeChat API client (``bot.wechat_api.KitelineClient``) implements it; a
+"""What sends a message: the :class:`Sender` protocol the dispatcher calls (one message to one
+openid, or one mass send to many), and the one failure a sender raises. The WeChat API client (``bot.wechat_api.KitelineClient``) implements it; a
 test may pass anything that does."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from models.delivery.errcodes import Meaning, meaning_of
@@ -42,3 +43,8 @@ class Sender(Protocol):
 
     def send_template(self, openid: str, notice: TemplateNotice) -> None:
         """A template message."""
+
+    def send_mass(self, openids: Sequence[str], content: str, clientmsgid: str) -> int:
+        """A text mass send (群发) to 2–10,000 ``openids``; returns its ``msg_id``. The same
+        ``clientmsgid`` again within 24 hours is never a second send: WeChat answers 45065
+        with the first send's ``msg_id``, which this returns (the send went out)."""
