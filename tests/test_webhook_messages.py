@@ -19,6 +19,9 @@ SAMPLES = sorted((SHARED / "wechat" / "messages").glob("*.xml"))
 # Reports and events that show the member nothing: WeChat expects "success".
 SILENT = {"event_location", "event_masssendjobfinish", "event_templatesendjobfinish",
           "event_unsubscribe", "event_view"}
+# The platform's report of a mass send: recorded on its batch (models.delivery.mass), answered
+# with an empty body, never taken for a member's message.
+REPORTS = {"event_masssendjobfinish"}
 ACCOUNT, OPENID = "gh_3f9a2c1d7e88", "oKite_member_0001"
 
 
@@ -41,6 +44,10 @@ def test_each_sample_gets_an_answer(chat, session, sample, bound):
 
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
+    if sample.stem in REPORTS:
+        assert body == ""
+        assert session.scalar(select(InboundMessage)) is None
+        return
     if sample.stem in SILENT:
         assert body == "success"
     else:
