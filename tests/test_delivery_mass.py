@@ -195,3 +195,14 @@ def test_more_than_10000_members_go_in_even_batches():
     planned = plan_batches(rows, used={"o000000": 4})
     assert [len(ids) for _, ids in planned] == [5001, 5000]
     assert 0 not in planned[0][1]  # a member with 4 this month is left out
+
+
+def test_a_clock_move_sends_the_digest_and_the_report_is_in_when_it_answers(app, runtime, members):
+    digest(runtime)
+
+    answer = app.test_client().post("/sandbox/clock", json={"advance_seconds": 60})
+
+    assert answer.status_code == 200, answer.get_json()
+    assert all(received(app, openid) == [("mass", DIGEST)] for openid in members)
+    [batch] = batches(runtime)
+    assert (batch.status, batch.sent_count, batch.filter_count) == ("sent", 3, 3)
