@@ -124,13 +124,22 @@ def test_more_than_60_sends_a_minute_are_refused(api, clock):
     assert api.mass(MEMBERS[:2])["errcode"] == 0
 
 
-def test_stats_count_mass_sends_accepted_and_refused_by_code(api):
+def test_stats_count_every_refusal_by_api_and_code(api, make_chat):
     api.http.delete("/sandbox/stats")
     api.mass(MEMBERS, clientmsgid="k1")
     api.mass(MEMBERS, clientmsgid="k1")
     api.mass(MEMBERS[:1])
+    text = {"msgtype": "text", "text": {"content": "您好"}}
+    api.post("message/custom/send", {"touser": MEMBERS[1], **text})  # no window: 45015
+    make_chat(MEMBERS[0]).say("你好")  # a window of 5 messages
+    for _ in range(6):
+        api.post("message/custom/send", {"touser": MEMBERS[0], **text})
+    api.post("message/template/send", {"touser": MEMBERS[0], "template_id": "TPL",
+                                       "data": {"first": {"value": "第一行\n第二行"}}})
     stats = api.http.get("/sandbox/stats").get_json()
     assert stats["message/mass/send"] == {"accepted": 1, "refused": {"40130": 1, "45065": 1}}
+    assert stats["message/custom/send"] == {"accepted": 5, "refused": {"45015": 1, "45047": 1}}
+    assert stats["message/template/send"] == {"accepted": 0, "refused": {"47003": 1}}
 
 
 @pytest.mark.parametrize("mode", ["plain", "compatible", "safe"])

@@ -103,6 +103,22 @@ def quota_used(session: Session, now: dt.datetime) -> dict[str, int]:
         .group_by(OutboxMessage.openid)).all())
 
 
+def worth_a_look(session: Session, now: dt.datetime) -> bool:
+    """Whether :func:`candidates` may find something, in two indexed reads — a round runs on
+    every member's message, and a month's deferred digests (members over 4, a text for one
+    member alone) must not be read again each time: a mass-send row is due; or deferred ones
+    wait and no batch was written yet this calendar month (a new month, new quotas)."""
+    mass_rows = select(OutboxMessage.id).where(OutboxMessage.purpose.in_(MASS_PURPOSES),
+                                               OutboxMessage.mass_send_id.is_(None))
+    if session.scalar(mass_rows.where(OutboxMessage.status == "pending",
+                                      OutboxMessage.next_attempt_at <= now).limit(1)) is not None:
+        return True
+    latest = session.scalar(select(func.max(MassSend.created_at)))
+    if latest is not None and latest >= calendar_month(now)[0]:
+        return False
+    return session.scalar(mass_rows.where(OutboxMessage.status == "deferred").limit(1)) is not None
+
+
 def candidates(session: Session, now: dt.datetime) -> list[tuple[int, str, dict]]:
     """``(row id, openid, payload)`` of the rows that may go by mass now (see the module),
     oldest first, before the quota is checked."""

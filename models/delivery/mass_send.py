@@ -20,13 +20,14 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Collection
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from models.delivery.channels import next_quota_reset
 from models.delivery.claims import LEASE, holder_gone, wall_now
 from models.delivery.dispatcher import Dispatch
 from models.delivery.errcodes import Meaning
+from models.delivery.events import Outcome, Settled
 from models.delivery.mass import (
     WAITING,
     MassSend,
@@ -36,9 +37,11 @@ from models.delivery.mass import (
     quota_used,
     recipients,
     take_rows,
+    worth_a_look,
 )
 from models.delivery.outbox import OutboxMessage
-from models.delivery.outcomes import MAX_ATTEMPTS, MAX_BACKOFF, mark_sent
+from models.delivery.outcomes import MAX_ATTEMPTS, MAX_BACKOFF
+from models.delivery.payloads import payload_of
 from models.delivery.sender import Sender, SendFailed
 
 log = logging.getLogger(__name__)
@@ -112,6 +115,8 @@ def _form(d: Dispatch, holder: str) -> list[int]:
     now = d.clock.now()
     formed = []
     with d.sessions() as s:
+        if not worth_a_look(s, now):
+            return []
         planned = plan_batches(candidates(s, now), quota_used(s, now))
     for content, row_ids in planned:
         with d.sessions() as s:
@@ -184,17 +189,22 @@ def _after_failure(s: Session, d: Dispatch, batch: MassSend, failure: SendFailed
 def _settle(s: Session, d: Dispatch, batch: MassSend, status: str, now: dt.datetime,
             error: str | None = None) -> Counter:
     """``batch`` ends ``status``, and so do its rows still waiting — the one place a row sent by
-    mass is marked sent — each published to the dispatch's reactions."""
+    mass is marked sent — each published to the dispatch's reactions. One statement for the
+    rows (a batch holds up to 10,000)."""
     batch.status, batch.claimed_by, batch.claimed_until = status, None, None
     if error is not None:
         batch.last_error = error
-    rows = s.scalars(select(OutboxMessage).where(OutboxMessage.mass_send_id == batch.id,
-                                                 OutboxMessage.status.in_(WAITING))).all()
-    for row in rows:
-        if status == "sent":
-            mark_sent(row, now)
-        else:
-            row.status, row.last_error = status, error
-        d.reactions.row_settled(s, row, now)
-    return Counter({status: len(rows)})
-
+    values = {"status": status, "last_error": error}
+    if status == "sent":
+        values["sent_at"] = now
+    settled = s.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.mass_send_id == batch.id, OutboxMessage.status.in_(WAITING))
+        .values(**values)
+        .returning(OutboxMessage.id, OutboxMessage.openid, OutboxMessage.member_id, OutboxMessage.purpose,
+                   OutboxMessage.kind, OutboxMessage.payload)
+        .execution_options(synchronize_session=False)).all()
+    for row_id, openid, member_id, purpose, kind, payload in settled:
+        d.reactions.publish(s, Outcome(row_id, openid, member_id, purpose, payload_of(kind, payload),
+                                       Settled(status), now))
+    return Counter({status: len(settled)})
