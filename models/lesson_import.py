@@ -155,27 +155,27 @@ def _checked_rows(source: LessonFile, orgs: OrgNames | None,
 
 
 def _parse(fields: dict[str, object], orgs: OrgNames | None) -> tuple[dict[str, object], list[str]]:
+    """One row's values by stored field, and its problems in column order."""
     values: dict[str, object] = {}
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     parsers = {"code": parse_code, "title": parse_title, "category": parse_category, "url": parse_url,
-               "summary": parse_summary, "duration_seconds": parse_duration, "tags": parse_tags,
+               "summary": parse_summary, "duration": parse_duration, "tags": parse_tags,
                "published_on": parse_published}
-    for key, parse in parsers.items():
-        column = "duration" if key == "duration_seconds" else key
+    for column, parse in parsers.items():
         try:
-            values[key] = parse(fields.get(column))
+            values[COLUMN_FIELDS[column]] = parse(fields.get(column))
         except CellError as exc:
-            problems.append(str(exc))
+            problems[column] = str(exc)
     try:
         values["media_type"] = parse_media_type(fields.get("media_type"), values.get("duration_seconds"))
     except CellError as exc:
-        problems.append(str(exc))
+        problems["media_type"] = str(exc)
     if orgs is not None:
         try:
             values["targets"] = set(orgs.ids(parse_list(fields.get("targets"))))
         except CellError as exc:
-            problems.append(str(exc))
-    return values, problems
+            problems["targets"] = str(exc)
+    return values, [problems[c] for c in COLUMN_FIELDS if c in problems]
 
 
 def _match(rows: list[tuple[int, dict[str, object]]], stored: list[Lesson],
