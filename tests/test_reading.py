@@ -58,7 +58,7 @@ def test_bad_reading_settings_name_their_key(env, key):
 @pytest.fixture
 def district(session):
     branch = make_branch(session)
-    member = make_member(session, branch, name="张某", openid="oKite_demo_0001")
+    member = make_member(session, branch, name="张某", openid="oKite_member_0001")
     lessons = [make_lesson(session, title=f"第{n}课") for n in range(1, 5)]
     session.commit()
     return member, lessons
@@ -154,3 +154,14 @@ def test_study_points_stop_at_the_daily_cap_and_start_again_the_next_day(app, se
     clock.advance(hours=15)  # 09:00 → 00:00 the next day in Beijing
     assert open_(lessons[3]) == 2
     assert open_(lessons[2]) == 0  # first earned nothing: a later opening earns nothing either
+
+
+def test_my_points_are_the_study_points_of_this_month(app, settings, session, chat, clock, district):
+    member, lessons = district
+    client = app.test_client()
+    for lesson in lessons:
+        client.get(path_of(settings, member.id, lesson.id))
+    assert chat.say("我的积分").startswith("您11月的学习积分：3 分（每打开一篇新的学习资料得 2 分，每天最多 3 分）。"
+                                       "参加组织生活和志愿服务的积分由支部记录")
+    clock.advance(days=2)  # 1 December: a new month
+    assert chat.say("积分").startswith("您12月的学习积分：0 分")
