@@ -29,6 +29,12 @@ def test_a_token_carries_member_and_lesson_and_nothing_else_opens():
     assert other != token and read_token(KEY, other) == (13, 345)
     assert read_token(KEY, token[:-1]) is None and read_token(KEY, token + "A") is None
     assert read_token(KEY, "！" * TOKEN_LENGTH) is None
+    assert read_token(KEY, token[:-1] + "=") is None and read_token(KEY, token[:20] + "!" + token[21:]) is None
+    # base64's last character has 2 spare bits: the same bytes spelled 3 other ways are refused
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(token[-1])
+    same_bytes = [alphabet[last & ~3 | k] for k in range(4) if last & ~3 | k != last]
+    assert len(same_bytes) == 3 and all(read_token(KEY, token[:-1] + c) is None for c in same_bytes)
 
 
 def test_the_key_is_the_configured_one_or_derived_the_same_everywhere():
