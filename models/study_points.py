@@ -1,11 +1,11 @@
 """Study points (学习积分): what opening a lesson earns, within a daily cap.
 
-kiteline keeps no points ledger yet (积分 is answered "kept by the branch"; the member file shows
-积分查询 as not kept). Until one exists, a lesson's points are kept on its study record
+kiteline keeps no points ledger yet (the branch keeps points; the member file shows 积分查询 as
+not kept). Until one exists, a lesson's points are kept on its study record
 (``StudyRecord.points``), set once, by :func:`award_study_points` — the one hook a first opening
 of a reading link calls (``bot.reading``). When a ledger lands, this function writes its entry
-there as well, and nothing else changes; :func:`study_points` is what 我的积分 and the study report
-read meanwhile.
+there as well, and nothing else changes. Meanwhile 我的积分 reads :func:`study_points` and the
+study report sums the records.
 
 The rule: ``points.rules.study`` per lesson, the first time the member opens it; at most
 ``points.daily_cap.study`` in a day (Beijing time), so opening a month of lessons in one sitting
