@@ -1,7 +1,7 @@
 """study_records: openings of reading links and the points they earned
 
 Revision ID: r34d1ngs0001
-Revises: r0l3sph0ne01
+Revises: l1br4ry00001
 Create Date: 2026-12-06 20:30:00
 
 A lesson's link goes through /r/<token> (models.reading): each opening is counted on the
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision = 'r34d1ngs0001'
-down_revision = 'r0l3sph0ne01'
+down_revision = 'l1br4ry00001'  # main's head when merged (was r0l3sph0ne01)
 branch_labels = None
 depends_on = None
 
