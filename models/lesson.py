@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, intpk, timestamp
@@ -77,8 +77,8 @@ class StudyRecord(Base):
     # The first and the latest opening of the lesson's reading link (/r/<token>), and how many.
     opened_at: Mapped[dt.datetime | None] = mapped_column()
     last_opened_at: Mapped[dt.datetime | None] = mapped_column()
-    opens: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    opens: Mapped[int] = mapped_column(default=0, server_default="0")
     # Points (积分) the first opening earned (points.rules.study within points.daily_cap.study).
-    points: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    points: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lesson: Mapped[Lesson] = relationship()
