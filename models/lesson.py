@@ -62,7 +62,8 @@ class LessonTarget(Base):
 
 
 class StudyRecord(Base):
-    """A lesson reaching one member: delivered (pushed or asked for), then opened."""
+    """A lesson reaching one member: delivered (pushed or asked for), then opened through its
+    reading link (``models.reading``)."""
 
     __tablename__ = "study_records"
     __table_args__ = (UniqueConstraint("member_id", "lesson_id", name="uq_study_records_member_lesson"),)
@@ -70,9 +71,14 @@ class StudyRecord(Base):
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
-    # schedule / request
+    # schedule / request / category; link: first seen as an opening of its reading link
     source: Mapped[str] = mapped_column(String(16))
     delivered_at: Mapped[timestamp]
+    # The first and the latest opening of the lesson's reading link (/r/<token>), and how many.
     opened_at: Mapped[dt.datetime | None] = mapped_column()
+    last_opened_at: Mapped[dt.datetime | None] = mapped_column()
+    opens: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Points (积分) the first opening earned (points.rules.study within points.daily_cap.study).
+    points: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lesson: Mapped[Lesson] = relationship()
