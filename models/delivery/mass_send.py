@@ -19,6 +19,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Collection
+from itertools import chain
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -76,10 +77,14 @@ LIMIT = MinuteLimit(REQUESTS_PER_MINUTE)
 
 def send_mass_due(d: Dispatch, new_sender: Callable[[], Sender], holder: str, live: Collection[str]) -> Counter:
     """Send what is due by mass for ``holder``; ``live`` are this process's running holders.
-    Returns how many outbox rows ended each way (``sent``, ``unknown``, ``failed``)."""
+    Returns how many outbox rows ended each way (``sent``, ``unknown``, ``failed``). Each new
+    batch is written just before its own call, so its lease runs from then."""
     outcomes: Counter = Counter()
     sender: Sender | None = None
-    for batch_id in [*_resume(d, holder, live), *_form(d, holder)]:
+    written = (_write(d, holder, content, ids) for content, ids in _plan(d))  # lazily: one at a time
+    for batch_id in chain(_resume(d, holder, live), written):
+        if batch_id is None:
+            continue
         sender = sender or new_sender()
         outcomes.update(_send(d, sender, batch_id, holder))
     return outcomes
@@ -109,31 +114,35 @@ def _resume(d: Dispatch, holder: str, live: Collection[str]) -> list[int]:
     return claimed
 
 
-def _form(d: Dispatch, holder: str) -> list[int]:
-    """Write the batches of what may go by mass now, each committed with its rows before any
-    call (see :mod:`models.delivery.mass`). Ids of the batches written."""
+def _plan(d: Dispatch) -> list[tuple[str, list[int]]]:
+    """The batches of what may go by mass now, as ``(text, row ids)`` (see
+    :mod:`models.delivery.mass`)."""
     now = d.clock.now()
-    formed = []
     with d.sessions() as s:
         if not worth_a_look(s, now):
             return []
-        planned = plan_batches(candidates(s, now), quota_used(s, now))
-    for content, row_ids in planned:
-        with d.sessions() as s:
-            # The id is in the clientmsgid, so it is set once the row has one; unique meanwhile.
-            batch = MassSend(clientmsgid=secrets.token_hex(16), content=content, status="sending",
-                             attempts=1, created_at=now, next_attempt_at=now, claimed_by=holder,
-                             claimed_until=wall_now() + LEASE)
-            s.add(batch)
-            s.flush()
-            batch.clientmsgid = clientmsgid_for(batch.id, row_ids)
-            batch.recipients = take_rows(s, batch, row_ids)
-            if batch.recipients < 2:  # another dispatcher took them meanwhile
-                s.rollback()
-                continue
-            s.commit()
-            formed.append(batch.id)
-    return formed
+        return plan_batches(candidates(s, now), quota_used(s, now))
+
+
+def _write(d: Dispatch, holder: str, content: str, row_ids: list[int]) -> int | None:
+    """Write one batch — its clientmsgid and rows, status ``sending`` held by ``holder`` — and
+    commit it before its call; its id, or ``None`` when fewer than 2 of the rows were still
+    free (another dispatcher took them meanwhile)."""
+    now = d.clock.now()
+    with d.sessions() as s:
+        # The id is in the clientmsgid, so it is set once the row has one; unique meanwhile.
+        batch = MassSend(clientmsgid=secrets.token_hex(16), content=content, status="sending",
+                         attempts=1, created_at=now, next_attempt_at=now, claimed_by=holder,
+                         claimed_until=wall_now() + LEASE)
+        s.add(batch)
+        s.flush()
+        batch.clientmsgid = clientmsgid_for(batch.id, row_ids)
+        batch.recipients = take_rows(s, batch, row_ids)
+        if batch.recipients < 2:
+            s.rollback()
+            return None
+        s.commit()
+        return batch.id
 
 
 def _send(d: Dispatch, sender: Sender, batch_id: int, holder: str) -> Counter:
