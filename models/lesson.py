@@ -36,7 +36,11 @@ class Lesson(Base):
 
 
 class StudyRecord(Base):
-    """A lesson reaching one member: delivered (pushed or asked for), then opened."""
+    """A lesson reaching one member: delivered (pushed or asked for), then opened, and finished
+    when the member says so (我学完了). ``shown_at`` is the last time it was put in front of the
+    member — delivered, or opened again from their history (上一课, 往期) — so the newest
+    ``shown_at`` is the lesson they are on; ``None`` on rows written before it was kept (read it
+    as ``delivered_at``)."""
 
     __tablename__ = "study_records"
     __table_args__ = (UniqueConstraint("member_id", "lesson_id", name="uq_study_records_member_lesson"),)
@@ -44,9 +48,11 @@ class StudyRecord(Base):
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
-    # schedule / request
+    # schedule / request / category
     source: Mapped[str] = mapped_column(String(16))
     delivered_at: Mapped[timestamp]
     opened_at: Mapped[dt.datetime | None] = mapped_column()
+    shown_at: Mapped[dt.datetime | None] = mapped_column()
+    completed_at: Mapped[dt.datetime | None] = mapped_column()
 
     lesson: Mapped[Lesson] = relationship()
