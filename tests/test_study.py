@@ -12,7 +12,7 @@ from tests.conftest import START
 from tests.factories import make_branch, make_lesson, make_member
 
 OPENID = "oKite_member_0001"
-NEXT_STEP = "想学别的类别，可以发“学习 法律”“学习 职业技能”等。"
+NEXT_STEP = "学完请回“学完了”；换一篇发“下一课”，看别的类别发“学习 法律”“学习 职业技能”等。"
 EMPTY = "学习资料正在准备中，暂时还没有可学的内容。新资料上线后会推送给您；现在可以发“菜单”看看其他服务。"
 
 
