@@ -11,7 +11,9 @@ reaction to the delivery's outcome); until then — due, deferred until the memb
 unknown outcome — it counts as theirs for choosing the next lesson, so a push waiting for a
 member is not queued again the next day.
 
-"Today" is the calendar day in Asia/Shanghai, the day members count in.
+"Today" is the calendar day in Asia/Shanghai, the day members count in. Today's lesson stays
+the same until the member says they finished it (``StudyRecord.completed_at``, see
+``models.study_history``); then the next unread one is today's.
 """
 from __future__ import annotations
 

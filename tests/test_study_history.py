@@ -29,7 +29,7 @@ def records(session, member):
 
 
 def shown(lesson, opening, label="政策文件"):
-    return f"张某，{opening}\n【{label}】{lesson.title}\n{lesson.summary}\n点击阅读：{lesson.url}\n{NEXT_STEPS}"
+    return f"张某，{opening}\n【{label}】{lesson.title}\n{lesson.summary}\n点击查看：{lesson.url}\n{NEXT_STEPS}"
 
 
 def three_days(chat, session, titles=("第一章", "第二章", "第三章", "第四章")):
@@ -144,7 +144,7 @@ def test_study_record_shows_this_month_and_the_last_lessons(chat, session, membe
 
     assert chat.say("我的学习记录") == (
         "张某，您的学习记录：\n"
-        "本月（12月）收到学习资料2篇，学完0篇，打开阅读1篇。\n"
+        "本月（12月）收到学习资料2篇，学完0篇，打开1篇。\n"
         "最近学的：\n"
         "· 12月1日《学习党章第4章》\n"
         "· 12月1日《学习党章第3章》 已打开\n"

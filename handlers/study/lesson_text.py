@@ -32,7 +32,7 @@ def lesson_text(ctx: Context, lesson, opening: str, note: str = "", closing: str
     # plain URL into a link the member taps.
     summary = f"\n{lesson.summary}" if lesson.summary else ""
     return (f"{ctx.card.name}，{note}{opening}\n【{CATEGORY_NAMES[lesson.category]}】{lesson.title}{summary}\n"
-            f"点击阅读：{reading_link(ctx, lesson)}\n{closing}")
+            f"点击查看：{reading_link(ctx, lesson)}\n{closing}")
 
 
 def nothing_to_study(ctx: Context, category: str | None) -> str:

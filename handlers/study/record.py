@@ -19,7 +19,7 @@ def record(ctx: Context) -> str:
     if month.last is None:
         return (f"{ctx.card.name}，您还没有学习记录。发“学习”看今天的学习资料，"
                 "学完后回“学完了”，就会记在这里。")
-    opened = f"，打开阅读{month.opened}篇" if month.opened else ""
+    opened = f"，打开{month.opened}篇" if month.opened else ""
     lines = [f"{ctx.card.name}，您的学习记录：",
              f"本月（{now.astimezone(SHANGHAI).month}月）收到学习资料{month.received}篇，"
              f"学完{month.completed}篇{opened}。",

@@ -19,7 +19,7 @@ def study_lines(session: Session, member: Member, now: dt.datetime) -> list[str]
     month = month_study(session, member.id, now)
     if not month.received and not month.completed and not month.opened:
         return ["本月还没有学习记录，发“学习”看今天的学习资料"]
-    return [f"本月收到 {month.received} 篇，学完 {month.completed} 篇，打开阅读 {month.opened} 篇；"
+    return [f"本月收到 {month.received} 篇，学完 {month.completed} 篇，打开 {month.opened} 篇；"
             f"最近一篇：《{month.last.lesson.title}》（{local_date(month.last.delivered_at)}）"]
 
 
