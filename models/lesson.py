@@ -62,11 +62,11 @@ class LessonTarget(Base):
 
 
 class StudyRecord(Base):
-    """A lesson reaching one member: delivered (pushed or asked for), then opened, and finished
-    when the member says so (我学完了). ``shown_at`` is the last time it was put in front of the
-    member — delivered, or opened again from their history (上一课, 往期) — so the newest
-    ``shown_at`` is the lesson they are on; ``None`` on rows written before it was kept (read it
-    as ``delivered_at``)."""
+    """A lesson reaching one member: delivered (pushed or asked for), then opened through its
+    reading link (``models.reading``), and finished when the member says so (我学完了).
+    ``shown_at`` is the last time it was put in front of the member — delivered, or opened again
+    from their history (上一课, 往期) — so the newest ``shown_at`` is the lesson they are on;
+    ``None`` on rows written without it (read it as ``delivered_at``)."""
 
     __tablename__ = "study_records"
     __table_args__ = (UniqueConstraint("member_id", "lesson_id", name="uq_study_records_member_lesson"),)
@@ -74,10 +74,15 @@ class StudyRecord(Base):
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
-    # schedule / request / category
+    # schedule / request / category; link: first seen as an opening of its reading link
     source: Mapped[str] = mapped_column(String(16))
     delivered_at: Mapped[timestamp]
+    # The first and the latest opening of the lesson's reading link (/r/<token>), and how many.
     opened_at: Mapped[dt.datetime | None] = mapped_column()
+    last_opened_at: Mapped[dt.datetime | None] = mapped_column()
+    opens: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Points (积分) the first opening earned (points.rules.study within points.daily_cap.study).
+    points: Mapped[int] = mapped_column(default=0, server_default="0")
     shown_at: Mapped[dt.datetime | None] = mapped_column()
     completed_at: Mapped[dt.datetime | None] = mapped_column()
 

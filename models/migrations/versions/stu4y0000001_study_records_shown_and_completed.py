@@ -1,7 +1,7 @@
 """study_records.shown_at and completed_at: where a member is in their lessons, and 我学完了
 
 Revision ID: stu4y0000001
-Revises: l1br4ry00001
+Revises: r34d1ngs0001
 Create Date: 2026-12-06 20:30:00
 
 ``completed_at`` is when the member said they finished the lesson (我学完了); ``shown_at`` the last
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision = 'stu4y0000001'
-down_revision = 'l1br4ry00001'
+down_revision = 'r34d1ngs0001'
 branch_labels = None
 depends_on = None
 
