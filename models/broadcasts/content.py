@@ -33,6 +33,7 @@ DIGEST_DAYS = 7
 _OUTBOX, _RECORDS = OutboxMessage.__table__, StudyRecord.__table__
 # Rows that count as "has it or has it coming" besides study records (unknown: it may have arrived).
 _HAS_IT = [literal(status) for status in (*ON_THE_WAY, "unknown")]
+_HAD = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,19 @@ class NextUnread:
         if not page or not self.lessons:
             return []
         low, high = page[0].member_id, page[-1].member_id
+        # Which lessons each member has or has coming; when does not matter here (a lesson they
+        # have is never chosen again), so no timestamp is read: pick_next gets one constant.
         have: dict[int, dict[int, dt.datetime]] = {}
-        for member_id, lesson_id, at in session.execute(
-                select(_RECORDS.c.member_id, _RECORDS.c.lesson_id, _RECORDS.c.delivered_at)
-                .where(_RECORDS.c.member_id.between(low, high))):
-            have.setdefault(member_id, {})[lesson_id] = at
+        for member_id, lesson_id in session.execute(
+                select(_RECORDS.c.member_id, _RECORDS.c.lesson_id).where(_RECORDS.c.member_id.between(low, high))):
+            have.setdefault(member_id, {})[lesson_id] = _HAD
         lesson_of = _OUTBOX.c.payload["lesson_id"].as_integer()
-        for member_id, lesson_id, at in session.execute(
-                select(_OUTBOX.c.member_id, lesson_of, _OUTBOX.c.created_at)
+        for member_id, lesson_id in session.execute(
+                select(_OUTBOX.c.member_id, lesson_of)
                 .where(_OUTBOX.c.member_id.between(low, high), _OUTBOX.c.purpose == study.PUSH_PURPOSE,
                        _OUTBOX.c.status.in_(_HAS_IT))):
             if lesson_id is not None:
-                have.setdefault(member_id, {}).setdefault(lesson_id, at)
+                have.setdefault(member_id, {})[lesson_id] = _HAD
         planned = []
         for member in page:
             mine = have.get(member.member_id, {})

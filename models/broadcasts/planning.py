@@ -33,7 +33,7 @@ from models.settings.schedules import Content, LessonSchedule
 log = logging.getLogger(__name__)
 
 # Members per page (and per transaction): bounds memory and lock time whatever the roster size.
-PAGE_SIZE = 2000
+PAGE_SIZE = 5000
 _OUTBOX, _BROADCASTS = OutboxMessage.__table__, Broadcast.__table__
 
 
