@@ -46,13 +46,15 @@ def release_on_message(session: Session, openid: str, now: dt.datetime) -> int:
     """``openid`` just wrote (their window is open): release what waited for them — every
     deferred row of another purpose, and of their deferred lessons the oldest alone, introduced
     by :func:`intro` when more lessons wait (deferred or on request), the rest ``on_request``.
+    A lesson is a ``lesson_push`` row carrying a lesson (a ``LessonPush``); any other row is
+    released as it is.
     Returns how many rows became due. The caller commits."""
-    released = release_deferred(session, openid, now, besides=study.PUSH_PURPOSE)
     lessons = session.execute(
         select(_OUTBOX.c.id, _OUTBOX.c.member_id, _LESSON_OF)
         .where(_OUTBOX.c.openid == openid, _OUTBOX.c.status == "deferred",
-               _OUTBOX.c.purpose == study.PUSH_PURPOSE)
+               _OUTBOX.c.purpose == study.PUSH_PURPOSE, _LESSON_OF.is_not(None))
         .order_by(_OUTBOX.c.created_at, _OUTBOX.c.id)).all()
+    released = release_deferred(session, openid, now, keep=[row.id for row in lessons])
     if not lessons:
         return released
     (first_id, member_id, lesson_id), rest = lessons[0], [row.id for row in lessons[1:]]

@@ -10,7 +10,7 @@ what has not left yet and no longer needs to (a question the member already answ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TypeVar
 
 from sqlalchemy import bindparam, literal, select, update
@@ -62,12 +62,12 @@ def enqueue(session: Session, *, openid: str, payload: Payload, purpose: str, id
     return row
 
 
-def release_deferred(session: Session, openid: str, now: dt.datetime, *, besides: str | None = None) -> int:
-    """The member just wrote, so their window is open: make their deferred messages (but those
-    of purpose ``besides``, which its domain releases its own way) due now.
+def release_deferred(session: Session, openid: str, now: dt.datetime, *, keep: Collection[int] = ()) -> int:
+    """The member just wrote, so their window is open: make their deferred messages (but the
+    rows ``keep``, which their domain releases its own way) due now.
 
     Returns how many were released."""
-    held = [OutboxMessage.purpose != besides] if besides is not None else []
+    held = [OutboxMessage.id.not_in(list(keep))] if keep else []
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.openid == openid, OutboxMessage.status == "deferred", *held)
