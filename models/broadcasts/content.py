@@ -1,13 +1,13 @@
 """What a broadcast sends each member of a page (``models.settings.schedules.Content``).
 
 - **next unread** (of a category, or of the whole library) and **a named list** (lessons by
-  title, in the list's order): each member's next lesson by ``models.study.pick_next``, from one
+  code 编号 or title, in the list's order): each member's next lesson by ``models.study.pick_next``, from one
   bulk read per page of the page's study records and of the lessons already on their way to
   them (due, deferred, held on request, in flight, or of unknown outcome). A lesson a member
   has, or has coming, is never chosen again: a member who has everything in scope gets nothing
   from this run (a scheduled push never repeats a lesson; they can still ask for one in chat).
-- **the week's digest** (purpose ``lesson_digest``): the lessons added in the 7 days before the
-  run as one text, the same for everyone.
+- **the week's digest** (purpose ``lesson_digest``): the lessons published (or added) in the 7
+  days before the run as one text, the same for everyone.
 """
 from __future__ import annotations
 
@@ -104,23 +104,28 @@ def build(session: Session, rule: Content, run_at: dt.datetime, schedule_key: st
         return Digest(digest_text(session, rule.category, run_at))
     if rule.kind == "next_unread":
         return NextUnread(study.library(session, rule.category))
-    by_title: dict[str, Lesson] = {}
-    for lesson in session.scalars(select(Lesson).where(Lesson.title.in_(rule.lessons))
+    named: dict[str, Lesson] = {}
+    for lesson in session.scalars(select(Lesson).where(Lesson.code.in_(rule.lessons) | Lesson.title.in_(rule.lessons))
                                   .order_by(Lesson.sequence, Lesson.id)):
-        by_title.setdefault(lesson.title, lesson)
-    for title in rule.lessons:
-        if title not in by_title:
-            log.error("%s.content.lessons: no lesson titled %r in the library; left out", schedule_key, title)
-    return NextUnread([by_title[t] for t in dict.fromkeys(rule.lessons) if t in by_title])
+        named.setdefault(lesson.title, lesson)
+        if lesson.code:
+            named[lesson.code] = lesson  # a code (编号) names one lesson, before any title
+    for name in rule.lessons:
+        if name not in named:
+            log.error("%s.content.lessons: no lesson coded or titled %r in the library; left out", schedule_key, name)
+    return NextUnread(list({named[n].id: named[n] for n in rule.lessons if n in named}.values()))
 
 
 def digest_text(session: Session, category: str | None, run_at: dt.datetime) -> str | None:
-    """The week's digest (每周学习汇总) at ``run_at``: the lessons (of ``category``) added in
-    the :data:`DIGEST_DAYS` days before, oldest first, one line each with its link, within a
+    """The week's digest (每周学习汇总) at ``run_at``: the lessons (of ``category``) published
+    (``published_on``) or, without a publish date, added in the :data:`DIGEST_DAYS` days before, oldest first, one line each with its link, within a
     customer-service text's 2048 bytes; ``None`` when there are none."""
     since = run_at - dt.timedelta(days=DIGEST_DAYS)
-    query = (select(Lesson).where(Lesson.created_at > since, Lesson.created_at <= run_at)
-             .order_by(Lesson.created_at, Lesson.sequence, Lesson.id))
+    first_day, last_day = (d.astimezone(SHANGHAI).date() for d in (since, run_at))
+    # Published in the week (publish date, a Beijing day), or added then when it has none.
+    in_week = ((Lesson.published_on > first_day) & (Lesson.published_on <= last_day)) | (
+        Lesson.published_on.is_(None) & (Lesson.created_at > since) & (Lesson.created_at <= run_at))
+    query = select(Lesson).where(in_week).order_by(Lesson.created_at, Lesson.sequence, Lesson.id)
     if category is not None:
         query = query.where(Lesson.category == category)
     lessons = list(session.scalars(query))

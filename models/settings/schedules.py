@@ -70,7 +70,7 @@ class Content(Section):
     ``category``, or of any); ``lessons`` — their next unread lesson of this list, in its order
     (lessons named by title); ``digest`` — the week's digest, the lessons added in the last 7
     days as one text message. Written ``next_unread``, ``digest``, ``{next_unread: law}``,
-    ``{digest: law}`` or ``{lessons: [标题, …]}``."""
+    ``{digest: law}`` or ``{lessons: [编号或标题, …]}``."""
 
     kind: Literal["next_unread", "lessons", "digest"] = "next_unread"
     category: Category | None = None

@@ -2,7 +2,7 @@
 they were sent; lessons held back on request
 
 Revision ID: br0adc4st001
-Revises: r0l3sph0ne01
+Revises: r34d1ngs0001
 Create Date: 2026-12-07 10:00:00
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import models.base
 
 revision = 'br0adc4st001'
-down_revision = 'r0l3sph0ne01'
+down_revision = 'r34d1ngs0001'  # main's head when merged (was r0l3sph0ne01)
 branch_labels = None
 depends_on = None
 
