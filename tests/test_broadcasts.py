@@ -96,14 +96,17 @@ def test_a_category_and_a_named_list_choose_the_lessons(job_runtime, clock, sess
     run_lesson_schedule(schedule(job_runtime, content={"next_unread": "law"}))
     assert {title for _, _, title in planned(session)} == {"农民工讨薪的法律途径"}
 
+    session.scalar(select(Lesson).where(Lesson.category == "law")).code = "L2026001"
+    session.commit()
     job_runtime.settings.scheduler.lesson_schedules.append(LessonSchedule(
-        id="named", cron="30 8 * * *", content={"lessons": ["没有这一课", "农民工讨薪的法律途径", "学习党章第一章"]}))
+        id="named", cron="30 8 * * *", content={"lessons": ["没有这一课", "L2026001", "学习党章第一章"]}))
     with caplog.at_level(logging.ERROR):
         run_lesson_schedule("named")
-    # The list's order, past what each member has on its way; a title the library lacks is named.
+    # The list's order (a code or a title), past what each member has on its way; a name the
+    # library lacks is named.
     assert [title for openid, _, title in planned(session) if openid == "oKite_a"] == [
         "农民工讨薪的法律途径", "学习党章第一章"]
-    assert "scheduler.lesson_schedules.2.content.lessons: no lesson titled '没有这一课'" in caplog.text
+    assert "scheduler.lesson_schedules.2.content.lessons: no lesson coded or titled '没有这一课'" in caplog.text
     clock.advance(days=1)
     run_lesson_schedule("named")  # everything on the list is on its way: nothing repeats
     assert len(planned(session)) == 6
