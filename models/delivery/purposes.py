@@ -42,6 +42,8 @@ class Purpose:
 #: ``verification_list`` are notices; ``verification_ask`` is a reminder to a member.
 PURPOSES: dict[str, Purpose] = {
     "lesson_push": Purpose(Guarantee.AT_MOST_ONCE, "学习推送"),
+    # The week's digest of new lessons (models.broadcasts.content): one text, at most once.
+    "lesson_digest": Purpose(Guarantee.AT_MOST_ONCE, "每周学习汇总"),
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
     "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),
     "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复"),
