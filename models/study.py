@@ -111,14 +111,6 @@ def visible_to(session: Session, member_id: int, rows: list[Row]) -> list[Row]:
     return LessonScope.load(session).filter(rows, branch_id)
 
 
-def waiting_lesson(session: Session, member_id: int, now: dt.datetime) -> LessonPick | None:
-    """A lesson a deferred push holds for ``member_id`` until they write (a broadcast's rows kept
-    for the member's next message), which 学习 gives before any other; ``None`` when nothing is
-    waiting. Pushes queued by the lesson schedule and not yet delivered already count as the
-    day's lesson (:func:`todays_lesson`); the broadcasts' deferral is asked here."""
-    return None
-
-
 def library(session: Session, category: str | None = None) -> list[Lesson]:
     """Every lesson (of ``category``, if given) in ``sequence`` order. Libraries hold hundreds
     of lessons, not millions, so callers may keep the list in memory."""

@@ -8,6 +8,7 @@ which the scheduler service sets once per process with :func:`use_runtime`.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.broadcasts.planning import plan_run
 from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
+from models.reading import link_key, reading_url
 from models.settings import Settings
 from models.transfers import due_for_guide, queue_guides
 from models.verification.lists import queue_lists
@@ -69,8 +71,9 @@ def run_lesson_schedule(schedule_id: str) -> int:
         log.warning("lesson schedule %s is no longer configured: nothing planned", schedule_id)
         return 0
     index, entry = found[0]
+    links = partial(reading_url, rt.settings.server.public_base_url, link_key(rt.settings))
     result = plan_run(rt.session, entry, ZoneInfo(rt.settings.scheduler.timezone), rt.clock.now(),
-                      schedule_key=f"scheduler.lesson_schedules.{index}")
+                      schedule_key=f"scheduler.lesson_schedules.{index}", links=links)
     return result.added
 
 

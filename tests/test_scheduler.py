@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from models.delivery.outbox import OutboxMessage
 from models.lesson import StudyRecord
+from models.reading import lesson_link
 from models.scheduling import SchedulerJob
 from models.settings import LessonSchedule
 from scheduler import jobs
@@ -63,7 +64,7 @@ def test_bound_members_get_the_next_lesson_and_unbound_ones_are_skipped(job_runt
     ]
     assert messages[0].payload == {"articles": [{
         "title": "学习党章第一章", "description": "【政策文件】一图读懂条例修订要点。",
-        "url": first.url, "picurl": ""}], "lesson_id": first.id}
+        "url": lesson_link(job_runtime.settings, zhang.id, first.id), "picurl": ""}], "lesson_id": first.id}
     assert {m.member_id for m in messages} == {zhang.id, wang.id}
     # Recorded once delivered, not when queued (tests/test_study_delivery.py).
     assert session.scalars(select(StudyRecord)).all() == []

@@ -33,10 +33,12 @@ class UnknownOrg(ValueError):
 
 @dataclass(frozen=True)
 class Recipient:
-    """One member of a page: their id and openid."""
+    """One member of a page: their id, openid and branch (which lessons are meant for them:
+    ``models.lesson_scope``)."""
 
     member_id: int
     openid: str
+    branch_id: int
 
 
 def resolve(session: Session, audience: Audience, now: dt.datetime) -> list[ColumnElement[bool]]:
@@ -64,7 +66,7 @@ def resolve(session: Session, audience: Audience, now: dt.datetime) -> list[Colu
 def page(session: Session, rules: Iterable[ColumnElement[bool]], after_id: int, limit: int) -> list[Recipient]:
     """Up to ``limit`` bound members meeting ``rules`` (from :func:`resolve`) with id above
     ``after_id``, by id."""
-    query = (select(_MEMBERS.c.id, _MEMBERS.c.openid)
+    query = (select(_MEMBERS.c.id, _MEMBERS.c.openid, _MEMBERS.c.branch_id)
              .where(_MEMBERS.c.openid.is_not(None), _MEMBERS.c.id > after_id, *rules)
              .order_by(_MEMBERS.c.id).limit(limit))
-    return [Recipient(member_id, openid) for member_id, openid in session.execute(query)]
+    return [Recipient(*row) for row in session.execute(query)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import literal, select
@@ -24,6 +24,7 @@ from models.clock import SHANGHAI
 from models.delivery.outbox import ON_THE_WAY, OutboxMessage
 from models.delivery.payloads import Text, numbered_list
 from models.lesson import CATEGORY_NAMES, Lesson, StudyRecord
+from models.lesson_scope import LessonScope
 from models.settings.schedules import Content
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,34 @@ class Planned:
     payload: dict
 
 
-class NextUnread:
-    """Each member's next unread lesson of ``lessons`` (in the order given)."""
+# A member's own link to a lesson: (member id, lesson id) -> url (models.reading.reading_url with
+# the deployment's base address and key bound).
+Links = Callable[[int, int], str]
 
-    def __init__(self, lessons: Sequence[Lesson]) -> None:
-        self.lessons = list(lessons)
-        # Built once per run, not per member: the payload of every lesson.
+
+class NextUnread:
+    """Each member's next unread lesson of ``lessons`` (in the order given) among those meant
+    for their branch (``scope``), linked through ``links`` (the lesson's own url without)."""
+
+    def __init__(self, lessons: Sequence[Lesson], scope: LessonScope, links: Links | None = None) -> None:
+        self.lessons, self.scope, self.links = list(lessons), scope, links
+        # Built once per run, not per member: the payload of every lesson, and per branch the
+        # lessons meant for it (members share a few hundred branches).
         self.payloads = {lesson.id: study.lesson_message(lesson).as_json() for lesson in self.lessons}
+        self._of_branch: dict[int, list[Lesson]] = {}
+
+    def _lessons_for(self, branch_id: int) -> list[Lesson]:
+        found = self._of_branch.get(branch_id)
+        if found is None:
+            found = self._of_branch[branch_id] = self.scope.filter(self.lessons, branch_id)
+        return found
+
+    def _payload(self, member_id: int, lesson_id: int) -> dict:
+        payload = self.payloads[lesson_id]
+        if self.links is None:
+            return payload
+        article = {**payload["articles"][0], "url": self.links(member_id, lesson_id)}
+        return {**payload, "articles": [article]}
 
     def for_page(self, session: Session, page: Sequence) -> list[Planned]:
         """The messages for ``page`` (recipients in id order): two reads for the whole page."""
@@ -76,10 +98,10 @@ class NextUnread:
         planned = []
         for member in page:
             mine = have.get(member.member_id, {})
-            lesson = study.pick_next(self.lessons, mine)
+            lesson = study.pick_next(self._lessons_for(member.branch_id), mine)
             if lesson is not None and lesson.id not in mine:
                 planned.append(Planned(member.member_id, member.openid, study.PUSH_PURPOSE, "news",
-                                       self.payloads[lesson.id]))
+                                       self._payload(member.member_id, lesson.id)))
         return planned
 
 
@@ -96,14 +118,17 @@ class Digest:
         return [Planned(m.member_id, m.openid, DIGEST_PURPOSE, "text", self.payload) for m in page]
 
 
-def build(session: Session, rule: Content, run_at: dt.datetime, schedule_key: str) -> NextUnread | Digest:
-    """The content of one run of ``rule`` due at ``run_at``. A title of a named list the library
-    lacks is logged as an error naming ``schedule_key`` (``scheduler.lesson_schedules.0``) and
-    left out; the rest still go."""
+def build(session: Session, rule: Content, run_at: dt.datetime, schedule_key: str,
+          links: Links | None = None) -> NextUnread | Digest:
+    """The content of one run of ``rule`` due at ``run_at``, lessons linked through ``links``
+    (each member's reading link; the lesson's own url when ``None``). A title of a named list
+    the library lacks is logged as an error naming ``schedule_key``
+    (``scheduler.lesson_schedules.0``) and left out; the rest still go."""
     if rule.kind == "digest":
         return Digest(digest_text(session, rule.category, run_at))
+    scope = LessonScope.load(session)
     if rule.kind == "next_unread":
-        return NextUnread(study.library(session, rule.category))
+        return NextUnread(study.library(session, rule.category), scope, links)
     named: dict[str, Lesson] = {}
     for lesson in session.scalars(select(Lesson).where(Lesson.code.in_(rule.lessons) | Lesson.title.in_(rule.lessons))
                                   .order_by(Lesson.sequence, Lesson.id)):
@@ -113,7 +138,7 @@ def build(session: Session, rule: Content, run_at: dt.datetime, schedule_key: st
     for name in rule.lessons:
         if name not in named:
             log.error("%s.content.lessons: no lesson coded or titled %r in the library; left out", schedule_key, name)
-    return NextUnread(list({named[n].id: named[n] for n in rule.lessons if n in named}.values()))
+    return NextUnread(list({named[n].id: named[n] for n in rule.lessons if n in named}.values()), scope, links)
 
 
 def digest_text(session: Session, category: str | None, run_at: dt.datetime) -> str | None:

@@ -81,10 +81,12 @@ def open_run(session: Session, schedule: LessonSchedule, run_at: dt.datetime, zo
 
 
 def plan_run(sessions: sessionmaker[Session], schedule: LessonSchedule, zone: ZoneInfo, now: dt.datetime,
-             schedule_key: str = "scheduler.lesson_schedules", page_size: int | None = None) -> PlanResult:
+             schedule_key: str = "scheduler.lesson_schedules", page_size: int | None = None,
+             links: contents.Links | None = None) -> PlanResult:
     """Plan the run of ``schedule`` due last at or before ``now`` (:func:`~models.broadcasts.runs.due_time`).
     ``schedule_key`` names the entry in log messages; ``page_size`` members go per page
-    (default :data:`PAGE_SIZE`). An org name in the audience that no
+    (default :data:`PAGE_SIZE`); ``links`` gives each member's reading link to a lesson
+    (``models.reading.reading_url`` bound to the deployment's address and key). An org name in the audience that no
     organisation has is logged as an error and nothing is planned (``broadcast_id`` None)."""
     run_at = due_time(schedule.cron, zone, now)
     with sessions() as s:
@@ -99,7 +101,7 @@ def plan_run(sessions: sessionmaker[Session], schedule: LessonSchedule, zone: Zo
             log.error("%s.audience.orgs: %s; broadcast %s planned nobody", schedule_key, exc, broadcast_id)
             _finish(s, broadcast_id, now)
             return PlanResult(None, 0)
-        content = contents.build(s, schedule.content, run_at, schedule_key)
+        content = contents.build(s, schedule.content, run_at, schedule_key, links)
         before = _count(s, broadcast_id)
     after_id = 0
     while True:

@@ -25,7 +25,6 @@ from models import study
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Article, LessonPush
 from models.delivery.queue import release_deferred
-from models.lesson import Lesson
 
 _OUTBOX = OutboxMessage.__table__
 _LESSON_OF = _OUTBOX.c.payload["lesson_id"].as_integer()
@@ -33,13 +32,14 @@ _LESSON_OF = _OUTBOX.c.payload["lesson_id"].as_integer()
 _TRIES = 3
 
 
-def intro(lesson: Lesson, waiting: int) -> LessonPush:
+def intro(push: LessonPush, waiting: int) -> LessonPush:
     """The message that releases the first of ``waiting`` lessons (≥ 2): the lesson's news
-    article, its title saying how many there are and its description how to get the next."""
-    plain = study.lesson_message(lesson).article
-    article = Article(f"您有{waiting}条新的学习内容，先看第一篇：{lesson.title}",
+    article as planned (the member's own link), its title saying how many there are and its
+    description how to get the next."""
+    plain = push.article
+    article = Article(f"您有{waiting}条新的学习内容，先看第一篇：{plain.title}",
                       f"{plain.description}\n回复“学习”看下一篇。".lstrip("\n"), plain.url, plain.picurl)
-    return LessonPush(lesson.id, article)
+    return LessonPush(push.lesson_id, article)
 
 
 def release_on_message(session: Session, openid: str, now: dt.datetime) -> int:
@@ -50,19 +50,18 @@ def release_on_message(session: Session, openid: str, now: dt.datetime) -> int:
     released as it is.
     Returns how many rows became due. The caller commits."""
     lessons = session.execute(
-        select(_OUTBOX.c.id, _OUTBOX.c.member_id, _LESSON_OF)
+        select(_OUTBOX.c.id, _OUTBOX.c.member_id, _OUTBOX.c.payload)
         .where(_OUTBOX.c.openid == openid, _OUTBOX.c.status == "deferred",
                _OUTBOX.c.purpose == study.PUSH_PURPOSE, _LESSON_OF.is_not(None))
         .order_by(_OUTBOX.c.created_at, _OUTBOX.c.id)).all()
     released = release_deferred(session, openid, now, keep=[row.id for row in lessons])
     if not lessons:
         return released
-    (first_id, member_id, lesson_id), rest = lessons[0], [row.id for row in lessons[1:]]
+    (first_id, member_id, payload), rest = lessons[0], [row.id for row in lessons[1:]]
     waiting = len(lessons) + (waiting_count(session, member_id) if member_id is not None else 0)
     values: dict = {"status": "pending", "next_attempt_at": now}
-    lesson = session.get(Lesson, lesson_id) if lesson_id is not None else None
-    if waiting > 1 and lesson is not None:
-        values["payload"] = intro(lesson, waiting).as_json()
+    if waiting > 1:
+        values["payload"] = intro(LessonPush.from_json(payload), waiting).as_json()
     session.execute(update(_OUTBOX).where(_OUTBOX.c.id == first_id, _OUTBOX.c.status == "deferred")
                     .values(**values))
     if rest:
