@@ -1,6 +1,7 @@
 """``kiteline report …``: what staff need to see. ``report delivery``: how the outbox's
 messages fared and which ones need a person (``models.delivery.report``); ``report
 verification``: how the verification rounds' asks ended, per branch (``models.verification``);
+``report broadcast [ID]``: what became of a scheduled broadcast (``models.broadcasts.report``);
 ``report study``: a month's study per branch and member (``models.study_report``)."""
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ import unicodedata
 import click
 
 from bot.startup import existing_runtime_from, org_subtree_or_exit
+from models.broadcasts.report import (
+    VIA_NAMES,
+    BroadcastReport,
+    broadcast_report,
+    recent,
+)
 from models.clock import SHANGHAI
 from models.delivery.purposes import purpose_name
 from models.delivery.report import (
     STATUS_NAMES,
     attention_line,
     counts,
+    local_time,
     needing_attention,
 )
 from models.study_report import BRANCH_HEADER, study_report
@@ -94,6 +102,55 @@ def verification(ctx: click.Context, days: int | None, org_name: str | None, xls
         click.echo("".join(pad(str(c), w) for c, w in zip(row.cells, widths, strict=True)).rstrip())
     if xlsx:
         click.echo(f"已写入 {xlsx}（含未确认名单）。")
+
+
+@report.command("broadcast")
+@click.argument("broadcast_id", type=int, required=False)
+@click.option("--last", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Without an ID: how many recent broadcasts to list.")
+@click.pass_context
+def broadcast(ctx: click.Context, broadcast_id: int | None, last: int) -> None:
+    """What became of scheduled broadcast ID: planned, sent by channel, deferred, on request,
+    unknown, read, failed with reasons. Without ID: the recent broadcasts."""
+    rt = existing_runtime_from(ctx)
+    with rt.session() as s:
+        if broadcast_id is None:
+            runs = recent(s, last)
+            if not runs:
+                click.echo("还没有学习推送记录。")
+                return
+            click.echo(f"{pad('编号', 8)}{pad('推送计划', 20)}{pad('时间（北京时间）', 20)}{pad('计划', 8)}已发送")
+            for run, sent in runs:
+                click.echo(f"{pad(str(run.id), 8)}{pad(run.schedule_id, 20)}{pad(local_time(run.run_at), 20)}"
+                           f"{pad(str(run.planned), 8)}{sent}")
+            click.echo("查看一次推送的详情：kiteline report broadcast 编号")
+            return
+        found = broadcast_report(s, broadcast_id)
+        if found is None:
+            click.echo(f"没有编号为 {broadcast_id} 的学习推送；不带编号运行可列出最近的推送。", err=True)
+            sys.exit(2)
+        for line in broadcast_lines(found):
+            click.echo(line)
+
+
+def broadcast_lines(found: BroadcastReport) -> list[str]:
+    """``kiteline report broadcast ID`` as lines."""
+    run = found.broadcast
+    state = "已排定" if run.status == "planned" else "排定中（未完成，下次运行会接着排）"
+    lines = [f"学习推送 {run.id}：{run.schedule_id}，{local_time(run.run_at)}（北京时间）",
+             f"内容：{run.content}", f"对象：{run.audience}",
+             f"计划：{found.planned} 条（{state}）",
+             f"已发送：{sum(found.sent.values())} 条" + "".join(
+                 f"，{name} {found.sent[via]}" for via, name in VIA_NAMES.items() if found.sent[via])]
+    lines += [f"{name}：{n} 条" for name, n in (
+        ("暂缓（等对方发消息）", found.deferred), ("等对方回复“学习”领取", found.on_request),
+        ("待发送", found.waiting), ("结果未知（可能已送到，不再重发）", found.unknown)) if n]
+    lines.append("已读：" + ("（汇总消息不统计）" if found.read is None else f"{found.read} 人"))
+    for title, reasons in (("未送达", found.dropped), ("失败", found.failed)):
+        if reasons:
+            lines.append(f"{title}：{sum(reasons.values())} 条")
+            lines += [f"  {why}：{n} 条" for why, n in reasons.most_common()]
+    return lines
 
 
 def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:

@@ -37,9 +37,10 @@ from handlers.context import UNREAD, Context, Incoming
 from handlers.engine import dispatch
 from handlers.replies import Reply, TextReply
 from models import inbound
+from models.broadcasts.waiting import release_on_message
 from models.delivery.mass import record_finish
 from models.delivery.payloads import Text
-from models.delivery.queue import enqueue, release_deferred
+from models.delivery.queue import enqueue
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
 from models.inbound_sender import FollowerWindow, read_sender, write_window
@@ -276,7 +277,8 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
     stored with the handler's changes in one transaction; a reply no retry waited for goes out
     through the outbox. The sender is one read (:mod:`models.inbound_sender`); besides it an
     ordinary message writes only the reply (the follower row when its window moved by a minute,
-    ``models.delivery.window.interacted``; deferred deliveries when there are any). The
+    ``models.delivery.window.interacted``; deferred deliveries when there are any, lessons
+    without a flood: ``models.broadcasts.waiting.release_on_message``). The
     handlers' session joins ``conn``'s transaction (``rollback_only``: the webhook commits; on
     failure the connection's return to the pool rolls back): no ORM work when no handler writes.
     A member whose verification ask still waits to be delivered costs one statement more
@@ -310,7 +312,7 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
         if sender.verification is not None:  # a change told before the question went out answers it
             close_if_changed(s, sender.verification, now)
         if follower.subscribed and window and sender.deferred:
-            release_deferred(s, incoming.openid, now)
+            release_on_message(s, incoming.openid, now)
         s.flush()
         conn.commit()
     return body

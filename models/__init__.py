@@ -2,6 +2,7 @@
 scheduler. Importing this package registers every table on ``Base.metadata``."""
 from models.base import Base
 from models.bind_attempts import BindAttempt
+from models.broadcasts.record import Broadcast
 from models.clock_moves import ClockMove
 from models.delivery.channels import ChannelPause
 from models.delivery.mass import MassSend
@@ -22,8 +23,8 @@ from models.transfers import TransferGuide, TransferRequest
 from models.verification.asks import VerificationAsk
 
 __all__ = [
-    "Base", "BindAttempt", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower", "InboundMessage", "Lesson",
-    "LessonTarget",
+    "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
+    "InboundMessage", "Lesson", "LessonTarget",
     "Liaison", "MassSend", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",

@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
@@ -29,7 +29,8 @@ from models.delivery.events import Outcome
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Article, LessonPush
 from models.delivery.queue import enqueue, on_the_way
-from models.lesson import CATEGORY_NAMES, Lesson, StudyRecord
+from models.lesson import CATEGORY_NAMES, Lesson, LessonTarget, StudyRecord
+from models.lesson_scope import LessonScope
 from models.member import Member
 
 PUSH_PURPOSE = "lesson_push"
@@ -72,9 +73,10 @@ def day_start(now: dt.datetime) -> dt.datetime:
 # A member's 学习 reads the library and their study records in one statement, as plain rows (a
 # lesson's columns as attributes), built once: loading hundreds of Lesson objects, and building
 # the statements, for every 学习 was most of its cost.
-_LESSONS, _RECORDS = Lesson.__table__, StudyRecord.__table__
+_LESSONS, _RECORDS, _TARGETS = Lesson.__table__, StudyRecord.__table__, LessonTarget.__table__
 _LESSONS_SEEN = (select(_LESSONS, _RECORDS.c.delivered_at.label("seen_at"), _RECORDS.c.source.label("seen_source"),
-                        _RECORDS.c.id.label("seen_order"), _RECORDS.c.completed_at.label("seen_done"))
+                        _RECORDS.c.id.label("seen_order"), _RECORDS.c.completed_at.label("seen_done"),
+                        exists().where(_TARGETS.c.lesson_id == _LESSONS.c.id).label("targeted"))
                  .outerjoin(_RECORDS, (_RECORDS.c.lesson_id == _LESSONS.c.id)
                             & (_RECORDS.c.member_id == bindparam("member")))
                  .order_by(_LESSONS.c.sequence, _LESSONS.c.id))
@@ -98,19 +100,15 @@ def _lessons_seen_by(session: Session, member_id: int, category: str | None) -> 
 
 
 def visible_to(session: Session, member_id: int, rows: list[Row]) -> list[Row]:
-    """The lessons of ``rows`` (library rows, in order) that ``member_id`` may be given. Every
-    lesson is for every member while lessons name no target organisations; the lessons meant
-    for some organisations only (``models.lesson_scope.LessonScope``) are filtered here, the one
-    place a member's chat reads the library through."""
-    return rows
-
-
-def waiting_lesson(session: Session, member_id: int, now: dt.datetime) -> LessonPick | None:
-    """A lesson a deferred push holds for ``member_id`` until they write (a broadcast's rows kept
-    for the member's next message), which 学习 gives before any other; ``None`` when nothing is
-    waiting. Pushes queued by the lesson schedule and not yet delivered already count as the
-    day's lesson (:func:`todays_lesson`); the broadcasts' deferral is asked here."""
-    return None
+    """The lessons of ``rows`` (library rows of :data:`_LESSONS_SEEN`, in order) that
+    ``member_id`` may be given (``models.lesson_scope``): the one place a member's chat reads the
+    library through. While no lesson in ``rows`` names target organisations (the row's
+    ``targeted``) this costs nothing; otherwise the member's branch and the library's targeting
+    are read (three statements)."""
+    if not any(row.targeted for row in rows):
+        return rows
+    branch_id = session.scalar(select(Member.branch_id).where(Member.id == member_id))
+    return LessonScope.load(session).filter(rows, branch_id)
 
 
 def library(session: Session, category: str | None = None) -> list[Lesson]:

@@ -8,14 +8,17 @@ which the scheduler service sets once per process with :func:`use_runtime`.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import study
+from models.broadcasts.planning import plan_run
 from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
+from models.reading import link_key, reading_url
 from models.settings import Settings
 from models.transfers import due_for_guide, queue_guides
 from models.verification.lists import queue_lists
@@ -23,9 +26,8 @@ from models.verification.rounds import ask_batch, close_expired
 
 log = logging.getLogger(__name__)
 
-# Members per transaction in a push: bounds memory and lock time whatever the roster size.
+# Members per transaction in a job: bounds memory and lock time whatever the roster size.
 BATCH_SIZE = 500
-
 
 
 class Runtime(Protocol):
@@ -55,34 +57,24 @@ def current_runtime() -> Runtime:
     return _runtime
 
 
-def push_lesson_schedule(schedule_id: str, category: str | None = None,
-                         batch_size: int = BATCH_SIZE) -> int:
-    """Job for one ``scheduler.lesson_schedules`` entry: queue the next lesson (of ``category``,
-    if set) for every bound member, ``batch_size`` members per transaction. Each lesson's
-    study record is written when it is delivered (``models.study.lesson_delivered``).
-
-    Idempotent per schedule, member and local date (see :func:`models.study.push_key`): a rerun,
-    or a retry after a crash half-way, queues only what is missing. Returns how many messages
-    were queued."""
+def run_lesson_schedule(schedule_id: str) -> int:
+    """Job for the ``scheduler.lesson_schedules`` entry ``schedule_id``: plan its run due last
+    (:mod:`models.broadcasts.planning`) — one broadcast, one outbox row per member of its
+    audience, in pages. The entry is read from the settings when the job runs, so a changed
+    audience or content applies from the next run. Idempotent per run (schedule + due time): a
+    rerun, a misfire, a second scheduler or a clock jump plans nothing twice. Returns how many
+    messages this call planned (0 for a schedule no longer configured)."""
     rt = current_runtime()
-    now = rt.clock.now()
-    with rt.session() as s:
-        lessons = study.library(s, category)
-    if not lessons:
-        log.warning("lesson push %s: no lessons%s to push", schedule_id,
-                    f" in category {category}" if category else "")
+    entries = rt.settings.scheduler.lesson_schedules
+    found = [(i, entry) for i, entry in enumerate(entries) if entry.id == schedule_id]
+    if not found:
+        log.warning("lesson schedule %s is no longer configured: nothing planned", schedule_id)
         return 0
-    queued, after_id = 0, 0
-    while True:
-        with rt.session() as s:
-            members = study.bound_members(s, after_id, batch_size)
-            if not members:
-                break
-            queued += study.push_next_lessons(s, members, lessons, schedule_id, now)
-            s.commit()
-        after_id = members[-1][0]
-    log.info("lesson push %s: lessons queued: %d", schedule_id, queued)
-    return queued
+    index, entry = found[0]
+    links = partial(reading_url, rt.settings.server.public_base_url, link_key(rt.settings))
+    result = plan_run(rt.session, entry, ZoneInfo(rt.settings.scheduler.timezone), rt.clock.now(),
+                      schedule_key=f"scheduler.lesson_schedules.{index}", links=links)
+    return result.added
 
 
 def send_delivery_digests() -> int:

@@ -37,7 +37,7 @@ from models.settings.cron import cron_trigger
 from models.simulated_time import SimulatedClock, wall_clock
 from scheduler.jobs import (
     Runtime,
-    push_lesson_schedule,
+    run_lesson_schedule,
     run_verification_round,
     send_delivery_digests,
     send_transfer_guides,
@@ -82,8 +82,8 @@ def register_lesson_jobs(scheduler: BackgroundScheduler, settings: SchedulerSett
     remove stored lesson jobs no longer in the config (an unchanged one is kept: :func:`keep_job`).
     Returns the job ids now scheduled."""
     zone = ZoneInfo(settings.timezone)
-    wanted = [keep_job(scheduler, lesson_job_id(entry.id), push_lesson_schedule,
-                       cron_trigger(entry.cron, zone), f"学习推送 {entry.id}", (entry.id, entry.category))
+    wanted = [keep_job(scheduler, lesson_job_id(entry.id), run_lesson_schedule,
+                       cron_trigger(entry.cron, zone), f"学习推送 {entry.id}", (entry.id,))
               for entry in settings.lesson_schedules]
     for job in scheduler.get_jobs():
         if job.id.startswith(LESSON_JOB_PREFIX) and job.id not in wanted:

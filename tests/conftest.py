@@ -14,10 +14,12 @@ import datetime as dt
 import hashlib
 import itertools
 import os
+import re
 import secrets
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -40,6 +42,8 @@ CONFIG_FILE = Path(__file__).resolve().parents[1] / "config.yaml"
 TEST_AES_KEY = "kiteLineTestEncodingAesKey0123456789abcdEFG"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 MODES = ("plain", "compatible", "safe")
+# A reading link in a reply (models.reading): the base address, /r/, a 27-character token.
+READING_LINK = re.compile(r"https?://[^\s/]+(?:/[^\s]*?)?/r/[A-Za-z0-9_-]{27}")
 START = dt.datetime(2026, 11, 29, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in Shanghai
 
 
@@ -218,6 +222,7 @@ class Chat:
         self.crypto = WeChatCrypto(wx.token, wx.encoding_aes_key, wx.app_id) if mode != "plain" else None
         self.last_response = None
         self.last_reply_xml: str | None = None
+        self.last_reply: str | None = None
 
     # -- what a member does ------------------------------------------------------------------
     def say(self, text: str) -> str | None:
@@ -303,7 +308,18 @@ class Chat:
             body = self.decrypt(body)
         self.last_reply_xml = body
         reply = parse_message(body)
-        return getattr(reply, "content", None) or body
+        self.last_reply = getattr(reply, "content", None) or body
+        return self.tapped(self.last_reply)
+
+    def tapped(self, text: str) -> str:
+        """``text`` with each reading link (``/r/<token>``, ``models.reading``) replaced by the
+        address it leads to — what the member lands on when they tap it — found with a HEAD
+        request, which the link does not count as reading. The reply as sent is ``last_reply``."""
+        def lands_on(link: re.Match) -> str:
+            resp = self.client.head(urlsplit(link[0]).path)
+            assert resp.status_code == 302, f"reading link {link[0]} leads nowhere ({resp.status_code})"
+            return resp.headers["Location"]
+        return READING_LINK.sub(lands_on, text)
 
 
 @pytest.fixture

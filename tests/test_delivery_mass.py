@@ -81,7 +81,7 @@ def test_a_digest_reaches_members_with_closed_windows_by_one_mass_send(app, runt
     [batch] = batches(runtime)
     assert (batch.status, batch.recipients, batch.attempts) == ("sent", 3, 1)
     assert batch.clientmsgid.startswith(f"kiteline-mass-{batch.id}-") and batch.msg_id
-    assert [(r.status, r.mass_send_id) for r in rows(runtime)] == [("sent", batch.id)] * 3
+    assert [(r.status, r.sent_via, r.mass_send_id) for r in rows(runtime)] == [("sent", "mass", batch.id)] * 3
     assert refusals(app) == {}
     assert send() == 0  # nothing left, nothing sent twice
 
@@ -107,6 +107,7 @@ def test_a_member_who_wrote_lately_gets_it_as_a_customer_service_message(app, ru
 
     assert received(app, MEMBERS[0])[-1] == ("custom", DIGEST)
     assert received(app, MEMBERS[1]) == received(app, MEMBERS[2]) == [("mass", DIGEST)]
+    assert [r.sent_via for r in rows(runtime)] == ["custom", "mass", "mass"]
     assert batches(runtime)[0].recipients == 2
     assert refusals(app) == {}
 

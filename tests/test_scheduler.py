@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 
 from models.delivery.outbox import OutboxMessage
 from models.lesson import StudyRecord
+from models.reading import lesson_link
 from models.scheduling import SchedulerJob
 from models.settings import LessonSchedule
 from scheduler import jobs
 from scheduler.jobs import (
-    push_lesson_schedule,
+    run_lesson_schedule,
     run_verification_round,
     send_delivery_digests,
     send_transfer_guides,
@@ -54,7 +55,7 @@ def test_bound_members_get_the_next_lesson_and_unbound_ones_are_skipped(job_runt
     make_lesson(session, "学习党章第二章", sequence=2)
     session.commit()
 
-    assert push_lesson_schedule("morning_lesson") == 2
+    assert run_lesson_schedule("morning_lesson") == 2
 
     messages = outbox(session)
     assert [(m.openid, m.kind, m.purpose, m.status) for m in messages] == [
@@ -63,7 +64,7 @@ def test_bound_members_get_the_next_lesson_and_unbound_ones_are_skipped(job_runt
     ]
     assert messages[0].payload == {"articles": [{
         "title": "学习党章第一章", "description": "【政策文件】一图读懂条例修订要点。",
-        "url": first.url, "picurl": ""}], "lesson_id": first.id}
+        "url": lesson_link(job_runtime.settings, zhang.id, first.id), "picurl": ""}], "lesson_id": first.id}
     assert {m.member_id for m in messages} == {zhang.id, wang.id}
     # Recorded once delivered, not when queued (tests/test_study_delivery.py).
     assert session.scalars(select(StudyRecord)).all() == []
@@ -77,13 +78,13 @@ def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_moves_on(job_r
     make_lesson(session, "学习党章第二章", sequence=2)
     session.commit()
 
-    assert push_lesson_schedule("morning_lesson") == 1
+    assert run_lesson_schedule("morning_lesson") == 1
     clock.advance(hours=3)
-    assert push_lesson_schedule("morning_lesson") == 0
+    assert run_lesson_schedule("morning_lesson") == 0
     assert pushed_titles(session, "oKite_member_0001") == ["学习党章第一章"]
 
     clock.advance(days=1)
-    assert push_lesson_schedule("morning_lesson") == 1
+    assert run_lesson_schedule("morning_lesson") == 1
     # The first push still waits for the member (their window is closed): the next day moves on.
     assert pushed_titles(session, "oKite_member_0001") == ["学习党章第一章", "学习党章第二章"]
 
@@ -94,7 +95,7 @@ def test_a_member_who_unfollowed_gets_no_push(job_runtime, chat, session, branch
     session.commit()
     chat.unfollow()
 
-    assert push_lesson_schedule("morning_lesson") == 0
+    assert run_lesson_schedule("morning_lesson") == 0
     assert outbox(session) == []
 
 
@@ -104,18 +105,21 @@ def test_a_category_schedule_pushes_lessons_of_its_category(job_runtime, session
     make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
     session.commit()
 
-    assert push_lesson_schedule("weekly_law", "law") == 1
+    job_runtime.settings.scheduler.lesson_schedules.append(
+        LessonSchedule(id="weekly_law", cron="30 8 * * *", category="law"))
+    assert run_lesson_schedule("weekly_law") == 1
     assert pushed_titles(session, "oKite_member_0001") == ["农民工讨薪的法律途径"]
     assert outbox(session)[0].payload["articles"][0]["description"] == "【法律普及】一图读懂条例修订要点。"
 
 
-def test_members_are_pushed_in_batches_and_all_of_them_are_reached(job_runtime, session, branch):
+def test_members_are_pushed_in_batches_and_all_of_them_are_reached(job_runtime, session, branch, monkeypatch):
+    monkeypatch.setattr("models.broadcasts.planning.PAGE_SIZE", 3)
     for n in range(7):
         make_member(session, branch, openid=f"oKite_member_{n:04d}")
     make_lesson(session)
     session.commit()
 
-    assert push_lesson_schedule("morning_lesson", batch_size=3) == 7
+    assert run_lesson_schedule("morning_lesson") == 7
     assert len({m.openid for m in outbox(session)}) == 7
 
 
@@ -123,7 +127,7 @@ def test_an_empty_library_pushes_nothing(job_runtime, session, branch):
     make_member(session, branch, openid="oKite_member_0001")
     session.commit()
 
-    assert push_lesson_schedule("morning_lesson") == 0
+    assert run_lesson_schedule("morning_lesson") == 0
     assert outbox(session) == []
 
 
@@ -132,7 +136,7 @@ def test_asking_after_the_push_gives_the_lesson_just_pushed(job_runtime, chat, s
     make_lesson(session, "学习党章第一章", sequence=1)
     make_lesson(session, "学习党章第二章", sequence=2)
     session.commit()
-    push_lesson_schedule("morning_lesson")
+    run_lesson_schedule("morning_lesson")
 
     assert "【政策文件】学习党章第一章" in chat.say("学习")
     assert send() == 1  # the push goes out now that the member wrote
@@ -149,7 +153,7 @@ def test_a_pushed_lesson_reaches_the_member_through_the_dispatcher(job_runtime, 
     session.commit()
     chat.say("你好")  # opens the 48-hour customer-service window
 
-    push_lesson_schedule("morning_lesson")
+    run_lesson_schedule("morning_lesson")
     assert dispatch_due(job_runtime, client=wechat_client(job_runtime, app)) == 1
 
     received = app.test_client().get("/sandbox/messages/oKite_member_0001").get_json()
@@ -159,7 +163,7 @@ def test_a_pushed_lesson_reaches_the_member_through_the_dispatcher(job_runtime, 
 def test_a_job_without_a_started_scheduler_says_so():
     jobs.use_runtime(None)
     with pytest.raises(RuntimeError, match="scheduler.service"):
-        push_lesson_schedule("morning_lesson")
+        run_lesson_schedule("morning_lesson")
 
 
 # -- the service ----------------------------------------------------------------------------
@@ -173,8 +177,8 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         morning = service.scheduler.get_job("lesson_push:morning_lesson")
         law = service.scheduler.get_job("lesson_push:weekday_law")
         assert service.is_leader
-        assert (morning.func, morning.args) == (push_lesson_schedule, ("morning_lesson", None))
-        assert law.args == ("weekday_law", "law")
+        assert (morning.func, morning.args) == (run_lesson_schedule, ("morning_lesson",))
+        assert law.args == ("weekday_law",)  # the rules are read from the settings when it runs
         assert str(morning.next_run_time.tzinfo) == "Asia/Shanghai"
         assert (morning.next_run_time.hour, morning.next_run_time.minute) == (8, 30)
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)

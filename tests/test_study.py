@@ -7,8 +7,9 @@ from sqlalchemy import select
 from handlers import study as study_handler
 from handlers.context import Context, Incoming, Route
 from models.follower import Follower
-from models.lesson import StudyRecord
-from tests.conftest import START
+from models.lesson import LessonTarget, StudyRecord
+from models.reading import lesson_url, link_key, read_token
+from tests.conftest import READING_LINK, START
 from tests.factories import make_branch, make_lesson, make_member
 
 OPENID = "oKite_member_0001"
@@ -97,7 +98,17 @@ def ask(session, settings, clock, member, category=None, text="学习"):
     ctx = Context(session=session, settings=settings, clock=clock, follower=follower,
                   member=member, route=route)
     msg = Incoming(openid=OPENID, msg_type="text", created_at=clock.now(), text=text)
-    return study_handler.handle(msg, ctx).text
+    return landing(session, settings, member, study_handler.handle(msg, ctx).text)
+
+
+def landing(session, settings, member, text):
+    """``text`` with each reading link replaced by the lesson address it leads to, after checking
+    the link is this member's."""
+    def lands_on(link):
+        member_id, lesson_id = read_token(link_key(settings), link[0].rsplit("/", 1)[1])
+        assert member_id == member.id
+        return lesson_url(session, lesson_id)
+    return READING_LINK.sub(lands_on, text)
 
 
 def test_a_category_ask_gets_a_lesson_of_that_category(session, settings, clock, member):
@@ -244,3 +255,19 @@ def test_asking_for_another_gives_the_next_lesson(chat, session, member, words):
     assert chat.say("学习") == lesson_text(first)
     assert chat.say(words) == lesson_text(second, opening="张某，下一篇学习资料：")
     assert chat.say("学习") == lesson_text(second)
+
+
+@pytest.mark.postgres
+def test_a_lesson_meant_for_one_township_reaches_only_its_members(make_chat, session):
+    home = make_branch(session)  # 白杨村党支部 under 红柳镇
+    other = make_branch(session, name="东风村党支部", township="青山镇")
+    make_member(session, home, name="张某", openid="oKite_home")
+    make_member(session, other, name="李某", openid="oKite_other")
+    local = make_lesson(session, "红柳镇务工人员返乡创业政策", sequence=1)
+    session.add(LessonTarget(lesson_id=local.id, org_id=home.parent_id))
+    everyone = make_lesson(session, "学习党章第一章", sequence=2)
+    session.commit()
+
+    assert local.title in make_chat("oKite_home").say("学习")
+    reply = make_chat("oKite_other").say("学习")
+    assert everyone.title in reply and local.title not in reply

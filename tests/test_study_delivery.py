@@ -13,7 +13,7 @@ from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Article, LessonPush, News, TemplateNotice, Text
 from models.delivery.queue import enqueue
 from models.lesson import StudyRecord
-from scheduler.jobs import push_lesson_schedule
+from scheduler.jobs import run_lesson_schedule
 from tests.factories import make_branch, make_lesson, make_member
 
 pytestmark = pytest.mark.postgres
@@ -51,7 +51,7 @@ def test_a_pushed_lesson_is_recorded_when_it_reaches_the_member_not_when_it_is_q
     chat.say("你好")
     chat.advance(hours=49)  # the 48-hour window has closed
 
-    push_lesson_schedule("morning_lesson")
+    run_lesson_schedule("morning_lesson")
     assert send() == 0
     assert pushes(session) == ["deferred"]
     assert records(session, member) == []  # queued, waiting for the member: not studied yet
@@ -71,14 +71,14 @@ def test_a_lesson_the_platform_refused_for_good_is_not_recorded_and_comes_again(
     chat.say("你好")
     app.test_client().post("/sandbox/faults", json={"path": "message/custom/send", "errcode": 48001, "count": 1})
 
-    push_lesson_schedule("morning_lesson")
+    run_lesson_schedule("morning_lesson")
     assert send() == 0
     assert pushes(session) == ["failed"]
     assert records(session, member) == []
 
     chat.advance(days=1)
     chat.say("你好")
-    push_lesson_schedule("morning_lesson")
+    run_lesson_schedule("morning_lesson")
     assert send() == 1
     assert received(app) == ["学习党章第一章"]  # never arrived, so it is still the next one
 

@@ -8,6 +8,7 @@ from handlers.context import Context
 from models import study
 from models.clock import SHANGHAI
 from models.lesson import CATEGORY_NAMES
+from models.reading import lesson_link
 
 # A member asking about feelings (心里憋得慌, 睡不着) may need a person more than a lesson: the
 # psychology lesson closes by offering both. 12356 is the national psychological assistance
@@ -20,9 +21,9 @@ EMPTY_LIBRARY = "学习资料正在准备中，暂时还没有可学的内容。
 
 def reading_link(ctx: Context, lesson) -> str:
     """Where the member taps to read ``lesson`` (a lesson row or ``Lesson``): the one place a
-    lesson's link is put in a reply — the lesson's own ``url`` until links that record the
-    opening per member (``/r/<token>``, ``models.reading.reading_url``) are wired here."""
-    return lesson.url
+    lesson's link is put in a reply — their own reading link (``/r/<token>``,
+    :func:`models.reading.lesson_link`), which records the opening and leads to the lesson."""
+    return lesson_link(ctx.settings, ctx.card.id, lesson.id)
 
 
 def lesson_text(ctx: Context, lesson, opening: str, note: str = "", closing: str = NEXT_STEPS) -> str:

@@ -21,7 +21,8 @@ from handlers.study.lesson_text import (
     nothing_to_study,
 )
 from models import study, study_history
-from models.lesson import CATEGORY_NAMES
+from models.broadcasts.waiting import take_waiting, waiting_count
+from models.lesson import CATEGORY_NAMES, Lesson
 from models.study_history import Given
 
 # "学习 党史", "学习乱七八糟": a study word, then a name the router found no category in.
@@ -32,12 +33,15 @@ ALL_READ = "资料库里的学习资料您都学过了，新资料上线后会�
 
 
 def todays(ctx: Context, category: str | None, said: str) -> str:
-    """学习 (of ``category``): a lesson a deferred push holds for the member, else today's lesson
+    """学习 (of ``category``): a lesson a scheduled push holds for the member, else today's lesson
     (``models.study.todays_lesson``). A name the library has no category for ("学习 党史") gets
     today's lesson and the categories there are."""
     now, member_id = ctx.clock.now(), ctx.card.id
-    pick = (study.waiting_lesson(ctx.session, member_id, now) if category is None else None) \
-        or study.todays_lesson(ctx.session, member_id, now, category)
+    if category is None:
+        waiting = _waiting(ctx, now)
+        if waiting is not None:
+            return waiting
+    pick = study.todays_lesson(ctx.session, member_id, now, category)
     if pick is None:
         return nothing_to_study(ctx, category)
     _hand_over(ctx, pick, study.CATEGORY_SOURCE if category else "request", now)
@@ -133,6 +137,19 @@ def _hand_over(ctx: Context, pick: study.LessonPick, source: str, now: dt.dateti
 def _review_opening(category: str | None) -> str:
     scope = f"“{CATEGORY_NAMES[category]}”类的资料" if category else "资料库里的学习资料"
     return f"{scope}您都学过了，今天温习这一篇："
+
+
+def _waiting(ctx: Context, now: dt.datetime) -> str | None:
+    """The oldest lesson a scheduled push held for the member until they asked
+    (``models.broadcasts.waiting``), now given in this reply, with how many more wait; ``None``
+    when nothing waits."""
+    lesson_id = take_waiting(ctx.session, ctx.card.id, now)
+    lesson = ctx.session.get(Lesson, lesson_id) if lesson_id is not None else None
+    if lesson is None:
+        return None
+    left = waiting_count(ctx.session, ctx.card.id)
+    closing = f"还有{left}条新的学习内容，回复“学习”接着看。" if left else NEXT_STEPS
+    return lesson_text(ctx, lesson, "推送给您的学习资料：", closing=closing)
 
 
 def _closing(category: str | None) -> str:

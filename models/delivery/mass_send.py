@@ -205,7 +205,7 @@ def _settle(s: Session, d: Dispatch, batch: MassSend, status: str, now: dt.datet
         batch.last_error = error
     values = {"status": status, "last_error": error}
     if status == "sent":
-        values["sent_at"] = now
+        values.update(sent_at=now, sent_via="mass")
     settled = s.execute(
         update(OutboxMessage)
         .where(OutboxMessage.mass_send_id == batch.id, OutboxMessage.status.in_(WAITING))

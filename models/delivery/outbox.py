@@ -5,7 +5,13 @@ Handlers and scheduled jobs enqueue (:mod:`models.delivery.queue`); a dispatcher
 ``next_attempt_at``), ``deferred`` (waits for the member's next message), ``claimed`` (a
 dispatcher took it, not yet tried), ``sending`` (the API call may be under way), ``sent``,
 ``unknown`` (at-most-once row whose outcome was lost), ``failed`` (refused for good, or retries
-spent), ``dropped`` (the follower unfollowed or never existed).
+spent), ``dropped`` (the follower unfollowed or never existed), ``on_request`` (a lesson held
+back when the member wrote with several waiting: it goes when they ask for the next one,
+``models.broadcasts.waiting``).
+
+A sent row says how it went (``sent_via``): ``custom`` (customer-service message), ``template``,
+``mass`` (群发) or ``reply`` (in the passive reply to the member's request). A row of a scheduled
+broadcast names it (``broadcast_id``, ``models.broadcasts``).
 """
 from __future__ import annotations
 
@@ -16,12 +22,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, intpk, json_dict, timestamp
 
-OUTBOX_STATUSES = ("pending", "deferred", "claimed", "sending", "sent", "unknown", "failed", "dropped")
+OUTBOX_STATUSES = ("pending", "deferred", "claimed", "sending", "sent", "unknown", "failed", "dropped",
+                   "on_request")
+SENT_VIA = ("custom", "template", "mass", "reply")
 OUTBOX_KINDS = ("text", "news", "template")
 # A row a dispatcher holds.
 IN_FLIGHT = ("claimed", "sending")
-# A row still on its way to its reader: due, held, or waiting for their next message.
-ON_THE_WAY = ("pending", "deferred", *IN_FLIGHT)
+# A row still on its way to its reader: due, held, waiting for their next message, or for them
+# to ask for it.
+ON_THE_WAY = ("pending", "deferred", *IN_FLIGHT, "on_request")
 
 
 class OutboxMessage(Base):
@@ -31,6 +40,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         CheckConstraint(f"status IN {OUTBOX_STATUSES}", name="status"),
         CheckConstraint(f"kind IN {OUTBOX_KINDS}", name="kind"),
+        CheckConstraint(f"sent_via IS NULL OR sent_via IN {SENT_VIA}", name="sent_via"),
     )
 
     id: Mapped[intpk]
@@ -59,6 +69,10 @@ class OutboxMessage(Base):
     claimed_until: Mapped[dt.datetime | None] = mapped_column()
     # When a secretary's digest listed this row (failed or dropped notices), so it is listed once.
     reported_at: Mapped[dt.datetime | None] = mapped_column()
+    # The scheduled broadcast the row belongs to, if any (models.broadcasts.record).
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    # How a sent row went (SENT_VIA), set when it is sent.
+    sent_via: Mapped[str | None] = mapped_column(String(16))
     # The mass send (群发) carrying this row (models.delivery.mass): while it is under way the row
     # stays pending or deferred and no dispatcher claims it alone.
     mass_send_id: Mapped[int | None] = mapped_column(ForeignKey("mass_sends.id"), index=True)

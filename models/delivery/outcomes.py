@@ -35,8 +35,10 @@ def release(row: OutboxMessage) -> None:
 
 
 def mark_sent(row: OutboxMessage, now: dt.datetime) -> None:
-    """WeChat accepted ``row``."""
+    """WeChat accepted ``row``; ``sent_via`` says by which channel (one a sender set already,
+    such as a mass send, is kept)."""
     row.status, row.sent_at, row.last_error = "sent", now, None
+    row.sent_via = row.sent_via or channel_of(row.kind).value
 
 
 def back_off(row: OutboxMessage, now: dt.datetime, error: str, base: dt.timedelta) -> None:

@@ -45,7 +45,8 @@ class Purpose:
 #: ``verification_list`` are notices; ``verification_ask`` is a reminder to a member.
 PURPOSES: dict[str, Purpose] = {
     "lesson_push": Purpose(Guarantee.AT_MOST_ONCE, "学习推送"),
-    # The week's lessons, one text for many members: by mass send when their window is closed.
+    # The week's digest of new lessons (models.broadcasts.content): one text, at most once; by
+    # mass send to members whose window is closed (models.delivery.mass).
     "lesson_digest": Purpose(Guarantee.AT_MOST_ONCE, "每周学习汇总", mass_send=True),
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
     "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),

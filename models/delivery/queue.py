@@ -2,14 +2,15 @@
 
 Handlers, domain operations and scheduled jobs call :func:`enqueue` with a typed payload
 (:mod:`models.delivery.payloads`); ``idempotency_key`` makes an enqueue safe to repeat (a job
-that runs twice, a retried webhook). The webhook calls :func:`release_deferred` when a member
-writes: their window is open again, so what waited for them is due; :func:`withdraw` drops
+that runs twice, a retried webhook). When a member writes their window is open again, so what
+waited for them is due (:func:`release_deferred`; deferred lessons are released their own way,
+``models.broadcasts.waiting``); :func:`withdraw` drops
 what has not left yet and no longer needs to (a question the member already answered).
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TypeVar
 
 from sqlalchemy import bindparam, literal, select, update
@@ -61,13 +62,15 @@ def enqueue(session: Session, *, openid: str, payload: Payload, purpose: str, id
     return row
 
 
-def release_deferred(session: Session, openid: str, now: dt.datetime) -> int:
-    """The member just wrote, so their window is open: make their deferred messages due now.
+def release_deferred(session: Session, openid: str, now: dt.datetime, *, keep: Collection[int] = ()) -> int:
+    """The member just wrote, so their window is open: make their deferred messages (but the
+    rows ``keep``, which their domain releases its own way) due now.
 
     Returns how many were released."""
+    held = [OutboxMessage.id.not_in(list(keep))] if keep else []
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.openid == openid, OutboxMessage.status == "deferred")
+        .where(OutboxMessage.openid == openid, OutboxMessage.status == "deferred", *held)
         .values(status="pending", next_attempt_at=now)
         # Runs on every inbound message: skip matching rows in the session (none are loaded).
         .execution_options(synchronize_session=False)

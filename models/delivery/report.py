@@ -25,7 +25,8 @@ from models.delivery.queue import WITHDRAWN
 from models.member import Member, mask_phone
 
 STATUS_NAMES = {"pending": "待发送", "deferred": "暂缓（等对方发消息）", "claimed": "已领取", "sending": "发送中",
-                "sent": "已发送", "unknown": "结果未知", "failed": "失败", "dropped": "未送达"}
+                "sent": "已发送", "unknown": "结果未知", "failed": "失败", "dropped": "未送达",
+                "on_request": "等对方回复“学习”领取"}
 ATTENTION = ("failed", "dropped", "unknown")
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from models.settings.base import Section
 from models.settings.cron import cron_line
+from models.settings.schedules import LessonSchedule
 
 # The port config.yaml ships with (and `kiteline chat` talks to unless told otherwise).
 DEFAULT_PORT = 8080
@@ -86,19 +87,6 @@ class ServerSettings(Section):
         return v
 
 
-class LessonSchedule(Section):
-    """One cron line that pushes the next unread lesson to every bound member."""
-
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
-    cron: str
-    category: Literal["policy", "news", "exemplary", "law", "psychology", "skills"] | None = None
-
-    @field_validator("cron")
-    @classmethod
-    def _cron_shape(cls, v: str) -> str:
-        return cron_line(v)
-
-
 class SchedulerSettings(Section):
     """The scheduler (``scheduler.service``): its time zone, lesson pushes and digest time."""
 
@@ -113,6 +101,14 @@ class SchedulerSettings(Section):
     @classmethod
     def _digest_cron(cls, v: str) -> str:
         return cron_line(v)
+
+    @field_validator("lesson_schedules")
+    @classmethod
+    def _one_id_each(cls, v: list[LessonSchedule]) -> list[LessonSchedule]:
+        ids = [entry.id for entry in v]
+        if twice := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"schedule id {twice[0]!r} is used twice: each schedule needs its own id")
+        return v
 
     @field_validator("timezone")
     @classmethod

@@ -1,7 +1,7 @@
 """mass send (群发) batches: mass_sends, outbox.mass_send_id
 
 Revision ID: m4ss5end0001
-Revises: stu4y0000001
+Revises: br0adc4st001
 Create Date: 2026-12-06 20:30:00
 
 One row per mass send (models.delivery.mass): its clientmsgid (written before the first call,
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision = 'm4ss5end0001'
-down_revision = 'stu4y0000001'  # main's head when merged (was r0l3sph0ne01)
+down_revision = 'br0adc4st001'  # main's head when merged (was r0l3sph0ne01)
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,137 @@
+"""Planning a scheduled broadcast at scale: time to plan one run of a lesson schedule for N
+bound members (``models.broadcasts.planning.plan_run``), beside the push it replaced
+(``models.study.push_next_lessons``, one ORM enqueue per member, 500 members a transaction).
+
+    python -m bench.broadcast_plan [--members 10000,100000] [--before 10000]
+                                   [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
+
+For each database (a new SQLite file; with ``--database-url`` also a throwaway PostgreSQL
+database, dropped after) and each N: a migrated schema, one branch, N bound members, a library
+of 30 lessons and two study records per member (so each member's next unread is a real choice),
+then the timed step in a fresh state each time:
+
+1. ``plan``: one run of ``next_unread`` for everyone (N outbox rows);
+2. ``plan again``: the same run asked again (a rerun: nothing added);
+3. ``push before`` (only for N ≤ ``--before``): the old per-member push on the same members.
+
+Times are wall seconds of the step alone (building the data is not counted), with this
+process's CPU seconds beside them: on a busy machine wall time stretches, CPU time much less
+(on SQLite all the work is in this process; on PostgreSQL the server's share is not in it).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import secrets
+import tempfile
+import time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, make_url, text
+from sqlalchemy.orm import sessionmaker
+
+from models import study
+from models.broadcasts.planning import plan_run
+from models.db import make_engine
+from models.delivery.outbox import OutboxMessage
+from models.lesson import Lesson, StudyRecord
+from models.member import Member
+from models.migrations import schema
+from models.org import Organization
+from models.settings import LessonSchedule
+
+NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai
+ZONE = ZoneInfo("Asia/Shanghai")
+SCHEDULE = LessonSchedule(id="bench", cron="30 8 * * *")
+LESSONS = 30
+
+
+def fill(sessions: sessionmaker, members: int) -> None:
+    """One branch, ``members`` bound members, the library, two study records each."""
+    with sessions() as s:
+        branch = Organization(name="白杨村党支部", kind="branch")
+        s.add(branch)
+        s.flush()
+        s.execute(insert(Lesson), [{"title": f"第{n}课", "category": "policy", "summary": "", "sequence": n,
+                                    "url": f"https://kiteline.example.invalid/lessons/{n}", "created_at": NOW}
+                                   for n in range(1, LESSONS + 1)])
+        s.execute(insert(Member), [{"name": "张某", "phone": f"138{n:08d}", "branch_id": branch.id,
+                                    "openid": f"oKite_bench_{n:07d}", "status": "away", "created_at": NOW}
+                                   for n in range(members)])
+        first = s.scalar(text("SELECT min(id) FROM members"))
+        s.execute(insert(StudyRecord), [{"member_id": first + n, "lesson_id": 1 + (n + k) % LESSONS,
+                                         "source": "schedule", "delivered_at": NOW - dt.timedelta(days=1 + k)}
+                                        for n in range(members) for k in range(2)])
+        s.commit()
+
+
+def timed(step) -> tuple[float, float]:
+    """Wall seconds and this process's CPU seconds of ``step()``."""
+    started, cpu = time.perf_counter(), time.process_time()
+    step()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def push_before(sessions: sessionmaker) -> None:
+    """The push as it was: pages of 500 bound members, one ORM enqueue each."""
+    with sessions() as s:
+        lessons = study.library(s)
+    after = 0
+    while True:
+        with sessions() as s:
+            members = study.bound_members(s, after, 500)
+            if not members:
+                return
+            study.push_next_lessons(s, members, lessons, "before", NOW)
+            s.commit()
+        after = members[-1][0]
+
+
+def run(url: str, label: str, sizes: list[int], before: int) -> None:
+    for n in sizes:
+        engine = make_engine(url if "{n}" not in url else url.format(n=n))
+        schema.upgrade(engine)
+        sessions = sessionmaker(engine)
+        fill(sessions, n)
+        first = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW))
+        again = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW))
+        with sessions() as s:
+            planned = s.scalar(text("SELECT count(*) FROM outbox"))
+        line = (f"{label:<11}{n:>8} members  plan {first[0]:6.2f} s (CPU {first[1]:5.2f} s, {planned} rows)"
+                f"  plan again {again[0]:5.2f} s")
+        if n <= before:
+            with sessions() as s:
+                s.execute(delete(OutboxMessage))
+                s.commit()
+            wall, cpu = timed(lambda: push_before(sessions))
+            line += f"  push before {wall:6.2f} s (CPU {cpu:5.2f} s)"
+        print(line, flush=True)
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", default="10000,100000")
+    parser.add_argument("--before", type=int, default=10000, help="time the old push up to this many members")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL server to also run on")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.members.split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        run(f"sqlite:///{folder}/bench_{{n}}.db", "SQLite", sizes, args.before)
+    if args.database_url:
+        admin = make_engine(args.database_url).execution_options(isolation_level="AUTOCOMMIT")
+        for n in sizes:
+            name = f"kiteline_bench_{secrets.token_hex(4)}"
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            try:
+                url = make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
+                run(url, "PostgreSQL", [n], args.before)
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
