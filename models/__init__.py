@@ -3,6 +3,7 @@ scheduler. Importing this package registers every table on ``Base.metadata``."""
 from models.base import Base
 from models.bind_attempts import BindAttempt
 from models.clock_moves import ClockMove
+from models.delivery.attempts import OutboxAttempt
 from models.delivery.channels import ChannelPause
 from models.delivery.outbox import OutboxMessage
 from models.dialog import DialogState
@@ -22,7 +23,7 @@ from models.verification.asks import VerificationAsk
 
 __all__ = [
     "Base", "BindAttempt", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower", "InboundMessage", "Lesson",
-    "Liaison", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
+    "Liaison", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",
     "VerificationAsk",

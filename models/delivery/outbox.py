@@ -53,6 +53,9 @@ class OutboxMessage(Base):
     created_at: Mapped[timestamp]
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why a row ended failed, dropped or unknown, in Chinese for a branch secretary
+    # (models.delivery.reasons); ``last_error`` keeps the technical code beside it.
+    reason: Mapped[str | None] = mapped_column(Text)
     # The dispatcher holding a claimed/sending row (host:pid:random) and until when, in WALL
     # time: a lease is about whether a process is alive, which a simulated clock cannot tell.
     claimed_by: Mapped[str | None] = mapped_column(String(120))
