@@ -30,7 +30,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from models.delivery.attempts import Evidence, evidence, last_attempts
 from models.delivery.events import Reactions
@@ -61,20 +61,29 @@ def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
     Safe with several dispatchers: PostgreSQL skips rows another one has locked
     (``FOR UPDATE SKIP LOCKED``; SQLite serialises writers instead), and the status guard in the
     UPDATE means a row is claimed by exactly one caller. The caller commits."""
-    other = aliased(OutboxMessage)
+    # Two index look-ups rather than one query with the "no row of this member in flight"
+    # test inside: PostgreSQL ran that test on every due row before sorting (30 ms for a
+    # 5,000-row push, every turn). The oldest due rows first, then which of their members have
+    # a row in flight anywhere.
     query = (select(OutboxMessage.id, OutboxMessage.openid)
-             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                    ~select(other.id).where(other.openid == OutboxMessage.openid,
-                                            other.status.in_(IN_FLIGHT)).exists())
+             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
              .limit(limit * CANDIDATES_PER_CLAIM))
     if busy_openids:
         query = query.where(OutboxMessage.openid.not_in(list(busy_openids)))
+    candidates = session.execute(query).all()
+    if not candidates:
+        return []
+    held = set(session.scalars(select(OutboxMessage.openid).where(
+        OutboxMessage.status.in_(IN_FLIGHT), OutboxMessage.openid.in_({o for _, o in candidates}))))
     chosen: dict[str, int] = {}
-    for row_id, openid in session.execute(query):
+    for row_id, openid in candidates:
         if len(chosen) == limit:
             break
-        chosen.setdefault(openid, row_id)
+        if openid not in held:
+            chosen.setdefault(openid, row_id)
+    if not chosen:
+        return []
     # Lock only the rows chosen, so a second dispatcher claiming now finds the others free.
     free = session.scalars(select(OutboxMessage.id)
                            .where(OutboxMessage.id.in_(list(chosen.values())), OutboxMessage.status == "pending")

@@ -22,15 +22,21 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.clock import Clock
-from models.delivery import attempts
-from models.delivery.attempts import OutboxAttempt
-from models.delivery.channels import channel_of, choose
+from models.delivery import attempts, window
+from models.delivery.attempts import OK, OutboxAttempt
+from models.delivery.channels import (
+    Channel,
+    channel_of,
+    channel_paused_until,
+    choose,
+    load_pauses,
+)
 from models.delivery.errcodes import Meaning
-from models.delivery.events import Reactions
+from models.delivery.events import Outcome, Reactions, outcome_of
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.outcomes import Draw, back_off, mark_sent, record_failure, release
 from models.delivery.payloads import LessonPush, News, Payload, Text, payload_of
@@ -75,24 +81,27 @@ class Call:
     payload: Payload
 
 
-def start(d: Dispatch, s: Session, row_ids: Collection[int], holder: str) -> tuple[list[Call], Counter]:
-    """Decide for each claimed row of ``row_ids`` whether it goes now. A row that goes becomes
-    ``sending``, one attempt counted and begun; the others are left as their channel decided
-    (deferred, dropped, due later) or failed (a payload of the wrong shape). Returns the calls
-    to make — only once the caller has committed — and how the other rows ended."""
-    now, calls, ended = d.clock.now(), [], Counter()
+def start(d: Dispatch, s: Session, row_ids: Collection[int], holder: str, now: dt.datetime) -> tuple[list[Call], Counter]:
+    """Decide at ``now`` for each claimed row of ``row_ids`` whether it goes. A row that goes
+    becomes ``sending``, one attempt counted and begun; the others are left as their channel
+    decided (deferred, dropped, due later) or failed (a payload of the wrong shape). Returns
+    the calls to make — only once the caller has committed — and how the other rows ended."""
+    ended: Counter = Counter()
+    load_pauses(s)
     rows = s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(row_ids)))
                      .order_by(OutboxMessage.id).with_for_update()).all()
+    mine = [row for row in rows if (row.status, row.claimed_by) == ("claimed", holder)]
+    ended["skipped"] += len(rows) - len(mine)  # recovered meanwhile
+    if channel_paused_until(s, Channel.CUSTOM, now) is None:  # the windows' places in one go
+        window.reserve_many(s, [r.openid for r in mine if channel_of(r.kind) is Channel.CUSTOM], now)
     begun: list[tuple[OutboxMessage, OutboxAttempt, Payload]] = []
-    for row in rows:
-        if (row.status, row.claimed_by) != ("claimed", holder):  # recovered meanwhile
-            ended["skipped"] += 1
-            continue
+    for row in mine:
         verdict, payload = _decide(d, s, row, now)
         if verdict != "go":
             ended[verdict] += 1
             continue
         begun.append((row, attempts.begin(s, row.id, row.attempts, channel_of(row.kind), holder, now), payload))
+    window.refund_unused(s, now)
     s.flush()  # the attempts' ids
     calls = [Call(row.id, attempt.id, attempt.channel, row.openid, payload) for row, attempt, payload in begun]
     return calls, ended
@@ -118,10 +127,11 @@ def _decide(d: Dispatch, s: Session, row: OutboxMessage, now: dt.datetime) -> tu
     return "go", payload
 
 
-def no_token(d: Dispatch, s: Session, row_ids: Collection[int], holder: str, failure: SendFailed) -> Counter:
+def no_token(d: Dispatch, s: Session, row_ids: Collection[int], holder: str, failure: SendFailed,
+             now: dt.datetime) -> Counter:
     """No access token, so no request: each claimed row of ``row_ids`` counts an attempt
     (recorded, answered at once with ``failure``) and backs off; nothing was sent."""
-    now, ended = d.clock.now(), Counter()
+    ended: Counter = Counter()
     text = failure.description
     text = text if text.startswith(NO_TOKEN) else f"{NO_TOKEN}: {text}"
     for row in s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(row_ids)))):
@@ -160,47 +170,49 @@ def send(sender: Sender, openid: str, payload: Payload) -> None:
         sender.send_template(openid, payload)
 
 
-def settle(d: Dispatch, s: Session, answered: list[tuple[Call, SendFailed | None]], holder: str) -> Counter:
+def record_answers(s: Session, answered: list[tuple[Call, SendFailed | None]], now: dt.datetime) -> None:
+    """Write each call's answer on its attempt (one statement for all)."""
+    s.execute(update(OutboxAttempt), [
+        {"id": c.attempt_id, "ended_at": now, "meaning": OK if f is None else f.meaning.value,
+         "errcode": 0 if f is None else f.errcode, "description": None if f is None else f.description}
+        for c, f in answered])
+
+
+def settle(d: Dispatch, s: Session, answered: list[tuple[Call, SendFailed | None]], holder: str,
+           now: dt.datetime) -> Counter:
     """Record each call's answer on its attempt, then what it leaves on its row; returns how
     the rows ended (``sent``, ``retry``, ``failed`` …, ``skipped`` for a row recovered by
-    another dispatcher meanwhile, ``error`` for one whose outcome could not be recorded — its
-    answer stays as evidence for recovery). The caller commits."""
-    now, ended = d.clock.now(), Counter()
-    ids = [c.row_id for c, _ in answered]
-    rows = {r.id: r for r in s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).with_for_update())}
-    tries = {a.id: a for a in s.scalars(select(OutboxAttempt).where(
-        OutboxAttempt.id.in_([c.attempt_id for c, _ in answered])))}
+    another dispatcher meanwhile). The caller commits; if this raises, the caller rolls back
+    and commits :func:`record_answers` alone, the evidence recovery settles the rows by."""
+    ended: Counter = Counter()
+    record_answers(s, answered, now)
+    rows = {r.id: r for r in s.scalars(select(OutboxMessage).where(
+        OutboxMessage.id.in_([c.row_id for c, _ in answered])).with_for_update())}
+    outcomes = []
     for c, failure in answered:
-        if failure is None:
-            attempts.answer(tries[c.attempt_id], now, None, 0, None)
-        else:
-            attempts.answer(tries[c.attempt_id], now, failure.meaning, failure.errcode, failure.description)
-    s.flush()
-    for c, failure in answered:
-        try:
-            with s.begin_nested():
-                ended[_settle_row(d, s, rows[c.row_id], holder, failure, now)] += 1
-        except Exception:  # one row's reaction failing must not lose the others' answers
-            log.exception("outbox %s: its outcome could not be recorded (its answer is kept)", c.row_id)
-            ended["error"] += 1
+        status, outcome = _settle_row(d, s, rows[c.row_id], holder, failure, now)
+        ended[status] += 1
+        outcomes += [outcome] if outcome is not None else []
+    s.flush()  # the rows' updates in one statement, not one per reaction's savepoint
+    d.reactions.publish_all(s, outcomes)
     return ended
 
 
 def _settle_row(d: Dispatch, s: Session, row: OutboxMessage, holder: str, failure: SendFailed | None,
-                now: dt.datetime) -> str:
+                now: dt.datetime) -> tuple[str, Outcome | None]:
+    """What ``failure`` (``None``: accepted) leaves on ``row``, and the outcome to publish."""
     if row.claimed_by != holder or row.status not in IN_FLIGHT:
         # Recovered by another dispatcher meanwhile (this one looked gone): keep its verdict,
         # but a send known to have worked is worth recording.
         log.warning("outbox %s was recovered by another dispatcher while %s still held it", row.id, holder)
         if failure is None and row.status == "unknown":
             mark_sent(row, now)
-            d.reactions.row_settled(s, row, now)
-        return "skipped"
+            return "skipped", outcome_of(row, now)
+        return "skipped", None
     if failure is None:
         mark_sent(row, now)
     else:
         log.info("outbox %s (%s): %s", row.id, row.purpose, failure.description)
         record_failure(s, row, payload_of(row.kind, row.payload), failure, now, d.pace.retry_backoff, d.pace.draw)
     release(row)
-    d.reactions.row_settled(s, row, now)
-    return "retry" if row.status == "pending" else row.status
+    return ("retry" if row.status == "pending" else row.status), outcome_of(row, now)

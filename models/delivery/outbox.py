@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, intpk, json_dict, timestamp
@@ -31,6 +31,9 @@ class OutboxMessage(Base):
     __table_args__ = (
         CheckConstraint(f"status IN {OUTBOX_STATUSES}", name="status"),
         CheckConstraint(f"kind IN {OUTBOX_KINDS}", name="kind"),
+        # A dispatcher's claim reads the oldest due rows: an index walk, not a sort of the
+        # whole queue each turn (a 5,000-row push made each claim ~100 ms on PostgreSQL).
+        Index("ix_outbox_due", "status", "next_attempt_at", "id"),
     )
 
     id: Mapped[intpk]

@@ -33,16 +33,31 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
-from models.delivery.claims import LEASE, claim_due, recover_stale, renew_leases, this_host
-from models.delivery.dispatcher import Call, Dispatch, call, no_token, settle, start
+from models.delivery.claims import (
+    LEASE,
+    claim_due,
+    recover_stale,
+    renew_leases,
+    this_host,
+)
+from models.delivery.dispatcher import (
+    Call,
+    Dispatch,
+    call,
+    no_token,
+    record_answers,
+    settle,
+    start,
+)
 from models.delivery.sender import Sender, SendFailed
 
 log = logging.getLogger(__name__)
 
 SenderFactory = Callable[[], Sender]
 RENEW_EVERY_SECONDS = LEASE.total_seconds() / 4
+PREPARE_EVERY_SECONDS = 1.0
 # Holders of this process that are running now; another holder id with this pid is a
 # dispatcher of this process that has finished (or of an earlier process with the same pid).
 _live_holders: set[str] = set()
@@ -109,12 +124,13 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
     pace = d.pace
     limiter = RateLimiter(pace.rate_per_second, pace.concurrency)
     workers = threading.local()
-    token_sender: list[Sender] = []
+    token = TokenCheck(new_sender)
 
-    def work(c: Call) -> SendFailed | None:
+    def work(c: Call, offset) -> SendFailed | None:
         if not hasattr(workers, "sender"):
             workers.sender = new_sender()
-        return call(workers.sender, c)
+        with _pinned(d.clock, offset):
+            return call(workers.sender, c)
 
     with d.sessions() as s:
         recover_stale(s, d.clock.now(), _live_holders, d.reactions)
@@ -127,9 +143,10 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
         while True:
             stopping = bool(stop and stop.is_set())
             want = 0 if exhausted or stopping else min(pace.concurrency - len(in_flight), limiter.ready())
-            failure = _token_failure(token_sender, new_sender) if want else None
+            failure = token.failure() if want else None
             if answered or want:
-                calls, ended, claimed = _turn(d, holder, answered, want, failure, in_flight.values())
+                with _pinned(d.clock) as offset:
+                    calls, ended, claimed = _turn(d, holder, answered, want, failure, in_flight.values())
                 outcomes += ended
                 answered = []
                 # Fewer due than wanted — unless a row settled without a call (deferred,
@@ -137,7 +154,7 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
                 exhausted = want > 0 and claimed < want and len(calls) == claimed
                 for c in calls:
                     limiter.take(c.channel)
-                    in_flight[pool.submit(work, c)] = c
+                    in_flight[pool.submit(work, c, offset)] = c
             more = not exhausted and not stopping and len(in_flight) < pace.concurrency
             if not in_flight and not more:
                 return outcomes
@@ -157,38 +174,71 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
                 renewed = time.monotonic()
 
 
-def _token_failure(token_sender: list[Sender], new_sender: SenderFactory) -> SendFailed | None:
-    """Fetch the access token before rows are marked ``sending`` (nothing slow may stand
-    between that and the calls); the failure when there is none."""
-    if not token_sender:
-        token_sender.append(new_sender())
-    try:
-        token_sender[0].prepare()
-    except SendFailed as failure:
-        return failure
-    return None
+class TokenCheck:
+    """Whether an access token is at hand, asked before rows are marked ``sending`` (nothing
+    slow may stand between that and the calls), through a sender of its own: at most every
+    :data:`PREPARE_EVERY_SECONDS`, as a token lives two hours and a call that finds it just
+    expired refreshes it itself (:mod:`bot.wechat_api`)."""
+
+    def __init__(self, new_sender: SenderFactory) -> None:
+        self.new_sender, self.sender, self.checked = new_sender, None, float("-inf")
+
+    def failure(self) -> SendFailed | None:
+        """``None`` when a token is at hand, else why not."""
+        if time.monotonic() - self.checked < PREPARE_EVERY_SECONDS:
+            return None
+        self.sender = self.sender or self.new_sender()
+        try:
+            self.sender.prepare()
+        except SendFailed as failure:
+            return failure
+        self.checked = time.monotonic()
+        return None
 
 
 def _turn(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | None]], want: int,
           failure: SendFailed | None, under_way) -> tuple[list[Call], Counter, int]:
     """One transaction: settle the ``answered`` calls, claim up to ``want`` rows and start them
     (or, with no access token — ``failure`` — back them off). Returns the calls to make (now
-    committed), how the other rows ended, and how many rows were claimed."""
+    committed), how the other rows ended, and how many rows were claimed.
+
+    Should settling fail (a reaction's bug, a database error), the answers alone are committed
+    and nothing is claimed: the rows stay ``sending`` with their answers recorded, and the next
+    recovery settles them by that evidence; they count as ``error``."""
     ended: Counter = Counter()
     calls: list[Call] = []
-    with d.sessions() as s:
-        if answered:
-            ended += settle(d, s, answered, holder)
-        claimed = []
-        if want:
-            claimed = claim_due(s, d.clock.now(), holder, want, {c.openid for c in under_way})
-        if claimed and failure is not None:
-            ended += no_token(d, s, [row_id for row_id, _ in claimed], holder, failure)
-        elif claimed:
-            calls, started = start(d, s, [row_id for row_id, _ in claimed], holder)
-            ended += started
-        s.commit()
+    now = d.clock.now()
+    try:
+        with d.sessions() as s:
+            if answered:
+                ended += settle(d, s, answered, holder, now)
+            claimed = []
+            if want:
+                claimed = claim_due(s, now, holder, want, {c.openid for c in under_way})
+            if claimed and failure is not None:
+                ended += no_token(d, s, [row_id for row_id, _ in claimed], holder, failure, now)
+            elif claimed:
+                calls, started = start(d, s, [row_id for row_id, _ in claimed], holder, now)
+                ended += started
+            s.commit()
+    except Exception:
+        if not answered:
+            raise
+        log.exception("outbox %s: outcomes could not be recorded; answers kept for recovery",
+                      [c.row_id for c, _ in answered])
+        with d.sessions() as s:
+            record_answers(s, answered, now)
+            s.commit()
+        return [], Counter(error=len(answered)), 0
     return calls, ended, len(claimed)
+
+
+def _pinned(clock, offset=None):
+    """A simulated clock's offset read once for a turn and the calls it starts (each call's
+    client asks the time for its token; a read of the offset per call cost as much as the
+    call's own database work); any other clock as it is."""
+    pin = getattr(clock, "pinned", None)
+    return pin(offset) if pin is not None else nullcontext()
 
 
 def _answer(future: Future) -> SendFailed | None:

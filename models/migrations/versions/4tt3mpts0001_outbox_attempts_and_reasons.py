@@ -7,6 +7,8 @@ Create Date: 2026-12-06 20:30:00
 Each try at sending an outbox row is recorded before its call and answered after it
 (models.delivery.attempts): the evidence a dispatcher killed mid-send is recovered by. A row
 that ends failed, dropped or unknown carries a reason a branch secretary can read (outbox.reason).
+ix_outbox_due: a dispatcher's claim walks the oldest due rows by index instead of sorting the
+whole queue every turn.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -39,10 +41,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_attempts_outbox_id'), ['outbox_id'], unique=False)
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reason', sa.Text(), nullable=True))
+        batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at', 'id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_due')
         batch_op.drop_column('reason')
     with op.batch_alter_table('outbox_attempts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_attempts_outbox_id'))
