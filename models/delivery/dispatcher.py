@@ -36,7 +36,7 @@ from models.delivery.channels import (
     load_pauses,
 )
 from models.delivery.errcodes import Meaning
-from models.delivery.events import Outcome, Reactions, outcome_of
+from models.delivery.events import Outcome, Reactions, Settled, outcome_of
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.outcomes import Draw, back_off, mark_sent, record_failure, release
 from models.delivery.payloads import LessonPush, News, Payload, Text, payload_of
@@ -72,13 +72,16 @@ class Dispatch:
 
 @dataclass(frozen=True)
 class Call:
-    """One row on its way: its attempt (begun, committed), channel, reader and payload."""
+    """One row on its way: its attempt (begun, committed), channel, reader, payload, and what
+    publishing its outcome needs (member, purpose)."""
 
     row_id: int
     attempt_id: int
     channel: str
     openid: str
     payload: Payload
+    member_id: int | None
+    purpose: str
 
 
 def start(d: Dispatch, s: Session, row_ids: Collection[int], holder: str, now: dt.datetime) -> tuple[list[Call], Counter]:
@@ -103,7 +106,8 @@ def start(d: Dispatch, s: Session, row_ids: Collection[int], holder: str, now: d
         begun.append((row, attempts.begin(s, row.id, row.attempts, channel_of(row.kind), holder, now), payload))
     window.refund_unused(s, now)
     s.flush()  # the attempts' ids
-    calls = [Call(row.id, attempt.id, attempt.channel, row.openid, payload) for row, attempt, payload in begun]
+    calls = [Call(row.id, attempt.id, attempt.channel, row.openid, payload, row.member_id, row.purpose)
+             for row, attempt, payload in begun]
     return calls, ended
 
 
@@ -183,17 +187,35 @@ def settle(d: Dispatch, s: Session, answered: list[tuple[Call, SendFailed | None
     """Record each call's answer on its attempt, then what it leaves on its row; returns how
     the rows ended (``sent``, ``retry``, ``failed`` …, ``skipped`` for a row recovered by
     another dispatcher meanwhile). The caller commits; if this raises, the caller rolls back
-    and commits :func:`record_answers` alone, the evidence recovery settles the rows by."""
+    and commits :func:`record_answers` alone, the evidence recovery settles the rows by.
+
+    The common case — WeChat accepted, the row still ours — is one UPDATE for the whole batch;
+    the rest (refusals, timeouts, rows recovered meanwhile) go through
+    :mod:`models.delivery.outcomes` row by row."""
     ended: Counter = Counter()
     record_answers(s, answered, now)
-    rows = {r.id: r for r in s.scalars(select(OutboxMessage).where(
-        OutboxMessage.id.in_([c.row_id for c, _ in answered])).with_for_update())}
-    outcomes = []
-    for c, failure in answered:
-        status, outcome = _settle_row(d, s, rows[c.row_id], holder, failure, now)
-        ended[status] += 1
-        outcomes += [outcome] if outcome is not None else []
-    s.flush()  # the rows' updates in one statement, not one per reaction's savepoint
+    accepted = {c.row_id: c for c, failure in answered if failure is None}
+    sent: set[int] = set()
+    if accepted:
+        sent = set(s.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(accepted)), OutboxMessage.claimed_by == holder,
+                   OutboxMessage.status == "sending")
+            .values(status="sent", sent_at=now, last_error=None, reason=None, claimed_by=None, claimed_until=None)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)))
+    ended["sent"] += len(sent)
+    outcomes = [Outcome(c.row_id, c.openid, c.member_id, c.purpose, c.payload, Settled.SENT, now)
+                for row_id, c in accepted.items() if row_id in sent]
+    rest = [(c, failure) for c, failure in answered if c.row_id not in sent]
+    if rest:
+        rows = {r.id: r for r in s.scalars(select(OutboxMessage).where(
+            OutboxMessage.id.in_([c.row_id for c, _ in rest])).with_for_update())}
+        for c, failure in rest:
+            status, outcome = _settle_row(d, s, rows[c.row_id], holder, failure, now)
+            ended[status] += 1
+            outcomes += [outcome] if outcome is not None else []
+        s.flush()  # the rows' updates in one statement, not one per reaction's savepoint
     d.reactions.publish_all(s, outcomes)
     return ended
 
