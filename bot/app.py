@@ -1,6 +1,7 @@
-"""The Flask app factory: ``create_app(settings)`` wires the webhook (and, in sandbox mode, the
-sandbox and its simulated clock) onto one app, with the intent router the webhook routes by: the
-one place a process builds it. No import-time side effects; ``bot.wsgi`` builds the app for gunicorn."""
+"""The Flask app factory: ``create_app(settings)`` wires the webhook, the lessons' reading links
+(``/r/<token>``, ``bot.reading``) and, in sandbox mode, the sandbox and its simulated clock onto
+one app, with the intent router the webhook routes by: the one place a process builds it. No
+import-time side effects; ``bot.wsgi`` builds the app for gunicorn."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +10,7 @@ from functools import lru_cache
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from bot.reading import make_blueprint as reading_blueprint
 from bot.runtime import Runtime, build_runtime
 from bot.webhook import ROUTER, make_blueprint
 from handlers.nlu.router import Router
@@ -28,6 +30,7 @@ def create_app(settings: Settings, clock: Clock | None = None, runtime: Runtime 
     app.extensions["kiteline"] = rt
     app.extensions[ROUTER] = router_for(settings.nlu)
     app.register_blueprint(make_blueprint(settings.wechat.webhook_path))
+    app.register_blueprint(reading_blueprint())  # /r/<token>: lessons' reading links
     if settings.wechat.sandbox:
         # Imported here so a production worker never loads the stand-in for WeChat nor what
         # the simulated clock runs (the scheduler service, alembic): ≈ 13 MB a worker.

@@ -10,7 +10,11 @@ from bot.chat_cli import chat
 from bot.db_cli import db
 from bot.dialogs_cli import dialogs
 from bot.dispatcher import dispatcher_command
-from bot.export_cli import export_members_command, export_orgs_command
+from bot.export_cli import (
+    export_lessons_command,
+    export_members_command,
+    export_orgs_command,
+)
 from bot.import_cli import import_group
 from bot.invitations_cli import export_group
 from bot.member_cli import member
@@ -38,6 +42,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 export_group.add_command(export_members_command)
 export_group.add_command(export_orgs_command)
+export_group.add_command(export_lessons_command)
 report.add_command(report_transfers)
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,
                 report, menu, nlu, dialogs, member, transfer):

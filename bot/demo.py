@@ -1,6 +1,6 @@
 """The demo district for ``serve --demo``: a fictional org tree with branch secretaries, members
-with red liaisons (1+N), a lesson library in all six categories and two sunshine stations,
-loaded into an empty database.
+with red liaisons (1+N), a lesson library in all six categories (articles and micro-videos, one
+news item for one township only) and two sunshine stations, loaded into an empty database.
 
 Every person, phone and link here is invented (names with 某, 1380000xxxx, example.invalid).
 """
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.sandbox import state as sandbox_state
 from models.binding import new_bind_code
 from models.follower import Follower
-from models.lesson import Lesson
+from models.lesson import Lesson, LessonTarget
 from models.member import Liaison, Member
 from models.org import Organization
 from models.settings.sections import DEFAULT_PORT
@@ -38,20 +38,36 @@ LIAISON_OPENID = "oKite_liaison_{:04d}"
 # The follower the printed instructions bind as the first branch's secretary.
 SECRETARY_OPENID = "oKite_demo_secretary"
 
+# category -> lessons as (编号, title, tags); law, psychology and skills are micro-videos (GLOSSARY).
 LESSONS = {
-    "policy": ["学习新修订的《中国共产党纪律处分条例》", "一图读懂流动党员管理新规定",
-               "党员权利和义务十问十答", "《中国共产党党员教育管理工作条例》要点解读"],
-    "news": ["家乡红柳镇新建农产品冷链仓库投入使用", "白杨村光伏项目并网发电", "沙河村道路硬化工程完工",
-             "青石街道“家门口就业”招聘会举行"],
-    "exemplary": ["在外不忘初心：流动党员张某的返乡创业路", "外卖骑手党员李某的“红色驿站”",
-                  "工地上的党员突击队", "把家乡的羊绒卖到全国的党员王某"],
-    "law": ["被拖欠工资怎么办？三步依法维权", "劳动合同里要看清的五个条款", "工伤认定与赔偿微课堂",
-            "租房合同纠纷的预防与处理"],
-    "psychology": ["独自在外，如何排解孤独和压力", "和留守的孩子好好说话", "睡不好？五分钟放松练习",
-                   "遇到挫折时给自己打打气"],
-    "skills": ["电工安全操作基础（微视频）", "网店直播带货入门", "家政服务礼仪与技巧",
-               "新能源汽车维修入门"],
+    "policy": [("ZC-001", "学习新修订的《中国共产党纪律处分条例》", ["纪律", "条例"]),
+               ("ZC-002", "一图读懂流动党员管理新规定", ["流动党员", "一图读懂"]),
+               ("ZC-003", "党员权利和义务十问十答", ["党员权利", "问答"]),
+               ("ZC-004", "《中国共产党党员教育管理工作条例》要点解读", ["教育管理", "条例"])],
+    "news": [("DT-001", "家乡红柳镇新建农产品冷链仓库投入使用", ["红柳镇", "农业"]),
+             ("DT-002", "白杨村光伏项目并网发电", ["白杨村", "新能源"]),
+             ("DT-003", "沙河村道路硬化工程完工", ["沙河村", "道路"]),
+             ("DT-004", "青石街道“家门口就业”招聘会举行", ["青石街道", "就业"])],
+    "exemplary": [("GS-001", "在外不忘初心：流动党员张某的返乡创业路", ["返乡创业"]),
+                  ("GS-002", "外卖骑手党员李某的“红色驿站”", ["新就业群体"]),
+                  ("GS-003", "工地上的党员突击队", ["建筑工地"]),
+                  ("GS-004", "把家乡的羊绒卖到全国的党员王某", ["电商", "羊绒"])],
+    "law": [("FL-001", "被拖欠工资怎么办？三步依法维权", ["欠薪", "维权"]),
+            ("FL-002", "劳动合同里要看清的五个条款", ["劳动合同"]),
+            ("FL-003", "工伤认定与赔偿微课堂", ["工伤"]),
+            ("FL-004", "租房合同纠纷的预防与处理", ["租房"])],
+    "psychology": [("XL-001", "独自在外，如何排解孤独和压力", ["减压"]),
+                   ("XL-002", "和留守的孩子好好说话", ["亲子", "留守儿童"]),
+                   ("XL-003", "睡不好？五分钟放松练习", ["睡眠", "放松"]),
+                   ("XL-004", "遇到挫折时给自己打打气", ["情绪"])],
+    "skills": [("JN-001", "电工安全操作基础", ["电工", "安全"]),
+               ("JN-002", "网店直播带货入门", ["直播", "电商"]),
+               ("JN-003", "家政服务礼仪与技巧", ["家政"]),
+               ("JN-004", "新能源汽车维修入门", ["汽修", "新能源"])],
 }
+VIDEO_CATEGORIES = ("law", "psychology", "skills")
+# The hometown news of 红柳镇 is for its own members (and its branches') only.
+TARGETED = {"DT-001": "红柳镇"}
 SUMMARIES = {"policy": "原文要点加解读", "news": "看看家乡的新变化", "exemplary": "身边的榜样故事",
              "law": "真实案例加律师讲解", "psychology": "几个马上能用的小方法", "skills": "跟着视频一步步学"}
 STATIONS = [
@@ -142,14 +158,23 @@ def _people(session: Session, branches: list[Organization], now: dt.datetime) ->
 
 
 def _lessons(session: Session, now: dt.datetime) -> None:
+    """The library: articles and micro-videos (3 to 8 minutes), published over the last weeks,
+    one news item for 红柳镇 only."""
+    townships = {o.name: o.id for o in session.scalars(select(Organization).where(Organization.kind == "township"))}
     sequence = itertools.count(1)
     # Interleave the categories so scheduled pushes vary day by day.
     for rank in range(4):
-        for category, titles in LESSONS.items():
+        for category, lessons in LESSONS.items():
             n = next(sequence)
-            session.add(Lesson(title=titles[rank], category=category,
-                               summary=f"{SUMMARIES[category]}，约{3 + n % 5}分钟。",
+            code, title, tags = lessons[rank]
+            video = category in VIDEO_CATEGORIES
+            seconds = 180 + (n * 47) % 300 if video else None
+            length = f"{seconds // 60}分{seconds % 60}秒" if video else f"约{3 + n % 5}分钟读完"
+            session.add(Lesson(code=code, title=title, category=category, summary=f"{SUMMARIES[category]}，{length}。",
                                url=f"https://kiteline.example.invalid/lessons/{n:03d}", sequence=n,
+                               media_type="video" if video else "article", duration_seconds=seconds, tags=tags,
+                               published_on=now.date() - dt.timedelta(days=3 * (24 - n)),
+                               targets=[LessonTarget(org_id=townships[TARGETED[code]])] if code in TARGETED else [],
                                created_at=now))
 
 

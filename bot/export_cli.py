@@ -1,6 +1,7 @@
 """``kiteline export members FILE.xlsx [--org NAME]``: the ledger (台账) as the branch keeps it,
 one row per member, ready to edit in Excel and import again (``models.ledger_export``).
-``kiteline export orgs FILE.xlsx``: the org file, the same way (``models.org_export``)."""
+``kiteline export orgs FILE.xlsx``: the org file, the same way (``models.org_export``).
+``kiteline export lessons FILE.xlsx|FILE.yaml``: the lesson library (``models.lesson_export``)."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +11,7 @@ import click
 
 from bot.startup import existing_runtime_from, org_subtree_or_exit
 from models.ledger_export import export_members
+from models.lesson_export import export_lessons
 from models.org_export import export_orgs
 
 log = logging.getLogger(__name__)
@@ -56,3 +58,21 @@ def export_orgs_command(ctx: click.Context, file: str) -> None:
     log.info("org file exported: %d townships, %d branches to %s", townships, branches, file)
     click.echo(f"已导出 {townships} 个乡镇（街道）、{branches} 个党支部到 {file}。"
                "表中手机号是完整号码，请妥善保管；改好后用 kiteline import orgs 导入。")
+
+
+@click.command("lessons")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def export_lessons_command(ctx: click.Context, file: str) -> None:
+    """The lesson library as an .xlsx (or, for a .yaml name, YAML) under the columns ``import
+    lessons`` reads, in library order: a file exported and imported again changes nothing. Exit
+    status 2 when the file cannot be written."""
+    rt = existing_runtime_from(ctx)
+    with rt.session() as session:
+        try:
+            count = export_lessons(session, file)
+        except OSError as exc:
+            click.echo(f"无法写出 {file}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+    log.info("lesson library exported: %d lessons to %s", count, file)
+    click.echo(f"已导出 {count} 篇学习资料到 {file}。改好后用 kiteline import lessons 导入。")

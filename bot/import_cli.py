@@ -1,6 +1,7 @@
 """``kiteline import members FILE [--create-orgs] [--dry-run] [--errors FILE.xlsx]``: load a
 branch's ledger (台账) into the roster. ``kiteline import orgs FILE [--dry-run]``: load the
-district's org file (组织架构表) into the org tree."""
+district's org file (组织架构表) into the org tree. ``kiteline import lessons FILE [--dry-run]``:
+fill the lesson library (学习资料) from a list."""
 from __future__ import annotations
 
 import sys
@@ -12,6 +13,8 @@ from bot.startup import runtime_from
 from models.ledger import CellError
 from models.ledger_files import RejectedRows, TableError, open_table
 from models.ledger_import import import_members
+from models.lesson_file import read_lesson_file
+from models.lesson_import import import_lessons
 from models.org_file import read_org_rows
 from models.org_import import import_orgs
 
@@ -103,6 +106,38 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
         click.echo(DRY_RUN_NOTE)
     summary = report.summary()
     click.echo(summary.replace("组织架构导入完成：", "试导入结果：", 1) if dry_run else summary)
+
+
+@import_group.command("lessons")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print the report and write nothing to the database.")
+@click.pass_context
+def import_lessons_command(ctx: click.Context, file: str, dry_run: bool) -> None:
+    """Import lessons from an .xlsx, .csv or .yaml list (编号, 标题, 类别, 简介, 链接, 类型, 时长,
+    标签, 发布日期, 面向组织).
+
+    All or nothing: a file with a bad row stores nothing and lists every bad row with what to
+    fix. A lesson is matched by 编号 (without one, by 链接): importing again updates what changed
+    and never adds a lesson twice. --dry-run rolls everything back. Exit status 0 when imported,
+    2 when the file cannot be read or has a bad row (nothing stored)."""
+    rt = runtime_from(ctx)
+    try:
+        source = read_lesson_file(file)
+    except (TableError, OSError) as exc:
+        _unreadable(file, exc)
+    with rt.session() as session:
+        report = import_lessons(session, source, now=rt.clock.now())
+        if dry_run or report.errors:
+            session.rollback()
+        else:
+            session.commit()
+    if report.errors:
+        click.echo(report.summary(), err=True)
+        sys.exit(2)
+    if dry_run:
+        click.echo(DRY_RUN_NOTE)
+    summary = report.summary()
+    click.echo(summary.replace("学习资料导入完成：", "试导入结果：", 1) if dry_run else summary)
 
 
 def _unreadable(file: str, exc: TableError | OSError) -> None:

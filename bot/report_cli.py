@@ -1,15 +1,18 @@
 """``kiteline report …``: what staff need to see. ``report delivery``: how the outbox's
 messages fared and which ones need a person (``models.delivery.report``); ``report
-verification``: how the verification rounds' asks ended, per branch (``models.verification``)."""
+verification``: how the verification rounds' asks ended, per branch (``models.verification``);
+``report study``: a month's study per branch and member (``models.study_report``)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import unicodedata
 
 import click
 
 from bot.startup import existing_runtime_from, org_subtree_or_exit
+from models.clock import SHANGHAI
 from models.delivery.attempts import attempts_of
 from models.delivery.outbox import OutboxMessage
 from models.delivery.purposes import purpose_name
@@ -20,6 +23,8 @@ from models.delivery.report import (
     counts,
     needing_attention,
 )
+from models.study_report import BRANCH_HEADER, study_report
+from models.study_report import write_xlsx as write_study_xlsx
 from models.verification import report as verification_report
 
 
@@ -113,6 +118,54 @@ def verification(ctx: click.Context, days: int | None, org_name: str | None, xls
         click.echo("".join(pad(str(c), w) for c, w in zip(row.cells, widths, strict=True)).rstrip())
     if xlsx:
         click.echo(f"已写入 {xlsx}（含未确认名单）。")
+
+
+def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """``--month 2026-12`` as (year, month); ``None`` without the option."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", value)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise click.BadParameter(f"“{value}”不是月份，请写成 2026-12 这样")
+    return int(match[1]), int(match[2])
+
+
+@report.command("study")
+@click.option("--month", callback=_month, default=None, metavar="YYYY-MM",
+              help="The calendar month, Beijing time (default: this month).")
+@click.option("--org", "org_name", default=None, help="Only this organisation and those below it.")
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None,
+              help="Also write every member's month and who studied nothing to this .xlsx file.")
+@click.pass_context
+def study(ctx: click.Context, month: tuple[int, int] | None, org_name: str | None, xlsx: str | None) -> None:
+    """Per branch: members, lessons received and opened through their links, study points, and
+    how many members studied (opened a lesson) or not. ``--xlsx`` adds every member's month and
+    the list of who studied nothing, for the branch to follow up (phones masked)."""
+    rt = existing_runtime_from(ctx)
+    now = rt.clock.now()
+    local = now.astimezone(SHANGHAI)
+    year, month_no = month or (local.year, local.month)
+    with rt.session() as s:
+        org_ids = org_subtree_or_exit(s, org_name)
+        result = study_report(s, year, month_no, org_ids)
+    title = f"学习情况（{year}年{month_no}月，{org_name or '全部党组织'}）"
+    click.echo(title)
+    if not result.members:
+        click.echo("范围内没有党员。")
+        return
+    widths = (24, 6, 12, 10, 10, 10, 8, 8)
+    for row in [BRANCH_HEADER, *(b.cells for b in result.branches), result.total.cells]:
+        click.echo("".join(pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
+    idle = result.not_studied
+    if xlsx:
+        try:
+            write_study_xlsx(result, xlsx, title=title, now=now)
+        except OSError as exc:
+            click.echo(f"无法写出 {xlsx}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        click.echo(f"本月没有学习的党员 {len(idle)} 人。已写入 {xlsx}（含党员明细和未学习名单）。")
+    else:
+        click.echo(f"本月没有学习的党员 {len(idle)} 人。加 --xlsx 文件名 导出党员明细和未学习名单。")
 
 
 def pad(text: str, columns: int) -> str:

@@ -9,7 +9,7 @@ from models.delivery.outbox import OutboxMessage
 from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
-from models.lesson import Lesson, StudyRecord
+from models.lesson import Lesson, LessonTarget, StudyRecord
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
 from models.reply_pages import ReplyPages
@@ -23,6 +23,7 @@ from models.verification.asks import VerificationAsk
 
 __all__ = [
     "Base", "BindAttempt", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower", "InboundMessage", "Lesson",
+    "LessonTarget",
     "Liaison", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease", "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, intpk, timestamp
@@ -17,26 +17,53 @@ CATEGORY_NAMES = {
     "psychology": "心理健康",
     "skills": "职业技能",
 }
+MEDIA_TYPES = ("article", "video")
+MEDIA_NAMES = {"article": "图文", "video": "微视频"}
 
 
 class Lesson(Base):
-    """One item of study content. ``url`` is where the member reads or watches it."""
+    """One item of study content. ``url`` is where the member reads or watches it.
+
+    ``code`` (编号) is the identity a re-import matches on (``models.lesson_import``); a lesson
+    without one is matched by ``url``. ``media_type``: ``article`` (图文) or ``video`` (微视频,
+    ``duration_seconds`` long when known). ``tags``: a list of short words. ``targets``: the
+    organisations it is meant for (none: everyone; ``models.lesson_scope``)."""
 
     __tablename__ = "lessons"
-    __table_args__ = (CheckConstraint(f"category IN {LESSON_CATEGORIES}", name="category"),)
+    __table_args__ = (CheckConstraint(f"category IN {LESSON_CATEGORIES}", name="category"),
+                      CheckConstraint(f"media_type IN {MEDIA_TYPES}", name="media_type"))
 
     id: Mapped[intpk]
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(16), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(16), default="article", server_default="article")
+    duration_seconds: Mapped[int | None] = mapped_column()
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    published_on: Mapped[dt.date | None] = mapped_column()
     # Order in which scheduled pushes walk the library.
     sequence: Mapped[int] = mapped_column(default=0, index=True)
     created_at: Mapped[timestamp]
 
+    targets: Mapped[list["LessonTarget"]] = relationship(cascade="all, delete-orphan",
+                                                         order_by="LessonTarget.org_id")
+
+
+class LessonTarget(Base):
+    """One organisation a lesson is meant for: its members, and those of every organisation
+    under it, see the lesson (``models.lesson_scope``)."""
+
+    __tablename__ = "lesson_targets"
+
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True, index=True)
+
 
 class StudyRecord(Base):
-    """A lesson reaching one member: delivered (pushed or asked for), then opened."""
+    """A lesson reaching one member: delivered (pushed or asked for), then opened through its
+    reading link (``models.reading``)."""
 
     __tablename__ = "study_records"
     __table_args__ = (UniqueConstraint("member_id", "lesson_id", name="uq_study_records_member_lesson"),)
@@ -44,9 +71,14 @@ class StudyRecord(Base):
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
-    # schedule / request
+    # schedule / request / category; link: first seen as an opening of its reading link
     source: Mapped[str] = mapped_column(String(16))
     delivered_at: Mapped[timestamp]
+    # The first and the latest opening of the lesson's reading link (/r/<token>), and how many.
     opened_at: Mapped[dt.datetime | None] = mapped_column()
+    last_opened_at: Mapped[dt.datetime | None] = mapped_column()
+    opens: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Points (积分) the first opening earned (points.rules.study within points.daily_cap.study).
+    points: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lesson: Mapped[Lesson] = relationship()

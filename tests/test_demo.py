@@ -10,6 +10,7 @@ from bot.dispatcher import dispatch_due
 from bot.wechat_api import wechat_client
 from models.delivery.outbox import OutboxMessage
 from models.lesson import LESSON_CATEGORIES, Lesson
+from models.lesson_scope import LessonScope
 from models.member import Liaison, Member
 from models.org import Organization
 from models.station import Station
@@ -34,6 +35,23 @@ def test_demo_fills_an_empty_database(runtime, session):
     assert len(away) == 32 and all(m.liaison_id and m.bind_code and m.openid is None for m in away)
     assert set(session.scalars(select(Lesson.category))) == set(LESSON_CATEGORIES)
     assert all(u.startswith("https://kiteline.example.invalid/") for u in session.scalars(select(Lesson.url)))
+
+
+def test_the_demo_library_has_codes_micro_videos_and_one_lesson_for_one_township(runtime, session):
+    load_demo(runtime)
+    lessons = session.scalars(select(Lesson).order_by(Lesson.sequence)).all()
+    assert len({le.code for le in lessons}) == 24 and all(le.tags and le.published_on for le in lessons)
+    videos = [le for le in lessons if le.media_type == "video"]
+    assert {le.category for le in videos} == {"law", "psychology", "skills"}
+    assert all(180 <= le.duration_seconds <= 480 for le in videos)
+    assert lessons[0].summary == "原文要点加解读，约4分钟读完。" and lessons[3].summary == "真实案例加律师讲解，6分8秒。"
+    scope = LessonScope.load(session)
+    branches = {o.name: o.id for o in session.scalars(select(Organization).where(Organization.kind == "branch"))}
+    hongliu_only = {le.title for le in lessons if le.targets}
+    assert hongliu_only == {"家乡红柳镇新建农产品冷链仓库投入使用"}
+    seen = {name: {le.title for le in scope.filter(lessons, org_id)} for name, org_id in branches.items()}
+    assert len(seen["白杨村党支部"]) == len(seen["沙河村党支部"]) == 24
+    assert len(seen["新建社区党支部"]) == 23 and not hongliu_only & seen["和平社区党支部"]
 
 
 def test_demo_leaves_a_database_with_data_alone(runtime, session):

@@ -55,6 +55,9 @@ class ServerSettings(Section):
     port: int = Field(DEFAULT_PORT, ge=1, le=65535)
     # How WeChat (and the sandbox's API client) reach this server; empty: http://host:port
     public_base_url: str = ""
+    # Signs reading links (/r/<token>, models.reading); empty: derived from wechat.app_secret
+    # and wechat.token. At least 16 characters when set.
+    link_key: str = ""
 
     @field_validator("host")
     @classmethod
@@ -74,6 +77,13 @@ class ServerSettings(Section):
         if v and not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", v):
             raise ValueError("must be an http(s) address such as https://kiteline.example.org")
         return v.rstrip("/")
+
+    @field_validator("link_key")
+    @classmethod
+    def _link_key_length(cls, v: str) -> str:
+        if v and len(v) < 16:
+            raise ValueError("must be at least 16 characters (a random string), or empty")
+        return v
 
 
 class LessonSchedule(Section):
@@ -158,10 +168,19 @@ class NluSettings(Section):
 
 
 class PointsSettings(Section):
-    """Points (积分) each kind of activity earns."""
+    """Points (积分) each kind of activity earns, and the most one kind earns a member in a day
+    (Beijing time): ``daily_cap.study`` caps the points of lessons opened
+    (``models.study_points``)."""
 
     rules: dict[str, Annotated[int, Field(ge=0)]] = Field(
         default_factory=lambda: {"study": 1, "org_life": 5, "activity": 3})
+    daily_cap: dict[Literal["study"], Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: {"study": 5})
+
+    @field_validator("daily_cap")
+    @classmethod
+    def _every_cap(cls, v: dict[str, int]) -> dict[str, int]:
+        return {"study": 5, **v}
 
 
 class LiaisonSettings(Section):
