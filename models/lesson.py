@@ -63,7 +63,10 @@ class LessonTarget(Base):
 
 class StudyRecord(Base):
     """A lesson reaching one member: delivered (pushed or asked for), then opened through its
-    reading link (``models.reading``)."""
+    reading link (``models.reading``), and finished when the member says so (我学完了).
+    ``shown_at`` is the last time it was put in front of the member — delivered, or opened again
+    from their history (上一课, 往期) — so the newest ``shown_at`` is the lesson they are on;
+    ``None`` on rows written without it (read it as ``delivered_at``)."""
 
     __tablename__ = "study_records"
     __table_args__ = (UniqueConstraint("member_id", "lesson_id", name="uq_study_records_member_lesson"),)
@@ -80,5 +83,7 @@ class StudyRecord(Base):
     opens: Mapped[int] = mapped_column(default=0, server_default="0")
     # Points (积分) the first opening earned (points.rules.study within points.daily_cap.study).
     points: Mapped[int] = mapped_column(default=0, server_default="0")
+    shown_at: Mapped[dt.datetime | None] = mapped_column()
+    completed_at: Mapped[dt.datetime | None] = mapped_column()
 
     lesson: Mapped[Lesson] = relationship()

@@ -11,7 +11,9 @@ reaction to the delivery's outcome); until then — due, deferred until the memb
 unknown outcome — it counts as theirs for choosing the next lesson, so a push waiting for a
 member is not queued again the next day.
 
-"Today" is the calendar day in Asia/Shanghai, the day members count in.
+"Today" is the calendar day in Asia/Shanghai, the day members count in. Today's lesson stays
+the same until the member says they finished it (``StudyRecord.completed_at``, see
+``models.study_history``); then the next unread one is today's.
 """
 from __future__ import annotations
 
@@ -40,11 +42,13 @@ CATEGORY_SOURCE = "category"
 @dataclass(frozen=True)
 class Seen:
     """A lesson a member has, or has on its way: when (delivered, or queued), how (a
-    ``StudyRecord.source``), and ``order`` to tell apart two at the same instant (record id)."""
+    ``StudyRecord.source``), ``order`` to tell apart two at the same instant (record id), and
+    ``done``: the member said they finished it since (``StudyRecord.completed_at``)."""
 
     at: dt.datetime
     source: str
     order: int = 0
+    done: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def day_start(now: dt.datetime) -> dt.datetime:
 # the statements, for every 学习 was most of its cost.
 _LESSONS, _RECORDS = Lesson.__table__, StudyRecord.__table__
 _LESSONS_SEEN = (select(_LESSONS, _RECORDS.c.delivered_at.label("seen_at"), _RECORDS.c.source.label("seen_source"),
-                        _RECORDS.c.id.label("seen_order"))
+                        _RECORDS.c.id.label("seen_order"), _RECORDS.c.completed_at.label("seen_done"))
                  .outerjoin(_RECORDS, (_RECORDS.c.lesson_id == _LESSONS.c.id)
                             & (_RECORDS.c.member_id == bindparam("member")))
                  .order_by(_LESSONS.c.sequence, _LESSONS.c.id))
@@ -84,9 +88,29 @@ def _lessons_seen_by(session: Session, member_id: int, category: str | None) -> 
         rows = list(session.execute(_LESSONS_SEEN, {"member": member_id}))
     else:
         rows = list(session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category}))
-    seen = {row.id: Seen(row.seen_at, row.seen_source, row.seen_order) for row in rows if row.seen_at is not None}
+    rows = visible_to(session, member_id, rows)
+    # finished since it was last delivered: a lesson coming round again is unfinished anew
+    seen = {row.id: Seen(row.seen_at, row.seen_source, row.seen_order,
+                         row.seen_done is not None and row.seen_done >= row.seen_at)
+            for row in rows if row.seen_at is not None}
     _add_pushes({member_id: seen}, session, [member_id], {row.id for row in rows})
     return rows, seen
+
+
+def visible_to(session: Session, member_id: int, rows: list[Row]) -> list[Row]:
+    """The lessons of ``rows`` (library rows, in order) that ``member_id`` may be given. Every
+    lesson is for every member while lessons name no target organisations; the lessons meant
+    for some organisations only (``models.lesson_scope.LessonScope``) are filtered here, the one
+    place a member's chat reads the library through."""
+    return rows
+
+
+def waiting_lesson(session: Session, member_id: int, now: dt.datetime) -> LessonPick | None:
+    """A lesson a deferred push holds for ``member_id`` until they write (a broadcast's rows kept
+    for the member's next message), which 学习 gives before any other; ``None`` when nothing is
+    waiting. Pushes queued by the lesson schedule and not yet delivered already count as the
+    day's lesson (:func:`todays_lesson`); the broadcasts' deferral is asked here."""
+    return None
 
 
 def library(session: Session, category: str | None = None) -> list[Lesson]:
@@ -146,15 +170,16 @@ def next_lesson(session: Session, member_id: int, category: str | None = None) -
 
 def todays_lesson(session: Session, member_id: int, now: dt.datetime,
                   category: str | None = None) -> LessonPick | None:
-    """Today's lesson for a member, stable within the day. Without ``category``: the last lesson
-    they received today, or that was pushed to them today and is on its way, as the day's
-    lesson (source ``request`` or ``schedule``; a lesson asked for by category, source
+    """Today's lesson for a member, stable within the day until they finish it (我学完了). Without
+    ``category``: the last lesson they received today and have not finished, or that was pushed
+    to them today and is on its way, as the day's lesson (source ``request`` or ``schedule``; a lesson asked for by category, source
     ``category``, does not replace it). With ``category``: the last lesson of that category
     they received (or have on its way) today. Else :func:`next_lesson`. ``None`` when the
     library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
     lessons, seen = _lessons_seen_by(session, member_id, category)
     since = day_start(now)
     today = [lesson for lesson in lessons if lesson.id in seen and seen[lesson.id].at >= since
+             and not seen[lesson.id].done
              and (category is not None or seen[lesson.id].source in DAYS_LESSON_SOURCES)]
     if today:
         latest = max(today, key=lambda lesson: (seen[lesson.id].at, seen[lesson.id].order))
@@ -172,17 +197,18 @@ def _pick_from(lessons: Sequence[Lesson], seen: Mapping[int, Seen]) -> LessonPic
 def record_delivery(session: Session, member_id: int, lesson_id: int, source: str,
                     now: dt.datetime) -> StudyRecord:
     """Record that a lesson reached a member (``source``: "request", "schedule" or
-    ``CATEGORY_SOURCE``).
+    ``CATEGORY_SOURCE``); it is now the lesson they are on (``shown_at``).
 
     A lesson delivered again (a later round through the library) updates the member's record
-    for it instead of adding a second one."""
+    for it instead of adding a second one; a finish said in an earlier round stays recorded."""
     record = session.scalar(select(StudyRecord).where(
         StudyRecord.member_id == member_id, StudyRecord.lesson_id == lesson_id))
     if record is None:
-        record = StudyRecord(member_id=member_id, lesson_id=lesson_id, source=source, delivered_at=now)
+        record = StudyRecord(member_id=member_id, lesson_id=lesson_id, source=source, delivered_at=now,
+                             shown_at=now)
         session.add(record)
     else:
-        record.source, record.delivered_at = source, now
+        record.source, record.delivered_at, record.shown_at = source, now, now
     return record
 
 

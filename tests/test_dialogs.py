@@ -18,6 +18,7 @@ from models.dialog import DialogState
 from models.member import MemberChange
 from models.tickets import Ticket
 from models.transfers import TransferRequest
+from tests.factories import make_lesson
 from tests.test_help_request import setup_roster
 
 PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"
@@ -62,6 +63,11 @@ REACH = {
         ["更新信息", "不变", "不变", "不变"],
         "（4/4）您外出是为了什么？现在还没有登记。回复数字：1 务工  2 经商  3 求学  4 随迁（跟家人）  5 其他；没变回“不变”。",
         GUIDED_CANCELLED, "不变"),
+    ("study_past", "choosing"): (
+        ["学习", "往期"],
+        "张某，您最近学过的资料（新的在前），回复序号再看一篇：\n1. 11月29日《学习党章第一章》\n"
+        "回复序号打开，例如回复“1”；想学新的，发“学习”。",
+        "好的。想学习随时发“学习”。", "1"),
     ("transfer_request", "confirming"): (
         ["想把关系转到宁波"],
         "您要申请把组织关系转到浙江宁波吗？确认后我把申请转告支部，由支部为您办理。回复“对”确认，回复“不对”取消。",
@@ -82,6 +88,14 @@ def in_progress(session, openid):
     session.expire_all()
     row = session.get(DialogState, openid)
     return (row.dialog, row.state) if row else None
+
+
+def setup(session, key):
+    """The roster, and for the dialogs about lessons a lesson to study."""
+    setup_roster(session)
+    if key[0] == "study_past":
+        make_lesson(session, "学习党章第一章")
+        session.commit()
 
 
 def reach(chat, key):
@@ -111,7 +125,7 @@ def test_every_declared_state_is_reachable_from_where_the_dialog_starts(dialog):
 
 @pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
 def test_the_conversation_reaches_the_state_and_asks_its_question(chat, session, key):
-    setup_roster(session)
+    setup(session, key)
     assert reach(chat, key).endswith(REACH[key][1])
     assert in_progress(session, chat.openid) == key
 
@@ -119,7 +133,7 @@ def test_the_conversation_reaches_the_state_and_asks_its_question(chat, session,
 @pytest.mark.parametrize("word", CANCEL_WORDS)
 @pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
 def test_every_state_answers_cancel_with_its_dialogs_one_reply_and_nothing_saved(chat, session, key, word):
-    setup_roster(session)
+    setup(session, key)
     reach(chat, key)
     before = saved(session)
     assert chat.say(word) == REACH[key][2]
@@ -138,7 +152,7 @@ def test_cancel_with_no_question_open_says_there_is_nothing_to_cancel(chat, sess
 @pytest.mark.parametrize("words", ["帮助", "啥意思"])
 @pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
 def test_help_asks_the_current_question_again_and_the_dialog_goes_on(chat, session, key, words):
-    setup_roster(session)
+    setup(session, key)
     reach(chat, key)
     assert chat.say(words) == REACH[key][1]
     assert in_progress(session, chat.openid) == key
@@ -146,7 +160,7 @@ def test_help_asks_the_current_question_again_and_the_dialog_goes_on(chat, sessi
 
 @pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
 def test_after_the_timeout_nothing_half_done_is_kept(chat, session, key):
-    setup_roster(session)
+    setup(session, key)
     reach(chat, key)
     before = saved(session)
     chat.advance(seconds=DIALOGS[key[0]].timeout.total_seconds() + 60)
@@ -157,7 +171,7 @@ def test_after_the_timeout_nothing_half_done_is_kept(chat, session, key):
 
 @pytest.mark.parametrize("key", REACH, ids=["/".join(k) for k in REACH])
 def test_the_answer_in_time_finishes_the_dialog(chat, session, key):
-    setup_roster(session)
+    setup(session, key)
     reach(chat, key)
     chat.advance(minutes=1)
     assert not answer(chat, key).endswith(REACH[key][1])

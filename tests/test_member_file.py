@@ -31,6 +31,7 @@ def test_my_file_in_one_message(chat, session):
     make_lesson(session, title="家乡新变化：白杨村通了公交", category="news")
     session.commit()
     chat.say("学习")
+    chat.say("学完了")
     chat.say("求助 老板拖欠了三个月工资")
     chat.say("我要转组织关系")
     chat.say("对")
@@ -43,7 +44,7 @@ def test_my_file_in_one_message(chat, session):
                     "手机号：138****1234\n"
                     "最近核实：2026-11-29\n"
                     "【红色联络员】李某（电话 13900000001）\n"
-                    "【本月学习】本月已学习 1 篇，最近一篇：《家乡新变化：白杨村通了公交》（2026-11-29）\n"
+                    "【本月学习】本月收到 1 篇，学完 1 篇，打开 0 篇；最近一篇：《家乡新变化：白杨村通了公交》（2026-11-29）\n"
                     "【求助】Q20261129001 欠薪：等联络员处理\n"
                     "【组织关系转接】已申请转到浙江宁波（2026-11-29），待支部办理\n"
                     f"{PLACEHOLDERS}\n{FOOTER}")

@@ -194,7 +194,9 @@ def test_menu_sync_pushes_the_configured_menu(app, runtime, api):
     sync_menu(runtime, wechat_client(runtime, app))
     menu = api.menu()["menu"]["button"]
     assert [b["name"] for b in menu] == ["学习", "求助", "我的"]
-    assert menu[0] == {"type": "click", "name": "学习", "key": "STUDY_TODAY"}
+    assert menu[0]["name"] == "学习"
+    assert [(s["name"], s["key"]) for s in menu[0]["sub_button"]] == [
+        ("今日学习", "STUDY_TODAY"), ("下一课", "STUDY_NEXT"), ("我的学习记录", "STUDY_RECORD")]
     assert [s["key"] for s in menu[2]["sub_button"]] == ["MY_INFO", "UPDATE_INFO", "MY_LIAISON", "STATIONS", "MENU"]
 
 

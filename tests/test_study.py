@@ -12,7 +12,7 @@ from tests.conftest import START
 from tests.factories import make_branch, make_lesson, make_member
 
 OPENID = "oKite_member_0001"
-NEXT_STEP = "想学别的类别，可以发“学习 法律”“学习 职业技能”等。"
+NEXT_STEP = "学完请回“学完了”；换一篇发“下一课”，看别的类别发“学习 法律”“学习 职业技能”等。"
 EMPTY = "学习资料正在准备中，暂时还没有可学的内容。新资料上线后会推送给您；现在可以发“菜单”看看其他服务。"
 
 
@@ -25,7 +25,7 @@ def member(session):
 
 def lesson_text(lesson, opening="张某，今天的学习资料：", label="政策文件"):
     return (f"{opening}\n【{label}】{lesson.title}\n{lesson.summary}\n"
-            f"点击阅读：{lesson.url}\n{NEXT_STEP}")
+            f"点击查看：{lesson.url}\n{NEXT_STEP}")
 
 
 def records(session, member):
@@ -228,7 +228,7 @@ def test_a_category_the_library_lacks_gets_todays_lesson_and_the_categories(chat
         name = asked.removeprefix("学习").strip()
         assert chat.say(asked) == (
             f"张某，资料库里没有“{name}”这一类资料。今天的学习资料：\n【政策文件】{first.title}\n"
-            f"{first.summary}\n点击阅读：{first.url}\n"
+            f"{first.summary}\n点击查看：{first.url}\n"
             "现有的类别：政策文件、职业技能。想看哪一类，请发“学习”加类别名，例如“学习 职业技能”。")
     # asking without naming anything gets the lesson alone
     assert chat.say("我想学习") == lesson_text(first)

@@ -19,6 +19,8 @@ NAME = "menu"
 # Custom-menu CLICK EventKeys -> intent they stand for (see ``menu`` in config.yaml).
 MENU_KEYS = {
     "STUDY_TODAY": "study",
+    "STUDY_NEXT": "study",
+    "STUDY_RECORD": "study",
     "HELP_REQUEST": "help_request",
     "MY_INFO": "my_info",
     "UPDATE_INFO": "update_info",

@@ -17,6 +17,9 @@ VOCABULARY = Vocabulary(
         "讲解": 2.5, "来点": 1, "学法": 3, "了解一下": 1.5, "想了解": 2, "一节课": 2.5, "一堂课": 2.5, "下一个": 2, "换一个": 2,
         "再来一个": 2, "上课": 2.5, "下一篇": 3, "换一篇": 3, "再来一篇": 3, "另一篇": 3, "换一换": 2.5,
         "换一批": 2.5, "讲座": 3, "培训": 2.5, "宣讲": 1.5, "辅导": 1.5,
+        # moving through what was given, finishing, the record (handlers.study.asks)
+        "上一篇": 3, "前一篇": 3, "上篇": 2.5, "往期": 3, "学过的": 3, "以前学": 3, "之前学": 3,
+        "学完": 3, "学习完": 3, "读完": 2.5, "听完": 2, "学习记录": 4, "学习情况": 3, "学了多少": 4, "学了几篇": 4,
     },
     disowns=(
         # longer words that hold a study word but are not a lesson
@@ -30,7 +33,9 @@ VOCABULARY = Vocabulary(
     # 第12集 / 上一集: an episode of a lesson
     patterns={r"第\d+(?:集|课|节|讲)": 2.5, r"[上下]一?(?:集|课|节|讲)": 3,
               # one that is about …: 讲榜样人物的, 讲焊工的视频
-              r"讲[\u4e00-\u9fff]{1,8}的": 1.5},
+              r"讲[\u4e00-\u9fff]{1,8}的": 1.5,
+              # the whole message asks for what came before: 以前的, 之前那些, 过去的呢
+              r"^(?:看看?)?(?:以前|之前|过去)的?(?:那些|那几篇|几篇)?(?:呢|吧)?$": 3},
     # Naming a kind of lesson (劳动法, 条例, 榜样人物) asks for it.
     slot_evidence=1.0,
     slot_words={"category": {

@@ -4,35 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.clock import SHANGHAI
-from models.lesson import Lesson, StudyRecord
 from models.member import Member
 from models.member_file.section import local_date
+from models.study_history import month_study
 from models.tickets import OPEN, TOPIC_NAMES, WAITING, Ticket
 from models.transfers import latest_request
 
 
-def month_start(now: dt.datetime) -> dt.datetime:
-    """The first instant of ``now``'s calendar month in Beijing time, as aware UTC."""
-    local = now.astimezone(SHANGHAI)
-    return dt.datetime(local.year, local.month, 1, tzinfo=SHANGHAI).astimezone(dt.UTC)
-
-
 def study_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
-    """How many lessons reached the member this month, and the latest one."""
-    since = month_start(now)
-    count = session.scalar(select(func.count()).select_from(StudyRecord).where(
-        StudyRecord.member_id == member.id, StudyRecord.delivered_at >= since))
-    if not count:
+    """This month's study: lessons received, finished and opened, and the latest one given."""
+    month = month_study(session, member.id, now)
+    if not month.received and not month.completed and not month.opened:
         return ["本月还没有学习记录，发“学习”看今天的学习资料"]
-    title, at = session.execute(
-        select(Lesson.title, StudyRecord.delivered_at).join(Lesson, Lesson.id == StudyRecord.lesson_id)
-        .where(StudyRecord.member_id == member.id).order_by(StudyRecord.delivered_at.desc(), StudyRecord.id.desc())
-        .limit(1)).one()
-    return [f"本月已学习 {count} 篇，最近一篇：《{title}》（{local_date(at)}）"]
+    return [f"本月收到 {month.received} 篇，学完 {month.completed} 篇，打开 {month.opened} 篇；"
+            f"最近一篇：《{month.last.lesson.title}》（{local_date(month.last.delivered_at)}）"]
 
 
 def help_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:

@@ -1,0 +1,151 @@
+"""Giving a member a lesson in chat: today's (of a category), the next one, the one before, and
+the next after they say they finished one (我学完了).
+
+Today's lesson stays the same all day until the member finishes it, so tapping 学习 twice never
+skips a lesson; 下一课 moves on at once. The lesson they are on is the one last put in front of
+them (``models.study_history``): 上一课 steps back through what they were given, 下一课 steps
+forward again and then on to the next unread lesson (of the category they were reading, while it
+has unread ones).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from handlers.context import Context
+from handlers.study.lesson_text import (
+    NEXT_STEPS,
+    TALK_TO_SOMEONE,
+    day,
+    lesson_text,
+    nothing_to_study,
+)
+from models import study, study_history
+from models.lesson import CATEGORY_NAMES
+from models.study_history import Given
+
+# "学习 党史", "学习乱七八糟": a study word, then a name the router found no category in.
+NAMED_ASK = re.compile(r"^(?:我想|我要|想|要)?学(?:习)?\s*(?P<name>[\u4e00-\u9fff]{2,8})$")
+# What may follow 学习 without naming anything: 学习一下, 学习资料, 学习学习.
+NOT_A_NAME = ("一下", "一会", "一篇", "资料", "内容", "材料", "打卡", "学习", "什么", "啥", "点", "吧", "了")
+ALL_READ = "资料库里的学习资料您都学过了，新资料上线后会推送给您；想温习以前的，发“往期”。"
+
+
+def todays(ctx: Context, category: str | None, said: str) -> str:
+    """学习 (of ``category``): a lesson a deferred push holds for the member, else today's lesson
+    (``models.study.todays_lesson``). A name the library has no category for ("学习 党史") gets
+    today's lesson and the categories there are."""
+    now, member_id = ctx.clock.now(), ctx.card.id
+    pick = (study.waiting_lesson(ctx.session, member_id, now) if category is None else None) \
+        or study.todays_lesson(ctx.session, member_id, now, category)
+    if pick is None:
+        return nothing_to_study(ctx, category)
+    _hand_over(ctx, pick, study.CATEGORY_SOURCE if category else "request", now)
+    opening = _review_opening(category) if pick.review else "今天的学习资料："
+    unmatched = None if category else _unmatched_name(said, ctx)
+    if unmatched is None:
+        return lesson_text(ctx, pick.lesson, opening, closing=_closing(category))
+    names = [CATEGORY_NAMES[c] for c in study.stocked_categories(ctx.session)]
+    closing = (f"现有的类别：{'、'.join(names)}。想看哪一类，请发“学习”加类别名，"
+               f"例如“学习 {names[-1]}”。")
+    return lesson_text(ctx, pick.lesson, opening, note=f"资料库里没有“{unmatched}”这一类资料。", closing=closing)
+
+
+def next_one(ctx: Context, category: str | None) -> str:
+    """下一课: the lesson given after the one the member is on, when they stepped back; else the
+    next unread one (of ``category``, or of the category they were reading)."""
+    now = ctx.clock.now()
+    on = study_history.current(ctx.session, ctx.card.id)
+    if on is not None and category is None:
+        later = study_history.beside(ctx.session, ctx.card.id, on, later=True)
+        if later is not None:
+            study_history.show(ctx.session, later, now)
+            return lesson_text(ctx, later.lesson, f"下一篇（{day(later.delivered_at)}学过的）：")
+    pick, category = _next_pick(ctx, category, on)
+    if pick is None:
+        return nothing_to_study(ctx, category)
+    study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id,
+                          study.CATEGORY_SOURCE if category else "request", now)
+    opening = _review_opening(category) if pick.review else "下一篇学习资料："
+    return lesson_text(ctx, pick.lesson, opening, closing=_closing(category))
+
+
+def previous(ctx: Context) -> str:
+    """上一课: the lesson given to the member before the one they are on."""
+    on = study_history.current(ctx.session, ctx.card.id)
+    if on is None:
+        return f"{ctx.card.name}，您还没有学过资料。发“学习”看今天的学习资料。"
+    before = study_history.beside(ctx.session, ctx.card.id, on, later=False)
+    if before is None:
+        return (f"{ctx.card.name}，《{on.lesson.title}》是您学的第一篇，前面没有了。"
+                "发“往期”看学过的资料，发“下一课”接着学。")
+    study_history.show(ctx.session, before, ctx.clock.now())
+    return lesson_text(ctx, before.lesson, f"上一篇（{day(before.delivered_at)}学过的）：")
+
+
+def finish(ctx: Context, lesson: Given, now: dt.datetime) -> str:
+    """我学完了 about ``lesson`` (one the member was given): the finish recorded (the first one
+    kept when said twice), thanks, and the next unread lesson — never the same one again."""
+    if study_history.complete(ctx.session, lesson, now):
+        thanks = f"已记下您学完了《{lesson.lesson.title}》，谢谢您坚持学习！"
+    else:
+        thanks = f"《{lesson.lesson.title}》已经记过学完了，谢谢您坚持学习！"
+    pick, category = _next_pick(ctx, None, lesson)
+    if pick is None or pick.review:
+        return f"{ctx.card.name}，{thanks}{ALL_READ}"
+    study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id,
+                          study.CATEGORY_SOURCE if category else "request", now)
+    return lesson_text(ctx, pick.lesson, "接着学下一篇：", note=thanks, closing=_closing(category))
+
+
+def first_lesson(ctx: Context) -> str:
+    """我学完了 from a member who was never given a lesson: the one to start with."""
+    now = ctx.clock.now()
+    pick = study.todays_lesson(ctx.session, ctx.card.id, now)
+    if pick is None:
+        return nothing_to_study(ctx, None)
+    _hand_over(ctx, pick, "request", now)
+    return lesson_text(ctx, pick.lesson, "还没有给您发过学习资料，先从这一篇开始吧：")
+
+
+def _next_pick(ctx: Context, category: str | None, on: Given | None) -> tuple[study.LessonPick | None, str | None]:
+    """The next lesson and the category it was chosen in: of ``category`` when asked; else of
+    the category of the lesson the member is on (``on``) when they asked for that category and
+    it has unread lessons left; else of the whole library."""
+    if category is None and on is not None and on.source == study.CATEGORY_SOURCE:
+        pick = study.next_lesson(ctx.session, ctx.card.id, on.lesson.category)
+        if pick is not None and not pick.review:
+            return pick, on.lesson.category
+    return study.next_lesson(ctx.session, ctx.card.id, category), category
+
+
+def _hand_over(ctx: Context, pick: study.LessonPick, source: str, now: dt.datetime) -> None:
+    """The picked lesson is now in front of the member: recorded the first time it reaches them
+    that day (``source``), else shown again."""
+    if pick.delivered_today:
+        mine = study_history.given(ctx.session, ctx.card.id, [pick.lesson.id]).get(pick.lesson.id)
+        if mine is not None:
+            study_history.show(ctx.session, mine, now)
+            return
+    study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id, source, now)
+
+
+def _review_opening(category: str | None) -> str:
+    scope = f"“{CATEGORY_NAMES[category]}”类的资料" if category else "资料库里的学习资料"
+    return f"{scope}您都学过了，今天温习这一篇："
+
+
+def _closing(category: str | None) -> str:
+    return TALK_TO_SOMEONE if category == "psychology" else NEXT_STEPS
+
+
+def _unmatched_name(said: str, ctx: Context) -> str | None:
+    """The name in "学习 党史" when the member named something specific, else ``None``. A word
+    another capability answers to ("学习 开会", chosen as 学习 from the numbered question) is
+    that other request, not a kind of lesson."""
+    match = NAMED_ASK.match(said.strip())
+    if match is None or match["name"].startswith(NOT_A_NAME):
+        return None
+    if any(intent.vocabulary.declares(match["name"]) for intent in ctx.intents if intent.name != "study"):
+        return None
+    return match["name"]
