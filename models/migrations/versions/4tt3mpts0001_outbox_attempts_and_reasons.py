@@ -1,7 +1,7 @@
 """outbox_attempts (every try at a send, with WeChat's errcode), outbox.reason
 
 Revision ID: 4tt3mpts0001
-Revises: r34d1ngs0001
+Revises: stu4y0000001
 Create Date: 2026-12-06 20:30:00
 
 Each try at sending an outbox row is recorded before its call and answered after it
@@ -16,7 +16,7 @@ from alembic import op
 import models.base
 
 revision = '4tt3mpts0001'
-down_revision = 'r34d1ngs0001'  # main's head when merged (was r0l3sph0ne01)
+down_revision = 'stu4y0000001'  # main's head when merged (was r0l3sph0ne01)
 branch_labels = None
 depends_on = None
 
