@@ -20,9 +20,12 @@ from models.broadcasts.report import (
     recent,
 )
 from models.clock import SHANGHAI
+from models.delivery.attempts import attempts_of
+from models.delivery.outbox import OutboxMessage
 from models.delivery.purposes import purpose_name
 from models.delivery.report import (
     STATUS_NAMES,
+    attempt_line,
     attention_line,
     counts,
     local_time,
@@ -42,11 +45,18 @@ def report() -> None:
 @click.option("--days", type=click.IntRange(min=1), default=7, show_default=True,
               help="Messages queued in the last N days.")
 @click.option("--org", "org_name", default=None, help="Only this organisation and those below it.")
+@click.option("--row", "row_id", type=int, default=None,
+              help="Only this outbox message: its status, reason and every attempt with WeChat's answer.")
 @click.pass_context
-def delivery(ctx: click.Context, days: int, org_name: str | None) -> None:
+def delivery(ctx: click.Context, days: int, org_name: str | None, row_id: int | None) -> None:
     """Counts by purpose and status, then every message that failed, was not delivered, has an
-    unknown outcome or was left mid-send. Phones are masked."""
+    unknown outcome or was left mid-send. Phones are masked. With --row ID: that message's
+    attempts."""
     rt = existing_runtime_from(ctx)
+    if row_id is not None:
+        with rt.session() as s:
+            one_row(s, row_id)
+        return
     now = rt.clock.now()
     since = now - dt.timedelta(days=days)
     with rt.session() as s:
@@ -63,6 +73,20 @@ def delivery(ctx: click.Context, days: int, org_name: str | None) -> None:
         click.echo(f"需要处理的消息（{len(rows)} 条，时间为北京时间）：")
         for row in rows:
             click.echo(attention_line(s, row))
+
+
+def one_row(session, row_id: int) -> None:
+    """``report delivery --row ID``: the row on one line, then each attempt."""
+    row = session.get(OutboxMessage, row_id)
+    if row is None:
+        click.echo(f"没有编号为 {row_id} 的消息。", err=True)
+        sys.exit(2)
+    click.echo(f"消息 {row.id}（北京时间）：")
+    click.echo(attention_line(session, row))
+    tries = attempts_of(session, row.id)
+    click.echo(f"发送尝试（{len(tries)} 次）：" if tries else "还没有发送尝试。")
+    for attempt in tries:
+        click.echo(attempt_line(attempt))
 
 
 @report.command("verification")

@@ -4,6 +4,7 @@ from models.base import Base
 from models.bind_attempts import BindAttempt
 from models.broadcasts.record import Broadcast
 from models.clock_moves import ClockMove
+from models.delivery.attempts import OutboxAttempt
 from models.delivery.channels import ChannelPause
 from models.delivery.mass import MassSend
 from models.delivery.outbox import OutboxMessage
@@ -25,7 +26,8 @@ from models.verification.asks import VerificationAsk
 __all__ = [
     "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
     "InboundMessage", "Lesson", "LessonTarget",
-    "Liaison", "MassSend", "Member", "MemberChange", "Organization", "OutboxMessage", "Lease", "ReplyPages",
+    "Liaison", "MassSend", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease",
+    "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",
     "VerificationAsk",

@@ -126,7 +126,8 @@ def test_retry_after_platform_busy_sends_exactly_once(chat, app, runtime, wx, qu
     assert dispatch_due(runtime, client=wx) == 0
     busy = row(runtime, key)
     assert (busy.status, busy.attempts, busy.last_error) == ("pending", 1, "-1 sandbox fault")
-    assert busy.next_attempt_at == runtime.clock.now() + dt.timedelta(seconds=30)
+    # Full jitter: due again some time within the first back-off (30 s), not at a fixed moment.
+    assert runtime.clock.now() < busy.next_attempt_at <= runtime.clock.now() + dt.timedelta(seconds=30)
 
     assert dispatch_due(runtime, client=wx) == 0  # not due yet
     chat.advance(seconds=31)

@@ -14,8 +14,10 @@ once WeChat accepts it). Modules:
 - ``channels``  custom or template message now, or wait; paused channels (45009)
 - ``errcodes``  WeChat's error codes by meaning
 - ``sender``    the ``Sender`` protocol (``bot.wechat_api.KitelineClient`` implements it)
-- ``dispatcher`` one row: choose, mark ``sending``, send, settle
-- ``outcomes``  what an attempt leaves on a row: sent, retry, deferred, unknown, failed
+- ``dispatcher`` a batch of rows: choose, mark ``sending``, send, settle
+- ``outcomes``  what an attempt leaves on a row: sent, retry (jittered back-off), deferred, unknown, failed
+- ``attempts``  every try at a send and WeChat's answer (``outbox_attempts``): recovery's evidence
+- ``reasons``   why a row did not arrive, in Chinese (``outbox.reason``)
 - ``events``    settled rows as events; ``Reactions`` by payload type and outcome
 - ``mass``      mass send (群发) batches, the 4-a-month quota, which rows go together
 - ``mass_send`` a round's mass-send step: resume, form, send with a clientmsgid, settle

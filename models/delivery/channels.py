@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, timestamp
@@ -96,18 +96,36 @@ def _fall_back_to_template(session: Session, row: OutboxMessage, payload: TextPa
     return payload.fallback
 
 
+# ``session.info`` key of the pauses a batch loaded once (:func:`load_pauses`): a dispatcher
+# deciding many rows in one transaction then asks no query per row.
+_PAUSES = "kiteline.channel_pauses"
+
+
+def load_pauses(session: Session) -> None:
+    """Read every channel pause once for the rest of ``session``'s work (a dispatcher's turn)."""
+    session.info[_PAUSES] = {p.channel: p for p in session.scalars(select(ChannelPause))}
+
+
+def _pause(session: Session, channel: Channel) -> ChannelPause | None:
+    loaded = session.info.get(_PAUSES)
+    return loaded.get(channel.value) if loaded is not None else session.get(ChannelPause, channel.value)
+
+
 def pause_channel(session: Session, channel: Channel, until: dt.datetime, reason: str) -> None:
     """Stop sending on ``channel`` until ``until`` (aware UTC)."""
-    pause = session.get(ChannelPause, channel.value)
+    pause = _pause(session, channel)
     if pause is None:
-        session.add(ChannelPause(channel=channel.value, paused_until=until, reason=reason))
+        pause = ChannelPause(channel=channel.value, paused_until=until, reason=reason)
+        session.add(pause)
+        if _PAUSES in session.info:
+            session.info[_PAUSES][channel.value] = pause
     else:
         pause.paused_until, pause.reason = until, reason
 
 
 def channel_paused_until(session: Session, channel: Channel, now: dt.datetime) -> dt.datetime | None:
     """When ``channel`` may be used again, or ``None`` if it is open now."""
-    pause = session.get(ChannelPause, channel.value)
+    pause = _pause(session, channel)
     return pause.paused_until if pause is not None and pause.paused_until > now else None
 
 

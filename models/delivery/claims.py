@@ -9,12 +9,15 @@ jump days ahead.
 
 A holder is gone when its lease ran out, or — at once, without waiting for the lease — when it
 ran on this host and its process no longer exists (a ``kill -9``'d ``serve`` restarted, a
-crashed ``kiteline dispatcher``). :func:`recover_stale` then settles its rows by what may have
-happened (see :mod:`models.delivery.purposes` for the guarantees):
+crashed ``kiteline dispatcher``). :func:`recover_stale` then settles its rows by the evidence
+their last attempt left (:mod:`models.delivery.attempts`; see :mod:`models.delivery.purposes`
+for the guarantees):
 
 - ``claimed``: never tried → ``pending`` again (no duplicate possible);
-- ``sending``, at most once → ``unknown`` (recorded, never sent again);
-- ``sending``, at least once → ``pending`` with ``resends`` + 1.
+- ``sending``, WeChat's ``ok`` recorded → ``sent`` (it arrived; the settle was what was lost);
+- ``sending``, a refusal recorded (or no connection) → ``pending`` again: nothing was delivered;
+- ``sending``, written and no answer, at most once → ``unknown`` (recorded, never sent again);
+- ``sending``, written and no answer, at least once → ``pending`` with ``resends`` + 1.
 """
 from __future__ import annotations
 
@@ -27,11 +30,13 @@ from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
+from models.delivery.attempts import Evidence, evidence, last_attempts
 from models.delivery.events import Reactions
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.purposes import Guarantee, guarantee_of
+from models.delivery.reasons import ENDED_WHILE_SENDING, explain
 
 # How long a claim stands without renewal. The holder renews every LEASE / 4 while it works, so
 # only a process that stopped (or hung) loses its rows — after this long at most.
@@ -57,21 +62,30 @@ def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
     Safe with several dispatchers: PostgreSQL skips rows another one has locked
     (``FOR UPDATE SKIP LOCKED``; SQLite serialises writers instead), and the status guard in the
     UPDATE means a row is claimed by exactly one caller. The caller commits."""
-    other = aliased(OutboxMessage)
+    # Two index look-ups rather than one query with the "no row of this member in flight"
+    # test inside: PostgreSQL ran that test on every due row before sorting (30 ms for a
+    # 5,000-row push, every turn). The oldest due rows first, then which of their members have
+    # a row in flight anywhere.
     query = (select(OutboxMessage.id, OutboxMessage.openid)
              .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                    OutboxMessage.mass_send_id.is_(None),
-                    ~select(other.id).where(other.openid == OutboxMessage.openid,
-                                            other.status.in_(IN_FLIGHT)).exists())
+                    OutboxMessage.mass_send_id.is_(None))
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
              .limit(limit * CANDIDATES_PER_CLAIM))
     if busy_openids:
         query = query.where(OutboxMessage.openid.not_in(list(busy_openids)))
+    candidates = session.execute(query).all()
+    if not candidates:
+        return []
+    held = set(session.scalars(select(OutboxMessage.openid).where(
+        OutboxMessage.status.in_(IN_FLIGHT), OutboxMessage.openid.in_({o for _, o in candidates}))))
     chosen: dict[str, int] = {}
-    for row_id, openid in session.execute(query):
+    for row_id, openid in candidates:
         if len(chosen) == limit:
             break
-        chosen.setdefault(openid, row_id)
+        if openid not in held:
+            chosen.setdefault(openid, row_id)
+    if not chosen:
+        return []
     # Lock only the rows chosen, so a second dispatcher claiming now finds the others free.
     free = session.scalars(select(OutboxMessage.id)
                            .where(OutboxMessage.id.in_(list(chosen.values())), OutboxMessage.status == "pending")
@@ -139,21 +153,27 @@ def _process_alive(pid: int) -> bool:
 
 
 def recover_stale(session: Session, now: dt.datetime, live: Collection[str], reactions: Reactions) -> Counter:
-    """Settle the rows of every holder that is gone (see the module docstring); ``now`` is the
-    business clock (a resent row is due then). A row left ``unknown`` is published to
-    ``reactions``. Returns how many rows went back to ``pending`` (``requeued``), became
+    """Settle the rows of every holder that is gone by the evidence they left (see the module
+    docstring); ``now`` is the business clock (a row sent again is due then). A row settled
+    ``sent`` or ``unknown`` is published to ``reactions``. Returns how many rows went back to
+    ``pending`` (``requeued``: never tried, or refused), were found ``sent``, became
     ``unknown``, or were queued to be sent again (``resent``). The caller commits."""
     at = wall_now()
     held = session.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(IN_FLIGHT))
                            .with_for_update(skip_locked=True)).all()
+    gone = [row for row in held if holder_gone(row.claimed_by, row.claimed_until, live, at)]
+    last = last_attempts(session, [row.id for row in gone if row.status == "sending"])
     done: Counter = Counter()
-    for row in held:
-        if not holder_gone(row.claimed_by, row.claimed_until, live, at):
-            continue
-        why = f"dispatcher {row.claimed_by or '(unknown)'} ended while sending"
-        if row.status == "claimed":
-            row.status = "pending"
+    for row in gone:
+        why = f"dispatcher {row.claimed_by or '(unknown)'} {ENDED_WHILE_SENDING}"
+        proof = evidence(last.get(row.id)) if row.status == "sending" else Evidence.NONE
+        if row.status == "claimed" or proof is Evidence.REFUSED:
+            row.status, row.next_attempt_at = "pending", min(row.next_attempt_at, now)
             done["requeued"] += 1
+        elif proof is Evidence.ACCEPTED:
+            row.status, row.sent_at, row.last_error = "sent", last[row.id].ended_at, None
+            reactions.row_settled(session, row, now)
+            done["sent"] += 1
         elif guarantee_of(row.purpose) is Guarantee.AT_MOST_ONCE:
             row.status, row.last_error = "unknown", f"{why}; outcome unknown, not sent again (at most once)"
             reactions.row_settled(session, row, now)
@@ -164,6 +184,7 @@ def recover_stale(session: Session, now: dt.datetime, live: Collection[str], rea
             row.last_error = f"{why}; sent again (at least once)"
             done["resent"] += 1
         row.claimed_by = row.claimed_until = None
+        explain(row)
     if done:
         log.warning("recovered outbox rows of dispatchers that ended: %s", dict(done))
     return done

@@ -77,14 +77,37 @@ class Reactions:
             except SQLAlchemyError:
                 log.exception("outbox %s: a reaction to its outcome %s failed", outcome.row_id, outcome.settled)
 
+    def publish_all(self, session: Session, outcomes: list[Outcome]) -> None:
+        """Run the reactions to many ``outcomes`` (a dispatcher's batch): all in one savepoint,
+        and only if that fails, each outcome in a savepoint of its own as :meth:`publish` does —
+        so a batch costs two statements more than its reactions' own, not three per row."""
+        reacting = [o for o in outcomes if self._by.get((type(o.payload), o.settled))]
+        if not reacting:
+            return
+        try:
+            with session.begin_nested():
+                for outcome in reacting:
+                    for reaction in self._by[type(outcome.payload), outcome.settled]:
+                        reaction(session, outcome)
+        except SQLAlchemyError:
+            for outcome in reacting:
+                self.publish(session, outcome)
+
     def row_settled(self, session: Session, row: OutboxMessage, at: dt.datetime) -> None:
         """Publish ``row``'s outcome if its status is one it ends in for good (a row whose
         payload cannot be read has nothing typed to tell, and is left out)."""
-        if row.status not in SETTLED:
-            return
-        try:
-            payload = payload_of(row.kind, row.payload)
-        except ValueError:
-            return
-        self.publish(session, Outcome(row.id, row.openid, row.member_id, row.purpose, payload,
-                                      Settled(row.status), at))
+        outcome = outcome_of(row, at)
+        if outcome is not None:
+            self.publish(session, outcome)
+
+
+def outcome_of(row: OutboxMessage, at: dt.datetime) -> Outcome | None:
+    """``row``'s outcome at ``at`` if its status is one it ends in for good, else ``None`` (also
+    for a row whose payload cannot be read: it has nothing typed to tell)."""
+    if row.status not in SETTLED:
+        return None
+    try:
+        payload = payload_of(row.kind, row.payload)
+    except ValueError:
+        return None
+    return Outcome(row.id, row.openid, row.member_id, row.purpose, payload, Settled(row.status), at)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, intpk, json_dict, timestamp
@@ -41,6 +41,9 @@ class OutboxMessage(Base):
         CheckConstraint(f"status IN {OUTBOX_STATUSES}", name="status"),
         CheckConstraint(f"kind IN {OUTBOX_KINDS}", name="kind"),
         CheckConstraint(f"sent_via IS NULL OR sent_via IN {SENT_VIA}", name="sent_via"),
+        # A dispatcher's claim reads the oldest due rows: an index walk, not a sort of the
+        # whole queue each turn (a 5,000-row push made each claim ~100 ms on PostgreSQL).
+        Index("ix_outbox_due", "status", "next_attempt_at", "id"),
     )
 
     id: Mapped[intpk]
@@ -63,6 +66,9 @@ class OutboxMessage(Base):
     created_at: Mapped[timestamp]
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why a row ended failed, dropped or unknown, in Chinese for a branch secretary
+    # (models.delivery.reasons); ``last_error`` keeps the technical code beside it.
+    reason: Mapped[str | None] = mapped_column(Text)
     # The dispatcher holding a claimed/sending row (host:pid:random) and until when, in WALL
     # time: a lease is about whether a process is alive, which a simulated clock cannot tell.
     claimed_by: Mapped[str | None] = mapped_column(String(120))

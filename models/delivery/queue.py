@@ -98,7 +98,7 @@ def withdraw(session: Session, member_ids: int | Sequence[int], purpose: str, wh
             update(OutboxMessage)
             .where(OutboxMessage.member_id.in_(ids[start:start + WITHDRAW_BATCH]),
                    OutboxMessage.purpose == purpose, OutboxMessage.status.in_(("pending", "deferred")))
-            .values(status="dropped", last_error=WITHDRAWN + why)
+            .values(status="dropped", last_error=WITHDRAWN + why, reason=f"不再需要，没有发送：{why}")
             .execution_options(synchronize_session=False)
         )
         dropped += result.rowcount or 0

@@ -5,23 +5,23 @@ secretary's daily digest).
 Needs attention: ``failed`` (refused for good, or every retry spent), ``dropped`` (the reader
 unfollowed; not a row withdrawn as no longer needed), ``unknown`` (a lesson whose outcome was lost, not sent again), and claims whose
 dispatcher is gone (recovered at the next round of any dispatcher). Phones are masked
-(DESIGN.md §5).
+(DESIGN.md §5). One row's tries, each with WeChat's answer: :func:`attempt_line`.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
+from models.delivery.attempts import OK, OutboxAttempt
 from models.delivery.claims import stale_claims
-from models.delivery.errcodes import BUSY, NOT_FOLLOWING, TEMPLATE_CONTENT
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.purposes import PURPOSES, purpose_name
 from models.delivery.queue import WITHDRAWN
+from models.delivery.reasons import reason_of
 from models.member import Member, mask_phone
 
 STATUS_NAMES = {"pending": "待发送", "deferred": "暂缓（等对方发消息）", "claimed": "已领取", "sending": "发送中",
@@ -41,24 +41,31 @@ class Recipient:
 
 
 def reason(row: OutboxMessage) -> str:
-    """Why ``row`` did not arrive (or may not have), in plain Chinese."""
-    error = row.last_error or ""
-    code = int(match[1]) if (match := re.match(r"(-?\d+) ", error)) else None
-    if row.status in IN_FLIGHT:
-        return "发送途中程序停止，下一轮发送会自动处理"
-    if row.status == "unknown":
-        return "发出后没等到微信答复，可能已送到，为免重复没有再发"
-    if row.status == "dropped" and error.startswith(WITHDRAWN):
-        return f"不再需要，没有发送：{error.removeprefix(WITHDRAWN)}"
-    if row.status == "dropped":
-        return "对方的微信没有关注公众号" if code == NOT_FOLLOWING else "对方已取消关注公众号"
-    if code == TEMPLATE_CONTENT:
-        return "模板内容不合微信规定（每项不超过20字、不能换行）"
-    if code is not None and code != BUSY:
-        return f"微信拒绝发送（错误码 {code}）"
-    if error.startswith("ValueError"):
-        return "消息内容有误，请联系技术人员"
-    return f"微信接口繁忙或网络不通，试了{row.attempts}次仍未发出"
+    """Why ``row`` did not arrive (or may not have), in plain Chinese: the reason stored when it
+    settled, else worked out from its status and error now (a row settled before reasons were
+    stored, or still in flight)."""
+    return row.reason if row.reason and row.status not in IN_FLIGHT else reason_of(row)
+
+
+def attempt_line(attempt: OutboxAttempt) -> str:
+    """One try at a row on one line: number, when (Beijing time), channel, WeChat's answer in
+    words and as its code, who tried."""
+    when = local_time(attempt.started_at, "%Y-%m-%d %H:%M:%S")
+    if attempt.ended_at is None:
+        answer = "已发出，没有收到答复（进程中断）"
+    elif attempt.meaning == OK:
+        answer = "微信已接收（错误码 0）"
+    else:
+        code = f"错误码 {attempt.errcode}" if attempt.errcode is not None else "无错误码"
+        answer = f"{MEANING_NAMES.get(attempt.meaning, attempt.meaning)}（{code}：{attempt.description or ''}）"
+    channel = CHANNEL_NAMES.get(attempt.channel, attempt.channel)
+    return f"第{attempt.number}次  {when}  {channel}  {answer}  发送进程 {attempt.holder}"
+
+
+MEANING_NAMES = {"window_closed": "对方48小时内未互动", "unfollowed": "对方已取消关注",
+                 "token_stale": "接口凭证过期", "transient": "微信接口暂时繁忙或网络不通",
+                 "unknown": "没等到微信答复", "daily_quota": "今日调用次数已用完", "refused": "微信拒绝发送"}
+CHANNEL_NAMES = {"custom": "客服消息", "template": "模板消息"}
 
 
 def recipient(session: Session, row: OutboxMessage) -> Recipient:

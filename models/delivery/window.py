@@ -14,6 +14,7 @@ spent atomically (:func:`reserve`), so several dispatchers never overspend it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from enum import StrEnum
 
 from sqlalchemy import update
@@ -77,8 +78,32 @@ def _moved(before: dt.datetime | None, after: dt.datetime) -> bool:
     return before is None or after - before >= INTERACTION_GRAIN
 
 
+# ``session.info`` key of the places :func:`reserve_many` took for a batch, by openid.
+_RESERVED = "kiteline.window_reserved"
+
+
+def reserve_many(session: Session, openids: Collection[str], now: dt.datetime) -> None:
+    """Spend one message of each of ``openids``' windows where one is left, in one statement
+    (a dispatcher's batch, one row per member); :func:`reserve` then hands out those places
+    without a query of its own, and looks again for the members who got none."""
+    if not openids:
+        return
+    got = session.scalars(
+        update(Follower)
+        .where(Follower.openid.in_(list(openids)), Follower.subscribed.is_(True),
+               Follower.window_expires_at > now, Follower.window_budget > 0)
+        .values(window_budget=Follower.window_budget - 1)
+        .returning(Follower.openid)
+        .execution_options(synchronize_session=False)).all()
+    session.info.setdefault(_RESERVED, set()).update(got)
+
+
 def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
     """Spend one message of ``openid``'s window, atomically; says whether one may go now."""
+    reserved = session.info.get(_RESERVED)
+    if reserved and openid in reserved:
+        reserved.discard(openid)
+        return Window.OPEN
     spent = session.execute(
         update(Follower)
         .where(Follower.openid == openid, Follower.subscribed.is_(True),
@@ -98,6 +123,13 @@ def refund(session: Session, openid: str, now: dt.datetime) -> None:
                     .where(Follower.openid == openid, Follower.window_expires_at > now)
                     .values(window_budget=Follower.window_budget + 1)
                     .execution_options(synchronize_session=False))
+
+
+def refund_unused(session: Session, now: dt.datetime) -> None:
+    """Give back the places :func:`reserve_many` took that no row used (a row that failed
+    before its channel was chosen)."""
+    for openid in session.info.pop(_RESERVED, set()):
+        refund(session, openid, now)
 
 
 def close(session: Session, openid: str) -> None:
