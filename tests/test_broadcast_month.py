@@ -22,6 +22,15 @@ from scheduler.jobs import run_lesson_schedule
 from tests.conftest import CONFIG_FILE
 from tests.factories import make_branch, make_lesson, make_member
 
+
+@pytest.fixture(autouse=True)
+def _without_the_weekly_digest(settings):
+    """These tests follow the daily lesson and the other daily jobs: the shipped Sunday digest
+    (tests/test_delivery_mass.py, tests/test_broadcasts.py) is left out."""
+    settings.scheduler.lesson_schedules[:] = [s for s in settings.scheduler.lesson_schedules
+                                              if s.id != "weekly_digest"]
+
+
 pytestmark = pytest.mark.postgres
 
 DAILY, WEEKLY, NEVER = "oKite_daily_0001", "oKite_weekly_0001", "oKite_never_0001"

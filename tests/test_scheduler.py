@@ -184,7 +184,7 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
         assert stored == ["delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law",
-                          "transfer_guide", "verification_round"]
+                          "lesson_push:weekly_digest", "transfer_guide", "verification_round"]
         digest = service.scheduler.get_job("delivery_digest")
         assert digest.func is send_delivery_digests
         assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
@@ -208,7 +208,8 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
     try:
         # (get_jobs lists by next run time: which comes first depends on the time of day)
         assert sorted(job.id for job in service.scheduler.get_jobs()) == [
-            "delivery_digest", "lesson_push:morning_lesson", "transfer_guide", "verification_round"]
+            "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekly_digest", "transfer_guide",
+            "verification_round"]
     finally:
         service.shutdown()
 

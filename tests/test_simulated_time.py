@@ -22,6 +22,15 @@ from scheduler.service import SchedulerService, start_in_process
 from tests.conftest import CONFIG_FILE, START
 from tests.factories import make_branch, make_lesson, make_member
 
+
+@pytest.fixture(autouse=True)
+def _without_the_weekly_digest(settings):
+    """These tests follow the daily lesson and the other daily jobs: the shipped Sunday digest
+    (tests/test_delivery_mass.py, tests/test_broadcasts.py) is left out."""
+    settings.scheduler.lesson_schedules[:] = [s for s in settings.scheduler.lesson_schedules
+                                              if s.id != "weekly_digest"]
+
+
 OPENID = "oKite_member_0001"
 DAY = 86400
 
