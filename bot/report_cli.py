@@ -195,8 +195,8 @@ def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
               help="Also write every member's month and who studied nothing to this .xlsx file.")
 @click.pass_context
 def study(ctx: click.Context, month: tuple[int, int] | None, org_name: str | None, xlsx: str | None) -> None:
-    """Per branch: members, lessons received and opened through their links, study points, and
-    how many members studied (opened a lesson) or not. ``--xlsx`` adds every member's month and
+    """Per branch: members, lessons received, opened through their links and finished (学完了),
+    study points, and how many members studied (opened or finished a lesson) or not. ``--xlsx`` adds every member's month and
     the list of who studied nothing, for the branch to follow up (phones masked)."""
     rt = existing_runtime_from(ctx)
     now = rt.clock.now()
@@ -210,7 +210,7 @@ def study(ctx: click.Context, month: tuple[int, int] | None, org_name: str | Non
     if not result.members:
         click.echo("范围内没有党员。")
         return
-    widths = (24, 6, 12, 10, 10, 10, 8, 8)
+    widths = (24, 6, 12, 10, 10, 10, 10, 8, 8)
     for row in [BRANCH_HEADER, *(b.cells for b in result.branches), result.total.cells]:
         click.echo("".join(pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
     idle = result.not_studied

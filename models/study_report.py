@@ -5,8 +5,11 @@ A month is Beijing time (the first instant of the 1st to the first instant of th
 Per member: lessons *received* (study records delivered in the month — pushed, asked for, or
 first seen through their link), lessons *opened* (through the reading link, ``models.reading``:
 the first or the latest opening in the month; a record keeps no opening between those two),
-the study points those first openings earned, and the last day they opened any lesson up to the
-month's end. A member *studied* in the month when they opened at least one lesson. Every member
+lessons *finished* (the member said 学完了 in chat: ``StudyRecord.completed_at`` in the month),
+the study points those first openings earned, and the last day they opened or finished any lesson
+up to the month's end. A member *studied* in the month when they opened or finished at least one
+lesson in it — 学完了 counts though the link was never tapped (the lesson text is in the chat
+reply); a lesson only received (pushed, or asked for in chat) is not study. Every member
 of the branches in scope is listed, bound to WeChat or not (an unbound member receives nothing:
 binding is the follow-up). Phones are masked, as in every report that leaves the terminal.
 """
@@ -39,7 +42,7 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 @dataclass
 class MemberStudy:
     """One member's month (see the module's docstring); ``phone`` masked, ``last_studied`` a
-    Beijing date or ``None`` when they never opened a lesson."""
+    Beijing date or ``None`` when they never opened or finished a lesson."""
 
     branch: str
     name: str
@@ -47,25 +50,29 @@ class MemberStudy:
     bound: bool
     received: int = 0
     opened: int = 0
+    completed: int = 0
     points: int = 0
     last_studied: dt.date | None = None
+    # lessons opened or finished in the month (one lesson both opened and finished counts once)
+    studied_lessons: int = 0
 
     @property
     def studied(self) -> bool:
-        """Whether they opened at least one lesson in the month."""
-        return self.opened > 0
+        """Whether they opened or finished at least one lesson in the month."""
+        return self.studied_lessons > 0
 
 
 @dataclass
 class BranchStudy:
-    """One branch's month: members, of them bound to WeChat, lessons received and opened and
-    points earned (summed over members), members who studied and who did not."""
+    """One branch's month: members, of them bound to WeChat, lessons received, opened and
+    finished and points earned (summed over members), members who studied and who did not."""
 
     branch: str
     members: int = 0
     bound: int = 0
     received: int = 0
     opened: int = 0
+    completed: int = 0
     points: int = 0
     studied: int = 0
     not_studied: int = 0
@@ -80,6 +87,7 @@ class BranchStudy:
         self.bound += m.bound
         self.received += m.received
         self.opened += m.opened
+        self.completed += m.completed
         self.points += m.points
         self.studied += m.studied
         self.not_studied += not m.studied
@@ -107,15 +115,16 @@ class StudyReport:
 
     @property
     def not_studied(self) -> list[MemberStudy]:
-        """The members who opened no lesson in the month, branch by branch."""
+        """The members who opened and finished no lesson in the month, branch by branch."""
         return [m for m in self.members if not m.studied]
 
 
-BRANCH_HEADER = ("党支部", "党员", "已绑定微信", "收到(篇)", "打开(篇)", "学习积分", "有学习", "没学习")
-MEMBER_HEADER = ("党支部", "姓名", "手机号", "微信", "本月收到(篇)", "本月打开(篇)", "本月学习积分", "最近学习日期")
+BRANCH_HEADER = ("党支部", "党员", "已绑定微信", "收到(篇)", "打开(篇)", "学完(篇)", "学习积分", "有学习", "没学习")
+MEMBER_HEADER = ("党支部", "姓名", "手机号", "微信", "本月收到(篇)", "本月打开(篇)", "本月学完(篇)", "本月学习积分",
+                 "最近学习日期")
 NOT_STUDIED_HEADER = ("党支部", "姓名", "手机号", "微信", "本月收到(篇)", "最近学习日期")
-BRANCH_WIDTHS = (30, 8, 12, 10, 10, 10, 8, 8)
-MEMBER_WIDTHS = (30, 12, 14, 8, 14, 14, 14, 14)
+BRANCH_WIDTHS = (30, 8, 12, 10, 10, 10, 10, 8, 8)
+MEMBER_WIDTHS = (30, 12, 14, 8, 14, 14, 14, 14, 14)
 NOT_STUDIED_WIDTHS = (30, 12, 14, 8, 14, 14)
 
 
@@ -124,14 +133,18 @@ def study_report(session: Session, year: int, month: int, org_ids: set[int] | No
     (Beijing time): two statements, the roster and the study records grouped by member."""
     start, end = month_bounds(year, month)
     r = StudyRecord
-    latest = case((r.last_opened_at < end, r.last_opened_at), (r.opened_at < end, r.opened_at))
+    latest_open = case((r.last_opened_at < end, r.last_opened_at), (r.opened_at < end, r.opened_at))
     opened = ((r.opened_at >= start) & (r.opened_at < end)) | ((r.last_opened_at >= start) & (r.last_opened_at < end))
     first_opened = (r.opened_at >= start) & (r.opened_at < end)
+    completed = (r.completed_at >= start) & (r.completed_at < end)
     study = (select(r.member_id,
                     func.sum(case(((r.delivered_at >= start) & (r.delivered_at < end), 1), else_=0)),
                     func.sum(case((opened, 1), else_=0)),
+                    func.sum(case((completed, 1), else_=0)),
                     func.sum(case((first_opened, r.points), else_=0)),
-                    func.max(latest))
+                    func.max(latest_open),
+                    func.max(case((r.completed_at < end, r.completed_at))),
+                    func.sum(case((opened | completed, 1), else_=0)))
              .join(Member, Member.id == r.member_id).group_by(r.member_id))
     roster = (select(Member.id, Member.name, Member.phone, Member.branch_id, Member.openid.is_not(None))
               .order_by(Member.branch_id, Member.id))
@@ -141,9 +154,12 @@ def study_report(session: Session, year: int, month: int, org_ids: set[int] | No
     names = {**dict(session.execute(select(Organization.id, Organization.name)).all()), **ledger_names(session)}
     report, branches = StudyReport(), {}
     for member_id, name, phone, branch_id, bound in session.execute(roster):
-        received, opened_n, points, last = by_member.get(member_id, (0, 0, 0, None))
+        received, opened_n, completed_n, points, last_open, last_done, studied = by_member.get(
+            member_id, (0, 0, 0, 0, None, None, 0))
+        last = max((t for t in (last_open, last_done) if t is not None), default=None)
         m = MemberStudy(names.get(branch_id, "?"), name, mask_phone(phone), bool(bound), received or 0,
-                        opened_n or 0, points or 0, last.astimezone(SHANGHAI).date() if last else None)
+                        opened_n or 0, completed_n or 0, points or 0,
+                        last.astimezone(SHANGHAI).date() if last else None, studied or 0)
         report.members.append(m)
         branches.setdefault(branch_id, BranchStudy(m.branch)).add(m)
     report.branches = list(branches.values())
@@ -153,7 +169,8 @@ def study_report(session: Session, year: int, month: int, org_ids: set[int] | No
 def member_cells(m: MemberStudy, header: tuple[str, ...] = MEMBER_HEADER) -> list[object]:
     """``m`` as a row of ``header`` (:data:`MEMBER_HEADER` or :data:`NOT_STUDIED_HEADER`)."""
     values = {"党支部": m.branch, "姓名": m.name, "手机号": m.phone, "微信": "已绑定" if m.bound else "未绑定",
-              "本月收到(篇)": m.received, "本月打开(篇)": m.opened, "本月学习积分": m.points,
+              "本月收到(篇)": m.received, "本月打开(篇)": m.opened, "本月学完(篇)": m.completed,
+              "本月学习积分": m.points,
               "最近学习日期": m.last_studied or "从未学习"}
     return [values[h] for h in header]
 
@@ -161,7 +178,7 @@ def member_cells(m: MemberStudy, header: tuple[str, ...] = MEMBER_HEADER) -> lis
 def write_xlsx(report: StudyReport, path: str | Path, *, title: str, now: dt.datetime) -> None:
     """Write ``report`` to the .xlsx ``path`` for a secretary to read in Excel: sheet 支部汇总
     (a title line, :data:`BRANCH_HEADER`, a row per branch and 合计), 党员明细 (every member) and
-    未学习名单 (who opened nothing); header rows frozen, columns wide enough for Chinese text.
+    未学习名单 (who opened and finished nothing); header rows frozen, columns wide enough for Chinese text.
     Raises ``OSError`` when the file cannot be written."""
     writer = SheetWriter(path, "支部汇总")
     _layout(writer, BRANCH_WIDTHS, "A3")
