@@ -14,6 +14,9 @@ from handlers.replies import PASSIVE_REPLY_MAX_BYTES, Reply, TextReply
 from models.reply_pages import keep_pages, take_page, unexpired, waiting_pages
 
 FOOTER = "（第{n}/{total}页，回复“更多”看下一页）"
+# 更多 with no page waiting (the last one was sent, or nothing was long): said by the fallback
+# (``handlers.unknown``) and by a list's dialog, so a member is never told they were not understood.
+NOTHING_MORE = "没有更多内容了。想看学习资料发“学习”，看往期发“往期”；发“菜单”看全部功能。"
 # What members send for the next page: 更多, 还有吗, 下一页, 继续, 接着说 …
 ASKS_MORE = re.compile(r"(?:更多|还有呢?|还有吗|下一页|下页|继续|接着|接着说|后面呢?|然后呢|看更多|发更多)[。.!！?？~～]*")
 
@@ -26,7 +29,7 @@ def answer(msg: Incoming, ctx: Context, route: Callable[[Incoming, Context], Rep
         waiting = waiting_pages(ctx.session, msg.openid, now)
     else:
         waiting = unexpired(ctx.session, ctx.pages, now)
-    if waiting is not None and msg.text is not None and _asks_more(msg.text):
+    if waiting is not None and msg.text is not None and asks_more(msg.text):
         return TextReply(take_page(ctx.session, waiting))
     if waiting is not None:
         ctx.session.delete(waiting)
@@ -65,7 +68,8 @@ def split(text: str, limit: int = PASSIVE_REPLY_MAX_BYTES) -> list[str]:
             for n, p in enumerate(pages, 1)]
 
 
-def _asks_more(text: str) -> bool:
+def asks_more(text: str) -> bool:
+    """Whether ``text`` is a request for the next page (:data:`ASKS_MORE`: 更多, 下一页, 还有吗 …)."""
     return ASKS_MORE.fullmatch(unicodedata.normalize("NFKC", text).strip()) is not None
 
 

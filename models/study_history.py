@@ -109,10 +109,15 @@ def show(session: Session, lesson: Given, now: dt.datetime) -> None:
     session.execute(update(StudyRecord).where(StudyRecord.id == lesson.record_id).values(shown_at=now))
 
 
+def finished(lesson: Given) -> bool:
+    """The member said they finished ``lesson`` (我学完了) since it was last delivered to them."""
+    return lesson.completed_at is not None and lesson.completed_at >= lesson.delivered_at
+
+
 def complete(session: Session, lesson: Given, now: dt.datetime) -> bool:
     """Record that the member finished ``lesson`` (我学完了) at ``now``. Returns ``False`` when it
     was already recorded finished since it was last delivered (the first finish is kept)."""
-    if lesson.completed_at is not None and lesson.completed_at >= lesson.delivered_at:
+    if finished(lesson):
         return False
     session.execute(update(StudyRecord).where(StudyRecord.id == lesson.record_id).values(completed_at=now))
     return True

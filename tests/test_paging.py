@@ -57,6 +57,11 @@ def test_a_new_request_ends_the_paging(chat, session, member):
     assert "龙华区民治街道" not in chat.say("更多")
 
 
+@pytest.mark.parametrize("words", ["更多", "下一页", "还有吗"])
+def test_more_with_nothing_waiting_says_so(chat, member, words):
+    assert chat.say(words) == "没有更多内容了。想看学习资料发“学习”，看往期发“往期”；发“菜单”看全部功能。"
+
+
 @pytest.mark.parametrize("mode", ["plain", "safe"])
 def test_any_long_text_pages_in_every_mode(make_chat, monkeypatch, member, mode):
     text = "\n".join(f"第{i}行：" + "学" * 60 for i in range(1, 41))

@@ -71,7 +71,7 @@ def test_when_everything_is_read_the_oldest_comes_round_again(chat, session, mem
     chat.advance(days=1)
 
     assert chat.say("学习") == lesson_text(
-        first, opening="张某，资料库里的学习资料您都学过了，今天温习这一篇：")
+        first, opening="张某，资料库里的学习资料您都收到过了，今天温习这一篇：")
 
     by_lesson = {r.lesson_id: r for r in records(session, member)}
     assert len(by_lesson) == 2  # one record per lesson; the re-delivery moved it forward
@@ -115,7 +115,7 @@ def test_a_category_ask_gets_a_lesson_of_that_category(session, settings, clock,
     make_lesson(session, "学习党章第一章", category="policy", sequence=1)
     law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
 
-    assert ask(session, settings, clock, member, "law") == lesson_text(law, label="法律普及")
+    assert ask(session, settings, clock, member, "law") == lesson_text(law, label="法律普及", opening="张某，法律普及方面的学习资料：")
     assert [(r.lesson_id, r.source) for r in records(session, member)] == [(law.id, "category")]
 
 
@@ -125,7 +125,7 @@ def test_every_category_lesson_read_comes_round_again_with_a_note(session, setti
     clock.advance(days=1)
 
     assert ask(session, settings, clock, member, "law") == lesson_text(
-        law, opening="张某，“法律普及”类的资料您都学过了，今天温习这一篇：", label="法律普及")
+        law, opening="张某，“法律普及”类的资料您都收到过了，今天温习这一篇：", label="法律普及")
 
 
 def test_an_empty_category_points_to_the_categories_that_have_lessons(session, settings, clock, member):
@@ -161,7 +161,7 @@ def test_a_member_feeling_low_gets_a_lesson_and_a_person_to_talk_to(chat, sessio
     calm = make_lesson(session, "在外打拼，怎么排解心里的苦闷", category="psychology", sequence=1)
     session.commit()
 
-    assert chat.say("心里头老是憋得慌 晚上睡不着") == lesson_text(calm, label="心理健康")[
+    assert chat.say("心里头老是憋得慌 晚上睡不着") == lesson_text(calm, label="心理健康", opening="张某，心理健康方面的学习资料：")[
         :-len(NEXT_STEP)] + study_handler.TALK_TO_SOMEONE
     assert [r.lesson_id for r in records(session, member)] == [calm.id]
 
@@ -183,7 +183,7 @@ def test_asked_which_of_two_the_answer_with_a_kind_of_lesson_gets_that_kind(chat
     session.commit()
 
     assert chat.say("学习 开会").startswith("您是想办哪件事？")
-    assert chat.say("学习 心理") == lesson_text(calm, label="心理健康")[
+    assert chat.say("学习 心理") == lesson_text(calm, label="心理健康", opening="张某，心理健康方面的学习资料：")[
         :-len(NEXT_STEP)] + study_handler.TALK_TO_SOMEONE
 
 
@@ -192,7 +192,7 @@ def test_a_member_names_a_category(chat, session, member):
     law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
     session.commit()
 
-    assert chat.say("学习 法律") == lesson_text(law, label="法律普及")
+    assert chat.say("学习 法律") == lesson_text(law, label="法律普及", opening="张某，法律普及方面的学习资料：")
 
 
 def test_next_lesson_moves_past_todays(chat, session, member):
@@ -213,7 +213,7 @@ def test_a_category_ask_leaves_todays_lesson_as_it_was(chat, session, member):
     session.commit()
 
     assert chat.say("学习") == lesson_text(first)
-    assert chat.say("学习 职业技能") == lesson_text(skills, label="职业技能")
+    assert chat.say("学习 职业技能") == lesson_text(skills, label="职业技能", opening="张某，职业技能方面的学习资料：")
     assert chat.say("学习") == lesson_text(first)
     assert [(r.lesson_id, r.source) for r in records(session, member)] == [
         (first.id, "request"), (skills.id, "category")]
@@ -224,7 +224,7 @@ def test_a_category_asked_first_does_not_become_todays_lesson(chat, session, mem
     skills = make_lesson(session, "电工入门", category="skills", sequence=2)
     session.commit()
 
-    assert chat.say("学习 职业技能") == lesson_text(skills, label="职业技能")
+    assert chat.say("学习 职业技能") == lesson_text(skills, label="职业技能", opening="张某，职业技能方面的学习资料：")
     assert chat.say("学习") == lesson_text(first)
     chat.advance(hours=2)
     assert chat.say("学习") == lesson_text(first)

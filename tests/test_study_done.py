@@ -52,7 +52,7 @@ def test_finishing_the_last_unread_lesson_says_all_are_read(chat, session, membe
     session.commit()
     chat.say("学习")
 
-    assert chat.say("看完了") == ("张某，已记下您学完了《学习党章第一章》，谢谢您坚持学习！资料库里的学习资料您都学过了，"
+    assert chat.say("看完了") == ("张某，已记下您学完了《学习党章第一章》，谢谢您坚持学习！资料库里的学习资料您都收到过了，"
                                "新资料上线后会推送给您；想温习以前的，发“往期”。")
     assert records(session, member)[only.id].completed_at == START
 

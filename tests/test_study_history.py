@@ -45,11 +45,11 @@ def three_days(chat, session, titles=("第一章", "第二章", "第三章", "�
 def test_stepping_back_and_forward_through_what_was_given(chat, session, member):
     a, b, c, d = three_days(chat, session)
 
-    steps = [("上一课", shown(b, "上一篇（11月30日学过的）：")),
-             ("上一篇", shown(a, "上一篇（11月29日学过的）：")),
-             ("上一课", "张某，《学习党章第一章》是您学的第一篇，前面没有了。发“往期”看学过的资料，发“下一课”接着学。"),
-             ("下一课", shown(b, "下一篇（11月30日学过的）：")),
-             ("下一篇", shown(c, "下一篇（12月1日学过的）：")),
+    steps = [("上一课", shown(b, "上一篇（11月30日收到的）：")),
+             ("上一篇", shown(a, "上一篇（11月29日收到的）：")),
+             ("上一课", "张某，《学习党章第一章》是您收到的第一篇，前面没有了。发“往期”看收到过的资料，发“下一课”接着学。"),
+             ("下一课", shown(b, "下一篇（11月30日收到的）：")),
+             ("下一篇", shown(c, "下一篇（12月1日收到的）：")),
              ("下一课", shown(d, "下一篇学习资料："))]
     for words, reply in steps:
         assert chat.say(words) == reply
@@ -77,7 +77,7 @@ def test_next_lesson_stays_in_the_kind_asked_for(chat, session, member):
     law2 = make_lesson(session, "劳动合同怎么签", category="law", sequence=3)
     session.commit()
 
-    assert chat.say("有没有法律方面的微课") == shown(law1, "今天的学习资料：", "法律普及")
+    assert chat.say("有没有法律方面的微课") == shown(law1, "法律普及方面的学习资料：", "法律普及")
     assert chat.say("换一个") == shown(law2, "下一篇学习资料：", "法律普及")
 
 
@@ -88,7 +88,8 @@ def test_lessons_by_kind_in_members_words(chat, session, member, words, category
     wanted = make_lesson(session, "家乡新变化", category=category, sequence=2)
     session.commit()
 
-    assert chat.say(words) == shown(wanted, "今天的学习资料：", label)
+    # the kind asked for is named, not passed off as the day's lesson
+    assert chat.say(words) == shown(wanted, f"{label}方面的学习资料：", label)
 
 
 @pytest.mark.postgres
@@ -96,10 +97,10 @@ def test_past_lessons_listed_and_opened_by_number(chat, session, member):
     a, b, c, d = three_days(chat, session)
 
     assert chat.say("往期") == (
-        "张某，您最近学过的资料（新的在前），回复序号再看一篇：\n"
+        "张某，您最近收到的学习资料（新的在前），回复序号再看一篇：\n"
         "1. 12月1日《学习党章第三章》\n2. 11月30日《学习党章第二章》\n3. 11月29日《学习党章第一章》\n"
         "回复序号打开，例如回复“1”；想学新的，发“学习”。")
-    assert chat.say("第3篇") == shown(a, "您11月29日学过的这一篇：")
+    assert chat.say("第3篇") == shown(a, "您11月29日收到的这一篇：")
     # the opened one is the lesson the member is on
     assert chat.say("学完了").startswith("张某，已记下您学完了《学习党章第一章》")
     assert "2. 12月1日《学习党章第三章》" in chat.say("以前学过的")  # the finish gave 第四章 first
@@ -114,18 +115,58 @@ def test_a_long_list_comes_a_page_at_a_time_and_numbers_hold_across_pages(chat, 
         chat.advance(minutes=1)
 
     first_page = chat.say("往期")
-    assert first_page.startswith("张某，您最近学过的资料（新的在前），回复序号再看一篇：\n1. ")
+    assert first_page.startswith("张某，您最近收到的学习资料（新的在前），回复序号再看一篇：\n1. ")
     assert first_page.endswith("页，回复“更多”看下一页）")
     second_page = chat.say("更多")
     assert second_page.endswith("\n25. 11月29日《在外务工党员如何参加组织生活：线上学习、请假与补课的具体办法第1讲》\n"
                                 "回复序号打开，例如回复“1”；想学新的，发“学习”。")
     number = int(second_page.split("\n")[0].split(".")[0])
     wanted = lessons[len(lessons) - number]
-    assert chat.say(str(number)) == shown(wanted, "您11月29日学过的这一篇：")
+    assert chat.say(str(number)) == shown(wanted, "您11月29日收到的这一篇：")
+
+
+def test_more_after_the_whole_list_says_so_and_a_number_still_opens_one(chat, session, member):
+    a, b, c, d = three_days(chat, session)
+    chat.say("往期")
+
+    for words in ("更多", "下一页", "还有吗"):
+        assert chat.say(words) == ("张某，往期列表已经全部发给您了（共3篇）。"
+                                   "回复序号打开，例如回复“1”；想学新的，发“学习”。")
+    assert chat.say("3") == shown(a, "您11月29日收到的这一篇：")
+
+
+def test_more_after_the_last_page_of_a_long_list(chat, session, member):
+    title = "在外务工党员如何参加组织生活：线上学习、请假与补课的具体办法第{}讲"
+    lessons = [make_lesson(session, title.format(n), sequence=n) for n in range(1, 26)]
+    session.commit()
+    for _ in lessons:
+        chat.say("下一课")
+        chat.advance(minutes=1)
+    chat.say("往期")
+    assert chat.say("下一页").endswith("回复序号打开，例如回复“1”；想学新的，发“学习”。")
+
+    assert chat.say("更多") == ("张某，往期列表已经全部发给您了（共25篇）。"
+                              "回复序号打开，例如回复“1”；想学新的，发“学习”。")
+    assert chat.say("25") == shown(lessons[0], "您11月29日收到的这一篇：")
+
+
+def test_next_lesson_skips_those_already_finished(chat, session, member):
+    a, b, c, d = (make_lesson(session, f"学习党章第{t}章", sequence=n) for n, t in enumerate("一二三四", 1))
+    session.commit()
+    for words in ("学习",     # 第一章
+                  "学完了",   # 第二章 comes
+                  "学完了",   # 第三章 comes
+                  "上一课",   # 第二章, finished
+                  "上一课"):  # 第一章, finished
+        chat.say(words)
+        chat.advance(minutes=1)
+
+    assert chat.click("STUDY_NEXT") == shown(c, "下一篇（11月29日收到的）：")  # 第二章 skipped
+    assert chat.say("下一课") == shown(d, "下一篇学习资料：")
 
 
 def test_no_past_lessons_yet(chat, session, member):
-    assert chat.say("往期") == "张某，您还没有学过资料。发“学习”看今天的学习资料。"
+    assert chat.say("往期") == "张某，您还没有收到过学习资料。发“学习”看今天的学习资料。"
 
 
 @pytest.mark.postgres
@@ -138,6 +179,7 @@ def test_study_record_shows_this_month_and_the_last_lessons(chat, session, membe
     chat.say("学习")      # 第3章
     rows = records(session, member)
     rows[lessons[2].id].opened_at = START + dt.timedelta(days=2, minutes=5)
+    rows[lessons[0].id].opened_at = START + dt.timedelta(minutes=1)
     session.commit()
     chat.advance(minutes=10)
     chat.say("下一课")    # 第4章
@@ -145,11 +187,11 @@ def test_study_record_shows_this_month_and_the_last_lessons(chat, session, membe
     assert chat.say("我的学习记录") == (
         "张某，您的学习记录：\n"
         "本月（12月）收到学习资料2篇，学完0篇，打开1篇。\n"
-        "最近学的：\n"
+        "最近收到的：\n"
         "· 12月1日《学习党章第4章》\n"
         "· 12月1日《学习党章第3章》 已打开\n"
         "· 11月29日《学习党章第2章》\n"
-        "· 11月29日《学习党章第1章》 已学完（11月29日）\n"
+        "· 11月29日《学习党章第1章》 已打开、已学完（11月29日）\n"
         "发“学习”接着学，学完回“学完了”；发“往期”可以重看以前的资料。")
 
 

@@ -29,7 +29,8 @@ from models.study_history import Given
 NAMED_ASK = re.compile(r"^(?:我想|我要|想|要)?学(?:习)?\s*(?P<name>[\u4e00-\u9fff]{2,8})$")
 # What may follow 学习 without naming anything: 学习一下, 学习资料, 学习学习.
 NOT_A_NAME = ("一下", "一会", "一篇", "资料", "内容", "材料", "打卡", "学习", "什么", "啥", "点", "吧", "了")
-ALL_READ = "资料库里的学习资料您都学过了，新资料上线后会推送给您；想温习以前的，发“往期”。"
+# Said to members who received every lesson, whether or not they said 学完了 of each.
+ALL_READ = "资料库里的学习资料您都收到过了，新资料上线后会推送给您；想温习以前的，发“往期”。"
 
 
 def todays(ctx: Context, category: str | None, said: str) -> str:
@@ -45,7 +46,7 @@ def todays(ctx: Context, category: str | None, said: str) -> str:
     if pick is None:
         return nothing_to_study(ctx, category)
     _hand_over(ctx, pick, study.CATEGORY_SOURCE if category else "request", now)
-    opening = _review_opening(category) if pick.review else "今天的学习资料："
+    opening = _review_opening(category) if pick.review else _todays_opening(category)
     unmatched = None if category else _unmatched_name(said, ctx)
     if unmatched is None:
         return lesson_text(ctx, pick.lesson, opening, closing=_closing(category))
@@ -61,10 +62,10 @@ def next_one(ctx: Context, category: str | None) -> str:
     now = ctx.clock.now()
     on = study_history.current(ctx.session, ctx.card.id)
     if on is not None and category is None:
-        later = study_history.beside(ctx.session, ctx.card.id, on, later=True)
+        later = _later_given(ctx, on)
         if later is not None:
             study_history.show(ctx.session, later, now)
-            return lesson_text(ctx, later.lesson, f"下一篇（{day(later.delivered_at)}学过的）：")
+            return lesson_text(ctx, later.lesson, f"下一篇（{day(later.delivered_at)}收到的）：")
     pick, category = _next_pick(ctx, category, on)
     if pick is None:
         return nothing_to_study(ctx, category)
@@ -78,13 +79,13 @@ def previous(ctx: Context) -> str:
     """上一课: the lesson given to the member before the one they are on."""
     on = study_history.current(ctx.session, ctx.card.id)
     if on is None:
-        return f"{ctx.card.name}，您还没有学过资料。发“学习”看今天的学习资料。"
+        return f"{ctx.card.name}，您还没有收到过学习资料。发“学习”看今天的学习资料。"
     before = study_history.beside(ctx.session, ctx.card.id, on, later=False)
     if before is None:
-        return (f"{ctx.card.name}，《{on.lesson.title}》是您学的第一篇，前面没有了。"
-                "发“往期”看学过的资料，发“下一课”接着学。")
+        return (f"{ctx.card.name}，《{on.lesson.title}》是您收到的第一篇，前面没有了。"
+                "发“往期”看收到过的资料，发“下一课”接着学。")
     study_history.show(ctx.session, before, ctx.clock.now())
-    return lesson_text(ctx, before.lesson, f"上一篇（{day(before.delivered_at)}学过的）：")
+    return lesson_text(ctx, before.lesson, f"上一篇（{day(before.delivered_at)}收到的）：")
 
 
 def finish(ctx: Context, lesson: Given, now: dt.datetime) -> str:
@@ -134,9 +135,28 @@ def _hand_over(ctx: Context, pick: study.LessonPick, source: str, now: dt.dateti
     study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id, source, now)
 
 
+def _later_given(ctx: Context, on: Given) -> Given | None:
+    """The lesson given after ``on`` that 下一课 steps forward to: the first not finished; when
+    every later one is finished, ``None`` if an unread lesson waits (it comes next instead), else
+    the one right after ``on`` (nothing new to give, so stepping on through what was given)."""
+    later = study_history.beside(ctx.session, ctx.card.id, on, later=True)
+    step = later
+    while step is not None and study_history.finished(step):
+        step = study_history.beside(ctx.session, ctx.card.id, step, later=True)
+    if step is not None or later is None:
+        return step
+    pick, _ = _next_pick(ctx, None, on)
+    return None if pick is not None and not pick.review else later
+
+
+def _todays_opening(category: str | None) -> str:
+    # a kind asked for (有没有法律方面的微课) is named: it is not the day's lesson
+    return f"{CATEGORY_NAMES[category]}方面的学习资料：" if category else "今天的学习资料："
+
+
 def _review_opening(category: str | None) -> str:
     scope = f"“{CATEGORY_NAMES[category]}”类的资料" if category else "资料库里的学习资料"
-    return f"{scope}您都学过了，今天温习这一篇："
+    return f"{scope}您都收到过了，今天温习这一篇："
 
 
 def _waiting(ctx: Context, now: dt.datetime) -> str | None:

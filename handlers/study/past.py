@@ -4,7 +4,8 @@ finished.
 
 Dialog ``study_past``, state ``choosing``: the member answers 2, 第2篇, 打开3, 二; the list is kept
 as lesson ids, so the numbers mean the same on every page of a long list (更多 brings the next
-page, ``handlers.paging``). Cancel, 帮助, a clear new request and the timeout are the engine's, as
+page, ``handlers.paging``; 更多 after the last page is told the list is all there, the question
+kept open). Cancel, 帮助, a clear new request and the timeout are the engine's, as
 for every dialog.
 """
 from __future__ import annotations
@@ -14,7 +15,8 @@ import unicodedata
 from enum import StrEnum
 
 from handlers.context import Context, Incoming
-from handlers.dialog_machine import UNCLEAR, Ask, Dialog, Done, Result
+from handlers.dialog_machine import UNCLEAR, Ask, Dialog, Done, Result, Stay
+from handlers.paging import asks_more
 from handlers.replies import PASSIVE_REPLY_MAX_BYTES, TextReply
 from handlers.study import lessons
 from handlers.study.lesson_text import day, lesson_text
@@ -41,7 +43,7 @@ def past(msg: Incoming, ctx: Context) -> TextReply:
     """往期: the numbered list of the lessons given lately, newest first, with how to open one."""
     given = study_history.history(ctx.session, ctx.card.id, LIST_MAX)
     if not given:
-        return TextReply(f"{ctx.card.name}，您还没有学过资料。发“学习”看今天的学习资料。")
+        return TextReply(f"{ctx.card.name}，您还没有收到过学习资料。发“学习”看今天的学习资料。")
     return TextReply(_start(ctx, msg.openid, given, OPEN))
 
 
@@ -63,13 +65,18 @@ def _question(ctx: Context, data: dict) -> str:
     listed = [found.get(lesson_id) for lesson_id in data["lessons"]]
     if data["then"] == FINISHED:
         heading = f"{ctx.card.name}，今天还没有给您发学习资料。您学完的是哪一篇？请回复序号："
-        footer = "\n回复序号记下学完的那一篇；想学新的，发“学习”。"
     else:
-        heading = f"{ctx.card.name}，您最近学过的资料（新的在前），回复序号再看一篇："
-        footer = "\n回复序号打开，例如回复“1”；想学新的，发“学习”。"
+        # received, not necessarily studied: only a finish (学完了) says they studied it
+        heading = f"{ctx.card.name}，您最近收到的学习资料（新的在前），回复序号再看一篇："
     lines = (_line(g) for g in listed)
     return numbered_list(heading, lines, len(listed), lambda left: f"\n还有{left}篇更早的没有列出。",
-                         limit=LIST_MAX_BYTES) + footer
+                         limit=LIST_MAX_BYTES) + "\n" + _how_to_answer(data)
+
+
+def _how_to_answer(data: dict) -> str:
+    if data["then"] == FINISHED:
+        return "回复序号记下学完的那一篇；想学新的，发“学习”。"
+    return "回复序号打开，例如回复“1”；想学新的，发“学习”。"
 
 
 def _line(given: Given | None) -> str:
@@ -80,7 +87,11 @@ def _line(given: Given | None) -> str:
 
 
 def _choose(msg: Incoming, ctx: Context, data: dict) -> Result:
-    """The member's number: that lesson opened again, or recorded finished."""
+    """The member's number: that lesson opened again, or recorded finished. 更多 reaches here
+    only when no page of the list is waiting (``handlers.paging`` sends those first)."""
+    if asks_more(msg.text or ""):
+        return Stay(TextReply(f"{ctx.card.name}，往期列表已经全部发给您了（共{len(data['lessons'])}篇）。"
+                              + _how_to_answer(data)))
     number = _number(msg.text)
     if number is None or not 1 <= number <= len(data["lessons"]):
         return UNCLEAR
@@ -92,7 +103,7 @@ def _choose(msg: Incoming, ctx: Context, data: dict) -> Result:
     if data["then"] == FINISHED:
         return Done(TextReply(lessons.finish(ctx, chosen, now)))
     study_history.show(ctx.session, chosen, now)
-    return Done(TextReply(lesson_text(ctx, chosen.lesson, f"您{day(chosen.delivered_at)}学过的这一篇：")))
+    return Done(TextReply(lesson_text(ctx, chosen.lesson, f"您{day(chosen.delivered_at)}收到的这一篇：")))
 
 
 def _number(text: str | None) -> int | None:

@@ -13,7 +13,7 @@ SHOWN = 5
 def record(ctx: Context) -> str:
     """The member's study record: this month's lessons received and finished (and opened by
     their link, once any were), then the last :data:`SHOWN` lessons — date given, title, and
-    finished (with the date) or opened — and the next steps."""
+    whether opened and finished (with the date) — and the next steps."""
     now = ctx.clock.now()
     month = study_history.month_study(ctx.session, ctx.card.id, now)
     if month.last is None:
@@ -23,7 +23,7 @@ def record(ctx: Context) -> str:
     lines = [f"{ctx.card.name}，您的学习记录：",
              f"本月（{now.astimezone(SHANGHAI).month}月）收到学习资料{month.received}篇，"
              f"学完{month.completed}篇{opened}。",
-             "最近学的："]
+             "最近收到的："]
     for given in study_history.history(ctx.session, ctx.card.id, SHOWN):
         lines.append(f"· {day(given.delivered_at)}《{given.lesson.title}》{_state(given)}")
     lines.append("发“学习”接着学，学完回“学完了”；发“往期”可以重看以前的资料。")
@@ -31,8 +31,6 @@ def record(ctx: Context) -> str:
 
 
 def _state(given: study_history.Given) -> str:
-    if given.completed_at is not None:
-        return f" 已学完（{day(given.completed_at)}）"
-    if given.opened_at is not None:
-        return " 已打开"
-    return ""
+    marks = (["已打开"] if given.opened_at is not None else []) + (
+        [f"已学完（{day(given.completed_at)}）"] if given.completed_at is not None else [])
+    return f" {'、'.join(marks)}" if marks else ""

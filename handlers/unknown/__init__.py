@@ -8,6 +8,7 @@ from handlers.capability import Intent
 from handlers.context import Context, Incoming
 from handlers.menu import courtesy_reply
 from handlers.nlu.policy import Routing
+from handlers.paging import NOTHING_MORE, asks_more
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from handlers.unknown.vocabulary import VOCABULARY
@@ -38,10 +39,13 @@ SAD = re.compile("[😭😢😞😔😟😥😰😩😫😿💔🥺☹🙁😣�
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """Not understood: say so kindly and list the most used things the bot can do. Thanks the
-    router did not recognise still get a warm word (``menu.courtesy_reply``)."""
+    router did not recognise still get a warm word (``menu.courtesy_reply``); 更多 with no page
+    waiting (``handlers.paging`` sends the waiting ones) is told there is no more."""
     thanks = courtesy_reply(msg.text)
     if thanks is not None:
         return TextReply(thanks)
+    if asks_more(msg.text or ""):
+        return TextReply(NOTHING_MORE)
     if SAFE.search(msg.text or ""):
         return TextReply("收到您报的平安，大家就放心了！在外注意身体，有事随时发消息给我。")
     if HOMESICK.search(msg.text or ""):
