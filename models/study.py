@@ -2,8 +2,10 @@
 
 One rule decides "the next lesson", for chat and scheduled pushes alike (:func:`pick_next`):
 unread lessons first, in library ``sequence`` order; once a member has read them all, the lesson
-they saw longest ago comes round again. A ``StudyRecord`` is one per member and lesson, so a
-lesson delivered again in a later round moves its ``delivered_at`` forward.
+they saw longest ago comes round again. A ``StudyRecord`` is one per member and lesson: its
+``delivered_at`` and ``source`` say when and how the lesson first reached them (the study report
+counts by them), and a lesson given again in a later round moves only its ``shown_at`` forward —
+the time the rules here go by.
 
 A lesson asked for in chat is recorded with the reply. A pushed lesson is queued in the outbox
 (:func:`push_next_lessons`) and recorded when WeChat accepts it (:func:`lesson_delivered`, a
@@ -21,7 +23,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, exists, select
+from sqlalchemy import Row, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
@@ -74,7 +76,7 @@ def day_start(now: dt.datetime) -> dt.datetime:
 # lesson's columns as attributes), built once: loading hundreds of Lesson objects, and building
 # the statements, for every 学习 was most of its cost.
 _LESSONS, _RECORDS, _TARGETS = Lesson.__table__, StudyRecord.__table__, LessonTarget.__table__
-_LESSONS_SEEN = (select(_LESSONS, _RECORDS.c.delivered_at.label("seen_at"), _RECORDS.c.source.label("seen_source"),
+_LESSONS_SEEN = (select(_LESSONS, func.coalesce(_RECORDS.c.shown_at, _RECORDS.c.delivered_at).label("seen_at"), _RECORDS.c.source.label("seen_source"),
                         _RECORDS.c.id.label("seen_order"), _RECORDS.c.completed_at.label("seen_done"),
                         exists().where(_TARGETS.c.lesson_id == _LESSONS.c.id).label("targeted"))
                  .outerjoin(_RECORDS, (_RECORDS.c.lesson_id == _LESSONS.c.id)
@@ -128,8 +130,8 @@ def stocked_categories(session: Session) -> list[str]:
 
 def pick_next(lessons: Sequence[Lesson], delivered: Mapping[int, dt.datetime]) -> Lesson | None:
     """The next lesson from ``lessons`` (in sequence order) for a member whose deliveries are
-    ``delivered`` (lesson id -> last delivered_at): the first unread one, or when all were read
-    the one delivered longest ago. ``None`` for an empty library."""
+    ``delivered`` (lesson id -> when last given): the first unread one, or when all were read
+    the one given longest ago. ``None`` for an empty library."""
     unread = next((lesson for lesson in lessons if lesson.id not in delivered), None)
     if unread is not None or not lessons:
         return unread
@@ -141,7 +143,8 @@ def _seen(session: Session, member_ids: Iterable[int], lessons: Sequence[Lesson]
     records, and the pushes still on their way (source ``schedule``, at the time queued)."""
     member_ids, lesson_ids = list(member_ids), {lesson.id for lesson in lessons}
     found: dict[int, dict[int, Seen]] = {}
-    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id, StudyRecord.delivered_at,
+    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id,
+                                  func.coalesce(StudyRecord.shown_at, StudyRecord.delivered_at),
                                   StudyRecord.source, StudyRecord.id)
                            .where(StudyRecord.member_id.in_(member_ids), StudyRecord.lesson_id.in_(lesson_ids)))
     for member_id, lesson_id, at, source, record_id in rows:
@@ -197,8 +200,9 @@ def record_delivery(session: Session, member_id: int, lesson_id: int, source: st
     """Record that a lesson reached a member (``source``: "request", "schedule" or
     ``CATEGORY_SOURCE``); it is now the lesson they are on (``shown_at``).
 
-    A lesson delivered again (a later round through the library) updates the member's record
-    for it instead of adding a second one; a finish said in an earlier round stays recorded."""
+    A lesson given again (a later round through the library) moves only the record's
+    ``shown_at``: when and how it first reached them stay as they were (the month's study
+    report counts by them), and so does a finish said in an earlier round."""
     record = session.scalar(select(StudyRecord).where(
         StudyRecord.member_id == member_id, StudyRecord.lesson_id == lesson_id))
     if record is None:
@@ -206,7 +210,7 @@ def record_delivery(session: Session, member_id: int, lesson_id: int, source: st
                              shown_at=now)
         session.add(record)
     else:
-        record.source, record.delivered_at, record.shown_at = source, now, now
+        record.shown_at = now
     return record
 
 

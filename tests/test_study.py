@@ -74,8 +74,11 @@ def test_when_everything_is_read_the_oldest_comes_round_again(chat, session, mem
         first, opening="张某，资料库里的学习资料您都学过了，今天温习这一篇：")
 
     by_lesson = {r.lesson_id: r for r in records(session, member)}
-    assert len(by_lesson) == 2  # one record per lesson; the re-delivery moved it forward
-    assert by_lesson[first.id].delivered_at > by_lesson[second.id].delivered_at
+    assert len(by_lesson) == 2  # one record per lesson: the second round moved it forward,
+    assert by_lesson[first.id].shown_at > by_lesson[second.id].shown_at
+    # and when and how it first reached them stay as they were (the month's report counts them)
+    assert (by_lesson[first.id].delivered_at, by_lesson[first.id].source) == (START, "request")
+    assert chat.say("学习") == lesson_text(first)  # the same lesson all day
 
 
 def test_menu_button_gives_todays_lesson(chat, session, member):
