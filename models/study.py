@@ -85,14 +85,17 @@ _LESSONS_SEEN = (select(_LESSONS, func.coalesce(_RECORDS.c.shown_at, _RECORDS.c.
 _LESSONS_SEEN_OF = _LESSONS_SEEN.where(_LESSONS.c.category == bindparam("category"))
 
 
-def _lessons_seen_by(session: Session, member_id: int, category: str | None) -> tuple[list[Row], dict[int, Seen]]:
-    """The library (of ``category``) as read-only rows (``id``, ``title``, ``category``,
-    ``summary``, ``url`` …) and what ``member_id`` has of it, as :func:`_seen` gives it."""
+def _lessons_seen_by(session: Session, member_id: int, category: str | None,
+                     now: dt.datetime) -> tuple[list[Row], dict[int, Seen]]:
+    """The library (of ``category``) as published by ``now`` (:func:`published`), as read-only
+    rows (``id``, ``title``, ``category``, ``summary``, ``url`` …), and what ``member_id`` has of
+    it, as :func:`_seen` gives it."""
     if category is None:
-        rows = list(session.execute(_LESSONS_SEEN, {"member": member_id}))
+        rows = session.execute(_LESSONS_SEEN, {"member": member_id})
     else:
-        rows = list(session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category}))
-    rows = visible_to(session, member_id, rows)
+        rows = session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category})
+    today = now.astimezone(SHANGHAI).date()
+    rows = visible_to(session, member_id, [row for row in rows if published(row, today)])
     # finished since it was last delivered: a lesson coming round again is unfinished anew
     seen = {row.id: Seen(row.seen_at, row.seen_source, row.seen_order,
                          row.seen_done is not None and row.seen_done >= row.seen_at)
@@ -113,12 +116,21 @@ def visible_to(session: Session, member_id: int, rows: list[Row]) -> list[Row]:
     return LessonScope.load(session).filter(rows, branch_id)
 
 
-def library(session: Session, category: str | None = None) -> list[Lesson]:
-    """Every lesson (of ``category``, if given) in ``sequence`` order. Libraries hold hundreds
-    of lessons, not millions, so callers may keep the list in memory."""
+def published(lesson: Lesson | Row, today: dt.date) -> bool:
+    """Whether ``lesson`` may be given on ``today`` (a Beijing date): a lesson with a publish
+    date (发布日期) later than today waits for it; one without is out as soon as it is imported."""
+    return lesson.published_on is None or lesson.published_on <= today
+
+
+def library(session: Session, category: str | None = None, published_by: dt.date | None = None) -> list[Lesson]:
+    """Every lesson (of ``category``, if given; published by the Beijing date ``published_by``,
+    if given: :func:`published`) in ``sequence`` order. Libraries hold hundreds of lessons, not
+    millions, so callers may keep the list in memory."""
     query = select(Lesson).order_by(Lesson.sequence, Lesson.id)
     if category is not None:
         query = query.where(Lesson.category == category)
+    if published_by is not None:
+        query = query.where(Lesson.published_on.is_(None) | (Lesson.published_on <= published_by))
     return list(session.scalars(query))
 
 
@@ -163,10 +175,12 @@ def _add_pushes(found: dict[int, dict[int, Seen]], session: Session, member_ids:
             mine[push.lesson_id] = Seen(queued_at, "schedule")
 
 
-def next_lesson(session: Session, member_id: int, category: str | None = None) -> LessonPick | None:
+def next_lesson(session: Session, member_id: int, now: dt.datetime,
+                category: str | None = None) -> LessonPick | None:
     """The member's next lesson (of ``category``, if given) by :func:`pick_next`, whatever they
-    got today. ``None`` when the library (or that category) is empty. Nothing is recorded."""
-    return _pick_from(*_lessons_seen_by(session, member_id, category))
+    got today. ``None`` when the library (or that category) has nothing published by ``now``.
+    Nothing is recorded."""
+    return _pick_from(*_lessons_seen_by(session, member_id, category, now))
 
 
 def todays_lesson(session: Session, member_id: int, now: dt.datetime,
@@ -177,7 +191,7 @@ def todays_lesson(session: Session, member_id: int, now: dt.datetime,
     ``category``, does not replace it). With ``category``: the last lesson of that category
     they received (or have on its way) today. Else :func:`next_lesson`. ``None`` when the
     library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
-    lessons, seen = _lessons_seen_by(session, member_id, category)
+    lessons, seen = _lessons_seen_by(session, member_id, category, now)
     since = day_start(now)
     today = [lesson for lesson in lessons if lesson.id in seen and seen[lesson.id].at >= since
              and not seen[lesson.id].done
