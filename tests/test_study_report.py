@@ -117,6 +117,7 @@ def test_a_member_who_said_finished_in_chat_studied_without_opening_a_link(chat,
     make_member(session, branch, name="张某", phone="13800001234", openid="oKite_member_0001")
     make_lesson(session, "学习党章第一章", sequence=1)
     make_lesson(session, "学习党章第二章", sequence=2)
+    make_lesson(session, "学习党章第三章", sequence=3)
     session.commit()
     chat.advance(days=3)   # 2 December, 09:00 Beijing time
     chat.say("学习")
@@ -130,7 +131,7 @@ def test_a_member_who_said_finished_in_chat_studied_without_opening_a_link(chat,
         "本月没有学习的党员 0 人。加 --xlsx 文件名 导出党员明细和未学习名单。",
     ]
     chat.advance(days=30)   # January: only asked for a lesson
-    chat.say("学习")
+    chat.say("学习")        # 第三章
     assert run(db_url, "--month", "2027-01")[2:] == [
         "白杨村党支部            1     1           1         0         0         0         0       1",
         "合计                    1     1           1         0         0         0         0       1",
