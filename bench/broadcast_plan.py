@@ -25,6 +25,7 @@ import datetime as dt
 import secrets
 import tempfile
 import time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, make_url, text
@@ -38,12 +39,15 @@ from models.lesson import Lesson, StudyRecord
 from models.member import Member
 from models.migrations import schema
 from models.org import Organization
+from models.reading import reading_url
 from models.settings import LessonSchedule
 
 NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai
 ZONE = ZoneInfo("Asia/Shanghai")
 SCHEDULE = LessonSchedule(id="bench", cron="30 8 * * *")
 LESSONS = 30
+# Each member's reading link, as the scheduler's job binds it (scheduler.jobs.run_lesson_schedule).
+LINKS = partial(reading_url, "https://kiteline.example.invalid", b"bench link key")
 
 
 def fill(sessions: sessionmaker, members: int) -> None:
@@ -93,8 +97,8 @@ def run(url: str, label: str, sizes: list[int], before: int) -> None:
         schema.upgrade(engine)
         sessions = sessionmaker(engine)
         fill(sessions, n)
-        first = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW))
-        again = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW))
+        first = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW, links=LINKS))
+        again = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW, links=LINKS))
         with sessions() as s:
             planned = s.scalar(text("SELECT count(*) FROM outbox"))
         line = (f"{label:<11}{n:>8} members  plan {first[0]:6.2f} s (CPU {first[1]:5.2f} s, {planned} rows)"

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.broadcasts import audience as audiences
 from models.broadcasts import content as contents
+from models.broadcasts.page_rows import write_page
 from models.broadcasts.record import Broadcast
 from models.broadcasts.runs import due_time, run_key
 from models.delivery.outbox import OutboxMessage
@@ -109,13 +110,9 @@ def plan_run(sessions: sessionmaker[Session], schedule: LessonSchedule, zone: Zo
             page = audiences.page(s, rules, after_id, page_size or PAGE_SIZE)
             if not page:
                 break
-            rows = [{"openid": m.openid, "member_id": m.member_id, "kind": m.kind, "payload": m.payload,
-                     "purpose": m.purpose, "idempotency_key": row_key(broadcast_id, m.member_id),
-                     "status": "pending", "attempts": 0, "resends": 0, "next_attempt_at": now,
-                     "created_at": now, "broadcast_id": broadcast_id}
-                    for m in content.for_page(s, page)]
-            if rows:
-                s.execute(_insert(s, _OUTBOX), rows)
+            write_page(s, broadcast_id, now, [
+                (m.openid, m.member_id, m.kind, m.payload, m.purpose, row_key(broadcast_id, m.member_id))
+                for m in content.for_page(s, page)])
             s.commit()
         after_id = page[-1].member_id
     with sessions() as s:
