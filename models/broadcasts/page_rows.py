@@ -20,7 +20,6 @@ are already what the columns store). The final INSERT is SQLAlchemy Core.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 
 from sqlalchemy import JSON, cast, column, literal, select, table, true
@@ -40,8 +39,8 @@ _stage = table(_STAGE, *(column(name) for name in VARYING))
 
 
 def write_page(session: Session, broadcast_id: int, now: dt.datetime,
-               rows: Sequence[tuple[str, int, str, dict, str, str]]) -> None:
-    """Add ``rows`` (tuples of :data:`VARYING`; the payload a JSON-able dict) to ``outbox`` as
+               rows: Sequence[tuple[str, int, str, str, str, str]]) -> None:
+    """Add ``rows`` (tuples of :data:`VARYING`; the payload its JSON text) to ``outbox`` as
     pending rows of broadcast ``broadcast_id``, due and created at ``now`` (timezone-aware),
     skipping any whose idempotency key is there already (a rerun, a second planner). In the
     session's transaction; the caller commits."""
@@ -49,19 +48,17 @@ def write_page(session: Session, broadcast_id: int, now: dt.datetime,
         return
     connection = session.connection()
     on_postgresql = connection.dialect.name == "postgresql"
-    staged = [(openid, member_id, kind, json.dumps(payload), purpose, key)
-              for openid, member_id, kind, payload, purpose, key in rows]
     if on_postgresql:
         connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_STAGE} ({_STAGE_COLUMNS}) ON COMMIT DROP")
         driver = connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"COPY {_STAGE} ({', '.join(VARYING)}) FROM STDIN") as copy:
-            for row in staged:
+            for row in rows:
                 copy.write_row(row)
         insert = postgresql.insert(_OUTBOX)
     else:
         # SQLite has no ON COMMIT DROP: the table is dropped below, in the same transaction.
         connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_STAGE} ({_STAGE_COLUMNS})")
-        connection.exec_driver_sql(f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?, ?)", staged)
+        connection.exec_driver_sql(f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?, ?)", list(rows))
         insert = sqlite.insert(_OUTBOX)
     at = literal(now, UTCDateTime())
     # PostgreSQL takes text into a json column only cast; SQLite stores JSON as the text itself
