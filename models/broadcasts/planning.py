@@ -2,9 +2,9 @@
 row per member of its audience, in bulk and idempotently.
 
 Per page of members (:mod:`models.broadcasts.audience`): one SELECT of the page, the content's
-bulk reads (:mod:`models.broadcasts.content`), and one multi-row INSERT of the page's rows
-through SQLAlchemy Core (``executemany``; on PostgreSQL ``insertmanyvalues`` batches it into a
-few statements), each page its own transaction. No statement per member.
+bulk reads (:mod:`models.broadcasts.content`), and the page's rows staged and moved into the
+outbox by one INSERT … SELECT (:mod:`models.broadcasts.page_rows`), each page its own
+transaction. No statement per member.
 
 Idempotent at every level: the run is one row by its ``run_key`` (inserted with ON CONFLICT DO
 NOTHING, so two schedulers racing make one); a planned run is never planned again; a row's
