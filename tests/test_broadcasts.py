@@ -216,3 +216,16 @@ def test_a_run_cut_short_is_taken_up_where_it_stopped_each_member_once(job_runti
         push = LessonPush.from_json(row.payload)
         assert read_token(key, push.article.url.rsplit("/", 1)[1]) == (row.member_id, push.lesson_id)
         assert row.idempotency_key == f"bc:{row.broadcast_id}:{row.member_id}"
+
+
+def test_a_lesson_is_not_pushed_before_its_publish_date(job_runtime, session, district, clock):
+    later = make_lesson(session, "十二月学习要点", sequence=0)  # first in the library's order
+    later.published_on = (START + dt.timedelta(days=1)).date()
+    session.commit()
+    run = schedule(job_runtime)
+
+    run_lesson_schedule(run)  # 08:30 on the 29th (the run due last): not out yet
+    assert {title for _, _, title in planned(session)} == {"学习党章第一章"}
+    clock.advance(days=1)
+    run_lesson_schedule(run)
+    assert [title for openid, _, title in planned(session) if openid == "oKite_a"] == ["学习党章第一章", "十二月学习要点"]
