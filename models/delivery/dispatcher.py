@@ -183,16 +183,19 @@ def record_answers(s: Session, answered: list[tuple[Call, SendFailed | None]], n
 
 
 def settle(d: Dispatch, s: Session, answered: list[tuple[Call, SendFailed | None]], holder: str,
-           now: dt.datetime) -> Counter:
+           now: dt.datetime) -> tuple[Counter, set[int]]:
     """Record each call's answer on its attempt, then what it leaves on its row; returns how
     the rows ended (``sent``, ``retry``, ``failed`` …, ``skipped`` for a row recovered by
-    another dispatcher meanwhile). The caller commits; if this raises, the caller rolls back
-    and commits :func:`record_answers` alone, the evidence recovery settles the rows by.
+    another dispatcher meanwhile) and the ids of the rows this settled (all but the skipped:
+    no longer in flight). The caller commits; if this raises, the caller rolls back and commits
+    :func:`record_answers` alone, the evidence recovery settles the rows by.
 
     The common case — WeChat accepted, the row still ours — is one UPDATE for the whole batch;
     the rest (refusals, timeouts, rows recovered meanwhile) go through
-    :mod:`models.delivery.outcomes` row by row."""
+    :mod:`models.delivery.outcomes` row by row, their rows read before the first write (on
+    SQLite a write takes the one write lock until the commit)."""
     ended: Counter = Counter()
+    refused = _load(s, [c.row_id for c, failure in answered if failure is not None])
     record_answers(s, answered, now)
     accepted = {c.row_id: c for c, failure in answered if failure is None}
     sent: set[int] = set()
@@ -211,16 +214,24 @@ def settle(d: Dispatch, s: Session, answered: list[tuple[Call, SendFailed | None
     outcomes = [Outcome(c.row_id, c.openid, c.member_id, c.purpose, c.payload, Settled.SENT, now)
                 for row_id, c in accepted.items() if row_id in sent]
     rest = [(c, failure) for c, failure in answered if c.row_id not in sent]
+    done = set(sent)
     if rest:
-        rows = {r.id: r for r in s.scalars(select(OutboxMessage).where(
-            OutboxMessage.id.in_([c.row_id for c, _ in rest])).with_for_update())}
+        rows = refused | _load(s, [c.row_id for c, _ in rest if c.row_id not in refused])
         for c, failure in rest:
             status, outcome = _settle_row(d, s, rows[c.row_id], holder, failure, now)
             ended[status] += 1
+            if status != "skipped":
+                done.add(c.row_id)
             outcomes += [outcome] if outcome is not None else []
         s.flush()  # the rows' updates in one statement, not one per reaction's savepoint
     d.reactions.publish_all(s, outcomes)
-    return ended
+    return ended, done
+
+
+def _load(s: Session, row_ids: list[int]) -> dict[int, OutboxMessage]:
+    if not row_ids:
+        return {}
+    return {r.id: r for r in s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).with_for_update())}
 
 
 def _settle_row(d: Dispatch, s: Session, row: OutboxMessage, holder: str, failure: SendFailed | None,

@@ -83,19 +83,24 @@ _RESERVED = "kiteline.window_reserved"
 
 
 def reserve_many(session: Session, openids: Collection[str], now: dt.datetime) -> None:
-    """Spend one message of each of ``openids``' windows where one is left, in one statement
-    (a dispatcher's batch, one row per member); :func:`reserve` then hands out those places
-    without a query of its own, and looks again for the members who got none."""
+    """Spend one message of each of ``openids``' windows where one is left (:func:`spend`);
+    :func:`reserve` then hands out those places without a query of its own, and looks again
+    for the members who got none."""
+    session.info.setdefault(_RESERVED, set()).update(spend(session, openids, now))
+
+
+def spend(session: Session, openids: Collection[str], now: dt.datetime) -> set[str]:
+    """Spend one message of each of ``openids``' windows where one is left, atomically, in one
+    statement (a dispatcher's batch, one row per member); returns the openids that got one."""
     if not openids:
-        return
-    got = session.scalars(
+        return set()
+    return set(session.scalars(
         update(Follower)
         .where(Follower.openid.in_(list(openids)), Follower.subscribed.is_(True),
                Follower.window_expires_at > now, Follower.window_budget > 0)
         .values(window_budget=Follower.window_budget - 1)
         .returning(Follower.openid)
-        .execution_options(synchronize_session=False)).all()
-    session.info.setdefault(_RESERVED, set()).update(got)
+        .execution_options(synchronize_session=False)).all())
 
 
 def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
