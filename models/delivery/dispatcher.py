@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from models.clock import Clock
@@ -174,10 +174,18 @@ def send(sender: Sender, openid: str, payload: Payload) -> None:
         sender.send_template(openid, payload)
 
 
+# Each call's answer on its attempt, by primary key: one prebuilt Core statement run for many
+# parameter sets (the ORM's bulk update by primary key cost ≈ 5 ms of CPU a turn).
+_attempts = OutboxAttempt.__table__
+_ANSWER = (update(_attempts).where(_attempts.c.id == bindparam("attempt_id"))
+           .values(ended_at=bindparam("ended_at"), meaning=bindparam("meaning"), errcode=bindparam("errcode"),
+                   description=bindparam("description")))
+
+
 def record_answers(s: Session, answered: list[tuple[Call, SendFailed | None]], now: dt.datetime) -> None:
     """Write each call's answer on its attempt (one statement for all)."""
-    s.execute(update(OutboxAttempt), [
-        {"id": c.attempt_id, "ended_at": now, "meaning": OK if f is None else f.meaning.value,
+    s.connection().execute(_ANSWER, [
+        {"attempt_id": c.attempt_id, "ended_at": now, "meaning": OK if f is None else f.meaning.value,
          "errcode": 0 if f is None else f.errcode, "description": None if f is None else f.description}
         for c, f in answered])
 
