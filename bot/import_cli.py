@@ -95,17 +95,7 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
         except CellError as exc:
             click.echo(f"{file}：{exc}，组织架构没有导入。", err=True)
             sys.exit(2)
-        if dry_run or report.errors:
-            session.rollback()
-        else:
-            session.commit()
-    if report.errors:
-        click.echo(report.summary(), err=True)
-        sys.exit(2)
-    if dry_run:
-        click.echo(DRY_RUN_NOTE)
-    summary = report.summary()
-    click.echo(summary.replace("组织架构导入完成：", "试导入结果：", 1) if dry_run else summary)
+        _keep_or_roll_back(session, report, dry_run, "组织架构导入完成：")
 
 
 @import_group.command("lessons")
@@ -127,17 +117,24 @@ def import_lessons_command(ctx: click.Context, file: str, dry_run: bool) -> None
         _unreadable(file, exc)
     with rt.session() as session:
         report = import_lessons(session, source, now=rt.clock.now())
-        if dry_run or report.errors:
-            session.rollback()
-        else:
-            session.commit()
+        _keep_or_roll_back(session, report, dry_run, "学习资料导入完成：")
+
+
+def _keep_or_roll_back(session, report, dry_run: bool, heading: str) -> None:
+    """The end of an all-or-nothing import: commit ``report``'s work only when no row was bad and
+    it is not a dry run, then print its summary (``heading`` becomes 试导入结果： on a dry run);
+    with bad rows, list them and exit 2."""
+    if dry_run or report.errors:
+        session.rollback()
+    else:
+        session.commit()
     if report.errors:
         click.echo(report.summary(), err=True)
         sys.exit(2)
     if dry_run:
         click.echo(DRY_RUN_NOTE)
     summary = report.summary()
-    click.echo(summary.replace("学习资料导入完成：", "试导入结果：", 1) if dry_run else summary)
+    click.echo(summary.replace(heading, "试导入结果：", 1) if dry_run else summary)
 
 
 def _unreadable(file: str, exc: TableError | OSError) -> None:

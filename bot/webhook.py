@@ -30,6 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import wire
 from bot.inflight import Delivery, InFlight
+from bot.mass_report import MASS_FINISHED, mass_finished
 from bot.runtime import Runtime
 from bot.signals import inbound_answered
 from handlers import paging
@@ -38,7 +39,6 @@ from handlers.engine import dispatch
 from handlers.replies import Reply, TextReply
 from models import inbound
 from models.broadcasts.waiting import release_on_message
-from models.delivery.mass import record_finish
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
 from models.delivery.window import interacted, opens_window
@@ -63,8 +63,6 @@ ENCRYPT_TYPES = ("raw", "aes")
 MAX_BODY_BYTES = 64 * 1024
 # Where ``bot.app.create_app`` keeps the intent router, in ``app.extensions``.
 ROUTER = "kiteline.router"
-# The platform's report of a mass send (事件推送群发结果), as wechatpy names the event.
-MASS_FINISHED = "masssendjobfinish"
 
 
 def make_blueprint(path: str) -> Blueprint:
@@ -105,7 +103,7 @@ def receive() -> Response:
     try:
         incoming, encrypted, seen = _read(rt)
         if incoming.event == MASS_FINISHED:
-            return _mass_finished(rt, incoming)
+            return _text(mass_finished(rt, incoming))
         body = _answer_once(rt, incoming, seen)
     except wire.Forbidden as exc:
         log.warning("webhook POST refused (openid %s): %s", wire.mask_openid(args.get("openid")), exc)
@@ -116,25 +114,6 @@ def receive() -> Response:
     if encrypted and body != "success":
         body = wire.encrypt(rt.crypto, body, args["nonce"], args["timestamp"])
     return _text(body)
-
-
-def _mass_finished(rt: Runtime, incoming: Incoming) -> Response:
-    """A mass send's ``MASSSENDJOBFINISH`` report (wechatpy's ``MassSendJobFinishEvent``):
-    recorded on its batch (``models.delivery.mass.record_finish``), answered with an empty 200
-    (事件推送群发结果: no reply is expected). It comes from the platform, not from a member: no
-    inbound row, no follower, no window. A retry of it records the same counts again."""
-    report = incoming.raw
-    try:
-        with rt.session() as s:
-            found = record_finish(s, report.id, report.status or "", report.total_count, report.filter_count,
-                                  report.sent_count, report.error_count, rt.clock.now())
-            s.commit()
-    except SQLAlchemyError as exc:  # a report only counts; the batch's own status stands
-        _log_failure("cannot record a mass-send report", incoming.openid, exc)
-        return _text("")
-    if not found:
-        log.info("mass-send report for msg_id %s, which kiteline did not send", report.id)
-    return _text("")
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def test_an_org_nobody_has_plans_nothing_and_says_which_key(job_runtime, session
     with caplog.at_level(logging.ERROR):
         assert run_lesson_schedule(schedule(job_runtime, audience={"orgs": ["黑水镇"]})) == 0
     assert planned(session) == []
-    assert "scheduler.lesson_schedules.1.audience.orgs: 没有名为“黑水镇”的党组织" in caplog.text
+    assert "scheduler.lesson_schedules.2.audience.orgs: 没有名为“黑水镇”的党组织" in caplog.text
 
 
 def test_a_category_and_a_named_list_choose_the_lessons(job_runtime, clock, session, district, caplog):
@@ -106,7 +106,7 @@ def test_a_category_and_a_named_list_choose_the_lessons(job_runtime, clock, sess
     # library lacks is named.
     assert [title for openid, _, title in planned(session) if openid == "oKite_a"] == [
         "农民工讨薪的法律途径", "学习党章第一章"]
-    assert "scheduler.lesson_schedules.2.content.lessons: no lesson coded or titled '没有这一课'" in caplog.text
+    assert "scheduler.lesson_schedules.3.content.lessons: no lesson coded or titled '没有这一课'" in caplog.text
     clock.advance(days=1)
     run_lesson_schedule("named")  # everything on the list is on its way: nothing repeats
     assert len(planned(session)) == 6
