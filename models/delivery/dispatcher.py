@@ -181,6 +181,17 @@ _ANSWER = (update(_attempts).where(_attempts.c.id == bindparam("attempt_id"))
            .values(ended_at=bindparam("ended_at"), meaning=bindparam("meaning"), errcode=bindparam("errcode"),
                    description=bindparam("description")))
 
+# The accepted rows of a batch settled sent (one statement; see settle).
+_outbox = OutboxMessage.__table__
+_SENT = (update(_outbox)
+         .where(_outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.claimed_by == bindparam("b_holder"),
+                _outbox.c.status == "sending")
+         .values(status="sent", sent_at=bindparam("b_now"), last_error=None, reason=None, claimed_by=None,
+                 claimed_until=None,
+                 # the channel it went by, as outcomes.mark_sent says it (template or custom)
+                 sent_via=case((_outbox.c.kind == "template", Channel.TEMPLATE.value), else_=Channel.CUSTOM.value))
+         .returning(_outbox.c.id))
+
 
 def record_answers(s: Session, answered: list[tuple[Call, SendFailed | None]], now: dt.datetime) -> None:
     """Write each call's answer on its attempt (one statement for all)."""
@@ -208,16 +219,7 @@ def settle(d: Dispatch, s: Session, answered: list[tuple[Call, SendFailed | None
     accepted = {c.row_id: c for c, failure in answered if failure is None}
     sent: set[int] = set()
     if accepted:
-        sent = set(s.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(list(accepted)), OutboxMessage.claimed_by == holder,
-                   OutboxMessage.status == "sending")
-            .values(status="sent", sent_at=now, last_error=None, reason=None, claimed_by=None, claimed_until=None,
-                    # the channel it went by, as outcomes.mark_sent says it (template or custom)
-                    sent_via=case((OutboxMessage.kind == "template", Channel.TEMPLATE.value),
-                                  else_=Channel.CUSTOM.value))
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)))
+        sent = set(s.connection().scalars(_SENT, {"ids": list(accepted), "b_holder": holder, "b_now": now}))
     ended["sent"] += len(sent)
     outcomes = [Outcome(c.row_id, c.openid, c.member_id, c.purpose, c.payload, Settled.SENT, now)
                 for row_id, c in accepted.items() if row_id in sent]

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models.delivery import window
@@ -27,6 +27,16 @@ from models.delivery.channels import Channel, channel_of
 from models.delivery.dispatcher import Call
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import payload_of
+
+# The statements, built once (see models.delivery.claims), run on the session's connection.
+_outbox, _attempts = OutboxMessage.__table__, OutboxAttempt.__table__
+_READ = select(_outbox.c.id, _outbox.c.openid, _outbox.c.kind, _outbox.c.payload, _outbox.c.member_id,
+               _outbox.c.purpose).where(_outbox.c.id.in_(bindparam("ids", expanding=True)))
+_SENDING = (update(_outbox)
+            .where(_outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.claimed_by == bindparam("b_holder"),
+                   _outbox.c.status == "claimed")
+            .values(status="sending", attempts=_outbox.c.attempts + 1))
+_BEGIN = insert(_attempts).returning(_attempts.c.outbox_id, _attempts.c.id)
 
 
 @dataclass(frozen=True)
@@ -46,9 +56,7 @@ def read_due(session: Session, row_ids: Collection[int]) -> dict[int, Due]:
     """The rows ``row_ids`` as :class:`Due`, by id (read only: no lock taken on SQLite)."""
     if not row_ids:
         return {}
-    rows = session.execute(select(OutboxMessage.id, OutboxMessage.openid, OutboxMessage.kind,
-                                  OutboxMessage.payload, OutboxMessage.member_id, OutboxMessage.purpose)
-                           .where(OutboxMessage.id.in_(list(row_ids))))
+    rows = session.connection().execute(_READ, {"ids": list(row_ids)})
     return {r[0]: Due(*r) for r in rows}
 
 
@@ -75,12 +83,9 @@ def start_fast(session: Session, due: list[Due], attempts_of: Mapping[int, int],
     rest += [d.row_id for d in due if d.row_id in typed and d.openid not in placed]
     if not going:
         return [], rest
-    session.execute(update(OutboxMessage)
-                    .where(OutboxMessage.id.in_([d.row_id for d in going]), OutboxMessage.claimed_by == holder,
-                           OutboxMessage.status == "claimed")
-                    .values(status="sending", attempts=OutboxMessage.attempts + 1)
-                    .execution_options(synchronize_session=False))
-    ids = dict(session.execute(insert(OutboxAttempt).returning(OutboxAttempt.outbox_id, OutboxAttempt.id), [
+    conn = session.connection()
+    conn.execute(_SENDING, {"ids": [d.row_id for d in going], "b_holder": holder})
+    ids = dict(conn.execute(_BEGIN, [
         {"outbox_id": d.row_id, "number": attempts_of[d.row_id] + 1, "channel": Channel.CUSTOM.value,
          "holder": holder, "started_at": now} for d in going]).all())
     calls = [Call(d.row_id, ids[d.row_id], Channel.CUSTOM.value, d.openid, typed[d.row_id], d.member_id, d.purpose)
