@@ -2,8 +2,10 @@
 
 One rule decides "the next lesson", for chat and scheduled pushes alike (:func:`pick_next`):
 unread lessons first, in library ``sequence`` order; once a member has read them all, the lesson
-they saw longest ago comes round again. A ``StudyRecord`` is one per member and lesson, so a
-lesson delivered again in a later round moves its ``delivered_at`` forward.
+they saw longest ago comes round again. A ``StudyRecord`` is one per member and lesson: its
+``delivered_at`` and ``source`` say when and how the lesson first reached them (the study report
+counts by them), and a lesson given again in a later round moves only its ``shown_at`` forward —
+the time the rules here go by.
 
 A lesson asked for in chat is recorded with the reply. A pushed lesson is queued in the outbox
 (:func:`push_next_lessons`) and recorded when WeChat accepts it (:func:`lesson_delivered`, a
@@ -21,7 +23,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, exists, select
+from sqlalchemy import Row, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
@@ -74,7 +76,7 @@ def day_start(now: dt.datetime) -> dt.datetime:
 # lesson's columns as attributes), built once: loading hundreds of Lesson objects, and building
 # the statements, for every 学习 was most of its cost.
 _LESSONS, _RECORDS, _TARGETS = Lesson.__table__, StudyRecord.__table__, LessonTarget.__table__
-_LESSONS_SEEN = (select(_LESSONS, _RECORDS.c.delivered_at.label("seen_at"), _RECORDS.c.source.label("seen_source"),
+_LESSONS_SEEN = (select(_LESSONS, func.coalesce(_RECORDS.c.shown_at, _RECORDS.c.delivered_at).label("seen_at"), _RECORDS.c.source.label("seen_source"),
                         _RECORDS.c.id.label("seen_order"), _RECORDS.c.completed_at.label("seen_done"),
                         exists().where(_TARGETS.c.lesson_id == _LESSONS.c.id).label("targeted"))
                  .outerjoin(_RECORDS, (_RECORDS.c.lesson_id == _LESSONS.c.id)
@@ -83,14 +85,17 @@ _LESSONS_SEEN = (select(_LESSONS, _RECORDS.c.delivered_at.label("seen_at"), _REC
 _LESSONS_SEEN_OF = _LESSONS_SEEN.where(_LESSONS.c.category == bindparam("category"))
 
 
-def _lessons_seen_by(session: Session, member_id: int, category: str | None) -> tuple[list[Row], dict[int, Seen]]:
-    """The library (of ``category``) as read-only rows (``id``, ``title``, ``category``,
-    ``summary``, ``url`` …) and what ``member_id`` has of it, as :func:`_seen` gives it."""
+def _lessons_seen_by(session: Session, member_id: int, category: str | None,
+                     now: dt.datetime) -> tuple[list[Row], dict[int, Seen]]:
+    """The library (of ``category``) as published by ``now`` (:func:`published`), as read-only
+    rows (``id``, ``title``, ``category``, ``summary``, ``url`` …), and what ``member_id`` has of
+    it, as :func:`_seen` gives it."""
     if category is None:
-        rows = list(session.execute(_LESSONS_SEEN, {"member": member_id}))
+        rows = session.execute(_LESSONS_SEEN, {"member": member_id})
     else:
-        rows = list(session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category}))
-    rows = visible_to(session, member_id, rows)
+        rows = session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category})
+    today = now.astimezone(SHANGHAI).date()
+    rows = visible_to(session, member_id, [row for row in rows if published(row, today)])
     # finished since it was last delivered: a lesson coming round again is unfinished anew
     seen = {row.id: Seen(row.seen_at, row.seen_source, row.seen_order,
                          row.seen_done is not None and row.seen_done >= row.seen_at)
@@ -111,12 +116,21 @@ def visible_to(session: Session, member_id: int, rows: list[Row]) -> list[Row]:
     return LessonScope.load(session).filter(rows, branch_id)
 
 
-def library(session: Session, category: str | None = None) -> list[Lesson]:
-    """Every lesson (of ``category``, if given) in ``sequence`` order. Libraries hold hundreds
-    of lessons, not millions, so callers may keep the list in memory."""
+def published(lesson: Lesson | Row, today: dt.date) -> bool:
+    """Whether ``lesson`` may be given on ``today`` (a Beijing date): a lesson with a publish
+    date (发布日期) later than today waits for it; one without is out as soon as it is imported."""
+    return lesson.published_on is None or lesson.published_on <= today
+
+
+def library(session: Session, category: str | None = None, published_by: dt.date | None = None) -> list[Lesson]:
+    """Every lesson (of ``category``, if given; published by the Beijing date ``published_by``,
+    if given: :func:`published`) in ``sequence`` order. Libraries hold hundreds of lessons, not
+    millions, so callers may keep the list in memory."""
     query = select(Lesson).order_by(Lesson.sequence, Lesson.id)
     if category is not None:
         query = query.where(Lesson.category == category)
+    if published_by is not None:
+        query = query.where(Lesson.published_on.is_(None) | (Lesson.published_on <= published_by))
     return list(session.scalars(query))
 
 
@@ -128,8 +142,8 @@ def stocked_categories(session: Session) -> list[str]:
 
 def pick_next(lessons: Sequence[Lesson], delivered: Mapping[int, dt.datetime]) -> Lesson | None:
     """The next lesson from ``lessons`` (in sequence order) for a member whose deliveries are
-    ``delivered`` (lesson id -> last delivered_at): the first unread one, or when all were read
-    the one delivered longest ago. ``None`` for an empty library."""
+    ``delivered`` (lesson id -> when last given): the first unread one, or when all were read
+    the one given longest ago. ``None`` for an empty library."""
     unread = next((lesson for lesson in lessons if lesson.id not in delivered), None)
     if unread is not None or not lessons:
         return unread
@@ -141,7 +155,8 @@ def _seen(session: Session, member_ids: Iterable[int], lessons: Sequence[Lesson]
     records, and the pushes still on their way (source ``schedule``, at the time queued)."""
     member_ids, lesson_ids = list(member_ids), {lesson.id for lesson in lessons}
     found: dict[int, dict[int, Seen]] = {}
-    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id, StudyRecord.delivered_at,
+    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id,
+                                  func.coalesce(StudyRecord.shown_at, StudyRecord.delivered_at),
                                   StudyRecord.source, StudyRecord.id)
                            .where(StudyRecord.member_id.in_(member_ids), StudyRecord.lesson_id.in_(lesson_ids)))
     for member_id, lesson_id, at, source, record_id in rows:
@@ -160,10 +175,12 @@ def _add_pushes(found: dict[int, dict[int, Seen]], session: Session, member_ids:
             mine[push.lesson_id] = Seen(queued_at, "schedule")
 
 
-def next_lesson(session: Session, member_id: int, category: str | None = None) -> LessonPick | None:
+def next_lesson(session: Session, member_id: int, now: dt.datetime,
+                category: str | None = None) -> LessonPick | None:
     """The member's next lesson (of ``category``, if given) by :func:`pick_next`, whatever they
-    got today. ``None`` when the library (or that category) is empty. Nothing is recorded."""
-    return _pick_from(*_lessons_seen_by(session, member_id, category))
+    got today. ``None`` when the library (or that category) has nothing published by ``now``.
+    Nothing is recorded."""
+    return _pick_from(*_lessons_seen_by(session, member_id, category, now))
 
 
 def todays_lesson(session: Session, member_id: int, now: dt.datetime,
@@ -174,7 +191,7 @@ def todays_lesson(session: Session, member_id: int, now: dt.datetime,
     ``category``, does not replace it). With ``category``: the last lesson of that category
     they received (or have on its way) today. Else :func:`next_lesson`. ``None`` when the
     library (or that category) is empty. Nothing is recorded; see :func:`record_delivery`."""
-    lessons, seen = _lessons_seen_by(session, member_id, category)
+    lessons, seen = _lessons_seen_by(session, member_id, category, now)
     since = day_start(now)
     today = [lesson for lesson in lessons if lesson.id in seen and seen[lesson.id].at >= since
              and not seen[lesson.id].done
@@ -197,8 +214,9 @@ def record_delivery(session: Session, member_id: int, lesson_id: int, source: st
     """Record that a lesson reached a member (``source``: "request", "schedule" or
     ``CATEGORY_SOURCE``); it is now the lesson they are on (``shown_at``).
 
-    A lesson delivered again (a later round through the library) updates the member's record
-    for it instead of adding a second one; a finish said in an earlier round stays recorded."""
+    A lesson given again (a later round through the library) moves only the record's
+    ``shown_at``: when and how it first reached them stay as they were (the month's study
+    report counts by them), and so does a finish said in an earlier round."""
     record = session.scalar(select(StudyRecord).where(
         StudyRecord.member_id == member_id, StudyRecord.lesson_id == lesson_id))
     if record is None:
@@ -206,7 +224,7 @@ def record_delivery(session: Session, member_id: int, lesson_id: int, source: st
                              shown_at=now)
         session.add(record)
     else:
-        record.source, record.delivered_at, record.shown_at = source, now, now
+        record.shown_at = now
     return record
 
 

@@ -182,3 +182,16 @@ def test_nothing_deferred_leaves_the_outbox_as_it_is(runtime, session, member):
     with runtime.session() as s:
         assert release_on_message(s, OPENID, runtime.clock.now()) == 0
     assert statuses(session) == []
+
+
+def test_a_lesson_is_not_pushed_before_its_publish_date(job_runtime, session, district, clock):
+    later = make_lesson(session, "十二月学习要点", sequence=0)  # first in the library's order
+    later.published_on = (START + dt.timedelta(days=1)).date()
+    session.commit()
+    run = schedule(job_runtime)
+
+    run_lesson_schedule(run)  # 08:30 on the 29th (the run due last): not out yet
+    assert {title for _, _, title in planned(session)} == {"学习党章第一章"}
+    clock.advance(days=1)
+    run_lesson_schedule(run)
+    assert [title for openid, _, title in planned(session) if openid == "oKite_a"] == ["学习党章第一章", "十二月学习要点"]

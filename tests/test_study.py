@@ -1,6 +1,8 @@
 """Study (学习): a bound member asks for today's lesson and gets it with its link."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -74,8 +76,11 @@ def test_when_everything_is_read_the_oldest_comes_round_again(chat, session, mem
         first, opening="张某，资料库里的学习资料您都学过了，今天温习这一篇：")
 
     by_lesson = {r.lesson_id: r for r in records(session, member)}
-    assert len(by_lesson) == 2  # one record per lesson; the re-delivery moved it forward
-    assert by_lesson[first.id].delivered_at > by_lesson[second.id].delivered_at
+    assert len(by_lesson) == 2  # one record per lesson: the second round moved it forward,
+    assert by_lesson[first.id].shown_at > by_lesson[second.id].shown_at
+    # and when and how it first reached them stay as they were (the month's report counts them)
+    assert (by_lesson[first.id].delivered_at, by_lesson[first.id].source) == (START, "request")
+    assert chat.say("学习") == lesson_text(first)  # the same lesson all day
 
 
 def test_menu_button_gives_todays_lesson(chat, session, member):
@@ -271,3 +276,16 @@ def test_a_lesson_meant_for_one_township_reaches_only_its_members(make_chat, ses
     assert local.title in make_chat("oKite_home").say("学习")
     reply = make_chat("oKite_other").say("学习")
     assert everyone.title in reply and local.title not in reply
+
+
+def test_a_lesson_waits_for_its_publish_date(chat, session, member):
+    first = make_lesson(session, "学习党章第一章", sequence=1)
+    later = make_lesson(session, "十二月学习要点", sequence=2)
+    later.published_on = (START + dt.timedelta(days=2)).date()  # 12月1日
+    session.commit()
+
+    assert first.title in chat.say("学习")
+    chat.advance(days=1)
+    assert later.title not in chat.say("下一课")  # not out yet
+    chat.advance(days=1)
+    assert later.title in chat.say("下一课")

@@ -117,10 +117,10 @@ def _next_pick(ctx: Context, category: str | None, on: Given | None) -> tuple[st
     the category of the lesson the member is on (``on``) when they asked for that category and
     it has unread lessons left; else of the whole library."""
     if category is None and on is not None and on.source == study.CATEGORY_SOURCE:
-        pick = study.next_lesson(ctx.session, ctx.card.id, on.lesson.category)
+        pick = study.next_lesson(ctx.session, ctx.card.id, ctx.clock.now(), on.lesson.category)
         if pick is not None and not pick.review:
             return pick, on.lesson.category
-    return study.next_lesson(ctx.session, ctx.card.id, category), category
+    return study.next_lesson(ctx.session, ctx.card.id, ctx.clock.now(), category), category
 
 
 def _hand_over(ctx: Context, pick: study.LessonPick, source: str, now: dt.datetime) -> None:

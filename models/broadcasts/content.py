@@ -126,9 +126,9 @@ def build(session: Session, rule: Content, run_at: dt.datetime, schedule_key: st
     (``scheduler.lesson_schedules.0``) and left out; the rest still go."""
     if rule.kind == "digest":
         return Digest(digest_text(session, rule.category, run_at))
-    scope = LessonScope.load(session)
+    scope, today = LessonScope.load(session), run_at.astimezone(SHANGHAI).date()
     if rule.kind == "next_unread":
-        return NextUnread(study.library(session, rule.category), scope, links)
+        return NextUnread(study.library(session, rule.category, published_by=today), scope, links)
     named: dict[str, Lesson] = {}
     for lesson in session.scalars(select(Lesson).where(Lesson.code.in_(rule.lessons) | Lesson.title.in_(rule.lessons))
                                   .order_by(Lesson.sequence, Lesson.id)):
@@ -138,7 +138,9 @@ def build(session: Session, rule: Content, run_at: dt.datetime, schedule_key: st
     for name in rule.lessons:
         if name not in named:
             log.error("%s.content.lessons: no lesson coded or titled %r in the library; left out", schedule_key, name)
-    return NextUnread(list({named[n].id: named[n] for n in rule.lessons if n in named}.values()), scope, links)
+    listed = {named[n].id: named[n] for n in rule.lessons if n in named}.values()
+    # a lesson named before its publish date waits for it, as in the library
+    return NextUnread([lesson for lesson in listed if study.published(lesson, today)], scope, links)
 
 
 def digest_text(session: Session, category: str | None, run_at: dt.datetime) -> str | None:
