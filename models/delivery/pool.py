@@ -16,7 +16,9 @@ each step were a transaction of its own per row — three or more commits per me
 SQLite queue behind the platform's own writes. So the round's own thread does the database
 work for all rows at once: each turn one transaction settles every call that has answered
 since the last turn and claims and starts the next batch, and commits before the new calls
-begin. The crash guarantees are the per-row ones (:mod:`models.delivery.dispatcher`): a row is
+begin — every read of a turn first, then its writes as a few Core statements
+(:mod:`models.delivery.fast_start`), so on SQLite the write lock is held only for that burst.
+The crash guarantees are the per-row ones (:mod:`models.delivery.dispatcher`): a row is
 ``sending`` with its attempt committed before its call, and its answer is committed at the next
 turn, right after the call returns.
 
