@@ -16,15 +16,19 @@ then the timed step in a fresh state each time:
 
 Times are wall seconds of the step alone (building the data is not counted), with this
 process's CPU seconds beside them: on a busy machine wall time stretches, CPU time much less
-(on SQLite all the work is in this process; on PostgreSQL the server's share is not in it).
+(on SQLite all the work is in this process). On PostgreSQL the server's share is printed apart:
+the CPU seconds of the database's backends during the step (/proc: the server must run on
+this machine).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import secrets
 import tempfile
 import time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, make_url, text
@@ -38,12 +42,15 @@ from models.lesson import Lesson, StudyRecord
 from models.member import Member
 from models.migrations import schema
 from models.org import Organization
+from models.reading import reading_url
 from models.settings import LessonSchedule
 
 NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai
 ZONE = ZoneInfo("Asia/Shanghai")
 SCHEDULE = LessonSchedule(id="bench", cron="30 8 * * *")
 LESSONS = 30
+# Each member's reading link, as the scheduler's job binds it (scheduler.jobs.run_lesson_schedule).
+LINKS = partial(reading_url, "https://kiteline.example.invalid", b"bench link key")
 
 
 def fill(sessions: sessionmaker, members: int) -> None:
@@ -65,11 +72,33 @@ def fill(sessions: sessionmaker, members: int) -> None:
         s.commit()
 
 
-def timed(step) -> tuple[float, float]:
-    """Wall seconds and this process's CPU seconds of ``step()``."""
+def server_cpu(engine) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving ``engine``'s database (user + system,
+    /proc/<pid>/stat: the server runs on this machine); empty on SQLite, or when unreadable."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as conn:
+        pids = conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).all()
+    found = {}
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def timed(step, engine) -> tuple[float, float, float | None]:
+    """Wall seconds and this process's CPU seconds of ``step()``, and on PostgreSQL the CPU
+    seconds the database's backends spent meanwhile (``None`` on SQLite)."""
+    server = server_cpu(engine)
     started, cpu = time.perf_counter(), time.process_time()
     step()
-    return time.perf_counter() - started, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    after = server_cpu(engine)
+    spent = sum(seconds - server.get(pid, 0.0) for pid, seconds in after.items()) if after else None
+    return wall, cpu, spent
 
 
 def push_before(sessions: sessionmaker) -> None:
@@ -93,17 +122,18 @@ def run(url: str, label: str, sizes: list[int], before: int) -> None:
         schema.upgrade(engine)
         sessions = sessionmaker(engine)
         fill(sessions, n)
-        first = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW))
-        again = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW))
+        first = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW, links=LINKS), engine)
+        again = timed(lambda: plan_run(sessions, SCHEDULE, ZONE, NOW, links=LINKS), engine)
         with sessions() as s:
             planned = s.scalar(text("SELECT count(*) FROM outbox"))
-        line = (f"{label:<11}{n:>8} members  plan {first[0]:6.2f} s (CPU {first[1]:5.2f} s, {planned} rows)"
+        server = "" if first[2] is None else f", server CPU {first[2]:5.2f} s"
+        line = (f"{label:<11}{n:>8} members  plan {first[0]:6.2f} s (CPU {first[1]:5.2f} s{server}, {planned} rows)"
                 f"  plan again {again[0]:5.2f} s")
         if n <= before:
             with sessions() as s:
                 s.execute(delete(OutboxMessage))
                 s.commit()
-            wall, cpu = timed(lambda: push_before(sessions))
+            wall, cpu, _ = timed(lambda: push_before(sessions), engine)
             line += f"  push before {wall:6.2f} s (CPU {cpu:5.2f} s)"
         print(line, flush=True)
         engine.dispose()

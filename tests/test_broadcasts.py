@@ -9,13 +9,15 @@ import logging
 import pytest
 from sqlalchemy import select
 
+from models.broadcasts.page_rows import write_page
 from models.broadcasts.waiting import release_on_message, take_waiting, waiting_count
 from models.delivery.outbox import OutboxMessage
-from models.delivery.payloads import Text
+from models.delivery.payloads import LessonPush, Text
 from models.delivery.queue import enqueue
 from models.lesson import Lesson, StudyRecord
 from models.member import Member
 from models.org import Organization
+from models.reading import link_key, read_token
 from models.settings import LessonSchedule
 from scheduler.jobs import run_lesson_schedule
 from tests.conftest import START
@@ -89,7 +91,8 @@ def test_an_org_nobody_has_plans_nothing_and_says_which_key(job_runtime, session
     with caplog.at_level(logging.ERROR):
         assert run_lesson_schedule(schedule(job_runtime, audience={"orgs": ["黑水镇"]})) == 0
     assert planned(session) == []
-    assert "scheduler.lesson_schedules.2.audience.orgs: 没有名为“黑水镇”的党组织" in caplog.text
+    index = len(job_runtime.settings.scheduler.lesson_schedules) - 1  # after config.yaml's own
+    assert f"scheduler.lesson_schedules.{index}.audience.orgs: 没有名为“黑水镇”的党组织" in caplog.text
 
 
 def test_a_category_and_a_named_list_choose_the_lessons(job_runtime, clock, session, district, caplog):
@@ -106,7 +109,8 @@ def test_a_category_and_a_named_list_choose_the_lessons(job_runtime, clock, sess
     # library lacks is named.
     assert [title for openid, _, title in planned(session) if openid == "oKite_a"] == [
         "农民工讨薪的法律途径", "学习党章第一章"]
-    assert "scheduler.lesson_schedules.3.content.lessons: no lesson coded or titled '没有这一课'" in caplog.text
+    index = len(job_runtime.settings.scheduler.lesson_schedules) - 1  # after config.yaml's own
+    assert f"scheduler.lesson_schedules.{index}.content.lessons: no lesson coded or titled '没有这一课'" in caplog.text
     clock.advance(days=1)
     run_lesson_schedule("named")  # everything on the list is on its way: nothing repeats
     assert len(planned(session)) == 6
@@ -182,6 +186,36 @@ def test_nothing_deferred_leaves_the_outbox_as_it_is(runtime, session, member):
     with runtime.session() as s:
         assert release_on_message(s, OPENID, runtime.clock.now()) == 0
     assert statuses(session) == []
+
+
+def test_a_run_cut_short_is_taken_up_where_it_stopped_each_member_once(job_runtime, clock, session, district,
+                                                                     monkeypatch):
+    # Pages of one member; the planner dies writing the second page (a crash mid-plan).
+    monkeypatch.setattr("models.broadcasts.planning.PAGE_SIZE", 1)
+    written = []
+
+    def dies_on_the_second_page(session, broadcast_id, now, rows):
+        if written:
+            raise RuntimeError("killed")
+        written.append(rows)
+        write_page(session, broadcast_id, now, rows)
+
+    monkeypatch.setattr("models.broadcasts.planning.write_page", dies_on_the_second_page)
+    with pytest.raises(RuntimeError):
+        run_lesson_schedule(schedule(job_runtime))
+    assert [openid for openid, _, _ in planned(session)] == ["oKite_a"]
+
+    monkeypatch.setattr("models.broadcasts.planning.write_page", write_page)
+    assert run_lesson_schedule("test") == 2  # the two the first try never reached
+    assert run_lesson_schedule("test") == 0  # and a second scheduler's try adds nothing
+    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.openid)).all()
+    assert [(r.openid, r.status, r.attempts, r.next_attempt_at, r.created_at) for r in rows] == [
+        (openid, "pending", 0, clock.now(), clock.now()) for openid in ("oKite_a", "oKite_b", "oKite_c")]
+    key = link_key(job_runtime.settings)
+    for row in rows:  # each member's own reading link, in a payload the dispatcher reads
+        push = LessonPush.from_json(row.payload)
+        assert read_token(key, push.article.url.rsplit("/", 1)[1]) == (row.member_id, push.lesson_id)
+        assert row.idempotency_key == f"bc:{row.broadcast_id}:{row.member_id}"
 
 
 def test_a_lesson_is_not_pushed_before_its_publish_date(job_runtime, session, district, clock):

@@ -1,7 +1,7 @@
 """What a broadcast sends each member of a page (``models.settings.schedules.Content``).
 
 - **next unread** (of a category, or of the whole library) and **a named list** (lessons by
-  code 编号 or title, in the list's order): each member's next lesson by ``models.study.pick_next``, from one
+  code 编号 or title, in the list's order): each member's first lesson (in order) they neither have nor have coming, from one
   bulk read per page of the page's study records and of the lessons already on their way to
   them (due, deferred, held on request, in flight, or of unknown outcome). A lesson a member
   has, or has coming, is never chosen again: a member who has everything in scope gets nothing
@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
@@ -34,18 +35,23 @@ DIGEST_DAYS = 7
 _OUTBOX, _RECORDS = OutboxMessage.__table__, StudyRecord.__table__
 # Rows that count as "has it or has it coming" besides study records (unknown: it may have arrived).
 _HAS_IT = [literal(status) for status in (*ON_THE_WAY, "unknown")]
-_HAD = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+# Where a member's link goes in a lesson's payload text (quoted, it cannot occur elsewhere in the
+# JSON: a quote inside another string is escaped).
+_LINK = "@@reading-link@@"
+_LINK_JSON = json.dumps(_LINK)
 
 
 @dataclass(frozen=True)
 class Planned:
-    """One member's message of a page: outbox ``purpose``, ``kind`` and JSON ``payload``."""
+    """One member's message of a page: outbox ``purpose``, ``kind`` and ``payload`` — the
+    payload's JSON text (``models.delivery.payloads``), serialised here because a page's
+    thousands of payloads differ only in a link (see :class:`NextUnread`)."""
 
     member_id: int
     openid: str
     purpose: str
     kind: str
-    payload: dict
+    payload: str
 
 
 # A member's own link to a lesson: (member id, lesson id) -> url (models.reading.reading_url with
@@ -59,23 +65,30 @@ class NextUnread:
 
     def __init__(self, lessons: Sequence[Lesson], scope: LessonScope, links: Links | None = None) -> None:
         self.lessons, self.scope, self.links = list(lessons), scope, links
-        # Built once per run, not per member: the payload of every lesson, and per branch the
-        # lessons meant for it (members share a few hundred branches).
-        self.payloads = {lesson.id: study.lesson_message(lesson).as_json() for lesson in self.lessons}
-        self._of_branch: dict[int, list[Lesson]] = {}
+        # Built once per run, not per member: the JSON text of every lesson's payload cut where
+        # the link goes (a member's payload is the two halves around their own link: no
+        # serialising of 100,000 dicts), and per branch the ids of the lessons meant for it
+        # (members share a few hundred branches).
+        self.payloads: dict[int, tuple[str, str]] = {}
+        for lesson in self.lessons:
+            message = study.lesson_message(lesson)
+            if links is not None:
+                message = replace(message, article=replace(message.article, url=_LINK))
+            before, _, after = json.dumps(message.as_json()).partition(_LINK_JSON)
+            self.payloads[lesson.id] = (before, after)
+        self._of_branch: dict[int, list[int]] = {}
 
-    def _lessons_for(self, branch_id: int) -> list[Lesson]:
+    def _lessons_for(self, branch_id: int) -> list[int]:
         found = self._of_branch.get(branch_id)
         if found is None:
-            found = self._of_branch[branch_id] = self.scope.filter(self.lessons, branch_id)
+            found = self._of_branch[branch_id] = [lesson.id for lesson in self.scope.filter(self.lessons, branch_id)]
         return found
 
-    def _payload(self, member_id: int, lesson_id: int) -> dict:
-        payload = self.payloads[lesson_id]
+    def _payload(self, member_id: int, lesson_id: int) -> str:
+        before, after = self.payloads[lesson_id]
         if self.links is None:
-            return payload
-        article = {**payload["articles"][0], "url": self.links(member_id, lesson_id)}
-        return {**payload, "articles": [article]}
+            return before
+        return before + json.dumps(self.links(member_id, lesson_id)) + after
 
     def for_page(self, session: Session, page: Sequence) -> list[Planned]:
         """The messages for ``page`` (recipients in id order): two reads for the whole page."""
@@ -83,25 +96,30 @@ class NextUnread:
             return []
         low, high = page[0].member_id, page[-1].member_id
         # Which lessons each member has or has coming; when does not matter here (a lesson they
-        # have is never chosen again), so no timestamp is read: pick_next gets one constant.
-        have: dict[int, dict[int, dt.datetime]] = {}
+        # have is never chosen again), so no timestamp is read.
+        have: dict[int, set[int]] = {}
         for member_id, lesson_id in session.execute(
                 select(_RECORDS.c.member_id, _RECORDS.c.lesson_id).where(_RECORDS.c.member_id.between(low, high))):
-            have.setdefault(member_id, {})[lesson_id] = _HAD
+            have.setdefault(member_id, set()).add(lesson_id)
         lesson_of = _OUTBOX.c.payload["lesson_id"].as_integer()
+        # By the member index: ``status || ''`` keeps the status out of the index choice, which
+        # SQLite would otherwise make by it (an equality beats a range without statistics) and
+        # walk every pending row of the outbox per page — all of this broadcast's so far.
         for member_id, lesson_id in session.execute(
                 select(_OUTBOX.c.member_id, lesson_of)
                 .where(_OUTBOX.c.member_id.between(low, high), _OUTBOX.c.purpose == study.PUSH_PURPOSE,
-                       _OUTBOX.c.status.in_(_HAS_IT))):
+                       _OUTBOX.c.status.concat("").in_(_HAS_IT))):
             if lesson_id is not None:
-                have.setdefault(member_id, {})[lesson_id] = _HAD
+                have.setdefault(member_id, set()).add(lesson_id)
         planned = []
         for member in page:
-            mine = have.get(member.member_id, {})
-            lesson = study.pick_next(self._lessons_for(member.branch_id), mine)
-            if lesson is not None and lesson.id not in mine:
+            mine = have.get(member.member_id, ())
+            # The first lesson in order they neither have nor have coming (study.pick_next's
+            # first choice; its fallback, the one read longest ago, is never pushed again).
+            lesson_id = next((i for i in self._lessons_for(member.branch_id) if i not in mine), None)
+            if lesson_id is not None:
                 planned.append(Planned(member.member_id, member.openid, study.PUSH_PURPOSE, "news",
-                                       self._payload(member.member_id, lesson.id)))
+                                       self._payload(member.member_id, lesson_id)))
         return planned
 
 
@@ -109,7 +127,7 @@ class Digest:
     """The same digest text for every member (none when no lesson was added in the week)."""
 
     def __init__(self, text: str | None) -> None:
-        self.payload = Text(text).as_json() if text else None
+        self.payload = json.dumps(Text(text).as_json()) if text else None
 
     def for_page(self, session: Session, page: Sequence) -> list[Planned]:
         """One digest message per member of ``page``."""

@@ -2,9 +2,9 @@
 row per member of its audience, in bulk and idempotently.
 
 Per page of members (:mod:`models.broadcasts.audience`): one SELECT of the page, the content's
-bulk reads (:mod:`models.broadcasts.content`), and one multi-row INSERT of the page's rows
-through SQLAlchemy Core (``executemany``; on PostgreSQL ``insertmanyvalues`` batches it into a
-few statements), each page its own transaction. No statement per member.
+bulk reads (:mod:`models.broadcasts.content`), and the page's rows staged and moved into the
+outbox by one INSERT … SELECT (:mod:`models.broadcasts.page_rows`), each page its own
+transaction. No statement per member.
 
 Idempotent at every level: the run is one row by its ``run_key`` (inserted with ON CONFLICT DO
 NOTHING, so two schedulers racing make one); a planned run is never planned again; a row's
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.broadcasts import audience as audiences
 from models.broadcasts import content as contents
+from models.broadcasts.page_rows import write_page
 from models.broadcasts.record import Broadcast
 from models.broadcasts.runs import due_time, run_key
 from models.delivery.outbox import OutboxMessage
@@ -109,13 +110,9 @@ def plan_run(sessions: sessionmaker[Session], schedule: LessonSchedule, zone: Zo
             page = audiences.page(s, rules, after_id, page_size or PAGE_SIZE)
             if not page:
                 break
-            rows = [{"openid": m.openid, "member_id": m.member_id, "kind": m.kind, "payload": m.payload,
-                     "purpose": m.purpose, "idempotency_key": row_key(broadcast_id, m.member_id),
-                     "status": "pending", "attempts": 0, "resends": 0, "next_attempt_at": now,
-                     "created_at": now, "broadcast_id": broadcast_id}
-                    for m in content.for_page(s, page)]
-            if rows:
-                s.execute(_insert(s, _OUTBOX), rows)
+            write_page(s, broadcast_id, now, [
+                (m.openid, m.member_id, m.kind, m.payload, m.purpose, row_key(broadcast_id, m.member_id))
+                for m in content.for_page(s, page)])
             s.commit()
         after_id = page[-1].member_id
     with sessions() as s:
