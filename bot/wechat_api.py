@@ -76,12 +76,13 @@ class KitelineClient(WeChatClient):
                          timeout=wx.api_timeout_seconds, auto_retry=False)
         self.API_BASE_URL = api_base_url.rstrip("/") + "/"
         self.rt = rt
+        self.recent = token_store.Recent()  # the shared row's value, read at most once a second
 
     @property
     def access_token(self) -> str:
         """A token that may be sent now; fetched only when the stored one has expired."""
         return token_store.current_token(self.rt.session, self.access_token_key, self.rt.clock,
-                                         self._fetch_stable_token)
+                                         self._fetch_stable_token, self.recent)
 
     def fetch_access_token(self) -> dict:
         """wechatpy's "get a new token": goes through the shared store, like every refresh."""
@@ -90,6 +91,7 @@ class KitelineClient(WeChatClient):
 
     def refresh_access_token(self, stale: str | None) -> str:
         """A token other than ``stale``, fetched by one process at a time (see models.token)."""
+        self.recent.forget()
         return token_store.refresh_token(self.rt.session, self.access_token_key, self.rt.clock,
                                          self._fetch_stable_token, stale=stale)
 

@@ -52,6 +52,9 @@ BLACKOUT = dt.timedelta(seconds=2)
 ROUNDING = dt.timedelta(seconds=1)
 # How long one process may hold the refresh before another may take over (a crashed refresher).
 REFRESH_LEASE = dt.timedelta(seconds=30)
+# How long a client may send a value it read without reading the row again (Recent), in real
+# seconds: what a refresh elsewhere costs it at most.
+REUSE_SECONDS = 1.0
 # How long a process waits for another one's refresh to land, in real seconds.
 REFRESH_WAIT_SECONDS = 10.0
 # A clock that has not moved for this long in real time has stopped (a test's clock); the
@@ -116,7 +119,36 @@ def delete_token(session: Session, key: str) -> None:
     session.execute(delete(SharedToken).where(SharedToken.key == key))
 
 
-def current_token(factory: sessionmaker[Session], key: str, clock: Clock, fetch: Fetch) -> str:
+class Recent:
+    """The last value one client read from the store, reused without reading the row again for
+    at most :data:`REUSE_SECONDS`, of real time and of the business clock (a simulated one may
+    jump hours in a second), and never once it stops serving
+    (:meth:`Seen.serves`: not past its expiry, nor in its blackout). A client (one per
+    dispatcher worker) would otherwise read the row for every call. The price: a value another
+    process replaced because the platform refused it (:func:`refresh_token`) may be sent for up
+    to that long by this client — its call is refused 40001 and refreshes, which finds the new
+    value in the store and fetches nothing."""
+
+    def __init__(self) -> None:
+        self.seen, self.read_at, self.read_now = Seen(None, None), float("-inf"), None
+
+    def value(self, now: dt.datetime) -> str | None:
+        """The value kept, if it may still be sent at ``now`` without a look at the store."""
+        fresh = (time.monotonic() - self.read_at < REUSE_SECONDS and self.read_now is not None
+                 and dt.timedelta(0) <= now - self.read_now < dt.timedelta(seconds=REUSE_SECONDS))
+        return self.seen.value if fresh and self.seen.serves(now) else None
+
+    def keep(self, seen: Seen, now: dt.datetime) -> None:
+        """``seen`` was just read from the store (or fetched), at ``now``."""
+        self.seen, self.read_at, self.read_now = seen, time.monotonic(), now
+
+    def forget(self) -> None:
+        """The platform refused the value kept: read the store next time."""
+        self.read_at = float("-inf")
+
+
+def current_token(factory: sessionmaker[Session], key: str, clock: Clock, fetch: Fetch,
+                  recent: Recent | None = None) -> str:
     """A value for ``key`` that may be sent now, fetched only once the stored one has expired.
 
     ``fetch()`` returns ``(value, expires_in_seconds)``; only the process holding the lease calls
@@ -124,13 +156,18 @@ def current_token(factory: sessionmaker[Session], key: str, clock: Clock, fetch:
     clock to reach its expiry; a clock that stops meanwhile (a test's) keeps the value in use,
     since a platform on that clock still takes it. Raises whatever ``fetch`` raises (the lease is
     released), or :class:`TokenRefreshTimeout` when another process holds the lease and no value
-    arrives within :data:`REFRESH_WAIT_SECONDS`.
+    arrives within :data:`REFRESH_WAIT_SECONDS`. With ``recent`` (a client's :class:`Recent`) a
+    value read within :data:`REUSE_SECONDS` that still serves is returned without a read.
     """
+    recent = recent or Recent()
+    if (kept := recent.value(clock.now())) is not None:
+        return kept
     deadline = time.monotonic() + REFRESH_WAIT_SECONDS
     while True:
         now = clock.now()
         seen = _read(factory, key)
         if seen.serves(now):
+            recent.keep(seen, now)
             return seen.value
         if seen.in_blackout(now):
             if _sit_out(factory, key, clock, seen):
@@ -138,6 +175,7 @@ def current_token(factory: sessionmaker[Session], key: str, clock: Clock, fetch:
         elif _take_lease(factory, key, now, seen):
             fetched = _fetch_and_store(factory, key, clock, fetch, seen)
             if fetched.serves(clock.now()):
+                recent.keep(fetched, clock.now())
                 return fetched.value
             _wait(deadline, key)  # a value with (almost) no time left: look again, not forever
         else:

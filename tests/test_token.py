@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.cli import main
 from bot.sandbox.state import tokens
@@ -159,3 +159,24 @@ def test_menu_sync_command_reports_the_buttons(db_url):
                            env={"KITELINE_DATABASE__URL": db_url})
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "自定义菜单已推送：学习、求助、我的"
+
+
+def test_a_client_reads_the_shared_token_at_most_once_a_second(app, runtime, clock):
+    client = wechat_client(runtime, app)
+    first = client.access_token
+    reads = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "shared_tokens" in statement:
+            reads.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", count)
+    try:
+        for _ in range(5):
+            assert client.access_token == first  # the row read a moment ago still serves
+        assert reads == []
+        clock.advance(seconds=2)  # later on the business clock: the row is read again
+        assert client.access_token == first
+        assert len(reads) == 1
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", count)

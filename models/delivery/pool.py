@@ -16,7 +16,9 @@ each step were a transaction of its own per row — three or more commits per me
 SQLite queue behind the platform's own writes. So the round's own thread does the database
 work for all rows at once: each turn one transaction settles every call that has answered
 since the last turn and claims and starts the next batch, and commits before the new calls
-begin. The crash guarantees are the per-row ones (:mod:`models.delivery.dispatcher`): a row is
+begin — every read of a turn first, then its writes as a few Core statements
+(:mod:`models.delivery.fast_start`), so on SQLite the write lock is held only for that burst.
+The crash guarantees are the per-row ones (:mod:`models.delivery.dispatcher`): a row is
 ``sending`` with its attempt committed before its call, and its answer is committed at the next
 turn, right after the call returns.
 
@@ -36,11 +38,13 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
 
+from models.delivery.channels import Channel, channel_paused_until, load_pauses
 from models.delivery.claims import (
     LEASE,
-    claim_due,
+    pick_due,
     recover_stale,
     renew_leases,
+    take,
     this_host,
 )
 from models.delivery.dispatcher import (
@@ -52,6 +56,7 @@ from models.delivery.dispatcher import (
     settle,
     start,
 )
+from models.delivery.fast_start import read_due, start_fast
 from models.delivery.mass_send import send_mass_due
 from models.delivery.sender import Sender, SendFailed
 
@@ -216,16 +221,31 @@ def _turn(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | None
     now = d.clock.now()
     try:
         with d.sessions() as s:
+            # Every read first: on SQLite the first write takes the one write lock, held to the
+            # commit while the platform's own writes wait. A member whose row just answered may
+            # have their next row claimed in this same transaction (settled first).
+            answering = {c.openid for c, _ in answered}
+            chosen = pick_due(s, now, want, {c.openid for c in under_way}, answering) if want else []
+            due = read_due(s, [row_id for row_id, _ in chosen]) if chosen and failure is None else {}
+            load_pauses(s)
+            custom_open = channel_paused_until(s, Channel.CUSTOM, now) is None
+            # The writes.
             if answered:
-                ended += settle(d, s, answered, holder, now)
-            claimed = []
-            if want:
-                claimed = claim_due(s, now, holder, want, {c.openid for c in under_way})
-            if claimed and failure is not None:
-                ended += no_token(d, s, [row_id for row_id, _ in claimed], holder, failure, now)
-            elif claimed:
-                calls, started = start(d, s, [row_id for row_id, _ in claimed], holder, now)
-                ended += started
+                settled, done = settle(d, s, answered, holder, now)
+                ended += settled
+                # Not settled here (recovered meanwhile): that member waits for the next turn.
+                waiting = {c.openid for c, _ in answered if c.row_id not in done}
+                chosen = [(row_id, openid) for row_id, openid in chosen if openid not in waiting]
+            taken = take(s, [row_id for row_id, _ in chosen], holder)
+            if taken and failure is not None:
+                ended += no_token(d, s, list(taken), holder, failure, now)
+            elif taken:
+                calls, rest = start_fast(s, [due[row_id] for row_id, _ in chosen if row_id in taken], taken,
+                                         holder, now, custom_open)
+                if rest:
+                    more, started = start(d, s, rest, holder, now)
+                    calls += more
+                    ended += started
             s.commit()
     except Exception:
         if not answered:
@@ -236,7 +256,7 @@ def _turn(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | None
             record_answers(s, answered, now)
             s.commit()
         return [], Counter(error=len(answered)), 0
-    return calls, ended, len(claimed)
+    return calls, ended, len(taken)
 
 
 def _gather(in_flight: dict[Future, Call], timeout: float) -> set[Future]:

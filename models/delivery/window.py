@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Collection
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from models.follower import Follower
@@ -78,24 +78,30 @@ def _moved(before: dt.datetime | None, after: dt.datetime) -> bool:
     return before is None or after - before >= INTERACTION_GRAIN
 
 
+_followers = Follower.__table__
+# spend's statement, built once (a dispatcher runs it every turn).
+_SPEND = (update(_followers)
+          .where(_followers.c.openid.in_(bindparam("openids", expanding=True)), _followers.c.subscribed.is_(True),
+                 _followers.c.window_expires_at > bindparam("now"), _followers.c.window_budget > 0)
+          .values(window_budget=_followers.c.window_budget - 1)
+          .returning(_followers.c.openid))
 # ``session.info`` key of the places :func:`reserve_many` took for a batch, by openid.
 _RESERVED = "kiteline.window_reserved"
 
 
 def reserve_many(session: Session, openids: Collection[str], now: dt.datetime) -> None:
-    """Spend one message of each of ``openids``' windows where one is left, in one statement
-    (a dispatcher's batch, one row per member); :func:`reserve` then hands out those places
-    without a query of its own, and looks again for the members who got none."""
+    """Spend one message of each of ``openids``' windows where one is left (:func:`spend`);
+    :func:`reserve` then hands out those places without a query of its own, and looks again
+    for the members who got none."""
+    session.info.setdefault(_RESERVED, set()).update(spend(session, openids, now))
+
+
+def spend(session: Session, openids: Collection[str], now: dt.datetime) -> set[str]:
+    """Spend one message of each of ``openids``' windows where one is left, atomically, in one
+    statement (a dispatcher's batch, one row per member); returns the openids that got one."""
     if not openids:
-        return
-    got = session.scalars(
-        update(Follower)
-        .where(Follower.openid.in_(list(openids)), Follower.subscribed.is_(True),
-               Follower.window_expires_at > now, Follower.window_budget > 0)
-        .values(window_budget=Follower.window_budget - 1)
-        .returning(Follower.openid)
-        .execution_options(synchronize_session=False)).all()
-    session.info.setdefault(_RESERVED, set()).update(got)
+        return set()
+    return set(session.connection().scalars(_SPEND, {"openids": list(openids), "now": now}))
 
 
 def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
