@@ -80,7 +80,8 @@ class Sender:
     branch's liaisons (no liaison of their own, or they are their own). ``roles``: as
     ``models.roles.roles_of``. ``dialog`` / ``pages`` / ``verification`` (the member's open
     verification ask): ORM rows in the session, ready to change. ``deferred``: deliveries wait
-    for this openid's next message (``outbox`` rows in status ``deferred``)."""
+    for this openid's next message (``outbox`` rows in status ``deferred``); ``waiting``:
+    lessons wait for them to ask (status ``on_request``, ``models.broadcasts.waiting``)."""
 
     follower: FollowerWindow | None
     member: MemberCard | None
@@ -90,6 +91,7 @@ class Sender:
     pages: ReplyPages | None
     verification: VerificationAsk | None
     deferred: bool
+    waiting: bool = False
 
 
 _WINDOW = ("subscribed", "last_interaction_at", "window_expires_at", "window_budget")
@@ -102,6 +104,7 @@ def _statement():
     key = select(bindparam("openid", type_=String(64)).label("openid")).subquery("sender")
     branch, assigned, person = aliased(Organization), aliased(Liaison), aliased(Member)
     deferred = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "deferred")
+    waiting = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "on_request")
     return (select(Follower.openid.label("follower"), *(getattr(Follower, c) for c in _WINDOW),
                    *(getattr(Member, c).label(f"member_{c}") for c in _CARD),
                    branch.name.label("branch_name"), branch.contact_phone.label("branch_phone"),
@@ -111,7 +114,8 @@ def _statement():
                    DialogState.openid.label("dialog_openid"), *(getattr(DialogState, c) for c in _DIALOG),
                    ReplyPages.openid.label("pages_openid"), ReplyPages.pages,
                    ReplyPages.expires_at.label("pages_expire_at"),
-                   *(getattr(VerificationAsk, c).label(f"ask_{c}") for c in _ASK), deferred.label("deferred"))
+                   *(getattr(VerificationAsk, c).label(f"ask_{c}") for c in _ASK), deferred.label("deferred"),
+                   waiting.label("waiting"))
             .select_from(key)
             .outerjoin(Follower, Follower.openid == key.c.openid)
             .outerjoin(Member, Member.openid == key.c.openid)
@@ -149,7 +153,7 @@ def read_sender(conn: Connection, session: Session, openid: str) -> Sender:
     ask = None
     if row.ask_id is not None:
         ask = _persistent(session, VerificationAsk(member_id=member.id, **{c: getattr(row, f"ask_{c}") for c in _ASK}))
-    return Sender(follower, member, contacts, roles, dialog, pages, ask, bool(row.deferred))
+    return Sender(follower, member, contacts, roles, dialog, pages, ask, bool(row.deferred), bool(row.waiting))
 
 
 def _persistent(session: Session, row):

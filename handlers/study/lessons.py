@@ -163,6 +163,9 @@ def _waiting(ctx: Context, now: dt.datetime) -> str | None:
     """The oldest lesson a scheduled push held for the member until they asked
     (``models.broadcasts.waiting``), now given in this reply, with how many more wait; ``None``
     when nothing waits."""
+    sender = ctx.sender
+    if sender is not None and not (sender.waiting or sender.deferred):
+        return None  # the message's one read of the sender saw nothing held (nor to release now)
     lesson_id = take_waiting(ctx.session, ctx.card.id, now)
     lesson = ctx.session.get(Lesson, lesson_id) if lesson_id is not None else None
     if lesson is None:
