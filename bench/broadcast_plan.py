@@ -1,8 +1,9 @@
 """Planning a scheduled broadcast at scale: time to plan one run of a lesson schedule for N
-bound members (``models.broadcasts.planning.plan_run``), beside the push it replaced
-(``models.study.push_next_lessons``, one ORM enqueue per member, 500 members a transaction).
+bound members (``models.broadcasts.planning.plan_run``). The push it replaced (one ORM enqueue
+per member, 500 members a transaction; removed since) is in bench/README.md's figures; to set
+today's code beside an older one, run this bench in each checkout back to back.
 
-    python -m bench.broadcast_plan [--members 10000,100000] [--before 10000]
+    python -m bench.broadcast_plan [--members 10000,100000]
                                    [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 For each database (a new SQLite file; with ``--database-url`` also a throwaway PostgreSQL
@@ -11,8 +12,7 @@ of 30 lessons and two study records per member (so each member's next unread is 
 then the timed step in a fresh state each time:
 
 1. ``plan``: one run of ``next_unread`` for everyone (N outbox rows);
-2. ``plan again``: the same run asked again (a rerun: nothing added);
-3. ``push before`` (only for N ≤ ``--before``): the old per-member push on the same members.
+2. ``plan again``: the same run asked again (a rerun: nothing added).
 
 Times are wall seconds of the step alone (building the data is not counted), with this
 process's CPU seconds beside them: on a busy machine wall time stretches, CPU time much less
@@ -31,13 +31,11 @@ import time
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, make_url, text
+from sqlalchemy import insert, make_url, text
 from sqlalchemy.orm import sessionmaker
 
-from models import study
 from models.broadcasts.planning import plan_run
 from models.db import make_engine
-from models.delivery.outbox import OutboxMessage
 from models.lesson import Lesson, StudyRecord
 from models.member import Member
 from models.migrations import schema
@@ -101,22 +99,7 @@ def timed(step, engine) -> tuple[float, float, float | None]:
     return wall, cpu, spent
 
 
-def push_before(sessions: sessionmaker) -> None:
-    """The push as it was: pages of 500 bound members, one ORM enqueue each."""
-    with sessions() as s:
-        lessons = study.library(s)
-    after = 0
-    while True:
-        with sessions() as s:
-            members = study.bound_members(s, after, 500)
-            if not members:
-                return
-            study.push_next_lessons(s, members, lessons, "before", NOW)
-            s.commit()
-        after = members[-1][0]
-
-
-def run(url: str, label: str, sizes: list[int], before: int) -> None:
+def run(url: str, label: str, sizes: list[int]) -> None:
     for n in sizes:
         engine = make_engine(url if "{n}" not in url else url.format(n=n))
         schema.upgrade(engine)
@@ -129,12 +112,6 @@ def run(url: str, label: str, sizes: list[int], before: int) -> None:
         server = "" if first[2] is None else f", server CPU {first[2]:5.2f} s"
         line = (f"{label:<11}{n:>8} members  plan {first[0]:6.2f} s (CPU {first[1]:5.2f} s{server}, {planned} rows)"
                 f"  plan again {again[0]:5.2f} s")
-        if n <= before:
-            with sessions() as s:
-                s.execute(delete(OutboxMessage))
-                s.commit()
-            wall, cpu, _ = timed(lambda: push_before(sessions), engine)
-            line += f"  push before {wall:6.2f} s (CPU {cpu:5.2f} s)"
         print(line, flush=True)
         engine.dispose()
 
@@ -142,12 +119,11 @@ def run(url: str, label: str, sizes: list[int], before: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", default="10000,100000")
-    parser.add_argument("--before", type=int, default=10000, help="time the old push up to this many members")
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server to also run on")
     args = parser.parse_args()
     sizes = [int(n) for n in args.members.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{folder}/bench_{{n}}.db", "SQLite", sizes, args.before)
+        run(f"sqlite:///{folder}/bench_{{n}}.db", "SQLite", sizes)
     if args.database_url:
         admin = make_engine(args.database_url).execution_options(isolation_level="AUTOCOMMIT")
         for n in sizes:
@@ -156,7 +132,7 @@ def main() -> None:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
             try:
                 url = make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
-                run(url, "PostgreSQL", [n], args.before)
+                run(url, "PostgreSQL", [n])
             finally:
                 with admin.connect() as conn:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

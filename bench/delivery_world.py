@@ -1,9 +1,10 @@
 """The world the delivery bench sends into: a throwaway database with bound members and their
 liaisons, a queued lesson push and help-request notices, and the count of what arrived.
 
-Everything goes through kiteline's own paths: the lesson push is the scheduler job's
-``models.study.push_next_lessons``, the notices come from ``models.tickets.open_ticket``, and arrivals are read from the sandbox's
-record of what each follower received (``sandbox_messages``).
+Everything goes through kiteline's own paths: the lesson push is queued as a broadcast's row
+carries it (``models.study.lesson_message``, ``models.delivery.queue.enqueue``), the notices come
+from ``models.tickets.open_ticket``, and arrivals are read from the sandbox's record of what
+each follower received (``sandbox_messages``).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from models import study
 from models.db import make_engine
 from models.delivery.outbox import OutboxMessage
 from models.delivery.purposes import Guarantee, guarantee_of
+from models.delivery.queue import enqueue
 from models.delivery.window import interacted
 from models.follower import Follower
 from models.lesson import Lesson
@@ -118,13 +120,13 @@ def populate(app, members: int) -> int:
             for openid in openids:
                 sandbox.observe(conn, f"bench:{openid}", openid, "text", None, now)
         lessons, half = study.library(s), members // 2
-        study.push_next_lessons(s, [(p.id, p.openid) for p in people[:half]], lessons, "bench", rt.clock.now())
+        _push(s, people[:half], lessons[0], rt.clock.now())
         s.commit()
         for person in people[:BRANCHES * NOTICES_PER_LIAISON]:
             open_ticket(s, person, "wages", f"{person.name}：老板拖欠了三个月工资", now=rt.clock.now(), sla_hours=24,
                         notice_template_id=rt.settings.wechat.templates["liaison_notice"])
         s.commit()
-        study.push_next_lessons(s, [(p.id, p.openid) for p in people[half:]], lessons, "bench", rt.clock.now())
+        _push(s, people[half:], lessons[0], rt.clock.now())
         s.commit()
         return len(s.scalars(select(OutboxMessage.id)).all())
 
@@ -198,3 +200,10 @@ def _text(kind: str, body: dict) -> str:
     if kind == "news":
         return body["articles"][0]["title"]
     return repr(sorted(body.get("data", {}).items()))
+
+
+def _push(session, people, lesson, now) -> None:
+    """Queue ``lesson`` for each of ``people`` as a broadcast's row would carry it."""
+    for person in people:
+        enqueue(session, openid=person.openid, payload=study.lesson_message(lesson), purpose=study.PUSH_PURPOSE,
+                idempotency_key=f"bench:{person.id}", now=now, member_id=person.id)

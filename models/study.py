@@ -8,7 +8,7 @@ counts by them), and a lesson given again in a later round moves only its ``show
 the time the rules here go by.
 
 A lesson asked for in chat is recorded with the reply. A pushed lesson is queued in the outbox
-(:func:`push_next_lessons`) and recorded when WeChat accepts it (:func:`lesson_delivered`, a
+(``models.broadcasts``) and recorded when WeChat accepts it (:func:`lesson_delivered`, a
 reaction to the delivery's outcome); until then — due, deferred until the member writes, or of
 unknown outcome — it counts as theirs for choosing the next lesson, so a push waiting for a
 member is not queued again the next day.
@@ -20,7 +20,7 @@ the same until the member says they finished it (``StudyRecord.completed_at``, s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, bindparam, exists, func, select
@@ -28,9 +28,8 @@ from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.delivery.events import Outcome
-from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Article, LessonPush
-from models.delivery.queue import enqueue, on_the_way
+from models.delivery.queue import on_the_way
 from models.lesson import CATEGORY_NAMES, Lesson, LessonTarget, StudyRecord
 from models.lesson_scope import LessonScope
 from models.member import Member
@@ -150,21 +149,6 @@ def pick_next(lessons: Sequence[Lesson], delivered: Mapping[int, dt.datetime]) -
     return min(lessons, key=lambda lesson: delivered[lesson.id])
 
 
-def _seen(session: Session, member_ids: Iterable[int], lessons: Sequence[Lesson]) -> dict[int, dict[int, Seen]]:
-    """member id -> lesson id -> :class:`Seen`, for these members and ``lessons``: the study
-    records, and the pushes still on their way (source ``schedule``, at the time queued)."""
-    member_ids, lesson_ids = list(member_ids), {lesson.id for lesson in lessons}
-    found: dict[int, dict[int, Seen]] = {}
-    rows = session.execute(select(StudyRecord.member_id, StudyRecord.lesson_id,
-                                  func.coalesce(StudyRecord.shown_at, StudyRecord.delivered_at),
-                                  StudyRecord.source, StudyRecord.id)
-                           .where(StudyRecord.member_id.in_(member_ids), StudyRecord.lesson_id.in_(lesson_ids)))
-    for member_id, lesson_id, at, source, record_id in rows:
-        found.setdefault(member_id, {})[lesson_id] = Seen(at, source, record_id)
-    _add_pushes(found, session, member_ids, lesson_ids)
-    return found
-
-
 def _add_pushes(found: dict[int, dict[int, Seen]], session: Session, member_ids: list[int],
                 lesson_ids: set[int]) -> None:
     """Add to ``found`` (member id -> lesson id -> :class:`Seen`) the lesson pushes still on their
@@ -240,44 +224,3 @@ def lesson_message(lesson: Lesson) -> LessonPush:
     customer-service news message takes (WeChat allows one article per kf news message)."""
     description = f"【{CATEGORY_NAMES[lesson.category]}】{lesson.summary}".strip()
     return LessonPush(lesson.id, Article(lesson.title, description, lesson.url))
-
-
-def bound_members(session: Session, after_id: int, limit: int) -> list[tuple[int, str]]:
-    """``(member id, openid)`` of up to ``limit`` bound members with id > ``after_id``, by id:
-    one page of a keyset walk, so a push never loads every member at once."""
-    rows = session.execute(
-        select(Member.id, Member.openid).where(Member.openid.is_not(None), Member.id > after_id)
-        .order_by(Member.id).limit(limit))
-    return [(member_id, openid) for member_id, openid in rows]
-
-
-def push_key(schedule_id: str, member_id: int, now: dt.datetime) -> str:
-    """Idempotency key of one scheduled push: schedule + member + local date, so a job that
-    runs twice on a day queues nothing twice."""
-    return f"{PUSH_PURPOSE}:{schedule_id}:{member_id}:{now.astimezone(SHANGHAI).date().isoformat()}"
-
-
-def push_next_lessons(session: Session, members: Sequence[tuple[int, str]], lessons: Sequence[Lesson],
-                      schedule_id: str, now: dt.datetime) -> int:
-    """Queue the next lesson (from ``lessons``, already filtered by category) for each of
-    ``members`` (``(id, openid)`` pairs from :func:`bound_members`); each is recorded once it is
-    delivered (:func:`lesson_delivered`). Members already pushed by this schedule today are
-    skipped.
-
-    Returns how many messages were queued. The caller commits."""
-    if not lessons:
-        return 0
-    keys = {member_id: push_key(schedule_id, member_id, now) for member_id, _ in members}
-    done = set(session.scalars(select(OutboxMessage.idempotency_key)
-                               .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
-    due = [(member_id, openid) for member_id, openid in members if keys[member_id] not in done]
-    seen = _seen(session, [member_id for member_id, _ in due], lessons)
-    # Keys are unique within the batch and checked above, so the rows can wait for one flush
-    # at commit instead of one flush per member.
-    with session.no_autoflush:
-        for member_id, openid in due:
-            mine = seen.get(member_id, {})
-            lesson = pick_next(lessons, {lid: s.at for lid, s in mine.items()})
-            enqueue(session, openid=openid, payload=lesson_message(lesson), purpose=PUSH_PURPOSE,
-                    idempotency_key=keys[member_id], now=now, member_id=member_id)
-    return len(due)
