@@ -12,11 +12,16 @@ from models.tickets.ticket import Ticket
 
 # filed: the ticket was opened (status new); claimed … reopened: the lifecycle's transitions,
 # named for the status they lead to (an answer or a settling said again is one more event of its
-# kind); added: the member added to the case (补充), status unchanged.
-EVENT_KINDS = ("filed", "claimed", "answered", "resolved", "closed", "reopened", "added")
-# Who acted, in which role. Every person is a member (a liaison is a member named by a branch),
-# so ``actor_id`` is a ``members.id``; ``system`` (a scheduled job) has none.
-ACTOR_KINDS = ("member", "liaison", "system")
+# kind); added: the member added to the case (补充), status unchanged; transferred: handed to
+# another person (note: to whom and why); noted: an internal remark (备注), never shown to the
+# member; escalated: a step of liaison.escalation_chain told it is late (note: the step);
+# rated: the member's satisfaction rating (note: their word).
+EVENT_KINDS = ("filed", "claimed", "answered", "resolved", "closed", "reopened", "added",
+               "transferred", "noted", "escalated", "rated")
+# Who acted, in which role. Every person is a member (a liaison is a member named by a branch, a
+# secretary or township contact a member the org file names), so ``actor_id`` is a
+# ``members.id``; ``system`` (a scheduled job) has none.
+ACTOR_KINDS = ("member", "liaison", "secretary", "township", "system")
 
 
 @dataclass(frozen=True)

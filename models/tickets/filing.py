@@ -103,7 +103,8 @@ def open_ticket(session: Session, member: Member, topic: str, description: str, 
     if topic not in HELP_TOPICS:
         raise ValueError(f"unknown help topic {topic!r}")
     liaison = liaison_for(session, member)
-    fields = dict(member_id=member.id, liaison_id=liaison.id if liaison else None, topic=topic,
+    fields = dict(member_id=member.id, liaison_id=liaison.id if liaison else None,
+                  holder_id=liaison.member_id if liaison else None, topic=topic,
                   description=description, status="new", urgency=urgency, created_at=now,
                   due_at=now + dt.timedelta(hours=sla_hours))
     ticket = _insert_numbered(session, fields, now)

@@ -41,13 +41,16 @@ class TransitionRefused(ValueError):
 def transition(session: Session, ticket: Ticket, to: str, *, actor: Actor, now: dt.datetime,
                note: str | None = None) -> TicketEvent:
     """Move ``ticket`` to status ``to`` and record the event (kind ``to``) by ``actor`` at
-    ``now``; ``resolved`` also sets ``resolved_at``. Raises :class:`TransitionRefused` when
+    ``now``; ``resolved`` also sets ``resolved_at``, and the first ``answered`` or ``resolved``
+    ``first_response_at``. Raises :class:`TransitionRefused` when
     :data:`TRANSITIONS` has no step from the ticket's status to ``to``."""
     if to not in TRANSITIONS.get(ticket.status, ()):
         raise TransitionRefused(ticket, to)
     ticket.status = to
     if to == "resolved":
         ticket.resolved_at = now
+    if to in ("answered", "resolved") and ticket.first_response_at is None:
+        ticket.first_response_at = now
     return record_event(session, ticket, to, actor=actor, now=now, note=note)
 
 

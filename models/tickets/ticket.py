@@ -56,9 +56,21 @@ class Ticket(Base):
     due_at: Mapped[timestamp]
     resolved_at: Mapped[dt.datetime | None] = mapped_column()
     satisfaction: Mapped[int | None] = mapped_column()
+    # Who has the ticket in hand now (a members.id): the liaison it was filed for, the person
+    # it was transferred to (转 N 姓名: another liaison, the secretary), the secretary when the
+    # branch has no liaison. None: nobody could be found (an operator follows it up).
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    # The first answer the member received (the first-response SLA is measured to it).
+    first_response_at: Mapped[dt.datetime | None] = mapped_column()
+    # The step of liaison.escalation_chain last told of the ticket being late: 0 none yet.
+    escalation_level: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The member's word with their rating (满意度 1–5 in ``satisfaction``), and when they rated.
+    rating_note: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[dt.datetime | None] = mapped_column()
 
-    member: Mapped[Member] = relationship()
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
     liaison: Mapped[Liaison | None] = relationship()
+    holder: Mapped[Member | None] = relationship(foreign_keys=[holder_id])
 
     @property
     def sla_hours(self) -> int:
