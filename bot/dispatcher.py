@@ -20,11 +20,11 @@ from bot.startup import runtime_from
 from bot.wechat_api import in_process_sandbox, wechat_client
 from models import study
 from models.delivery.dispatcher import Dispatch, Pace
-from models.delivery.events import Reactions, Settled
+from models.delivery.events import Reactions, Settled, for_member
 from models.delivery.payloads import LessonPush, Text
 from models.delivery.pool import SenderFactory, drain, holding
 from models.delivery.sender import Sender
-from models.verification.asks import ask_delivered
+from models.verification.asks import ask_delivered, is_ask
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,11 @@ OUTCOME_NAMES = {"sent": "已发送", "deferred": "暂缓", "dropped": "未送�
 def reactions() -> Reactions:
     """What other domains do when a delivery settles: a pushed lesson WeChat accepted becomes
     the member's study record; a verification question that reached the member (or may have)
-    can be answered from then on."""
-    return (Reactions().on(LessonPush, Settled.SENT, study.lesson_delivered)
-            .on(Text, Settled.SENT, ask_delivered)
-            .on(Text, Settled.UNKNOWN, ask_delivered))
+    can be answered from then on. Each says when it applies, so a batch that none applies to
+    (a push to followers who are no members) costs no savepoint."""
+    return (Reactions().on(LessonPush, Settled.SENT, study.lesson_delivered, when=for_member)
+            .on(Text, Settled.SENT, ask_delivered, when=is_ask)
+            .on(Text, Settled.UNKNOWN, ask_delivered, when=is_ask))
 
 
 def dispatch_of(rt: Runtime) -> Dispatch:

@@ -18,13 +18,14 @@ from models.clock import Clock, SystemClock
 from models.db import make_engine, make_sessionmaker
 from models.settings import Settings
 from models.simulated_time import SimulatedClock
+from models.token import Recent
 
 
 @dataclass
 class Runtime:
     """One process's settings, database engine and sessions, AES crypto (``None`` in plain
     mode), clock (tests move it; in sandbox mode the simulated clock every process shares) and
-    the webhook's in-flight deliveries."""
+    the webhook's in-flight deliveries, and the access token as last read."""
 
     settings: Settings
     engine: Engine
@@ -33,6 +34,9 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     # Deliveries this process is answering, for WeChat's retries to wait on (bot.inflight).
     inflight: InFlight = field(default_factory=InFlight)
+    # The access token as this process's API clients last read it from the store (one for
+    # all of them: a dispatcher's workers would otherwise read the row each once a second).
+    recent_token: Recent = field(default_factory=Recent)
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:

@@ -76,7 +76,7 @@ class KitelineClient(WeChatClient):
                          timeout=wx.api_timeout_seconds, auto_retry=False)
         self.API_BASE_URL = api_base_url.rstrip("/") + "/"
         self.rt = rt
-        self.recent = token_store.Recent()  # the shared row's value, read at most once a second
+        self.recent = rt.recent_token  # the shared row's value, read at most once a second a process
 
     @property
     def access_token(self) -> str:

@@ -120,31 +120,32 @@ def delete_token(session: Session, key: str) -> None:
 
 
 class Recent:
-    """The last value one client read from the store, reused without reading the row again for
-    at most :data:`REUSE_SECONDS`, of real time and of the business clock (a simulated one may
-    jump hours in a second), and never once it stops serving
-    (:meth:`Seen.serves`: not past its expiry, nor in its blackout). A client (one per
-    dispatcher worker) would otherwise read the row for every call. The price: a value another
-    process replaced because the platform refused it (:func:`refresh_token`) may be sent for up
-    to that long by this client — its call is refused 40001 and refreshes, which finds the new
-    value in the store and fetches nothing."""
+    """The last value read from the store, reused without reading the row again for at most
+    :data:`REUSE_SECONDS`, of real time and of the business clock (a simulated one may jump
+    hours in a second), and never once it stops serving (:meth:`Seen.serves`: not past its
+    expiry, nor in its blackout). Shared by a process's API clients (a dispatcher's workers),
+    which would otherwise read the row for every call; safe across threads (what was read is
+    kept as one tuple, replaced whole). The price: a value another process replaced because the
+    platform refused it (:func:`refresh_token`) may be sent for up to that long here — the call
+    is refused 40001 and refreshes, which finds the new value in the store and fetches nothing."""
 
     def __init__(self) -> None:
-        self.seen, self.read_at, self.read_now = Seen(None, None), float("-inf"), None
+        self._kept: tuple[Seen, float, dt.datetime | None] = (Seen(None, None), float("-inf"), None)
 
     def value(self, now: dt.datetime) -> str | None:
         """The value kept, if it may still be sent at ``now`` without a look at the store."""
-        fresh = (time.monotonic() - self.read_at < REUSE_SECONDS and self.read_now is not None
-                 and dt.timedelta(0) <= now - self.read_now < dt.timedelta(seconds=REUSE_SECONDS))
-        return self.seen.value if fresh and self.seen.serves(now) else None
+        seen, read_at, read_now = self._kept
+        fresh = (time.monotonic() - read_at < REUSE_SECONDS and read_now is not None
+                 and dt.timedelta(0) <= now - read_now < dt.timedelta(seconds=REUSE_SECONDS))
+        return seen.value if fresh and seen.serves(now) else None
 
     def keep(self, seen: Seen, now: dt.datetime) -> None:
         """``seen`` was just read from the store (or fetched), at ``now``."""
-        self.seen, self.read_at, self.read_now = seen, time.monotonic(), now
+        self._kept = (seen, time.monotonic(), now)
 
     def forget(self) -> None:
         """The platform refused the value kept: read the store next time."""
-        self.read_at = float("-inf")
+        self._kept = (Seen(None, None), float("-inf"), None)
 
 
 def current_token(factory: sessionmaker[Session], key: str, clock: Clock, fetch: Fetch,

@@ -232,14 +232,14 @@ def test_two_dispatchers_never_claim_the_same_row(make_chat, runtime, queue, db_
         second.commit()
         first.commit()
     assert len(mine) == 2 and len(theirs) == 1
-    assert set(mine).isdisjoint(theirs)
+    assert {c.row_id for c in mine}.isdisjoint(c.row_id for c in theirs)
     assert {row(runtime, k).status for k in keys} == {"claimed"}
 
 
 def test_one_member_has_one_row_claimed_at_a_time(runtime, queue):
     queue("第1课"), queue("第2课")
     with runtime.session() as s:
-        assert [openid for _, openid in claim_due(s, runtime.clock.now(), "host-a:1:aaaaaa", limit=10)] == [OPENID]
+        assert [c.openid for c in claim_due(s, runtime.clock.now(), "host-a:1:aaaaaa", limit=10)] == [OPENID]
         s.commit()
     with runtime.session() as s:
         assert claim_due(s, runtime.clock.now(), "host-b:2:bbbbbb", limit=10) == []  # its first is in flight

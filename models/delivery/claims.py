@@ -27,9 +27,10 @@ import os
 import socket
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from models.delivery.attempts import Evidence, evidence, last_attempts
@@ -46,26 +47,54 @@ LEASE = dt.timedelta(seconds=60)
 CANDIDATES_PER_CLAIM = 4
 log = logging.getLogger(__name__)
 
-# A claim's statements, built once: a dispatcher runs them every turn (a few milliseconds apart),
+# A claim's statement, built once: a dispatcher runs it every turn (a few milliseconds apart),
 # and building one cost as much of SQLAlchemy's Python as running it. Run on the session's
-# connection, as Core.
+# connection, as Core. One statement, so one round trip on PostgreSQL, where the claim was five
+# (the due rows, their members in flight, the rows locked, the update, the payloads read).
 _outbox = OutboxMessage.__table__
-# The oldest due rows, a member of ``busy`` left out.
-_CANDIDATES = (select(_outbox.c.id, _outbox.c.openid)
+_flying = _outbox.alias("flying")
+# The oldest due rows, a member of ``busy`` left out; CANDIDATES_PER_CLAIM of them per row wanted.
+_candidates = (select(_outbox.c.id, _outbox.c.openid, _outbox.c.next_attempt_at)
                .where(_outbox.c.status == "pending", _outbox.c.next_attempt_at <= bindparam("now"),
                       _outbox.c.mass_send_id.is_(None), _outbox.c.openid.not_in(bindparam("busy", expanding=True)))
                .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
-               .limit(bindparam("n")))
-# Which of ``openids`` have a row in flight anywhere.
-_HELD = select(_outbox.c.openid).where(_outbox.c.status.in_(IN_FLIGHT),
-                                       _outbox.c.openid.in_(bindparam("openids", expanding=True)))
-_FREE = (select(_outbox.c.id).where(_outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.status == "pending")
-         .with_for_update(skip_locked=True))
-_TAKE = (update(_outbox)
-         .where(_outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.status == "pending",
-                _outbox.c.mass_send_id.is_(None))
-         .values(status="claimed", claimed_by=bindparam("b_holder"), claimed_until=bindparam("b_until"))
-         .returning(_outbox.c.id, _outbox.c.attempts))
+               .limit(bindparam("candidates"))
+               .subquery("candidates"))
+# Of those whose member has no row in flight anywhere, each member's oldest, ranked.
+_ranked = (select(_candidates.c.id, _candidates.c.next_attempt_at,
+                  func.row_number().over(partition_by=_candidates.c.openid,
+                                         order_by=(_candidates.c.next_attempt_at, _candidates.c.id)).label("nth"))
+           .where(~exists().where(_flying.c.openid == _candidates.c.openid, _flying.c.status.in_(IN_FLIGHT)))
+           .subquery("ranked"))
+_chosen = (select(_ranked.c.id).where(_ranked.c.nth == 1)
+           .order_by(_ranked.c.next_attempt_at, _ranked.c.id).limit(bindparam("n")))
+# Only the rows chosen are locked, so a second dispatcher claiming now finds the others free;
+# one it holds is skipped (PostgreSQL; SQLite serialises writers instead). Materialised, so the
+# rows are picked and locked once whatever plan PostgreSQL makes of the update.
+_locked = (select(_outbox.c.id)
+           .where(_outbox.c.id.in_(_chosen), _outbox.c.status == "pending")
+           .with_for_update(skip_locked=True)
+           .cte("locked").prefix_with("MATERIALIZED", dialect="postgresql"))
+_CLAIM = (update(_outbox)
+          .where(_outbox.c.id.in_(select(_locked.c.id)), _outbox.c.status == "pending",
+                 _outbox.c.mass_send_id.is_(None))
+          .values(status="claimed", claimed_by=bindparam("b_holder"), claimed_until=bindparam("b_until"))
+          .returning(_outbox.c.id, _outbox.c.openid, _outbox.c.kind, _outbox.c.payload, _outbox.c.member_id,
+                     _outbox.c.purpose, _outbox.c.attempts, _outbox.c.next_attempt_at))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row just claimed, as its call needs it (a Core row, no ORM object): id, reader, kind,
+    payload as stored, member, purpose, attempts so far."""
+
+    row_id: int
+    openid: str
+    kind: str
+    payload: dict
+    member_id: int | None
+    purpose: str
+    attempts: int
 
 
 def wall_now() -> dt.datetime:
@@ -74,57 +103,25 @@ def wall_now() -> dt.datetime:
 
 
 def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
-              busy_openids: Collection[str] = ()) -> list[tuple[int, str]]:
-    """Claim up to ``limit`` rows due at ``now`` (business clock) for ``holder``: at most one per
-    member, none of a member in ``busy_openids`` or with a row in flight anywhere, none that a
-    mass send carries (``models.delivery.mass``), oldest first.
-    Returns ``(id, openid)`` pairs in the order to send: :func:`pick_due` then :func:`take`.
-    The caller commits."""
-    chosen = pick_due(session, now, limit, busy_openids)
-    taken = take(session, [row_id for row_id, _ in chosen], holder)
-    return [(row_id, openid) for row_id, openid in chosen if row_id in taken]
-
-
-def pick_due(session: Session, now: dt.datetime, limit: int, busy_openids: Collection[str] = (),
-             settling: Collection[str] = ()) -> list[tuple[int, str]]:
-    """The rows :func:`claim_due` would claim, read only (no write, so on SQLite no lock yet):
-    ``(id, openid)``, oldest first. A member of ``settling`` (their row in flight is being
-    settled ``sent`` in the caller's transaction, before it calls :func:`take`) counts as free."""
-    # Two index look-ups rather than one query with the "no row of this member in flight"
-    # test inside: PostgreSQL ran that test on every due row before sorting (30 ms for a
-    # 5,000-row push, every turn). The oldest due rows first, then which of their members have
-    # a row in flight anywhere.
-    conn = session.connection()
-    candidates = conn.execute(_CANDIDATES, {"now": now, "busy": list(busy_openids),
-                                            "n": limit * CANDIDATES_PER_CLAIM}).all()
-    if not candidates:
-        return []
-    held = set(conn.scalars(_HELD, {"openids": list({o for _, o in candidates})}))
-    held.difference_update(settling)
-    chosen: dict[str, int] = {}
-    for row_id, openid in candidates:
-        if len(chosen) == limit:
-            break
-        if openid not in held:
-            chosen.setdefault(openid, row_id)
-    return [(row_id, openid) for openid, row_id in chosen.items()]
-
-
-def take(session: Session, row_ids: Collection[int], holder: str) -> dict[int, int]:
-    """Claim for ``holder`` those of ``row_ids`` still ``pending`` and carried by no mass send
-    (``claimed``, the lease begun); returns each claimed row's ``attempts`` by id.
+              busy_openids: Collection[str] = ()) -> list[Claimed]:
+    """Claim up to ``limit`` rows due at ``now`` (business clock) for ``holder`` (``claimed``,
+    the lease begun): at most one per member, none of a member in ``busy_openids`` or with a
+    row in flight anywhere (a member's row settled earlier in the caller's transaction is no
+    longer in flight), none that a mass send carries (``models.delivery.mass``), oldest first —
+    looking at the :data:`CANDIDATES_PER_CLAIM` × ``limit`` oldest due rows. Returns them in
+    the order to send.
 
     Safe with several dispatchers: PostgreSQL skips rows another one has locked
     (``FOR UPDATE SKIP LOCKED``; SQLite serialises writers instead), and the status guard in the
     UPDATE means a row is claimed by exactly one caller. The caller commits."""
-    if not row_ids:
-        return {}
-    # Lock only the rows chosen, so a second dispatcher claiming now finds the others free.
-    conn = session.connection()
-    free = conn.scalars(_FREE, {"ids": list(row_ids)}).all()
-    if not free:
-        return {}
-    return dict(conn.execute(_TAKE, {"ids": free, "b_holder": holder, "b_until": wall_now() + LEASE}).all())
+    if limit <= 0:
+        return []
+    rows = session.connection().execute(_CLAIM, {
+        "now": now, "busy": list(busy_openids), "candidates": limit * CANDIDATES_PER_CLAIM, "n": limit,
+        "b_holder": holder, "b_until": wall_now() + LEASE}).all()
+    # RETURNING keeps no order: oldest first again, as chosen.
+    rows.sort(key=lambda r: (r.next_attempt_at, r.id))
+    return [Claimed(*r[:7]) for r in rows]
 
 
 def renew_leases(session: Session, holder: str, ids: Collection[int]) -> None:

@@ -54,23 +54,39 @@ class Outcome:
 
 
 Reaction = Callable[[Session, Outcome], None]
+# Whether a reaction has anything to do for an outcome (a lesson pushed to a follower who is no
+# member has no study record to write): asked without the database.
+Applies = Callable[[Outcome], bool]
+
+
+def _always(_outcome: Outcome) -> bool:
+    return True
+
+
+def for_member(outcome: Outcome) -> bool:
+    """Whether ``outcome``'s message was for a member (not a follower still unbound)."""
+    return outcome.member_id is not None
 
 
 class Reactions:
     """Who reacts to which outcome of which payload type."""
 
     def __init__(self) -> None:
-        self._by: dict[tuple[type, Settled], list[Reaction]] = defaultdict(list)
+        self._by: dict[tuple[type, Settled], list[tuple[Reaction, Applies]]] = defaultdict(list)
 
-    def on(self, payload_type: type, settled: Settled, reaction: Reaction) -> Reactions:
-        """Call ``reaction(session, outcome)`` when a ``payload_type`` message ends ``settled``.
-        Returns ``self``, so a registry reads as one chain."""
-        self._by[payload_type, settled].append(reaction)
+    def on(self, payload_type: type, settled: Settled, reaction: Reaction, when: Applies = _always) -> Reactions:
+        """Call ``reaction(session, outcome)`` when a ``payload_type`` message ends ``settled``
+        and ``when(outcome)`` holds. Returns ``self``, so a registry reads as one chain."""
+        self._by[payload_type, settled].append((reaction, when))
         return self
+
+    def _for(self, outcome: Outcome) -> list[Reaction]:
+        return [reaction for reaction, when in self._by.get((type(outcome.payload), outcome.settled), ())
+                if when(outcome)]
 
     def publish(self, session: Session, outcome: Outcome) -> None:
         """Run the reactions to ``outcome`` in ``session``, each in a savepoint of its own."""
-        for reaction in self._by.get((type(outcome.payload), outcome.settled), ()):
+        for reaction in self._for(outcome):
             try:
                 with session.begin_nested():
                     reaction(session, outcome)
@@ -80,17 +96,18 @@ class Reactions:
     def publish_all(self, session: Session, outcomes: list[Outcome]) -> None:
         """Run the reactions to many ``outcomes`` (a dispatcher's batch): all in one savepoint,
         and only if that fails, each outcome in a savepoint of its own as :meth:`publish` does —
-        so a batch costs two statements more than its reactions' own, not three per row."""
-        reacting = [o for o in outcomes if self._by.get((type(o.payload), o.settled))]
+        so a batch costs two statements more than its reactions' own, not three per row, and
+        none when no reaction applies (a push to followers who are no members)."""
+        reacting = [(o, reactions) for o in outcomes if (reactions := self._for(o))]
         if not reacting:
             return
         try:
             with session.begin_nested():
-                for outcome in reacting:
-                    for reaction in self._by[type(outcome.payload), outcome.settled]:
+                for outcome, reactions in reacting:
+                    for reaction in reactions:
                         reaction(session, outcome)
         except SQLAlchemyError:
-            for outcome in reacting:
+            for outcome, _ in reacting:
                 self.publish(session, outcome)
 
     def row_settled(self, session: Session, row: OutboxMessage, at: dt.datetime) -> None:

@@ -7,31 +7,28 @@ unfollow, a paused channel, a payload of the wrong shape) goes through
 Why: on SQLite a transaction holds the one write lock from its first write to its commit, and
 the platform's own writes (in the sandbox, the same file) wait meanwhile; the ORM's per-row
 work — loading the rows, the unit of work, the flush — held it ≈ 10–15 ms a turn. Here the rows
-are read before the turn's first write (:func:`read_due`), and the writes are three statements
-for the whole batch (:func:`start_fast`): the windows' places, the rows marked ``sending`` with
-their attempt counted, the attempts inserted. The guarantee is the same as ``start``'s: the
-caller commits all of it before any call begins.
+come as the claim returned them (:func:`models.delivery.claims.claim_due`), and the writes are
+three statements for the whole batch (:func:`start_fast`): the windows' places, the rows marked
+``sending`` with their attempt counted, the attempts inserted. The guarantee is the same as
+``start``'s: the caller commits all of it before any call begins.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from models.delivery import window
 from models.delivery.attempts import OutboxAttempt
 from models.delivery.channels import Channel, channel_of
+from models.delivery.claims import Claimed
 from models.delivery.dispatcher import Call
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import payload_of
 
 # The statements, built once (see models.delivery.claims), run on the session's connection.
 _outbox, _attempts = OutboxMessage.__table__, OutboxAttempt.__table__
-_READ = select(_outbox.c.id, _outbox.c.openid, _outbox.c.kind, _outbox.c.payload, _outbox.c.member_id,
-               _outbox.c.purpose).where(_outbox.c.id.in_(bindparam("ids", expanding=True)))
 _SENDING = (update(_outbox)
             .where(_outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.claimed_by == bindparam("b_holder"),
                    _outbox.c.status == "claimed")
@@ -39,32 +36,11 @@ _SENDING = (update(_outbox)
 _BEGIN = insert(_attempts).returning(_attempts.c.outbox_id, _attempts.c.id)
 
 
-@dataclass(frozen=True)
-class Due:
-    """What a claimed row's call needs, read before the turn writes (a Core row, no ORM
-    object): id, reader, kind, payload as stored, member, purpose."""
-
-    row_id: int
-    openid: str
-    kind: str
-    payload: dict
-    member_id: int | None
-    purpose: str
-
-
-def read_due(session: Session, row_ids: Collection[int]) -> dict[int, Due]:
-    """The rows ``row_ids`` as :class:`Due`, by id (read only: no lock taken on SQLite)."""
-    if not row_ids:
-        return {}
-    rows = session.connection().execute(_READ, {"ids": list(row_ids)})
-    return {r[0]: Due(*r) for r in rows}
-
-
-def start_fast(session: Session, due: list[Due], attempts_of: Mapping[int, int], holder: str,
-               now: dt.datetime, custom_open: bool) -> tuple[list[Call], list[int]]:
-    """Start the rows of ``due`` (claimed by ``holder``; ``attempts_of`` their attempts so far,
-    as the claim returned them) that take the common case — a customer-service message,
-    ``custom_open`` (the channel not paused), a place left in the reader's window — each
+def start_fast(session: Session, due: list[Claimed], holder: str, now: dt.datetime,
+               custom_open: bool) -> tuple[list[Call], list[int]]:
+    """Start the rows of ``due`` (just claimed by ``holder``) that take the common case — a
+    customer-service message, ``custom_open`` (the channel not paused), a place left in the
+    reader's window — each
     ``sending`` with one attempt counted and begun. Returns the calls (to make once the caller
     has committed) and the ids of the other rows, for :func:`models.delivery.dispatcher.start`."""
     typed, rest = {}, []
@@ -86,7 +62,7 @@ def start_fast(session: Session, due: list[Due], attempts_of: Mapping[int, int],
     conn = session.connection()
     conn.execute(_SENDING, {"ids": [d.row_id for d in going], "b_holder": holder})
     ids = dict(conn.execute(_BEGIN, [
-        {"outbox_id": d.row_id, "number": attempts_of[d.row_id] + 1, "channel": Channel.CUSTOM.value,
+        {"outbox_id": d.row_id, "number": d.attempts + 1, "channel": Channel.CUSTOM.value,
          "holder": holder, "started_at": now} for d in going]).all())
     calls = [Call(d.row_id, ids[d.row_id], Channel.CUSTOM.value, d.openid, typed[d.row_id], d.member_id, d.purpose)
              for d in going]

@@ -16,8 +16,10 @@ each step were a transaction of its own per row — three or more commits per me
 SQLite queue behind the platform's own writes. So the round's own thread does the database
 work for all rows at once: each turn one transaction settles every call that has answered
 since the last turn and claims and starts the next batch, and commits before the new calls
-begin — every read of a turn first, then its writes as a few Core statements
-(:mod:`models.delivery.fast_start`), so on SQLite the write lock is held only for that burst.
+begin — every read of a turn first, then its writes as a few Core statements (the claim is one
+UPDATE … RETURNING, :func:`models.delivery.claims.claim_due`; the start
+:mod:`models.delivery.fast_start`), so on SQLite the write lock is held only for that burst, and
+on PostgreSQL a turn is a dozen round trips or fewer.
 The crash guarantees are the per-row ones (:mod:`models.delivery.dispatcher`): a row is
 ``sending`` with its attempt committed before its call, and its answer is committed at the next
 turn, right after the call returns.
@@ -28,6 +30,7 @@ While it works, the round renews the leases of the rows it holds.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import secrets
@@ -41,10 +44,9 @@ from contextlib import contextmanager, nullcontext
 from models.delivery.channels import Channel, channel_paused_until, load_pauses
 from models.delivery.claims import (
     LEASE,
-    pick_due,
+    claim_due,
     recover_stale,
     renew_leases,
-    take,
     this_host,
 )
 from models.delivery.dispatcher import (
@@ -56,7 +58,7 @@ from models.delivery.dispatcher import (
     settle,
     start,
 )
-from models.delivery.fast_start import read_due, start_fast
+from models.delivery.fast_start import start_fast
 from models.delivery.mass_send import send_mass_due
 from models.delivery.sender import Sender, SendFailed
 
@@ -156,8 +158,7 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
             want = 0 if exhausted or stopping else min(pace.concurrency - len(in_flight), limiter.ready())
             failure = token.failure() if want else None
             if answered or want:
-                with _pinned(d.clock) as offset:
-                    calls, ended, claimed = _turn(d, holder, answered, want, failure, in_flight.values())
+                calls, ended, claimed, offset = _turn(d, holder, answered, want, failure, in_flight.values())
                 outcomes += ended
                 answered = []
                 # Fewer due than wanted — unless a row settled without a call (deferred,
@@ -208,55 +209,55 @@ class TokenCheck:
 
 
 def _turn(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | None]], want: int,
-          failure: SendFailed | None, under_way) -> tuple[list[Call], Counter, int]:
+          failure: SendFailed | None, under_way) -> tuple[list[Call], Counter, int, dt.timedelta | None]:
     """One transaction: settle the ``answered`` calls, claim up to ``want`` rows and start them
     (or, with no access token — ``failure`` — back them off). Returns the calls to make (now
-    committed), how the other rows ended, and how many rows were claimed.
+    committed), how the other rows ended, how many rows were claimed, and the simulated
+    clock's offset the turn read (``None`` for any other clock), which the calls use too.
 
     Should settling fail (a reaction's bug, a database error), the answers alone are committed
     and nothing is claimed: the rows stay ``sending`` with their answers recorded, and the next
     recovery settles them by that evidence; they count as ``error``."""
     ended: Counter = Counter()
     calls: list[Call] = []
-    now = d.clock.now()
+    offset, now = None, None
     try:
         with d.sessions() as s:
             # Every read first: on SQLite the first write takes the one write lock, held to the
-            # commit while the platform's own writes wait. A member whose row just answered may
-            # have their next row claimed in this same transaction (settled first).
-            answering = {c.openid for c, _ in answered}
-            chosen = pick_due(s, now, want, {c.openid for c in under_way}, answering) if want else []
-            due = read_due(s, [row_id for row_id, _ in chosen]) if chosen and failure is None else {}
-            load_pauses(s)
-            custom_open = channel_paused_until(s, Channel.CUSTOM, now) is None
-            # The writes.
-            if answered:
-                settled, done = settle(d, s, answered, holder, now)
-                ended += settled
-                # Not settled here (recovered meanwhile): that member waits for the next turn.
-                waiting = {c.openid for c, _ in answered if c.row_id not in done}
-                chosen = [(row_id, openid) for row_id, openid in chosen if openid not in waiting]
-            taken = take(s, [row_id for row_id, _ in chosen], holder)
-            if taken and failure is not None:
-                ended += no_token(d, s, list(taken), holder, failure, now)
-            elif taken:
-                calls, rest = start_fast(s, [due[row_id] for row_id, _ in chosen if row_id in taken], taken,
-                                         holder, now, custom_open)
-                if rest:
-                    more, started = start(d, s, rest, holder, now)
-                    calls += more
-                    ended += started
-            s.commit()
+            # commit while the platform's own writes wait.
+            offset = _read_offset(d.clock, s)
+            with _pinned(d.clock, offset):
+                now = d.clock.now()
+                load_pauses(s)
+                custom_open = channel_paused_until(s, Channel.CUSTOM, now) is None
+                # The writes. The answered rows are settled first, so a member whose row just
+                # answered is free again and their next row may be claimed in this same turn —
+                # unless it was not settled here (recovered meanwhile): that member waits.
+                busy = {c.openid for c in under_way}
+                if answered:
+                    settled, done = settle(d, s, answered, holder, now)
+                    ended += settled
+                    busy |= {c.openid for c, _ in answered if c.row_id not in done}
+                claimed = claim_due(s, now, holder, want, busy) if want else []
+                if claimed and failure is not None:
+                    ended += no_token(d, s, [c.row_id for c in claimed], holder, failure, now)
+                elif claimed:
+                    calls, rest = start_fast(s, claimed, holder, now, custom_open)
+                    if rest:
+                        more, started = start(d, s, rest, holder, now)
+                        calls += more
+                        ended += started
+                s.commit()
     except Exception:
         if not answered:
             raise
         log.exception("outbox %s: outcomes could not be recorded; answers kept for recovery",
                       [c.row_id for c, _ in answered])
         with d.sessions() as s:
-            record_answers(s, answered, now)
+            record_answers(s, answered, now or d.clock.now())
             s.commit()
-        return [], Counter(error=len(answered)), 0
-    return calls, ended, len(taken)
+        return [], Counter(error=len(answered)), 0, offset
+    return calls, ended, len(claimed), offset
 
 
 def _gather(in_flight: dict[Future, Call], timeout: float) -> set[Future]:
@@ -273,10 +274,18 @@ def _gather(in_flight: dict[Future, Call], timeout: float) -> set[Future]:
     return done
 
 
-def _pinned(clock, offset=None):
-    """A simulated clock's offset read once for a turn and the calls it starts (each call's
+def _read_offset(clock, session):
+    """A simulated clock's offset, read once for a turn and the calls it starts (each call's
     client asks the time for its token; a read of the offset per call cost as much as the
-    call's own database work); any other clock as it is."""
+    call's own database work), as a statement of the turn's own transaction; ``None`` for any
+    other clock."""
+    read = getattr(clock, "read_offset", None)
+    return read(session.connection()) if read is not None else None
+
+
+def _pinned(clock, offset):
+    """``offset`` (:func:`_read_offset`) pinned on a simulated clock for the scope; any other
+    clock as it is."""
     pin = getattr(clock, "pinned", None)
     return pin(offset) if pin is not None else nullcontext()
 

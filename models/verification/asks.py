@@ -83,10 +83,16 @@ def corrected_by_member(session: Session, member_id: int, now: dt.datetime) -> b
     return True
 
 
+def is_ask(outcome: Outcome) -> bool:
+    """Whether ``outcome`` is a verification question's, to a member (:func:`ask_delivered`
+    applies)."""
+    return outcome.purpose == ASK_PURPOSE and outcome.member_id is not None
+
+
 def ask_delivered(session: Session, outcome: Outcome) -> None:
     """Outbox reaction (``bot.dispatcher.reactions``): a verification question reached WeChat
     (or may have: an unknown outcome), so from now on the member's 没变 answers it."""
-    if outcome.purpose != ASK_PURPOSE or outcome.member_id is None:
+    if not is_ask(outcome):
         return
     ask = open_ask(session, outcome.member_id)
     if ask is not None and ask.delivered_at is None:
