@@ -79,8 +79,9 @@ def _moved(before: dt.datetime | None, after: dt.datetime) -> bool:
 
 
 _followers = Follower.__table__
-# spend's statement, built once (a dispatcher runs it every turn).
-_SPEND = (update(_followers)
+# spend's statement, built once (a dispatcher runs it every turn; models.delivery.fast_start
+# makes it part of its own on PostgreSQL).
+SPEND = (update(_followers)
           .where(_followers.c.openid.in_(bindparam("openids", expanding=True)), _followers.c.subscribed.is_(True),
                  _followers.c.window_expires_at > bindparam("now"), _followers.c.window_budget > 0)
           .values(window_budget=_followers.c.window_budget - 1)
@@ -101,7 +102,7 @@ def spend(session: Session, openids: Collection[str], now: dt.datetime) -> set[s
     statement (a dispatcher's batch, one row per member); returns the openids that got one."""
     if not openids:
         return set()
-    return set(session.connection().scalars(_SPEND, {"openids": list(openids), "now": now}))
+    return set(session.connection().scalars(SPEND, {"openids": list(openids), "now": now}))
 
 
 def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
