@@ -7,19 +7,24 @@
 For each injected platform latency (``--latency``, ms; the sandbox's fault injection, ``POST
 /sandbox/faults`` with rate 1 — every call waits that long before the platform works) a fresh
 database gets ``--messages`` followers, each with an open customer-service window on both
-sides (kiteline's follower row, the sandbox's user), and one lesson push (news) queued per
-follower in the outbox. The sandbox runs alone in its own process as an HTTP server (waitress,
-``--concurrency`` + 4 threads, the sandbox app without the bot), as WeChat would be elsewhere.
+sides (kiteline's follower row, the sandbox's user). The sandbox runs alone in its own process
+as an HTTP server (waitress, ``--concurrency`` + 4 threads, the sandbox app without the bot), as
+WeChat would be elsewhere.
+
+In each of ``--rounds`` rounds (4 by default) a share of the followers is sent to twice, raw
+then dispatch, so both see the same load from whatever else runs on the machine (on a shared
+2-core machine the load moves within a minute; one round of each moved the ratio by ±0.2):
 
 - **raw**: ``--concurrency`` threads of this process post the same news message straight to the
   sandbox's ``/cgi-bin/message/custom/send`` (one ``requests.Session`` each, the token fetched
   once), one per follower: what the platform accepts per second at that concurrency.
-- **dispatch**: then one dispatcher round (``bot.dispatcher.send_due``: claims, window, attempts,
-  settles, with ``delivery.concurrency`` = ``--concurrency`` and ``rate_per_second`` 1000, so the
-  rate limit is not what is measured) sends the queued rows over the same sandbox, each worker
-  with its own API client over HTTP.
+- **dispatch**: one lesson push (news) is queued in the outbox per follower of the share, then
+  one dispatcher round (``bot.dispatcher.send_due``: claims, window, attempts, settles, with
+  ``delivery.concurrency`` = ``--concurrency`` and ``rate_per_second`` 1000, so the rate limit is
+  not what is measured) sends them over the same sandbox, each worker with its own API client
+  over HTTP.
 
-Columns: messages/s of each, their ratio (target ≥ 0.8), rows sent, the sandbox's refusals
+Columns: messages/s of each (all rounds' messages over all rounds' time), their ratio (target ≥ 0.8), rows sent, the sandbox's refusals
 (must be 0) and the database transactions the dispatcher committed per message.
 """
 from __future__ import annotations
@@ -30,6 +35,7 @@ import multiprocessing as mp
 import socket
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import requests
@@ -78,7 +84,7 @@ def free_port() -> int:
 
 
 def populate(rt, messages: int, label: str) -> list[str]:
-    """``messages`` followers with open windows on both sides, one lesson push queued for each."""
+    """``messages`` followers with open windows on both sides (kiteline's and the sandbox's)."""
     now = rt.clock.now()
     openids = [f"oRate_{label}_{n:06d}" for n in range(messages)]
     window = now + dt.timedelta(hours=48)
@@ -89,11 +95,17 @@ def populate(rt, messages: int, label: str) -> list[str]:
              "window_expires_at": window, "window_budget": 5} for o in openids])
         conn.execute(insert(sandbox.users), [
             {"openid": o, "subscribed": True, "window_expires_at": window, "window_budget": 5} for o in openids])
+    return openids
+
+
+def queue_pushes(rt, openids: list[str]) -> None:
+    """One lesson push (news) queued in the outbox for each of ``openids``."""
+    now = rt.clock.now()
+    with rt.engine.begin() as conn:
         conn.execute(insert(OutboxMessage.__table__), [
             {"openid": o, "member_id": None, "kind": "news", "payload": LessonPush(1, ARTICLE).as_json(),
              "purpose": "lesson_push", "idempotency_key": f"rate:{o}", "status": "pending", "attempts": 0,
              "resends": 0, "next_attempt_at": now, "created_at": now} for o in openids])
-    return openids
 
 
 def raw_rate(base: str, token: str, openids: list[str], concurrency: int) -> tuple[float, int]:
@@ -124,7 +136,7 @@ def raw_rate(base: str, token: str, openids: list[str], concurrency: int) -> tup
     return len(openids) / (time.monotonic() - started), accepted[0]
 
 
-def one_run(server_url: str | None, messages: int, concurrency: int, latency_ms: int) -> dict:
+def one_run(server_url: str | None, messages: int, concurrency: int, latency_ms: int, rounds: int = 1) -> dict:
     db = Database(server_url)
     port = free_port()
     settings = settings_for(db.url, port, concurrency)
@@ -144,22 +156,30 @@ def one_run(server_url: str | None, messages: int, concurrency: int, latency_ms:
             requests.post(f"http://127.0.0.1:{port}/sandbox/faults", timeout=5, json={
                 "path": "message/custom/send", "rate": 1.0, "latency_ms": latency_ms})
         token = wechat_client(rt).access_token
-        raw, accepted = raw_rate(base, token, openids, concurrency)
-        with rt.engine.begin() as conn:  # each follower's window as it was before the raw sends
-            conn.execute(update(sandbox.users).values(window_budget=5))
-        requests.delete(f"http://127.0.0.1:{port}/sandbox/stats", timeout=5)
         commits = [0]
         event.listen(rt.engine, "commit", lambda _conn: commits.__setitem__(0, commits[0] + 1))
-        started = time.monotonic()
-        outcomes = send_due(rt)
-        secs = time.monotonic() - started
-        stats = requests.get(f"http://127.0.0.1:{port}/sandbox/stats", timeout=5).json()
-        refused = sum(sum(v["refused"].values()) for v in stats.values())
+        raw_secs = dispatch_secs = accepted = refused = dispatcher_commits = 0
+        outcomes: Counter = Counter()
+        # Raw and dispatch take turns on a share of the followers each round, so both see the
+        # same load from whatever else runs on the machine.
+        for chunk in (openids[i::rounds] for i in range(rounds)):
+            queue_pushes(rt, chunk)
+            rate, ok = raw_rate(base, token, chunk, concurrency)
+            raw_secs, accepted = raw_secs + len(chunk) / rate, accepted + ok
+            with rt.engine.begin() as conn:  # each follower's window as it was before the raw sends
+                conn.execute(update(sandbox.users).values(window_budget=5))
+            requests.delete(f"http://127.0.0.1:{port}/sandbox/stats", timeout=5)
+            started, before = time.monotonic(), commits[0]
+            outcomes += send_due(rt)
+            dispatch_secs += time.monotonic() - started
+            dispatcher_commits += commits[0] - before
+            stats = requests.get(f"http://127.0.0.1:{port}/sandbox/stats", timeout=5).json()
+            refused += sum(sum(v["refused"].values()) for v in stats.values())
         with rt.session() as s:
             sent = len(s.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "sent")).all())
-        return {"latency": latency_ms, "messages": messages, "raw": raw, "raw_ok": accepted,
-                "dispatch": messages / secs, "sent": sent, "refused": refused, "outcomes": dict(outcomes),
-                "commits": commits[0] / messages}
+        return {"latency": latency_ms, "messages": messages, "raw": messages / raw_secs, "raw_ok": accepted,
+                "dispatch": messages / dispatch_secs, "sent": sent, "refused": refused, "outcomes": dict(outcomes),
+                "commits": dispatcher_commits / messages}
     finally:
         server.terminate()
         server.join(timeout=10)
@@ -173,14 +193,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--latency", type=int, nargs="+", default=[0, 50], help="injected platform latency, ms")
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server (default: a SQLite file)")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="raw and dispatch take turns this many times, on a share of the messages each")
     args = parser.parse_args()
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(f"dispatch vs the sandbox's raw accept rate: {args.messages} messages, concurrency "
-          f"{args.concurrency}, {backend}")
+          f"{args.concurrency}, {args.rounds} rounds, {backend}")
     print(f"{'latency':>8} {'msgs':>6} {'raw/s':>8} {'dispatch/s':>11} {'ratio':>6} {'sent':>6} {'refused':>8} "
           f"{'commits/msg':>12}")
     for latency in args.latency:
-        r = one_run(args.database_url, args.messages, args.concurrency, latency)
+        r = one_run(args.database_url, args.messages, args.concurrency, latency, args.rounds)
         print(f"{str(latency) + ' ms':>8} {r['messages']:>6} {r['raw']:>8.0f} {r['dispatch']:>11.0f} "
               f"{r['dispatch'] / r['raw']:>6.2f} {r['sent']:>6} {r['refused']:>8} {r['commits']:>12.2f}", flush=True)
 

@@ -227,8 +227,8 @@ def test_two_dispatchers_never_claim_the_same_row(make_chat, runtime, queue, db_
     openids = [f"oKite_member_{n:04d}" for n in range(1, 4)]
     keys = [queue(openid=openid, key=f"lesson:{openid}") for openid in openids]
     with runtime.session() as first, runtime.session() as second:
-        mine = claim_due(first, runtime.clock.now(), "host-a:1:aaaaaa", limit=2)  # uncommitted: rows locked
-        theirs = claim_due(second, runtime.clock.now(), "host-b:2:bbbbbb", limit=10)
+        mine = claim_due(first, runtime.clock.now(), "host-a:1:aaaaaa", limit=2).rows  # uncommitted: rows locked
+        theirs = claim_due(second, runtime.clock.now(), "host-b:2:bbbbbb", limit=10).rows
         second.commit()
         first.commit()
     assert len(mine) == 2 and len(theirs) == 1
@@ -239,10 +239,10 @@ def test_two_dispatchers_never_claim_the_same_row(make_chat, runtime, queue, db_
 def test_one_member_has_one_row_claimed_at_a_time(runtime, queue):
     queue("第1课"), queue("第2课")
     with runtime.session() as s:
-        assert [c.openid for c in claim_due(s, runtime.clock.now(), "host-a:1:aaaaaa", limit=10)] == [OPENID]
+        assert [c.openid for c in claim_due(s, runtime.clock.now(), "host-a:1:aaaaaa", limit=10).rows] == [OPENID]
         s.commit()
     with runtime.session() as s:
-        assert claim_due(s, runtime.clock.now(), "host-b:2:bbbbbb", limit=10) == []  # its first is in flight
+        assert claim_due(s, runtime.clock.now(), "host-b:2:bbbbbb", limit=10).rows == []  # its first is in flight
 
 
 def test_message_with_a_broken_payload_fails_visibly_and_the_rest_go(chat, app, runtime, wx, queue):

@@ -34,6 +34,7 @@ from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from models.delivery.attempts import Evidence, evidence, last_attempts
+from models.delivery.channels import Channel, ChannelPause
 from models.delivery.events import Reactions
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.purposes import Guarantee, guarantee_of
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 # and building one cost as much of SQLAlchemy's Python as running it. Run on the session's
 # connection, as Core. One statement, so one round trip on PostgreSQL, where the claim was five
 # (the due rows, their members in flight, the rows locked, the update, the payloads read).
-_outbox = OutboxMessage.__table__
+_outbox, _pauses = OutboxMessage.__table__, ChannelPause.__table__
 _flying = _outbox.alias("flying")
 # The oldest due rows, a member of ``busy`` left out; CANDIDATES_PER_CLAIM of them per row wanted.
 _candidates = (select(_outbox.c.id, _outbox.c.openid, _outbox.c.next_attempt_at)
@@ -80,7 +81,10 @@ _CLAIM = (update(_outbox)
                  _outbox.c.mass_send_id.is_(None))
           .values(status="claimed", claimed_by=bindparam("b_holder"), claimed_until=bindparam("b_until"))
           .returning(_outbox.c.id, _outbox.c.openid, _outbox.c.kind, _outbox.c.payload, _outbox.c.member_id,
-                     _outbox.c.purpose, _outbox.c.attempts, _outbox.c.next_attempt_at))
+                     _outbox.c.purpose, _outbox.c.attempts, _outbox.c.next_attempt_at,
+                     # the customer-service channel's pause, read in the same round trip
+                     select(_pauses.c.paused_until).where(_pauses.c.channel == Channel.CUSTOM.value)
+                     .scalar_subquery().label("custom_paused_until")))
 
 
 @dataclass(frozen=True)
@@ -97,31 +101,39 @@ class Claimed:
     attempts: int
 
 
+@dataclass(frozen=True)
+class Claim:
+    """What :func:`claim_due` claimed — ``rows`` in the order to send — and until when the
+    customer-service channel is paused (``None``: no pause on record; known only when a row
+    was claimed)."""
+
+    rows: list[Claimed]
+    custom_paused_until: dt.datetime | None
+
+
 def wall_now() -> dt.datetime:
     """The real time (aware UTC), for leases."""
     return dt.datetime.now(dt.timezone.utc)
 
 
 def claim_due(session: Session, now: dt.datetime, holder: str, limit: int,
-              busy_openids: Collection[str] = ()) -> list[Claimed]:
+              busy_openids: Collection[str] = ()) -> Claim:
     """Claim up to ``limit`` rows due at ``now`` (business clock) for ``holder`` (``claimed``,
     the lease begun): at most one per member, none of a member in ``busy_openids`` or with a
-    row in flight anywhere (a member's row settled earlier in the caller's transaction is no
-    longer in flight), none that a mass send carries (``models.delivery.mass``), oldest first —
-    looking at the :data:`CANDIDATES_PER_CLAIM` × ``limit`` oldest due rows. Returns them in
-    the order to send.
+    row in flight anywhere, none that a mass send carries (``models.delivery.mass``), oldest
+    first — looking at the :data:`CANDIDATES_PER_CLAIM` × ``limit`` oldest due rows.
 
     Safe with several dispatchers: PostgreSQL skips rows another one has locked
     (``FOR UPDATE SKIP LOCKED``; SQLite serialises writers instead), and the status guard in the
     UPDATE means a row is claimed by exactly one caller. The caller commits."""
     if limit <= 0:
-        return []
+        return Claim([], None)
     rows = session.connection().execute(_CLAIM, {
         "now": now, "busy": list(busy_openids), "candidates": limit * CANDIDATES_PER_CLAIM, "n": limit,
         "b_holder": holder, "b_until": wall_now() + LEASE}).all()
     # RETURNING keeps no order: oldest first again, as chosen.
     rows.sort(key=lambda r: (r.next_attempt_at, r.id))
-    return [Claimed(*r[:7]) for r in rows]
+    return Claim([Claimed(*r[:7]) for r in rows], rows[0].custom_paused_until if rows else None)
 
 
 def renew_leases(session: Session, holder: str, ids: Collection[int]) -> None:

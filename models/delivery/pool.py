@@ -13,16 +13,18 @@ previous one is settled — each member's messages go out in order and one at a 
 Where the time goes: a call is a few milliseconds of the platform's, the database work around
 it (claim, mark ``sending`` with its attempt, record the answer and settle) as much again if
 each step were a transaction of its own per row — three or more commits per message, which on
-SQLite queue behind the platform's own writes. So the round's own thread does the database
-work for all rows at once: each turn one transaction settles every call that has answered
-since the last turn and claims and starts the next batch, and commits before the new calls
-begin — every read of a turn first, then its writes as a few Core statements (the claim is one
-UPDATE … RETURNING, :func:`models.delivery.claims.claim_due`; the start
-:mod:`models.delivery.fast_start`), so on SQLite the write lock is held only for that burst, and
-on PostgreSQL a turn is a dozen round trips or fewer.
-The crash guarantees are the per-row ones (:mod:`models.delivery.dispatcher`): a row is
-``sending`` with its attempt committed before its call, and its answer is committed at the next
-turn, right after the call returns.
+SQLite queue behind the platform's own writes. So the database work is done for many rows at
+once, in two threads, each one transaction at a time: the round's own thread claims and starts
+as many rows as calls have ended (a *turn*: :func:`_turn`, the claim one UPDATE … RETURNING,
+:func:`models.delivery.claims.claim_due`, the start a few Core statements,
+:mod:`models.delivery.fast_start`) and commits before the new calls begin; the settling thread
+records the answers that came meanwhile and settles their rows (:func:`_settle`). A slot freed
+by an answer so waits only for a claim, never for a settle as well — on a loaded machine each
+statement's round trip to PostgreSQL costs several milliseconds. The crash guarantees are the
+per-row ones (:mod:`models.delivery.dispatcher`): a row is ``sending`` with its attempt
+committed before its call, and its answer is committed right after the call returns, at the
+latest when the round ends; until its row is settled, its member has a row in flight and no
+other of theirs is claimed.
 
 Every round first recovers the claims of dispatchers that are gone (:mod:`models.delivery.claims`),
 then sends what goes by mass send (:mod:`models.delivery.mass_send`).
@@ -37,11 +39,10 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
 
-from models.delivery.channels import Channel, channel_paused_until, load_pauses
 from models.delivery.claims import (
     LEASE,
     claim_due,
@@ -60,13 +61,13 @@ from models.delivery.dispatcher import (
 )
 from models.delivery.fast_start import start_fast
 from models.delivery.mass_send import send_mass_due
+from models.delivery.pacing import RateLimiter, TokenCheck
 from models.delivery.sender import Sender, SendFailed
 
 log = logging.getLogger(__name__)
 
 SenderFactory = Callable[[], Sender]
 RENEW_EVERY_SECONDS = LEASE.total_seconds() / 4
-PREPARE_EVERY_SECONDS = 1.0
 # How long a turn waits, once a call has answered, for others to answer with it (see _gather):
 # short beside a call's own time, long enough to settle several rows in one transaction.
 GATHER_SECONDS = 0.005
@@ -84,47 +85,6 @@ def holding() -> Iterator[str]:
         yield holder
     finally:
         _live_holders.discard(holder)
-
-
-# The most a channel's calls may bunch up: a tenth of a second's worth of its rate (never more
-# than ``concurrency``, at least one). Any second then sees at most 1.1 × the rate, and a
-# round at a high rate starts a batch of calls per transaction instead of one.
-BURST_SECONDS = 0.1
-
-
-class RateLimiter:
-    """A token bucket per channel: ``rates`` calls per second by channel, a channel's bucket
-    holding :data:`BURST_SECONDS` of its rate (at most ``burst``, at least 1) — so up to
-    ``concurrency`` calls are in flight at once whenever the rate allows, never one at a time
-    for want of tokens. Used by the round's own thread only: it asks how many calls may start
-    now on every channel (:meth:`ready`) before claiming, and takes one token per call."""
-
-    def __init__(self, rates: Mapping[str, float], burst: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rates, self.clock = dict(rates), clock
-        self.size = {c: min(max(burst, 1), max(rate * BURST_SECONDS, 1.0)) for c, rate in rates.items()}
-        self.tokens = dict(self.size)
-        self.stamp = clock()
-
-    def _refill(self) -> None:
-        now = self.clock()
-        for channel, rate in self.rates.items():
-            self.tokens[channel] = min(self.size[channel], self.tokens[channel] + (now - self.stamp) * rate)
-        self.stamp = now
-
-    def ready(self) -> int:
-        """How many calls may start now, whatever their channel."""
-        self._refill()
-        return max(int(min(self.tokens.values())), 0)
-
-    def take(self, channel: str) -> None:
-        """A call on ``channel`` starts."""
-        self._refill()
-        self.tokens[channel] -= 1
-
-    def next_in(self) -> float:
-        """Seconds until :meth:`ready` is at least 1."""
-        self._refill()
-        return max((1 - self.tokens[c]) / self.rates[c] for c in self.rates) if self.rates else 0.0
 
 
 def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.Event | None = None) -> Counter:
@@ -151,123 +111,132 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
     outcomes: Counter = send_mass_due(d, new_sender, holder, _live_holders)
     in_flight: dict[Future, Call] = {}
     answered: list[tuple[Call, SendFailed | None]] = []
-    renewed, exhausted = time.monotonic(), False
-    with ThreadPoolExecutor(pace.concurrency, thread_name_prefix="kiteline-send") as pool:
-        while True:
-            stopping = bool(stop and stop.is_set())
-            want = 0 if exhausted or stopping else min(pace.concurrency - len(in_flight), limiter.ready())
-            failure = token.failure() if want else None
-            if answered or want:
-                calls, ended, claimed, offset = _turn(d, holder, answered, want, failure, in_flight.values())
-                outcomes += ended
-                answered = []
-                # Fewer due than wanted — unless a row settled without a call (deferred,
-                # dropped), which frees its member's next row.
-                exhausted = want > 0 and claimed < want and len(calls) == claimed
-                for c in calls:
-                    limiter.take(c.channel)
-                    in_flight[pool.submit(work, c, offset)] = c
-            more = not exhausted and not stopping and len(in_flight) < pace.concurrency
-            if not in_flight and not more:
-                return outcomes
-            timeout = RENEW_EVERY_SECONDS
-            if more:
-                timeout = 0 if limiter.ready() else limiter.next_in()
-            if in_flight:
-                done = _gather(in_flight, timeout)
-                answered = [(in_flight.pop(f), _answer(f)) for f in done]
-                exhausted = exhausted and not done  # a member's next row may be claimable now
-            else:
-                time.sleep(timeout)
-            if time.monotonic() - renewed >= RENEW_EVERY_SECONDS:
-                with d.sessions() as s:
-                    renew_leases(s, holder, [c.row_id for c in in_flight.values()])
-                    s.commit()
-                renewed = time.monotonic()
-
-
-class TokenCheck:
-    """Whether an access token is at hand, asked before rows are marked ``sending`` (nothing
-    slow may stand between that and the calls), through a sender of its own: at most every
-    :data:`PREPARE_EVERY_SECONDS`, as a token lives two hours and a call that finds it just
-    expired refreshes it itself (:mod:`bot.wechat_api`)."""
-
-    def __init__(self, new_sender: SenderFactory) -> None:
-        self.new_sender, self.sender, self.checked = new_sender, None, float("-inf")
-
-    def failure(self) -> SendFailed | None:
-        """``None`` when a token is at hand, else why not."""
-        if time.monotonic() - self.checked < PREPARE_EVERY_SECONDS:
-            return None
-        self.sender = self.sender or self.new_sender()
+    # The answers being settled in the settling thread now (one batch at a time), and theirs.
+    settling: Future | None = None
+    settling_calls: list[tuple[Call, SendFailed | None]] = []
+    renewed, exhausted, offset = time.monotonic(), False, None
+    with ThreadPoolExecutor(pace.concurrency, thread_name_prefix="kiteline-send") as pool, \
+            ThreadPoolExecutor(1, thread_name_prefix="kiteline-settle") as settler:
         try:
-            self.sender.prepare()
-        except SendFailed as failure:
-            return failure
-        self.checked = time.monotonic()
-        return None
+            while True:
+                if answered and settling is None:
+                    settling, settling_calls, answered = settler.submit(_settle, d, holder, answered, offset), answered, []
+                stopping = bool(stop and stop.is_set())
+                want = 0 if exhausted or stopping else min(pace.concurrency - len(in_flight), limiter.ready())
+                failure = token.failure() if want else None
+                if want:
+                    # Members whose row is on its way or not yet settled are left out.
+                    busy = {c.openid for c in in_flight.values()} | {c.openid for c, _ in answered + settling_calls}
+                    calls, ended, claimed, offset = _turn(d, holder, want, failure, busy)
+                    outcomes += ended
+                    # Fewer due than wanted — unless a row settled without a call (deferred,
+                    # dropped), which frees its member's next row.
+                    exhausted = claimed < want and len(calls) == claimed
+                    for c in calls:
+                        limiter.take(c.channel)
+                        in_flight[pool.submit(work, c, offset)] = c
+                more = not exhausted and not stopping and len(in_flight) < pace.concurrency
+                if not in_flight and not more and settling is None and not answered:
+                    return outcomes
+                timeout = RENEW_EVERY_SECONDS
+                if more:
+                    timeout = 0 if limiter.ready() else limiter.next_in()
+                if in_flight or settling is not None:
+                    done = _gather(in_flight, settling, timeout)
+                    answered += [(in_flight.pop(f), _answer(f)) for f in done if f is not settling]
+                    if settling is not None and settling.done():
+                        outcomes += settling.result()
+                        settling, settling_calls = None, []
+                        exhausted = False  # a settled member's next row may be claimable now
+                else:
+                    time.sleep(timeout)
+                if time.monotonic() - renewed >= RENEW_EVERY_SECONDS:
+                    with d.sessions() as s:
+                        renew_leases(s, holder, [c.row_id for c in in_flight.values()]
+                                     + [c.row_id for c, _ in answered + settling_calls])
+                        s.commit()
+                    renewed = time.monotonic()
+        except BaseException:
+            # Whatever ended the round, the calls that answered leave their answers as evidence
+            # (a row sent is not taken for one whose outcome is unknown).
+            pool.shutdown(wait=True)
+            _keep_answers(d, answered + [(c, _answer(f)) for f, c in in_flight.items()])
+            raise
 
 
-def _turn(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | None]], want: int,
-          failure: SendFailed | None, under_way) -> tuple[list[Call], Counter, int, dt.timedelta | None]:
-    """One transaction: settle the ``answered`` calls, claim up to ``want`` rows and start them
+def _turn(d: Dispatch, holder: str, want: int, failure: SendFailed | None,
+          busy: set[str]) -> tuple[list[Call], Counter, int, dt.timedelta | None]:
+    """One transaction: claim up to ``want`` rows (none of a member in ``busy``) and start them
     (or, with no access token — ``failure`` — back them off). Returns the calls to make (now
     committed), how the other rows ended, how many rows were claimed, and the simulated
-    clock's offset the turn read (``None`` for any other clock), which the calls use too.
-
-    Should settling fail (a reaction's bug, a database error), the answers alone are committed
-    and nothing is claimed: the rows stay ``sending`` with their answers recorded, and the next
-    recovery settles them by that evidence; they count as ``error``."""
-    ended: Counter = Counter()
+    clock's offset the turn read (``None`` for any other clock), which the calls use too."""
     calls: list[Call] = []
-    offset, now = None, None
+    ended: Counter = Counter()
+    with d.sessions() as s:
+        offset = _read_offset(d.clock, s)
+        with _pinned(d.clock, offset):
+            now = d.clock.now()
+            claim = claim_due(s, now, holder, want, busy)
+            if claim.rows and failure is not None:
+                ended += no_token(d, s, [c.row_id for c in claim.rows], holder, failure, now)
+            elif claim.rows:
+                paused = claim.custom_paused_until
+                calls, rest = start_fast(s, claim.rows, holder, now, paused is None or paused <= now)
+                if rest:
+                    more, started = start(d, s, rest, holder, now)
+                    calls += more
+                    ended += started
+            s.commit()
+    return calls, ended, len(claim.rows), offset
+
+
+def _settle(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | None]],
+            offset: dt.timedelta | None) -> Counter:
+    """The settling thread's transaction: record the ``answered`` calls and settle their rows,
+    on the clock as the turn that started them read it. Returns how the rows ended.
+
+    Should settling fail (a reaction's bug, a database error), the answers alone are committed:
+    the rows stay ``sending`` with their answers recorded, and the next recovery settles them
+    by that evidence; they count as ``error``."""
+    with _pinned(d.clock, offset):
+        now = d.clock.now()
+        try:
+            with d.sessions() as s:
+                ended, _ = settle(d, s, answered, holder, now)
+                s.commit()
+            return ended
+        except Exception:
+            log.exception("outbox %s: outcomes could not be recorded; answers kept for recovery",
+                          [c.row_id for c, _ in answered])
+            with d.sessions() as s:
+                record_answers(s, answered, now)
+                s.commit()
+            return Counter(error=len(answered))
+
+
+def _keep_answers(d: Dispatch, answered: list[tuple[Call, SendFailed | None]]) -> None:
+    """Record ``answered`` on their attempts, if the database lets us (a round that is ending
+    on an error): the evidence recovery settles their rows by."""
+    if not answered:
+        return
     try:
         with d.sessions() as s:
-            # Every read first: on SQLite the first write takes the one write lock, held to the
-            # commit while the platform's own writes wait.
-            offset = _read_offset(d.clock, s)
-            with _pinned(d.clock, offset):
-                now = d.clock.now()
-                load_pauses(s)
-                custom_open = channel_paused_until(s, Channel.CUSTOM, now) is None
-                # The writes. The answered rows are settled first, so a member whose row just
-                # answered is free again and their next row may be claimed in this same turn —
-                # unless it was not settled here (recovered meanwhile): that member waits.
-                busy = {c.openid for c in under_way}
-                if answered:
-                    settled, done = settle(d, s, answered, holder, now)
-                    ended += settled
-                    busy |= {c.openid for c, _ in answered if c.row_id not in done}
-                claimed = claim_due(s, now, holder, want, busy) if want else []
-                if claimed and failure is not None:
-                    ended += no_token(d, s, [c.row_id for c in claimed], holder, failure, now)
-                elif claimed:
-                    calls, rest = start_fast(s, claimed, holder, now, custom_open)
-                    if rest:
-                        more, started = start(d, s, rest, holder, now)
-                        calls += more
-                        ended += started
-                s.commit()
-    except Exception:
-        if not answered:
-            raise
-        log.exception("outbox %s: outcomes could not be recorded; answers kept for recovery",
-                      [c.row_id for c, _ in answered])
-        with d.sessions() as s:
-            record_answers(s, answered, now or d.clock.now())
+            record_answers(s, answered, d.clock.now())
             s.commit()
-        return [], Counter(error=len(answered)), 0, offset
-    return calls, ended, len(claimed), offset
+    except Exception:
+        log.exception("outbox %s: answers could not be recorded", [c.row_id for c, _ in answered])
 
 
-def _gather(in_flight: dict[Future, Call], timeout: float) -> set[Future]:
-    """The calls that have answered: waits up to ``timeout`` for the first, then up to
-    :data:`GATHER_SECONDS` more for a quarter of those under way, so that a turn settles a
-    batch rather than one row (each turn's transaction costs as much as several rows)."""
-    done = set(wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED).done)
+def _gather(in_flight: dict[Future, Call], settling: Future | None, timeout: float) -> set[Future]:
+    """The calls that have answered (and ``settling``, if it has finished): waits up to
+    ``timeout`` for the first, then up to :data:`GATHER_SECONDS` more for a quarter of the
+    calls under way, so that a turn claims a batch rather than one row (each turn's transaction
+    costs as much as several rows)."""
+    watched = [*in_flight, *([settling] if settling is not None else [])]
+    done = set(wait(watched, timeout=timeout, return_when=FIRST_COMPLETED).done)
     target, deadline = max(1, len(in_flight) // 4), time.monotonic() + GATHER_SECONDS
     while done and len(done) < target and (left := deadline - time.monotonic()) > 0:
-        more = wait([f for f in in_flight if f not in done], timeout=left, return_when=FIRST_COMPLETED).done
+        more = wait([f for f in watched if f not in done], timeout=left, return_when=FIRST_COMPLETED).done
         if not more:
             break
         done |= more
