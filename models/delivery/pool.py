@@ -20,7 +20,10 @@ as many rows as calls have ended (a *turn*: :func:`_turn`, the claim one UPDATE 
 :mod:`models.delivery.fast_start`) and commits before the new calls begin; the settling thread
 records the answers that came meanwhile and settles their rows (:func:`_settle`). A slot freed
 by an answer so waits only for a claim, never for a settle as well — on a loaded machine each
-statement's round trip to PostgreSQL costs several milliseconds. The crash guarantees are the
+statement's round trip to PostgreSQL costs several milliseconds. On SQLite a turn settles too,
+in its one transaction: there a statement is no round trip, and every write transaction is one
+more that the platform's own writes (the sandbox's, on the same file) queue behind; a second
+one per turn cost more than it saved. The crash guarantees are the
 per-row ones (:mod:`models.delivery.dispatcher`): a row is ``sending`` with its attempt
 committed before its call, and its answer is committed right after the call returns, at the
 latest when the round ends; until its row is settled, its member has a row in flight and no
@@ -107,6 +110,9 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
     with d.sessions() as s:
         recover_stale(s, d.clock.now(), _live_holders, d.reactions)
         s.commit()
+        # SQLite has one writer, the platform's own writes (the sandbox's) queue behind each
+        # write transaction, and a statement costs no round trip: there a turn settles too.
+        apart = s.get_bind().dialect.name != "sqlite"
     # Mass sends first: they take the rows of closed windows that may go by 群发.
     outcomes: Counter = send_mass_due(d, new_sender, holder, _live_holders)
     in_flight: dict[Future, Call] = {}
@@ -119,19 +125,20 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
             ThreadPoolExecutor(1, thread_name_prefix="kiteline-settle") as settler:
         try:
             while True:
-                if answered and settling is None:
+                if answered and apart and settling is None:
                     settling, settling_calls, answered = settler.submit(_settle, d, holder, answered, offset), answered, []
                 stopping = bool(stop and stop.is_set())
                 want = 0 if exhausted or stopping else min(pace.concurrency - len(in_flight), limiter.ready())
                 failure = token.failure() if want else None
-                if want:
+                settle_here, answered = ([], answered) if apart else (answered, [])
+                if want or settle_here:
                     # Members whose row is on its way or not yet settled are left out.
                     busy = {c.openid for c in in_flight.values()} | {c.openid for c, _ in answered + settling_calls}
-                    calls, ended, claimed, offset = _turn(d, holder, want, failure, busy)
+                    calls, ended, claimed, offset = _turn(d, holder, want, failure, busy, settle_here)
                     outcomes += ended
                     # Fewer due than wanted — unless a row settled without a call (deferred,
                     # dropped), which frees its member's next row.
-                    exhausted = claimed < want and len(calls) == claimed
+                    exhausted = want > 0 and claimed < want and len(calls) == claimed
                     for c in calls:
                         limiter.take(c.channel)
                         in_flight[pool.submit(work, c, offset)] = c
@@ -144,6 +151,7 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
                 if in_flight or settling is not None:
                     done = _gather(in_flight, settling, timeout)
                     answered += [(in_flight.pop(f), _answer(f)) for f in done if f is not settling]
+                    exhausted = exhausted and not (done and not apart)  # a settle here may free a member
                     if settling is not None and settling.done():
                         outcomes += settling.result()
                         settling, settling_calls = None, []
@@ -164,29 +172,44 @@ def drain(d: Dispatch, new_sender: SenderFactory, holder: str, stop: threading.E
             raise
 
 
-def _turn(d: Dispatch, holder: str, want: int, failure: SendFailed | None,
-          busy: set[str]) -> tuple[list[Call], Counter, int, dt.timedelta | None]:
-    """One transaction: claim up to ``want`` rows (none of a member in ``busy``) and start them
-    (or, with no access token — ``failure`` — back them off). Returns the calls to make (now
-    committed), how the other rows ended, how many rows were claimed, and the simulated
-    clock's offset the turn read (``None`` for any other clock), which the calls use too."""
+def _turn(d: Dispatch, holder: str, want: int, failure: SendFailed | None, busy: set[str],
+          answered: list[tuple[Call, SendFailed | None]]) -> tuple[list[Call], Counter, int, dt.timedelta | None]:
+    """One transaction: settle the ``answered`` calls (on SQLite; elsewhere the settling thread
+    does), claim up to ``want`` rows (none of a member in ``busy``) and start them (or, with no
+    access token — ``failure`` — back them off). Returns the calls to make (now committed), how
+    the other rows ended, how many rows were claimed, and the simulated clock's offset the turn
+    read (``None`` for any other clock), which the calls use too.
+
+    Should settling fail, the answers alone are committed and nothing is claimed (see
+    :func:`_settle`)."""
     calls: list[Call] = []
     ended: Counter = Counter()
-    with d.sessions() as s:
-        offset = _read_offset(d.clock, s)
-        with _pinned(d.clock, offset):
-            now = d.clock.now()
-            claim = claim_due(s, now, holder, want, busy)
-            if claim.rows and failure is not None:
-                ended += no_token(d, s, [c.row_id for c in claim.rows], holder, failure, now)
-            elif claim.rows:
-                paused = claim.custom_paused_until
-                calls, rest = start_fast(s, claim.rows, holder, now, paused is None or paused <= now)
-                if rest:
-                    more, started = start(d, s, rest, holder, now)
-                    calls += more
-                    ended += started
-            s.commit()
+    offset = now = None
+    try:
+        with d.sessions() as s:
+            offset = _read_offset(d.clock, s)
+            with _pinned(d.clock, offset):
+                now = d.clock.now()
+                if answered:
+                    settled, done = settle(d, s, answered, holder, now)
+                    ended += settled
+                    # Not settled here (recovered meanwhile): that member waits for the next turn.
+                    busy = busy | {c.openid for c, _ in answered if c.row_id not in done}
+                claim = claim_due(s, now, holder, want, busy)
+                if claim.rows and failure is not None:
+                    ended += no_token(d, s, [c.row_id for c in claim.rows], holder, failure, now)
+                elif claim.rows:
+                    paused = claim.custom_paused_until
+                    calls, rest = start_fast(s, claim.rows, holder, now, paused is None or paused <= now)
+                    if rest:
+                        more, started = start(d, s, rest, holder, now)
+                        calls += more
+                        ended += started
+                s.commit()
+    except Exception:
+        if not answered:
+            raise
+        return [], _answers_only(d, answered, now), 0, offset
     return calls, ended, len(claim.rows), offset
 
 
@@ -206,12 +229,18 @@ def _settle(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | No
                 s.commit()
             return ended
         except Exception:
-            log.exception("outbox %s: outcomes could not be recorded; answers kept for recovery",
-                          [c.row_id for c, _ in answered])
-            with d.sessions() as s:
-                record_answers(s, answered, now)
-                s.commit()
-            return Counter(error=len(answered))
+            return _answers_only(d, answered, now)
+
+
+def _answers_only(d: Dispatch, answered: list[tuple[Call, SendFailed | None]], now) -> Counter:
+    """Settling ``answered`` failed: commit their answers alone, the evidence the next recovery
+    settles their rows by; they count as ``error``."""
+    log.exception("outbox %s: outcomes could not be recorded; answers kept for recovery",
+                  [c.row_id for c, _ in answered])
+    with d.sessions() as s:
+        record_answers(s, answered, now or d.clock.now())
+        s.commit()
+    return Counter(error=len(answered))
 
 
 def _keep_answers(d: Dispatch, answered: list[tuple[Call, SendFailed | None]]) -> None:
