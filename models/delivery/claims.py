@@ -61,7 +61,9 @@ _candidates = (select(_outbox.c.id, _outbox.c.openid, _outbox.c.next_attempt_at)
                .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
                .limit(bindparam("candidates"))
                .subquery("candidates"))
-# Of those whose member has no row in flight anywhere, each member's oldest, ranked.
+# Of those whose member has no row in flight anywhere, each member's oldest, ranked. The test
+# runs on the candidates only, after their LIMIT (run on every due row before sorting, it cost
+# PostgreSQL 30 ms a claim for a 5,000-row push).
 _ranked = (select(_candidates.c.id, _candidates.c.next_attempt_at,
                   func.row_number().over(partition_by=_candidates.c.openid,
                                          order_by=(_candidates.c.next_attempt_at, _candidates.c.id)).label("nth"))
