@@ -64,6 +64,11 @@ PURPOSES: dict[str, Purpose] = {
     "verification_ask": Purpose(Guarantee.AT_MOST_ONCE, "信息核对"),
     # A liaison's (or secretary's) list of members who did not confirm: a notice.
     "verification_list": Purpose(Guarantee.AT_LEAST_ONCE, "核对未确认名单", template_fallback=True),
+    # A change of red liaisons (models.liaisons): each liaison's list of the members and open
+    # tickets handed to them or away from them (a notice); the member told their new liaison's
+    # name (no template: the member did not ask; it waits for their next message).
+    "liaison_handover": Purpose(Guarantee.AT_LEAST_ONCE, "联络员交接通知", template_fallback=True),
+    "liaison_changed": Purpose(Guarantee.AT_MOST_ONCE, "联络员变更告知"),
 }
 
 
