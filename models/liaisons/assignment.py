@@ -6,8 +6,8 @@ row (``until_at`` NULL; a partial unique index keeps it one). A change closes th
 opens the next, and — as every change to a member — leaves a ``MemberChange`` (field
 ``liaison_id``) for the member file. Every path that sets a member's liaison goes through
 :func:`record_changes`: the ledger's 联络员 column, ``kiteline import liaisons``, ``kiteline
-liaisons assign`` and ``move``. It works a chunk of members per statement, never a statement per
-member (a ledger of 100,000 members names their liaisons in one import).
+liaisons assign`` and ``move``. It sends a few statements whatever the number of members, never
+one per member (a ledger of 100,000 members names their liaisons in one import).
 """
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from sqlalchemy import (
     Index,
     String,
     bindparam,
-    func,
     insert,
     select,
     text,
@@ -82,8 +81,8 @@ def record_changes(session: Session, changes: Sequence[Change], *, source: str, 
                    now: dt.datetime) -> int:
     """Set each member's liaison as ``changes`` say and keep the history: the open assignment
     closed at ``now``, the new one opened, a ``MemberChange`` for members not just created.
-    Returns the id of the last assignment row added (0 when ``changes`` is empty): it names the
-    operation, e.g. in the idempotency keys of the notices it sends. Raises ``ValueError`` for
+    Returns the id of the assignment row opened for the last member of ``changes`` (0 when
+    empty): it names the operation, e.g. in the idempotency keys of the notices it sends. Raises ``ValueError`` for
     an unknown ``source`` or an empty ``changed_by``. The caller commits."""
     if source not in MEMBER_CHANGE_SOURCE:
         raise ValueError(f"unknown liaison assignment source {source!r}")
@@ -95,25 +94,30 @@ def record_changes(session: Session, changes: Sequence[Change], *, source: str, 
     table, members = LiaisonAssignment.__table__, Member.__table__
     close = (update(table).where(table.c.member_id.in_(bindparam("ids", expanding=True)), table.c.until_at.is_(None))
              .values(until_at=now))
-    # Through the tables, one statement per chunk: not the ORM's bookkeeping for every member.
+    # Through the tables: not the ORM's bookkeeping for every member.
     set_liaison = update(members).where(members.c.id == bindparam("member")).values(liaison_id=bindparam("liaison"))
     by = changed_by[:CHANGED_BY_MAX]
-    for start in range(0, len(changes), CHUNK):
-        chunk = changes[start:start + CHUNK]
-        session.execute(close, {"ids": [c.member_id for c in chunk]})
-        session.execute(set_liaison, [{"member": c.member_id, "liaison": c.new} for c in chunk])
-        session.execute(insert(table), [{"member_id": c.member_id, "liaison_id": c.new, "from_at": now,
-                                         "source": source, "changed_by": by} for c in chunk])
-        history = [change_row(c.member_id, "liaison_id", c.old, c.new, source=MEMBER_CHANGE_SOURCE[source],
-                              changed_by=changed_by, now=now) for c in chunk if not c.created]
-        if history:
-            session.execute(insert(MemberChange.__table__), history)
+    # Members just created have no open row to close; the IN list goes a chunk at a time (the
+    # bound-parameter limit), the rest as one executemany each.
+    reassigned = [c.member_id for c in changes if not c.created]
+    for start in range(0, len(reassigned), CHUNK):
+        session.execute(close, {"ids": reassigned[start:start + CHUNK]})
+    session.execute(set_liaison, [{"member": c.member_id, "liaison": c.new} for c in changes])
+    session.execute(insert(table), [{"member_id": c.member_id, "liaison_id": c.new, "from_at": now,
+                                     "source": source, "changed_by": by} for c in changes])
+    history = [change_row(c.member_id, "liaison_id", c.old, c.new, source=MEMBER_CHANGE_SOURCE[source],
+                          changed_by=changed_by, now=now) for c in changes if not c.created]
+    if history:
+        session.execute(insert(MemberChange.__table__), history)
     # Members loaded in the session read their new liaison, not the one they were loaded with.
     changed = {c.member_id for c in changes}
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Member) and obj.id in changed:
             session.expire(obj, ["liaison_id", "liaison"])
-    return session.scalar(select(func.max(table.c.id)))
+    # The last member's open row is this operation's own: the unique index keeps any other
+    # transaction from opening one for that member until this one ends.
+    return session.scalar(select(table.c.id).where(table.c.member_id == changes[-1].member_id,
+                                                   table.c.until_at.is_(None)))
 
 
 def assignments_of(session: Session, member_id: int) -> list[LiaisonAssignment]:
