@@ -16,7 +16,7 @@ from models.liaisons.moves import MoveRefused, find_liaison, move_members
 from models.member import mask_phone
 
 CLI_BY = "命令行"
-DRY_RUN_NOTE = "试运行（--dry-run）：以下是会做的事，没有写入任何数据，也没有通知任何人。"
+DRY_RUN_NOTE = "试运行（--dry-run）：以下是会做的事，没有写入任何数据，也没有发出任何通知。"
 # --members 张某,赵某 / 张某、赵某 / repeated --members
 MEMBER_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
@@ -89,9 +89,8 @@ def assign_command(ctx: click.Context, org_name: str | None, changed_by: str, dr
                        "或用 kiteline import liaisons 指定联络员后再运行")
     left = sum(o.left for o in outcomes)
     click.echo(f"共分配 {sum(o.waiting - o.left for o in outcomes)} 人" + (f"，{left} 人没有联络员可分配。" if left else "。"))
-    if not dry_run:
-        for line in handover.lines():
-            click.echo(line)
+    for line in handover.lines():
+        click.echo(line)
     if left:
         sys.exit(1)
 
@@ -132,6 +131,5 @@ def move_command(ctx: click.Context, source: str, target: str, members: tuple[st
     click.echo(f"已把{old_name}负责的 {len(moved.members)} 名党员改由{moved.target}{made}联系：" + "、".join(moved.members))
     if moved.kept:
         click.echo("、".join(moved.kept) + f"是新联络员本人，仍由{old_name}联系。")
-    if not dry_run:
-        for line in moved.handover.lines():
-            click.echo(line)
+    for line in moved.handover.lines():
+        click.echo(line)

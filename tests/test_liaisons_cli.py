@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from bot import liaisons_cli
 from bot.cli import main
 from bot.import_cli import DRY_RUN_NOTE
 from models.delivery.outbox import OutboxMessage
@@ -204,7 +205,7 @@ def test_a_list_moving_a_member_hands_over_their_open_ticket(district, tmp_path)
         "联络员名单导入完成：党支部 1 个，红色联络员 1 人（新指定 0 人），负责党员 1 人（新分配 0 人，改换联络员 1 人，无变化 0 人）。",
         "改换联络员：", "  张某：李某 → 王某",
         "未办结求助 1 件随党员转给新联络员：Q20261129001",
-        "已通过微信通知联络员：王某、李某",
+        "微信通知的联络员：王某、李某",
         "这些支部还有 2 名流动党员没有联络员：可用 kiteline liaisons assign --org 支部名 均衡分配。"]
 
     def moved(s):
@@ -225,6 +226,9 @@ def test_move_hands_members_over_and_refuses_what_it_cannot_find(district, tmp_p
     assert nobody.output.startswith("没有找到红色联络员“13900000009”")
     assert liaison_of(district)["张某"] == "李某"
 
+    dry = kiteline(district, "liaisons", "move", "--from", "李某", "--to", "王某", "--members", "赵某", "--dry-run")
+    assert dry.output.splitlines()[:2] == [liaisons_cli.DRY_RUN_NOTE, "已把李某负责的 1 名党员改由王某联系：赵某"]
+    assert liaison_of(district)["赵某"] == "李某"
     one = kiteline(district, "liaisons", "move", "--from", "李某/13900000001", "--to", "王某", "--members", "赵某")
     assert one.exit_code == 0, one.output
     assert one.output.splitlines() == ["已把李某负责的 1 名党员改由王某联系：赵某",

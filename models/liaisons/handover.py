@@ -40,16 +40,17 @@ class Handover:
     members_told: int = 0
 
     def lines(self) -> list[str]:
-        """What the operation's report adds, in Chinese (nothing when nothing was handed over)."""
+        """What the operation's report adds, in Chinese (nothing when nothing was handed over);
+        worded to read true in a dry run's report too."""
         lines = []
         if self.tickets:
             lines.append(f"未办结求助 {len(self.tickets)} 件随党员转给新联络员：" + "、".join(self.tickets))
         if self.told:
-            lines.append("已通过微信通知联络员：" + "、".join(self.told))
+            lines.append("微信通知的联络员：" + "、".join(self.told))
         if self.untold:
             lines.append("没有绑定微信、请电话告知的联络员：" + "、".join(self.untold))
         if self.members_told:
-            lines.append(f"已告诉 {self.members_told} 名党员新联络员是谁（没绑定微信的请联络员电话告知）。")
+            lines.append(f"微信告知新联络员的党员：{self.members_told} 名（没绑定微信的请联络员电话告知）")
         return lines
 
 
