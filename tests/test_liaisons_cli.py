@@ -103,6 +103,11 @@ def test_the_org_file_names_a_branchs_liaisons_and_adds_them_to_the_roster(db_ur
     again = kiteline(db_url, "import", "orgs", write(tmp_path, "组织架构.csv", ORGS))
     assert "没有变化：文件与系统中的组织架构一致。" in again.output.splitlines()
     assert again.output.splitlines()[-1] == "红色联络员 2 人（新指定 0 人）。"
+    exported = tmp_path / "导出.xlsx"
+    assert kiteline(db_url, "export", "orgs", str(exported)).exit_code == 0
+    rows = [list(r) for r in openpyxl.load_workbook(exported).active.iter_rows(values_only=True)]
+    assert [row[-1] for row in rows] == ["红色联络员", "李某 13900000001、王某 13900000002", None, None]
+    assert "没有变化：文件与系统中的组织架构一致。" in kiteline(db_url, "import", "orgs", str(exported)).output
 
 
 def test_an_org_file_liaison_who_cannot_be_found_stops_the_whole_import(db_url, tmp_path):
