@@ -32,7 +32,12 @@ from models.scheduling import (
     acquire_lease,
     release_lease,
 )
-from models.settings import LiaisonSettings, SchedulerSettings, TransferSettings, VerificationSettings
+from models.settings import (
+    LiaisonSettings,
+    SchedulerSettings,
+    TransferSettings,
+    VerificationSettings,
+)
 from models.settings.cron import cron_trigger
 from models.simulated_time import SimulatedClock, wall_clock
 from scheduler.jobs import (

@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from models.member import Member
 from models.member_file.info import info_lines, liaison_lines
-from models.member_file.records import contact_lines, help_lines, not_yet, study_lines, transfer_lines
+from models.member_file.records import (
+    contact_lines,
+    help_lines,
+    not_yet,
+    study_lines,
+    transfer_lines,
+)
 from models.member_file.section import Section
 
 # Shown in this order. Placeholders say plainly what is not kept yet.

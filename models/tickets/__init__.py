@@ -24,7 +24,13 @@ from models.tickets.notices import (
     as_the_liaison_reads,
     notify_waiting_tickets,
 )
-from models.tickets.ratings import Rated, awaiting_rating, close_unrated, last_rated, rate
+from models.tickets.ratings import (
+    Rated,
+    awaiting_rating,
+    close_unrated,
+    last_rated,
+    rate,
+)
 from models.tickets.ticket import (
     HELP_TOPICS,
     OPEN,
