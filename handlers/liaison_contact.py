@@ -21,7 +21,7 @@ from models.roles import Role
 
 # 联系 / 联系了 / 电话联系 / 走访了 …, then the name; not 联系方式, 联系不上, 联系电话, 联系一下支部 ….
 SYNTAX = re.compile(
-    r"(?:今天|昨天|刚才|刚刚|已经?|我)*(?P<verb>(?:电话|微信|视频)?联系|走访|看望|探望|家访|拜访)(?:了|过)?\s*"
+    r"(?:今天|昨天|刚才|刚刚|已经?|我)*(?P<verb>(?:电话|微信|视频)?联系|走访|看望|探望|家访|拜访)(?:上|到)?(?:了|过)?\s*"
     r"(?!方式|不上|不到|电话|人|我|谁|哪|一下|联络员|支部|书记)(?P<rest>\S.*)", re.DOTALL)
 # The kind of contact, from the verb and the words after the name; a phone call when they say none.
 VISIT = re.compile(r"走访|看望|探望|家访|拜访|上门|见面|当面|到家|家里坐")

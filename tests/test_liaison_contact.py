@@ -45,6 +45,7 @@ def contacts(session):
     ("微信联系 张某 问了孩子上学的事", "wechat", "问了孩子上学的事"),
     ("联系 张某：视频聊了一会", "wechat", "视频聊了一会"),
     ("联系 张某 上门看了看他父母", "visit", "上门看了看他父母"),
+    ("刚刚联系上了张某，他说一切都好", "phone", "他说一切都好"),
 ])
 def test_a_liaison_logs_a_contact_in_their_own_words(make_chat, session, said, kind, note):
     liaison, (zhang,) = setup_liaison(session)

@@ -57,6 +57,15 @@ def test_the_resolution_asks_for_a_rating_and_5_closes_the_ticket(chat, make_cha
         ("rated", "member", "5分"), ("closed", "member", None)]
 
 
+def test_a_long_answer_is_cut_and_the_question_kept(chat, make_chat, session, app, send):
+    setup_roster(session)
+    resolved(chat, make_chat, answer="Q20261129001 " + "已经和老板谈过，" * 120 + "已解决")
+    send()
+    text = inbox(app, "oKite_member_0001")[-1]
+    assert len(text.encode("utf-8")) <= 2048
+    assert text.endswith(f"…\n{ASK}")
+
+
 @pytest.mark.parametrize(("said", "score", "note"), [
     ("５", 5, None), ("5分", 5, None), ("五分", 5, None), ("打5分", 5, None), ("很满意", 5, None),
     ("满意", 4, None), ("4 还行吧 就是慢了点", 4, "还行吧 就是慢了点"), ("还行吧，就是慢了点", 3, "就是慢了点"),

@@ -113,8 +113,9 @@ def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: d
     if not member.openid:
         return
     if ticket.status == "resolved":
-        text = (f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结" + (f"：{answer}" if answer else "。")
-                + f"\n{ASK_RATING}")
+        question = f"\n{ASK_RATING}"  # a long answer is cut, never the question after it
+        text = within_notice(f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结"
+                             + (f"：{answer}" if answer else "。"), NOTICE_MAX_BYTES - len(question.encode())) + question
     else:
         text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
                 "有什么要补充的，直接回复我，我转给联络员。")
@@ -123,8 +124,8 @@ def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: d
             now=now)
 
 
-def within_notice(text: str) -> str:
-    """``text`` cut to :data:`NOTICE_MAX_BYTES` of UTF-8, with an ellipsis when cut."""
-    if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
+def within_notice(text: str, limit: int = NOTICE_MAX_BYTES) -> str:
+    """``text`` cut to ``limit`` bytes of UTF-8, with an ellipsis when cut."""
+    if len(text.encode("utf-8")) <= limit:
         return text
-    return text.encode("utf-8")[:NOTICE_MAX_BYTES - 3].decode("utf-8", errors="ignore") + "…"
+    return text.encode("utf-8")[:limit - 3].decode("utf-8", errors="ignore") + "…"
