@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import groupby
 
 from sqlalchemy import Row, select
@@ -31,12 +31,11 @@ PLAN_PURPOSE = "contact_plan"
 log = logging.getLogger(__name__)
 
 
-def due_members(session: Session, days: int, now: dt.datetime, liaison_ids: Iterable[int] | None = None
-                ) -> list[Row]:
+def due_members(session: Session, days: int, now: dt.datetime) -> list[Row]:
     """Rows (``liaison_id``, ``id``, ``name``, ``phone``, ``current_province``, ``current_city``,
     ``current_district``, ``last``: their latest contact or ``None``) of the away members
-    assigned to a liaison (of ``liaison_ids``, or any) with no contact in the last ``days``
-    days, grouped by liaison, never contacted first, then the oldest contact first."""
+    assigned to a liaison with no contact in the last ``days`` days, grouped by liaison, never
+    contacted first, then the oldest contact first."""
     last = last_contact_at()
     query = (select(Member.liaison_id, Member.id, Member.name, Member.phone, Member.current_province,
                     Member.current_city, Member.current_district, last.c.at.label("last"))
@@ -46,8 +45,6 @@ def due_members(session: Session, days: int, now: dt.datetime, liaison_ids: Iter
                     last.c.at.is_(None) | (last.c.at < now - dt.timedelta(days=days)))
              # is_not(None) sorts False (never contacted) before True on SQLite and PostgreSQL alike.
              .order_by(Member.liaison_id, last.c.at.is_not(None), last.c.at, Member.id))
-    if liaison_ids is not None:
-        query = query.where(Member.liaison_id.in_(list(liaison_ids)))
     return list(session.execute(query))
 
 
