@@ -1,7 +1,7 @@
 """liaison_assignments: every member's liaison history, current assignments backfilled
 
 Revision ID: l1a1s0ns0001
-Revises: t1ck3td3sk01
+Revises: c0ntactl0g01
 Create Date: 2026-12-07 09:00:00
 
 One row per stretch of time one red liaison looked after one member (models.liaisons.assignment);
@@ -16,7 +16,7 @@ from alembic import op
 import models.base
 
 revision = 'l1a1s0ns0001'
-down_revision = 't1ck3td3sk01'
+down_revision = 'c0ntactl0g01'
 branch_labels = None
 depends_on = None
 
