@@ -32,11 +32,17 @@ from models.scheduling import (
     acquire_lease,
     release_lease,
 )
-from models.settings import SchedulerSettings, TransferSettings, VerificationSettings
+from models.settings import (
+    LiaisonSettings,
+    SchedulerSettings,
+    TransferSettings,
+    VerificationSettings,
+)
 from models.settings.cron import cron_trigger
 from models.simulated_time import SimulatedClock, wall_clock
 from scheduler.jobs import (
     Runtime,
+    escalate_late_tickets,
     run_lesson_schedule,
     run_verification_round,
     send_delivery_digests,
@@ -51,6 +57,7 @@ LESSON_JOB_PREFIX = "lesson_push:"
 DIGEST_JOB_ID = "delivery_digest"
 TRANSFER_GUIDE_JOB_ID = "transfer_guide"
 VERIFICATION_JOB_ID = "verification_round"
+ESCALATION_JOB_ID = "ticket_escalation"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -120,6 +127,14 @@ def register_verification_job(scheduler: BackgroundScheduler, settings: Schedule
     hour, minute = verification.hour_minute
     trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone))
     return keep_job(scheduler, VERIFICATION_JOB_ID, run_verification_round, trigger, "定期核查")
+
+
+def register_escalation_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                            liaison: LiaisonSettings) -> str:
+    """The check for late tickets (job id ``ticket_escalation``) on ``liaison.escalation_cron``
+    in the scheduler's time zone (:func:`keep_job`)."""
+    trigger = cron_trigger(liaison.escalation_cron, ZoneInfo(settings.timezone))
+    return keep_job(scheduler, ESCALATION_JOB_ID, escalate_late_tickets, trigger, "求助超时升级")
 
 
 class SchedulerService:
@@ -201,6 +216,8 @@ class SchedulerService:
                 verification = register_verification_job(self.scheduler, self.rt.settings.scheduler,
                                                          self.rt.settings.verification)
                 jobs.extend([verification] if verification else [])
+                jobs.append(register_escalation_job(self.scheduler, self.rt.settings.scheduler,
+                                                    self.rt.settings.liaison))
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")
