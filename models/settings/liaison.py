@@ -104,7 +104,8 @@ class LiaisonSettings(Section):
     @classmethod
     def _older_key(cls, data: object) -> object:
         if isinstance(data, dict) and {"sla_hours", "first_response_hours"} <= data.keys():
-            raise ValueError("sla_hours: is the older name of first_response_hours; keep one of them")
+            raise ValueError("first_response_hours: is given twice, also as sla_hours (its older name); "
+                             "keep one of them")
         return data
 
     @field_validator("escalation_chain")

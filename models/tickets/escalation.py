@@ -147,5 +147,6 @@ def _holder_title(session: Session, ticket: Ticket) -> str:
 
 
 def _period(sla: Sla, urgency: str) -> str:
-    span = how_long(sla.response_time(urgency))
+    hours, rest = divmod(sla.response_time(urgency), dt.timedelta(hours=1))
+    span = how_long(sla.response_time(urgency)) if rest else f"{hours}小时"
     return f"{span}（按工作时间计）" if sla.clock(urgency) else span
