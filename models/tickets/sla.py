@@ -68,15 +68,6 @@ class WorkingTime:
             left -= closes - begin
         raise ValueError(f"{duration} of working time does not fit in {MAX_DAYS} days from {moment}")
 
-    def between(self, earlier: dt.datetime, later: dt.datetime) -> dt.timedelta:
-        """The working time from ``earlier`` to ``later`` (zero when ``later`` is not after it)."""
-        total = dt.timedelta()
-        for opens, closes in self.windows(earlier):
-            if opens >= later:
-                break
-            total += max(min(closes, later) - max(opens, earlier), dt.timedelta())
-        return total
-
 
 @dataclass(frozen=True)
 class Sla:
@@ -123,10 +114,3 @@ class Sla:
         """``span`` after ``start`` in the time a ticket of ``urgency`` counts."""
         clock = self.clock(urgency)
         return clock.add(start, span) if clock else start + span
-
-    def elapsed(self, earlier: dt.datetime, later: dt.datetime, urgency: str) -> dt.timedelta:
-        """The time between ``earlier`` and ``later`` as a ticket of ``urgency`` counts it."""
-        clock = self.clock(urgency)
-        if clock is None:
-            return max(later - earlier, dt.timedelta())
-        return clock.between(earlier, later)
