@@ -106,3 +106,50 @@ def test_a_day_in_a_minute_on_two_processes(servers):
     # A message signed by the wall clock is two days late; one signed with the epoch is answered.
     assert say(web, "菜单", int(dt.datetime.now(dt.timezone.utc).timestamp())).status_code == 403
     assert say(web, "菜单", now_of(web)["epoch"]).status_code == 200
+
+
+def say_as(base: str, openid: str, text: str) -> str:
+    """``openid`` sends ``text`` signed with the sandbox's epoch; returns the reply's text."""
+    ts, nonce = str(now_of(base)["epoch"]), secrets.token_hex(5)
+    signature = hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()
+    xml = (f"<xml><ToUserName><![CDATA[gh_e2e]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+           f"<CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+           f"<Content><![CDATA[{text}]]></Content><MsgId>{next(_msg_ids)}</MsgId></xml>")
+    resp = requests.post(base + "/wechat", params={"timestamp": ts, "nonce": nonce, "signature": signature,
+                                                   "openid": openid}, data=xml.encode(), timeout=10)
+    assert resp.status_code == 200, resp.text
+    return parse_message(resp.text).content
+
+
+def inbox(base: str, openid: str) -> list[dict]:
+    return requests.get(f"{base}/sandbox/messages/{openid}", timeout=10).json()
+
+
+def test_a_late_help_request_climbs_the_chain_as_the_days_are_skipped(servers):
+    """The demo's first branch: 张某明 asks for help; his liaison 李某明 (bound, window closed)
+    is reminded once the day is up, the branch secretary 王某明 told a day later, each once."""
+    main, web, _ = servers
+    liaison, secretary = "oKite_liaison_0001", "oKite_demo_secretary"
+    say_as(main, OPENID, "绑定 张某明 13800001234")
+    assert "王某明" in say_as(main, secretary, "绑定 王某明 13700000001")
+    filed = say_as(main, OPENID, "求助 老板拖欠了三个月工资")
+    number = filed.split("编号 ")[1][:12]
+    reminders = len(inbox(main, liaison))
+
+    report = move(web, {"advance_seconds": 24 * 3600 + 600})
+    assert "ticket_escalation" in [r["job"] for r in report["ran"]]
+    [reminder] = inbox(main, liaison)[reminders + 1:]  # after the new ticket's notice
+    assert (reminder["channel"], reminder["body"]["data"]["character_string2"]["value"]) == ("template", number)
+    assert reminder["body"]["data"]["thing3"]["value"].startswith("超时")
+    assert [m for m in inbox(main, secretary) if number in m["text"]] == []
+
+    say_as(main, secretary, "你好")  # the secretary's window is open: the whole notice comes as a text
+    move(main, {"advance_seconds": 24 * 3600})
+    told = [m for m in inbox(main, secretary) if number in m["text"]]
+    assert [m["channel"] for m in told] == ["custom"]
+    assert told[0]["text"].startswith(f"【求助超时上报 {number}】白杨村党支部党员张某明（电话 13800001234）求助欠薪")
+    assert "现由红色联络员李某明" in told[0]["text"] and f"发“接单 {number}”接手" in told[0]["text"]
+
+    move(main, {"advance_seconds": 3 * 24 * 3600})  # no township contact in the demo: nobody more
+    assert len([m for m in inbox(main, secretary) if number in m["text"]]) == 1
+    assert len(inbox(main, liaison)) == reminders + 2
