@@ -141,6 +141,7 @@ def test_the_secretary_holding_a_ticket_is_reminded_then_the_township_told(chat,
     told = escalations(session)
     assert [who for who, _ in told] == [SECRETARY, TOWNSHIP]
     assert told[0][1].startswith("【求助超时提醒 Q20261129001】")  # a reminder: they hold it
+    assert told[0][1].endswith("再过24小时仍未处理，将上报乡镇党委联系人。")  # not themself
     assert "现由支部书记王某（电话 13700000001）经办" in told[1][1]
     assert [note for _, note in steps(session)] == ["liaison", "secretary（跳过：已通知过此人）", "township"]
 

@@ -46,7 +46,7 @@ from models.tickets.ticket import OPEN, Ticket
 PURPOSE = "ticket_escalation"
 # Tickets looked at per transaction by the job (scheduler.jobs).
 BATCH_SIZE = 200
-# The role a holder has them hold a ticket in, as the people above are told.
+# What the people above are told the holder of a ticket is, by the first role they have.
 HOLDER_TITLES = ((Role.LIAISON, "红色联络员"), (Role.SECRETARY, "支部书记"), (Role.TOWNSHIP, "乡镇党委联系人"))
 log = logging.getLogger(__package__)
 
@@ -117,9 +117,9 @@ def _next_step(session: Session, ticket: Ticket, lateness: Lateness, *, sla: Sla
             record_event(session, ticket, "escalated", actor=Actor("system"), now=now, note=f"{step}（跳过：{missing}）")
             continue
         record_event(session, ticket, "escalated", actor=Actor("system"), now=now, note=step)
-        following = STEP_TITLES[chain[level + 1]] if level + 1 < len(chain) else None
         text = escalation_notice(ticket, "liaison" if person.id == ticket.holder_id else step, lateness,
-                                 holder_title=_holder_title(session, ticket), next_title=following,
+                                 holder_title=_holder_title(session, ticket),
+                                 next_title=_next_title(session, ticket, chain[level + 1:], person),
                                  period=_period(sla, ticket.urgency))
         enqueue(session, openid=person.openid, member_id=person.id,
                 payload=Text(text, fallback=escalation_template(ticket, lateness, template_id)),
@@ -139,6 +139,16 @@ def _recipient(session: Session, ticket: Ticket, step: str) -> tuple[Member | No
     else:
         person, missing = township_contact_of(session, ticket.member.branch), "乡镇联系人没有开通微信或未登记"
     return (person, "") if person is not None and person.openid else (None, missing)
+
+
+def _next_title(session: Session, ticket: Ticket, later: Sequence[str], person: Member) -> str | None:
+    """Who hears of ``ticket`` after ``person`` (the title of the first of the ``later`` steps
+    with somebody else to tell), or ``None``."""
+    for step in later:
+        found, _ = _recipient(session, ticket, step)
+        if found is not None and found.id not in (person.id, ticket.member_id):
+            return STEP_TITLES[step]
+    return None
 
 
 def _holder_title(session: Session, ticket: Ticket) -> str:
