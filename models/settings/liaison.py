@@ -87,7 +87,10 @@ class LiaisonSettings(Section):
     filing (``urgent_hours`` when urgent, ``crisis_hours`` for a crisis), the ticket settled
     ``resolution_days`` after; with ``working_hours`` set those clocks count only working
     time (a crisis's always counts every hour). A late ticket goes up ``escalation_chain`` one
-    step at a time, one response period apart, checked on ``escalation_cron``."""
+    step at a time, one response period apart, checked on ``escalation_cron``. A resolved
+    ticket waits ``rating_days`` for the member's rating (then the daily job at ``rating_cron``
+    closes it unrated); regular contact (定时联系): at ``contact_cron`` each liaison is sent their
+    members nobody contacted in ``contact_days`` days (crontab lines, ``scheduler.timezone``)."""
 
     # sla_hours: the name older config files give it.
     first_response_hours: int = Field(24, ge=1, le=24 * 30,
@@ -99,6 +102,10 @@ class LiaisonSettings(Section):
     escalation_chain: list[Literal["liaison", "secretary", "township"]] = Field(
         default_factory=lambda: list(CHAIN_ORDER))
     escalation_cron: str = "*/10 * * * *"
+    rating_days: int = Field(7, ge=1, le=365)
+    rating_cron: str = "0 3 * * *"
+    contact_days: int = Field(30, ge=1, le=365)
+    contact_cron: str = "0 9 1 * *"
 
     @model_validator(mode="before")
     @classmethod
@@ -115,7 +122,7 @@ class LiaisonSettings(Section):
             raise ValueError("each step once, going up: liaison, secretary, township (steps may be left out)")
         return v
 
-    @field_validator("escalation_cron")
+    @field_validator("escalation_cron", "rating_cron", "contact_cron")
     @classmethod
     def _cron(cls, v: str) -> str:
         return cron_line(v)

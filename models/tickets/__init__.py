@@ -6,6 +6,7 @@
 - ``events``: every transition and addition, with who did it and when (``ticket_events``);
 - ``answers``: a liaison's answer moves the ticket and reaches the member;
 - ``notices``: what the liaison and the member are sent through the outbox;
+- ``ratings``: the member's satisfaction rating of a resolved ticket closes or reopens it;
 - ``tickets``: finding tickets;
 - ``sla``: when a ticket's first answer and settling are due (working hours, by urgency);
 - ``routing``: who has a new ticket in hand — the liaison, else the secretary or township contact;
@@ -29,6 +30,13 @@ from models.tickets.notices import (
     as_the_liaison_reads,
     notify_waiting_tickets,
 )
+from models.tickets.ratings import (
+    Rated,
+    awaiting_rating,
+    close_unrated,
+    last_rated,
+    rate,
+)
 from models.tickets.routing import STEP_TITLES, Holder, holder_for
 from models.tickets.sla import Sla, WorkingTime
 from models.tickets.ticket import (
@@ -44,8 +52,9 @@ from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
     "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "STEP_TITLES", "TICKET_STATUSES",
-    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Holder", "Outcome", "Sla", "Ticket",
-    "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads", "escalate_batch",
-    "file_help_request", "history", "holder_for", "late", "liaison_for", "liaisons_ticket", "members_ticket",
-    "notify_waiting_tickets", "open_ticket", "record_liaison_answer", "transition",
+    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Holder", "Outcome", "Rated", "Sla",
+    "Ticket", "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads",
+    "awaiting_rating", "close_unrated", "escalate_batch", "file_help_request", "history", "holder_for", "last_rated",
+    "late", "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket", "rate",
+    "record_liaison_answer", "transition",
 ]
