@@ -57,8 +57,8 @@ def holder_for(session: Session, member: Member, liaison: Liaison | None, urgenc
         why = "own_request"
     else:
         why = "no_liaison"
-    for role, person in (("secretary", secretary_of(session, member.branch)),
-                         ("township", township_contact_of(session, member.branch))):
+    for role, find in (("secretary", secretary_of), ("township", township_contact_of)):
+        person = find(session, member.branch)
         if person is not None and person.id != member.id:
             return Holder(person, role, why)
     # Nobody above: a liaison who has not bound WeChat is still the one to hear of it when they do.
