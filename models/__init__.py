@@ -14,6 +14,7 @@ from models.inbound import InboundMessage
 from models.lesson import Lesson, LessonTarget, StudyRecord
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
+from models.points import ActivityClaim, PointsEntry
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.simulated_time import ClockOffset
@@ -24,9 +25,10 @@ from models.transfers import TransferGuide, TransferRequest
 from models.verification.asks import VerificationAsk
 
 __all__ = [
-    "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
+    "ActivityClaim", "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
     "InboundMessage", "Lesson", "LessonTarget",
     "Liaison", "MassSend", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease",
+    "PointsEntry",
     "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",

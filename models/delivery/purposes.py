@@ -64,6 +64,11 @@ PURPOSES: dict[str, Purpose] = {
     "verification_ask": Purpose(Guarantee.AT_MOST_ONCE, "信息核对"),
     # A liaison's (or secretary's) list of members who did not confirm: a notice.
     "verification_list": Purpose(Guarantee.AT_LEAST_ONCE, "核对未确认名单", template_fallback=True),
+    # A member's volunteer activity claim reaching its reviewer (models.points.claims): a notice,
+    # as a template at once outside the window; the member told the decision — someone waits on
+    # it, but it can wait for their next message (no template).
+    "activity_claim": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务待审核", template_fallback=True),
+    "activity_decision": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务审核结果"),
 }
 
 
