@@ -71,9 +71,10 @@ def review(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
         return _decided_already(claim)
     told = "已告诉本人" if decision.told else f"{member.name}没有绑定微信，请电话告诉本人（电话 {member.phone or '未登记'}）"
     if not approve:
-        said = "并把理由告诉了本人" if reason else "建议打个电话说明原因"
-        return TextReply(f"已记下不通过（编号 {number}），{told}，{said}。" if decision.told
-                         else f"已记下不通过（编号 {number}）。{told}。")
+        if not decision.told:
+            return TextReply(f"已记下不通过（编号 {number}）。{told}。")
+        said = f"并把理由告诉了{member.name}" if reason else f"已告诉{member.name}，方便的话打个电话说明原因"
+        return TextReply(f"已记下不通过（编号 {number}），{said}。")
     if decision.points:
         return TextReply(f"已审核通过（编号 {number}），给{member.name}记入志愿服务积分 {decision.points} 分，{told}。")
     if ctx.settings.points.each(RULE) > 0:
@@ -114,8 +115,9 @@ def where_it_stands(claim: ActivityClaim) -> str:
     what = f"您报的志愿服务（编号 {claim.number}）"
     if claim.status == "pending":
         return f"{what}正在等{claim.reviewer.name if claim.reviewer else '联络员'}审核，审核后我会告诉您结果。"
-    why = f"，理由：{claim.reason}" if claim.status == "rejected" and claim.reason else ""
-    return f"{what}已经审核{STATUS_NAMES[claim.status]}{why}。发“我的积分”可以看积分。"
+    if claim.status == "rejected":
+        return f"{what}没有通过审核" + (f"，理由：{claim.reason}。" if claim.reason else "。") + "有疑问可以问问联络员。"
+    return f"{what}已经审核通过。发“我的积分”可以看积分。"
 
 
 USAGE = ("审核 编号 通过 / 审核 编号 不通过 理由 —— 审核党员报的志愿服务，如“审核 H20261206001 通过”；"

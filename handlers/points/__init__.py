@@ -40,7 +40,9 @@ def _my_points(ctx: Context) -> Reply:
     mine = standing(ctx.session, ctx.card.id, now)
     month = now.astimezone(SHANGHAI).month
     if mine.month:
-        earned = "、".join(f"{RULE_NAMES.get(rule, rule)} {p} 分" for rule, p in mine.month.items())
+        # in the order the rules are read (RULE_NAMES), not as the database grouped them
+        order = [*RULE_NAMES, *sorted(set(mine.month) - set(RULE_NAMES))]
+        earned = "、".join(f"{RULE_NAMES.get(rule, rule)} {mine.month[rule]} 分" for rule in order if rule in mine.month)
         this_month = f"本月（{month}月）得了 {mine.month_total} 分：{earned}。"
     else:
         this_month = f"本月（{month}月）还没有得分。"

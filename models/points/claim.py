@@ -12,7 +12,7 @@ from models.base import Base, intpk, timestamp
 from models.member import Member
 
 CLAIM_STATUSES = ("pending", "approved", "rejected")
-STATUS_NAMES = {"pending": "待审核", "approved": "通过", "rejected": "不通过"}
+STATUS_NAMES = {"pending": "待审核", "approved": "通过", "rejected": "未通过"}
 
 
 class ActivityClaim(Base):
