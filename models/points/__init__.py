@@ -13,6 +13,6 @@ Study points are awarded by ``models.study_points``; meetings and thought report
 """
 from models.points.claim import CLAIM_STATUSES, ActivityClaim
 from models.points.entry import PointsEntry
-from models.points.ledger import Standing, award, day_bounds, standing
+from models.points.ledger import Standing, award, standing
 
-__all__ = ["CLAIM_STATUSES", "ActivityClaim", "PointsEntry", "Standing", "award", "day_bounds", "standing"]
+__all__ = ["CLAIM_STATUSES", "ActivityClaim", "PointsEntry", "Standing", "award", "standing"]

@@ -78,14 +78,6 @@ def _earned(session: Session, member_id: int, rule: str, now: dt.datetime) -> tu
     return int(today), int(month)
 
 
-def earned(session: Session, member_id: int, source_kind: str, source_id: int) -> int | None:
-    """The points the source record earned ``member_id`` (summed over rules), ``None`` when it
-    earned nothing."""
-    return session.scalar(select(func.sum(PointsEntry.delta)).where(
-        PointsEntry.member_id == member_id, PointsEntry.source_kind == source_kind,
-        PointsEntry.source_id == source_id))
-
-
 @dataclass(frozen=True)
 class Standing:
     """A member's points as 我的积分 shows them: ``balance`` (every entry), ``month`` (rule →
