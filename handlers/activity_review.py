@@ -21,12 +21,14 @@ from models.points.notices import quoted
 from models.points.reviewers import Scope, scope_of
 from models.roles import Role
 
-DIGITS = r"\d{8,14}"
+# After 审核 any run of digits is taken for a number (a mistyped one is said to be unknown); an
+# H-number on its own is one only as models.points.claims numbers them (H + date + 3 digits).
+DIGITS, CLAIM_DIGITS = r"\d{8,14}", r"20\d{9}"
 # 审核 [编号] [H]number [verdict and words] — or H<number> first, then the verdict.
 REVIEW = re.compile(rf"(?:审核|审批)(?: ?(?:编号)? ?[Hh]? ?(?P<number>{DIGITS})(?!\d))?(?P<rest>.*)"
-                    rf"|[Hh](?P<bare>{DIGITS})(?!\d)(?P<verdict>.*)", re.DOTALL)
+                    rf"|[Hh](?P<bare>{CLAIM_DIGITS})(?!\d)(?P<verdict>.*)", re.DOTALL)
 # A member's message naming a claim number anywhere, or starting with 审核.
-MENTIONS = re.compile(rf".*?[Hh](?P<number>{DIGITS})(?!\d).*|(?:审核|审批).*", re.DOTALL)
+MENTIONS = re.compile(rf".*?(?<![A-Za-z])[Hh](?P<number>{CLAIM_DIGITS})(?!\d).*|(?:审核|审批).*", re.DOTALL)
 # "不通过" holds "通过": the refusals are tried first.
 REJECT = re.compile(r"不通过|不同意|不批准|不予通过|不能通过|通过不了|未通过|没通过|不属实|不可以|驳回|退回|拒绝|否决|不行")
 APPROVE = re.compile(r"通过|同意|批准|属实|确认|可以|没问题|ok", re.IGNORECASE)

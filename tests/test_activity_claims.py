@@ -137,6 +137,14 @@ def test_a_decision_twice_or_a_number_not_theirs_changes_nothing(chat, make_chat
     assert liaison.say("审核 H20261129001") == already
 
 
+def test_a_member_no_longer_on_wechat_is_to_be_phoned(chat, make_chat, session, people):
+    chat.say(DEED)
+    chat.unfollow()
+    assert make_chat(LIAISON).say("审核 H20261129001 通过") == (
+        "已审核通过（编号 H20261129001），给张某记入志愿服务积分 3 分，张某没有绑定微信，请电话告诉本人（电话 13800001234）。")
+    assert session.scalar(select(OutboxMessage.id).where(OutboxMessage.purpose == "activity_decision")) is None
+
+
 def test_a_verdict_not_understood_is_asked_again(chat, make_chat, session, people):
     chat.say(DEED)
     assert make_chat(LIAISON).say("审核 H20261129001 明天再说") == (
