@@ -87,7 +87,6 @@ def decide(session: Session, claim: ActivityClaim, reviewer: Member, approve: bo
         .values(status=status, decided_by=reviewer.id, decided_at=now, reason=reason or None)).rowcount
     if not changed:
         return None
-    session.refresh(claim)
     awarded = award(session, claim.member_id, RULE, SOURCE_KIND, claim.id, now, reviewer.id, points=points) \
         if approve else 0
     told = queue_decision_notice(session, claim, reviewer, awarded, now=now, points=points)
