@@ -18,6 +18,7 @@ from handlers import (
     help_request,
     liaison,
     liaison_answer,
+    liaison_contact,
     member_file,
     menu,
     my_info,
@@ -63,6 +64,7 @@ COMMANDS: tuple[Command, ...] = (
     activity_review.CLAIM_STATUS,
     liaison_answer.ANSWER,
     liaison_answer.STATUS,
+    liaison_contact.CONTACT,
     transfer_done.DONE,
     transfer_done.REFUSED,
 )

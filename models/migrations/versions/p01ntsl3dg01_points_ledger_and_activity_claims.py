@@ -2,7 +2,7 @@
 study points move from study_records.points into the ledger
 
 Revision ID: p01ntsl3dg01
-Revises: t1ck3td3sk01
+Revises: c0ntactl0g01
 Create Date: 2026-12-06 23:40:00
 
 A ledger entry per member, rule and source record (unique: one source earns a member once per
@@ -17,7 +17,7 @@ from alembic import op
 import models.base
 
 revision = 'p01ntsl3dg01'
-down_revision = 't1ck3td3sk01'
+down_revision = 'c0ntactl0g01'  # main's head when merged (was t1ck3td3sk01)
 branch_labels = None
 depends_on = None
 
