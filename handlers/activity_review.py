@@ -69,7 +69,8 @@ def review(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
     approve = verdict.re is APPROVE
     reason = LEAD.sub("", rest[verdict.end():]).strip() or None
     decision = decide(ctx.session, claim, ctx.member, approve, reason, ctx.clock.now(), points=ctx.settings.points)
-    if decision is None:  # decided by someone else a moment ago
+    if decision is None:  # decided by someone else a moment ago: read what they decided
+        ctx.session.refresh(claim)
         return _decided_already(claim)
     told = "已告诉本人" if decision.told else f"{member.name}没有绑定微信，请电话告诉本人（电话 {member.phone or '未登记'}）"
     if not approve:

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from models.delivery.outbox import OutboxMessage
-from models.member import Liaison
+from models.member import Liaison, Member
 from models.points import ActivityClaim, PointsEntry
+from models.points.claims import decide
 from tests.conftest import START
 from tests.factories import make_branch, make_member
 
@@ -246,3 +247,18 @@ def test_review_is_the_reviewers_and_nobody_reviews_their_own(chat, make_chat, s
     assert liaison.say("H20261129002 审核了吗") == "您报的志愿服务（编号 H20261129002）正在等王某审核，审核后我会告诉您结果。"
     assert claims(session)[1] == ("H20261129002", "pending", False, None)
 
+
+
+@pytest.mark.postgres
+def test_two_reviewers_deciding_at_once_decide_it_once(chat, session, people, runtime, settings):
+    chat.say(DEED)
+    with runtime.session() as first, runtime.session() as second:
+        mine = first.scalar(select(ActivityClaim))
+        theirs = second.scalar(select(ActivityClaim))  # read before the first decision lands
+        liaison, secretary = (s.scalar(select(Member).where(Member.name == name))
+                              for s, name in ((first, "李某"), (second, "王某")))
+        assert decide(first, mine, liaison, True, None, START, points=settings.points).points == 3
+        first.commit()
+        assert decide(second, theirs, secretary, False, "不属实", START, points=settings.points) is None
+        second.commit()
+    assert claims(session) == [("H20261129001", "approved", True, None)] and len(ledger(session)) == 1
