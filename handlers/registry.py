@@ -12,11 +12,13 @@ from collections.abc import Collection
 
 from handlers import (
     activity_report,
+    activity_review,
     bind,
     dues,
     help_request,
     liaison,
     liaison_answer,
+    liaison_contact,
     member_file,
     menu,
     my_info,
@@ -55,9 +57,14 @@ DIALOGS: dict[str, Dialog] = {
 }
 
 # Tried in this order: the first whose syntax matches and whose roles the sender has answers.
+# A claim's review comes before the tickets': "审核 20261206001 通过" (its H left off) holds what
+# a ticket number without its Q looks like.
 COMMANDS: tuple[Command, ...] = (
+    activity_review.REVIEW_CLAIM,
+    activity_review.CLAIM_STATUS,
     liaison_answer.ANSWER,
     liaison_answer.STATUS,
+    liaison_contact.CONTACT,
     transfer_done.DONE,
     transfer_done.REFUSED,
 )

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.wechat_api import wechat_client
+from handlers.activity_review import USAGE as REVIEW_USAGE
 from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
@@ -80,8 +81,9 @@ def test_a_liaison_who_binds_late_hears_of_the_requests_filed_before(chat, make_
         "绑定成功！李某您好，您是白杨村党支部的党员。您是红色联络员，有1件求助在等您，"
         "求助通知会发到这个微信，请按通知里的电话联系党员。"
         "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。"
-        "\n作为红色联络员，您还可以发：\n· 编号 + 答复内容 —— 把答复转告党员，如“Q20261129001 已联系 明天去劳动监察大队”；"
-        "办结了发“编号 已解决”，只发编号看求助内容\n发“帮助”随时可以再看。")
+        f"\n作为红色联络员，您还可以发：\n· {REVIEW_USAGE}\n· 编号 + 答复内容 —— 把答复转告党员，如“Q20261129001 已联系 明天去劳动监察大队”；"
+        "办结了发“编号 已解决”，只发编号看求助内容"
+        "\n· 联系 姓名 情况 —— 记下联系过的党员，如“联系 张某 电话聊了工作情况”；每月会收到较久没联系的党员名单\n发“帮助”随时可以再看。")
     assert send() == 1
     assert liaison_inbox(app) == [("custom", FULL_TEXT.format(number="Q20261129001"))]
 

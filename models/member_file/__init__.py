@@ -2,7 +2,7 @@
 
 Each section (``models.member_file.section.Section``) is a title and a function
 ``(session, member, now) -> lines``; :data:`SECTIONS` lists them in the order shown. A record
-kind added later (points, dues, meetings, thought reports) replaces its placeholder here with
+kind added later (dues, meetings, thought reports) replaces its placeholder here with
 its own function, one line, and nothing else changes. The member reads the file by chat
 ("我的档案", ``handlers.member_file``), the secretary with ``kiteline member show``.
 """
@@ -14,17 +14,25 @@ from sqlalchemy.orm import Session
 
 from models.member import Member
 from models.member_file.info import info_lines, liaison_lines
-from models.member_file.records import help_lines, not_yet, study_lines, transfer_lines
+from models.member_file.records import (
+    contact_lines,
+    help_lines,
+    not_yet,
+    points_lines,
+    study_lines,
+    transfer_lines,
+)
 from models.member_file.section import Section
 
 # Shown in this order. Placeholders say plainly what is not kept yet.
 SECTIONS: tuple[Section, ...] = (
     Section("info", "基本信息", info_lines),
     Section("liaison", "红色联络员", liaison_lines),
+    Section("contact", "联络员联系", contact_lines),
     Section("study", "本月学习", study_lines),
     Section("help", "求助", help_lines),
     Section("transfer", "组织关系转接", transfer_lines),
-    Section("points", "积分", not_yet("积分查询")),
+    Section("points", "积分", points_lines),
     Section("dues", "党费", not_yet("交纳记录查询，交纳情况请问支部")),
     Section("org_life", "组织生活", not_yet("参会记录")),
     Section("thought_report", "思想汇报", not_yet("提交记录")),

@@ -26,17 +26,17 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from models.settings.base import ConfigError, Section
+from models.settings.liaison import LiaisonSettings, WorkingHours
+from models.settings.points import PointsSettings
 from models.settings.sections import (
     BindingSettings,
     DatabaseSettings,
     DeliverySettings,
     DistrictSettings,
     LessonSchedule,
-    LiaisonSettings,
     MenuButton,
     MenuSettings,
     NluSettings,
-    PointsSettings,
     PrivacySettings,
     RedisSettings,
     SchedulerSettings,
@@ -50,7 +50,7 @@ __all__ = [
     "BindingSettings", "ConfigError", "DatabaseSettings", "DeliverySettings", "DistrictSettings",
     "LessonSchedule", "LiaisonSettings", "MenuButton", "MenuSettings", "NluSettings",
     "PointsSettings", "PrivacySettings", "RedisSettings", "SchedulerSettings", "ServerSettings",
-    "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "load_settings",
+    "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "WorkingHours", "load_settings",
 ]
 
 DEFAULT_CONFIG_FILE = "config.yaml"
@@ -161,10 +161,10 @@ def load_settings(path: str | os.PathLike | None = None, env: Mapping[str, str] 
 
 def _where(loc: tuple, message: str) -> tuple[str, str]:
     """The dotted key an error names, and its message: a section's own check that starts with
-    one of its keys (``sandbox: …``) names that key."""
+    one of its keys (``sandbox: …``, or a key within it: ``daily_cap.reading: …``) names that key."""
     key = ".".join(str(p) for p in loc) or "(top level)"
     field = Settings.model_fields.get(str(loc[0])) if len(loc) == 1 else None
-    named = re.match(r"(\w+): ", message)
+    named = re.match(r"(\w+)(?:\.[\w.]+)?: ", message)
     if field is not None and named and named.group(1) in field.annotation.model_fields:
-        return f"{key}.{named.group(1)}", message[named.end():]
+        return f"{key}.{named.group(0)[:-2]}", message[named.end():]
     return key, message
