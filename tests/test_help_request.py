@@ -49,7 +49,8 @@ def test_help_request_reaches_the_liaison(chat, session):
          "fallback_template": {"template_id": "kiteline_liaison_notice", "data": {
              "thing1": {"value": "张某求助其他困难"}, "character_string2": {"value": "Q20261129001"},
              "phone_number3": {"value": "13800001234"}, "time4": {"value": "2026-11-29 09:00"},
-             "thing5": {"value": "请在24小时内电话联系张某"}}}})
+             "thing5": {"value": "请在24小时内电话联系张某"}}},
+         "about": {"ticket_id": 1, "number": "Q20261129001"}})
 
 
 def test_topic_from_what_the_member_wrote(chat, session):

@@ -22,6 +22,7 @@ from models.tickets.notices import (
     NOTICE_MAX_BYTES,
     as_the_liaison_reads,
     notify_waiting_tickets,
+    refreshed_liaison_notice,
 )
 from models.tickets.ticket import (
     HELP_TOPICS,
@@ -39,5 +40,5 @@ __all__ = [
     "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Outcome", "Ticket",
     "TicketEvent", "TransitionRefused", "add_to_ticket", "as_the_liaison_reads", "file_help_request", "history",
     "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket",
-    "record_liaison_answer", "transition",
+    "record_liaison_answer", "refreshed_liaison_notice", "transition",
 ]
