@@ -19,6 +19,7 @@ from handlers.help_request.vocabulary import VOCABULARY
 from handlers.nlu.policy import Cue, Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.clock import beijing_deadline
 from models.contacts import contacts_for
 from models.tickets import (
     HELP_TOPICS,
@@ -59,8 +60,9 @@ def _topic(ctx: Context) -> str:
 
 def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Reply:
     """Open a ticket assigned to the member's liaison — ``topic`` (one of ``HELP_TOPICS``), by
-    default the router's ``help_topic`` slot, else ``other`` — and tell the member its number
-    and who will call them (``models.tickets.file_help_request`` decides whether it is new, a
+    default the router's ``help_topic`` slot, else ``other`` — and tell the member its number,
+    who has it in hand (the holder) and by when they will call, in Beijing time (明天上午9点前,
+    1小时内) (``models.tickets.file_help_request`` decides whether it is new, a
     duplicate or more of an open case). Words of despair (``handlers.crisis``) are filed as
     ``other`` of urgency ``crisis`` and answered with the lifeline first; said again while that
     ticket waits, the words are added to it and the liaison told again."""
@@ -129,8 +131,10 @@ def _told_new(filed: Filed, ctx: Context) -> TextReply:
                          f"着急的话请拨打{hotline(ctx)}。")
     person = ticket.liaison.member
     if filed.liaison_told:
-        who = f"已转给您的红色联络员{person.name}，{person.name}会在{ticket.sla_hours}小时内联系您"
-        call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
+        holder = ticket.holder or person
+        who = (f"已转给{holder_title(ticket)}{holder.name}，{holder.name}会在"
+               f"{beijing_deadline(ticket.due_at, ctx.clock.now())}联系您")
+        call = f"；着急的话可以直接打{holder.name}的电话 {holder.phone}。" if holder.phone else "。"
         return TextReply(f"{received}{who}{call}")
     if person.phone:  # the liaison gets no WeChat notice: the member's call is the fastest way
         return TextReply(f"{received}您的红色联络员是{person.name}，还没有开通微信通知，"
@@ -143,6 +147,13 @@ def _told_new(filed: Filed, ctx: Context) -> TextReply:
 STATUS_NOW = {"new": "正在等红色联络员{}处理", "claimed": "红色联络员{}已经接手",
               "answered": "红色联络员{}已经答复过您", "resolved": "红色联络员{}已经办结",
               "closed": "红色联络员{}已经办结", "reopened": "正在等红色联络员{}再次处理"}
+
+
+def holder_title(ticket: Ticket) -> str:
+    """How the member is told who has ``ticket`` in hand: ``您的红色联络员`` when it is the
+    liaison it was filed for, else nothing before the name (whoever it was passed to)."""
+    liaison = ticket.liaison
+    return "您的红色联络员" if liaison is not None and ticket.holder_id in (None, liaison.member_id) else ""
 
 
 def where_it_stands(ticket: Ticket | None, number: str, ctx: Context) -> Reply:
