@@ -22,6 +22,7 @@ from models.delivery.window import MESSAGE_WINDOW, Window, reserve
 from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
+from models.tickets import file_help_request, record_liaison_answer
 from tests.conftest import START
 from tests.factories import make_branch, make_liaison, make_member
 
@@ -87,6 +88,21 @@ def test_an_ordinary_message_costs_three_statements_on_one_connection(chat, runt
     assert counted.total <= BUDGET, counted.statements
     assert counted.commits == 2, counted.commits
     assert counted.checkouts == 1, counted.checkouts
+
+
+def test_a_member_whose_liaison_awaits_their_reply_costs_no_statement_more_asking_something_else(
+        chat, runtime, member, session):
+    """The ticket awaiting the member's reply is one more column of the sender's read
+    (``handlers.help_request.follow_up``): another request costs what it always does."""
+    ticket = file_help_request(session, member, "老板拖欠了三个月工资", "wages", "normal", now=START, sla_hours=24,
+                               notice_template_id="t").ticket
+    record_liaison_answer(session, ticket, "您在哪个工地？", resolved=False, now=START)
+    session.commit()
+    chat.say("你好")
+    chat.advance(seconds=20)
+    with Counted(runtime.engine) as counted:
+        assert "请联系您的红色联络员李某" in chat.say("党费")
+    assert counted.total <= BUDGET, counted.statements
 
 
 def test_the_first_message_after_a_pause_writes_the_window_and_stays_within_one_more(chat, runtime, member,
@@ -171,8 +187,8 @@ def test_a_window_write_leaves_the_budget_a_dispatcher_spent_meanwhile(chat, run
     chat.advance(minutes=5)
     read = bot.webhook.read_sender
 
-    def read_while_a_dispatcher_sends(conn, s, openid):
-        sender = read(conn, s, openid)
+    def read_while_a_dispatcher_sends(conn, s, openid, **kw):
+        sender = read(conn, s, openid, **kw)
         with runtime.session() as dispatcher:
             assert reserve(dispatcher, openid, chat.clock.now()) == Window.OPEN
             dispatcher.commit()

@@ -15,6 +15,13 @@ from handlers import crisis, liaison, update_info
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
 from handlers.dialogs.help_request import ask_to_confirm, ask_what, description_in
+from handlers.help_request.progress import (
+    asks_progress,
+    fastest_call,
+    holder_of,
+    holder_title,
+    my_requests,
+)
 from handlers.help_request.vocabulary import VOCABULARY
 from handlers.nlu.policy import Cue, Routing
 from handlers.people import hotline
@@ -23,11 +30,9 @@ from models.clock import beijing_deadline
 from models.contacts import contacts_for
 from models.tickets import (
     HELP_TOPICS,
-    OPEN,
     TOPIC_NAMES,
     Filed,
     Outcome,
-    Ticket,
     file_help_request,
 )
 
@@ -41,7 +46,11 @@ EMERGENCY_FIRST = "如果有人受伤或正在危险中，请先拨打 120（急
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """A help request: with a description, open the ticket now (:func:`file_ticket`); a bare
-    ask (or the 求助 menu button, which has no text) asks what the difficulty is first."""
+    ask (or the 求助 menu button, which has no text) asks what the difficulty is first. Asking
+    how their requests are going (我的求助办得咋样了) is told where they stand instead
+    (``progress.my_requests``)."""
+    if asks_progress(msg, ctx):
+        return my_requests(ctx)
     if _complains_of_liaison(msg.text, ctx):
         return liaison.complaint_reply(ctx)
     said = description_in(msg.text)
@@ -78,13 +87,6 @@ def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Rep
     return TextReply(f"{_emergency_first(description)}{reply.text}" + (f"\n{moved}" if moved else ""))
 
 
-def _fastest_call(ticket: Ticket, ctx: Context) -> str:
-    person = ticket.liaison.member if ticket.liaison else None
-    if person and person.phone:
-        return f"着急的话可以直接打{person.name}的电话 {person.phone}。"
-    return f"着急的话请拨打{hotline(ctx)}。"
-
-
 def _emergency_first(text: str | None) -> str:
     return EMERGENCY_FIRST if EMERGENCY.search(text or "") else ""
 
@@ -99,7 +101,7 @@ def _file_crisis(description: str, ctx: Context) -> TextReply:
         return _told_new(filed, ctx)
     person = filed.ticket.liaison.member if filed.ticket.liaison else None
     told = f"已经再次请{person.name}马上联系您。" if filed.liaison_told else ""
-    return TextReply(f"{told}{_fastest_call(filed.ticket, ctx)}")
+    return TextReply(f"{told}{fastest_call(filed.ticket, ctx)}")
 
 
 def _file(description: str, ctx: Context, topic: str) -> TextReply:
@@ -107,12 +109,12 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
     ticket = filed.ticket
     if filed.outcome is Outcome.DUPLICATE:
         return TextReply(f"这件事已经登记过了（编号 {ticket.number}），正在等联络员处理，不用再发；"
-                         f"{_fastest_call(ticket, ctx)}")
+                         f"{fastest_call(ticket, ctx)}")
     if filed.outcome is Outcome.ADDED:
         person = ticket.liaison.member if ticket.liaison else None
         passed = f"并转给了{person.name}" if filed.liaison_told else ""
         return TextReply(f"这件事已经在办（编号 {ticket.number}），您补充的情况已记上{passed}。"
-                         f"{_fastest_call(ticket, ctx)}")
+                         f"{fastest_call(ticket, ctx)}")
     return _told_new(filed, ctx)
 
 
@@ -131,8 +133,8 @@ def _told_new(filed: Filed, ctx: Context) -> TextReply:
                          f"着急的话请拨打{hotline(ctx)}。")
     person = ticket.liaison.member
     if filed.liaison_told:
-        holder = ticket.holder or person
-        who = (f"已转给{holder_title(ticket)}{holder.name}，{holder.name}会在"
+        holder, title = holder_of(ticket), holder_title(ticket)
+        who = (f"已转给{'您的' if title else ''}{title}{holder.name}，{holder.name}会在"
                f"{beijing_deadline(ticket.due_at, ctx.clock.now())}联系您")
         call = f"；着急的话可以直接打{holder.name}的电话 {holder.phone}。" if holder.phone else "。"
         return TextReply(f"{received}{who}{call}")
@@ -141,34 +143,6 @@ def _told_new(filed: Filed, ctx: Context) -> TextReply:
                          f"请直接打{person.name}的电话 {person.phone}；求助已登记，工作人员会跟进。")
     return TextReply(f"{received}您的红色联络员是{person.name}，求助已登记，工作人员会尽快跟进；"
                      f"着急的话请拨打{hotline(ctx)}。")
-
-
-# What the member is told of their ticket's status.
-STATUS_NOW = {"new": "正在等红色联络员{}处理", "claimed": "红色联络员{}已经接手",
-              "answered": "红色联络员{}已经答复过您", "resolved": "红色联络员{}已经办结",
-              "closed": "红色联络员{}已经办结", "reopened": "正在等红色联络员{}再次处理"}
-
-
-def holder_title(ticket: Ticket) -> str:
-    """How the member is told who has ``ticket`` in hand: ``您的红色联络员`` when it is the
-    liaison it was filed for, else nothing before the name (whoever it was passed to)."""
-    liaison = ticket.liaison
-    return "您的红色联络员" if liaison is not None and ticket.holder_id in (None, liaison.member_id) else ""
-
-
-def where_it_stands(ticket: Ticket | None, number: str, ctx: Context) -> Reply:
-    """The member quotes their ticket's ``number`` (Q20261129001 怎么还没人联系我): where it
-    stands, and the fastest way to a person; a number that is not theirs (``ticket`` None) is
-    said to be unknown."""
-    if ticket is None:
-        return TextReply(f"没有找到您的编号 {number} 的求助，请核对编号；有新的困难，直接发“求助”加上情况。")
-    person = ticket.liaison.member if ticket.liaison else None
-    status = STATUS_NOW[ticket.status].format(person.name if person else "")
-    if ticket.status not in OPEN:  # settled
-        nxt = "如果还没解决，直接发“求助”加上情况，我再转给联络员。"
-    else:
-        nxt = _fastest_call(ticket, ctx)
-    return TextReply(f"您的求助（编号 {ticket.number}，{TOPIC_NAMES[ticket.topic]}）{status}。{nxt}")
 
 
 def _complains_of_liaison(text: str | None, ctx: Context) -> bool:

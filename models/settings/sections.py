@@ -180,9 +180,13 @@ class PointsSettings(Section):
 
 
 class LiaisonSettings(Section):
-    """How long a liaison has to answer a ticket, and who it goes to after."""
+    """How long a liaison has to answer a ticket, and who it goes to after. For
+    ``follow_up_hours`` after a liaison answers a ticket (and while it stays answered), what the
+    member writes that is no other request is their reply, added to the ticket
+    (``handlers.help_request.follow_up``)."""
 
     sla_hours: int = Field(24, ge=1)
+    follow_up_hours: int = Field(72, ge=1)
     escalation_chain: list[Literal["liaison", "secretary", "township"]] = Field(
         default_factory=lambda: ["liaison", "secretary", "township"]
     )
