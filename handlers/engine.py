@@ -18,8 +18,8 @@
    then the member's reply to a liaison who answered their ticket lately
    (``handlers.help_request.follow_up``: 工地叫宏达建设 包工头姓李 joins the ticket and reaches
    the liaison; a clear other request, another matter or 我的求助办得咋样了 goes on; 谢谢 gets a
-   courtesy) — after the dialog and the verification ask, whose questions were asked since,
-   and before the clarifying question, which would ask the member what they meant;
+   courtesy) — after a dialog or verification ask waiting for its own answer, and before the
+   clarifying question, which would ask the member what they meant;
 5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
 6. the handler of the routed intent, with an offer for a second request in the same message;
