@@ -13,7 +13,7 @@ What is not a reply goes on through the engine's later stages:
 * a help request about another matter — a topic named that is not the ticket's
   (孩子上学报不上名 while the ticket is about wages) — or asking how requests are going
   (我的求助办得咋样了, ``progress.asks_progress``): the help-request capability answers them;
-* a pure courtesy (谢谢, 好的): a courtesy back (``menu.courtesy_reply``) that says the liaison
+* a pure courtesy (谢谢, 好的): a courtesy back (``menu.courtesy_word``) that says the liaison
   can still be reached this way; nothing is added for the liaison to read.
 
 An engine stage (``handlers.engine``): it answers or returns ``None``. Whether the sender has such
@@ -47,13 +47,13 @@ def answers_liaison(msg: Incoming, ctx: Context) -> Reply | None:
     ticket_id = _awaiting(ctx)
     if ticket_id is None:
         return None
-    courtesy = menu.courtesy_reply(msg.text)
-    route = ctx.route or Route(intent=unknown.NAME)
+    courtesy = menu.courtesy_word(msg.text)
+    route = ctx.route  # routed before any stage (handlers.engine.dispatch)
     if courtesy is None and _clear_other_request(route) and route.intent != HELP_REQUEST:
         return None
     ticket = ctx.session.get(Ticket, ticket_id)
     if courtesy is not None:
-        return TextReply(f"{courtesy.split('！')[0]}！还有什么要跟{holder_words(ticket)}说的，直接发给我，我转过去。")
+        return TextReply(f"{courtesy}还有什么要跟{holder_words(ticket)}说的，直接发给我，我转过去。")
     if route.intent == HELP_REQUEST and (asks_progress(msg, ctx) or _another_matter(route, ticket)):
         return None
     text = (msg.text or "").strip()
