@@ -2,10 +2,11 @@
 
 One openid's follower row (its customer-service window), roster member (the facts replies use,
 their branch and their liaison as the contact sentence names them, their roles), dialog in
-progress, long answer's waiting pages, the member's open verification ask, whether
-deliveries wait for their next message, and the ticket whose liaison waits for the member's
-reply — each a LEFT JOIN, an EXISTS or a correlated subquery on the openid (the ask and the
-ticket on the member), so one round trip however many of them exist.
+progress, long answer's waiting pages, the member's open verification ask, whether deliveries
+wait for their next message, whether a resolved ticket of theirs waits for their rating, and the
+ticket whose liaison waits for the member's reply — each a LEFT JOIN, an EXISTS or a correlated
+subquery on the openid (the ask and the tickets on the member), so one round trip however many
+of them exist.
 
 Plain values, not ORM objects: loading six mapped objects and their relationships cost more
 CPU than everything else an ordinary message does. What a handler changes is loaded as an ORM
@@ -29,6 +30,7 @@ from models.member import Liaison, Member
 from models.org import Organization
 from models.reply_pages import ReplyPages
 from models.roles import Role, role_columns, roles_from
+from models.tickets.ticket import Ticket
 from models.tickets.tickets import awaiting_reply_of
 from models.verification.asks import VerificationAsk
 
@@ -84,7 +86,11 @@ class Sender:
     ``models.roles.roles_of``. ``dialog`` / ``pages`` / ``verification`` (the member's open
     verification ask): ORM rows in the session, ready to change. ``deferred``: deliveries wait
     for this openid's next message (``outbox`` rows in status ``deferred``); ``waiting``:
-    lessons wait for them to ask (status ``on_request``, ``models.broadcasts.waiting``)."""
+    lessons wait for them to ask (status ``on_request``, ``models.broadcasts.waiting``);
+    ``rating``: a ticket of theirs is resolved and waits for their satisfaction rating
+    (``models.tickets.ratings``); ``awaiting_reply``: the id of their ticket a liaison answered
+    lately and that waits for their reply (``models.tickets.tickets.awaiting_reply_of``),
+    ``None`` when none."""
 
     follower: FollowerWindow | None
     member: MemberCard | None
@@ -95,6 +101,7 @@ class Sender:
     verification: VerificationAsk | None
     deferred: bool
     waiting: bool = False
+    rating: bool = False
     awaiting_reply: int | None = None
 
 
@@ -109,6 +116,7 @@ def _statement():
     branch, assigned, person = aliased(Organization), aliased(Liaison), aliased(Member)
     deferred = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "deferred")
     waiting = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "on_request")
+    rating = exists().where(Ticket.member_id == Member.id, Ticket.status == "resolved")
     awaiting = awaiting_reply_of(Member.id, bindparam("follow_up_since", type_=UTCDateTime()))
     return (select(Follower.openid.label("follower"), *(getattr(Follower, c) for c in _WINDOW),
                    *(getattr(Member, c).label(f"member_{c}") for c in _CARD),
@@ -120,7 +128,7 @@ def _statement():
                    ReplyPages.openid.label("pages_openid"), ReplyPages.pages,
                    ReplyPages.expires_at.label("pages_expire_at"),
                    *(getattr(VerificationAsk, c).label(f"ask_{c}") for c in _ASK), deferred.label("deferred"),
-                   waiting.label("waiting"), awaiting.label("awaiting_reply"))
+                   waiting.label("waiting"), rating.label("rating"), awaiting.label("awaiting_reply"))
             .select_from(key)
             .outerjoin(Follower, Follower.openid == key.c.openid)
             .outerjoin(Member, Member.openid == key.c.openid)
@@ -162,7 +170,7 @@ def read_sender(conn: Connection, session: Session, openid: str, *,
     if row.ask_id is not None:
         ask = _persistent(session, VerificationAsk(member_id=member.id, **{c: getattr(row, f"ask_{c}") for c in _ASK}))
     return Sender(follower, member, contacts, roles, dialog, pages, ask, bool(row.deferred), bool(row.waiting),
-                  row.awaiting_reply)
+                  bool(row.rating), row.awaiting_reply)
 
 
 def _persistent(session: Session, row):

@@ -6,6 +6,7 @@
 - ``events``: every transition and addition, with who did it and when (``ticket_events``);
 - ``answers``: a liaison's answer moves the ticket and reaches the member;
 - ``notices``: what the liaison and the member are sent through the outbox;
+- ``ratings``: the member's satisfaction rating of a resolved ticket closes or reopens it;
 - ``tickets``: finding tickets.
 """
 from models.tickets.answers import record_liaison_answer
@@ -24,6 +25,13 @@ from models.tickets.notices import (
     notify_waiting_tickets,
     refreshed_liaison_notice,
 )
+from models.tickets.ratings import (
+    Rated,
+    awaiting_rating,
+    close_unrated,
+    last_rated,
+    rate,
+)
 from models.tickets.ticket import (
     HELP_TOPICS,
     OPEN,
@@ -37,8 +45,9 @@ from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
     "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "TICKET_STATUSES",
-    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Outcome", "Ticket",
-    "TicketEvent", "TransitionRefused", "add_to_ticket", "as_the_liaison_reads", "file_help_request", "history",
-    "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket",
-    "record_liaison_answer", "refreshed_liaison_notice", "transition",
+    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Outcome", "Rated", "Ticket",
+    "TicketEvent", "TransitionRefused", "add_to_ticket", "as_the_liaison_reads", "awaiting_rating",
+    "close_unrated", "file_help_request", "history", "last_rated", "liaison_for", "liaisons_ticket",
+    "members_ticket", "notify_waiting_tickets", "open_ticket", "rate", "record_liaison_answer",
+    "refreshed_liaison_notice", "transition",
 ]
