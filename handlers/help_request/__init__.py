@@ -18,8 +18,6 @@ from handlers.dialogs.help_request import ask_to_confirm, ask_what, description_
 from handlers.help_request.progress import (
     asks_progress,
     fastest_call,
-    holder_of,
-    holder_title,
     my_requests,
 )
 from handlers.help_request.vocabulary import VOCABULARY
@@ -35,6 +33,8 @@ from models.tickets import (
     Outcome,
     file_help_request,
 )
+from models.tickets.routing import STEP_TITLES
+from models.tickets.sla import Sla
 
 NAME = "help_request"
 
@@ -99,7 +99,7 @@ def _file_crisis(description: str, ctx: Context) -> TextReply:
     filed = _filed(description, ctx, "other", "crisis")
     if filed.outcome is Outcome.NEW:
         return _told_new(filed, ctx)
-    person = filed.ticket.liaison.member if filed.ticket.liaison else None
+    person = filed.ticket.holder
     told = f"已经再次请{person.name}马上联系您。" if filed.liaison_told else ""
     return TextReply(f"{told}{fastest_call(filed.ticket, ctx)}")
 
@@ -111,8 +111,7 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
         return TextReply(f"这件事已经登记过了（编号 {ticket.number}），正在等联络员处理，不用再发；"
                          f"{fastest_call(ticket, ctx)}")
     if filed.outcome is Outcome.ADDED:
-        person = ticket.liaison.member if ticket.liaison else None
-        passed = f"并转给了{person.name}" if filed.liaison_told else ""
+        passed = f"并转给了{ticket.holder.name}" if filed.liaison_told else ""
         return TextReply(f"这件事已经在办（编号 {ticket.number}），您补充的情况已记上{passed}。"
                          f"{fastest_call(ticket, ctx)}")
     return _told_new(filed, ctx)
@@ -120,23 +119,27 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
 
 def _filed(description: str, ctx: Context, topic: str, urgency: str) -> Filed:
     return file_help_request(ctx.session, ctx.member, description, topic, urgency, now=ctx.clock.now(),
-                             sla_hours=ctx.settings.liaison.sla_hours,
-                             notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
+                             sla=_sla(ctx), notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
+
+
+def _sla(ctx: Context) -> Sla:
+    return Sla.of(ctx.settings.liaison, ctx.settings.scheduler.timezone)
 
 
 def _told_new(filed: Filed, ctx: Context) -> TextReply:
     ticket = filed.ticket
     received = f"已收到您的求助（{TOPIC_NAMES[ticket.topic]}），编号 {ticket.number}。"
-    if ticket.liaison is None:
+    holder = filed.holder
+    if holder.member is None:
         # Nobody can be notified by chat: say so, and give the member a number that answers.
-        return TextReply(f"{received}您的支部还没有指定红色联络员，求助已登记，工作人员会尽快跟进；"
-                         f"着急的话请拨打{hotline(ctx)}。")
-    person = ticket.liaison.member
+        why = "您是支部唯一的红色联络员，" if holder.why == "own_request" else "您的支部还没有指定红色联络员，"
+        return TextReply(f"{received}{why}求助已登记，工作人员会尽快跟进；着急的话请拨打{hotline(ctx)}。")
+    person = holder.member
     if filed.liaison_told:
-        holder, title = holder_of(ticket), holder_title(ticket)
-        who = (f"已转给{'您的' if title else ''}{title}{holder.name}，{holder.name}会在"
+        title = "您的红色联络员" if holder.role == "liaison" else STEP_TITLES[holder.role]
+        who = (f"已转给{title}{person.name}，{person.name}会在"
                f"{beijing_deadline(ticket.due_at, ctx.clock.now())}联系您")
-        call = f"；着急的话可以直接打{holder.name}的电话 {holder.phone}。" if holder.phone else "。"
+        call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
         return TextReply(f"{received}{who}{call}")
     if person.phone:  # the liaison gets no WeChat notice: the member's call is the fastest way
         return TextReply(f"{received}您的红色联络员是{person.name}，还没有开通微信通知，"

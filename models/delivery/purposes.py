@@ -51,6 +51,12 @@ PURPOSES: dict[str, Purpose] = {
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
     "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),
     "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复"),
+    # A new help request for the branch secretary (or township contact) standing in for a
+    # liaison (models.tickets.routing); a late ticket's escalation step telling whoever holds it,
+    # then the secretary, then the township contact (models.tickets.escalation). Notices a person
+    # waits on: at once as a template outside the window, like a liaison's.
+    "secretary_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知（书记）", template_fallback=True),
+    "ticket_escalation": Purpose(Guarantee.AT_LEAST_ONCE, "求助超时上报", template_fallback=True),
     "late_reply": Purpose(Guarantee.AT_LEAST_ONCE, "补发的回复"),
     "bind_alert": Purpose(Guarantee.AT_LEAST_ONCE, "绑定异常提醒"),
     "delivery_digest": Purpose(Guarantee.AT_LEAST_ONCE, "未送达汇总", template_fallback=True),

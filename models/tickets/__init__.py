@@ -7,9 +7,15 @@
 - ``answers``: a liaison's answer moves the ticket and reaches the member;
 - ``notices``: what the liaison and the member are sent through the outbox;
 - ``ratings``: the member's satisfaction rating of a resolved ticket closes or reopens it;
-- ``tickets``: finding tickets.
+- ``tickets``: finding tickets;
+- ``sla``: when a ticket's first answer and settling are due (working hours, by urgency);
+- ``routing``: who has a new ticket in hand — the liaison, else the secretary or township contact;
+- ``escalation``: a late ticket going up ``liaison.escalation_chain``, each step told once;
+- ``chain_notices``: what the people up the chain read;
+- ``report``: ``kiteline report tickets``, per branch.
 """
 from models.tickets.answers import record_liaison_answer
+from models.tickets.escalation import escalate_batch, late
 from models.tickets.events import ACTOR_KINDS, EVENT_KINDS, Actor, TicketEvent, history
 from models.tickets.filing import (
     Filed,
@@ -32,6 +38,8 @@ from models.tickets.ratings import (
     last_rated,
     rate,
 )
+from models.tickets.routing import STEP_TITLES, Holder, holder_for
+from models.tickets.sla import Sla, WorkingTime
 from models.tickets.ticket import (
     HELP_TOPICS,
     OPEN,
@@ -44,10 +52,10 @@ from models.tickets.ticket import (
 from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
-    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "TICKET_STATUSES",
-    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Outcome", "Rated", "Ticket",
-    "TicketEvent", "TransitionRefused", "add_to_ticket", "as_the_liaison_reads", "awaiting_rating",
-    "close_unrated", "file_help_request", "history", "last_rated", "liaison_for", "liaisons_ticket",
-    "members_ticket", "notify_waiting_tickets", "open_ticket", "rate", "record_liaison_answer",
-    "refreshed_liaison_notice", "transition",
+    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "STEP_TITLES", "TICKET_STATUSES",
+    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Holder", "Outcome", "Rated", "Sla",
+    "Ticket", "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads",
+    "awaiting_rating", "close_unrated", "escalate_batch", "file_help_request", "history", "holder_for", "last_rated",
+    "late", "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket", "rate",
+    "record_liaison_answer", "refreshed_liaison_notice", "transition",
 ]
