@@ -45,9 +45,11 @@ def reactions() -> Reactions:
 
 
 def refreshers() -> Refreshers:
-    """Whose messages are rendered again just before they are sent: a liaison's notice of a new
-    ticket carries the member's details as they are then (a phone changed since it was queued)."""
-    return Refreshers().on("liaison_notice", tickets.refreshed_liaison_notice)
+    """Whose messages are rendered again just before they are sent: the notice of a new ticket
+    to its liaison, or to the secretary standing in, carries the member's details as they are
+    then (a phone changed since it was queued)."""
+    return (Refreshers().on("liaison_notice", tickets.refreshed_liaison_notice)
+            .on(tickets.STANDIN_PURPOSE, tickets.refreshed_standin_notice))
 
 
 def dispatch_of(rt: Runtime) -> Dispatch:

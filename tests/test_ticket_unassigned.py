@@ -146,3 +146,23 @@ def test_open_ticket_in_the_domain_reaches_the_secretary(session):
     session.commit()
     assert (ticket.number, ticket.liaison_id, ticket.holder.name) == ("Q20261129001", None, "王某")
     assert [(openid, purpose) for openid, purpose, _ in notices(session)] == [(SECRETARY, "secretary_notice")]
+
+
+def test_the_secretarys_notice_carries_the_phone_the_member_has_when_it_is_sent(chat, make_chat, session, app,
+                                                                                send, clock):
+    from models.member import Member
+    from models.member_updates import apply_changes
+
+    roster(session)
+    make_chat(SECRETARY).say("你好")  # the secretary's window is open
+    chat.say("求助 老板拖欠了三个月工资")
+    member = session.scalar(select(Member).where(Member.openid == "oKite_member_0001"))
+    apply_changes(session, member, {"phone": "13800005678"}, source="console", changed_by="admin", now=clock.now())
+    session.commit()
+    send()
+    [text] = [m["text"] for m in app.test_client().get(f"/sandbox/messages/{SECRETARY}").get_json()]
+    assert text.startswith("【新求助 Q20261129001】白杨村党支部党员张某（电话 13800005678）求助欠薪：")
+    assert "支部还没有红色联络员，转给支部书记您跟进" in text
+    session.expire_all()
+    assert session.scalar(select(OutboxMessage)).payload["about"] == {
+        "ticket_id": 1, "number": "Q20261129001", "role": "secretary", "why": "no_liaison"}
