@@ -1,8 +1,8 @@
 """A dispatcher turn's common case as a few SQLAlchemy Core statements: claimed rows whose
 payload reads, going as customer-service messages on an open channel into windows with a place
 left — a lesson push, a notice. Everything else (a template message, a closed window, an
-unfollow, a paused channel, a payload of the wrong shape) goes through
-:func:`models.delivery.dispatcher.start`, which decides row by row with the ORM.
+unfollow, a paused channel, a payload of the wrong shape, one rendered again before its send)
+goes through :func:`models.delivery.dispatcher.start`, which decides row by row with the ORM.
 
 Why: on SQLite a transaction holds the one write lock from its first write to its commit, and
 the platform's own writes (in the sandbox, the same file) wait meanwhile; the ORM's per-row
@@ -17,6 +17,7 @@ before any call begins.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
@@ -50,11 +51,13 @@ _START_PG = (insert(_attempts)
              .returning(_attempts.c.outbox_id, _attempts.c.id))
 
 
-def start_fast(session: Session, due: list[Claimed], holder: str, now: dt.datetime,
-               custom_open: bool) -> tuple[list[Call], list[int]]:
+def start_fast(session: Session, due: list[Claimed], holder: str, now: dt.datetime, custom_open: bool,
+               refreshed: Container[str] = ()) -> tuple[list[Call], list[int]]:
     """Start the rows of ``due`` (just claimed by ``holder``) that take the common case — a
     customer-service message, ``custom_open`` (the channel not paused), a place left in the
-    reader's window — each ``sending`` with one attempt counted and begun. Returns the calls (to make once the caller
+    reader's window, of no purpose in ``refreshed`` (rendered again before the send:
+    ``models.delivery.refresh``) — each ``sending`` with one attempt counted and begun. Returns
+    the calls (to make once the caller
     has committed) and the ids of the other rows, for :func:`models.delivery.dispatcher.start`."""
     typed, rest = {}, []
     for d in due:
@@ -63,7 +66,7 @@ def start_fast(session: Session, due: list[Claimed], holder: str, now: dt.dateti
         except ValueError:  # start() fails it visibly
             rest.append(d.row_id)
             continue
-        if custom_open and channel_of(d.kind) is Channel.CUSTOM:
+        if custom_open and channel_of(d.kind) is Channel.CUSTOM and d.purpose not in refreshed:
             typed[d.row_id] = payload
         else:
             rest.append(d.row_id)

@@ -200,7 +200,8 @@ def _turn(d: Dispatch, holder: str, want: int, failure: SendFailed | None, busy:
                     ended += no_token(d, s, [c.row_id for c in claim.rows], holder, failure, now)
                 elif claim.rows:
                     paused = claim.custom_paused_until
-                    calls, rest = start_fast(s, claim.rows, holder, now, paused is None or paused <= now)
+                    calls, rest = start_fast(s, claim.rows, holder, now, paused is None or paused <= now,
+                                             d.refreshers)
                     if rest:
                         more, started = start(d, s, rest, holder, now)
                         calls += more
