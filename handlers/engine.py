@@ -10,14 +10,17 @@
 4. a dialog in progress (``handlers.dialog_machine``): cancel words end it, 帮助 asks its
    question again, its step reads the answer, and what the step does not take is a new request
    when the router found a clear other intent — then the dialog ends and the message goes on
-   to 5 and 6 as if none were in progress (a hand-off), the answer after the dialog's
+   to 5, 6 and 7 as if none were in progress (a hand-off), the answer after the dialog's
    ``dropped`` line; a message that is no request after the dialog lapsed gets its ``expired``
    sentence; then the answer to an open
    verification ask (``handlers.verification``: 没变, a correction — anything else goes on, the
    ask kept); cancel words with no dialog in progress are told there is nothing to cancel;
-5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
+5. a liaison's (secretary's, township contact's) answer to a ticket written without its number
+   (``handlers.ticket_desk.answers_without_number``: passed on, or "which one?"; never filed as
+   a help request for themself without help words of their own);
+6. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
-6. the handler of the routed intent, with an offer for a second request in the same message;
+7. the handler of the routed intent, with an offer for a second request in the same message;
    the fallback (``handlers.unknown``) is the intent the router picks when nothing matched.
 
 The text is routed once, before stage 2, so crisis words are read on the normalised text and a
@@ -35,6 +38,7 @@ from handlers import (
     crisis,
     help_request,
     menu,
+    ticket_desk,
     unknown,
     update_info,
     verification,
@@ -192,7 +196,7 @@ def _intent(msg: Incoming, ctx: Context) -> Reply:
 
 
 STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, verification.answers_ask, _nothing_to_cancel,
-                             _clarify, _intent)
+                             ticket_desk.answers_without_number, _clarify, _intent)
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:

@@ -25,6 +25,7 @@ from handlers import (
     station,
     study,
     thought_report,
+    ticket_desk,
     transfer_done,
     transfer_relation,
     unknown,
@@ -51,11 +52,13 @@ DIALOGS: dict[str, Dialog] = {
     for d in (
         clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG, guided_update.DIALOG,
         help_dialogs.DESCRIBE, help_dialogs.CONFIRM, transfer_request.DIALOG, study_past.DIALOG,
+        ticket_desk.WHICH,
     )
 }
 
 # Tried in this order: the first whose syntax matches and whose roles the sender has answers.
 COMMANDS: tuple[Command, ...] = (
+    *ticket_desk.COMMANDS,
     liaison_answer.ANSWER,
     liaison_answer.STATUS,
     transfer_done.DONE,

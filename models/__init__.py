@@ -18,7 +18,7 @@ from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.simulated_time import ClockOffset
 from models.station import Station
-from models.tickets import Ticket, TicketEvent
+from models.tickets import DeskList, Ticket, TicketEvent
 from models.token import SharedToken
 from models.transfers import TransferGuide, TransferRequest
 from models.verification.asks import VerificationAsk
@@ -29,6 +29,6 @@ __all__ = [
     "Liaison", "MassSend", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease",
     "ReplyPages",
     "SchedulerJob", "Station",
-    "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",
+    "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest", "DeskList",
     "VerificationAsk",
 ]

@@ -6,10 +6,23 @@
 - ``events``: every transition and addition, with who did it and when (``ticket_events``);
 - ``answers``: a liaison's answer moves the ticket and reaches the member;
 - ``notices``: what the liaison and the member are sent through the outbox;
-- ``tickets``: finding tickets.
+- ``tickets``: finding tickets;
+- ``scope``: who may work which tickets (a liaison their branch's, a secretary the branches they
+  head, a township contact the township's), and in which role;
+- ``desk``: claiming (接单) and internal notes (备注); ``handover``: 转 to a colleague;
+- ``desk_list``: the list of tickets a liaison was last shown, which "接单 2" counts in.
 """
 from models.tickets.answers import record_liaison_answer
-from models.tickets.events import ACTOR_KINDS, EVENT_KINDS, Actor, TicketEvent, history
+from models.tickets.desk import SETTLED, Claim, claim, note
+from models.tickets.desk_list import DeskList, has_list, listed_ticket_id, remember_list
+from models.tickets.events import (
+    ACTOR_KINDS,
+    EVENT_KINDS,
+    Actor,
+    TicketEvent,
+    history,
+    last_event_at,
+)
 from models.tickets.filing import (
     Filed,
     Outcome,
@@ -17,11 +30,20 @@ from models.tickets.filing import (
     file_help_request,
     open_ticket,
 )
+from models.tickets.handover import Colleague, colleagues, hand_over, named
 from models.tickets.lifecycle import TRANSITIONS, TransitionRefused, transition
 from models.tickets.notices import (
     NOTICE_MAX_BYTES,
+    TITLES,
     as_the_liaison_reads,
     notify_waiting_tickets,
+)
+from models.tickets.scope import (
+    Reach,
+    held_open,
+    open_in_reach,
+    reach_of,
+    ticket_numbered,
 )
 from models.tickets.ticket import (
     HELP_TOPICS,
@@ -35,9 +57,11 @@ from models.tickets.ticket import (
 from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
-    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "TICKET_STATUSES",
-    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Outcome", "Ticket",
-    "TicketEvent", "TransitionRefused", "add_to_ticket", "as_the_liaison_reads", "file_help_request", "history",
-    "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket",
-    "record_liaison_answer", "transition",
+    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "SETTLED", "TICKET_STATUSES",
+    "TITLES", "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Claim", "Colleague", "DeskList",
+    "Filed", "Outcome", "Reach", "Ticket", "TicketEvent", "TransitionRefused", "add_to_ticket",
+    "as_the_liaison_reads", "claim", "colleagues", "file_help_request", "hand_over", "has_list", "held_open",
+    "history", "last_event_at", "liaison_for", "liaisons_ticket", "listed_ticket_id", "members_ticket", "named", "note",
+    "notify_waiting_tickets", "open_in_reach", "open_ticket", "reach_of", "record_liaison_answer",
+    "remember_list", "ticket_numbered", "transition",
 ]

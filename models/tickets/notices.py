@@ -10,6 +10,7 @@ from models.clock import SHANGHAI
 from models.delivery.payloads import TemplateNotice, Text
 from models.delivery.queue import enqueue
 from models.member import Member
+from models.tickets.events import Actor
 from models.tickets.ticket import TOPIC_NAMES, Ticket
 from models.tickets.tickets import waiting_on
 
@@ -21,6 +22,8 @@ from models.tickets.tickets import waiting_on
 NOTICE_MAX_BYTES = 2048
 # Before a crisis ticket's words in the liaison's notice (handlers.crisis): the liaison reads it first.
 CRISIS_FLAG = "【情绪危机，请马上联系】"
+# How a member reads who answered them, by the actor kind (models.tickets.events.ACTOR_KINDS).
+TITLES = {"liaison": "红色联络员", "secretary": "支部书记", "township": "乡镇党委"}
 
 
 def as_the_liaison_reads(ticket: Ticket) -> str:
@@ -100,23 +103,50 @@ def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: d
     return True
 
 
-def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: dt.datetime) -> None:
-    """Pass the liaison's ``answer`` to ``ticket`` on to the member (outbox purpose
-    ``liaison_answer``; a customer-service message inside their 48-hour window, else deferred to
-    their next message — DESIGN.md §2), saying it is settled when the ticket is ``resolved``.
+def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: dt.datetime,
+                       by: Actor | None = None, template_id: str | None = None) -> None:
+    """Pass the ``answer`` to ``ticket`` on to the member (outbox purpose ``liaison_answer``),
+    saying who answered — ``by`` (default: the ticket's liaison), by role and name (红色联络员李某)
+    — and that it is settled when the ticket is ``resolved``. Inside the member's 48-hour window
+    it goes as a customer-service message; outside it the template ``template_id``
+    (:func:`reply_template`, "您的求助有新回复") goes at once and the full text on their next
+    message; without ``template_id`` all of it waits for their next message (DESIGN.md §2).
     A member without WeChat is told nothing by the system: the liaison phones."""
-    member, person = ticket.member, ticket.liaison.member
+    member = ticket.member
     if not member.openid:
         return
+    who = answerer(session, ticket, by)
     if ticket.status == "resolved":
-        text = (f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结" + (f"：{answer}" if answer else "。")
+        text = (f"您的求助（编号 {ticket.number}）{who}已办结" + (f"：{answer}" if answer else "。")
                 + "\n如果还没解决，直接发“求助”加上情况，我再转给联络员。")
     else:
-        text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
+        text = (f"您的求助（编号 {ticket.number}）有回复了。{who}：{answer}\n"
                 "有什么要补充的，直接回复我，我转给联络员。")
-    enqueue(session, openid=member.openid, payload=Text(within_notice(text)),
+    fallback = reply_template(ticket, who, template_id, now) if template_id else None
+    enqueue(session, openid=member.openid, payload=Text(within_notice(text), fallback=fallback),
             purpose="liaison_answer", idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat()}",
             now=now)
+
+
+def answerer(session: Session, ticket: Ticket, by: Actor | None) -> str:
+    """Who answered, as the member reads it: role and name (红色联络员李某, 支部书记王某)."""
+    if by is None:
+        return f"{TITLES['liaison']}{ticket.liaison.member.name}"
+    return f"{TITLES.get(by.kind, '')}{session.get(Member, by.member_id).name}"
+
+
+def reply_template(ticket: Ticket, who: str, template_id: str, now: dt.datetime) -> TemplateNotice:
+    """The member's "您的求助有新回复" as a template message (config ``wechat.templates.ticket_reply``):
+    thing1 what happened, character_string2 the ticket number, thing3 who answered, time4 when,
+    thing5 how to read it all. WeChat's rules: each value ≤ 20 characters, no line breaks."""
+    values = {
+        "thing1": "您的求助已办结" if ticket.status == "resolved" else "您的求助有新回复",
+        "character_string2": ticket.number,
+        "thing3": who,
+        "time4": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "thing5": "给我发任意一条消息即可查看全文",
+    }
+    return TemplateNotice(template_id, {k: " ".join(v.split())[:20] for k, v in values.items()})
 
 
 def within_notice(text: str) -> str:
