@@ -105,7 +105,9 @@ def hand_on(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
         return TextReply(f"这件求助已经在{whose}手上了（编号 {ticket.number}），没有改动。")
     if not to.person.openid:
         return TextReply(f"{to.title}还没有绑定微信，转过去收不到通知，没有改动。请先请{to.person.name}绑定，或转给别人。")
-    hand_over(ctx.session, ticket, to, picked.actor, now=ctx.clock.now(), why=args.get("why", ""),
+    # The reason as typed (the folded text has lost its full-width punctuation).
+    why = (msg.text or "").partition(name)[2].strip() if "why" in args else ""
+    hand_over(ctx.session, ticket, to, picked.actor, now=ctx.clock.now(), why=why,
               notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
     member = ticket.member
     told = f"也告诉了{member.name}现在由{to.person.name}办理" if member.openid else f"{member.name}没有绑定微信，请电话告诉本人"

@@ -21,5 +21,6 @@ def record_liaison_answer(session: Session, ticket: Ticket, answer: str, *, reso
     for the member, naming who answered (``queue_answer_notice``; ``template_id``: the
     "您的求助有新回复" template, ``wechat.templates.ticket_reply``, sent when their window is
     closed)."""
-    liaison_answers(session, ticket, answer, resolved=resolved, now=now, actor=by)
-    queue_answer_notice(session, ticket, answer, now=now, by=by, template_id=template_id)
+    events = liaison_answers(session, ticket, answer, resolved=resolved, now=now, actor=by)
+    session.flush()  # the event's id keys the notice: two answers in the same second are two notices
+    queue_answer_notice(session, ticket, answer, now=now, by=by, template_id=template_id, event_id=events[-1].id)

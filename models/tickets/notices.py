@@ -104,14 +104,16 @@ def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: d
 
 
 def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: dt.datetime,
-                       by: Actor | None = None, template_id: str | None = None) -> None:
+                       by: Actor | None = None, template_id: str | None = None,
+                       event_id: int | None = None) -> None:
     """Pass the ``answer`` to ``ticket`` on to the member (outbox purpose ``liaison_answer``),
     saying who answered — ``by`` (default: the ticket's liaison), by role and name (红色联络员李某)
     — and that it is settled when the ticket is ``resolved``. Inside the member's 48-hour window
     it goes as a customer-service message; outside it the template ``template_id``
     (:func:`reply_template`, "您的求助有新回复") goes at once and the full text on their next
     message; without ``template_id`` all of it waits for their next message (DESIGN.md §2).
-    A member without WeChat is told nothing by the system: the liaison phones."""
+    ``event_id`` (the answer's ticket event) keys the notice, so each answer is sent once, however
+    close together; without it, the time does. A member without WeChat is told nothing by the system: the liaison phones."""
     member = ticket.member
     if not member.openid:
         return
@@ -124,7 +126,8 @@ def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: d
                 "有什么要补充的，直接回复我，我转给联络员。")
     fallback = reply_template(ticket, who, template_id, now) if template_id else None
     enqueue(session, openid=member.openid, payload=Text(within_notice(text), fallback=fallback),
-            purpose="liaison_answer", idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat()}",
+            purpose="liaison_answer",
+            idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat() if event_id is None else event_id}",
             now=now)
 
 
