@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models.delivery.outbox import OutboxMessage
-from models.tickets import Ticket, history
+from models.tickets import Ticket, history, open_ticket
 from tests.conftest import START
 from tests.desk_world import LIAISON, LIAISON_2, MEMBER, MEMBER_2, SECRETARY, desk_world
 
@@ -235,3 +235,20 @@ def test_a_member_sending_a_desk_command_is_not_answered_as_a_liaison(desk, make
     reply = make_chat(MEMBER).say("接单 1")
     assert "接单" not in reply
     assert {t.status for t in tickets(session).values()} == {"new"}
+
+
+def test_a_long_list_comes_a_page_at_a_time_and_every_line_arrives(session, make_chat):
+    world = desk_world(session)
+    for n in range(40):
+        open_ticket(session, world.zhang, "other", f"第{n + 1}件事", now=START + dt.timedelta(minutes=n),
+                    sla_hours=24, notice_template_id="kiteline_liaison_notice")
+    session.commit()
+    liaison = make_chat(LIAISON)
+    pages = [liaison.say("我的工单")]
+    while "回复“更多”看下一页" in pages[-1]:
+        pages.append(liaison.say("更多"))
+    assert len(pages) > 1 and all(len(p.encode()) <= 2048 for p in pages)
+    text = "\n".join(pages)
+    assert [f"{n}. Q20261129{n:03d} 张某" in text for n in range(1, 41)] == [True] * 40
+    assert pages[-1].endswith(HOW_TO)
+    assert liaison.say("接单 40").startswith("已接单（编号 Q20261129040）")

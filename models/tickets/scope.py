@@ -50,11 +50,6 @@ class Reach:
             kind = self.own_kind or "liaison"
         return Actor(kind, self.person_id) if kind else None
 
-    @property
-    def empty(self) -> bool:
-        """Reaches nothing but what they hold."""
-        return not self.kinds
-
 
 def reach_of(session: Session, person: Member) -> Reach:
     """``person``'s reach, from the liaison list and the organisations naming them secretary
