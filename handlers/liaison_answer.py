@@ -2,10 +2,11 @@
 
 A red liaison (a secretary, a township contact) answers by chat: "Q20261129003 已经联系了
 明天陪他去劳动监察大队". The words beside the number are the answer, passed on to the member
-(``handlers.ticket_desk.relay``: the ticket is answered, claimed on the way when new); words
-saying it is settled (已解决, 办结, 办好了) settle it; a number alone shows the request again.
-The same rules as the desk's 回复 / 办结 (``handlers.ticket_desk``): only a ticket in the
-sender's reach (``models.tickets.scope``), and a settled ticket takes no more words.
+(``handlers.ticket_desk.relay``: the ticket is answered, claimed on the way when new; the answer
+counts as getting in touch with the member, 定时联系); words saying it is settled (已解决, 办结,
+办好了) settle it; a number alone shows the request again. The same rules as the desk's 回复 /
+办结 (``handlers.ticket_desk``): only a ticket in the sender's reach (``models.tickets.scope``),
+and a settled ticket takes no more words.
 
 A member who quotes their own ticket's number (Q20261129001 怎么还没人联系我) is told where it
 stands — a liaison quoting their own request too. A member who is no liaison sending a

@@ -132,6 +132,7 @@ def test_a_lesson_push_due_in_the_span_reaches_the_member_once(api, chat, member
 
     assert ran(report) == [("transfer_guide", "2026-11-29T10:00:00+08:00"),
                            ("delivery_digest", "2026-11-29T18:00:00+08:00"),
+                           ("ticket_rating", "2026-11-30T03:00:00+08:00"),
                            ("lesson_push:morning_lesson", "2026-11-30T08:30:00+08:00"),
                            ("verification_round", "2026-11-30T09:00:00+08:00")]
     assert report["dispatched"]["sent"] == 1
@@ -152,8 +153,10 @@ def test_jobs_due_in_the_span_run_once_each_in_time_order_at_their_last_due_time
         report = advance(api, 3 * DAY)
 
         assert ran(report) == [("test:noon", "2026-11-30T12:00:00+08:00"),
+                               ("contact_plan", "2026-12-01T09:00:00+08:00"),
                                ("transfer_guide", "2026-12-01T10:00:00+08:00"),
                                ("delivery_digest", "2026-12-01T18:00:00+08:00"),
+                               ("ticket_rating", "2026-12-02T03:00:00+08:00"),
                                ("lesson_push:morning_lesson", "2026-12-02T08:30:00+08:00"),
                                ("verification_round", "2026-12-02T09:00:00+08:00")]
         assert seen_at == [dt.datetime(2026, 11, 30, 4, 0, tzinfo=dt.timezone.utc)]  # the clock at its due time

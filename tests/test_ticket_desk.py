@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from models.delivery.outbox import OutboxMessage
 from models.tickets import Ticket, history, open_ticket
+from models.tickets.notices import ASK_RATING
 from tests.conftest import START
 from tests.desk_world import LIAISON, LIAISON_2, MEMBER, MEMBER_2, SECRETARY, desk_world
 
@@ -136,8 +137,7 @@ def test_resolve_with_a_summary_and_a_second_time_changes_nothing(desk, make_cha
     assert liaison.say("办结 1 再办结一次") == "这件求助已经办结过了（编号 Q20261129001），不用再发。"
     send()
     texts = [m["text"] for m in app.test_client().get(f"/sandbox/messages/{MEMBER}").get_json()]
-    assert texts == ["您的求助（编号 Q20261129001）红色联络员李某已办结：工资已经要回来了\n"
-                     "如果还没解决，直接发“求助”加上情况，我再转给联络员。"]
+    assert texts == ["您的求助（编号 Q20261129001）红色联络员李某已办结：工资已经要回来了\n" + ASK_RATING]
     assert [k for k, _, _ in events(session, "Q20261129001")] == ["filed", "claimed", "resolved"]
 
 

@@ -71,7 +71,7 @@ def test_the_settled_notice_outside_the_window_says_so_in_the_template(session, 
     clock.advance(days=3)
     make_chat(LIAISON).say("办结 Q20261129001 工资已经要回来了")
     send()
-    assert inbox(app, MEMBER)[0][1].startswith("thing1: 您的求助已办结\ncharacter_string2: Q20261129001\n")
+    assert inbox(app, MEMBER)[0][1].startswith("thing1: 您的求助已办结，请评价\ncharacter_string2: Q20261129001\n")
 
 
 def test_a_member_without_wechat_is_for_the_liaison_to_phone(session, make_chat):
@@ -170,3 +170,16 @@ def test_a_colleague_holding_nothing_of_it_is_not_asked(session, make_chat):
     make_chat(MEMBER).say("求助 老板拖欠了三个月工资")
     assert "转告" not in make_chat(LIAISON_2).say("已经联系了")
     assert answers(session) == []
+
+
+@pytest.mark.parametrize("said", ["已经联系了 明天陪他去劳动监察大队", "联系上了 他说没事了"])
+def test_contact_words_naming_no_member_are_an_answer_to_the_ticket_held(session, make_chat, said):
+    """"联系 姓名 情况" logs a contact (handlers.liaison_contact); words that name nobody are
+    the answer to the one ticket the liaison holds — and that answer counts as a contact."""
+    from models.liaison_contacts import recent_contacts
+    world = desk_world(session)
+    make_chat(MEMBER).say("求助 老板拖欠了三个月工资")
+    assert make_chat(LIAISON).say(said).startswith("您手上只有张某这一件求助（欠薪），这句话当作给它的答复：")
+    assert events(session)[-1] == ("answered", said)
+    contact = recent_contacts(session, world.zhang.id)[0]
+    assert (contact.kind, contact.by.name, contact.note) == ("reply", "李某", f"答复求助 Q20261129001：{said}")

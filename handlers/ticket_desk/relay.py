@@ -5,13 +5,16 @@ The words go through ``models.tickets.record_liaison_answer``: the lifecycle mov
 answer sets ``first_response_at``), the member is told who answered, and the delivery follows
 the platform's rules — a customer-service message inside the member's 48-hour window, else the
 "您的求助有新回复" template at once and the full text on their next message. The sender is told
-which of these happens, so they know whether to phone as well.
+which of these happens, so they know whether to phone as well. An answer passed on counts as
+getting in touch with the member (定时联系: ``models.liaison_contacts.record_contact``, kind
+``reply``).
 """
 from __future__ import annotations
 
 from handlers.context import Context
 from models.delivery import window
 from models.follower import Follower
+from models.liaison_contacts import record_contact
 from models.tickets import Actor, Ticket, record_liaison_answer
 
 
@@ -23,6 +26,8 @@ def relay(ctx: Context, ticket: Ticket, words: str, actor: Actor, *, resolved: b
     record_liaison_answer(ctx.session, ticket, words, resolved=resolved, now=now, by=actor,
                           template_id=ctx.settings.wechat.templates["ticket_reply"])
     member = ticket.member
+    record_contact(ctx.session, member.id, actor.member_id, "reply",
+                   f"{'办结' if resolved else '答复'}求助 {ticket.number}" + (f"：{words}" if words else ""), now)
     done = f"{'已把这件求助标为办结' if resolved else '已记下您的答复'}（编号 {ticket.number}）"
     call = f"（电话 {member.phone}）" if member.phone else ""
     if not member.openid:

@@ -70,6 +70,11 @@ PURPOSES: dict[str, Purpose] = {
     "verification_ask": Purpose(Guarantee.AT_MOST_ONCE, "信息核对"),
     # A liaison's (or secretary's) list of members who did not confirm: a notice.
     "verification_list": Purpose(Guarantee.AT_LEAST_ONCE, "核对未确认名单", template_fallback=True),
+    # A member rated a resolved ticket 1 or 2 (models.tickets.ratings): the secretary (or township
+    # contact) it is handed to is told at once — a notice the member's rating triggered.
+    "ticket_reopened": Purpose(Guarantee.AT_LEAST_ONCE, "求助重新打开通知", template_fallback=True),
+    # A liaison's monthly list of members nobody contacted lately (models.liaison_contacts.plan).
+    "contact_plan": Purpose(Guarantee.AT_LEAST_ONCE, "定时联系名单", template_fallback=True),
 }
 
 

@@ -180,12 +180,24 @@ class PointsSettings(Section):
 
 
 class LiaisonSettings(Section):
-    """How long a liaison has to answer a ticket, and who it goes to after."""
+    """How long a liaison has to answer a ticket, and who it goes to after; how long a resolved
+    ticket waits for the member's rating (``rating_days``, then the daily job at ``rating_cron``
+    closes it unrated); regular contact (定时联系): at ``contact_cron`` each liaison is sent
+    their members nobody contacted in ``contact_days`` days (crontab lines, ``scheduler.timezone``)."""
 
     sla_hours: int = Field(24, ge=1)
     escalation_chain: list[Literal["liaison", "secretary", "township"]] = Field(
         default_factory=lambda: ["liaison", "secretary", "township"]
     )
+    rating_days: int = Field(7, ge=1, le=365)
+    rating_cron: str = "0 3 * * *"
+    contact_days: int = Field(30, ge=1, le=365)
+    contact_cron: str = "0 9 1 * *"
+
+    @field_validator("rating_cron", "contact_cron")
+    @classmethod
+    def _crontab(cls, v: str) -> str:
+        return cron_line(v)
 
 
 class TransferSettings(Section):

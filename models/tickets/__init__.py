@@ -6,6 +6,7 @@
 - ``events``: every transition and addition, with who did it and when (``ticket_events``);
 - ``answers``: a liaison's answer moves the ticket and reaches the member;
 - ``notices``: what the liaison and the member are sent through the outbox;
+- ``ratings``: the member's satisfaction rating of a resolved ticket closes or reopens it;
 - ``tickets``: finding tickets;
 - ``scope``: who may work which tickets (a liaison their branch's, a secretary the branches they
   head, a township contact the township's), and in which role;
@@ -38,6 +39,13 @@ from models.tickets.notices import (
     as_the_liaison_reads,
     notify_waiting_tickets,
 )
+from models.tickets.ratings import (
+    Rated,
+    awaiting_rating,
+    close_unrated,
+    last_rated,
+    rate,
+)
 from models.tickets.scope import (
     Reach,
     held_open,
@@ -59,9 +67,10 @@ from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 __all__ = [
     "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "SETTLED", "TICKET_STATUSES",
     "TITLES", "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Claim", "Colleague", "DeskList",
-    "Filed", "Outcome", "Reach", "Ticket", "TicketEvent", "TransitionRefused", "add_to_ticket",
-    "as_the_liaison_reads", "claim", "colleagues", "file_help_request", "hand_over", "has_list", "held_open",
-    "history", "last_event_at", "liaison_for", "liaisons_ticket", "listed_ticket_id", "members_ticket", "named", "note",
-    "notify_waiting_tickets", "open_in_reach", "open_ticket", "reach_of", "record_liaison_answer",
-    "remember_list", "ticket_numbered", "transition",
+    "Filed", "Outcome", "Rated", "Reach", "Ticket", "TicketEvent", "TransitionRefused", "add_to_ticket",
+    "as_the_liaison_reads", "awaiting_rating", "claim", "close_unrated", "colleagues", "file_help_request",
+    "hand_over", "has_list", "held_open", "history", "last_event_at", "last_rated", "liaison_for",
+    "liaisons_ticket", "listed_ticket_id", "members_ticket", "named", "note", "notify_waiting_tickets",
+    "open_in_reach", "open_ticket", "rate", "reach_of", "record_liaison_answer", "remember_list",
+    "ticket_numbered", "transition",
 ]

@@ -20,6 +20,9 @@ from models.tickets.tickets import waiting_on
 # report on WeChat's open community (developers.weixin.qq.com/community/develop/doc/
 # 00084e2936c340b9015a753405b800), the same as a passive reply's (bot.wire.MAX_REPLY_BYTES).
 NOTICE_MAX_BYTES = 2048
+# The rating question (满意度) after a resolution; 1–2 reopens the ticket (models.tickets.ratings).
+ASK_RATING = ("这次办得怎么样？请回复 1-5 分：5 很满意，4 满意，3 一般，2 不满意，1 很不满意，也可以说说原因。"
+              "还没解决的话打 1 或 2 分，我转给支部书记跟进。")
 # Before a crisis ticket's words in the liaison's notice (handlers.crisis): the liaison reads it first.
 CRISIS_FLAG = "【情绪危机，请马上联系】"
 # How a member reads who answered them, by the actor kind (models.tickets.events.ACTOR_KINDS).
@@ -108,19 +111,22 @@ def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: d
                        event_id: int | None = None) -> None:
     """Pass the ``answer`` to ``ticket`` on to the member (outbox purpose ``liaison_answer``),
     saying who answered — ``by`` (default: the ticket's liaison), by role and name (红色联络员李某)
-    — and that it is settled when the ticket is ``resolved``. Inside the member's 48-hour window
+    — and that it is settled when the ticket is ``resolved``, then asking for their rating
+    (:data:`ASK_RATING`, read by ``handlers.rating``). Inside the member's 48-hour window
     it goes as a customer-service message; outside it the template ``template_id``
     (:func:`reply_template`, "您的求助有新回复") goes at once and the full text on their next
     message; without ``template_id`` all of it waits for their next message (DESIGN.md §2).
     ``event_id`` (the answer's ticket event) keys the notice, so each answer is sent once, however
-    close together; without it, the time does. A member without WeChat is told nothing by the system: the liaison phones."""
+    close together; without it, the time does. A member without WeChat is told nothing by the
+    system: the liaison phones."""
     member = ticket.member
     if not member.openid:
         return
     who = answerer(session, ticket, by)
     if ticket.status == "resolved":
-        text = (f"您的求助（编号 {ticket.number}）{who}已办结" + (f"：{answer}" if answer else "。")
-                + "\n如果还没解决，直接发“求助”加上情况，我再转给联络员。")
+        question = f"\n{ASK_RATING}"  # a long answer is cut, never the question after it
+        text = within_notice(f"您的求助（编号 {ticket.number}）{who}已办结"
+                             + (f"：{answer}" if answer else "。"), NOTICE_MAX_BYTES - len(question.encode())) + question
     else:
         text = (f"您的求助（编号 {ticket.number}）有回复了。{who}：{answer}\n"
                 "有什么要补充的，直接回复我，我转给联络员。")
@@ -143,7 +149,7 @@ def reply_template(ticket: Ticket, who: str, template_id: str, now: dt.datetime)
     thing1 what happened, character_string2 the ticket number, thing3 who answered, time4 when,
     thing5 how to read it all. WeChat's rules: each value ≤ 20 characters, no line breaks."""
     values = {
-        "thing1": "您的求助已办结" if ticket.status == "resolved" else "您的求助有新回复",
+        "thing1": "您的求助已办结，请评价" if ticket.status == "resolved" else "您的求助有新回复",
         "character_string2": ticket.number,
         "thing3": who,
         "time4": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
@@ -152,8 +158,8 @@ def reply_template(ticket: Ticket, who: str, template_id: str, now: dt.datetime)
     return TemplateNotice(template_id, {k: " ".join(v.split())[:20] for k, v in values.items()})
 
 
-def within_notice(text: str) -> str:
-    """``text`` cut to :data:`NOTICE_MAX_BYTES` of UTF-8, with an ellipsis when cut."""
-    if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
+def within_notice(text: str, limit: int = NOTICE_MAX_BYTES) -> str:
+    """``text`` cut to ``limit`` bytes of UTF-8, with an ellipsis when cut."""
+    if len(text.encode("utf-8")) <= limit:
         return text
-    return text.encode("utf-8")[:NOTICE_MAX_BYTES - 3].decode("utf-8", errors="ignore") + "…"
+    return text.encode("utf-8")[:limit - 3].decode("utf-8", errors="ignore") + "…"
