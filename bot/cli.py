@@ -17,6 +17,7 @@ from bot.export_cli import (
 )
 from bot.import_cli import import_group
 from bot.invitations_cli import export_group
+from bot.liaisons_cli import liaisons
 from bot.member_cli import member
 from bot.menu_cli import menu
 from bot.nlu_cli import nlu
@@ -45,7 +46,7 @@ export_group.add_command(export_orgs_command)
 export_group.add_command(export_lessons_command)
 report.add_command(report_transfers)
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,
-                report, menu, nlu, dialogs, member, transfer):
+                report, menu, nlu, dialogs, member, transfer, liaisons):
     main.add_command(command)
 
 

@@ -13,6 +13,7 @@ from models.follower import Follower
 from models.inbound import InboundMessage
 from models.lesson import Lesson, LessonTarget, StudyRecord
 from models.liaison_contacts import LiaisonContact
+from models.liaisons import LiaisonAssignment
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
 from models.reply_pages import ReplyPages
@@ -27,7 +28,8 @@ from models.verification.asks import VerificationAsk
 __all__ = [
     "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
     "InboundMessage", "Lesson", "LessonTarget",
-    "Liaison", "LiaisonContact", "MassSend", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease",
+    "Liaison", "LiaisonAssignment", "LiaisonContact", "MassSend", "Member", "MemberChange", "Organization",
+    "OutboxAttempt", "OutboxMessage", "Lease",
     "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest", "DeskList",

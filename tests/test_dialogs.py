@@ -19,7 +19,7 @@ from models.member import Liaison, MemberChange
 from models.tickets import Ticket, open_ticket
 from models.transfers import TransferRequest
 from tests.conftest import START
-from tests.factories import make_lesson, make_member
+from tests.factories import SLA, make_lesson, make_member
 from tests.test_help_request import setup_roster
 
 PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"
@@ -109,7 +109,7 @@ def setup(session, key):
         session.flush()
         for name, topic, said in (("陈某", "wages", "老板拖欠工资"), ("刘某", "housing", "房东不退押金")):
             other = make_member(session, member.branch, name=name, liaison_id=desk.id)
-            open_ticket(session, other, topic, said, now=START, sla_hours=24, notice_template_id="t")
+            open_ticket(session, other, topic, said, now=START, sla=SLA, notice_template_id="t")
         session.commit()
 
 

@@ -11,6 +11,7 @@ from models.tickets import Ticket, history, open_ticket
 from models.tickets.notices import ASK_RATING
 from tests.conftest import START
 from tests.desk_world import LIAISON, LIAISON_2, MEMBER, MEMBER_2, SECRETARY, desk_world
+from tests.factories import SLA
 
 HOW_TO = ("发“接单 1”接手第1件；“回复 1 内容”转告党员；“办结 1 小结”办结；“转 1 姓名”转给本支部联络员或书记；"
           "“备注 1 内容”只记不发。序号也可以换成编号。")
@@ -241,7 +242,7 @@ def test_a_long_list_comes_a_page_at_a_time_and_every_line_arrives(session, make
     world = desk_world(session)
     for n in range(40):
         open_ticket(session, world.zhang, "other", f"第{n + 1}件事", now=START + dt.timedelta(minutes=n),
-                    sla_hours=24, notice_template_id="kiteline_liaison_notice")
+                    sla=SLA, notice_template_id="kiteline_liaison_notice")
     session.commit()
     liaison = make_chat(LIAISON)
     pages = [liaison.say("我的工单")]

@@ -57,6 +57,12 @@ PURPOSES: dict[str, Purpose] = {
     # A ticket handed on (转 N 姓名): the new holder's notice (its template outside the window,
     # as a new ticket's), and the member told who has it now (on their next message).
     "ticket_handover": Purpose(Guarantee.AT_LEAST_ONCE, "求助转交通知", template_fallback=True),
+    # A new help request for the branch secretary (or township contact) standing in for a
+    # liaison (models.tickets.routing); a late ticket's escalation step telling whoever holds it,
+    # then the secretary, then the township contact (models.tickets.escalation). Notices a person
+    # waits on: at once as a template outside the window, like a liaison's.
+    "secretary_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知（书记）", template_fallback=True),
+    "ticket_escalation": Purpose(Guarantee.AT_LEAST_ONCE, "求助超时上报", template_fallback=True),
     "late_reply": Purpose(Guarantee.AT_LEAST_ONCE, "补发的回复"),
     "bind_alert": Purpose(Guarantee.AT_LEAST_ONCE, "绑定异常提醒"),
     "delivery_digest": Purpose(Guarantee.AT_LEAST_ONCE, "未送达汇总", template_fallback=True),
@@ -75,6 +81,11 @@ PURPOSES: dict[str, Purpose] = {
     "ticket_reopened": Purpose(Guarantee.AT_LEAST_ONCE, "求助重新打开通知", template_fallback=True),
     # A liaison's monthly list of members nobody contacted lately (models.liaison_contacts.plan).
     "contact_plan": Purpose(Guarantee.AT_LEAST_ONCE, "定时联系名单", template_fallback=True),
+    # A change of red liaisons (models.liaisons): each liaison's list of the members and open
+    # tickets handed to them or away from them (a notice); the member told their new liaison's
+    # name (no template: the member did not ask; it waits for their next message).
+    "liaison_handover": Purpose(Guarantee.AT_LEAST_ONCE, "联络员交接通知", template_fallback=True),
+    "liaison_changed": Purpose(Guarantee.AT_MOST_ONCE, "联络员变更告知"),
 }
 
 

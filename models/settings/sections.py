@@ -179,27 +179,6 @@ class PointsSettings(Section):
         return {"study": 5, **v}
 
 
-class LiaisonSettings(Section):
-    """How long a liaison has to answer a ticket, and who it goes to after; how long a resolved
-    ticket waits for the member's rating (``rating_days``, then the daily job at ``rating_cron``
-    closes it unrated); regular contact (定时联系): at ``contact_cron`` each liaison is sent
-    their members nobody contacted in ``contact_days`` days (crontab lines, ``scheduler.timezone``)."""
-
-    sla_hours: int = Field(24, ge=1)
-    escalation_chain: list[Literal["liaison", "secretary", "township"]] = Field(
-        default_factory=lambda: ["liaison", "secretary", "township"]
-    )
-    rating_days: int = Field(7, ge=1, le=365)
-    rating_cron: str = "0 3 * * *"
-    contact_days: int = Field(30, ge=1, le=365)
-    contact_cron: str = "0 9 1 * *"
-
-    @field_validator("rating_cron", "contact_cron")
-    @classmethod
-    def _crontab(cls, v: str) -> str:
-        return cron_line(v)
-
-
 class TransferSettings(Section):
     """Transfer of organisational relationship (组织关系转接): members away longer than
     ``after_months`` with a settled destination (a current city on file) get the guide once, by

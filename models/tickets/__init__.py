@@ -8,6 +8,11 @@
 - ``notices``: what the liaison and the member are sent through the outbox;
 - ``ratings``: the member's satisfaction rating of a resolved ticket closes or reopens it;
 - ``tickets``: finding tickets;
+- ``sla``: when a ticket's first answer and settling are due (working hours, by urgency);
+- ``routing``: who has a new ticket in hand — the liaison, else the secretary or township contact;
+- ``escalation``: a late ticket going up ``liaison.escalation_chain``, each step told once;
+- ``chain_notices``: what the people up the chain read;
+- ``report``: ``kiteline report tickets``, per branch;
 - ``scope``: who may work which tickets (a liaison their branch's, a secretary the branches they
   head, a township contact the township's), and in which role;
 - ``desk``: claiming (接单) and internal notes (备注); ``handover``: 转 to a colleague;
@@ -16,6 +21,7 @@
 from models.tickets.answers import record_liaison_answer
 from models.tickets.desk import SETTLED, Claim, claim, note
 from models.tickets.desk_list import DeskList, has_list, listed_ticket_id, remember_list
+from models.tickets.escalation import escalate_batch, late
 from models.tickets.events import (
     ACTOR_KINDS,
     EVENT_KINDS,
@@ -46,6 +52,7 @@ from models.tickets.ratings import (
     last_rated,
     rate,
 )
+from models.tickets.routing import STEP_TITLES, Holder, holder_for
 from models.tickets.scope import (
     Reach,
     held_open,
@@ -53,6 +60,7 @@ from models.tickets.scope import (
     reach_of,
     ticket_numbered,
 )
+from models.tickets.sla import Sla, WorkingTime
 from models.tickets.ticket import (
     HELP_TOPICS,
     OPEN,
@@ -65,12 +73,12 @@ from models.tickets.ticket import (
 from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
-    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "SETTLED", "TICKET_STATUSES",
-    "TITLES", "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Claim", "Colleague", "DeskList",
-    "Filed", "Outcome", "Rated", "Reach", "Ticket", "TicketEvent", "TransitionRefused", "add_to_ticket",
-    "as_the_liaison_reads", "awaiting_rating", "claim", "close_unrated", "colleagues", "file_help_request",
-    "hand_over", "has_list", "held_open", "history", "last_event_at", "last_rated", "liaison_for",
-    "liaisons_ticket", "listed_ticket_id", "members_ticket", "named", "note", "notify_waiting_tickets",
-    "open_in_reach", "open_ticket", "rate", "reach_of", "record_liaison_answer", "remember_list",
-    "ticket_numbered", "transition",
+    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "SETTLED", "STEP_TITLES",
+    "TICKET_STATUSES", "TITLES", "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Claim",
+    "Colleague", "DeskList", "Filed", "Holder", "Outcome", "Rated", "Reach", "Sla", "Ticket", "TicketEvent",
+    "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads", "awaiting_rating", "claim",
+    "close_unrated", "colleagues", "escalate_batch", "file_help_request", "hand_over", "has_list", "held_open",
+    "history", "holder_for", "last_event_at", "last_rated", "late", "liaison_for", "liaisons_ticket",
+    "listed_ticket_id", "members_ticket", "named", "note", "notify_waiting_tickets", "open_in_reach",
+    "open_ticket", "rate", "reach_of", "record_liaison_answer", "remember_list", "ticket_numbered", "transition",
 ]

@@ -94,9 +94,10 @@ def notice_template(ticket: Ticket, member: Member, template_id: str) -> Templat
 
 
 def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: dt.datetime) -> bool:
-    """Send what the member added to ``ticket`` on to its liaison (outbox purpose
-    ``liaison_addition``); ``False`` when the liaison has no WeChat (nobody was told)."""
-    person = ticket.liaison.member if ticket.liaison else None
+    """Send what the member added to ``ticket`` on to whoever has it in hand (``holder``: its
+    liaison, or the secretary standing in; outbox purpose ``liaison_addition``); ``False`` when
+    nobody does or they have no WeChat (nobody was told)."""
+    person = ticket.holder
     if person is None or not person.openid:
         return False
     notice = f"【求助补充 {ticket.number}】{ticket.member.name}补充：“{text}”"

@@ -30,6 +30,7 @@ from models.delivery.queue import enqueue
 from models.delivery.report import local_time
 from models.member import Member, mask_phone
 from models.org import Organization
+from models.roles import township_of
 from models.tickets.events import Actor, record_event
 from models.tickets.lifecycle import transition
 from models.tickets.notices import within_notice
@@ -120,7 +121,7 @@ def follow_up_for(session: Session, branch: Organization) -> FollowUp | None:
     secretary = secretary_of(session, branch)
     if secretary is not None:
         return FollowUp(secretary, "支部书记")
-    township = next((org for org in reversed(branch.path()) if org.kind == "township"), None)
+    township = township_of(branch)
     contact = secretary_of(session, township) if township is not None else None
     return FollowUp(contact, f"{township.name}党委") if contact is not None else None
 
