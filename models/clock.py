@@ -26,3 +26,11 @@ def beijing_minute(moment: dt.datetime) -> str:
     """``11月29日 09:00``: ``moment`` (aware) as members and liaisons read it, in Beijing time."""
     local = moment.astimezone(SHANGHAI)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    """``[start, end)`` of a calendar month in Beijing time, as aware UTC. Raises
+    ``ValueError`` for a month outside 1-12."""
+    start = dt.datetime(year, month, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from models.lesson import StudyRecord
@@ -42,7 +42,12 @@ def award_study_points(session: Session, record_id: int, member_id: int, now: dt
     return award
 
 
+# 我的积分 runs it: built once, on the table (building it cost more than running it).
+_R = StudyRecord.__table__.c
+_EARNED = select(func.coalesce(func.sum(_R.points), 0)).where(
+    _R.member_id == bindparam("member"), _R.opened_at >= bindparam("since"), _R.opened_at < bindparam("until"))
+
+
 def study_points(session: Session, member_id: int, since: dt.datetime, until: dt.datetime) -> int:
     """The study points ``member_id`` earned by lessons first opened in [``since``, ``until``)."""
-    return session.scalar(select(func.coalesce(func.sum(StudyRecord.points), 0)).where(
-        StudyRecord.member_id == member_id, StudyRecord.opened_at >= since, StudyRecord.opened_at < until))
+    return session.scalar(_EARNED, {"member": member_id, "since": since, "until": until})

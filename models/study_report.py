@@ -23,20 +23,12 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models.clock import SHANGHAI
+from models.clock import SHANGHAI, month_bounds
 from models.ledger_files import SheetWriter
 from models.lesson import StudyRecord
 from models.member import Member, mask_phone
 from models.org import Organization
 from models.org_tree import ledger_names
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    """``[start, end)`` of a calendar month in Beijing time, as aware UTC. Raises
-    ``ValueError`` for a month outside 1-12."""
-    start = dt.datetime(year, month, 1, tzinfo=SHANGHAI)
-    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
 @dataclass

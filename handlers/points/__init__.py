@@ -9,9 +9,8 @@ from handlers.nlu.policy import Routing
 from handlers.people import who_to_contact
 from handlers.points.vocabulary import VOCABULARY
 from handlers.replies import Reply, TextReply
-from models.clock import SHANGHAI
+from models.clock import SHANGHAI, month_bounds
 from models.study_points import study_points
-from models.study_report import month_bounds
 
 NAME = "points"
 
