@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, exists, func, insert, select, update
+from sqlalchemy import Row, bindparam, exists, func, insert, lambda_stmt, select, update
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
@@ -86,6 +86,10 @@ _LESSONS_SEEN = (select(_LESSONS, func.coalesce(_RECORDS.c.shown_at, _RECORDS.c.
                             & (_RECORDS.c.member_id == bindparam("member")))
                  .order_by(_LESSONS.c.sequence, _LESSONS.c.id))
 _LESSONS_SEEN_OF = _LESSONS_SEEN.where(_LESSONS.c.category == bindparam("category"))
+# Run as lambda statements (keyed by code, not by hashing the statement's structure each time;
+# see models.inbound_sender).
+_READ_LESSONS_SEEN = lambda_stmt(lambda: _LESSONS_SEEN)
+_READ_LESSONS_SEEN_OF = lambda_stmt(lambda: _LESSONS_SEEN_OF)
 
 
 def _lessons_seen_by(session: Session, member_id: int, category: str | None,
@@ -95,9 +99,9 @@ def _lessons_seen_by(session: Session, member_id: int, category: str | None,
     record's id), and what ``member_id`` has of it (lesson id -> :class:`Seen`), pushes on their
     way included."""
     if category is None:
-        rows = session.execute(_LESSONS_SEEN, {"member": member_id})
+        rows = session.execute(_READ_LESSONS_SEEN, {"member": member_id})
     else:
-        rows = session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category})
+        rows = session.execute(_READ_LESSONS_SEEN_OF, {"member": member_id, "category": category})
     today = now.astimezone(SHANGHAI).date()
     rows = list(rows)
     pushing = bool(rows) and bool(rows[0].pushing)
