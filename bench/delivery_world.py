@@ -34,7 +34,7 @@ from models.member import Liaison, Member
 from models.migrations import schema
 from models.org import Organization
 from models.settings import load_settings
-from models.tickets import open_ticket
+from models.tickets import Sla, open_ticket
 
 ROOT = Path(__file__).resolve().parents[1]
 BRANCHES = 4
@@ -123,7 +123,8 @@ def populate(app, members: int) -> int:
         _push(s, people[:half], lessons[0], rt.clock.now())
         s.commit()
         for person in people[:BRANCHES * NOTICES_PER_LIAISON]:
-            open_ticket(s, person, "wages", f"{person.name}：老板拖欠了三个月工资", now=rt.clock.now(), sla_hours=24,
+            open_ticket(s, person, "wages", f"{person.name}：老板拖欠了三个月工资", now=rt.clock.now(),
+                        sla=Sla.of(rt.settings.liaison, rt.settings.scheduler.timezone),
                         notice_template_id=rt.settings.wechat.templates["liaison_notice"])
         s.commit()
         _push(s, people[half:], lessons[0], rt.clock.now())

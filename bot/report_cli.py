@@ -2,7 +2,9 @@
 messages fared and which ones need a person (``models.delivery.report``); ``report
 verification``: how the verification rounds' asks ended, per branch (``models.verification``);
 ``report broadcast [ID]``: what became of a scheduled broadcast (``models.broadcasts.report``);
-``report study``: a month's study per branch and member (``models.study_report``)."""
+``report study``: a month's study per branch and member (``models.study_report``); ``report
+tickets``: the help desk per branch — open, late, escalated, response times, satisfaction
+(``models.tickets.report``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -33,6 +35,8 @@ from models.delivery.report import (
 )
 from models.study_report import BRANCH_HEADER, study_report
 from models.study_report import write_xlsx as write_study_xlsx
+from models.tickets import report as ticket_report
+from models.tickets.sla import Sla
 from models.verification import report as verification_report
 
 
@@ -223,6 +227,43 @@ def study(ctx: click.Context, month: tuple[int, int] | None, org_name: str | Non
         click.echo(f"本月没有学习的党员 {len(idle)} 人。已写入 {xlsx}（含党员明细和未学习名单）。")
     else:
         click.echo(f"本月没有学习的党员 {len(idle)} 人。加 --xlsx 文件名 导出党员明细和未学习名单。")
+
+
+@report.command("tickets")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Only help requests filed in the last N days (default: all).")
+@click.option("--org", "org_name", default=None, help="Only this organisation and those below it.")
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None,
+              help="Also write the table and the list of late help requests to this .xlsx file.")
+@click.pass_context
+def tickets(ctx: click.Context, days: int | None, org_name: str | None, xlsx: str | None) -> None:
+    """Per branch: help requests, open, late now, escalated, median hours to the first answer
+    and to settling, average satisfaction and how many rated. ``--xlsx`` adds the late ones, for
+    the branch to follow up (phones masked)."""
+    rt = existing_runtime_from(ctx)
+    now, cfg = rt.clock.now(), rt.settings.liaison
+    with rt.session() as s:
+        org_ids = org_subtree_or_exit(s, org_name)
+        result = ticket_report.ticket_report(s, now, Sla.of(cfg, rt.settings.scheduler.timezone),
+                                             cfg.escalation_chain, org_ids=org_ids,
+                                             since=now - dt.timedelta(days=days) if days else None)
+    title = f"求助办理情况（{f'最近 {days} 天提交的' if days else '全部'}，{org_name or '全部党组织'}）"
+    click.echo(title)
+    if not result.branches:
+        click.echo("范围内没有求助。")
+        return
+    widths = (24, 6, 8, 6, 8, 20, 16, 12, 8)
+    for row in [ticket_report.HEADER, *(b.cells for b in result.branches), result.total.cells]:
+        click.echo("".join(pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
+    if xlsx:
+        try:
+            ticket_report.write_xlsx(result, xlsx, title=title, now=now)
+        except OSError as exc:
+            click.echo(f"无法写出 {xlsx}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        click.echo(f"超时未办的求助 {len(result.late)} 件。已写入 {xlsx}（含超时求助名单）。")
+    else:
+        click.echo(f"超时未办的求助 {len(result.late)} 件。加 --xlsx 文件名 导出超时求助名单。")
 
 
 def pad(text: str, columns: int) -> str:

@@ -12,7 +12,8 @@
    when the router found a clear other intent — then the dialog ends and the message goes on
    to 5 and 6 as if none were in progress (a hand-off), the answer after the dialog's
    ``dropped`` line; a message that is no request after the dialog lapsed gets its ``expired``
-   sentence; then the answer to an open
+   sentence; then a satisfaction rating of a resolved help request (``handlers.rating``: 5, 满意,
+   "4 还行吧 就是慢了点" — a message beginning with no rating goes on); then the answer to an open
    verification ask (``handlers.verification``: 没变, a correction — anything else goes on, the
    ask kept); cancel words with no dialog in progress are told there is nothing to cancel;
 5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
@@ -35,6 +36,7 @@ from handlers import (
     crisis,
     help_request,
     menu,
+    rating,
     unknown,
     update_info,
     verification,
@@ -191,8 +193,8 @@ def _intent(msg: Incoming, ctx: Context) -> Reply:
     return with_offer(answer(msg, ctx), ctx)
 
 
-STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, verification.answers_ask, _nothing_to_cancel,
-                             _clarify, _intent)
+STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, rating.rates_ticket, verification.answers_ask,
+                             _nothing_to_cancel, _clarify, _intent)
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:

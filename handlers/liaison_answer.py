@@ -4,7 +4,8 @@ A red liaison answers by chat: "Q20261129003 已经联系了 明天陪他去劳�
 the number are the answer, passed on to the member (``models.tickets.record_liaison_answer``: the ticket is answered, claimed on the way
 when new);
 words saying it is settled (已解决, 办结, 办好了) close it; a number alone shows the request again.
-Only the liaison the ticket is assigned to can answer it.
+Only the liaison the ticket is assigned to can answer it. An answer counts as getting in touch
+with the member (定时联系: ``models.liaison_contacts.record_contact``, kind ``reply``).
 
 A member who quotes their own ticket's number (Q20261129001 怎么还没人联系我) is told where it
 stands. A member who is no liaison sending a liaison's answer is that member asking.
@@ -17,6 +18,7 @@ from handlers.commands import Command
 from handlers.context import Context, Incoming
 from handlers.help_request import where_it_stands
 from handlers.replies import Reply, TextReply
+from models.liaison_contacts import record_contact
 from models.roles import Role
 from models.tickets import (
     OPEN,
@@ -61,7 +63,10 @@ def answer(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
     passed_on = "" if SETTLED.fullmatch(said) else said
     if resolved and not passed_on and ticket.status not in OPEN:  # said again: nothing new to pass on
         return TextReply(f"这件求助已经办结过了（编号 {ticket.number}），不用再发。党员如果还有困难，会重新求助。")
-    record_liaison_answer(ctx.session, ticket, passed_on, resolved=resolved, now=ctx.clock.now())
+    now = ctx.clock.now()
+    record_liaison_answer(ctx.session, ticket, passed_on, resolved=resolved, now=now)
+    record_contact(ctx.session, member.id, ctx.card.id, "reply",
+                   f"{'办结' if resolved else '答复'}求助 {ticket.number}" + (f"：{passed_on}" if passed_on else ""), now)
     told = f"并转告了{member.name}" if member.openid else f"{member.name}没有绑定微信，请电话告诉本人"
     done = "已把这件求助标为办结" if resolved else "已记下您的答复"
     return TextReply(f"{done}（编号 {ticket.number}），{told}。")

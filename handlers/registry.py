@@ -17,6 +17,7 @@ from handlers import (
     help_request,
     liaison,
     liaison_answer,
+    liaison_contact,
     member_file,
     menu,
     my_info,
@@ -58,6 +59,7 @@ DIALOGS: dict[str, Dialog] = {
 COMMANDS: tuple[Command, ...] = (
     liaison_answer.ANSWER,
     liaison_answer.STATUS,
+    liaison_contact.CONTACT,
     transfer_done.DONE,
     transfer_done.REFUSED,
 )

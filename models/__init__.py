@@ -12,6 +12,7 @@ from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
 from models.lesson import Lesson, LessonTarget, StudyRecord
+from models.liaison_contacts import LiaisonContact
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
 from models.reply_pages import ReplyPages
@@ -26,7 +27,7 @@ from models.verification.asks import VerificationAsk
 __all__ = [
     "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
     "InboundMessage", "Lesson", "LessonTarget",
-    "Liaison", "MassSend", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease",
+    "Liaison", "LiaisonContact", "MassSend", "Member", "MemberChange", "Organization", "OutboxAttempt", "OutboxMessage", "Lease",
     "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",

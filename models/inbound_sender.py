@@ -2,9 +2,10 @@
 
 One openid's follower row (its customer-service window), roster member (the facts replies use,
 their branch and their liaison as the contact sentence names them, their roles), dialog in
-progress, long answer's waiting pages, the member's open verification ask, and whether
-deliveries wait for their next message — each a LEFT JOIN or an EXISTS on the openid (the ask on
-the member), so one round trip however many of them exist.
+progress, long answer's waiting pages, the member's open verification ask, whether deliveries
+wait for their next message, and whether a resolved ticket of theirs waits for their rating —
+each a LEFT JOIN or an EXISTS on the openid (the ask and the ticket on the member), so one round
+trip however many of them exist.
 
 Plain values, not ORM objects: loading six mapped objects and their relationships cost more
 CPU than everything else an ordinary message does. What a handler changes is loaded as an ORM
@@ -35,6 +36,7 @@ from models.member import Liaison, Member
 from models.org import Organization
 from models.reply_pages import ReplyPages
 from models.roles import Role, role_columns, roles_from
+from models.tickets.ticket import Ticket
 from models.verification.asks import VerificationAsk
 
 
@@ -89,7 +91,9 @@ class Sender:
     ``models.roles.roles_of``. ``dialog`` / ``pages`` / ``verification`` (the member's open
     verification ask): ORM rows in the session, ready to change. ``deferred``: deliveries wait
     for this openid's next message (``outbox`` rows in status ``deferred``); ``waiting``:
-    lessons wait for them to ask (status ``on_request``, ``models.broadcasts.waiting``)."""
+    lessons wait for them to ask (status ``on_request``, ``models.broadcasts.waiting``);
+    ``rating``: a ticket of theirs is resolved and waits for their satisfaction rating
+    (``models.tickets.ratings``)."""
 
     follower: FollowerWindow | None
     member: MemberCard | None
@@ -100,6 +104,7 @@ class Sender:
     verification: VerificationAsk | None
     deferred: bool
     waiting: bool = False
+    rating: bool = False
 
 
 _WINDOW = ("subscribed", "last_interaction_at", "window_expires_at", "window_budget")
@@ -113,6 +118,7 @@ def _statement():
     branch, assigned, person = aliased(Organization), aliased(Liaison), aliased(Member)
     deferred = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "deferred")
     waiting = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "on_request")
+    rating = exists().where(Ticket.member_id == Member.id, Ticket.status == "resolved")
     return (select(Follower.openid.label("follower"), *(getattr(Follower, c) for c in _WINDOW),
                    *(getattr(Member, c).label(f"member_{c}") for c in _CARD),
                    branch.name.label("branch_name"), branch.contact_phone.label("branch_phone"),
@@ -123,7 +129,7 @@ def _statement():
                    ReplyPages.openid.label("pages_openid"), ReplyPages.pages,
                    ReplyPages.expires_at.label("pages_expire_at"),
                    *(getattr(VerificationAsk, c).label(f"ask_{c}") for c in _ASK), deferred.label("deferred"),
-                   waiting.label("waiting"))
+                   waiting.label("waiting"), rating.label("rating"))
             .select_from(key)
             .outerjoin(Follower, Follower.openid == key.c.openid)
             .outerjoin(Member, Member.openid == key.c.openid)
@@ -165,7 +171,8 @@ def read_sender(conn: Connection, session: Session, openid: str) -> Sender:
     ask = None
     if row.ask_id is not None:
         ask = _persistent(session, VerificationAsk(member_id=member.id, **{c: getattr(row, f"ask_{c}") for c in _ASK}))
-    return Sender(follower, member, contacts, roles, dialog, pages, ask, bool(row.deferred), bool(row.waiting))
+    return Sender(follower, member, contacts, roles, dialog, pages, ask, bool(row.deferred), bool(row.waiting),
+                  bool(row.rating))
 
 
 def _persistent(session: Session, row):

@@ -3,8 +3,9 @@ under the headers the import reads, so a file exported and imported again change
 
 Columns the import reads come first, written the way it reads them back to the same values
 (所属党支部 as the import resolves it to that branch alone, the liaison as 姓名 + 手机号, dates
-as dates, codes in the ledger's words); then columns for reading only (状态, 最近核实, 最近联系,
-积分, 组织关系转接 — the newest transfer request), which the import passes over. Phones are written in full: the file is the branch's own
+as dates, codes in the ledger's words); then columns for reading only (状态, 最近核实, 最近联系 —
+the latest contact in the liaison's log, 积分, 组织关系转接 — the newest transfer request), which
+the import passes over. Phones are written in full: the file is the branch's own
 ledger (DESIGN.md §5 masks phones in lists, logs and replies, not here). Rows stream from the
 database to the sheet, so 100,000 members take seconds and bounded memory.
 """
@@ -18,8 +19,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from models.clock import SHANGHAI
-from models.inbound import InboundMessage
 from models.ledger_files import SheetWriter
+from models.liaison_contacts import last_contact_at
 from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Liaison, Member
 from models.org_tree import ledger_names
 from models.transfers.request import TransferRequest
@@ -57,14 +58,14 @@ def ledger_rows(session: Session, org_ids: set[int] | None) -> Iterator[list[obj
                AWAY_REASON_NAMES.get(m.away_reason), m.current_province, m.current_city, m.current_district,
                m.employer, m.note, _liaison_cell(m.liaison_name, m.liaison_phone),
                STATUS_NAMES.get(m.status, m.status), _local(_latest(m.bound_at, m.changed_by_member)),
-               _local(m.last_message), 0, _transfer_cell(m.transfer_status, m.transfer_destination,
+               _local(m.last_contact), 0, _transfer_cell(m.transfer_status, m.transfer_destination,
                                                         m.transfer_requested_at, m.transfer_done_at)]
 
 
 def _query(org_ids: set[int] | None) -> Select:
     liaison = aliased(Member)
-    last_message = (select(InboundMessage.openid, func.max(InboundMessage.received_at).label("at"))
-                    .group_by(InboundMessage.openid).subquery())
+    # 最近联系: the liaison's latest contact (定时联系: a call, a visit, an answer to their message).
+    last_contact = last_contact_at()
     # 最近核实: binding, or the member's own latest change or answer to a verification ask.
     confirmed = verified_at()
     latest_transfer = (select(TransferRequest.member_id, func.max(TransferRequest.id).label("id"))
@@ -74,13 +75,13 @@ def _query(org_ids: set[int] | None) -> Select:
                     Member.away_since, Member.away_reason, Member.current_province, Member.current_city,
                     Member.current_district, Member.employer, Member.note, Member.status, Member.bound_at,
                     liaison.name.label("liaison_name"), liaison.phone.label("liaison_phone"),
-                    last_message.c.at.label("last_message"), confirmed.c.at.label("changed_by_member"),
+                    last_contact.c.at.label("last_contact"), confirmed.c.at.label("changed_by_member"),
                     transfer.status.label("transfer_status"), transfer.destination.label("transfer_destination"),
                     transfer.requested_at.label("transfer_requested_at"),
                     transfer.done_at.label("transfer_done_at"))
              .outerjoin(Liaison, Liaison.id == Member.liaison_id)
              .outerjoin(liaison, liaison.id == Liaison.member_id)
-             .outerjoin(last_message, last_message.c.openid == Member.openid)
+             .outerjoin(last_contact, last_contact.c.member_id == Member.id)
              .outerjoin(confirmed, confirmed.c.member_id == Member.id)
              .outerjoin(latest_transfer, latest_transfer.c.member_id == Member.id)
              .outerjoin(transfer, transfer.id == latest_transfer.c.id)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, String, and_, exists, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from models.delivery.digest import secretary_of
 from models.member import Liaison, Member
 from models.org import Organization
 
@@ -61,3 +62,17 @@ def roles_of(session: Session, member: Member | None) -> frozenset[Role]:
     if member is None:
         return frozenset()
     return roles_from(session.execute(select(*role_columns(member.id, member.name, member.phone))).one())
+
+
+def township_of(org: Organization) -> Organization | None:
+    """The township (乡镇/街道) ``org`` belongs to — itself when it is one — or ``None`` for an
+    organisation with none above it (the district)."""
+    return next((node for node in reversed(org.path()) if node.kind == "township"), None)
+
+
+def township_contact_of(session: Session, branch: Organization) -> Member | None:
+    """The contact of ``branch``'s township committee (乡镇联系人, the township's
+    ``secretary_name`` / ``secretary_phone`` in the org file) as a bound roster member, or
+    ``None`` when the township names nobody or they have not bound WeChat."""
+    township = township_of(branch)
+    return secretary_of(session, township) if township is not None else None

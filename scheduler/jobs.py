@@ -18,8 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.broadcasts.planning import plan_run
 from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
+from models.liaison_contacts import queue_contact_plans
 from models.reading import link_key, reading_url
 from models.settings import Settings
+from models.tickets import close_unrated
+from models.tickets.escalation import escalate_batch
+from models.tickets.sla import Sla
 from models.transfers import due_for_guide, queue_guides
 from models.verification.lists import queue_lists
 from models.verification.rounds import ask_batch, close_expired
@@ -109,6 +113,51 @@ def send_transfer_guides(batch_size: int = BATCH_SIZE) -> int:
             s.commit()
     log.info("transfer guide: %d queued", queued)
     return queued
+def escalate_late_tickets() -> int:
+    """Job ``ticket_escalation`` (``liaison.escalation_cron``): take the next step of
+    ``liaison.escalation_chain`` for every late ticket (:mod:`models.tickets.escalation`),
+    one batch a transaction. Each step is told once: a rerun, a misfire or a clock jump tells
+    nobody twice. Returns how many people were told."""
+    rt = current_runtime()
+    now, cfg = rt.clock.now(), rt.settings.liaison
+    sla = Sla.of(cfg, rt.settings.scheduler.timezone)
+    told, after_id = 0, 0
+    while after_id is not None:
+        with rt.session() as s:
+            n, after_id = escalate_batch(s, now, sla=sla, chain=cfg.escalation_chain, after_id=after_id,
+                                         template_id=rt.settings.wechat.templates["ticket_escalation"])
+            s.commit()
+        told += n
+    log.info("ticket escalation: %d told", told)
+    return told
+
+
+def close_unrated_tickets() -> int:
+    """Job ``ticket_rating`` (``liaison.rating_cron``, daily): close every ticket resolved
+    ``liaison.rating_days`` or more ago that its member never rated (``models.tickets.ratings``).
+    Returns how many were closed; a rerun finds none of them again."""
+    rt = current_runtime()
+    with rt.session() as s:
+        closed = close_unrated(s, rt.clock.now(), rt.settings.liaison.rating_days)
+        s.commit()
+    log.info("ticket ratings: %d resolved tickets closed unrated", len(closed))
+    return len(closed)
+
+
+def send_contact_plans() -> int:
+    """Job ``contact_plan`` (``liaison.contact_cron``, monthly as shipped): queue each liaison's
+    list of members nobody contacted in ``liaison.contact_days`` days
+    (:mod:`models.liaison_contacts.plan`), once per liaison and month. Returns how many lists
+    were queued."""
+    rt = current_runtime()
+    with rt.session() as s:
+        queued = queue_contact_plans(s, rt.clock.now(), days=rt.settings.liaison.contact_days,
+                                     template_id=rt.settings.wechat.templates["contact_plan"])
+        s.commit()
+    log.info("contact plan: %d lists queued", queued)
+    return queued
+
+
 def run_verification_round(batch_size: int = BATCH_SIZE) -> int:
     """Job ``verification_round`` (daily at ``verification.send_time``): close the asks whose
     reply window ended and queue each liaison's one list of members who did not confirm, then

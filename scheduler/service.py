@@ -32,13 +32,21 @@ from models.scheduling import (
     acquire_lease,
     release_lease,
 )
-from models.settings import SchedulerSettings, TransferSettings, VerificationSettings
+from models.settings import (
+    LiaisonSettings,
+    SchedulerSettings,
+    TransferSettings,
+    VerificationSettings,
+)
 from models.settings.cron import cron_trigger
 from models.simulated_time import SimulatedClock, wall_clock
 from scheduler.jobs import (
     Runtime,
+    close_unrated_tickets,
+    escalate_late_tickets,
     run_lesson_schedule,
     run_verification_round,
+    send_contact_plans,
     send_delivery_digests,
     send_transfer_guides,
     use_runtime,
@@ -51,6 +59,9 @@ LESSON_JOB_PREFIX = "lesson_push:"
 DIGEST_JOB_ID = "delivery_digest"
 TRANSFER_GUIDE_JOB_ID = "transfer_guide"
 VERIFICATION_JOB_ID = "verification_round"
+RATING_JOB_ID = "ticket_rating"
+CONTACT_PLAN_JOB_ID = "contact_plan"
+ESCALATION_JOB_ID = "ticket_escalation"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -120,6 +131,21 @@ def register_verification_job(scheduler: BackgroundScheduler, settings: Schedule
     hour, minute = verification.hour_minute
     trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone))
     return keep_job(scheduler, VERIFICATION_JOB_ID, run_verification_round, trigger, "定期核查")
+
+
+def register_liaison_jobs(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                          liaison: LiaisonSettings) -> list[str]:
+    """The check for late tickets (job id ``ticket_escalation``, ``liaison.escalation_cron``),
+    the daily close of tickets left unrated (job id ``ticket_rating``, ``liaison.rating_cron``)
+    and the liaisons' contact plan (job id ``contact_plan``, ``liaison.contact_cron``), in the
+    scheduler's time zone (:func:`keep_job`)."""
+    zone = ZoneInfo(settings.timezone)
+    return [keep_job(scheduler, ESCALATION_JOB_ID, escalate_late_tickets,
+                     cron_trigger(liaison.escalation_cron, zone), "求助超时升级"),
+            keep_job(scheduler, RATING_JOB_ID, close_unrated_tickets, cron_trigger(liaison.rating_cron, zone),
+                     "未评价求助结案"),
+            keep_job(scheduler, CONTACT_PLAN_JOB_ID, send_contact_plans, cron_trigger(liaison.contact_cron, zone),
+                     "定时联系名单")]
 
 
 class SchedulerService:
@@ -201,6 +227,8 @@ class SchedulerService:
                 verification = register_verification_job(self.scheduler, self.rt.settings.scheduler,
                                                          self.rt.settings.verification)
                 jobs.extend([verification] if verification else [])
+                jobs.extend(register_liaison_jobs(self.scheduler, self.rt.settings.scheduler,
+                                                  self.rt.settings.liaison))
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

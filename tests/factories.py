@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 from models.lesson import Lesson
 from models.member import Liaison, Member
 from models.org import Organization
+from models.settings import LiaisonSettings
+from models.tickets.sla import Sla
 from tests.conftest import START
+
+# The SLA targets config.yaml ships with: first answer in 24 hours (1 when urgent or a crisis),
+# settled in 7 days, every hour counting.
+SLA = Sla.of(LiaisonSettings(), "Asia/Shanghai")
 
 _seq = itertools.count(1)
 

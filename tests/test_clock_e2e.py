@@ -9,6 +9,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -84,10 +85,12 @@ def test_a_day_in_a_minute_on_two_processes(servers):
 
     assert [(r["job"], r["at"]) for r in report["ran"]] == [
         ("lesson_push:morning_lesson", eight.replace(minute=30).isoformat()),
+        ("ticket_escalation", eight.replace(hour=9).isoformat()),
         ("verification_round", eight.replace(hour=9).isoformat())]
     lessons = requests.get(f"{main}/sandbox/messages/{OPENID}", timeout=10).json()
     assert [m["channel"] for m in lessons] == ["custom"]
-    assert move(main, {"advance_seconds": 600})["ran"] == []  # nothing runs twice
+    # Nothing runs twice: in ten minutes only the check for late tickets comes round again.
+    assert [r["job"] for r in move(main, {"advance_seconds": 600})["ran"]] == ["ticket_escalation"]
     assert len(requests.get(f"{main}/sandbox/messages/{OPENID}", timeout=10).json()) == 1
 
     # Both processes, and a third reading the database, tell the same time.
@@ -104,3 +107,61 @@ def test_a_day_in_a_minute_on_two_processes(servers):
     # A message signed by the wall clock is two days late; one signed with the epoch is answered.
     assert say(web, "菜单", int(dt.datetime.now(dt.timezone.utc).timestamp())).status_code == 403
     assert say(web, "菜单", now_of(web)["epoch"]).status_code == 200
+
+
+def say_as(base: str, openid: str, text: str) -> str:
+    """``openid`` sends ``text`` signed with the sandbox's epoch; returns the reply's text."""
+    ts, nonce = str(now_of(base)["epoch"]), secrets.token_hex(5)
+    signature = hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()
+    xml = (f"<xml><ToUserName><![CDATA[gh_e2e]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+           f"<CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+           f"<Content><![CDATA[{text}]]></Content><MsgId>{next(_msg_ids)}</MsgId></xml>")
+    resp = requests.post(base + "/wechat", params={"timestamp": ts, "nonce": nonce, "signature": signature,
+                                                   "openid": openid}, data=xml.encode(), timeout=10)
+    assert resp.status_code == 200, resp.text
+    return parse_message(resp.text).content
+
+
+def told_of(base: str, openid: str, number: str, *, expect: int) -> list[dict]:
+    """The escalation notices of ticket ``number`` ``openid`` received (a text naming it, or the
+    escalation template, which says how late), once ``expect`` of them are there or 20 seconds
+    have passed: the move's own dispatch round sends them, unless the in-process dispatcher
+    took the row first and is still sending it."""
+    def escalations() -> list[dict]:
+        messages = requests.get(f"{base}/sandbox/messages/{openid}", timeout=10).json()
+        return [m for m in messages if ("thing3" in (m["body"].get("data") or {})
+                                        and m["body"]["data"]["character_string2"]["value"] == number)
+                or (m["channel"] == "custom" and m["text"].startswith("【求助超时") and number in m["text"])]
+    deadline = time.monotonic() + 20
+    while len(found := escalations()) < expect and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
+def test_a_late_help_request_climbs_the_chain_as_the_days_are_skipped(servers):
+    """The demo's first branch: 张某明 asks for help; his liaison 李某明 (bound, window closed)
+    is reminded once the day is up, the branch secretary 王某明 told a day later, each once."""
+    main, web, _ = servers
+    liaison, secretary = "oKite_liaison_0001", "oKite_demo_secretary"
+    say_as(main, OPENID, "绑定 张某明 13800001234")
+    assert "王某明" in say_as(main, secretary, "绑定 王某明 13700000001")
+    filed = say_as(main, OPENID, "求助 老板拖欠了三个月工资")
+    number = filed.split("编号 ")[1][:12]
+
+    report = move(web, {"advance_seconds": 24 * 3600 + 600})
+    assert "ticket_escalation" in [r["job"] for r in report["ran"]]
+    [reminder] = told_of(main, liaison, number, expect=1)
+    assert reminder["channel"] == "template"  # 李某明's window is closed
+    assert reminder["body"]["data"]["thing3"]["value"].startswith("超时")
+    assert told_of(main, secretary, number, expect=0) == []
+
+    say_as(main, secretary, "你好")  # the secretary's window is open: the whole notice comes as a text
+    move(main, {"advance_seconds": 24 * 3600})
+    told = told_of(main, secretary, number, expect=1)
+    assert [m["channel"] for m in told] == ["custom"]
+    assert told[0]["text"].startswith(f"【求助超时上报 {number}】白杨村党支部党员张某明（电话 13800001234）求助欠薪")
+    assert "现由红色联络员李某明" in told[0]["text"] and f"发“接单 {number}”接手" in told[0]["text"]
+
+    move(main, {"advance_seconds": 3 * 24 * 3600})  # no township contact in the demo: nobody more
+    time.sleep(1)
+    assert (len(told_of(main, secretary, number, expect=1)), len(told_of(main, liaison, number, expect=1))) == (1, 1)

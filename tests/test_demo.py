@@ -88,3 +88,16 @@ def test_the_printed_secretary_and_liaison_lines_work(app, runtime, make_chat):
     liaison = re.search(r'--openid (oKite_liaison_\d+) "帮助"（白杨村党支部的联络员(\S+?)，', text).groups()
     assert liaison == ("oKite_liaison_0001", "李某明")
     assert "· 编号 + 答复内容 —— 把答复转告党员" in make_chat(liaison[0]).say("帮助")
+
+
+def test_the_readme_walk_through_a_rating_and_a_contact(app, runtime, session, make_chat):
+    """README, Talking to the bot: the liaison resolves, the member rates it, the liaison logs a call."""
+    text = load_demo(runtime)
+    name, phone = re.search(r'kiteline chat "绑定 (\S+) (\d{11})"', text).groups()
+    member, liaison = make_chat("oKite_demo_0001"), make_chat("oKite_liaison_0001")
+    member.say(f"绑定 {name} {phone}")
+    number = re.search(r"编号 (Q\d+)", member.say("求助 老板拖欠了三个月工资"))[1]
+    liaison.say(f"{number} 已联系 明天去劳动监察大队")
+    assert liaison.say(f"{number} 已解决").startswith("已把这件求助标为办结")
+    assert member.say("4 还行吧 就是慢了点").startswith("谢谢您的评价（4分）！")
+    assert liaison.say(f"联系 {name} 电话聊了工作情况").startswith("已记下：")

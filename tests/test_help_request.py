@@ -122,7 +122,7 @@ def test_a_liaisons_own_request_never_goes_to_themself(make_chat, session):
     me.liaison_id = session.scalar(select(Liaison.id))  # the roster even names them their own liaison
     session.commit()
     assert make_chat("oKite_liaison_0001").say("求助 家里有点事") == (
-        "已收到您的求助（其他困难），编号 Q20261129001。您的支部还没有指定红色联络员，求助已登记，"
+        "已收到您的求助（其他困难），编号 Q20261129001。您是支部唯一的红色联络员，求助已登记，"
         f"工作人员会尽快跟进；着急的话请拨打{HOTLINE}。")
     session.expire_all()
     assert session.scalar(select(Ticket.liaison_id)) is None

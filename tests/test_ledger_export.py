@@ -10,6 +10,7 @@ from models.ledger import header_key
 from models.ledger_export import HEADER, export_members
 from models.ledger_files import read_table
 from models.ledger_import import import_members
+from models.liaison_contacts import record_contact
 from models.member import Member, MemberChange
 from models.member_updates import apply_changes
 from models.org import Organization
@@ -76,6 +77,7 @@ def test_what_chat_and_later_imports_changed_comes_back_unchanged(session, tmp_p
     apply_changes(session, zhang, {"current_province": "浙江", "current_city": "杭州", "current_district": "西湖区"},
                   source="chat", changed_by="oKite_0001", now=START)
     apply_changes(session, by_name(session, "孙某"), {"status": "returned"}, source="chat", changed_by="oKite_0001", now=START)
+    record_contact(session, zhang.id, by_name(session, "李某").id, "visit", "走访", START)  # 最近联系 is read only
     # The liaison moves to another branch: members still name them by name and phone.
     shahe = session.scalar(select(Organization).where(Organization.name == "沙河村党支部"))
     apply_changes(session, by_name(session, "李某"), {"branch_id": shahe.id}, source="import",
@@ -95,8 +97,12 @@ def test_a_row_holds_the_ledger_in_full_and_what_the_branch_reads_beside_it(sess
     zhang.bound_at = START
     apply_changes(session, zhang, {"employer": "快递站"}, source="chat", changed_by="oKite_0001",
                   now=START + dt.timedelta(days=2))
+    # 最近联系 is the liaison's contact log, not the member's own messages
     session.add(InboundMessage(dedupe_key="k1", openid="oKite_0001", msg_type="text", content="学习",
-                               received_at=START + dt.timedelta(days=3, hours=5)))
+                               received_at=START + dt.timedelta(days=4)))
+    record_contact(session, zhang.id, by_name(session, "李某").id, "phone", "聊了工作情况",
+                   START + dt.timedelta(days=3, hours=5))
+    record_contact(session, zhang.id, by_name(session, "李某").id, "reply", "答复求助", START)
     session.commit()
     export(session, tmp_path / "台账.xlsx")
     rows = read_table(tmp_path / "台账.xlsx")

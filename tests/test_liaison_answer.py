@@ -77,7 +77,8 @@ def test_settled_in_a_word_tells_the_member_it_is_settled_and_more_words_join_th
     liaison.say("Q20261129001 已解决")
     send()
     assert inbox(app, MEMBER)[-1] == ("您的求助（编号 Q20261129001）红色联络员李某已办结。\n"
-                                      "如果还没解决，直接发“求助”加上情况，我再转给联络员。")
+                                      "这次办得怎么样？请回复 1-5 分：5 很满意，4 满意，3 一般，2 不满意，1 很不满意，"
+                                      "也可以说说原因。还没解决的话打 1 或 2 分，我转给支部书记跟进。")
 
 
 def test_a_liaison_mistyping_a_number_is_asked_to_check_it(chat, make_chat, session):

@@ -44,6 +44,7 @@ def test_my_file_in_one_message(chat, session):
                     "手机号：138****1234\n"
                     "最近核实：2026-11-29\n"
                     "【红色联络员】李某（电话 13900000001）\n"
+                    "【联络员联系】还没有联系记录\n"
                     "【本月学习】本月收到 1 篇，学完 1 篇，打开 0 篇；最近一篇：《家乡新变化：白杨村通了公交》（2026-11-29）\n"
                     "【求助】Q20261129001 欠薪：等联络员处理\n"
                     "【组织关系转接】已申请转到浙江宁波（2026-11-29），待支部办理\n"
@@ -65,7 +66,20 @@ def test_a_new_month_a_settled_request_and_a_change_by_chat_show_in_the_file(cha
     assert "最近核实：2026-12-04\n" in file
     assert "【本月学习】本月还没有学习记录，发“学习”看今天的学习资料\n" in file
     assert "【求助】没有未办结的求助\n" in file
+    assert "【联络员联系】2026-11-29 回复（李某）\n" in file  # the liaison's answer counts as contact
     assert "【组织关系转接】未申请（了解办法请发“转关系”）\n" in file
+
+
+def test_the_liaisons_latest_contacts_show_in_the_file_without_their_notes(chat, make_chat, session):
+    roster(session)
+    liaison = make_chat("oKite_liaison_0001")
+    for said in ("联系 张某 电话聊了工作情况", "微信联系张某 问了孩子上学", "走访了张某", "联系 张某 说老板还欠两个月"):
+        liaison.say(said)
+        liaison.advance(days=1)
+    file = chat.say("我的档案")
+    assert ("【联络员联系】\n2026-12-02 电话（李某）\n2026-12-01 走访（李某）\n2026-11-30 微信（李某）\n"
+            "【本月学习】") in file
+    assert "老板" not in file
 
 
 def test_every_section_has_a_title_and_a_key_of_its_own():

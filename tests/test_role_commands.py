@@ -54,8 +54,10 @@ def test_an_unbound_follower_naming_a_ticket_is_no_command(chat, make_chat, sess
 def test_a_liaisons_help_lists_their_commands_and_a_members_does_not(chat, make_chat, session):
     setup_roster(session)
     answer_usage = next(c.usage for c in COMMANDS if c.name == "ticket_answer")
-    assert f"您可以发：\n· {answer_usage}\n您本人也可以直接发：" in make_chat(LIAISON).say("帮助")
+    contact_usage = next(c.usage for c in COMMANDS if c.name == "liaison_contact")
+    assert f"您可以发：\n· {answer_usage}\n· {contact_usage}\n您本人也可以直接发：" in make_chat(LIAISON).say("帮助")
     assert answer_usage not in chat.say("帮助")
+    assert contact_usage not in chat.say("帮助")
 
 
 @pytest.mark.postgres
@@ -104,7 +106,7 @@ def test_roles_are_resolved_once_per_message(session, settings, clock, monkeypat
 def test_fold_and_usage():
     assert fold("Ｑ２０２６　 已解决\n") == "Q2026 已解决"
     assert usage_for(COMMANDS, frozenset({Role.MEMBER})) == []
-    assert len(usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))) == 1
+    assert len(usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))) == 2
 
 
 def test_a_command_without_roles_or_usage_fails_when_built():

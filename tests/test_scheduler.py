@@ -18,8 +18,11 @@ from models.scheduling import SchedulerJob
 from models.settings import LessonSchedule
 from scheduler import jobs
 from scheduler.jobs import (
+    close_unrated_tickets,
+    escalate_late_tickets,
     run_lesson_schedule,
     run_verification_round,
+    send_contact_plans,
     send_delivery_digests,
     send_transfer_guides,
 )
@@ -183,18 +186,27 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (morning.next_run_time.hour, morning.next_run_time.minute) == (8, 30)
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
-        assert stored == ["delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law",
-                          "lesson_push:weekly_digest", "transfer_guide", "verification_round"]
+        assert stored == ["contact_plan", "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law",
+                          "lesson_push:weekly_digest", "ticket_escalation", "ticket_rating", "transfer_guide",
+                          "verification_round"]
         digest = service.scheduler.get_job("delivery_digest")
         assert digest.func is send_delivery_digests
         assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
         guide = service.scheduler.get_job("transfer_guide")
         assert guide.func is send_transfer_guides
         assert (guide.next_run_time.hour, guide.next_run_time.minute) == (10, 0)
+        late = service.scheduler.get_job("ticket_escalation")
+        assert (late.func, late.next_run_time.minute % 10, late.next_run_time.second) == (escalate_late_tickets, 0, 0)
         rounds = service.scheduler.get_job("verification_round")
         assert rounds.func is run_verification_round
         assert (str(rounds.next_run_time.tzinfo), rounds.next_run_time.hour, rounds.next_run_time.minute) == (
             "Asia/Shanghai", 9, 0)
+        ratings = service.scheduler.get_job("ticket_rating")
+        assert ratings.func is close_unrated_tickets
+        assert (ratings.next_run_time.hour, ratings.next_run_time.minute) == (3, 0)
+        plan = service.scheduler.get_job("contact_plan")
+        assert plan.func is send_contact_plans
+        assert (plan.next_run_time.day, plan.next_run_time.hour, plan.next_run_time.minute) == (1, 9, 0)
     finally:
         service.shutdown()
 
@@ -208,8 +220,8 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
     try:
         # (get_jobs lists by next run time: which comes first depends on the time of day)
         assert sorted(job.id for job in service.scheduler.get_jobs()) == [
-            "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekly_digest", "transfer_guide",
-            "verification_round"]
+            "contact_plan", "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekly_digest",
+            "ticket_escalation", "ticket_rating", "transfer_guide", "verification_round"]
     finally:
         service.shutdown()
 

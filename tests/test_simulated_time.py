@@ -132,12 +132,15 @@ def test_a_lesson_push_due_in_the_span_reaches_the_member_once(api, chat, member
 
     assert ran(report) == [("transfer_guide", "2026-11-29T10:00:00+08:00"),
                            ("delivery_digest", "2026-11-29T18:00:00+08:00"),
+                           ("ticket_rating", "2026-11-30T03:00:00+08:00"),
                            ("lesson_push:morning_lesson", "2026-11-30T08:30:00+08:00"),
+                           ("ticket_escalation", "2026-11-30T09:00:00+08:00"),
                            ("verification_round", "2026-11-30T09:00:00+08:00")]
     assert report["dispatched"]["sent"] == 1
     assert received(api) == ["学习党章第一章"]
-    second = advance(api, 3600)  # 10:00: only the daily transfer check, which has no one to tell
-    assert (ran(second), received(api)) == ([("transfer_guide", "2026-11-30T10:00:00+08:00")], ["学习党章第一章"])
+    second = advance(api, 3600)  # 10:00: only the checks for late tickets and transfers, with no one to tell
+    assert (ran(second), received(api)) == ([("ticket_escalation", "2026-11-30T10:00:00+08:00"),
+                                             ("transfer_guide", "2026-11-30T10:00:00+08:00")], ["学习党章第一章"])
     next_runs = session.scalars(select(SchedulerJob.next_run_time)).all()
     assert min(next_runs) > runtime.clock.now().timestamp()
 
@@ -152,9 +155,12 @@ def test_jobs_due_in_the_span_run_once_each_in_time_order_at_their_last_due_time
         report = advance(api, 3 * DAY)
 
         assert ran(report) == [("test:noon", "2026-11-30T12:00:00+08:00"),
+                               ("contact_plan", "2026-12-01T09:00:00+08:00"),
                                ("transfer_guide", "2026-12-01T10:00:00+08:00"),
                                ("delivery_digest", "2026-12-01T18:00:00+08:00"),
+                               ("ticket_rating", "2026-12-02T03:00:00+08:00"),
                                ("lesson_push:morning_lesson", "2026-12-02T08:30:00+08:00"),
+                               ("ticket_escalation", "2026-12-02T09:00:00+08:00"),
                                ("verification_round", "2026-12-02T09:00:00+08:00")]
         assert seen_at == [dt.datetime(2026, 11, 30, 4, 0, tzinfo=dt.timezone.utc)]  # the clock at its due time
         assert service.scheduler.get_job("test:noon") is None  # a one-off job is done
@@ -174,7 +180,8 @@ def test_a_move_reaching_a_process_that_does_not_lead_is_carried_out_by_the_lead
 
         report = advance(api, DAY)
 
-        assert ran(report)[-2:] == [("lesson_push:morning_lesson", "2026-11-30T08:30:00+08:00"),
+        assert ran(report)[-3:] == [("lesson_push:morning_lesson", "2026-11-30T08:30:00+08:00"),
+                                    ("ticket_escalation", "2026-11-30T09:00:00+08:00"),
                                     ("verification_round", "2026-11-30T09:00:00+08:00")]
         assert received(api) == ["学习党章第一章"]
         assert leader.is_leader  # the web process never took the lease from it

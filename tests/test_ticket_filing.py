@@ -1,6 +1,7 @@
 """Filing a help request in the domain: a new ticket, the same request again, more of a case
 already open; urgency stored as said, never read from a due date or the words — on SQLite and
 PostgreSQL."""
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -15,7 +16,7 @@ from models.tickets import (
     record_liaison_answer,
 )
 from tests.conftest import START
-from tests.factories import make_branch, make_liaison, make_member
+from tests.factories import SLA, make_branch, make_liaison, make_member
 
 pytestmark = pytest.mark.postgres
 
@@ -30,7 +31,7 @@ def member(session):
 
 def file(session, member, text, topic="wages", urgency="normal", minutes=0):
     return file_help_request(session, member, text, topic, urgency, now=START + dt.timedelta(minutes=minutes),
-                             sla_hours=24, notice_template_id="kiteline_liaison_notice")
+                             sla=SLA, notice_template_id="kiteline_liaison_notice")
 
 
 def count(session, model=Ticket):
@@ -98,7 +99,8 @@ def test_a_crisis_while_one_waits_joins_it_whatever_the_words(session, member):
 
 def test_a_normal_request_with_a_due_date_an_hour_away_is_no_crisis(session, member):
     """Urgency is the column, not the gap between filing and due date."""
-    file_help_request(session, member, "家里有点事", "other", "normal", now=START, sla_hours=1,
+    file_help_request(session, member, "家里有点事", "other", "normal", now=START,
+                      sla=dataclasses.replace(SLA, first_response=dt.timedelta(hours=1)),
                       notice_template_id="kiteline_liaison_notice")
     assert file(session, member, "不想活了", topic="other", urgency="crisis", minutes=5).outcome is Outcome.NEW
 

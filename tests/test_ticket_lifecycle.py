@@ -17,7 +17,7 @@ from models.tickets import (
     transition,
 )
 from tests.conftest import START
-from tests.factories import make_branch, make_liaison, make_member
+from tests.factories import SLA, make_branch, make_liaison, make_member
 
 pytestmark = pytest.mark.postgres
 LATER = START + dt.timedelta(hours=3)
@@ -28,7 +28,7 @@ def _ticket(session, status="new"):
     liaison = make_liaison(session, branch)
     member = make_member(session, branch, name="张某", phone="13800001234", openid="oKite_member_0001",
                          liaison_id=liaison.id)
-    ticket = open_ticket(session, member, "wages", "老板拖欠了三个月工资", now=START, sla_hours=24,
+    ticket = open_ticket(session, member, "wages", "老板拖欠了三个月工资", now=START, sla=SLA,
                          notice_template_id="kiteline_liaison_notice")
     ticket.status = status
     session.flush()

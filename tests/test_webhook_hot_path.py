@@ -24,8 +24,9 @@ from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
 from models.lesson import StudyRecord
+from models.tickets import Ticket, open_ticket, record_liaison_answer
 from tests.conftest import START
-from tests.factories import make_branch, make_lesson, make_liaison, make_member
+from tests.factories import SLA, make_branch, make_lesson, make_liaison, make_member
 
 pytestmark = pytest.mark.postgres
 
@@ -209,3 +210,20 @@ def test_a_window_write_leaves_the_budget_a_dispatcher_spent_meanwhile(chat, run
     follower = session.get(Follower, chat.openid)
     assert follower.last_interaction_at == chat.clock.now()
     assert follower.window_budget == MESSAGE_WINDOW[1] - 1
+
+
+def test_a_ticket_waiting_for_a_rating_costs_an_ordinary_message_nothing_more(chat, runtime, member, session):
+    """Whether a resolved ticket waits for the member's rating is one EXISTS in the read of the
+    sender (models.inbound_sender): 党费 costs what it did, and 5 is read as the rating."""
+    ticket = open_ticket(session, member, "wages", "老板拖欠了三个月工资", now=START, sla=SLA,
+                         notice_template_id="kiteline_liaison_notice")
+    record_liaison_answer(session, ticket, "钱要回来了", resolved=True, now=START)
+    session.commit()
+    chat.say("你好")
+    chat.advance(seconds=20)
+    with Counted(runtime.engine) as counted:
+        assert "请联系您的红色联络员李某" in chat.say("党费")
+    assert counted.total <= BUDGET, counted.statements
+    assert chat.say("5").startswith("谢谢您的评价（5分）！")
+    session.expire_all()
+    assert session.get(Ticket, ticket.id).status == "closed"

@@ -19,6 +19,7 @@ from handlers.help_request.vocabulary import VOCABULARY
 from handlers.nlu.policy import Cue, Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
+from models.clock import beijing_minute
 from models.contacts import contacts_for
 from models.tickets import (
     HELP_TOPICS,
@@ -29,6 +30,8 @@ from models.tickets import (
     Ticket,
     file_help_request,
 )
+from models.tickets.routing import STEP_TITLES
+from models.tickets.sla import Sla
 
 NAME = "help_request"
 
@@ -77,7 +80,7 @@ def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Rep
 
 
 def _fastest_call(ticket: Ticket, ctx: Context) -> str:
-    person = ticket.liaison.member if ticket.liaison else None
+    person = ticket.holder or (ticket.liaison.member if ticket.liaison else None)
     if person and person.phone:
         return f"着急的话可以直接打{person.name}的电话 {person.phone}。"
     return f"着急的话请拨打{hotline(ctx)}。"
@@ -95,7 +98,7 @@ def _file_crisis(description: str, ctx: Context) -> TextReply:
     filed = _filed(description, ctx, "other", "crisis")
     if filed.outcome is Outcome.NEW:
         return _told_new(filed, ctx)
-    person = filed.ticket.liaison.member if filed.ticket.liaison else None
+    person = filed.ticket.holder
     told = f"已经再次请{person.name}马上联系您。" if filed.liaison_told else ""
     return TextReply(f"{told}{_fastest_call(filed.ticket, ctx)}")
 
@@ -107,8 +110,7 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
         return TextReply(f"这件事已经登记过了（编号 {ticket.number}），正在等联络员处理，不用再发；"
                          f"{_fastest_call(ticket, ctx)}")
     if filed.outcome is Outcome.ADDED:
-        person = ticket.liaison.member if ticket.liaison else None
-        passed = f"并转给了{person.name}" if filed.liaison_told else ""
+        passed = f"并转给了{ticket.holder.name}" if filed.liaison_told else ""
         return TextReply(f"这件事已经在办（编号 {ticket.number}），您补充的情况已记上{passed}。"
                          f"{_fastest_call(ticket, ctx)}")
     return _told_new(filed, ctx)
@@ -116,20 +118,25 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
 
 def _filed(description: str, ctx: Context, topic: str, urgency: str) -> Filed:
     return file_help_request(ctx.session, ctx.member, description, topic, urgency, now=ctx.clock.now(),
-                             sla_hours=ctx.settings.liaison.sla_hours,
-                             notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
+                             sla=_sla(ctx), notice_template_id=ctx.settings.wechat.templates["liaison_notice"])
+
+
+def _sla(ctx: Context) -> Sla:
+    return Sla.of(ctx.settings.liaison, ctx.settings.scheduler.timezone)
 
 
 def _told_new(filed: Filed, ctx: Context) -> TextReply:
     ticket = filed.ticket
     received = f"已收到您的求助（{TOPIC_NAMES[ticket.topic]}），编号 {ticket.number}。"
-    if ticket.liaison is None:
+    holder = filed.holder
+    if holder.member is None:
         # Nobody can be notified by chat: say so, and give the member a number that answers.
-        return TextReply(f"{received}您的支部还没有指定红色联络员，求助已登记，工作人员会尽快跟进；"
-                         f"着急的话请拨打{hotline(ctx)}。")
-    person = ticket.liaison.member
+        why = "您是支部唯一的红色联络员，" if holder.why == "own_request" else "您的支部还没有指定红色联络员，"
+        return TextReply(f"{received}{why}求助已登记，工作人员会尽快跟进；着急的话请拨打{hotline(ctx)}。")
+    person = holder.member
     if filed.liaison_told:
-        who = f"已转给您的红色联络员{person.name}，{person.name}会在{ticket.sla_hours}小时内联系您"
+        title = "您的红色联络员" if holder.role == "liaison" else STEP_TITLES[holder.role]
+        who = f"已转给{title}{person.name}，{person.name}会在{_promised(ticket, ctx)}联系您"
         call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
         return TextReply(f"{received}{who}{call}")
     if person.phone:  # the liaison gets no WeChat notice: the member's call is the fastest way
@@ -137,6 +144,14 @@ def _told_new(filed: Filed, ctx: Context) -> TextReply:
                          f"请直接打{person.name}的电话 {person.phone}；求助已登记，工作人员会跟进。")
     return TextReply(f"{received}您的红色联络员是{person.name}，求助已登记，工作人员会尽快跟进；"
                      f"着急的话请拨打{hotline(ctx)}。")
+
+
+def _promised(ticket: Ticket, ctx: Context) -> str:
+    """When the member will be called: ``24小时内``, or with working hours the time (``12月1日 11:30前``)."""
+    wait = ticket.due_at - ticket.created_at
+    if wait == _sla(ctx).response_time(ticket.urgency):
+        return f"{ticket.sla_hours}小时内"
+    return f"{beijing_minute(ticket.due_at)}前"
 
 
 # What the member is told of their ticket's status.

@@ -1,6 +1,6 @@
 """我的档案 (member_file): the member's own file (一人一档) in one message — details and last
-confirmation, liaison, this month's study, open help requests, the transfer, and the record
-kinds not kept yet — from the sections of ``models.member_file``."""
+confirmation, liaison and their latest contacts, this month's study, open help requests, the
+transfer, and the record kinds not kept yet — from the sections of ``models.member_file``."""
 from __future__ import annotations
 
 from handlers.capability import Intent, Offer

@@ -51,6 +51,12 @@ PURPOSES: dict[str, Purpose] = {
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
     "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),
     "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复"),
+    # A new help request for the branch secretary (or township contact) standing in for a
+    # liaison (models.tickets.routing); a late ticket's escalation step telling whoever holds it,
+    # then the secretary, then the township contact (models.tickets.escalation). Notices a person
+    # waits on: at once as a template outside the window, like a liaison's.
+    "secretary_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知（书记）", template_fallback=True),
+    "ticket_escalation": Purpose(Guarantee.AT_LEAST_ONCE, "求助超时上报", template_fallback=True),
     "late_reply": Purpose(Guarantee.AT_LEAST_ONCE, "补发的回复"),
     "bind_alert": Purpose(Guarantee.AT_LEAST_ONCE, "绑定异常提醒"),
     "delivery_digest": Purpose(Guarantee.AT_LEAST_ONCE, "未送达汇总", template_fallback=True),
@@ -64,6 +70,11 @@ PURPOSES: dict[str, Purpose] = {
     "verification_ask": Purpose(Guarantee.AT_MOST_ONCE, "信息核对"),
     # A liaison's (or secretary's) list of members who did not confirm: a notice.
     "verification_list": Purpose(Guarantee.AT_LEAST_ONCE, "核对未确认名单", template_fallback=True),
+    # A member rated a resolved ticket 1 or 2 (models.tickets.ratings): the secretary (or township
+    # contact) it is handed to is told at once — a notice the member's rating triggered.
+    "ticket_reopened": Purpose(Guarantee.AT_LEAST_ONCE, "求助重新打开通知", template_fallback=True),
+    # A liaison's monthly list of members nobody contacted lately (models.liaison_contacts.plan).
+    "contact_plan": Purpose(Guarantee.AT_LEAST_ONCE, "定时联系名单", template_fallback=True),
 }
 
 

@@ -14,13 +14,20 @@ from sqlalchemy.orm import Session
 
 from models.member import Member
 from models.member_file.info import info_lines, liaison_lines
-from models.member_file.records import help_lines, not_yet, study_lines, transfer_lines
+from models.member_file.records import (
+    contact_lines,
+    help_lines,
+    not_yet,
+    study_lines,
+    transfer_lines,
+)
 from models.member_file.section import Section
 
 # Shown in this order. Placeholders say plainly what is not kept yet.
 SECTIONS: tuple[Section, ...] = (
     Section("info", "基本信息", info_lines),
     Section("liaison", "红色联络员", liaison_lines),
+    Section("contact", "联络员联系", contact_lines),
     Section("study", "本月学习", study_lines),
     Section("help", "求助", help_lines),
     Section("transfer", "组织关系转接", transfer_lines),

@@ -1,5 +1,5 @@
-"""The file's record sections: this month's study, help requests still open, the transfer of
-organisational relationship."""
+"""The file's record sections: this month's study, help requests still open, the liaison's
+latest contacts, the transfer of organisational relationship."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.liaison_contacts import KIND_NAMES, recent_contacts
 from models.member import Member
 from models.member_file.section import local_date
 from models.study_history import month_study
@@ -31,6 +32,15 @@ def help_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
         return ["没有未办结的求助"]
     return [f"{t.number} {TOPIC_NAMES[t.topic]}：" + ("等联络员处理" if t.status in WAITING else "联络员已答复，待办结")
             for t in tickets]
+
+
+def contact_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
+    """The liaison's latest three contacts (定时联系): date, how, by whom — not the liaison's
+    note, which is theirs."""
+    contacts = recent_contacts(session, member.id)
+    if not contacts:
+        return ["还没有联系记录"]
+    return [f"{local_date(c.at)} {KIND_NAMES[c.kind]}（{c.by.name}）" for c in contacts]
 
 
 def transfer_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:

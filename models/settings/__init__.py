@@ -26,13 +26,13 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from models.settings.base import ConfigError, Section
+from models.settings.liaison import LiaisonSettings, WorkingHours
 from models.settings.sections import (
     BindingSettings,
     DatabaseSettings,
     DeliverySettings,
     DistrictSettings,
     LessonSchedule,
-    LiaisonSettings,
     MenuButton,
     MenuSettings,
     NluSettings,
@@ -50,7 +50,7 @@ __all__ = [
     "BindingSettings", "ConfigError", "DatabaseSettings", "DeliverySettings", "DistrictSettings",
     "LessonSchedule", "LiaisonSettings", "MenuButton", "MenuSettings", "NluSettings",
     "PointsSettings", "PrivacySettings", "RedisSettings", "SchedulerSettings", "ServerSettings",
-    "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "load_settings",
+    "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "WorkingHours", "load_settings",
 ]
 
 DEFAULT_CONFIG_FILE = "config.yaml"

@@ -179,15 +179,6 @@ class PointsSettings(Section):
         return {"study": 5, **v}
 
 
-class LiaisonSettings(Section):
-    """How long a liaison has to answer a ticket, and who it goes to after."""
-
-    sla_hours: int = Field(24, ge=1)
-    escalation_chain: list[Literal["liaison", "secretary", "township"]] = Field(
-        default_factory=lambda: ["liaison", "secretary", "township"]
-    )
-
-
 class TransferSettings(Section):
     """Transfer of organisational relationship (组织关系转接): members away longer than
     ``after_months`` with a settled destination (a current city on file) get the guide once, by

@@ -19,7 +19,9 @@ REAL_APP_ID = re.compile(r"wx[0-9a-f]{16}")
 # Template ids a deployment has not configured yet (the sandbox accepts any id).
 DEFAULT_TEMPLATES = {"liaison_notice": "kiteline_liaison_notice",
                      "delivery_digest": "kiteline_delivery_digest",
-                     "verification_list": "kiteline_verification_list"}
+                     "verification_list": "kiteline_verification_list",
+                     "ticket_escalation": "kiteline_ticket_escalation",
+                     "contact_plan": "kiteline_contact_plan"}
 
 
 class WechatSettings(Section):
@@ -45,8 +47,8 @@ class WechatSettings(Section):
     api_timeout_seconds: float = Field(5.0, gt=0, le=30)
     # Template IDs (模板消息) from the WeChat console, by notice. A notice whose member's
     # customer-service window is closed goes out as this template at once (DESIGN.md §2).
-    templates: dict[Literal["liaison_notice", "delivery_digest", "verification_list"], str] = Field(
-        default_factory=lambda: dict(DEFAULT_TEMPLATES))
+    templates: dict[Literal["liaison_notice", "delivery_digest", "verification_list", "ticket_escalation",
+                            "contact_plan"], str] = Field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
     @field_validator("templates")
     @classmethod

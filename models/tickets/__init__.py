@@ -6,9 +6,16 @@
 - ``events``: every transition and addition, with who did it and when (``ticket_events``);
 - ``answers``: a liaison's answer moves the ticket and reaches the member;
 - ``notices``: what the liaison and the member are sent through the outbox;
-- ``tickets``: finding tickets.
+- ``ratings``: the member's satisfaction rating of a resolved ticket closes or reopens it;
+- ``tickets``: finding tickets;
+- ``sla``: when a ticket's first answer and settling are due (working hours, by urgency);
+- ``routing``: who has a new ticket in hand — the liaison, else the secretary or township contact;
+- ``escalation``: a late ticket going up ``liaison.escalation_chain``, each step told once;
+- ``chain_notices``: what the people up the chain read;
+- ``report``: ``kiteline report tickets``, per branch.
 """
 from models.tickets.answers import record_liaison_answer
+from models.tickets.escalation import escalate_batch, late
 from models.tickets.events import ACTOR_KINDS, EVENT_KINDS, Actor, TicketEvent, history
 from models.tickets.filing import (
     Filed,
@@ -23,6 +30,15 @@ from models.tickets.notices import (
     as_the_liaison_reads,
     notify_waiting_tickets,
 )
+from models.tickets.ratings import (
+    Rated,
+    awaiting_rating,
+    close_unrated,
+    last_rated,
+    rate,
+)
+from models.tickets.routing import STEP_TITLES, Holder, holder_for
+from models.tickets.sla import Sla, WorkingTime
 from models.tickets.ticket import (
     HELP_TOPICS,
     OPEN,
@@ -35,9 +51,10 @@ from models.tickets.ticket import (
 from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
-    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "TICKET_STATUSES",
-    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Outcome", "Ticket",
-    "TicketEvent", "TransitionRefused", "add_to_ticket", "as_the_liaison_reads", "file_help_request", "history",
-    "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket",
+    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "STEP_TITLES", "TICKET_STATUSES",
+    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Holder", "Outcome", "Rated", "Sla",
+    "Ticket", "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads",
+    "awaiting_rating", "close_unrated", "escalate_batch", "file_help_request", "history", "holder_for", "last_rated",
+    "late", "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket", "rate",
     "record_liaison_answer", "transition",
 ]

@@ -5,8 +5,9 @@ closed) can be reopened, and from there claimed, answered or resolved again.
 
 A liaison who answers a ticket nobody has claimed claims it by answering (both events are
 recorded); one who answers a settled ticket reopens it first. An answer (or a settling) said
-again is recorded as one more event of its kind, the status unchanged. Nothing closes a
-resolved ticket yet: ``closed`` is where the member's rating (满意度) will put it.
+again is recorded as one more event of its kind, the status unchanged. The member's rating
+(满意度, ``models.tickets.ratings``) closes a resolved ticket, or reopens it when too low; the
+system closes one left unrated.
 """
 from __future__ import annotations
 

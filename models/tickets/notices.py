@@ -19,6 +19,9 @@ from models.tickets.tickets import waiting_on
 # report on WeChat's open community (developers.weixin.qq.com/community/develop/doc/
 # 00084e2936c340b9015a753405b800), the same as a passive reply's (bot.wire.MAX_REPLY_BYTES).
 NOTICE_MAX_BYTES = 2048
+# The rating question (满意度) after a resolution; 1–2 reopens the ticket (models.tickets.ratings).
+ASK_RATING = ("这次办得怎么样？请回复 1-5 分：5 很满意，4 满意，3 一般，2 不满意，1 很不满意，也可以说说原因。"
+              "还没解决的话打 1 或 2 分，我转给支部书记跟进。")
 # Before a crisis ticket's words in the liaison's notice (handlers.crisis): the liaison reads it first.
 CRISIS_FLAG = "【情绪危机，请马上联系】"
 
@@ -88,9 +91,10 @@ def notice_template(ticket: Ticket, member: Member, template_id: str) -> Templat
 
 
 def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: dt.datetime) -> bool:
-    """Send what the member added to ``ticket`` on to its liaison (outbox purpose
-    ``liaison_addition``); ``False`` when the liaison has no WeChat (nobody was told)."""
-    person = ticket.liaison.member if ticket.liaison else None
+    """Send what the member added to ``ticket`` on to whoever has it in hand (``holder``: its
+    liaison, or the secretary standing in; outbox purpose ``liaison_addition``); ``False`` when
+    nobody does or they have no WeChat (nobody was told)."""
+    person = ticket.holder
     if person is None or not person.openid:
         return False
     notice = f"【求助补充 {ticket.number}】{ticket.member.name}补充：“{text}”"
@@ -103,14 +107,16 @@ def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: d
 def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: dt.datetime) -> None:
     """Pass the liaison's ``answer`` to ``ticket`` on to the member (outbox purpose
     ``liaison_answer``; a customer-service message inside their 48-hour window, else deferred to
-    their next message — DESIGN.md §2), saying it is settled when the ticket is ``resolved``.
+    their next message — DESIGN.md §2), saying it is settled when the ticket is ``resolved`` and
+    asking for their rating (:data:`ASK_RATING`, read by ``handlers.rating``).
     A member without WeChat is told nothing by the system: the liaison phones."""
     member, person = ticket.member, ticket.liaison.member
     if not member.openid:
         return
     if ticket.status == "resolved":
-        text = (f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结" + (f"：{answer}" if answer else "。")
-                + "\n如果还没解决，直接发“求助”加上情况，我再转给联络员。")
+        question = f"\n{ASK_RATING}"  # a long answer is cut, never the question after it
+        text = within_notice(f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结"
+                             + (f"：{answer}" if answer else "。"), NOTICE_MAX_BYTES - len(question.encode())) + question
     else:
         text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
                 "有什么要补充的，直接回复我，我转给联络员。")
@@ -119,8 +125,8 @@ def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: d
             now=now)
 
 
-def within_notice(text: str) -> str:
-    """``text`` cut to :data:`NOTICE_MAX_BYTES` of UTF-8, with an ellipsis when cut."""
-    if len(text.encode("utf-8")) <= NOTICE_MAX_BYTES:
+def within_notice(text: str, limit: int = NOTICE_MAX_BYTES) -> str:
+    """``text`` cut to ``limit`` bytes of UTF-8, with an ellipsis when cut."""
+    if len(text.encode("utf-8")) <= limit:
         return text
-    return text.encode("utf-8")[:NOTICE_MAX_BYTES - 3].decode("utf-8", errors="ignore") + "…"
+    return text.encode("utf-8")[:limit - 3].decode("utf-8", errors="ignore") + "…"

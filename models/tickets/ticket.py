@@ -27,10 +27,10 @@ TICKET_STATUSES = ("new", "claimed", "answered", "resolved", "closed", "reopened
 WAITING = ("new", "claimed", "reopened")
 # Open: not settled. An answered ticket is open too: what the member adds joins it.
 OPEN = (*WAITING, "answered")
-# normal: due in liaison.sla_hours; urgent and crisis: due within URGENT_SLA_HOURS, the liaison
-# told to call at once; crisis: words of despair (handlers.crisis), flagged as such to the liaison.
+# normal: first answer due in liaison.first_response_hours; urgent and crisis: in
+# liaison.urgent_hours / crisis_hours, the liaison told to call at once (models.tickets.sla);
+# crisis: words of despair (handlers.crisis), flagged as such to the liaison.
 URGENCIES = ("normal", "urgent", "crisis")
-URGENT_SLA_HOURS = 1
 
 
 class Ticket(Base):
