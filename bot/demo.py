@@ -16,6 +16,7 @@ from bot.sandbox import state as sandbox_state
 from models.binding import new_bind_code
 from models.follower import Follower
 from models.lesson import Lesson, LessonTarget
+from models.liaisons import Change, record_changes
 from models.member import Liaison, Member
 from models.org import Organization
 from models.settings.sections import DEFAULT_PORT
@@ -32,6 +33,7 @@ DESTINATIONS = [("广东", "深圳"), ("内蒙古", "包头"), ("浙江", "杭�
                 ("北京", "北京"), ("广东", "东莞"), ("山东", "青岛"), ("四川", "成都")]
 REASONS = ("work", "work", "business", "study", "family", "other")
 MEMBERS_PER_BRANCH = 8   # mobile members, plus one liaison per branch
+DEMO_BY = "示例数据"  # who the liaison history names for the demo's assignments
 # The first mobile member: the identity the printed instructions bind with.
 TRY_NAME, TRY_PHONE = "张某明", "13800001234"
 LIAISON_OPENID = "oKite_liaison_{:04d}"
@@ -147,13 +149,16 @@ def _people(session: Session, branches: list[Organization], now: dt.datetime) ->
             province, city = DESTINATIONS[n % len(DESTINATIONS)]
             member = Member(name=TRY_NAME if n == 0 else next(names),
                             phone=TRY_PHONE if n == 0 else f"1380000{2000 + n:04d}",
-                            branch_id=branch.id, status="away", liaison_id=liaison.id,
+                            branch_id=branch.id, status="away",
                             away_since=dt.date(2021 + n % 4, 1 + n % 12, 1), away_reason=REASONS[n % 6],
                             current_province=province, current_city=city,
                             bind_code=new_bind_code(session), created_at=now)
             session.add(member)
             session.flush()
             mobile.append(member)
+        # Through the liaison history, as a ledger naming the branch's liaison would.
+        record_changes(session, [Change(m.id, None, liaison.id, created=True) for m in mobile[-MEMBERS_PER_BRANCH:]],
+                       source="ledger", changed_by=DEMO_BY, now=now)
     return mobile
 
 

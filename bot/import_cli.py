@@ -1,7 +1,8 @@
 """``kiteline import members FILE [--create-orgs] [--dry-run] [--errors FILE.xlsx]``: load a
 branch's ledger (台账) into the roster. ``kiteline import orgs FILE [--dry-run]``: load the
-district's org file (组织架构表) into the org tree. ``kiteline import lessons FILE [--dry-run]``:
-fill the lesson library (学习资料) from a list."""
+district's org file (组织架构表) into the org tree. ``kiteline import liaisons FILE [--dry-run]``:
+name each branch's red liaisons and the members they look after (红色联络员名单).
+``kiteline import lessons FILE [--dry-run]``: fill the lesson library (学习资料) from a list."""
 from __future__ import annotations
 
 import sys
@@ -15,6 +16,7 @@ from models.ledger_files import RejectedRows, TableError, open_table
 from models.ledger_import import import_members
 from models.lesson_file import read_lesson_file
 from models.lesson_import import import_lessons
+from models.liaisons.sheet_import import import_liaisons
 from models.org_file import read_org_rows
 from models.org_import import import_orgs
 
@@ -52,7 +54,8 @@ def import_members_command(ctx: click.Context, file: str, create_orgs: bool, dry
                 report = import_members(session, table.rows, district=rt.settings.district.name,
                                         create_orgs=create_orgs, now=rt.clock.now(),
                                         changed_by=Path(file).name, rejected=rejected,
-                                        progress=progress)
+                                        progress=progress,
+                                        handover_template=rt.settings.wechat.templates["liaison_handover"])
             except CellError as exc:
                 click.echo(f"{file}：{exc}，没有导入任何人。", err=True)
                 sys.exit(2)
@@ -91,11 +94,41 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
         _unreadable(file, exc)
     with rt.session() as session:
         try:
-            report = import_orgs(session, rows, district=rt.settings.district.name)
+            report = import_orgs(session, rows, district=rt.settings.district.name, now=rt.clock.now())
         except CellError as exc:
             click.echo(f"{file}：{exc}，组织架构没有导入。", err=True)
             sys.exit(2)
         _keep_or_roll_back(session, report, dry_run, "组织架构导入完成：")
+
+
+@import_group.command("liaisons")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print the report and write nothing to the database.")
+@click.pass_context
+def import_liaisons_command(ctx: click.Context, file: str, dry_run: bool) -> None:
+    """Import each branch's red liaisons from an .xlsx or .csv list (所属党支部, 联络员姓名,
+    联络员电话, and optionally 负责党员: the members each looks after, by name or 姓名 手机号).
+
+    A liaison not on the roster, written with a phone, is added as a home member. A member
+    whose liaison changes keeps the history, their open help requests go to the new liaison,
+    and both liaisons and the member are told by WeChat. All or nothing: a file with a bad row
+    stores nothing and lists every bad row. Importing the same file again changes nothing.
+    --dry-run rolls everything back. Exit status 0 when imported, 2 when the file cannot be read
+    or has a bad row (nothing stored)."""
+    rt = runtime_from(ctx)
+    try:
+        rows = read_org_rows(file)
+    except (TableError, OSError) as exc:
+        _unreadable(file, exc)
+    with rt.session() as session:
+        try:
+            report = import_liaisons(session, rows, district=rt.settings.district.name, now=rt.clock.now(),
+                                     changed_by=Path(file).name,
+                                     template_id=rt.settings.wechat.templates["liaison_handover"])
+        except CellError as exc:
+            click.echo(f"{file}：{exc}，联络员名单没有导入。", err=True)
+            sys.exit(2)
+        _keep_or_roll_back(session, report, dry_run, "联络员名单导入完成：")
 
 
 @import_group.command("lessons")

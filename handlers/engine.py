@@ -16,6 +16,11 @@
    "4 还行吧 就是慢了点" — a message beginning with no rating goes on); then the answer to an open
    verification ask (``handlers.verification``: 没变, a correction — anything else goes on, the
    ask kept); cancel words with no dialog in progress are told there is nothing to cancel;
+   then the member's reply to a liaison who answered their ticket lately
+   (``handlers.help_request.follow_up``: 工地叫宏达建设 包工头姓李 joins the ticket and reaches
+   the liaison; a clear other request, another matter or 我的求助办得咋样了 goes on; 谢谢 gets a
+   courtesy) — after a dialog or verification ask waiting for its own answer, and before the
+   clarifying question, which would ask the member what they meant;
 5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
 6. the handler of the routed intent, with an offer for a second request in the same message;
@@ -62,6 +67,7 @@ from handlers.dialog_machine import (
     reask,
 )
 from handlers.dialogs import clarify
+from handlers.help_request import follow_up
 from handlers.nlu.router import Router
 from handlers.registry import BY_NAME, COMMANDS, DIALOGS, INTENTS
 from handlers.replies import NoReply, Reply, TextReply
@@ -194,7 +200,7 @@ def _intent(msg: Incoming, ctx: Context) -> Reply:
 
 
 STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, rating.rates_ticket, verification.answers_ask,
-                             _nothing_to_cancel, _clarify, _intent)
+                             _nothing_to_cancel, follow_up.answers_liaison, _clarify, _intent)
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:

@@ -16,7 +16,7 @@ import re
 
 from handlers.commands import Command
 from handlers.context import Context, Incoming
-from handlers.help_request import where_it_stands
+from handlers.help_request.progress import where_it_stands
 from handlers.replies import Reply, TextReply
 from models.liaison_contacts import record_contact
 from models.roles import Role

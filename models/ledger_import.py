@@ -46,7 +46,8 @@ HEADER_SCAN = 20  # rows searched for the header (find_header)
 
 def import_members(session: Session, rows: Iterable[Sequence[object]], *, district: str, create_orgs: bool,
                    now: dt.datetime, changed_by: str, rejected: RejectedRows | None = None,
-                   progress: Callable[[int], None] | None = None) -> ImportReport:
+                   progress: Callable[[int], None] | None = None,
+                   handover_template: str | None = None) -> ImportReport:
     """Import ledger ``rows`` (a sheet's rows, as ``models.ledger_files.open_table`` reads them)
     under ``district``. ``changed_by`` names the import in every member's history (the ledger
     file's name, as staff know it).
@@ -54,7 +55,10 @@ def import_members(session: Session, rows: Iterable[Sequence[object]], *, distri
     ``create_orgs``: create a missing township/village/branch named in 所属党支部 under the
     district; without it an unknown branch is a row error. ``rejected``: receives the header row
     and every row left out, with its reason. ``progress(n)``: told the rows read so far, after
-    every batch. Returns the report; raises ``CellError`` when no header row can be found or it
+    every batch. ``handover_template``: the ``liaison_handover`` template (config
+    ``wechat.templates``) for liaisons told that members were handed to or from them when the
+    ledger changes a member's liaison (``None``: the notice waits for their next message).
+    Returns the report; raises ``CellError`` when no header row can be found or it
     lacks 姓名, 手机号 or 所属党支部 (nothing is imported then)."""
     rows = iter(rows)
     head = list(islice(rows, HEADER_SCAN))
@@ -98,15 +102,16 @@ def import_members(session: Session, rows: Iterable[Sequence[object]], *, distri
         roster.store(batch)
     if progress is not None:
         progress(row_number)
-    _finish(session, report, roster, resolver, now, changed_by)
+    _finish(session, report, roster, resolver, now, changed_by, handover_template)
     return report
 
 
 def _finish(session: Session, report: ImportReport, roster: RosterBatches, resolver: BranchResolver,
-            now: dt.datetime, changed_by: str) -> None:
+            now: dt.datetime, changed_by: str, handover_template: str | None) -> None:
     """Second pass, once every row is on the roster (a liaison may be a later row), and the
     counts."""
-    assigner = LiaisonAssigner(session, now, changed_by, on_added=roster.also_on_roster)
+    assigner = LiaisonAssigner(session, now, changed_by, on_added=roster.also_on_roster,
+                               template_id=handover_template)
     assigner.assign(roster.placed)
     report.warnings += assigner.warnings
     branches = roster.sharer_branches()
@@ -120,6 +125,7 @@ def _finish(session: Session, report: ImportReport, roster: RosterBatches, resol
     report.updated = outcomes["updated"] + now_updated
     report.unchanged = outcomes["unchanged"] - now_updated
     report.liaisons_named, report.liaisons_added = assigner.named, assigner.added
+    report.handover = assigner.handover.lines()
     report.orgs_created = resolver.created
     session.flush()
 

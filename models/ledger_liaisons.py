@@ -16,14 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.ledger import CellError, parse_liaison
 from models.ledger_report import RowNote
 from models.ledger_roster import Placed, fresh_bind_codes
-from models.member import Liaison, Member, MemberChange, mask_phone
-from models.member_updates import change_row
+from models.liaisons import Change, Handover, change_liaisons
+from models.member import Liaison, Member, mask_phone
 
 CHUNK = 500  # values per IN (...) query
 
@@ -32,14 +32,19 @@ class LiaisonAssigner:
     """Assigns the liaisons one import names. After :meth:`assign`: ``named`` lists members made
     liaisons by this import, ``added`` those of them added to the roster (both by name, in
     order); ``warnings`` the rows whose liaison could not be assigned; ``changed`` the rows of
-    members already on the roster whose liaison changed."""
+    members already on the roster whose liaison changed; ``handover`` what the changes handed
+    over (open tickets moved, people told)."""
 
     def __init__(self, session: Session, now: dt.datetime, changed_by: str,
-                 on_added: Callable[[int, str, str, int], None] | None = None) -> None:
+                 on_added: Callable[[int, str, str, int], None] | None = None,
+                 template_id: str | None = None) -> None:
         """``on_added(member_id, name, phone, branch_id)`` is told of each person added;
-        ``changed_by`` is who the history names for each change (the ledger file's name)."""
+        ``changed_by`` is who the history names for each change (the ledger file's name);
+        ``template_id`` the ``liaison_handover`` template for liaisons told of a change
+        (``models.liaisons.handover``; ``None``: their notice waits for their next message)."""
         self.session, self.now, self.on_added = session, now, on_added
-        self.changed_by = changed_by
+        self.changed_by, self.template_id = changed_by, template_id
+        self.handover = Handover()
         self.named: list[str] = []
         self.added: list[str] = []
         self.warnings: list[RowNote] = []
@@ -50,8 +55,10 @@ class LiaisonAssigner:
 
     def assign(self, placed: Sequence[Placed]) -> None:
         """Give each row's member the liaison its cell names, in row order (a liaison a row adds
-        is on the roster for the rows after it); record a change for members already on the
-        roster, not for members this import created (their creation is the record)."""
+        is on the roster for the rows after it), with the history (``models.liaisons``): a
+        member already on the roster whose liaison changes has it recorded, their open tickets
+        moved and both liaisons told; for members this import created the creation is the
+        record."""
         wanted: list[tuple[Placed, tuple[str, str | None]]] = []
         for p in placed:
             try:
@@ -69,25 +76,16 @@ class LiaisonAssigner:
             except CellError as exc:
                 self.warnings.append(RowNote(p.row, p.name, str(exc)))
         self._make_liaisons([person for _, person in persons])
-        updates, changes = [], []
+        changes = []
         for p, (person_id, _, _) in persons:
             liaison_id = self._liaisons[person_id]
             if liaison_id == p.liaison_id:
                 continue
-            updates.append((p.member_id, liaison_id))
+            changes.append(Change(p.member_id, p.liaison_id, liaison_id, created=p.outcome == "created"))
             if p.outcome != "created":
-                changes.append(change_row(p.member_id, "liaison_id", p.liaison_id, liaison_id,
-                                          source="import", changed_by=self.changed_by, now=self.now))
                 self.changed.append(p)
-        # In chunks, through the table: one UPDATE per chunk, not the ORM's bookkeeping for every
-        # member of a 100,000-row ledger at once.
-        members = Member.__table__
-        set_liaison = (update(members).where(members.c.id == bindparam("member"))
-                       .values(liaison_id=bindparam("liaison")))
-        for chunk in _chunks([{"member": m, "liaison": li} for m, li in updates]):
-            self.session.execute(set_liaison, chunk)
-        for chunk in _chunks(changes):
-            self.session.execute(insert(MemberChange.__table__), chunk)
+        self.handover = change_liaisons(self.session, changes, source="ledger", changed_by=self.changed_by,
+                                        now=self.now, template_id=self.template_id)
 
     def _load(self, names: set[str]) -> None:
         for chunk in _chunks(sorted(names)):

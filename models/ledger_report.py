@@ -27,7 +27,8 @@ class ImportReport:
     """What an import did. ``errors``: rows left out; ``warnings``: rows imported that staff
     should check (a liaison not assigned, a phone shared with another member).
     ``orgs_created``: ``(kind, name)``; ``liaisons_named``: members made red liaisons;
-    ``liaisons_added``: of those, people added to the roster as home members;
+    ``liaisons_added``: of those, people added to the roster as home members; ``handover``:
+    what changing members' liaisons handed over (``models.liaisons.Handover.lines``);
     ``unused_columns``: header cells of columns not imported, as the sheet writes them."""
 
     created: int = 0
@@ -38,6 +39,7 @@ class ImportReport:
     orgs_created: list[tuple[str, str]] = field(default_factory=list)
     liaisons_named: list[str] = field(default_factory=list)
     liaisons_added: list[str] = field(default_factory=list)
+    handover: list[str] = field(default_factory=list)
     unused_columns: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -52,6 +54,7 @@ class ImportReport:
             lines.append("新指定红色联络员：" + "、".join(self.liaisons_named))
         if self.liaisons_added:
             lines.append("新加入名册的联络员（在家党员）：" + "、".join(self.liaisons_added))
+        lines += self.handover
         if self.errors:
             lines.append("有问题的行（未导入）：")
             lines += [f"  {note}" for note in self.errors]

@@ -1,10 +1,11 @@
 """Reading the org file (组织架构表): townships/streets, their branches, each branch's secretary and
-phone, each township's committee contact — as a district keeps it in Excel or CSV.
+phone and red liaisons, each township's committee contact — as a district keeps it in Excel or CSV.
 
 Pure functions, no database (``models.org_import`` stores what they read). Read as forgivingly as
 the member ledger (``models.ledger``): the header row found wherever it is in the first 20 rows,
 headers in their usual variants (乡镇 / 街道 / 乡镇(街道) / 所属乡镇, 党支部 / 党支部名称, 书记 /
-书记姓名, a bare 联系电话 belonging to the column on its left), full-width digits, phones as
+书记姓名, 红色联络员 / 联络员 naming one or more people — ``张某 13800001234、李某`` —, a bare 联系电话
+belonging to the column on its left), full-width digits, phones as
 numbers, and a township cell merged down over its branches (Excel's merged cells, filled here). A
 row whose township is empty and not merged has no parent: an error, never a guess.
 
@@ -37,6 +38,8 @@ CONTACT_WORDS = ("联系人", "联络人")
 PHONE_WORDS = ("联系电话", "联系方式", "电话号码", "电话", "手机号码", "手机号", "手机")
 SECRETARY_WORDS = ("党支部书记", "支部书记", "党组织书记", "书记姓名", "书记")
 BRANCH_WORDS = ("所属党支部", "所属支部", "所属党组织", "基层党组织", "党支部", "支部", "党组织")
+# A branch's red liaisons (one or more people in the cell: 张某 13800001234、李某).
+LIAISON_WORDS = ("红色联络员", "结对联络员", "联络员")
 
 # Column -> header words naming it (the cleaned header, brackets dropped, starts with one); keys
 # are tried in this order, so 乡镇联系人电话 is the contact's phone and 支部书记 is not the branch.
@@ -47,11 +50,14 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "secretary_phone": tuple(s + p for s in SECRETARY_WORDS for p in PHONE_WORDS),
     "secretary": SECRETARY_WORDS,
     "branch_phone": tuple(b + p for b in BRANCH_WORDS for p in ("办公电话", "固定电话", "座机", *PHONE_WORDS)),
+    "liaison_phone": tuple(w + p for w in LIAISON_WORDS for p in PHONE_WORDS),
+    "liaison": LIAISON_WORDS,
     "township": TOWNSHIP_WORDS,
     "branch": BRANCH_WORDS,
 }
 # A bare phone column (联系电话) is the phone of the column just left of it.
-PHONE_OF = {"secretary": "secretary_phone", "contact": "contact_phone", "branch": "branch_phone"}
+PHONE_OF = {"secretary": "secretary_phone", "contact": "contact_phone", "branch": "branch_phone",
+            "liaison": "liaison_phone"}
 REQUIRED = {"township": "乡镇（街道）", "branch": "党支部"}
 # A township as its committee is sometimes written: 红柳镇党委, 青石街道党工委.
 COMMITTEE_SUFFIX = re.compile(r"^(.+(?:镇|乡|街道|苏木))(?:党委|党工委)$")
@@ -85,13 +91,15 @@ class TownshipEntry:
 @dataclass
 class BranchEntry:
     """One branch of the file: township, name (without the township before it), its row, its
-    secretary and office phone (``None`` when the file leaves them empty)."""
+    secretary and office phone (``None`` when the file leaves them empty), and its red liaisons
+    (every person its rows name, in order)."""
 
     township: str
     name: str
     row: int
     secretary: Person | None
     phone: str | None
+    liaisons: tuple[Person, ...] = ()
 
 
 @dataclass

@@ -1,35 +1,43 @@
 """Storing an org file (组织架构表) in the org tree: townships/streets under the district, branches
 under them (under a village node when the name starts with one — 白杨村党支部 under 白杨村 — the
 shape ``models.org_tree.BranchResolver`` builds from a ledger), each branch's secretary and phone,
-each township's committee contact.
+each township's committee contact, each branch's red liaisons (红色联络员: found on the roster
+as the ledger's 联络员 column finds them, or added as home members when written with a phone).
 
 The township's committee contact (乡镇联系人) is the township node's ``secretary_name`` /
 ``secretary_phone``: the person ``models.roles`` gives the ``township`` role, as a branch's are
-the person it gives ``secretary``. Nothing is stored while any row has a problem; a file
-imported again changes nothing. An empty cell leaves what is stored (as in the ledger import); a
+the person it gives ``secretary``. Nothing is stored while any row has a problem (the caller
+rolls back); a file imported again changes nothing. A liaison the file no longer names stays
+one (their members need a new liaison first: ``kiteline liaisons move``). An empty cell leaves what is stored (as in the ledger import); a
 secretary with another name replaces the stored one with their phone (or none). The caller
 commits (or, for a dry run, rolls back).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.ledger import CellError
+from models.ledger_report import RowNote
+from models.liaisons.naming import RosterPeople
 from models.member import Member
 from models.org import Organization
-from models.org_file import Person
+from models.org_file import BranchEntry, Person
 from models.org_report import OrgImportReport, PersonCheck
 from models.org_rows import read_org_file
 from models.org_tree import VILLAGE
 
 
-def import_orgs(session: Session, rows: Sequence[Sequence[object]], *, district: str) -> OrgImportReport:
+def import_orgs(session: Session, rows: Sequence[Sequence[object]], *, district: str,
+                now: dt.datetime) -> OrgImportReport:
     """Read ``rows`` (``models.org_file.read_org_rows``) and store them under the district named
-    ``district`` (created when missing). Returns the report; with ``errors`` in it nothing was
-    stored. Raises :class:`models.ledger.CellError` for an empty file or one without a usable
+    ``district`` (created when missing); a liaison added to the roster joins it at ``now``.
+    Returns the report; with ``errors`` in it the caller must roll back (nothing is stored
+    then). Raises :class:`models.ledger.CellError` for an empty file or one without a usable
     header (nothing stored)."""
     found = read_org_file(rows, district)
     report = OrgImportReport(errors=found.errors, notes=found.notes, unused_columns=found.unused_columns)
@@ -44,6 +52,7 @@ def import_orgs(session: Session, rows: Sequence[Sequence[object]], *, district:
         report.townships_created += created
         report.townships_updated += changed and not created
     secretaries, contacts = [], [(node.name, node) for node in townships.values()]
+    liaisons: list[tuple[BranchEntry, Organization]] = []
     for entry in found.branches.values():
         node, created = tree.branch(townships[entry.township], entry.name)
         label = entry.township + entry.name
@@ -55,11 +64,31 @@ def import_orgs(session: Session, rows: Sequence[Sequence[object]], *, district:
         report.branches_created += created
         report.branches_updated += changed and not created
         secretaries.append((label, node))
+        if entry.liaisons:
+            liaisons.append((entry, node))
     report.townships, report.branches = len(townships), len(found.branches)
     session.flush()
+    _name_liaisons(session, liaisons, report, now)
     report.secretaries = _check_people(session, secretaries)
     report.contacts = _check_people(session, contacts)
     return report
+
+
+def _name_liaisons(session: Session, branches: list[tuple[BranchEntry, Organization]], report: OrgImportReport,
+                   now: dt.datetime) -> None:
+    """Make the people each branch's 红色联络员 cell names liaisons of it (``models.liaisons.naming``:
+    found on the roster, or added with a phone); one who cannot be is a row error."""
+    if not branches:
+        return
+    people = RosterPeople(session, now, [p.name for entry, _ in branches for p in entry.liaisons])
+    named = set()
+    for entry, node in branches:
+        for person in entry.liaisons:
+            try:
+                named.add(people.liaison(node.id, person.name, person.phone))
+            except CellError as exc:
+                report.errors.append(RowNote(entry.row, entry.name, str(exc)))
+    report.liaisons, report.liaisons_named, report.liaisons_added = len(named), people.named, people.added
 
 
 def _set_person(node: Organization, person: Person | None, label: str, what: str, changes: list[str],

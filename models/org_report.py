@@ -29,7 +29,9 @@ class PersonCheck:
 class OrgImportReport:
     """The outcome of one org file import. Counts are of the file's townships and branches;
     ``changes``: one line per stored value changed (``红柳镇白杨村党支部：书记 张某（138****0001）→
-    李某（138****0002）``); ``errors``: rows that stopped the import; ``notes``: rows to check."""
+    李某（138****0002）``); ``liaisons``: the red liaisons the file names, ``liaisons_named`` those
+    it made liaisons, ``liaisons_added`` those of them added to the roster (home members);
+    ``errors``: rows that stopped the import; ``notes``: rows to check."""
 
     townships: int = 0
     townships_created: int = 0
@@ -40,6 +42,9 @@ class OrgImportReport:
     changes: list[str] = field(default_factory=list)
     secretaries: PersonCheck = field(default_factory=PersonCheck)
     contacts: PersonCheck = field(default_factory=PersonCheck)
+    liaisons: int = 0
+    liaisons_named: list[str] = field(default_factory=list)
+    liaisons_added: list[str] = field(default_factory=list)
     errors: list[RowNote] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)
     unused_columns: list[str] = field(default_factory=list)
@@ -53,7 +58,8 @@ class OrgImportReport:
         lines = [f"组织架构导入完成：乡镇（街道）{self.townships} 个（新增 {self.townships_created}，"
                  f"更新 {self.townships_updated}），党支部 {self.branches} 个（新增 {self.branches_created}，"
                  f"更新 {self.branches_updated}，无变化 {unchanged}）。"]
-        if not (self.townships_created or self.townships_updated or self.branches_created or self.branches_updated):
+        if not (self.townships_created or self.townships_updated or self.branches_created or self.branches_updated
+                or self.liaisons_named):
             lines.append("没有变化：文件与系统中的组织架构一致。")
         if self.changes:
             lines.append(f"更新 {len(self.changes)} 处：")
@@ -61,9 +67,14 @@ class OrgImportReport:
         lines += _people("书记", "支部书记", self.secretaries)
         if self.contacts.count or self.contacts.no_phone:
             lines += _people("乡镇联系人", "乡镇党委", self.contacts)
+        if self.liaisons:
+            lines.append(f"红色联络员 {self.liaisons} 人（新指定 {len(self.liaisons_named)} 人）"
+                         + ("：" + "、".join(self.liaisons_named) if self.liaisons_named else "。"))
+        if self.liaisons_added:
+            lines.append("新加入名册的联络员（在家党员）：" + "、".join(self.liaisons_added))
         if self.unused_columns:
             lines.append("未识别的列（未导入）：" + "、".join(self.unused_columns)
-                         + "；如需导入，请把表头改成“书记”“书记电话”“支部电话”“乡镇联系人”“乡镇联系电话”这样的写法")
+                         + "；如需导入，请把表头改成“书记”“书记电话”“支部电话”“乡镇联系人”“乡镇联系电话”“红色联络员”这样的写法")
         if self.notes:
             lines.append(f"请核对以下 {len(self.notes)} 行（已导入）：")
             lines += [f"  {note}" for note in self.notes]

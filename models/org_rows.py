@@ -17,6 +17,7 @@ from models.ledger import (
     unused_headers,
 )
 from models.ledger_report import RowNote
+from models.liaisons.people import parse_people
 from models.org_file import (
     BranchEntry,
     OrgFile,
@@ -33,7 +34,8 @@ from models.places import clean
 SUB_HEADERS = ("姓名", "名字", "电话", "手机", "联系电话", "联系方式", "手机号", "手机号码")
 # Columns as a reason names them when the file has no such header.
 COLUMN_NAMES = {"secretary": "书记", "secretary_phone": "书记电话", "contact": "乡镇联系人",
-                "contact_phone": "乡镇联系电话", "branch_phone": "支部电话"}
+                "contact_phone": "乡镇联系电话", "branch_phone": "支部电话", "liaison": "红色联络员",
+                "liaison_phone": "联络员电话"}
 # A phone written in the name cell: 张某 13800001234, 张某(138-0000-1234), 张某，电话13800001234.
 NAME_AND_PHONE = re.compile(r"(.+?)[(:,、/;]*(?:电话|手机号?|联系方式)?:?(\+?\d[\d\-—]{9,})\)?")
 
@@ -88,6 +90,7 @@ def _read_row(result: OrgFile, number: int, fields: dict[str, object], headers: 
     problems: list[str] = []
     secretary = _person(fields, "secretary", "secretary_phone", headers, problems)
     contact = _person(fields, "contact", "contact_phone", headers, problems)
+    liaisons = _liaisons(fields, headers, problems)
     try:
         phone = parse_office_phone(fields.get("branch_phone"), headers["branch_phone"])
     except CellError as exc:
@@ -96,19 +99,21 @@ def _read_row(result: OrgFile, number: int, fields: dict[str, object], headers: 
     if not township:
         if branch:
             problems.insert(0, f"“{branch}”的{headers['township']}是空的，不知道它属于哪个乡镇（街道）")
-        elif problems or contact or secretary or phone:
+        elif problems or contact or secretary or phone or liaisons:
             problems.insert(0, f"没有写{headers['township']}")
         else:
             return  # a row with nothing we read (a note beside the table)
     if not branch and (secretary or phone):
         problems.append(f"写了{headers['secretary']}或{headers['branch_phone']}，但没写{headers['branch']}")
+    if not branch and liaisons:
+        problems.append(f"写了{headers['liaison']}，但没写{headers['branch']}")
     if problems:
         raise CellError("；".join(problems))
     entry = result.townships.get(township)
     if contact is not None and entry is not None and entry.contact not in (None, contact):
         contact = _same_contact(entry, contact, headers["contact"])
     if branch:
-        _add_branch(result, BranchEntry(township, branch, number, secretary, phone), headers)
+        _add_branch(result, BranchEntry(township, branch, number, secretary, phone, liaisons), headers)
     if entry is None:
         entry = result.townships[township] = TownshipEntry(township, number)
     if contact is not None and entry.contact != contact:
@@ -132,7 +137,12 @@ def _add_branch(result: OrgFile, branch: BranchEntry, headers: dict[str, str]) -
         result.branches[key] = branch
         return
     if (seen.secretary, seen.phone) == (branch.secretary, branch.phone):
-        result.notes.append(RowNote(branch.row, branch.name, f"与第{seen.row}行重复，按一行导入"))
+        # One liaison a row is a way to list several: they add up.
+        more = tuple(p for p in branch.liaisons if p not in seen.liaisons)
+        if more:
+            seen.liaisons += more
+        else:
+            result.notes.append(RowNote(branch.row, branch.name, f"与第{seen.row}行重复，按一行导入"))
         return
     differences = []
     if seen.secretary != branch.secretary:
@@ -145,6 +155,32 @@ def _add_branch(result: OrgFile, branch: BranchEntry, headers: dict[str, str]) -
 
 def _shown(value: Person | str | None) -> str:
     return "（空）" if value is None else quoted(value)
+
+
+def _liaisons(fields: dict[str, object], headers: dict[str, str], problems: list[str]) -> tuple[Person, ...]:
+    """The red liaisons a row names (``张某 13800001234、李某``); the 联络员电话 column's phone is
+    the phone of a lone liaison written without one. A problem is added to ``problems``."""
+    phone_cell = fields.get("liaison_phone")
+    try:
+        people = parse_people(fields.get("liaison"), "联络员")
+    except CellError as exc:
+        problems.append(f"{headers['liaison']}：{exc}")
+        return ()
+    if clean(phone_cell):
+        if len(people) != 1:
+            problems.append(f"写了{headers['liaison_phone']}，但{headers['liaison']}"
+                            + ("是空的" if not people else "不止一人：请把手机号写在每位联络员姓名后面，如“张某 13900001111”"))
+            return ()
+        try:
+            phone = parse_phone(phone_cell)
+        except CellError as exc:
+            problems.append(f"{headers['liaison_phone']}：{exc}")
+            return ()
+        if people[0][1] not in (None, phone):
+            problems.append(f"联络员{people[0][0]}写了两个不同的手机号，请只留一个")
+            return ()
+        people = [(people[0][0], phone)]
+    return tuple(Person(name, phone) for name, phone in people)
 
 
 def _person(fields: dict[str, object], name_key: str, phone_key: str, headers: dict[str, str],

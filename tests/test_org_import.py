@@ -26,7 +26,7 @@ MESSY_REPORT = [
     "孙某（红柳镇机关党支部）、李某（青石街道新建社区党支部）",
     "乡镇联系人 2 人：0 人已在名册中（0 人已绑定微信）。",
     "不在名册中的乡镇联系人（把他们列入台账导入后即可绑定）：赵某（红柳镇）、周某（青石街道）",
-    "未识别的列（未导入）：备注；如需导入，请把表头改成“书记”“书记电话”“支部电话”“乡镇联系人”“乡镇联系电话”这样的写法",
+    "未识别的列（未导入）：备注；如需导入，请把表头改成“书记”“书记电话”“支部电话”“乡镇联系人”“乡镇联系电话”“红色联络员”这样的写法",
 ]
 # (kind, name, parent, branch phone, secretary or contact, their phone)
 MESSY_TREE = [
@@ -239,8 +239,8 @@ def test_an_exported_org_file_imports_with_no_change(db_url, tmp_path):
     assert result.output.splitlines()[-1] == (f"已导出 2 个乡镇（街道）、4 个党支部到 {exported}。"
                                               "表中手机号是完整号码，请妥善保管；改好后用 kiteline import orgs 导入。")
     rows = [list(r) for r in openpyxl.load_workbook(exported).active.iter_rows(values_only=True)]
-    assert rows[:2] == [["乡镇（街道）", "党支部", "书记", "书记电话", "支部电话", "乡镇联系人", "乡镇联系电话"],
-                        ["红柳镇", "白杨村党支部", "王某", "13700001001", "0471-5550001", "赵某", "13700002001"]]
+    assert rows[:2] == [["乡镇（街道）", "党支部", "书记", "书记电话", "支部电话", "乡镇联系人", "乡镇联系电话", "红色联络员"],
+                        ["红柳镇", "白杨村党支部", "王某", "13700001001", "0471-5550001", "赵某", "13700002001", None]]
     again = kiteline(db_url, "import", "orgs", str(exported))
     assert again.output.splitlines()[1] == "没有变化：文件与系统中的组织架构一致。"
     assert tree(db_url) == MESSY_TREE

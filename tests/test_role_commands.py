@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from handlers.activity_review import USAGE as REVIEW_USAGE
 from handlers.commands import Command, fold, usage_for
 from handlers.context import Context
 from handlers.registry import COMMANDS
@@ -55,7 +56,7 @@ def test_a_liaisons_help_lists_their_commands_and_a_members_does_not(chat, make_
     setup_roster(session)
     answer_usage = next(c.usage for c in COMMANDS if c.name == "ticket_answer")
     contact_usage = next(c.usage for c in COMMANDS if c.name == "liaison_contact")
-    assert f"您可以发：\n· {answer_usage}\n· {contact_usage}\n您本人也可以直接发：" in make_chat(LIAISON).say("帮助")
+    assert f"您可以发：\n· {REVIEW_USAGE}\n· {answer_usage}\n· {contact_usage}\n您本人也可以直接发：" in make_chat(LIAISON).say("帮助")
     assert answer_usage not in chat.say("帮助")
     assert contact_usage not in chat.say("帮助")
 
@@ -106,7 +107,8 @@ def test_roles_are_resolved_once_per_message(session, settings, clock, monkeypat
 def test_fold_and_usage():
     assert fold("Ｑ２０２６　 已解决\n") == "Q2026 已解决"
     assert usage_for(COMMANDS, frozenset({Role.MEMBER})) == []
-    assert len(usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))) == 2
+    assert usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))[0] == REVIEW_USAGE
+    assert len(usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))) == 3
 
 
 def test_a_command_without_roles_or_usage_fails_when_built():
@@ -125,4 +127,4 @@ def test_a_liaison_who_binds_learns_their_commands(make_chat, session):
     session.commit()
     reply = make_chat("oKite_liaison_0009").say("绑定 李某 13900000001")
     assert reply.startswith("绑定成功！李某您好，您是白杨村党支部的党员。")
-    assert "\n作为红色联络员，您还可以发：\n· 编号 + 答复内容 —— 把答复转告党员" in reply
+    assert f"\n作为红色联络员，您还可以发：\n· {REVIEW_USAGE}\n· 编号 + 答复内容 —— 把答复转告党员" in reply

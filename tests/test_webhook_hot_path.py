@@ -114,6 +114,21 @@ def test_study_and_stations_cost_their_own_read_and_write_besides(chat, runtime,
                                                                      START + dt.timedelta(seconds=30))
 
 
+def test_a_member_whose_liaison_awaits_their_reply_costs_no_statement_more_asking_something_else(
+        chat, runtime, member, session):
+    """The ticket awaiting the member's reply is one more column of the sender's read
+    (``handlers.help_request.follow_up``): another request costs what it always does."""
+    ticket = open_ticket(session, member, "wages", "老板拖欠了三个月工资", now=START, sla=SLA,
+                         notice_template_id="kiteline_liaison_notice")
+    record_liaison_answer(session, ticket, "您在哪个工地？", resolved=False, now=START)
+    session.commit()
+    chat.say("你好")
+    chat.advance(seconds=20)
+    with Counted(runtime.engine) as counted:
+        assert "请联系您的红色联络员李某" in chat.say("党费")
+    assert counted.total <= BUDGET, counted.statements
+
+
 def test_the_first_message_after_a_pause_writes_the_window_and_stays_within_one_more(chat, runtime, member,
                                                                                      session):
     chat.say("你好")
@@ -196,8 +211,8 @@ def test_a_window_write_leaves_the_budget_a_dispatcher_spent_meanwhile(chat, run
     chat.advance(minutes=5)
     read = bot.webhook.read_sender
 
-    def read_while_a_dispatcher_sends(conn, s, openid):
-        sender = read(conn, s, openid)
+    def read_while_a_dispatcher_sends(conn, s, openid, **kw):
+        sender = read(conn, s, openid, **kw)
         with runtime.session() as dispatcher:
             assert reserve(dispatcher, openid, chat.clock.now()) == Window.OPEN
             dispatcher.commit()

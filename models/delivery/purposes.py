@@ -75,6 +75,16 @@ PURPOSES: dict[str, Purpose] = {
     "ticket_reopened": Purpose(Guarantee.AT_LEAST_ONCE, "求助重新打开通知", template_fallback=True),
     # A liaison's monthly list of members nobody contacted lately (models.liaison_contacts.plan).
     "contact_plan": Purpose(Guarantee.AT_LEAST_ONCE, "定时联系名单", template_fallback=True),
+    # A change of red liaisons (models.liaisons): each liaison's list of the members and open
+    # tickets handed to them or away from them (a notice); the member told their new liaison's
+    # name (no template: the member did not ask; it waits for their next message).
+    "liaison_handover": Purpose(Guarantee.AT_LEAST_ONCE, "联络员交接通知", template_fallback=True),
+    "liaison_changed": Purpose(Guarantee.AT_MOST_ONCE, "联络员变更告知"),
+    # A member's volunteer activity claim reaching its reviewer (models.points.claims): a notice,
+    # as a template at once outside the window; the member told the decision — someone waits on
+    # it, but it can wait for their next message (no template).
+    "activity_claim": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务待审核", template_fallback=True),
+    "activity_decision": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务审核结果"),
 }
 
 

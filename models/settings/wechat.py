@@ -21,7 +21,9 @@ DEFAULT_TEMPLATES = {"liaison_notice": "kiteline_liaison_notice",
                      "delivery_digest": "kiteline_delivery_digest",
                      "verification_list": "kiteline_verification_list",
                      "ticket_escalation": "kiteline_ticket_escalation",
-                     "contact_plan": "kiteline_contact_plan"}
+                     "contact_plan": "kiteline_contact_plan",
+                     "liaison_handover": "kiteline_liaison_handover",
+                     "activity_claim": "kiteline_activity_claim"}
 
 
 class WechatSettings(Section):
@@ -48,7 +50,8 @@ class WechatSettings(Section):
     # Template IDs (模板消息) from the WeChat console, by notice. A notice whose member's
     # customer-service window is closed goes out as this template at once (DESIGN.md §2).
     templates: dict[Literal["liaison_notice", "delivery_digest", "verification_list", "ticket_escalation",
-                            "contact_plan"], str] = Field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+                            "contact_plan", "liaison_handover", "activity_claim"], str] = Field(
+        default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
     @field_validator("templates")
     @classmethod

@@ -29,6 +29,7 @@ from models.tickets.notices import (
     NOTICE_MAX_BYTES,
     as_the_liaison_reads,
     notify_waiting_tickets,
+    refreshed_liaison_notice,
 )
 from models.tickets.ratings import (
     Rated,
@@ -37,7 +38,13 @@ from models.tickets.ratings import (
     last_rated,
     rate,
 )
-from models.tickets.routing import STEP_TITLES, Holder, holder_for
+from models.tickets.routing import (
+    STANDIN_PURPOSE,
+    STEP_TITLES,
+    Holder,
+    holder_for,
+    refreshed_standin_notice,
+)
 from models.tickets.sla import Sla, WorkingTime
 from models.tickets.ticket import (
     HELP_TOPICS,
@@ -51,10 +58,11 @@ from models.tickets.ticket import (
 from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
-    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "STEP_TITLES", "TICKET_STATUSES",
-    "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Holder", "Outcome", "Rated", "Sla",
-    "Ticket", "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads",
-    "awaiting_rating", "close_unrated", "escalate_batch", "file_help_request", "history", "holder_for", "last_rated",
-    "late", "liaison_for", "liaisons_ticket", "members_ticket", "notify_waiting_tickets", "open_ticket", "rate",
-    "record_liaison_answer", "transition",
+    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "STANDIN_PURPOSE", "STEP_TITLES",
+    "TICKET_STATUSES", "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Filed", "Holder",
+    "Outcome", "Rated", "Sla", "Ticket", "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket",
+    "as_the_liaison_reads", "awaiting_rating", "close_unrated", "escalate_batch", "file_help_request",
+    "history", "holder_for", "last_rated", "late", "liaison_for", "liaisons_ticket", "members_ticket",
+    "notify_waiting_tickets", "open_ticket", "rate", "record_liaison_answer", "refreshed_liaison_notice",
+    "refreshed_standin_notice", "transition",
 ]
