@@ -21,6 +21,7 @@ from bot.liaisons_cli import liaisons
 from bot.member_cli import member
 from bot.menu_cli import menu
 from bot.nlu_cli import nlu
+from bot.points_cli import report_points
 from bot.report_cli import report
 from bot.scheduler_cli import scheduler_role
 from bot.serve import serve
@@ -45,6 +46,7 @@ export_group.add_command(export_members_command)
 export_group.add_command(export_orgs_command)
 export_group.add_command(export_lessons_command)
 report.add_command(report_transfers)
+report.add_command(report_points)
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,
                 report, menu, nlu, dialogs, member, transfer, liaisons):
     main.add_command(command)

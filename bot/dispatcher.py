@@ -3,7 +3,8 @@
 Everything about delivery — the queue, the window, the channel, a round of sends, error codes,
 guarantees — is :mod:`models.delivery`'s. This module builds what a round needs from the
 runtime (a WeChat API client per worker as the :class:`~models.delivery.sender.Sender`, the
-pace from ``delivery`` settings, the :func:`reactions` of other domains) and runs rounds.
+pace from ``delivery`` settings, the :func:`reactions` and :func:`refreshers` of other domains)
+and runs rounds.
 """
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from bot.runtime import Runtime
 from bot.signals import inbound_answered
 from bot.startup import runtime_from
 from bot.wechat_api import in_process_sandbox, wechat_client
-from models import study
+from models import study, tickets
 from models.delivery.dispatcher import Dispatch, Pace
 from models.delivery.events import Reactions, Settled
 from models.delivery.payloads import LessonPush, Text
 from models.delivery.pool import SenderFactory, drain, holding
+from models.delivery.refresh import Refreshers
 from models.delivery.sender import Sender
 from models.verification.asks import ask_delivered
 
@@ -42,12 +44,21 @@ def reactions() -> Reactions:
             .on(Text, Settled.UNKNOWN, ask_delivered))
 
 
+def refreshers() -> Refreshers:
+    """Whose messages are rendered again just before they are sent: the notice of a new ticket
+    to its liaison, or to the secretary standing in, carries the member's details as they are
+    then (a phone changed since it was queued)."""
+    return (Refreshers().on("liaison_notice", tickets.refreshed_liaison_notice)
+            .on(tickets.STANDIN_PURPOSE, tickets.refreshed_standin_notice))
+
+
 def dispatch_of(rt: Runtime) -> Dispatch:
-    """What a round needs, from ``rt``: its sessions, clock, ``delivery`` settings, reactions."""
+    """What a round needs, from ``rt``: its sessions, clock, ``delivery`` settings, reactions
+    and refreshers."""
     pace = rt.settings.delivery
     return Dispatch(rt.session, rt.clock, Pace(pace.concurrency, pace.rate_per_second,
                                                dt.timedelta(seconds=pace.retry_backoff_seconds)),
-                    reactions())
+                    reactions(), refreshers())
 
 
 def dispatch_due(rt: Runtime, client: Sender | None = None, *,

@@ -2,7 +2,7 @@
 
 The opening is recorded on their study record and the browser is sent on to the lesson (302).
 Two statements: the lesson's url, and the upsert of the opening; a first opening adds the study
-points' two (``models.study_points``). A link that is not one of ours (mistyped, cut short,
+points' two, the caps' sum and the ledger entry (``models.study_points``). A link that is not one of ours (mistyped, cut short,
 altered) or whose lesson left the library gets a short page in Chinese saying what to do (404);
 nothing is recorded.
 
@@ -57,9 +57,8 @@ def open_link(token: str) -> Response:
             url = lesson_url(s, lesson_id)
             if url is not None and _reading():
                 now = rt.clock.now()
-                opening = record_opening(s, member_id, lesson_id, now)
-                if opening is not None and opening.first:
-                    award_study_points(s, opening.record_id, member_id, now, rt.settings.points)
+                if record_opening(s, member_id, lesson_id, now):
+                    award_study_points(s, member_id, lesson_id, now, rt.settings.points)
                 s.commit()
     except SQLAlchemyError as exc:
         # The member came to read: when the lesson is known, they still get it, unrecorded.

@@ -4,7 +4,7 @@ verification``: how the verification rounds' asks ended, per branch (``models.ve
 ``report broadcast [ID]``: what became of a scheduled broadcast (``models.broadcasts.report``);
 ``report study``: a month's study per branch and member (``models.study_report``); ``report
 tickets``: the help desk per branch — open, late, escalated, response times, satisfaction
-(``models.tickets.report``)."""
+(``models.tickets.report``); ``report points`` is ``bot.points_cli``'s."""
 from __future__ import annotations
 
 import datetime as dt
@@ -181,7 +181,7 @@ def broadcast_lines(found: BroadcastReport) -> list[str]:
     return lines
 
 
-def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+def month_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
     """``--month 2026-12`` as (year, month); ``None`` without the option."""
     if value is None:
         return None
@@ -192,7 +192,7 @@ def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> t
 
 
 @report.command("study")
-@click.option("--month", callback=_month, default=None, metavar="YYYY-MM",
+@click.option("--month", callback=month_option, default=None, metavar="YYYY-MM",
               help="The calendar month, Beijing time (default: this month).")
 @click.option("--org", "org_name", default=None, help="Only this organisation and those below it.")
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None,

@@ -265,7 +265,8 @@ def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, deliver
     now = rt.clock.now()
     window = opens_window(incoming.msg_type, incoming.event)
     with rt.session(bind=conn, join_transaction_mode="rollback_only") as s:
-        sender = read_sender(conn, s, incoming.openid)
+        sender = read_sender(conn, s, incoming.openid,
+                             follow_up_since=now - dt.timedelta(hours=rt.settings.liaison.follow_up_hours))
         follower = sender.follower
         if follower is None:  # a first message: the row is created and committed alone
             with rt.session() as first:

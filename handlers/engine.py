@@ -18,7 +18,13 @@
    ask kept); cancel words with no dialog in progress are told there is nothing to cancel;
 5. a liaison's (secretary's, township contact's) answer to a ticket written without its number
    (``handlers.ticket_desk.answers_without_number``: passed on, or "which one?"; never filed as
-   a help request for themself without help words of their own);
+   a help request for themself without help words of their own) — before a member's reply to
+   their own liaison, so a liaison's words about a member's case never join the liaison's own
+   ticket; then the member's reply to a liaison who answered their ticket lately
+   (``handlers.help_request.follow_up``: 工地叫宏达建设 包工头姓李 joins the ticket and reaches
+   the liaison; a clear other request, another matter or 我的求助办得咋样了 goes on; 谢谢 gets a
+   courtesy) — both after a dialog or verification ask waiting for its own answer, and before
+   the clarifying question, which would ask the member what they meant;
 6. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
 7. the handler of the routed intent, with an offer for a second request in the same message;
@@ -66,6 +72,7 @@ from handlers.dialog_machine import (
     reask,
 )
 from handlers.dialogs import clarify
+from handlers.help_request import follow_up
 from handlers.nlu.router import Router
 from handlers.registry import BY_NAME, COMMANDS, DIALOGS, INTENTS
 from handlers.replies import NoReply, Reply, TextReply
@@ -198,7 +205,8 @@ def _intent(msg: Incoming, ctx: Context) -> Reply:
 
 
 STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, rating.rates_ticket, verification.answers_ask,
-                             _nothing_to_cancel, ticket_desk.answers_without_number, _clarify, _intent)
+                             _nothing_to_cancel, ticket_desk.answers_without_number, follow_up.answers_liaison,
+                             _clarify, _intent)
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:

@@ -18,7 +18,7 @@ import re
 
 from handlers.commands import Command
 from handlers.context import Context, Incoming
-from handlers.help_request import where_it_stands
+from handlers.help_request.progress import where_it_stands
 from handlers.replies import Reply, TextReply
 from handlers.ticket_desk import DESK_ROLES
 from handlers.ticket_desk.pick import not_found

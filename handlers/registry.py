@@ -12,6 +12,7 @@ from collections.abc import Collection
 
 from handlers import (
     activity_report,
+    activity_review,
     bind,
     dues,
     help_request,
@@ -58,7 +59,11 @@ DIALOGS: dict[str, Dialog] = {
 }
 
 # Tried in this order: the first whose syntax matches and whose roles the sender has answers.
+# A claim's review comes before the tickets': "审核 20261206001 通过" (its H left off) holds what
+# a ticket number without its Q looks like.
 COMMANDS: tuple[Command, ...] = (
+    activity_review.REVIEW_CLAIM,
+    activity_review.CLAIM_STATUS,
     *ticket_desk.COMMANDS,
     liaison_answer.ANSWER,
     liaison_answer.STATUS,

@@ -16,6 +16,7 @@ from models.liaison_contacts import LiaisonContact
 from models.liaisons import LiaisonAssignment
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
+from models.points import ActivityClaim, PointsEntry
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.simulated_time import ClockOffset
@@ -26,10 +27,10 @@ from models.transfers import TransferGuide, TransferRequest
 from models.verification.asks import VerificationAsk
 
 __all__ = [
-    "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
+    "ActivityClaim", "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
     "InboundMessage", "Lesson", "LessonTarget",
     "Liaison", "LiaisonAssignment", "LiaisonContact", "MassSend", "Member", "MemberChange", "Organization",
-    "OutboxAttempt", "OutboxMessage", "Lease",
+    "OutboxAttempt", "OutboxMessage", "Lease", "PointsEntry",
     "ReplyPages",
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest", "DeskList",

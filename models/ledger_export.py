@@ -4,10 +4,10 @@ under the headers the import reads, so a file exported and imported again change
 Columns the import reads come first, written the way it reads them back to the same values
 (所属党支部 as the import resolves it to that branch alone, the liaison as 姓名 + 手机号, dates
 as dates, codes in the ledger's words); then columns for reading only (状态, 最近核实, 最近联系 —
-the latest contact in the liaison's log, 积分, 组织关系转接 — the newest transfer request), which
-the import passes over. Phones are written in full: the file is the branch's own
-ledger (DESIGN.md §5 masks phones in lists, logs and replies, not here). Rows stream from the
-database to the sheet, so 100,000 members take seconds and bounded memory.
+the latest contact in the liaison's log, 积分 — the balance of the points ledger, 组织关系转接 —
+the newest transfer request), which the import passes over. Phones are written in full: the file
+is the branch's own ledger (DESIGN.md §5 masks phones in lists, logs and replies, not here).
+Rows stream from the database to the sheet, so 100,000 members take seconds and bounded memory.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from models.ledger_files import SheetWriter
 from models.liaison_contacts import last_contact_at
 from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Liaison, Member
 from models.org_tree import ledger_names
+from models.points import PointsEntry
 from models.transfers.request import TransferRequest
 from models.verification.freshness import verified_at
 
@@ -58,7 +59,7 @@ def ledger_rows(session: Session, org_ids: set[int] | None) -> Iterator[list[obj
                AWAY_REASON_NAMES.get(m.away_reason), m.current_province, m.current_city, m.current_district,
                m.employer, m.note, _liaison_cell(m.liaison_name, m.liaison_phone),
                STATUS_NAMES.get(m.status, m.status), _local(_latest(m.bound_at, m.changed_by_member)),
-               _local(m.last_contact), 0, _transfer_cell(m.transfer_status, m.transfer_destination,
+               _local(m.last_contact), m.points or 0, _transfer_cell(m.transfer_status, m.transfer_destination,
                                                         m.transfer_requested_at, m.transfer_done_at)]
 
 
@@ -70,6 +71,8 @@ def _query(org_ids: set[int] | None) -> Select:
     confirmed = verified_at()
     latest_transfer = (select(TransferRequest.member_id, func.max(TransferRequest.id).label("id"))
                        .group_by(TransferRequest.member_id).subquery())
+    balance = (select(PointsEntry.member_id, func.sum(PointsEntry.delta).label("points"))
+               .group_by(PointsEntry.member_id).subquery())
     transfer = TransferRequest
     query = (select(Member.name, Member.gender, Member.phone, Member.branch_id, Member.joined_party_on,
                     Member.away_since, Member.away_reason, Member.current_province, Member.current_city,
@@ -78,13 +81,14 @@ def _query(org_ids: set[int] | None) -> Select:
                     last_contact.c.at.label("last_contact"), confirmed.c.at.label("changed_by_member"),
                     transfer.status.label("transfer_status"), transfer.destination.label("transfer_destination"),
                     transfer.requested_at.label("transfer_requested_at"),
-                    transfer.done_at.label("transfer_done_at"))
+                    transfer.done_at.label("transfer_done_at"), balance.c.points)
              .outerjoin(Liaison, Liaison.id == Member.liaison_id)
              .outerjoin(liaison, liaison.id == Liaison.member_id)
              .outerjoin(last_contact, last_contact.c.member_id == Member.id)
              .outerjoin(confirmed, confirmed.c.member_id == Member.id)
              .outerjoin(latest_transfer, latest_transfer.c.member_id == Member.id)
              .outerjoin(transfer, transfer.id == latest_transfer.c.id)
+             .outerjoin(balance, balance.c.member_id == Member.id)
              .order_by(Member.branch_id, Member.id))
     return query if org_ids is None else query.where(Member.branch_id.in_(org_ids))
 

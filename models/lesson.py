@@ -81,8 +81,6 @@ class StudyRecord(Base):
     opened_at: Mapped[dt.datetime | None] = mapped_column()
     last_opened_at: Mapped[dt.datetime | None] = mapped_column()
     opens: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Points (积分) the first opening earned (points.rules.study within points.daily_cap.study).
-    points: Mapped[int] = mapped_column(default=0, server_default="0")
     shown_at: Mapped[dt.datetime | None] = mapped_column()
     completed_at: Mapped[dt.datetime | None] = mapped_column()
 

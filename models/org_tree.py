@@ -122,8 +122,13 @@ def subtree_ids(session: Session, name: str) -> set[int]:
         branches = session.scalars(select(Organization).where(Organization.kind == "branch"))
         named = [branch.id for branch in branches if name in branch_labels(branch)]
         found = set(named) if len(named) == 1 else set()
-    frontier = set(found)
+    return subtree_of(session, found)
+
+
+def subtree_of(session: Session, org_ids: set[int]) -> set[int]:
+    """``org_ids`` and the ids of every organisation below them: one statement per level."""
+    found, frontier = set(org_ids), set(org_ids)
     while frontier:
-        frontier = set(session.scalars(select(Organization.id).where(Organization.parent_id.in_(frontier))))
+        frontier = set(session.scalars(select(Organization.id).where(Organization.parent_id.in_(frontier)))) - found
         found |= frontier
     return found

@@ -18,7 +18,7 @@ back). Changing either one (or ``link_key``) makes every link sent before it a d
 An opening (:func:`record_opening`) is one upsert on the member's study record: the first sets
 ``opened_at`` (and, for a lesson never recorded as delivered, creates the record with source
 ``link``), each one counts in ``opens`` and moves ``last_opened_at``. The first earns study
-points (``models.study_points``).
+points (``models.study_points``, in the points ledger).
 """
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ import hashlib
 import hmac
 import re
 import struct
-from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import func, literal, select
@@ -118,35 +117,27 @@ def lesson_url(session: Session, lesson_id: int) -> str | None:
     return session.scalar(select(Lesson.url).where(Lesson.id == lesson_id))
 
 
-@dataclass(frozen=True)
-class Opening:
-    """An opening recorded: the study record's id, and whether it was the member's first
-    opening of that lesson (``opens`` was 0)."""
-
-    record_id: int
-    first: bool
-
-
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def record_opening(session: Session, member_id: int, lesson_id: int, now: dt.datetime) -> Opening | None:
+def record_opening(session: Session, member_id: int, lesson_id: int, now: dt.datetime) -> bool | None:
     """Record that ``member_id`` opened ``lesson_id``'s reading link at ``now``: one statement
     (INSERT … ON CONFLICT DO UPDATE, on SQLite and PostgreSQL alike) that creates the study
     record (source ``link``, delivered and first opened ``now``) or counts the opening on the
-    one there is, setting ``opened_at`` only the first time. ``None`` when the member or the
-    lesson no longer exists. The caller commits."""
+    one there is, setting ``opened_at`` only the first time. Returns whether this was the
+    member's first opening of the lesson; ``None`` when the member or the lesson no longer
+    exists. The caller commits."""
     records = StudyRecord.__table__
     at = literal(now, UTCDateTime())
-    new = (select(Member.id, Lesson.id, literal(LINK_SOURCE), at, at, at, literal(1), literal(0))
+    new = (select(Member.id, Lesson.id, literal(LINK_SOURCE), at, at, at, literal(1))
            .join(Lesson, Lesson.id == lesson_id).where(Member.id == member_id))
     insert = _INSERTS[session.get_bind().dialect.name](records)
     statement = (insert.from_select(["member_id", "lesson_id", "source", "delivered_at", "opened_at",
-                                     "last_opened_at", "opens", "points"], new)
+                                     "last_opened_at", "opens"], new)
                  .on_conflict_do_update(index_elements=["member_id", "lesson_id"], set_={
                      "opens": records.c.opens + 1,
                      "opened_at": func.coalesce(records.c.opened_at, at),
                      "last_opened_at": at})
-                 .returning(records.c.id, records.c.opens))
-    row = session.execute(statement).first()
-    return None if row is None else Opening(row.id, first=row.opens == 1)
+                 .returning(records.c.opens))
+    opens = session.execute(statement).scalar()
+    return None if opens is None else opens == 1

@@ -6,7 +6,8 @@ Per member: lessons *received* (study records delivered in the month — pushed,
 first seen through their link), lessons *opened* (through the reading link, ``models.reading``:
 the first or the latest opening in the month; a record keeps no opening between those two),
 lessons *finished* (the member said 学完了 in chat: ``StudyRecord.completed_at`` in the month),
-the study points those first openings earned, and the last day they opened or finished any lesson
+the study points earned in the month (the points ledger's ``study`` entries: a lesson's first
+opening, within the caps), and the last day they opened or finished any lesson
 up to the month's end. A member *studied* in the month when they opened or finished at least one
 lesson in it — 学完了 counts though the link was never tapped (the lesson text is in the chat
 reply); a lesson only received (pushed, or asked for in chat) is not study. Every member
@@ -23,20 +24,14 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models.clock import SHANGHAI
+from models.clock import SHANGHAI, month_bounds
 from models.ledger_files import SheetWriter
 from models.lesson import StudyRecord
 from models.member import Member, mask_phone
 from models.org import Organization
 from models.org_tree import ledger_names
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    """``[start, end)`` of a calendar month in Beijing time, as aware UTC. Raises
-    ``ValueError`` for a month outside 1-12."""
-    start = dt.datetime(year, month, 1, tzinfo=SHANGHAI)
-    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+from models.points import PointsEntry
+from models.study_points import RULE as STUDY
 
 
 @dataclass
@@ -130,35 +125,39 @@ NOT_STUDIED_WIDTHS = (30, 12, 14, 8, 14, 14)
 
 def study_report(session: Session, year: int, month: int, org_ids: set[int] | None) -> StudyReport:
     """The study of members of the branches ``org_ids`` (all when ``None``) in ``year``-``month``
-    (Beijing time): two statements, the roster and the study records grouped by member."""
+    (Beijing time): three statements, the roster, the study records grouped by member and
+    their study points in the ledger."""
     start, end = month_bounds(year, month)
     r = StudyRecord
     latest_open = case((r.last_opened_at < end, r.last_opened_at), (r.opened_at < end, r.opened_at))
     opened = ((r.opened_at >= start) & (r.opened_at < end)) | ((r.last_opened_at >= start) & (r.last_opened_at < end))
-    first_opened = (r.opened_at >= start) & (r.opened_at < end)
     completed = (r.completed_at >= start) & (r.completed_at < end)
     study = (select(r.member_id,
                     func.sum(case(((r.delivered_at >= start) & (r.delivered_at < end), 1), else_=0)),
                     func.sum(case((opened, 1), else_=0)),
                     func.sum(case((completed, 1), else_=0)),
-                    func.sum(case((first_opened, r.points), else_=0)),
                     func.max(latest_open),
                     func.max(case((r.completed_at < end, r.completed_at))),
                     func.sum(case((opened | completed, 1), else_=0)))
              .join(Member, Member.id == r.member_id).group_by(r.member_id))
+    e = PointsEntry
+    points = (select(e.member_id, func.sum(e.delta)).join(Member, Member.id == e.member_id)
+              .where(e.rule == STUDY, e.created_at >= start, e.created_at < end).group_by(e.member_id))
     roster = (select(Member.id, Member.name, Member.phone, Member.branch_id, Member.openid.is_not(None))
               .order_by(Member.branch_id, Member.id))
     if org_ids is not None:
-        study, roster = study.where(Member.branch_id.in_(org_ids)), roster.where(Member.branch_id.in_(org_ids))
+        in_scope = Member.branch_id.in_(org_ids)
+        study, points, roster = study.where(in_scope), points.where(in_scope), roster.where(in_scope)
     by_member = {row[0]: row[1:] for row in session.execute(study)}
+    points_of = dict(session.execute(points).all())
     names = {**dict(session.execute(select(Organization.id, Organization.name)).all()), **ledger_names(session)}
     report, branches = StudyReport(), {}
     for member_id, name, phone, branch_id, bound in session.execute(roster):
-        received, opened_n, completed_n, points, last_open, last_done, studied = by_member.get(
-            member_id, (0, 0, 0, 0, None, None, 0))
+        received, opened_n, completed_n, last_open, last_done, studied = by_member.get(
+            member_id, (0, 0, 0, None, None, 0))
         last = max((t for t in (last_open, last_done) if t is not None), default=None)
         m = MemberStudy(names.get(branch_id, "?"), name, mask_phone(phone), bool(bound), received or 0,
-                        opened_n or 0, completed_n or 0, points or 0,
+                        opened_n or 0, completed_n or 0, int(points_of.get(member_id) or 0),
                         last.astimezone(SHANGHAI).date() if last else None, studied or 0)
         report.members.append(m)
         branches.setdefault(branch_id, BranchStudy(m.branch)).add(m)

@@ -35,12 +35,14 @@ def bound(session):
     ("党费", f"党费按月交纳，外出期间也要按时交给您所在的党支部，可以委托家人代交或按支部通知的方式线上交纳。"
            f"本月应交多少、怎么交，{CONTACT}"),
     ("思想汇报", f"思想汇报写好后，可以拍照或整理成文字发给您的红色联络员，由联络员转交支部。{CONTACT}"),
-    ("积分", f"您11月的学习积分：0 分（每打开一篇新的学习资料得 1 分，每天最多 5 分）。"
-           f"参加组织生活和志愿服务的积分由支部记录，想知道，{CONTACT}"),
+    ("积分", "您现在还没有积分。\n怎么得积分：\n· 学习：每打开一篇新的学习资料得 1 分，每天最多 5 分\n"
+           "· 组织生活：参加三会一课、主题党日等组织生活，每次得 5 分\n"
+           "· 志愿服务：做了好事直接发给我（如“过年回村参加了义务清扫”），联络员审核通过后每次得 3 分，每月最多 15 分\n"
+           "· 思想汇报：交一篇思想汇报得 5 分，每月最多 5 分\n积分不公开个人排名，发“积分排名”可以看各支部的积分。"),
     ("组织生活", f"“三会一课”和主题党日的时间、线上参加方式由支部通知；实在参加不了，请提前向支部请假。"
               f"想问下次组织生活的安排，{CONTACT}"),
-    ("志愿服务", f"谢谢您参加志愿服务、为家乡做好事！请把做了什么、时间地点和照片发给您的红色联络员，"
-              f"支部审核后记入积分。{CONTACT}"),
+    ("志愿服务", "谢谢您参加志愿服务、为家乡做好事！想申报的话，直接把做了什么、什么时候、在哪里发给我，"
+              "例如“过年回村参加了义务清扫”，我转给您的红色联络员审核，通过后记入积分（每次 3 分）。"),
     ("联络员", f"您的红色联络员是李某，电话 13900000001。遇到困难可以直接发“求助”加上具体情况，我会马上转给李某；"
              f"也可以拨打{HOTLINE}。"),
     ("驿站", "您所在的深圳有阳光驿站：\n· 深圳龙华阳光驿站：深圳市龙华区示例路1号，电话 0755-55500100（每天 9:00-21:00）\n"
@@ -67,6 +69,25 @@ def test_city_without_a_station_lists_the_stations_there_are(chat, session, boun
         "· 深圳龙华阳光驿站：深圳市龙华区示例路1号，电话 0755-55500100（每天 9:00-21:00）\n"
         "· 包头昆都仑阳光驿站：包头市昆都仑区示例大街8号，电话 0472-5550200（工作日 9:00-18:00）\n"
         f"有事也可以拨打流动党员{HOTLINE}。")
+
+
+def test_the_citys_stations_come_whatever_their_place_and_a_city_without_gets_the_first_five(chat, session,
+                                                                                              bound):
+    session.add_all(Station(name=f"呼和浩特{i}号阳光驿站", province="内蒙古", city="呼和浩特",
+                            address=f"呼和浩特市示例路{i}号", hotline=f"0471-555{i:04d}", hours="每天 9:00-18:00")
+                    for i in range(1, 5))
+    session.add(Station(name="苏州工业园阳光驿站", province="江苏", city="苏州", address="苏州市示例路9号",
+                        hotline="0512-5550900", hours="每天 9:00-21:00"))
+    bound.current_city = "苏州"
+    session.commit()
+    assert chat.say("驿站") == ("您所在的苏州有阳光驿站：\n"
+                              "· 苏州工业园阳光驿站：苏州市示例路9号，电话 0512-5550900（每天 9:00-21:00）\n"
+                              f"也可以拨打流动党员{HOTLINE}。")
+    listed = chat.say("成都有驿站吗").splitlines()
+    assert listed[0] == "成都暂时还没有阳光驿站。阳光驿站有："
+    assert [line.split("：")[0] for line in listed[1:-1]] == [
+        "· 深圳龙华阳光驿站", "· 包头昆都仑阳光驿站", "· 呼和浩特1号阳光驿站", "· 呼和浩特2号阳光驿站",
+        "· 呼和浩特3号阳光驿站"]
 
 
 def test_the_city_named_in_the_message_comes_before_the_roster(chat, session, bound):
@@ -106,7 +127,7 @@ def test_a_complaint_naming_the_liaison_is_not_filed_to_them(chat, bound, sessio
 def test_asking_about_volunteering_is_not_thanked_for_it(chat, bound):
     assert chat.say("有没有志愿服务活动") == (
         "志愿服务活动由支部和当地阳光驿站组织，想参加的话告诉您的红色联络员，有活动会通知您；"
-        f"做了好事也可以随时报给联络员，审核后记入积分。{CONTACT}")
+        f"做了好事可以直接发给我，我转给联络员审核，审核后记入积分。{CONTACT}")
 
 
 @pytest.mark.parametrize("text", ["有会吗", "最近有啥会要开吗", "这周开不开会"])

@@ -10,7 +10,7 @@ from tests.test_help_request import setup_roster
 
 ASK = ("张某，请说说遇到了什么困难（比如：老板拖欠工资、孩子上学、看病），我马上转给您的联络员。"
        "不需要了请发“取消”。")
-FILED_WAGES = ("已收到您的求助（欠薪），编号 Q20261129001。已转给您的红色联络员李某，李某会在24小时内联系您；"
+FILED_WAGES = ("已收到您的求助（欠薪），编号 Q20261129001。已转给您的红色联络员李某，李某会在明天上午9点前联系您；"
                "着急的话可以直接打李某的电话 13900000001。")
 
 
@@ -24,8 +24,8 @@ def test_the_help_button_asks_first_and_the_answer_is_filed(chat, session):
     assert chat.click("HELP_REQUEST") == ASK
     assert tickets(session) == []
 
-    chat.advance(minutes=2)
-    assert chat.say("老板拖欠了三个月工资") == FILED_WAGES
+    chat.advance(minutes=2)  # due 09:02 tomorrow: told by the hour, rounded up
+    assert chat.say("老板拖欠了三个月工资") == FILED_WAGES.replace("上午9点", "上午10点")
     assert tickets(session) == [("Q20261129001", "wages", "老板拖欠了三个月工资")]
     # the dialog is over: the next message is routed as usual
     assert chat.say("谢谢") == "不客气！有事随时发消息给我，发“菜单”可以看全部功能。"
@@ -194,7 +194,7 @@ def test_a_yes_after_a_shift_still_files(chat, session):
     setup_roster(session)
     chat.say("站点扣了我八百块罚款 说超时 这钱能要回来不")
     chat.advance(hours=9)
-    assert chat.say("是的") == FILED_WAGES
+    assert chat.say("是的") == FILED_WAGES.replace("上午9点", "晚上6点")
     assert chat.say("我老婆生了 是个儿子").startswith("张某，这件事（")
     chat.advance(hours=13)
     chat.say("是")

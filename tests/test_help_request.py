@@ -35,7 +35,7 @@ def setup_roster(session, liaison_openid="oKite_liaison_0001", with_liaison=True
 def test_help_request_reaches_the_liaison(chat, session):
     setup_roster(session)
     assert chat.say("求助 家里有点事") == ("已收到您的求助（其他困难），编号 Q20261129001。已转给您的红色联络员李某，"
-                              "李某会在24小时内联系您；着急的话可以直接打李某的电话 13900000001。")
+                              "李某会在明天上午9点前联系您；着急的话可以直接打李某的电话 13900000001。")
     session.expire_all()
     ticket = session.scalar(select(Ticket))
     assert (ticket.number, ticket.topic, ticket.description, ticket.status, ticket.liaison.member.name,
@@ -49,7 +49,8 @@ def test_help_request_reaches_the_liaison(chat, session):
          "fallback_template": {"template_id": "kiteline_liaison_notice", "data": {
              "thing1": {"value": "张某求助其他困难"}, "character_string2": {"value": "Q20261129001"},
              "phone_number3": {"value": "13800001234"}, "time4": {"value": "2026-11-29 09:00"},
-             "thing5": {"value": "请在24小时内电话联系张某"}}}})
+             "thing5": {"value": "请在24小时内电话联系张某"}}},
+         "about": {"ticket_id": 1, "number": "Q20261129001"}})
 
 
 def test_topic_from_what_the_member_wrote(chat, session):
@@ -136,6 +137,6 @@ def test_a_liaisons_own_request_goes_to_another_liaison_of_the_branch(make_chat,
     session.commit()
     assert make_chat("oKite_liaison_0001").say("求助 家里有点事") == (
         "已收到您的求助（其他困难），编号 Q20261129001。已转给您的红色联络员王某，"
-        "王某会在24小时内联系您；着急的话可以直接打王某的电话 13900000002。")
+        "王某会在明天上午9点前联系您；着急的话可以直接打王某的电话 13900000002。")
     session.expire_all()
     assert session.scalar(select(OutboxMessage.openid)) == "oKite_liaison_0002"

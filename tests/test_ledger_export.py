@@ -15,6 +15,7 @@ from models.member import Member, MemberChange
 from models.member_updates import apply_changes
 from models.org import Organization
 from models.org_tree import subtree_ids
+from models.points import PointsEntry
 from tests.conftest import SHARED, START
 
 MESSY = SHARED / "ledgers" / "ledger_messy.xlsx"
@@ -103,6 +104,9 @@ def test_a_row_holds_the_ledger_in_full_and_what_the_branch_reads_beside_it(sess
     record_contact(session, zhang.id, by_name(session, "李某").id, "phone", "聊了工作情况",
                    START + dt.timedelta(days=3, hours=5))
     record_contact(session, zhang.id, by_name(session, "李某").id, "reply", "答复求助", START)
+    for source, delta in ((1, 3), (2, 1)):  # 积分: the balance of the points ledger
+        session.add(PointsEntry(member_id=zhang.id, delta=delta, rule="activity", source_kind="activity_claim",
+                                source_id=source, created_at=START))
     session.commit()
     export(session, tmp_path / "台账.xlsx")
     rows = read_table(tmp_path / "台账.xlsx")
@@ -110,7 +114,7 @@ def test_a_row_holds_the_ledger_in_full_and_what_the_branch_reads_beside_it(sess
     assert rows[1] == HEADER
     assert rows[2] == (1, "张某", None, "13800001234", "红柳镇白杨村党支部", None, None, None,
                        "广东", "深圳", "南山区", "快递站", "=老板欠薪", "李某 13900001111",
-                       "在外流动", dt.datetime(2026, 12, 1, 9, 0), dt.datetime(2026, 12, 2, 14, 0), 0)
+                       "在外流动", dt.datetime(2026, 12, 1, 9, 0), dt.datetime(2026, 12, 2, 14, 0), 4)
     assert rows[4][1:4] == ("李某", None, "13900001111") and rows[4][13] is None
     # added as 赵某's liaison: a home member
     assert (rows[7][1], rows[7][4], rows[7][14]) == ("周某", "红柳镇沙河村党支部", "在家")

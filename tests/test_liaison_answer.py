@@ -74,8 +74,8 @@ def test_settled_in_a_word_tells_the_member_it_is_settled_and_more_words_join_th
     liaison.say("20261129001 已联系 下周一陪他去劳动监察大队")  # the Q left off
     assert ticket(session).status == "answered"
     chat.advance(minutes=30)
-    # answered, not settled: what the member adds joins the case
-    assert chat.say("老板又说要扣我一个月的工钱").startswith("这件事已经在办（编号 Q20261129001）")
+    # answered, not settled: what the member adds joins the case, and reaches the liaison
+    assert chat.say("老板又说要扣我一个月的工钱") == "收到，已转给红色联络员李某（求助编号 Q20261129001）。还有要说的，直接发给我。"
     assert len(session.scalars(select(Ticket)).all()) == 1
     liaison.say("Q20261129001 已解决")
     send()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.wechat_api import wechat_client
 from handlers.registry import COMMANDS
+from models.delivery.outbox import OutboxMessage
 from models.roles import Role
 from models.tickets import Ticket
 from tests.test_help_request import setup_roster
@@ -109,3 +110,72 @@ def test_a_very_long_request_reaches_the_liaison_shortened_and_is_kept_whole(cha
                          "请在24小时内电话联系张某；答复或办结请回复“Q20261129001 + 情况”"
                          "（如“Q20261129001 已解决”）。")
     assert session.scalar(select(Ticket.description)) == story
+
+
+def _change_phone(session, clock, phone):
+    from models.member import Member
+    from models.member_updates import apply_changes
+
+    session.expire_all()
+    member = session.scalar(select(Member).where(Member.openid == "oKite_member_0001"))
+    apply_changes(session, member, {"phone": phone}, source="console", changed_by="admin", now=clock.now())
+    session.commit()
+
+
+@pytest.mark.postgres
+def test_the_notice_carries_the_phone_the_member_has_when_it_is_sent(chat, make_chat, session, app, send, clock):
+    setup_roster(session)
+    make_chat(LIAISON).say("你好")
+    chat.say("求助 老板拖欠了三个月工资")
+    _change_phone(session, clock, "13800005678")  # after queuing, before the dispatcher's turn
+    assert send() == 1
+    sent = FULL_TEXT.format(number="Q20261129001").replace("13800001234", "13800005678")
+    assert liaison_inbox(app) == [("custom", sent)]
+    session.expire_all()
+    row = session.scalar(select(OutboxMessage).where(OutboxMessage.purpose == "liaison_notice"))
+    assert (row.payload["content"], row.payload["about"]) == (sent, {"ticket_id": 1, "number": "Q20261129001"})
+
+
+def test_the_template_and_the_full_text_after_it_each_carry_the_phone_of_their_own_send(
+        chat, make_chat, session, app, send, clock):
+    setup_roster(session)
+    liaison = make_chat(LIAISON)
+    liaison.say("你好")
+    clock.advance(hours=49)  # the liaison's window has closed: the template goes, the text waits
+    chat.say("求助 老板拖欠了三个月工资")
+    _change_phone(session, clock, "13800005678")
+    assert send() == 1
+    assert liaison_inbox(app)[0][1].split("\n")[2] == "phone_number3: 13800005678"
+
+    _change_phone(session, clock, "13800009999")  # changed again while the full text waits
+    clock.advance(hours=3)
+    liaison.say("收到")  # no answer to the member: only the full text goes
+    assert send() == 1
+    assert liaison_inbox(app)[1:] == [
+        ("custom", FULL_TEXT.format(number="Q20261201001").replace("13800001234", "13800009999"))]
+
+
+def test_a_notice_whose_ticket_is_gone_goes_as_queued(session, runtime, clock):
+    from models.delivery.payloads import Text
+    from models.delivery.refresh import Refreshers
+    from models.tickets import refreshed_liaison_notice
+
+    payload = Text("【新求助 Q20261129009】…", about={"ticket_id": 99, "number": "Q20261129009"})
+    row = OutboxMessage(id=1, purpose="liaison_notice", kind="text", payload=payload.as_json())
+    refreshers = Refreshers().on("liaison_notice", refreshed_liaison_notice)
+    assert refreshers.refresh(session, row, payload, clock.now()) is payload
+    assert row.payload == payload.as_json()
+
+
+def test_a_refresher_that_fails_leaves_the_notice_as_queued(session, clock):
+    from models.delivery.payloads import Text
+    from models.delivery.refresh import Refreshers
+
+    def broken(session, payload, now):
+        raise RuntimeError("a bug in the rendering")
+
+    payload = Text("原文", about={"ticket_id": 1})
+    row = OutboxMessage(id=1, purpose="liaison_notice", kind="text", payload=payload.as_json())
+    assert Refreshers().on("liaison_notice", broken).refresh(session, row, payload, clock.now()) is payload
+    with pytest.raises(ValueError):
+        Refreshers().on("liaison_notice", broken).on("liaison_notice", broken)

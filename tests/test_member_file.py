@@ -15,7 +15,7 @@ from tests.test_transfers import roster
 
 pytestmark = pytest.mark.postgres
 
-PLACEHOLDERS = ("【积分】暂未开通积分查询\n"
+PLACEHOLDERS = ("【积分】还没有积分（发“积分”看怎么得积分）\n"
                 "【党费】暂未开通交纳记录查询，交纳情况请问支部\n"
                 "【组织生活】暂未开通参会记录\n"
                 "【思想汇报】暂未开通提交记录")
@@ -70,6 +70,15 @@ def test_a_new_month_a_settled_request_and_a_change_by_chat_show_in_the_file(cha
     assert "【组织关系转接】未申请（了解办法请发“转关系”）\n" in file
 
 
+def test_the_file_gives_the_points_and_claims_waiting(chat, make_chat, session):
+    roster(session)
+    chat.say("过年回村参加了义务清扫")
+    assert "【积分】还没有积分（发“积分”看怎么得积分）；1 件志愿服务申报待审核\n" in chat.say("我的档案")
+    make_chat("oKite_liaison_0001").say("审核 H20261129001 通过")
+    chat.advance(days=3)  # December
+    assert "【积分】共 3 分，本月 0 分\n" in chat.say("我的档案")
+
+
 def test_the_liaisons_latest_contacts_show_in_the_file_without_their_notes(chat, make_chat, session):
     roster(session)
     liaison = make_chat("oKite_liaison_0001")
@@ -101,7 +110,7 @@ def test_member_show_prints_the_ledger_in_full_and_every_change(chat, session, d
         "工作单位：未登记", "备注：未登记", "红色联络员：李某 13900000001", "微信：已绑定",
         "【红色联络员】李某（电话 13900000001）"]
     assert "【组织关系转接】未申请（了解办法请发“转关系”）" in lines
-    assert "【积分】暂未开通积分查询" in lines
+    assert "【积分】还没有积分（发“积分”看怎么得积分）" in lines
     assert not any(line.startswith("【基本信息】") for line in lines)  # the ledger above says it in full
     assert lines[-3:] == ["【变更记录】共 2 条（北京时间）",
                           "2026-11-29 09:00  流动去向（市）：宁波 → 杭州  （本人聊天）",

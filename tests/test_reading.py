@@ -3,9 +3,10 @@ time, sent on to the lesson, and earns study points within the day's cap."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.lesson import StudyRecord
+from models.points import PointsEntry
 from models.reading import TOKEN_LENGTH, lesson_link, link_key, read_token, reading_url
 from models.settings import ConfigError, load_settings
 from models.study import record_delivery
@@ -153,7 +154,7 @@ def test_study_points_stop_at_the_daily_cap_and_start_again_the_next_day(app, se
 
     def open_(lesson):
         assert client.get(path_of(settings, member.id, lesson.id)).status_code == 302
-        return record_of(session, member.id, lesson.id).points
+        return points_of(session, member.id, lesson.id)
 
     assert [open_(lessons[0]), open_(lessons[1]), open_(lessons[2])] == [2, 1, 0]
     assert open_(lessons[0]) == 2  # opened again: nothing more, nothing taken back
@@ -162,12 +163,21 @@ def test_study_points_stop_at_the_daily_cap_and_start_again_the_next_day(app, se
     assert open_(lessons[2]) == 0  # first earned nothing: a later opening earns nothing either
 
 
+def points_of(session, member_id: int, lesson_id: int) -> int:
+    """The study points the lesson earned the member: their ledger entry, 0 without one."""
+    session.expire_all()
+    return session.scalar(select(func.coalesce(func.sum(PointsEntry.delta), 0)).where(
+        PointsEntry.member_id == member_id, PointsEntry.rule == "study", PointsEntry.source_kind == "lesson",
+        PointsEntry.source_id == lesson_id))
+
+
 def test_my_points_are_the_study_points_of_this_month(app, settings, session, chat, clock, district):
     member, lessons = district
     client = app.test_client()
     for lesson in lessons:
         client.get(path_of(settings, member.id, lesson.id))
-    assert chat.say("我的积分").startswith("您11月的学习积分：3 分（每打开一篇新的学习资料得 2 分，每天最多 3 分）。"
-                                       "参加组织生活和志愿服务的积分由支部记录")
+    reply = chat.say("我的积分")
+    assert reply.startswith("您现在共有 3 分，本月（11月）得了 3 分：学习 3 分。")
+    assert "\n· 学习：每打开一篇新的学习资料得 2 分，每天最多 3 分\n" in reply
     clock.advance(days=2)  # 1 December: a new month
-    assert chat.say("积分").startswith("您12月的学习积分：0 分")
+    assert chat.say("积分").startswith("您现在共有 3 分，本月（12月）还没有得分。")

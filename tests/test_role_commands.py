@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from handlers.activity_review import USAGE as REVIEW_USAGE
 from handlers.commands import Command, fold, usage_for
 from handlers.context import Context
 from handlers.registry import COMMANDS
@@ -104,7 +105,8 @@ def test_roles_are_resolved_once_per_message(session, settings, clock, monkeypat
 def test_fold_and_usage():
     assert fold("Ｑ２０２６　 已解决\n") == "Q2026 已解决"
     assert usage_for(COMMANDS, frozenset({Role.MEMBER})) == []
-    desk = ["我的工单", "接单", "回复", "办结", "转", "备注", "编号", "联系"]
+    desk = ["审核", "我的工单", "接单", "回复", "办结", "转", "备注", "编号", "联系"]
+    assert usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))[0] == REVIEW_USAGE
     assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))] == desk
     assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.TOWNSHIP}))] == desk[:-1]
 
@@ -125,4 +127,4 @@ def test_a_liaison_who_binds_learns_their_commands(make_chat, session):
     session.commit()
     reply = make_chat("oKite_liaison_0009").say("绑定 李某 13900000001")
     assert reply.startswith("绑定成功！李某您好，您是白杨村党支部的党员。")
-    assert "\n作为红色联络员，您还可以发：\n· 我的工单 —— 您能处理的未办结求助，最早的在前\n· 接单 序号" in reply
+    assert f"\n作为红色联络员，您还可以发：\n· {REVIEW_USAGE}\n· 我的工单 —— 您能处理的未办结求助，最早的在前\n· 接单 序号" in reply

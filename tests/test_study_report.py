@@ -15,6 +15,7 @@ from bot.cli import main
 from models.clock import SHANGHAI
 from models.lesson import StudyRecord
 from models.org import Organization
+from models.points import PointsEntry
 from tests.conftest import CONFIG_FILE
 from tests.factories import make_lesson, make_member
 
@@ -26,9 +27,13 @@ def bj(month: int, day: int, hour: int = 9, minute: int = 0, year: int = 2026) -
 
 
 def study(session, member, lesson, delivered, opened=None, last=None, points=0, completed=None) -> None:
+    """A study record; the points its first opening earned are the lesson's study entry in the ledger."""
     session.add(StudyRecord(member_id=member.id, lesson_id=lesson.id, source="schedule", delivered_at=delivered,
                             opened_at=opened, last_opened_at=last or opened, opens=(opened is not None) + (last is not None),
-                            points=points, completed_at=completed))
+                            completed_at=completed))
+    if points:
+        session.add(PointsEntry(member_id=member.id, delta=points, rule="study", source_kind="lesson",
+                                source_id=lesson.id, created_at=opened))
 
 
 @pytest.fixture

@@ -177,7 +177,7 @@ def test_working_hours_stop_the_clock_at_night_and_at_weekends(chat, make_chat, 
     job_runtime.settings.liaison.working_hours = WorkingHours(days=[1, 2, 3, 4, 5], start="08:30", end="17:30")
     roster(session, liaison="bound")
     # Sunday 09:00: Monday and Tuesday count 9 hours each, the 24th is Wednesday 14:30.
-    assert "李某会在12月2日 14:30前联系您" in chat.say("求助 老板拖欠了三个月工资")
+    assert "李某会在12月2日下午3点前联系您" in chat.say("求助 老板拖欠了三个月工资")
     clock.advance(days=3, hours=5, minutes=29)  # Wednesday 14:29
     assert escalate_late_tickets() == 0
     clock.advance(minutes=1)

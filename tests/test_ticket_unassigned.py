@@ -52,7 +52,7 @@ def notices(session) -> list[tuple[str, str, str]]:
 def test_a_branch_without_a_liaison_sends_the_request_to_its_secretary(chat, session):
     roster(session)
     assert chat.say("求助 老板拖欠了三个月工资") == (
-        "已收到您的求助（欠薪），编号 Q20261129001。已转给支部书记王某，王某会在24小时内联系您；"
+        "已收到您的求助（欠薪），编号 Q20261129001。已转给支部书记王某，王某会在明天上午9点前联系您；"
         "着急的话可以直接打王某的电话 13700000001。")
     session.expire_all()
     ticket = session.scalar(select(Ticket))
@@ -69,7 +69,7 @@ def test_a_branch_without_a_liaison_sends_the_request_to_its_secretary(chat, ses
 def test_no_secretary_on_wechat_sends_it_up_to_the_township_contact(chat, session):
     roster(session, secretary=False)
     assert chat.say("求助 老板拖欠了三个月工资") == (
-        "已收到您的求助（欠薪），编号 Q20261129001。已转给乡镇党委联系人赵某，赵某会在24小时内联系您；"
+        "已收到您的求助（欠薪），编号 Q20261129001。已转给乡镇党委联系人赵某，赵某会在明天上午9点前联系您；"
         "着急的话可以直接打赵某的电话 13600000001。")
     session.expire_all()
     assert session.scalar(select(Ticket)).holder.name == "赵某"
@@ -84,7 +84,7 @@ def test_a_liaisons_own_request_goes_to_the_secretary_when_they_are_the_only_lia
     session.commit()
     liaison = make_chat("oKite_liaison_0001")
     assert liaison.say("求助 家里老人生病了没人照顾") == (
-        "已收到您的求助（老人照料），编号 Q20261129001。已转给支部书记王某，王某会在24小时内联系您；"
+        "已收到您的求助（老人照料），编号 Q20261129001。已转给支部书记王某，王某会在明天上午9点前联系您；"
         "着急的话可以直接打王某的电话 13700000001。")
     session.expire_all()
     [(openid, _, text)] = notices(session)
@@ -146,3 +146,23 @@ def test_open_ticket_in_the_domain_reaches_the_secretary(session):
     session.commit()
     assert (ticket.number, ticket.liaison_id, ticket.holder.name) == ("Q20261129001", None, "王某")
     assert [(openid, purpose) for openid, purpose, _ in notices(session)] == [(SECRETARY, "secretary_notice")]
+
+
+def test_the_secretarys_notice_carries_the_phone_the_member_has_when_it_is_sent(chat, make_chat, session, app,
+                                                                                send, clock):
+    from models.member import Member
+    from models.member_updates import apply_changes
+
+    roster(session)
+    make_chat(SECRETARY).say("你好")  # the secretary's window is open
+    chat.say("求助 老板拖欠了三个月工资")
+    member = session.scalar(select(Member).where(Member.openid == "oKite_member_0001"))
+    apply_changes(session, member, {"phone": "13800005678"}, source="console", changed_by="admin", now=clock.now())
+    session.commit()
+    send()
+    [text] = [m["text"] for m in app.test_client().get(f"/sandbox/messages/{SECRETARY}").get_json()]
+    assert text.startswith("【新求助 Q20261129001】白杨村党支部党员张某（电话 13800005678）求助欠薪：")
+    assert "支部还没有红色联络员，转给支部书记您跟进" in text
+    session.expire_all()
+    assert session.scalar(select(OutboxMessage)).payload["about"] == {
+        "ticket_id": 1, "number": "Q20261129001", "role": "secretary", "why": "no_liaison"}

@@ -15,19 +15,22 @@ from handlers import crisis, liaison, update_info
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
 from handlers.dialogs.help_request import ask_to_confirm, ask_what, description_in
+from handlers.help_request.progress import (
+    asks_progress,
+    fastest_call,
+    my_requests,
+)
 from handlers.help_request.vocabulary import VOCABULARY
 from handlers.nlu.policy import Cue, Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
-from models.clock import beijing_minute
+from models.clock import beijing_deadline
 from models.contacts import contacts_for
 from models.tickets import (
     HELP_TOPICS,
-    OPEN,
     TOPIC_NAMES,
     Filed,
     Outcome,
-    Ticket,
     file_help_request,
 )
 from models.tickets.routing import STEP_TITLES
@@ -43,7 +46,11 @@ EMERGENCY_FIRST = "如果有人受伤或正在危险中，请先拨打 120（急
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
     """A help request: with a description, open the ticket now (:func:`file_ticket`); a bare
-    ask (or the 求助 menu button, which has no text) asks what the difficulty is first."""
+    ask (or the 求助 menu button, which has no text) asks what the difficulty is first. Asking
+    how their requests are going (我的求助办得咋样了) is told where they stand instead
+    (``progress.my_requests``)."""
+    if asks_progress(msg, ctx):
+        return my_requests(ctx)
     if _complains_of_liaison(msg.text, ctx):
         return liaison.complaint_reply(ctx)
     said = description_in(msg.text)
@@ -62,8 +69,9 @@ def _topic(ctx: Context) -> str:
 
 def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Reply:
     """Open a ticket assigned to the member's liaison — ``topic`` (one of ``HELP_TOPICS``), by
-    default the router's ``help_topic`` slot, else ``other`` — and tell the member its number
-    and who will call them (``models.tickets.file_help_request`` decides whether it is new, a
+    default the router's ``help_topic`` slot, else ``other`` — and tell the member its number,
+    who has it in hand (the holder) and by when they will call, in Beijing time (明天上午9点前,
+    1小时内) (``models.tickets.file_help_request`` decides whether it is new, a
     duplicate or more of an open case). Words of despair (``handlers.crisis``) are filed as
     ``other`` of urgency ``crisis`` and answered with the lifeline first; said again while that
     ticket waits, the words are added to it and the liaison told again."""
@@ -77,13 +85,6 @@ def file_ticket(description: str, ctx: Context, topic: str | None = None) -> Rep
         if moved:
             ctx.route.offer = None  # done, not offered
     return TextReply(f"{_emergency_first(description)}{reply.text}" + (f"\n{moved}" if moved else ""))
-
-
-def _fastest_call(ticket: Ticket, ctx: Context) -> str:
-    person = ticket.holder or (ticket.liaison.member if ticket.liaison else None)
-    if person and person.phone:
-        return f"着急的话可以直接打{person.name}的电话 {person.phone}。"
-    return f"着急的话请拨打{hotline(ctx)}。"
 
 
 def _emergency_first(text: str | None) -> str:
@@ -100,7 +101,7 @@ def _file_crisis(description: str, ctx: Context) -> TextReply:
         return _told_new(filed, ctx)
     person = filed.ticket.holder
     told = f"已经再次请{person.name}马上联系您。" if filed.liaison_told else ""
-    return TextReply(f"{told}{_fastest_call(filed.ticket, ctx)}")
+    return TextReply(f"{told}{fastest_call(filed.ticket, ctx)}")
 
 
 def _file(description: str, ctx: Context, topic: str) -> TextReply:
@@ -108,11 +109,11 @@ def _file(description: str, ctx: Context, topic: str) -> TextReply:
     ticket = filed.ticket
     if filed.outcome is Outcome.DUPLICATE:
         return TextReply(f"这件事已经登记过了（编号 {ticket.number}），正在等联络员处理，不用再发；"
-                         f"{_fastest_call(ticket, ctx)}")
+                         f"{fastest_call(ticket, ctx)}")
     if filed.outcome is Outcome.ADDED:
         passed = f"并转给了{ticket.holder.name}" if filed.liaison_told else ""
         return TextReply(f"这件事已经在办（编号 {ticket.number}），您补充的情况已记上{passed}。"
-                         f"{_fastest_call(ticket, ctx)}")
+                         f"{fastest_call(ticket, ctx)}")
     return _told_new(filed, ctx)
 
 
@@ -136,7 +137,8 @@ def _told_new(filed: Filed, ctx: Context) -> TextReply:
     person = holder.member
     if filed.liaison_told:
         title = "您的红色联络员" if holder.role == "liaison" else STEP_TITLES[holder.role]
-        who = f"已转给{title}{person.name}，{person.name}会在{_promised(ticket, ctx)}联系您"
+        who = (f"已转给{title}{person.name}，{person.name}会在"
+               f"{beijing_deadline(ticket.due_at, ctx.clock.now())}联系您")
         call = f"；着急的话可以直接打{person.name}的电话 {person.phone}。" if person.phone else "。"
         return TextReply(f"{received}{who}{call}")
     if person.phone:  # the liaison gets no WeChat notice: the member's call is the fastest way
@@ -144,35 +146,6 @@ def _told_new(filed: Filed, ctx: Context) -> TextReply:
                          f"请直接打{person.name}的电话 {person.phone}；求助已登记，工作人员会跟进。")
     return TextReply(f"{received}您的红色联络员是{person.name}，求助已登记，工作人员会尽快跟进；"
                      f"着急的话请拨打{hotline(ctx)}。")
-
-
-def _promised(ticket: Ticket, ctx: Context) -> str:
-    """When the member will be called: ``24小时内``, or with working hours the time (``12月1日 11:30前``)."""
-    wait = ticket.due_at - ticket.created_at
-    if wait == _sla(ctx).response_time(ticket.urgency):
-        return f"{ticket.sla_hours}小时内"
-    return f"{beijing_minute(ticket.due_at)}前"
-
-
-# What the member is told of their ticket's status.
-STATUS_NOW = {"new": "正在等红色联络员{}处理", "claimed": "红色联络员{}已经接手",
-              "answered": "红色联络员{}已经答复过您", "resolved": "红色联络员{}已经办结",
-              "closed": "红色联络员{}已经办结", "reopened": "正在等红色联络员{}再次处理"}
-
-
-def where_it_stands(ticket: Ticket | None, number: str, ctx: Context) -> Reply:
-    """The member quotes their ticket's ``number`` (Q20261129001 怎么还没人联系我): where it
-    stands, and the fastest way to a person; a number that is not theirs (``ticket`` None) is
-    said to be unknown."""
-    if ticket is None:
-        return TextReply(f"没有找到您的编号 {number} 的求助，请核对编号；有新的困难，直接发“求助”加上情况。")
-    person = ticket.liaison.member if ticket.liaison else None
-    status = STATUS_NOW[ticket.status].format(person.name if person else "")
-    if ticket.status not in OPEN:  # settled
-        nxt = "如果还没解决，直接发“求助”加上情况，我再转给联络员。"
-    else:
-        nxt = _fastest_call(ticket, ctx)
-    return TextReply(f"您的求助（编号 {ticket.number}，{TOPIC_NAMES[ticket.topic]}）{status}。{nxt}")
 
 
 def _complains_of_liaison(text: str | None, ctx: Context) -> bool:

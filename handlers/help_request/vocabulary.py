@@ -1,5 +1,8 @@
-"""The words of a help request (求助): a real difficulty, and its topic."""
+"""The words of a help request (求助): a real difficulty, and its topic; and the member asking
+how their requests are going."""
 from __future__ import annotations
+
+import re
 
 from handlers import crisis
 from handlers.nlu.vocabulary import Vocabulary
@@ -25,6 +28,21 @@ PAY_CUT = (r"压着.{0,8}?(?:钱|费|工资)不(?:发|给|结)"
 # what it costs. These shapes are checked before any topic word, in this order.
 ELDERS = ("爹|娘|爸|妈|老人|老汉|老爷子|老太太|老太|奶奶|爷爷|外婆|外公|姥姥|姥爷|父亲|母亲|公公|婆婆|岳父|"
           "岳母|老伴")
+
+# Asking how their own request is going — 我的求助办得咋样了, 我反映的事有人管吗, 求助进展, 我的求助 —
+# is answered with the status of their open tickets, not filed as a new one. Matched on the text
+# as the router normalised it (咋 → 怎么, 俺 → 我, punctuation a space). The request must be the
+# subject (我的求助…, 反映的事…, 求助进展, 那个事办得咋样): "求助 工伤了厂里不处理" names a difficulty.
+_ASKED = "(?:求助|反映|反应|诉求|投诉)"
+_NEAR = "进展|进度|有人管|有人理|人管了|有回音|有消息|有下文|有结果|有回复|怎么样|怎么还没|还没人|到哪"
+_HOW = rf"(?:{_NEAR}|办得|办的|哪一步|回音|消息|下文|结果|回复|答复|处理|办了|办好|办完|解决了(?:没|吗|么))"
+_GAP = "[\u4e00-\u9fff ]{0,10}?"
+PROGRESS = re.compile(
+    rf"的{_ASKED}{_GAP}{_HOW}"
+    rf"|{_ASKED}(?:过|了)?(?:的|那|这|事|问题){_GAP}{_HOW}"
+    rf"|{_ASKED}(?:{_NEAR})"
+    r"|事(?:情|儿)?(?:办得|处理得|弄得)怎么样"
+    r"|^(?:我的|查看?|看看|查一下|查下)(?:我的)?求助(?:记录|情况|单)?$")
 
 VOCABULARY = Vocabulary(
     __name__,
@@ -74,6 +92,8 @@ VOCABULARY = Vocabulary(
     synonyms={"劳冻": "劳动", "公伤": "工伤"},
     # Nobody to look after someone: 没人照顾 / 没人看着 / 没人管 …
     patterns={
+        # how their request is going (PROGRESS): theirs to answer, whatever else the words suggest
+        PROGRESS.pattern: 5,
         r"没(?:有)?人(?:照顾|照看|照应|看着|看著|看管|陪|管|知道|做饭|接送|带|帮)": 3,
         # something that cannot be got done: 报不上名, 挂不上号, 办不了, 住不起, 拿不到钱, 读不起书
         r"(?:挂|报|办|进|住|租|买|看|交|付|读|拿|要|讨|治|养)不(?:上|了|起|进去|到|回来|回)": 2.5,

@@ -69,16 +69,23 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
 def courtesy_reply(text: str | None) -> str | None:
     """The answer to a message that only thanks, acknowledges or greets by the time of day
     ("谢谢", "收到了，谢谢你们", "好的", "晚安"), else ``None``."""
+    word = courtesy_word(text)
+    return f"{word}{FRIENDLY_CLOSE}" if word is not None else None
+
+
+def courtesy_word(text: str | None) -> str | None:
+    """The word back to a message that only thanks, acknowledges or greets (不客气！, 好的！,
+    晚安，好好休息！), without the closing line; ``None`` for any other message."""
     said = "".join(ch for ch in (text or "") if ch.isalnum())
     if not said or any(word in said for word in ASKS_FOR_MENU):
         return None
     greeting = TIME_GREETINGS.get(GREETING_CHARS.sub("", said))
     if greeting is not None:
-        return f"{greeting}{FRIENDLY_CLOSE}"
+        return greeting
     if any(word in said for word in THANKS):
-        return f"不客气！{FRIENDLY_CLOSE}"
+        return "不客气！"
     if ACK.fullmatch(said):
-        return f"好的！{FRIENDLY_CLOSE}"
+        return "好的！"
     return None
 
 

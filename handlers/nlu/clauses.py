@@ -47,9 +47,9 @@ _SECOND_REQUEST = re.compile(r"另外(?![一两二三四五六七八九十几\d]
 # What a lesson asked for is about ("有讲别人欠钱不还该咋办的法律课吗"): not the member's own case.
 _ABOUT = re.compile(r"(?:讲|教|关于)([\u4e00-\u9fff]{1,14}?)的(?:法律)?(?:课|视频|课程|讲座|资料|文章|节目|片子)")
 # A difficulty reported over ("上次说的欠薪 老板已经给了"): everything before it, up to here, is
-# no help request.
-_RESOLVED = re.compile(r"(?:已经|都|总算|终于)(?:给|发|结|还|补|到账|解决|处理|办好|办妥|退)(?:了|啦)"
-                       r"|(?:解决|搞定|处理好|办好)(?:了|啦)|没事了")
+# no help request. Asked, not reported ("我反映的事解决了没", "钱给了吗"), it is over for no one.
+_RESOLVED = re.compile(r"(?:(?:已经|都|总算|终于)(?:给|发|结|还|补|到账|解决|处理|办好|办妥|退)(?:了|啦)"
+                       r"|(?:解决|搞定|处理好|办好)(?:了|啦)|没事了)(?!没|吗|么|嘛|不)")
 
 
 @dataclass(frozen=True)

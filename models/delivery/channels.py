@@ -12,6 +12,7 @@ its daily API quota (45009) waits until 00:00 Beijing time, when WeChat resets q
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, Text, select
@@ -89,11 +90,14 @@ def _fall_back_to_template(session: Session, row: OutboxMessage, payload: TextPa
                            now: dt.datetime) -> TemplateNotice:
     """A service notice outside the window goes out now as its template message (allowed any
     time, DESIGN.md §2); its full text waits, deferred, for the reader's next message."""
-    full = enqueue(session, openid=row.openid, payload=TextPayload(payload.content), purpose=row.purpose,
-                   idempotency_key=f"{row.idempotency_key}:full", now=now, member_id=row.member_id)
+    # Both keep what the notice is about: each is rendered again before its own send.
+    full = enqueue(session, openid=row.openid, payload=TextPayload(payload.content, about=payload.about),
+                   purpose=row.purpose, idempotency_key=f"{row.idempotency_key}:full", now=now,
+                   member_id=row.member_id)
     full.status = "deferred"
-    row.kind, row.payload = "template", payload.fallback.as_json()
-    return payload.fallback
+    template = replace(payload.fallback, about=payload.about)
+    row.kind, row.payload = "template", template.as_json()
+    return template
 
 
 # ``session.info`` key of the pauses a batch loaded once (:func:`load_pauses`): a dispatcher

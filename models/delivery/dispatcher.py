@@ -41,6 +41,7 @@ from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.outcomes import Draw, back_off, mark_sent, record_failure, release
 from models.delivery.payloads import LessonPush, News, Payload, Text, payload_of
 from models.delivery.reasons import NO_TOKEN
+from models.delivery.refresh import Refreshers
 from models.delivery.sender import Sender, SendFailed
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,14 @@ class Pace:
 @dataclass(frozen=True)
 class Dispatch:
     """What a dispatcher works with: database sessions, the business clock, its :class:`Pace`,
-    and the reactions to settled rows."""
+    the reactions to settled rows, and the refreshers rendering payloads again before their
+    send (:mod:`models.delivery.refresh`)."""
 
     sessions: Callable[[], Session]
     clock: Clock
     pace: Pace
     reactions: Reactions
+    refreshers: Refreshers = field(default_factory=Refreshers)
 
 
 @dataclass(frozen=True)
@@ -114,13 +117,15 @@ def start(d: Dispatch, s: Session, row_ids: Collection[int], holder: str, now: d
 def _decide(d: Dispatch, s: Session, row: OutboxMessage, now: dt.datetime) -> tuple[str, Payload | None]:
     """``("go", what to send)`` (``row`` is ``sending``, one attempt counted), else the status it
     was left in. A payload of the wrong shape (queued by an older version, or written by hand)
-    fails the row visibly."""
+    fails the row visibly. A payload whose purpose has a refresher is rendered again first, so
+    what goes — or waits, deferred — says what its record says now."""
     try:
         payload = payload_of(row.kind, row.payload)
     except ValueError as exc:
         row.status, row.last_error = "failed", f"ValueError: {exc}"
         release(row)
         return "failed", None
+    payload = d.refreshers.refresh(s, row, payload, now)
     verdict, payload = choose(s, row, payload, now)
     if verdict != "go":
         release(row)

@@ -1,7 +1,8 @@
 """A dispatcher turn's common case as a few SQLAlchemy Core statements: claimed rows whose
 payload reads, going as customer-service messages on an open channel into windows with a place
 left — a lesson push, a notice. Everything else (a template message, a closed window, an
-unfollow, a paused channel, a payload of the wrong shape) goes through
+unfollow, a paused channel, a payload of the wrong shape, one rendered again before its send)
+goes through
 :func:`models.delivery.dispatcher.start`, which decides row by row with the ORM.
 
 Why: on SQLite a transaction holds the one write lock from its first write to its commit, and
@@ -15,7 +16,7 @@ caller commits all of it before any call begins.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, select, update
@@ -61,10 +62,11 @@ def read_due(session: Session, row_ids: Collection[int]) -> dict[int, Due]:
 
 
 def start_fast(session: Session, due: list[Due], attempts_of: Mapping[int, int], holder: str,
-               now: dt.datetime, custom_open: bool) -> tuple[list[Call], list[int]]:
+               now: dt.datetime, custom_open: bool, refreshed: Container[str] = ()) -> tuple[list[Call], list[int]]:
     """Start the rows of ``due`` (claimed by ``holder``; ``attempts_of`` their attempts so far,
     as the claim returned them) that take the common case — a customer-service message,
-    ``custom_open`` (the channel not paused), a place left in the reader's window — each
+    ``custom_open`` (the channel not paused), a place left in the reader's window, of no purpose
+    in ``refreshed`` (rendered again before the send: ``models.delivery.refresh``) — each
     ``sending`` with one attempt counted and begun. Returns the calls (to make once the caller
     has committed) and the ids of the other rows, for :func:`models.delivery.dispatcher.start`."""
     typed, rest = {}, []
@@ -74,7 +76,7 @@ def start_fast(session: Session, due: list[Due], attempts_of: Mapping[int, int],
         except ValueError:  # start() fails it visibly
             rest.append(d.row_id)
             continue
-        if custom_open and channel_of(d.kind) is Channel.CUSTOM:
+        if custom_open and channel_of(d.kind) is Channel.CUSTOM and d.purpose not in refreshed:
             typed[d.row_id] = payload
         else:
             rest.append(d.row_id)

@@ -3,14 +3,16 @@
 Each payload is stored in the outbox row as JSON in the shape WeChat's API takes it (客服消息
 text and news, 模板消息), so rows queued by earlier versions read back the same:
 
-- :class:`Text` → ``text`` ``{"content", "fallback_template"?}``: a customer-service text;
-  ``fallback`` is its form as a template message, for purposes that may go as one outside the
-  window (``models.delivery.purposes``);
+- :class:`Text` → ``text`` ``{"content", "fallback_template"?, "about"?}``: a customer-service
+  text; ``fallback`` is its form as a template message, for purposes that may go as one outside
+  the window (``models.delivery.purposes``); ``about`` the record it is rendered from, for a
+  refresher (``models.delivery.refresh``);
 - :class:`News` → ``news`` ``{"articles": [article]}``: one article (a customer-service news
   message carries one);
 - :class:`LessonPush` → ``news`` ``{"articles": [article], "lesson_id"}``: a lesson pushed to a
   member; the study domain records it once it is delivered (``models.delivery.events``);
-- :class:`TemplateNotice` → ``template`` ``{"template_id", "data": {keyword: {"value"}}, "url"?}``.
+- :class:`TemplateNotice` → ``template`` ``{"template_id", "data": {keyword: {"value"}}, "url"?,
+  "about"?}``.
 
 A payload of the wrong shape raises ``ValueError`` when built or read back
 (:func:`payload_of`), so a bug in whoever queues it shows at once, not at send time.
@@ -27,14 +29,24 @@ def _text(value: Any, what: str, *, empty: bool = False) -> None:
         raise ValueError(f"{what} must be a{'' if empty else ' non-empty'} string, not {value!r}")
 
 
+def _about(value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Mapping) or not value or not all(
+            isinstance(k, str) and k and isinstance(v, str | int) and not isinstance(v, bool) for k, v in value.items()):
+        raise ValueError(f"about must be a non-empty mapping of names to ids or strings, not {value!r}")
+
+
 @dataclass(frozen=True)
 class TemplateNotice:
     """A template message: ``template_id`` (the id WeChat gave the approved template), ``data``
-    (keyword → value, as the template names its fields), and an optional link ``url``."""
+    (keyword → value, as the template names its fields), an optional link ``url``, and ``about``
+    (see :class:`Text`; never sent)."""
 
     template_id: str
     data: Mapping[str, str]
     url: str | None = None
+    about: Mapping[str, int | str] | None = None
 
     def __post_init__(self) -> None:
         _text(self.template_id, "template_id")
@@ -45,12 +57,15 @@ class TemplateNotice:
             _text(value, f"template value {keyword}", empty=True)
         if self.url is not None:
             _text(self.url, "template url")
+        _about(self.about)
 
     def as_json(self) -> dict:
         body: dict[str, Any] = {"template_id": self.template_id,
                                 "data": {k: {"value": v} for k, v in self.data.items()}}
         if self.url is not None:
             body["url"] = self.url
+        if self.about is not None:
+            body["about"] = dict(self.about)
         return body
 
     @classmethod
@@ -58,7 +73,7 @@ class TemplateNotice:
         data = body["data"]
         if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
             raise ValueError(f"template data must map each keyword to {{'value': …}}, not {data!r}")
-        return cls(body["template_id"], {k: v["value"] for k, v in data.items()}, body.get("url"))
+        return cls(body["template_id"], {k: v["value"] for k, v in data.items()}, body.get("url"), body.get("about"))
 
 
 # What one list notice may hold: a passive reply's limit (DESIGN.md §2), so a list reads the
@@ -84,26 +99,34 @@ def numbered_list(heading: str, lines: Iterable[str], total: int, more: Callable
 
 @dataclass(frozen=True)
 class Text:
-    """A customer-service text; ``fallback`` is the same notice as a template message."""
+    """A customer-service text; ``fallback`` is the same notice as a template message.
+    ``about`` names the record the message is rendered from (``{"ticket_id": 7, "number":
+    "Q20261129001"}``), so a refresher (:mod:`models.delivery.refresh`) can render it again just
+    before it is sent; it is stored with the payload, never sent."""
 
     content: str
     fallback: TemplateNotice | None = None
+    about: Mapping[str, int | str] | None = None
 
     def __post_init__(self) -> None:
         _text(self.content, "text content")
         if self.fallback is not None and not isinstance(self.fallback, TemplateNotice):
             raise ValueError(f"a text's fallback must be a TemplateNotice, not {self.fallback!r}")
+        _about(self.about)
 
     def as_json(self) -> dict:
         body: dict[str, Any] = {"content": self.content}
         if self.fallback is not None:
             body["fallback_template"] = self.fallback.as_json()
+        if self.about is not None:
+            body["about"] = dict(self.about)
         return body
 
     @classmethod
     def from_json(cls, body: dict) -> Text:
         fallback = body.get("fallback_template")
-        return cls(body["content"], TemplateNotice.from_json(fallback) if fallback is not None else None)
+        return cls(body["content"], TemplateNotice.from_json(fallback) if fallback is not None else None,
+                   body.get("about"))
 
 
 @dataclass(frozen=True)

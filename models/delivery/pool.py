@@ -241,7 +241,7 @@ def _turn(d: Dispatch, holder: str, answered: list[tuple[Call, SendFailed | None
                 ended += no_token(d, s, list(taken), holder, failure, now)
             elif taken:
                 calls, rest = start_fast(s, [due[row_id] for row_id, _ in chosen if row_id in taken], taken,
-                                         holder, now, custom_open)
+                                         holder, now, custom_open, d.refreshers)
                 if rest:
                     more, started = start(d, s, rest, holder, now)
                     calls += more

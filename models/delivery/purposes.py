@@ -86,6 +86,11 @@ PURPOSES: dict[str, Purpose] = {
     # name (no template: the member did not ask; it waits for their next message).
     "liaison_handover": Purpose(Guarantee.AT_LEAST_ONCE, "联络员交接通知", template_fallback=True),
     "liaison_changed": Purpose(Guarantee.AT_MOST_ONCE, "联络员变更告知"),
+    # A member's volunteer activity claim reaching its reviewer (models.points.claims): a notice,
+    # as a template at once outside the window; the member told the decision — someone waits on
+    # it, but it can wait for their next message (no template).
+    "activity_claim": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务待审核", template_fallback=True),
+    "activity_decision": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务审核结果"),
 }
 
 

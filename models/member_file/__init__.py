@@ -2,7 +2,7 @@
 
 Each section (``models.member_file.section.Section``) is a title and a function
 ``(session, member, now) -> lines``; :data:`SECTIONS` lists them in the order shown. A record
-kind added later (points, dues, meetings, thought reports) replaces its placeholder here with
+kind added later (dues, meetings, thought reports) replaces its placeholder here with
 its own function, one line, and nothing else changes. The member reads the file by chat
 ("我的档案", ``handlers.member_file``), the secretary with ``kiteline member show``.
 """
@@ -18,6 +18,7 @@ from models.member_file.records import (
     contact_lines,
     help_lines,
     not_yet,
+    points_lines,
     study_lines,
     transfer_lines,
 )
@@ -31,7 +32,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("study", "本月学习", study_lines),
     Section("help", "求助", help_lines),
     Section("transfer", "组织关系转接", transfer_lines),
-    Section("points", "积分", not_yet("积分查询")),
+    Section("points", "积分", points_lines),
     Section("dues", "党费", not_yet("交纳记录查询，交纳情况请问支部")),
     Section("org_life", "组织生活", not_yet("参会记录")),
     Section("thought_report", "思想汇报", not_yet("提交记录")),

@@ -1,5 +1,5 @@
 """The file's record sections: this month's study, help requests still open, the liaison's
-latest contacts, the transfer of organisational relationship."""
+latest contacts, the transfer of organisational relationship, points."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from models.liaison_contacts import KIND_NAMES, recent_contacts
 from models.member import Member
 from models.member_file.section import local_date
+from models.points import standing
+from models.points.claims import pending_of
 from models.study_history import month_study
 from models.tickets import OPEN, TOPIC_NAMES, WAITING, Ticket
 from models.transfers import latest_request
@@ -51,6 +53,15 @@ def transfer_lines(session: Session, member: Member, now: dt.datetime) -> list[s
     if request.status == "done":
         return [f"已办结：转到{request.destination}（{local_date(request.done_at)}）"]
     return [f"已申请转到{request.destination}（{local_date(request.requested_at)}），待支部办理"]
+
+
+def points_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
+    """The points balance and this month's (Beijing time), and claims waiting for review."""
+    mine, waiting = standing(session, member.id, now, recent=1), pending_of(session, member.id)
+    pending = f"；{len(waiting)} 件志愿服务申报待审核" if waiting else ""
+    if not mine.recent:
+        return [f"还没有积分（发“积分”看怎么得积分）{pending}"]
+    return [f"共 {mine.balance} 分，本月 {mine.month_total} 分{pending}"]
 
 
 def not_yet(what: str):

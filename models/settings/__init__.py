@@ -27,6 +27,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from models.settings.base import ConfigError, Section
 from models.settings.liaison import LiaisonSettings, WorkingHours
+from models.settings.points import PointsSettings
 from models.settings.sections import (
     BindingSettings,
     DatabaseSettings,
@@ -36,7 +37,6 @@ from models.settings.sections import (
     MenuButton,
     MenuSettings,
     NluSettings,
-    PointsSettings,
     PrivacySettings,
     RedisSettings,
     SchedulerSettings,
@@ -161,10 +161,10 @@ def load_settings(path: str | os.PathLike | None = None, env: Mapping[str, str] 
 
 def _where(loc: tuple, message: str) -> tuple[str, str]:
     """The dotted key an error names, and its message: a section's own check that starts with
-    one of its keys (``sandbox: …``) names that key."""
+    one of its keys (``sandbox: …``, or a key within it: ``daily_cap.reading: …``) names that key."""
     key = ".".join(str(p) for p in loc) or "(top level)"
     field = Settings.model_fields.get(str(loc[0])) if len(loc) == 1 else None
-    named = re.match(r"(\w+): ", message)
+    named = re.match(r"(\w+)(?:\.[\w.]+)?: ", message)
     if field is not None and named and named.group(1) in field.annotation.model_fields:
-        return f"{key}.{named.group(1)}", message[named.end():]
+        return f"{key}.{named.group(0)[:-2]}", message[named.end():]
     return key, message

@@ -87,7 +87,10 @@ class LiaisonSettings(Section):
     filing (``urgent_hours`` when urgent, ``crisis_hours`` for a crisis), the ticket settled
     ``resolution_days`` after; with ``working_hours`` set those clocks count only working
     time (a crisis's always counts every hour). A late ticket goes up ``escalation_chain`` one
-    step at a time, one response period apart, checked on ``escalation_cron``. A resolved
+    step at a time, one response period apart, checked on ``escalation_cron``. For
+    ``follow_up_hours`` after a liaison answers a ticket (while it stays answered) what the
+    member writes that is no other request is their reply, added to the ticket
+    (``handlers.help_request.follow_up``). A resolved
     ticket waits ``rating_days`` for the member's rating (then the daily job at ``rating_cron``
     closes it unrated); regular contact (定时联系): at ``contact_cron`` each liaison is sent their
     members nobody contacted in ``contact_days`` days (crontab lines, ``scheduler.timezone``)."""
@@ -102,6 +105,7 @@ class LiaisonSettings(Section):
     escalation_chain: list[Literal["liaison", "secretary", "township"]] = Field(
         default_factory=lambda: list(CHAIN_ORDER))
     escalation_cron: str = "*/10 * * * *"
+    follow_up_hours: int = Field(72, ge=1, le=24 * 30)
     rating_days: int = Field(7, ge=1, le=365)
     rating_cron: str = "0 3 * * *"
     contact_days: int = Field(30, ge=1, le=365)

@@ -163,20 +163,6 @@ class NluSettings(Section):
         return paths  # what the lines hold is checked by handlers.settings_check
 
 
-class PointsSettings(Section):
-    """Points (积分) each kind of activity earns, and the most one kind earns a member in a day
-    (Beijing time): ``daily_cap.study`` caps the points of lessons opened
-    (``models.study_points``)."""
-
-    rules: dict[str, Annotated[int, Field(ge=0)]] = Field(
-        default_factory=lambda: {"study": 1, "org_life": 5, "activity": 3})
-    daily_cap: dict[Literal["study"], Annotated[int, Field(ge=0)]] = Field(
-        default_factory=lambda: {"study": 5})
-
-    @field_validator("daily_cap")
-    @classmethod
-    def _every_cap(cls, v: dict[str, int]) -> dict[str, int]:
-        return {"study": 5, **v}
 
 
 class TransferSettings(Section):

@@ -44,6 +44,7 @@ from models.tickets.notices import (
     TITLES,
     as_the_liaison_reads,
     notify_waiting_tickets,
+    refreshed_liaison_notice,
 )
 from models.tickets.ratings import (
     Rated,
@@ -52,7 +53,13 @@ from models.tickets.ratings import (
     last_rated,
     rate,
 )
-from models.tickets.routing import STEP_TITLES, Holder, holder_for
+from models.tickets.routing import (
+    STANDIN_PURPOSE,
+    STEP_TITLES,
+    Holder,
+    holder_for,
+    refreshed_standin_notice,
+)
 from models.tickets.scope import (
     Reach,
     held_open,
@@ -73,12 +80,13 @@ from models.tickets.ticket import (
 from models.tickets.tickets import liaison_for, liaisons_ticket, members_ticket
 
 __all__ = [
-    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "SETTLED", "STEP_TITLES",
-    "TICKET_STATUSES", "TITLES", "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor", "Claim",
-    "Colleague", "DeskList", "Filed", "Holder", "Outcome", "Rated", "Reach", "Sla", "Ticket", "TicketEvent",
-    "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads", "awaiting_rating", "claim",
-    "close_unrated", "colleagues", "escalate_batch", "file_help_request", "hand_over", "has_list", "held_open",
-    "history", "holder_for", "last_event_at", "last_rated", "late", "liaison_for", "liaisons_ticket",
+    "ACTOR_KINDS", "EVENT_KINDS", "HELP_TOPICS", "NOTICE_MAX_BYTES", "OPEN", "SETTLED", "STANDIN_PURPOSE",
+    "STEP_TITLES", "TICKET_STATUSES", "TITLES", "TOPIC_NAMES", "TRANSITIONS", "URGENCIES", "WAITING", "Actor",
+    "Claim", "Colleague", "DeskList", "Filed", "Holder", "Outcome", "Rated", "Reach", "Sla", "Ticket",
+    "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads", "awaiting_rating",
+    "claim", "close_unrated", "colleagues", "escalate_batch", "file_help_request", "hand_over", "has_list",
+    "held_open", "history", "holder_for", "last_event_at", "last_rated", "late", "liaison_for", "liaisons_ticket",
     "listed_ticket_id", "members_ticket", "named", "note", "notify_waiting_tickets", "open_in_reach",
-    "open_ticket", "rate", "reach_of", "record_liaison_answer", "remember_list", "ticket_numbered", "transition",
+    "open_ticket", "rate", "reach_of", "record_liaison_answer", "refreshed_liaison_notice",
+    "refreshed_standin_notice", "remember_list", "ticket_numbered", "transition",
 ]

@@ -3,11 +3,12 @@ what the member adds, the member of the liaison's answer."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
-from models.delivery.payloads import TemplateNotice, Text
+from models.delivery.payloads import Payload, TemplateNotice, Text
 from models.delivery.queue import enqueue
 from models.member import Member
 from models.tickets.events import Actor
@@ -38,11 +39,38 @@ def queue_liaison_notice(session: Session, ticket: Ticket, *, now: dt.datetime, 
     """Queue the notice of ``ticket`` for its liaison (who must have bound WeChat): the full text
     as a customer-service message, or, when their window is closed, the template
     ``notice_template_id`` at once and the full text on their next message. The key
-    ``liaison_notice:<number>`` makes a second call for the same ticket a no-op."""
+    ``liaison_notice:<number>`` makes a second call for the same ticket a no-op. The payload is
+    about the ticket (``about``: its id and number), so it is rendered again when it is sent
+    (:func:`refreshed_liaison_notice`)."""
     member = ticket.member
     enqueue(session, openid=ticket.liaison.member.openid,
-            payload=Text(liaison_notice(ticket, member), fallback=notice_template(ticket, member, notice_template_id)),
+            payload=Text(liaison_notice(ticket, member), fallback=notice_template(ticket, member, notice_template_id),
+                         about=about(ticket)),
             purpose="liaison_notice", idempotency_key=f"liaison_notice:{ticket.number}", now=now)
+
+
+def about(ticket: Ticket) -> dict[str, int | str]:
+    """What a notice of ``ticket`` says it is about (``models.delivery.payloads``): its id, and
+    its number for whoever reads the outbox."""
+    return {"ticket_id": ticket.id, "number": ticket.number}
+
+
+def refreshed_liaison_notice(session: Session, payload: Payload, now: dt.datetime) -> Payload | None:
+    """A queued liaison notice (``payload``, about a ticket) rendered from the ticket and its
+    member as they are now — the member's phone changed since it was queued reaches the liaison
+    — in the same form (the full text with or without its template, or the template alone);
+    ``None`` when the ticket is gone. A refresher of ``models.delivery.refresh``, registered
+    for purpose ``liaison_notice`` in ``bot.dispatcher.refreshers``."""
+    ticket = session.get(Ticket, payload.about["ticket_id"])
+    if ticket is None:
+        return None
+    member = ticket.member
+    if isinstance(payload, TemplateNotice):
+        return replace(notice_template(ticket, member, payload.template_id), about=payload.about)
+    if not isinstance(payload, Text):
+        return None
+    fallback = payload.fallback and notice_template(ticket, member, payload.fallback.template_id)
+    return Text(liaison_notice(ticket, member), fallback=fallback, about=payload.about)
 
 
 def notify_waiting_tickets(session: Session, liaison_member: Member, *, now: dt.datetime,

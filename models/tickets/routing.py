@@ -11,18 +11,18 @@ whose liaison has not bound WeChat stays theirs (they hear of it when they bind)
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from models.delivery.digest import secretary_of
-from models.delivery.payloads import Text
+from models.delivery.payloads import Payload, TemplateNotice, Text
 from models.delivery.queue import enqueue
 from models.member import Liaison, Member
 from models.roles import township_contact_of
 from models.tickets.chain_notices import standin_notice
-from models.tickets.notices import notice_template
+from models.tickets.notices import about, notice_template
 from models.tickets.ticket import Ticket
 
 STANDIN_PURPOSE = "secretary_notice"
@@ -70,8 +70,27 @@ def queue_standin_notice(session: Session, ticket: Ticket, holder: Holder, *, no
     """Tell ``holder`` (a secretary or township contact, bound to WeChat) of the new ``ticket``
     they have in a liaison's stead: the whole request as a customer-service text, or the new
     help request template (``notice_template_id``, as a liaison's) at once when their window is
-    closed and the text on their next message. Key ``secretary_notice:<number>``: once a ticket."""
+    closed and the text on their next message. Key ``secretary_notice:<number>``: once a ticket.
+    The payload is about the ticket and why they have it, so it is rendered again when it is sent
+    (:func:`refreshed_standin_notice`)."""
     enqueue(session, openid=holder.member.openid, member_id=holder.member.id,
             payload=Text(standin_notice(ticket, STEP_TITLES[holder.role], holder.why),
-                         fallback=notice_template(ticket, ticket.member, notice_template_id)),
+                         fallback=notice_template(ticket, ticket.member, notice_template_id),
+                         about={**about(ticket), "role": holder.role, "why": holder.why}),
             purpose=STANDIN_PURPOSE, idempotency_key=f"{STANDIN_PURPOSE}:{ticket.number}", now=now)
+
+
+def refreshed_standin_notice(session: Session, payload: Payload, now: dt.datetime) -> Payload | None:
+    """A queued stand-in notice (``payload``, about a ticket, the reader's role and why they have
+    it) rendered from the ticket and its member as they are now, in the same form (text with or
+    without its template, or the template alone); ``None`` when the ticket is gone. A refresher
+    of ``models.delivery.refresh``, registered for purpose ``secretary_notice`` in
+    ``bot.dispatcher.refreshers``."""
+    ticket = session.get(Ticket, payload.about["ticket_id"])
+    if ticket is None:
+        return None
+    if isinstance(payload, TemplateNotice):
+        return replace(notice_template(ticket, ticket.member, payload.template_id), about=payload.about)
+    fallback = payload.fallback and notice_template(ticket, ticket.member, payload.fallback.template_id)
+    text = standin_notice(ticket, STEP_TITLES[payload.about["role"]], payload.about["why"])
+    return Text(text, fallback=fallback, about=payload.about)

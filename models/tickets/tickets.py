@@ -1,13 +1,15 @@
-"""Finding tickets: by number, for a liaison or a member, and the member's cases still open."""
+"""Finding tickets: by number, for a liaison or a member, the member's cases still open, and
+the one whose liaison waits for the member's reply."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.member import Liaison, Member
+from models.tickets.events import TicketEvent
 from models.tickets.ticket import OPEN, WAITING, Ticket
 
 
@@ -72,3 +74,21 @@ def liaisons_ticket(session: Session, liaison_member: Member, number: str) -> Ti
 def members_ticket(session: Session, member: Member, number: str) -> Ticket | None:
     """The ticket numbered ``number`` when ``member`` filed it, else ``None``."""
     return session.scalar(select(Ticket).where(Ticket.number == number, Ticket.member_id == member.id))
+
+
+def awaiting_reply_of(member_id: ColumnElement[int], since: ColumnElement[dt.datetime]) -> ScalarSelect[int]:
+    """The id of the member's ticket (``member_id``: a column or parameter) awaiting their reply:
+    still ``answered``, answered at or after ``since`` (now minus ``liaison.follow_up_hours``) —
+    the most recently answered, if several; NULL when none (or ``since`` is NULL). A correlated
+    subquery, so the webhook's one read of the sender (``models.inbound_sender``) carries it."""
+    return (select(Ticket.id).join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+            .where(Ticket.member_id == member_id, Ticket.status == "answered", TicketEvent.kind == "answered",
+                   TicketEvent.at >= since)
+            .order_by(TicketEvent.at.desc(), TicketEvent.id.desc()).limit(1)
+            .correlate_except(Ticket, TicketEvent).scalar_subquery())
+
+
+def awaiting_reply(session: Session, member_id: int, since: dt.datetime) -> Ticket | None:
+    """The ticket of :func:`awaiting_reply_of`, for a caller that did not read it ahead."""
+    ticket_id = session.scalar(select(awaiting_reply_of(member_id, since)))
+    return session.get(Ticket, ticket_id) if ticket_id is not None else None

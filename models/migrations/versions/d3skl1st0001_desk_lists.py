@@ -1,7 +1,7 @@
 """desk_lists: the list of tickets a liaison was last shown
 
 Revision ID: d3skl1st0001
-Revises: l1a1s0ns0001
+Revises: p01ntsl3dg01
 Create Date: 2026-12-07 09:00:00
 
 One row per liaison (secretary, township contact): the ticket ids of the list they were last
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision = 'd3skl1st0001'
-down_revision = 'l1a1s0ns0001'
+down_revision = 'p01ntsl3dg01'
 branch_labels = None
 depends_on = None
 
