@@ -6,8 +6,10 @@ first with ``kiteline db upgrade``.
 
 With ``--preload`` the master builds the app — the router's jieba dictionary, typo variants and
 example table, most of a worker's memory — once, and every worker shares those pages with it:
-- pypinyin's phrase dictionary (≈ 45 MB) is never loaded (``handlers.nlu.homophones``: the
-  router reads single characters only, which come out the same without it);
+- the libraries only other roles or the router's build need are not loaded at all: pypinyin
+  (the homophones read ``handlers/nlu/readings.txt``), numpy (the examples' table is packed
+  ints, ``handlers.nlu.bayes``), openpyxl (sheets are for CLI commands), jieba's pkg_resources
+  (``tests/test_worker_footprint.py`` holds it);
 - the build's garbage is collected and its freed memory returned to the system before the fork;
 - what is left is frozen (``gc.freeze``): a worker's collections never walk — and so never write
   to, and copy — the master's objects.

@@ -10,20 +10,24 @@
 4. a dialog in progress (``handlers.dialog_machine``): cancel words end it, 帮助 asks its
    question again, its step reads the answer, and what the step does not take is a new request
    when the router found a clear other intent — then the dialog ends and the message goes on
-   to 5 and 6 as if none were in progress (a hand-off), the answer after the dialog's
+   to 5, 6 and 7 as if none were in progress (a hand-off), the answer after the dialog's
    ``dropped`` line; a message that is no request after the dialog lapsed gets its ``expired``
    sentence; then a satisfaction rating of a resolved help request (``handlers.rating``: 5, 满意,
    "4 还行吧 就是慢了点" — a message beginning with no rating goes on); then the answer to an open
    verification ask (``handlers.verification``: 没变, a correction — anything else goes on, the
    ask kept); cancel words with no dialog in progress are told there is nothing to cancel;
-   then the member's reply to a liaison who answered their ticket lately
+5. a liaison's (secretary's, township contact's) answer to a ticket written without its number
+   (``handlers.ticket_desk.answers_without_number``: passed on, or "which one?"; never filed as
+   a help request for themself without help words of their own) — before a member's reply to
+   their own liaison, so a liaison's words about a member's case never join the liaison's own
+   ticket; then the member's reply to a liaison who answered their ticket lately
    (``handlers.help_request.follow_up``: 工地叫宏达建设 包工头姓李 joins the ticket and reaches
    the liaison; a clear other request, another matter or 我的求助办得咋样了 goes on; 谢谢 gets a
-   courtesy) — after a dialog or verification ask waiting for its own answer, and before the
-   clarifying question, which would ask the member what they meant;
-5. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
+   courtesy) — both after a dialog or verification ask waiting for its own answer, and before
+   the clarifying question, which would ask the member what they meant;
+6. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
-6. the handler of the routed intent, with an offer for a second request in the same message;
+7. the handler of the routed intent, with an offer for a second request in the same message;
    the fallback (``handlers.unknown``) is the intent the router picks when nothing matched.
 
 The text is routed once, before stage 2, so crisis words are read on the normalised text and a
@@ -42,6 +46,7 @@ from handlers import (
     help_request,
     menu,
     rating,
+    ticket_desk,
     unknown,
     update_info,
     verification,
@@ -200,7 +205,8 @@ def _intent(msg: Incoming, ctx: Context) -> Reply:
 
 
 STAGES: tuple[Stage, ...] = (_crisis, _role_command, _dialog, rating.rates_ticket, verification.answers_ask,
-                             _nothing_to_cancel, follow_up.answers_liaison, _clarify, _intent)
+                             _nothing_to_cancel, ticket_desk.answers_without_number, follow_up.answers_liaison,
+                             _clarify, _intent)
 
 
 def with_offer(reply: Reply, ctx: Context) -> Reply:

@@ -27,6 +27,7 @@ from handlers import (
     station,
     study,
     thought_report,
+    ticket_desk,
     transfer_done,
     transfer_relation,
     unknown,
@@ -53,6 +54,7 @@ DIALOGS: dict[str, Dialog] = {
     for d in (
         clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG, guided_update.DIALOG,
         help_dialogs.DESCRIBE, help_dialogs.CONFIRM, transfer_request.DIALOG, study_past.DIALOG,
+        ticket_desk.WHICH,
     )
 }
 
@@ -62,6 +64,7 @@ DIALOGS: dict[str, Dialog] = {
 COMMANDS: tuple[Command, ...] = (
     activity_review.REVIEW_CLAIM,
     activity_review.CLAIM_STATUS,
+    *ticket_desk.COMMANDS,
     liaison_answer.ANSWER,
     liaison_answer.STATUS,
     liaison_contact.CONTACT,

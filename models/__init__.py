@@ -21,7 +21,7 @@ from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.simulated_time import ClockOffset
 from models.station import Station
-from models.tickets import Ticket, TicketEvent
+from models.tickets import DeskList, Ticket, TicketEvent
 from models.token import SharedToken
 from models.transfers import TransferGuide, TransferRequest
 from models.verification.asks import VerificationAsk
@@ -33,6 +33,6 @@ __all__ = [
     "OutboxAttempt", "OutboxMessage", "Lease", "PointsEntry",
     "ReplyPages",
     "SchedulerJob", "Station",
-    "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest",
+    "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest", "DeskList",
     "VerificationAsk",
 ]

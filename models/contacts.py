@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models.member import Member
@@ -35,20 +35,21 @@ def contacts_for(session: Session, member: Member | None) -> Contacts:
                     member.branch.name, member.branch.contact_phone)
 
 
-# Replies read stations as plain rows (a station's columns as attributes), with statements built
-# once: 驿站 is one of the messages members send most.
-_ALL_STATIONS = select(Station.__table__).order_by(Station.__table__.c.id)
-_STATIONS_IN = _ALL_STATIONS.where(Station.__table__.c.city == bindparam("city"))
+# Replies read stations as plain rows (a station's columns as attributes), with the statement
+# built once: 驿站 is one of the messages members send most. One read serves both answers — the
+# city's stations, or when it has none the first registered ones.
+_STATIONS = Station.__table__
+_FIRST = select(_STATIONS.c.id).order_by(_STATIONS.c.id).limit(bindparam("first"))
+_NEAR_OR_FIRST = (select(_STATIONS)
+                  .where(or_(_STATIONS.c.city == bindparam("city"), _STATIONS.c.id.in_(_FIRST.scalar_subquery())))
+                  .order_by(_STATIONS.c.id))
 
 
-def stations_in(session: Session, city: str | None) -> list[Row]:
-    """Sunshine stations in ``city`` (short name, e.g. ``深圳``), as read-only rows with the
-    columns of :class:`Station`; empty when none or no city."""
-    if not city:
-        return []
-    return list(session.execute(_STATIONS_IN, {"city": city}))
-
-
-def all_stations(session: Session) -> list[Row]:
-    """Every sunshine station, in the order they were registered (rows, as :func:`stations_in`)."""
-    return list(session.execute(_ALL_STATIONS))
+def stations_near(session: Session, city: str | None, first: int) -> tuple[list[Row], list[Row]]:
+    """``(near, others)``: the sunshine stations in ``city`` (short name, e.g. ``深圳``; none
+    for no city), and — only when there are none — the ``first`` stations registered, for an
+    answer that lists some; read-only rows with the columns of :class:`Station`, in the order
+    they were registered. One statement."""
+    rows = list(session.execute(_NEAR_OR_FIRST, {"city": city or None, "first": first}))
+    near = [row for row in rows if city and row.city == city]
+    return near, [] if near else rows[:first]

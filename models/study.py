@@ -23,13 +23,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, exists, func, select
+from sqlalchemy import Row, bindparam, exists, func, insert, lambda_stmt, select, update
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.delivery.events import Outcome
 from models.delivery.payloads import Article, LessonPush
-from models.delivery.queue import on_the_way
+from models.delivery.queue import any_on_the_way, on_the_way
 from models.lesson import CATEGORY_NAMES, Lesson, LessonTarget, StudyRecord
 from models.lesson_scope import LessonScope
 from models.member import Member
@@ -57,11 +57,13 @@ class Seen:
 class LessonPick:
     """A lesson chosen for a member. ``delivered_today``: they already got it today (nothing new
     to record); ``review``: every lesson in scope was read before, this one comes round again.
-    ``lesson``: in chat a read-only row (a lesson's columns as attributes)."""
+    ``lesson``: in chat a read-only row (a lesson's columns as attributes). ``record_id``: the
+    member's study record of it as read with the library (``None``: they have none yet)."""
 
     lesson: Lesson | Row
     delivered_today: bool
     review: bool
+    record_id: int | None = None
 
 
 def day_start(now: dt.datetime) -> dt.datetime:
@@ -73,33 +75,43 @@ def day_start(now: dt.datetime) -> dt.datetime:
 
 # A member's 学习 reads the library and their study records in one statement, as plain rows (a
 # lesson's columns as attributes), built once: loading hundreds of Lesson objects, and building
-# the statements, for every 学习 was most of its cost.
+# the statements, for every 学习 was most of its cost. ``pushing`` (the same on every row): a
+# lesson push may be on its way to them — only then are those pushes read (a second statement).
 _LESSONS, _RECORDS, _TARGETS = Lesson.__table__, StudyRecord.__table__, LessonTarget.__table__
 _LESSONS_SEEN = (select(_LESSONS, func.coalesce(_RECORDS.c.shown_at, _RECORDS.c.delivered_at).label("seen_at"), _RECORDS.c.source.label("seen_source"),
                         _RECORDS.c.id.label("seen_order"), _RECORDS.c.completed_at.label("seen_done"),
-                        exists().where(_TARGETS.c.lesson_id == _LESSONS.c.id).label("targeted"))
+                        exists().where(_TARGETS.c.lesson_id == _LESSONS.c.id).label("targeted"),
+                        any_on_the_way(bindparam("member"), PUSH_PURPOSE).label("pushing"))
                  .outerjoin(_RECORDS, (_RECORDS.c.lesson_id == _LESSONS.c.id)
                             & (_RECORDS.c.member_id == bindparam("member")))
                  .order_by(_LESSONS.c.sequence, _LESSONS.c.id))
 _LESSONS_SEEN_OF = _LESSONS_SEEN.where(_LESSONS.c.category == bindparam("category"))
+# Run as lambda statements (keyed by code, not by hashing the statement's structure each time;
+# see models.inbound_sender).
+_READ_LESSONS_SEEN = lambda_stmt(lambda: _LESSONS_SEEN)
+_READ_LESSONS_SEEN_OF = lambda_stmt(lambda: _LESSONS_SEEN_OF)
 
 
 def _lessons_seen_by(session: Session, member_id: int, category: str | None,
                      now: dt.datetime) -> tuple[list[Row], dict[int, Seen]]:
     """The library (of ``category``) as published by ``now`` (:func:`published`), as read-only
-    rows (``id``, ``title``, ``category``, ``summary``, ``url`` …), and what ``member_id`` has of
-    it, as :func:`_seen` gives it."""
+    rows (``id``, ``title``, ``category``, ``summary``, ``url`` …; ``seen_order``: their study
+    record's id), and what ``member_id`` has of it (lesson id -> :class:`Seen`), pushes on their
+    way included."""
     if category is None:
-        rows = session.execute(_LESSONS_SEEN, {"member": member_id})
+        rows = session.execute(_READ_LESSONS_SEEN, {"member": member_id})
     else:
-        rows = session.execute(_LESSONS_SEEN_OF, {"member": member_id, "category": category})
+        rows = session.execute(_READ_LESSONS_SEEN_OF, {"member": member_id, "category": category})
     today = now.astimezone(SHANGHAI).date()
+    rows = list(rows)
+    pushing = bool(rows) and bool(rows[0].pushing)
     rows = visible_to(session, member_id, [row for row in rows if published(row, today)])
     # finished since it was last delivered: a lesson coming round again is unfinished anew
     seen = {row.id: Seen(row.seen_at, row.seen_source, row.seen_order,
                          row.seen_done is not None and row.seen_done >= row.seen_at)
             for row in rows if row.seen_at is not None}
-    _add_pushes({member_id: seen}, session, [member_id], {row.id for row in rows})
+    if pushing:
+        _add_pushes({member_id: seen}, session, [member_id], {row.id for row in rows})
     return rows, seen
 
 
@@ -182,15 +194,15 @@ def todays_lesson(session: Session, member_id: int, now: dt.datetime,
              and (category is not None or seen[lesson.id].source in DAYS_LESSON_SOURCES)]
     if today:
         latest = max(today, key=lambda lesson: (seen[lesson.id].at, seen[lesson.id].order))
-        return LessonPick(latest, delivered_today=True, review=False)
+        return LessonPick(latest, delivered_today=True, review=False, record_id=latest.seen_order)
     return _pick_from(lessons, seen)
 
 
-def _pick_from(lessons: Sequence[Lesson], seen: Mapping[int, Seen]) -> LessonPick | None:
+def _pick_from(lessons: Sequence[Row], seen: Mapping[int, Seen]) -> LessonPick | None:
     lesson = pick_next(lessons, {lid: s.at for lid, s in seen.items()})
     if lesson is None:
         return None
-    return LessonPick(lesson, delivered_today=False, review=lesson.id in seen)
+    return LessonPick(lesson, delivered_today=False, review=lesson.id in seen, record_id=lesson.seen_order)
 
 
 def record_delivery(session: Session, member_id: int, lesson_id: int, source: str,
@@ -210,6 +222,21 @@ def record_delivery(session: Session, member_id: int, lesson_id: int, source: st
     else:
         record.shown_at = now
     return record
+
+
+def hand_over(session: Session, member_id: int, pick: LessonPick, source: str, now: dt.datetime) -> None:
+    """:func:`record_delivery` of a lesson :func:`todays_lesson` or :func:`next_lesson` picked,
+    in one statement: the pick says whether the member has its record (``pick.record_id``, read
+    in the same transaction), so it is written without being looked up again."""
+    if pick.record_id is None:
+        session.execute(_NEW_RECORD, {"member_id": member_id, "lesson_id": pick.lesson.id, "source": source,
+                                      "delivered_at": now, "shown_at": now})
+    else:
+        session.execute(_SHOWN_AGAIN, {"record": pick.record_id, "now": now})
+
+
+_NEW_RECORD = insert(_RECORDS)
+_SHOWN_AGAIN = update(_RECORDS).where(_RECORDS.c.id == bindparam("record")).values(shown_at=bindparam("now"))
 
 
 def lesson_delivered(session: Session, outcome: Outcome) -> None:

@@ -3,9 +3,10 @@ every way it can be refused."""
 import pytest
 from sqlalchemy import select
 
-from handlers.activity_review import USAGE as REVIEW_USAGE
+from handlers.registry import COMMANDS
 from models.follower import Follower
 from models.member import Member, MemberChange
+from models.roles import Role
 from tests.conftest import START
 from tests.factories import make_branch, make_liaison, make_member
 
@@ -17,6 +18,9 @@ CODE_REFUSED = ("这个邀请二维码无效或已经用过，没能绑定。"
                 "请发送“绑定 姓名 手机号”（例如：绑定 张某 13800001234）完成身份绑定。")
 BOUND = ("绑定成功！张某您好，您是白杨村党支部的党员。您的红色联络员是李某。"
          "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。")
+
+# What a liaison may send, as 帮助 and the bind greeting list it (handlers.registry.COMMANDS).
+LIAISON_USAGE = "\n".join(f"· {c.usage}" for c in COMMANDS if Role.LIAISON in c.roles)
 
 
 @pytest.fixture
@@ -266,9 +270,7 @@ def test_a_liaison_binding_by_qr_is_not_told_they_are_their_own_liaison(make_cha
     assert make_chat("oKite_liaison_0001").follow(scene="bind_k7m2p9qb") == (
         "欢迎关注！绑定成功！李某您好，您是白杨村党支部的党员。"
         "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。"
-        f"\n作为红色联络员，您还可以发：\n· {REVIEW_USAGE}\n· 编号 + 答复内容 —— 把答复转告党员，如“Q20261129001 已联系 明天去劳动监察大队”；"
-        "办结了发“编号 已解决”，只发编号看求助内容"
-        "\n· 联系 姓名 情况 —— 记下联系过的党员，如“联系 张某 电话聊了工作情况”；每月会收到较久没联系的党员名单\n发“帮助”随时可以再看。")
+        "\n作为红色联络员，您还可以发：\n" + LIAISON_USAGE + "\n发“帮助”随时可以再看。")
 
 
 @pytest.mark.parametrize("text", ["绑定 王某 12345", "绑定 王某 一二三四五"])

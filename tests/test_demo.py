@@ -84,7 +84,8 @@ def test_the_printed_secretary_and_liaison_lines_work(app, runtime, make_chat):
     openid, name, phone = re.search(r'--openid (\S+) "绑定 (\S+) (1370000000\d)"（白杨村党支部书记', text).groups()
     assert name == "王某明"
     reply = make_chat(openid).say(f"绑定 {name} {phone}")
-    assert reply.startswith(f"绑定成功！{name}您好") and "作为支部书记，您还可以发：\n· 审核 编号 通过" in reply and "\n· 转接办结 姓名" in reply
+    assert reply.startswith(f"绑定成功！{name}您好") and "作为支部书记，您还可以发：\n· 审核 编号 通过" in reply
+    assert "\n· 我的工单" in reply and "\n· 转接办结 姓名" in reply
     liaison = re.search(r'--openid (oKite_liaison_\d+) "帮助"（白杨村党支部的联络员(\S+?)，', text).groups()
     assert liaison == ("oKite_liaison_0001", "李某明")
     assert "· 编号 + 答复内容 —— 把答复转告党员" in make_chat(liaison[0]).say("帮助")

@@ -15,10 +15,11 @@ from handlers.dialog_machine import Ask, Dialog, Stay
 from handlers.registry import DIALOGS
 from handlers.replies import TextReply
 from models.dialog import DialogState
-from models.member import MemberChange
-from models.tickets import Ticket
+from models.member import Liaison, MemberChange
+from models.tickets import Ticket, open_ticket
 from models.transfers import TransferRequest
-from tests.factories import make_lesson
+from tests.conftest import START
+from tests.factories import SLA, make_lesson, make_member
 from tests.test_help_request import setup_roster
 
 PHONE_QUESTION = "您要把手机号从 138****1234 改成 138 0000 5678 吗？回复“对”确认，回复“不对”不改。"
@@ -68,6 +69,11 @@ REACH = {
         "张某，您最近收到的学习资料（新的在前），回复序号再看一篇：\n1. 11月29日《学习党章第一章》\n"
         "回复序号打开，例如回复“1”；想学新的，发“学习”。",
         "好的。想学习随时发“学习”。", "1"),
+    ("desk_which", "choosing"): (
+        ["已经联系了"],
+        "您手上有2件未办完的求助，这句话是答复哪一件？回复序号，我转告本人：\n"
+        "1. Q20261129001 陈某 欠薪\n2. Q20261129002 刘某 住房\n不是答复求助请发“取消”。",
+        "好的，这句话没有转给党员。", "1"),
     ("transfer_request", "confirming"): (
         ["想把关系转到宁波"],
         "您要申请把组织关系转到浙江宁波吗？确认后我把申请转告支部，由支部为您办理。回复“对”确认，回复“不对”取消。",
@@ -91,10 +97,19 @@ def in_progress(session, openid):
 
 
 def setup(session, key):
-    """The roster, and for the dialogs about lessons a lesson to study."""
-    setup_roster(session)
+    """The roster, and for the dialogs about lessons a lesson to study; for the desk's question,
+    the member is a liaison too, with two members' tickets in hand."""
+    member = setup_roster(session)
     if key[0] == "study_past":
         make_lesson(session, "学习党章第一章")
+        session.commit()
+    if key[0] == "desk_which":
+        desk = Liaison(member_id=member.id, branch_id=member.branch_id)
+        session.add(desk)
+        session.flush()
+        for name, topic, said in (("陈某", "wages", "老板拖欠工资"), ("刘某", "housing", "房东不退押金")):
+            other = make_member(session, member.branch, name=name, liaison_id=desk.id)
+            open_ticket(session, other, topic, said, now=START, sla=SLA, notice_template_id="t")
         session.commit()
 
 

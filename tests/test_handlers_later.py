@@ -71,6 +71,25 @@ def test_city_without_a_station_lists_the_stations_there_are(chat, session, boun
         f"有事也可以拨打流动党员{HOTLINE}。")
 
 
+def test_the_citys_stations_come_whatever_their_place_and_a_city_without_gets_the_first_five(chat, session,
+                                                                                              bound):
+    session.add_all(Station(name=f"呼和浩特{i}号阳光驿站", province="内蒙古", city="呼和浩特",
+                            address=f"呼和浩特市示例路{i}号", hotline=f"0471-555{i:04d}", hours="每天 9:00-18:00")
+                    for i in range(1, 5))
+    session.add(Station(name="苏州工业园阳光驿站", province="江苏", city="苏州", address="苏州市示例路9号",
+                        hotline="0512-5550900", hours="每天 9:00-21:00"))
+    bound.current_city = "苏州"
+    session.commit()
+    assert chat.say("驿站") == ("您所在的苏州有阳光驿站：\n"
+                              "· 苏州工业园阳光驿站：苏州市示例路9号，电话 0512-5550900（每天 9:00-21:00）\n"
+                              f"也可以拨打流动党员{HOTLINE}。")
+    listed = chat.say("成都有驿站吗").splitlines()
+    assert listed[0] == "成都暂时还没有阳光驿站。阳光驿站有："
+    assert [line.split("：")[0] for line in listed[1:-1]] == [
+        "· 深圳龙华阳光驿站", "· 包头昆都仑阳光驿站", "· 呼和浩特1号阳光驿站", "· 呼和浩特2号阳光驿站",
+        "· 呼和浩特3号阳光驿站"]
+
+
 def test_the_city_named_in_the_message_comes_before_the_roster(chat, session, bound):
     bound.current_city = "苏州"
     session.commit()

@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from handlers.activity_review import USAGE as REVIEW_USAGE
-from handlers.registry import usage_lines
+from handlers.registry import COMMANDS, usage_lines
+from models.roles import Role
 from models.tickets import Ticket
 from tests.conftest import START
 from tests.factories import make_branch, make_liaison, make_member
@@ -60,9 +60,7 @@ def test_a_liaison_is_told_what_waits_on_them(make_chat, session, text):
     assert make_chat("oKite_liaison_0001").say(text) == (
         "李某，您好！您是红色联络员，现在有4件求助等您处理，最新的编号：Q20261129004、Q20261129003、"
         "Q20261129002。请按求助通知里的电话直接给党员打电话。\n"
-        f"您可以发：\n· {REVIEW_USAGE}\n· 编号 + 答复内容 —— 把答复转告党员，如“Q20261129001 已联系 明天去劳动监察大队”；"
-        "办结了发“编号 已解决”，只发编号看求助内容"
-        "\n· 联系 姓名 情况 —— 记下联系过的党员，如“联系 张某 电话聊了工作情况”；每月会收到较久没联系的党员名单\n"
+        "您可以发：\n" + "\n".join(f"· {c.usage}" for c in COMMANDS if Role.LIAISON in c.roles) + "\n"
         f"您本人也可以直接发：\n{_member_listing()}\n着急的事请拨打{HOTLINE}。")
 
 

@@ -32,8 +32,10 @@ def test_the_liaisons_answer_reaches_the_member_and_settling_closes_the_ticket(
     send()
     assert inbox(app, MEMBER)[-1] == ("您的求助（编号 Q20261129001）有回复了。红色联络员李某：已经联系了 明天陪他去劳动监察大队\n"
                                       "有什么要补充的，直接回复我，我转给联络员。")
-    liaison.advance(days=2)
-    assert liaison.say("q20261129001 钱已经要回来了 已解决") == "已把这件求助标为办结（编号 Q20261129001），并转告了张某。"
+    liaison.advance(days=2)  # the member's 48-hour window has closed: a template first, the text later
+    assert liaison.say("q20261129001 钱已经要回来了 已解决") == (
+        "已把这件求助标为办结（编号 Q20261129001）。张某近两天没有发过消息，已先给张某发了“您的求助有新回复”的服务通知，"
+        "全文等张某下次发消息时送到；着急的话请直接打电话。")
     assert (ticket(session).status, ticket(session).resolved_at) == ("resolved", START + dt.timedelta(days=2))
 
 
@@ -48,7 +50,8 @@ def test_a_number_alone_shows_the_request_and_how_to_answer(chat, make_chat, ses
 def test_a_number_not_theirs_is_not_found_and_changes_nothing(chat, make_chat, session):
     setup_roster(session)
     chat.say("求助 老板拖欠了三个月工资")
-    assert make_chat(LIAISON).say("Q20261129009 已解决") == "没有找到您负责的编号 Q20261129009 的求助，请核对编号再发。"
+    assert make_chat(LIAISON).say("Q20261129009 已解决") == (
+        "没有找到您能处理的编号 Q20261129009 的求助，没有改动。请核对编号，或发“我的工单”看您能处理的求助。")
     assert ticket(session).status == "new"
 
 
@@ -84,7 +87,8 @@ def test_settled_in_a_word_tells_the_member_it_is_settled_and_more_words_join_th
 def test_a_liaison_mistyping_a_number_is_asked_to_check_it(chat, make_chat, session):
     setup_roster(session)
     chat.say("求助 老板拖欠了三个月工资")
-    assert make_chat(LIAISON).say("Q2026112901 已解决") == "没有找到您负责的编号 Q2026112901 的求助，请核对编号再发。"
+    assert make_chat(LIAISON).say("Q2026112901 已解决") == (
+        "没有找到您能处理的编号 Q2026112901 的求助，没有改动。请核对编号，或发“我的工单”看您能处理的求助。")
     assert ticket(session).status == "new"
 
 

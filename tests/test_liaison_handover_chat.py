@@ -1,5 +1,6 @@
 """A member's liaison changes while their help request is open: the request goes to the new
-liaison, who answers it by number in WeChat; the old one no longer can; the member hears who
+liaison, who answers it by number in WeChat; the old one, still a liaison of the branch (who
+reaches its tickets, models.tickets.scope), sees it in the new one's hands; the member hears who
 their new liaison is — at once inside their window, else with their next message."""
 from sqlalchemy import select
 
@@ -43,7 +44,7 @@ def test_after_a_move_the_new_liaison_answers_the_open_request_and_the_old_canno
     send()
     assert inbox(app, MEMBER)[-1] == (CHANGED + "您还没办完的求助（编号 Q20261129001）也交给了王某接着办。")
 
-    assert old.say("Q20261129001 已经联系了") == "没有找到您负责的编号 Q20261129001 的求助，请核对编号再发。"
+    assert "\n1. Q20261129001 张某 欠薪，待接单，王某经办，" in old.say("我的工单")
     assert new.say("Q20261129001 已经联系了 明天陪他去劳动监察大队") == "已记下您的答复（编号 Q20261129001），并转告了张某。"
     send()
     assert inbox(app, MEMBER)[-1] == ("您的求助（编号 Q20261129001）有回复了。红色联络员王某：已经联系了 明天陪他去劳动监察大队\n"

@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.wechat_api import wechat_client
-from handlers.activity_review import USAGE as REVIEW_USAGE
+from handlers.registry import COMMANDS
 from models.delivery.outbox import OutboxMessage
+from models.roles import Role
 from models.tickets import Ticket
 from tests.test_help_request import setup_roster
 
 LIAISON = "oKite_liaison_0001"
+DESK_USAGE = "\n".join(f"· {c.usage}" for c in COMMANDS if Role.LIAISON in c.roles)
 FULL_TEXT = ("【新求助 {number}】张某（白杨村党支部，电话 13800001234）求助欠薪：“老板拖欠了三个月工资”。"
              "请在24小时内电话联系张某；答复或办结请回复“{number} + 情况”（如“{number} 已解决”）。")
 
@@ -45,7 +47,7 @@ def test_liaison_outside_the_window_gets_a_template_now_and_the_text_on_their_ne
                                                "thing5: 请在24小时内电话联系张某")]
 
     clock.advance(hours=3)
-    liaison.say("收到，我马上联系")
+    liaison.say("收到")
     assert send() == 1
     assert liaison_inbox(app)[1:] == [("custom", FULL_TEXT.format(number="Q20261201001"))]
     assert send() == 0  # nothing goes twice
@@ -82,9 +84,7 @@ def test_a_liaison_who_binds_late_hears_of_the_requests_filed_before(chat, make_
         "绑定成功！李某您好，您是白杨村党支部的党员。您是红色联络员，有1件求助在等您，"
         "求助通知会发到这个微信，请按通知里的电话联系党员。"
         "以后学习、求助、更新流动去向都可以直接发给我，发“菜单”看全部功能。"
-        f"\n作为红色联络员，您还可以发：\n· {REVIEW_USAGE}\n· 编号 + 答复内容 —— 把答复转告党员，如“Q20261129001 已联系 明天去劳动监察大队”；"
-        "办结了发“编号 已解决”，只发编号看求助内容"
-        "\n· 联系 姓名 情况 —— 记下联系过的党员，如“联系 张某 电话聊了工作情况”；每月会收到较久没联系的党员名单\n发“帮助”随时可以再看。")
+        "\n作为红色联络员，您还可以发：\n" + DESK_USAGE + "\n发“帮助”随时可以再看。")
     assert send() == 1
     assert liaison_inbox(app) == [("custom", FULL_TEXT.format(number="Q20261129001"))]
 
@@ -149,7 +149,7 @@ def test_the_template_and_the_full_text_after_it_each_carry_the_phone_of_their_o
 
     _change_phone(session, clock, "13800009999")  # changed again while the full text waits
     clock.advance(hours=3)
-    liaison.say("收到，我马上联系")
+    liaison.say("收到")  # no answer to the member: only the full text goes
     assert send() == 1
     assert liaison_inbox(app)[1:] == [
         ("custom", FULL_TEXT.format(number="Q20261201001").replace("13800001234", "13800009999"))]

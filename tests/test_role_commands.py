@@ -54,11 +54,9 @@ def test_an_unbound_follower_naming_a_ticket_is_no_command(chat, make_chat, sess
 
 def test_a_liaisons_help_lists_their_commands_and_a_members_does_not(chat, make_chat, session):
     setup_roster(session)
-    answer_usage = next(c.usage for c in COMMANDS if c.name == "ticket_answer")
-    contact_usage = next(c.usage for c in COMMANDS if c.name == "liaison_contact")
-    assert f"您可以发：\n· {REVIEW_USAGE}\n· {answer_usage}\n· {contact_usage}\n您本人也可以直接发：" in make_chat(LIAISON).say("帮助")
-    assert answer_usage not in chat.say("帮助")
-    assert contact_usage not in chat.say("帮助")
+    desk = "\n".join(f"· {c.usage}" for c in COMMANDS if Role.LIAISON in c.roles)
+    assert f"您可以发：\n{desk}\n您本人也可以直接发：" in make_chat(LIAISON).say("帮助")
+    assert "我的工单" not in chat.say("帮助")
 
 
 @pytest.mark.postgres
@@ -107,8 +105,10 @@ def test_roles_are_resolved_once_per_message(session, settings, clock, monkeypat
 def test_fold_and_usage():
     assert fold("Ｑ２０２６　 已解决\n") == "Q2026 已解决"
     assert usage_for(COMMANDS, frozenset({Role.MEMBER})) == []
+    desk = ["审核", "我的工单", "接单", "回复", "办结", "转", "备注", "编号", "联系"]
     assert usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))[0] == REVIEW_USAGE
-    assert len(usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))) == 3
+    assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))] == desk
+    assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.TOWNSHIP}))] == desk[:-1]
 
 
 def test_a_command_without_roles_or_usage_fails_when_built():
@@ -127,4 +127,4 @@ def test_a_liaison_who_binds_learns_their_commands(make_chat, session):
     session.commit()
     reply = make_chat("oKite_liaison_0009").say("绑定 李某 13900000001")
     assert reply.startswith("绑定成功！李某您好，您是白杨村党支部的党员。")
-    assert f"\n作为红色联络员，您还可以发：\n· {REVIEW_USAGE}\n· 编号 + 答复内容 —— 把答复转告党员" in reply
+    assert f"\n作为红色联络员，您还可以发：\n· {REVIEW_USAGE}\n· 我的工单 —— 您能处理的未办结求助，最早的在前\n· 接单 序号" in reply

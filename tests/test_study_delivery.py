@@ -124,3 +124,19 @@ def test_a_payload_of_the_wrong_shape_is_refused_at_enqueue(runtime, member, bui
                 now=runtime.clock.now())
     with runtime.session() as s:
         assert s.scalars(select(OutboxMessage)).all() == []
+
+
+def test_a_lesson_pushed_today_and_still_on_its_way_is_todays_lesson(chat, runtime, session, member):
+    """学习 reads the pushes on their way only when its read of the library saw one: a push
+    queued today (not yet sent) is the day's lesson, and asking for it records it."""
+    make_lesson(session, "学习党章第一章", sequence=1)
+    second = make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+    with runtime.session() as s:
+        enqueue(s, openid=OPENID, payload=LessonPush(second.id, Article(second.title, "", second.url)),
+                purpose="lesson_push", idempotency_key="lesson:2", now=runtime.clock.now())
+        s.commit()
+    chat.advance(minutes=5)
+    assert chat.say("学习").startswith("张某，今天的学习资料：\n【政策文件】学习党章第二章")
+    assert records(session, member) == [(second.id, "request", chat.clock.now())]
+    assert pushes(session) == ["pending"]

@@ -369,5 +369,6 @@ def test_a_secretary_who_binds_learns_the_command(make_chat, session):
     session.commit()
     reply = make_chat(SECRETARY).say("绑定 王某 13700000001")
     assert reply.startswith("绑定成功！王某您好，您是白杨村党支部的党员。")
-    assert (f"\n作为支部书记，您还可以发：\n· {REVIEW_USAGE}\n· 转接办结 姓名 —— 党员的组织关系转接已办结"
+    assert f"\n作为支部书记，您还可以发：\n· {REVIEW_USAGE}\n· 我的工单" in reply
+    assert ("\n· 转接办结 姓名 —— 党员的组织关系转接已办结"
             "（同名的加手机号后四位，如“转接办结 张某 1234”）") in reply

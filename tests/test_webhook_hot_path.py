@@ -8,6 +8,7 @@ And what those savings must not cost: the customer-service window still opens, d
 deliveries still go out, a dialog in progress and waiting pages still answer."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import psycopg
@@ -22,9 +23,10 @@ from models.delivery.window import MESSAGE_WINDOW, Window, reserve
 from models.dialog import DialogState
 from models.follower import Follower
 from models.inbound import InboundMessage
+from models.lesson import StudyRecord
 from models.tickets import Ticket, open_ticket, record_liaison_answer
 from tests.conftest import START
-from tests.factories import SLA, make_branch, make_liaison, make_member
+from tests.factories import SLA, make_branch, make_lesson, make_liaison, make_member
 
 pytestmark = pytest.mark.postgres
 
@@ -88,6 +90,28 @@ def test_an_ordinary_message_costs_three_statements_on_one_connection(chat, runt
     assert counted.total <= BUDGET, counted.statements
     assert counted.commits == 2, counted.commits
     assert counted.checkouts == 1, counted.checkouts
+
+
+def test_study_and_stations_cost_their_own_read_and_write_besides(chat, runtime, member, session):
+    """学习: the library with the member's records (and whether a push is on its way), then the
+    study record written (new, or shown again later that day) — 5; 驿站: one read of the
+    stations — 4."""
+    make_lesson(session, title="第一课")
+    make_lesson(session, title="第二课")
+    session.commit()
+    chat.say("你好")
+    for text, expected, budget in [("学习", "第一课", BUDGET + 2), ("学习", "第一课", BUDGET + 2),
+                                   ("驿站", "阳光驿站", BUDGET + 1)]:
+        chat.advance(seconds=15)  # within the minute: the window is not written
+        with Counted(runtime.engine) as counted:  # the message alone, not the reading link's HEAD
+            response = chat.post(chat.xml("text", f"<Content><![CDATA[{text}]]></Content>", msg_id=True))
+        assert expected in chat._reply_text(response)
+        assert counted.total <= budget, (text, counted.statements)
+        assert counted.commits == 2, counted.commits
+    session.expire_all()
+    record = session.scalar(select(StudyRecord))
+    assert (record.source, record.delivered_at, record.shown_at) == ("request", START + dt.timedelta(seconds=15),
+                                                                     START + dt.timedelta(seconds=30))
 
 
 def test_a_member_whose_liaison_awaits_their_reply_costs_no_statement_more_asking_something_else(

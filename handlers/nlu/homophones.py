@@ -16,12 +16,11 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 
-# Single characters only are read here, and they come out the same without pypinyin's phrase
-# dictionary (≈ 45 MB per process): never load it (read when pypinyin is first imported).
-os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
-
-from pypinyin import Style, pinyin  # noqa: E402
+# The main reading of every GB 2312 character, as pypinyin gives it (:func:`reading_table`):
+# building the router reads it instead of importing pypinyin (≈ 12 MB a process).
+READINGS_FILE = Path(__file__).with_name("readings.txt")
 
 # Regional sound mergers (the confusions listed for 普通话水平测试 candidates from the south).
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
@@ -44,7 +43,49 @@ def _sound(syllable: str, merged: bool) -> str:
 
 def _reading(char: str) -> str:
     # the main reading only: a polyphone's rare readings (给 jǐ) would make typos of common words
+    reading = _readings().get(char)
+    return reading if reading is not None else _pypinyin_reading(char)
+
+
+@lru_cache(maxsize=1)
+def _readings() -> dict[str, str]:
+    """character → reading, from :data:`READINGS_FILE`."""
+    table: dict[str, str] = {}
+    for line in READINGS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            reading, chars = line.split(" ")
+            table.update(dict.fromkeys(chars, reading))
+    return table
+
+
+def _pypinyin_reading(char: str) -> str:
+    """A character's main reading from pypinyin: for one outside GB 2312 (a rare character in a
+    deployment's own keyword), and for :func:`reading_table`."""
+    # Single characters only are read here, and they come out the same without pypinyin's
+    # phrase dictionary (≈ 45 MB per process): never load it (read when pypinyin is imported).
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    from pypinyin import Style, pinyin
+
     return pinyin(char, style=Style.NORMAL)[0][0]
+
+
+def reading_table() -> str:
+    """The content :data:`READINGS_FILE` holds: every GB 2312 character (levels 1 and 2) by its
+    main reading as pypinyin gives it, one reading a line. ``python -m handlers.nlu.homophones``
+    writes it (after a pypinyin upgrade)."""
+    chars: dict[str, list[str]] = defaultdict(list)
+    for high in range(0xB0, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                char = bytes([high, low]).decode("gb2312")
+            except UnicodeDecodeError:  # the unassigned end of row 0xD7
+                continue
+            chars[_pypinyin_reading(char)].append(char)
+    head = ["# The main reading (toneless pinyin) of every GB 2312 character, as pypinyin gives it: what",
+            "# handlers/nlu/homophones.py reads, without loading pypinyin into every process.",
+            "# One reading a line: the reading, a space, its characters. Written by",
+            "# `python -m handlers.nlu.homophones` (tests/test_nlu_homophones.py checks it)."]
+    return "\n".join(head + [f"{reading} {''.join(group)}" for reading, group in sorted(chars.items())]) + "\n"
 
 
 @lru_cache(maxsize=2)
@@ -85,3 +126,7 @@ def variants(words: frozenset[str], dictionary_words) -> dict[str, str]:
                 if found.setdefault(variant, word) != word:
                     ambiguous.add(variant)
     return {v: w for v, w in found.items() if v not in ambiguous}
+
+
+if __name__ == "__main__":
+    READINGS_FILE.write_text(reading_table(), encoding="utf-8")

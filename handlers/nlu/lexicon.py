@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,10 +21,25 @@ from handlers.nlu.normalize import WordTable
 from handlers.nlu.policy import Routable
 from handlers.nlu.vocabulary import Vocabulary
 
-with warnings.catch_warnings():
-    # jieba 0.42.1 imports the deprecated pkg_resources; its warning is noise on every start.
-    warnings.simplefilter("ignore", UserWarning)
-    import jieba
+
+def _import_jieba():
+    """jieba 0.42.1 reads its data files through the deprecated ``pkg_resources`` when it can
+    import it — ≈ 5 MB in every process, and a warning on every start — else by their path (the
+    same files): let it find none, unless something loaded it already."""
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # makes ``import pkg_resources`` raise ImportError
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 USER_DICT = Path(__file__).with_name("userdict.txt")
 EXTRA_KEYWORD_WEIGHT = 3.0

@@ -9,7 +9,7 @@ from handlers.nlu.policy import Routing
 from handlers.people import hotline
 from handlers.replies import Reply, TextReply
 from handlers.station.vocabulary import VOCABULARY
-from models.contacts import all_stations, stations_in
+from models.contacts import stations_near
 
 NAME = "station"
 
@@ -24,11 +24,10 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     asked = ctx.route.slots.get("city") if ctx.route else None
     city = asked or (ctx.card.current_city if ctx.card else None)
     place = city if asked else f"您所在的{city}"
-    near = stations_in(ctx.session, city)
+    near, others = stations_near(ctx.session, city, LISTED)
     if near:
         listing = "\n".join(_line(s) for s in near)
         return TextReply(f"{place}有阳光驿站：\n{listing}\n也可以拨打流动党员{hotline(ctx)}。")
-    others = all_stations(ctx.session)[:LISTED]
     where = f"{place}暂时还没有阳光驿站。" if city else ""
     if not others:
         return TextReply(f"阳光驿站还在筹建，目前还没有可以去的驿站。有事请拨打流动党员{hotline(ctx)}。")

@@ -45,7 +45,7 @@ def todays(ctx: Context, category: str | None, said: str) -> str:
     pick = study.todays_lesson(ctx.session, member_id, now, category)
     if pick is None:
         return nothing_to_study(ctx, category)
-    _hand_over(ctx, pick, study.CATEGORY_SOURCE if category else "request", now)
+    study.hand_over(ctx.session, member_id, pick, study.CATEGORY_SOURCE if category else "request", now)
     opening = _review_opening(category) if pick.review else _todays_opening(category)
     unmatched = None if category else _unmatched_name(said, ctx)
     if unmatched is None:
@@ -109,7 +109,7 @@ def first_lesson(ctx: Context) -> str:
     pick = study.todays_lesson(ctx.session, ctx.card.id, now)
     if pick is None:
         return nothing_to_study(ctx, None)
-    _hand_over(ctx, pick, "request", now)
+    study.hand_over(ctx.session, ctx.card.id, pick, "request", now)
     return lesson_text(ctx, pick.lesson, "还没有给您发过学习资料，先从这一篇开始吧：")
 
 
@@ -122,17 +122,6 @@ def _next_pick(ctx: Context, category: str | None, on: Given | None) -> tuple[st
         if pick is not None and not pick.review:
             return pick, on.lesson.category
     return study.next_lesson(ctx.session, ctx.card.id, ctx.clock.now(), category), category
-
-
-def _hand_over(ctx: Context, pick: study.LessonPick, source: str, now: dt.datetime) -> None:
-    """The picked lesson is now in front of the member: recorded the first time it reaches them
-    that day (``source``), else shown again."""
-    if pick.delivered_today:
-        mine = study_history.given(ctx.session, ctx.card.id, [pick.lesson.id]).get(pick.lesson.id)
-        if mine is not None:
-            study_history.show(ctx.session, mine, now)
-            return
-    study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id, source, now)
 
 
 def _later_given(ctx: Context, on: Given) -> Given | None:

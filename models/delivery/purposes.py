@@ -50,7 +50,13 @@ PURPOSES: dict[str, Purpose] = {
     "lesson_digest": Purpose(Guarantee.AT_MOST_ONCE, "每周学习汇总", mass_send=True),
     "liaison_notice": Purpose(Guarantee.AT_LEAST_ONCE, "新求助通知", template_fallback=True),
     "liaison_addition": Purpose(Guarantee.AT_LEAST_ONCE, "求助补充通知"),
-    "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复"),
+    # An answer to a member's help request (回复, 办结): a service notice the member asked for,
+    # so outside their window its template ("您的求助有新回复", wechat.templates.ticket_reply)
+    # goes at once and the full text on their next message.
+    "liaison_answer": Purpose(Guarantee.AT_LEAST_ONCE, "求助答复", template_fallback=True),
+    # A ticket handed on (转 N 姓名): the new holder's notice (its template outside the window,
+    # as a new ticket's), and the member told who has it now (on their next message).
+    "ticket_handover": Purpose(Guarantee.AT_LEAST_ONCE, "求助转交通知", template_fallback=True),
     # A new help request for the branch secretary (or township contact) standing in for a
     # liaison (models.tickets.routing); a late ticket's escalation step telling whoever holds it,
     # then the secretary, then the township contact (models.tickets.escalation). Notices a person

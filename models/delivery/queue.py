@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import bindparam, literal, select, update
+from sqlalchemy import Exists, bindparam, exists, literal, select, update
 from sqlalchemy.orm import Session
 
 from models.delivery.outbox import ON_THE_WAY, OutboxMessage
@@ -111,11 +111,22 @@ def withdraw(session: Session, member_ids: int | Sequence[int], purpose: str, wh
 _OUTBOX = OutboxMessage.__table__
 
 
+def _still_coming():
+    # not reached the reader yet and may still: due, held by a dispatcher, deferred, or unknown
+    return _OUTBOX.c.status.in_([literal(status) for status in (*ON_THE_WAY, "unknown")])
+
+
 def _on_the_way(members):
     return (select(_OUTBOX.c.member_id, _OUTBOX.c.kind, _OUTBOX.c.payload, _OUTBOX.c.created_at)
-            .where(members, _OUTBOX.c.purpose == bindparam("purpose"),
-                   _OUTBOX.c.status.in_([literal(status) for status in (*ON_THE_WAY, "unknown")]))
+            .where(members, _OUTBOX.c.purpose == bindparam("purpose"), _still_coming())
             .order_by(_OUTBOX.c.created_at, _OUTBOX.c.id))
+
+
+def any_on_the_way(member_id, purpose: str) -> Exists:
+    """SQL: whether :func:`on_the_way` could find anything for ``member_id`` (a column or bound
+    parameter) and ``purpose`` — a row of any payload type — for a read that asks it in passing
+    and runs :func:`on_the_way` only when it is true."""
+    return exists().where(_OUTBOX.c.member_id == member_id, _OUTBOX.c.purpose == purpose, _still_coming())
 
 
 _ON_THE_WAY_OF_ONE = _on_the_way(_OUTBOX.c.member_id == bindparam("members"))

@@ -12,19 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl.utils import get_column_letter
 from sqlalchemy import ColumnElement, distinct, func, select, true
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
-from models.ledger_files import SheetWriter
 from models.member import Member, mask_phone
 from models.org_tree import ledger_names
 from models.points.claim import ActivityClaim
 from models.points.entry import PointsEntry
 from models.points.rules import CORRECTION, RULE_NAMES
 from models.settings.points import RULES
+
+if TYPE_CHECKING:
+    from models.ledger_files import SheetWriter
 
 COLUMNS = (*RULES, CORRECTION)
 BRANCH_HEADER = ("党支部", "党员", "有积分的党员", *(RULE_NAMES[r] for r in COLUMNS), "合计", "待审核申报")
@@ -142,6 +144,10 @@ def write_xlsx(report: PointsReport, members: list[list[object]], path: str | Pa
     """Write sheet 支部汇总 (a title line, :data:`BRANCH_HEADER`, a row per branch and 合计) and
     党员明细 (``members``, :func:`member_rows`) to the .xlsx ``path``. Raises ``OSError`` when the
     file cannot be written."""
+    # Imported here: a web worker answers 积分排名 from this module and never writes a sheet, and
+    # openpyxl, which the sheet writer needs, costs it ≈ 16 MB (tests/test_worker_footprint.py).
+    from models.ledger_files import SheetWriter
+
     writer = SheetWriter(path, "支部汇总")
     _layout(writer, len(BRANCH_HEADER), "A3")
     writer.append([f"{title}（导出于 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"])
@@ -157,6 +163,9 @@ def write_xlsx(report: PointsReport, members: list[list[object]], path: str | Pa
 
 
 def _layout(writer: SheetWriter, columns: int, freeze: str) -> None:
+    # only when a sheet is written: see write_xlsx
+    from openpyxl.utils import get_column_letter
+
     # A write-only sheet takes widths and frozen panes before its first row.
     for i in range(1, columns + 1):
         writer.sheet.column_dimensions[get_column_letter(i)].width = 30 if i == 1 else 12

@@ -56,12 +56,12 @@ def transition(session: Session, ticket: Ticket, to: str, *, actor: Actor, now: 
 
 
 def liaison_answers(session: Session, ticket: Ticket, answer: str, *, resolved: bool,
-                    now: dt.datetime) -> list[TicketEvent]:
-    """``ticket``'s liaison answered it (``resolved``: and said it is settled): the ticket goes
-    to ``answered`` or ``resolved`` — claimed on the way when new, reopened on the way when
-    settled — and each step is recorded with the liaison as actor and ``answer`` as the last
-    event's note. Returns the events, in order."""
-    actor = Actor("liaison", ticket.liaison.member_id)
+                    now: dt.datetime, actor: Actor | None = None) -> list[TicketEvent]:
+    """``actor`` (default: ``ticket``'s liaison) answered it (``resolved``: and said it is
+    settled): the ticket goes to ``answered`` or ``resolved`` — claimed on the way when new,
+    reopened on the way when settled — and each step is recorded with ``actor`` and
+    ``answer`` as the last event's note. Returns the events, in order."""
+    actor = actor or Actor("liaison", ticket.liaison.member_id)
     to = "resolved" if resolved else "answered"
     if ticket.status == to:
         return [record_event(session, ticket, to, actor=actor, now=now, note=answer or None)]

@@ -11,6 +11,7 @@ from models.clock import SHANGHAI
 from models.delivery.payloads import Payload, TemplateNotice, Text
 from models.delivery.queue import enqueue
 from models.member import Member
+from models.tickets.events import Actor
 from models.tickets.ticket import TOPIC_NAMES, Ticket
 from models.tickets.tickets import waiting_on
 
@@ -25,6 +26,8 @@ ASK_RATING = ("这次办得怎么样？请回复 1-5 分：5 很满意，4 满�
               "还没解决的话打 1 或 2 分，我转给支部书记跟进。")
 # Before a crisis ticket's words in the liaison's notice (handlers.crisis): the liaison reads it first.
 CRISIS_FLAG = "【情绪危机，请马上联系】"
+# How a member reads who answered them, by the actor kind (models.tickets.events.ACTOR_KINDS).
+TITLES = {"liaison": "红色联络员", "secretary": "支部书记", "township": "乡镇党委"}
 
 
 def as_the_liaison_reads(ticket: Ticket) -> str:
@@ -132,25 +135,56 @@ def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: d
     return True
 
 
-def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: dt.datetime) -> None:
-    """Pass the liaison's ``answer`` to ``ticket`` on to the member (outbox purpose
-    ``liaison_answer``; a customer-service message inside their 48-hour window, else deferred to
-    their next message — DESIGN.md §2), saying it is settled when the ticket is ``resolved`` and
-    asking for their rating (:data:`ASK_RATING`, read by ``handlers.rating``).
-    A member without WeChat is told nothing by the system: the liaison phones."""
-    member, person = ticket.member, ticket.liaison.member
+def queue_answer_notice(session: Session, ticket: Ticket, answer: str, *, now: dt.datetime,
+                       by: Actor | None = None, template_id: str | None = None,
+                       event_id: int | None = None) -> None:
+    """Pass the ``answer`` to ``ticket`` on to the member (outbox purpose ``liaison_answer``),
+    saying who answered — ``by`` (default: the ticket's liaison), by role and name (红色联络员李某)
+    — and that it is settled when the ticket is ``resolved``, then asking for their rating
+    (:data:`ASK_RATING`, read by ``handlers.rating``). Inside the member's 48-hour window
+    it goes as a customer-service message; outside it the template ``template_id``
+    (:func:`reply_template`, "您的求助有新回复") goes at once and the full text on their next
+    message; without ``template_id`` all of it waits for their next message (DESIGN.md §2).
+    ``event_id`` (the answer's ticket event) keys the notice, so each answer is sent once, however
+    close together; without it, the time does. A member without WeChat is told nothing by the
+    system: the liaison phones."""
+    member = ticket.member
     if not member.openid:
         return
+    who = answerer(session, ticket, by)
     if ticket.status == "resolved":
         question = f"\n{ASK_RATING}"  # a long answer is cut, never the question after it
-        text = within_notice(f"您的求助（编号 {ticket.number}）红色联络员{person.name}已办结"
+        text = within_notice(f"您的求助（编号 {ticket.number}）{who}已办结"
                              + (f"：{answer}" if answer else "。"), NOTICE_MAX_BYTES - len(question.encode())) + question
     else:
-        text = (f"您的求助（编号 {ticket.number}）有回复了。红色联络员{person.name}：{answer}\n"
+        text = (f"您的求助（编号 {ticket.number}）有回复了。{who}：{answer}\n"
                 "有什么要补充的，直接回复我，我转给联络员。")
-    enqueue(session, openid=member.openid, payload=Text(within_notice(text)),
-            purpose="liaison_answer", idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat()}",
+    fallback = reply_template(ticket, who, template_id, now) if template_id else None
+    enqueue(session, openid=member.openid, payload=Text(within_notice(text), fallback=fallback),
+            purpose="liaison_answer",
+            idempotency_key=f"liaison_answer:{ticket.number}:{now.isoformat() if event_id is None else event_id}",
             now=now)
+
+
+def answerer(session: Session, ticket: Ticket, by: Actor | None) -> str:
+    """Who answered, as the member reads it: role and name (红色联络员李某, 支部书记王某)."""
+    if by is None:
+        return f"{TITLES['liaison']}{ticket.liaison.member.name}"
+    return f"{TITLES.get(by.kind, '')}{session.get(Member, by.member_id).name}"
+
+
+def reply_template(ticket: Ticket, who: str, template_id: str, now: dt.datetime) -> TemplateNotice:
+    """The member's "您的求助有新回复" as a template message (config ``wechat.templates.ticket_reply``):
+    thing1 what happened, character_string2 the ticket number, thing3 who answered, time4 when,
+    thing5 how to read it all. WeChat's rules: each value ≤ 20 characters, no line breaks."""
+    values = {
+        "thing1": "您的求助已办结，请评价" if ticket.status == "resolved" else "您的求助有新回复",
+        "character_string2": ticket.number,
+        "thing3": who,
+        "time4": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "thing5": "给我发任意一条消息即可查看全文",
+    }
+    return TemplateNotice(template_id, {k: " ".join(v.split())[:20] for k, v in values.items()})
 
 
 def within_notice(text: str, limit: int = NOTICE_MAX_BYTES) -> str:
