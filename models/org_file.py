@@ -153,24 +153,36 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]]:
     """The header row among the first 20: the first naming two of our columns. Returns (0-based
     index, {column: key}); of two columns naming one key the first counts. Raises
     :class:`CellError` when there is none, or it lacks 乡镇（街道） or 党支部."""
+    return header_row(rows, header_key, phone_marker="phone", phone_of=PHONE_OF, required=REQUIRED)
+
+
+def header_row(rows: Sequence[Sequence[object]], key_of, *, phone_marker: str, phone_of: dict[str, str],
+               required: dict[str, str]) -> tuple[int, dict[int, str]]:
+    """The header among the first 20 ``rows`` of a list a branch keeps (the org file, the
+    liaison list): the first row where ``key_of(cell)`` names two columns. A bare phone column
+    (``key_of`` gives ``phone_marker``) is the phone of the column just left of it, as
+    ``phone_of`` maps it. Returns (0-based index, {column: key}); of two columns naming one key
+    the first counts. Raises :class:`CellError` for an empty file, no header, or a header
+    lacking a column of ``required`` (key -> the header word to write)."""
     for index, row in enumerate(rows[:HEADER_SCAN]):
         columns: dict[int, str] = {}
         for col, cell in enumerate(row):
-            key = header_key(cell)
-            if key == "phone":
-                key = PHONE_OF.get(columns.get(col - 1, ""))
+            key = key_of(cell)
+            if key == phone_marker:
+                key = phone_of.get(columns.get(col - 1, ""))
             if key and key not in columns.values():
                 columns[col] = key
         if len(columns) < 2:
             continue
-        missing = [name for key, name in REQUIRED.items() if key not in columns.values()]
+        missing = [name for key, name in required.items() if key not in columns.values()]
         if missing:
             named = "、".join(f"“{m}”" for m in missing)
             raise CellError(f"第{index + 1}行是表头，但缺少{named}列（请加上这一列、填好后重新导入）")
         return index, columns
     if not any(clean(c) for row in rows for c in row):
         raise CellError("文件是空的")
-    raise CellError("找不到表头：前20行里没有写着“乡镇（街道）”“党支部”的一行")
+    named = "".join(f"“{name}”" for name in required.values())
+    raise CellError(f"找不到表头：前{HEADER_SCAN}行里没有写着{named}的一行")
 
 
 def township_name(cell: object, district: str) -> str:

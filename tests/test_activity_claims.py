@@ -111,6 +111,18 @@ def test_the_same_words_while_pending_are_the_same_claim(chat, session, people):
     assert session.scalar(select(OutboxMessage.id).where(OutboxMessage.id > 1)) is None  # one notice
 
 
+def test_the_same_deed_once_approved_earns_no_second_time(chat, make_chat, session, people):
+    """Seen in a trial: the same words sent again after approval became a second claim and
+    earned the points twice."""
+    chat.say(DEED)
+    make_chat(LIAISON).say("审核 H20261129001 通过")
+    chat.advance(days=1)
+    assert chat.say(DEED) == ("这件事您已经报过、也审核通过了（编号 H20261129001），积分已经记上，不用再报。"
+                              "做了新的好事，写清什么时候、在哪里再发给我。")
+    assert [number for number, *_ in claims(session)] == ["H20261129001"]
+    assert [points for *_, points, _, _ in ledger(session)] == [3]
+
+
 @pytest.mark.parametrize("text", [
     "审核H20261129001通过", "审核 h20261129001 同意", "审核　２０２６１１２９００１　通过", "H20261129001 通过",
     "审核 编号H20261129001 通过了", "审批 H20261129001，属实",

@@ -87,13 +87,15 @@ def test_a_member_without_wechat_is_for_the_liaison_to_phone(session, make_chat)
 # -- answers written without a number ----------------------------------------------------------
 
 @pytest.mark.parametrize("said", ["好的 明天去劳动监察大队", "已经联系了", "打过电话了", "钱已经要回来了"])
-def test_one_recent_ticket_takes_an_unnumbered_answer_and_the_reply_says_which(session, make_chat, said):
+def test_one_ticket_held_an_unnumbered_answer_is_passed_on_once_confirmed(session, make_chat, said):
     desk_world(session)
     make_chat(MEMBER).say("求助 老板拖欠了三个月工资")
     make_chat(MEMBER).advance(hours=2)
-    assert make_chat(LIAISON).say(said) == (
-        "您手上只有张某这一件求助（欠薪），这句话当作给它的答复：已记下您的答复（编号 Q20261129001），"
-        "并转告了张某。以后答复也可以发“回复 编号 内容”。")
+    liaison = make_chat(LIAISON)
+    assert liaison.say(said) == (
+        "您这句话是答复张某的求助吗（编号 Q20261129001，欠薪）？是的话回复“1”，我转告张某；不是请发“取消”。")
+    assert answers(session) == []  # nothing reaches the member unasked
+    assert liaison.say("是") == "已记下您的答复（编号 Q20261129001），并转告了张某。"
     assert events(session)[-1] == ("answered", said)
     assert session.scalar(select(func.count()).select_from(Ticket)) == 1  # nothing filed for the liaison
 
@@ -179,7 +181,22 @@ def test_contact_words_naming_no_member_are_an_answer_to_the_ticket_held(session
     from models.liaison_contacts import recent_contacts
     world = desk_world(session)
     make_chat(MEMBER).say("求助 老板拖欠了三个月工资")
-    assert make_chat(LIAISON).say(said).startswith("您手上只有张某这一件求助（欠薪），这句话当作给它的答复：")
+    liaison = make_chat(LIAISON)
+    assert liaison.say(said).startswith("您这句话是答复张某的求助吗（编号 Q20261129001，欠薪）？")
+    assert liaison.say("1") == "已记下您的答复（编号 Q20261129001），并转告了张某。"
     assert events(session)[-1] == ("answered", said)
     contact = recent_contacts(session, world.zhang.id)[0]
     assert (contact.kind, contact.by.name, contact.note) == ("reply", "李某", f"答复求助 Q20261129001：{said}")
+
+
+@pytest.mark.parametrize("said", ["我工资也被拖欠了", "联系 马某明 电话聊了", "接 单 3"])
+def test_words_that_only_look_like_an_answer_never_reach_the_member_unasked(session, make_chat, said):
+    """Seen in a trial: a liaison's own trouble, a contact note naming someone not theirs and a
+    mistyped command were passed on to the one member whose ticket they held."""
+    desk_world(session)
+    make_chat(MEMBER).say("求助 老板拖欠了三个月工资")
+    liaison = make_chat(LIAISON)
+    liaison.say(said)
+    assert answers(session) == []
+    liaison.say("取消")
+    assert answers(session) == []

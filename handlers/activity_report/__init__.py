@@ -58,6 +58,9 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     filed = file_claim(ctx.session, ctx.member, text, ctx.clock.now(),
                        template_id=ctx.settings.wechat.templates["activity_claim"])
     claim = filed.claim
+    if not filed.new and claim.status == "approved":
+        return TextReply(f"这件事您已经报过、也审核通过了（编号 {claim.number}），积分已经记上，不用再报。"
+                         "做了新的好事，写清什么时候、在哪里再发给我。")
     if not filed.new:
         waiting = f"正在等{claim.reviewer.name}审核" if claim.reviewer else "正在等审核"
         return TextReply(f"这件事您已经报过了（编号 {claim.number}），{waiting}，不用再报。审核后我会告诉您结果。")

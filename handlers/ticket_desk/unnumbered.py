@@ -4,19 +4,17 @@ after dialogs and before the router's intents (``handlers.engine``).
 Words that answer a case ("好的 明天去劳动监察大队", "已经联系了"; ``vocabulary.answers_a_case``)
 from someone holding open tickets (``holder_id``):
 
-- one ticket, with something done on it in the last :data:`RECENT` (filed, handed to them,
-  added to by the member): the words are its answer, passed on to the member, and the reply
-  says which ticket it was for — what a liaison writing back after a notice expects;
-- several, or one gone quiet: the bot asks which (the dialog :data:`WHICH`, the tickets
-  numbered as a list, ``models.tickets.desk_list``); the words wait in the dialog, and nothing
-  reaches a member until they pick one ("1", "第2个", the number; "取消" drops it);
+- one or several: the bot asks which (the dialog :data:`WHICH`: "是答复张某的求助吗" for one,
+  the tickets numbered as a list for several, ``models.tickets.desk_list``); the words wait in
+  the dialog, and nothing reaches a member until they confirm or pick one ("1", "是", "第2个";
+  "取消" drops it). Never passed on unasked: words that only look like an answer (a liaison's
+  own trouble, a contact note naming someone else, a mistyped command) must not reach a member;
 - none: the message goes on as anyone's — except words the router took for a help request,
   which are not filed for the liaison themself without help words of their own: they are told
   how to ask for help if that is what they meant.
 """
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import re
 
@@ -32,14 +30,11 @@ from models.tickets import (
     TOPIC_NAMES,
     Ticket,
     held_open,
-    last_event_at,
     reach_of,
     remember_list,
 )
 
 DESK_ROLES = frozenset({Role.LIAISON, Role.SECRETARY, Role.TOWNSHIP})
-# A ticket this quiet is no longer what an unnumbered answer obviously refers to.
-RECENT = dt.timedelta(days=3)
 NOT_FILED = ("您手上现在没有未办完的求助，这句话没有转给谁，也没有登记成求助。如果是您自己遇到了困难，"
              "请发“求助”加上情况（如“求助 孩子上学的事”），我转给支部的同志；发“我的工单”看您能处理的求助。")
 # A choice: 1, 第2个, 3号, 一; "是" when there is one ticket to choose.
@@ -61,13 +56,6 @@ def answers_without_number(msg: Incoming, ctx: Context) -> Reply | None:
     if not tickets:
         return TextReply(NOT_FILED) if ctx.route.intent == help_request.NAME else None
     now = ctx.clock.now()
-    if len(tickets) == 1 and now - (last_event_at(ctx.session, tickets[0]) or tickets[0].created_at) <= RECENT:
-        ticket = tickets[0]
-        actor = reach_of(ctx.session, ctx.member).actor_for(ticket)
-        if actor is not None:
-            said = relay(ctx, ticket, msg.text.strip(), actor, resolved=False)
-            return TextReply(f"您手上只有{ticket.member.name}这一件求助（{TOPIC_NAMES[ticket.topic]}），"
-                             f"这句话当作给它的答复：{said}以后答复也可以发“回复 编号 内容”。")
     remember_list(ctx.session, ctx.member.id, [t.id for t in tickets], now)
     data = {"words": msg.text.strip(), "ids": [t.id for t in tickets]}
     return TextReply(WHICH.start(ctx, msg.openid, Which.CHOOSING, data))

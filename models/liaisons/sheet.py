@@ -25,7 +25,7 @@ from models.ledger import (
 )
 from models.ledger_report import RowNote
 from models.liaisons.people import parse_people
-from models.org_file import BRANCH_WORDS, TOWNSHIP_WORDS
+from models.org_file import BRANCH_WORDS, TOWNSHIP_WORDS, header_row
 from models.places import clean
 
 HEADER_SCAN = 20
@@ -85,24 +85,7 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]]:
     """The header among the first 20 rows: the first naming two of our columns. Returns
     (0-based index, {column: key}). Raises :class:`CellError` when there is none, or it lacks
     the branch or the liaison's name."""
-    for index, row in enumerate(rows[:HEADER_SCAN]):
-        columns: dict[int, str] = {}
-        for col, cell in enumerate(row):
-            key = header_key(cell)
-            if key == "phone?":
-                key = PHONE_OF.get(columns.get(col - 1, ""))
-            if key and key not in columns.values():
-                columns[col] = key
-        if len(columns) < 2:
-            continue
-        missing = [name for key, name in REQUIRED.items() if key not in columns.values()]
-        if missing:
-            named = "、".join(f"“{m}”" for m in missing)
-            raise CellError(f"第{index + 1}行是表头，但缺少{named}列（请加上这一列、填好后重新导入）")
-        return index, columns
-    if not any(clean(c) for row in rows for c in row):
-        raise CellError("文件是空的")
-    raise CellError("找不到表头：前20行里没有写着“所属党支部”“联络员姓名”的一行")
+    return header_row(rows, header_key, phone_marker="phone?", phone_of=PHONE_OF, required=REQUIRED)
 
 
 def read_liaison_sheet(rows: Sequence[Sequence[object]]) -> LiaisonSheet:

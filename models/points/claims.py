@@ -30,7 +30,7 @@ PREFIX = "H"
 
 @dataclass(frozen=True)
 class Filed:
-    """A claim filed, or the pending one with the same words (``new`` false); ``reviewer``: whom
+    """A claim filed, or the pending or approved one with the same words (``new`` false); ``reviewer``: whom
     it was sent to (``None``: nobody bound to WeChat could be — it waits for 审核 from a person
     the member tells)."""
 
@@ -49,10 +49,11 @@ def next_claim_number(session: Session, now: dt.datetime) -> str:
 def file_claim(session: Session, member: Member, text: str, now: dt.datetime, *, template_id: str) -> Filed:
     """File ``member``'s report ``text`` as a pending claim and queue its notice to the reviewer
     (``template_id``: the template it goes as when their window is closed); the same words while
-    a claim with them is pending return that claim. The caller commits."""
+    a claim with them is pending, or once it was approved, return that claim (one deed earns
+    once; a rejected one may be told again, better described). The caller commits."""
     text = text.strip()
     same = session.scalars(select(ActivityClaim).where(
-        ActivityClaim.member_id == member.id, ActivityClaim.text == text, ActivityClaim.status == "pending")
+        ActivityClaim.member_id == member.id, ActivityClaim.text == text, ActivityClaim.status.in_(("pending", "approved")))
         .order_by(ActivityClaim.id).limit(1)).first()
     if same is not None:
         return Filed(same, False, None)

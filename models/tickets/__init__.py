@@ -28,7 +28,6 @@ from models.tickets.events import (
     Actor,
     TicketEvent,
     history,
-    last_event_at,
 )
 from models.tickets.filing import (
     Filed,
@@ -85,7 +84,7 @@ __all__ = [
     "Claim", "Colleague", "DeskList", "Filed", "Holder", "Outcome", "Rated", "Reach", "Sla", "Ticket",
     "TicketEvent", "TransitionRefused", "WorkingTime", "add_to_ticket", "as_the_liaison_reads", "awaiting_rating",
     "claim", "close_unrated", "colleagues", "escalate_batch", "file_help_request", "hand_over", "has_list",
-    "held_open", "history", "holder_for", "last_event_at", "last_rated", "late", "liaison_for", "liaisons_ticket",
+    "held_open", "history", "holder_for", "last_rated", "late", "liaison_for", "liaisons_ticket",
     "listed_ticket_id", "members_ticket", "named", "note", "notify_waiting_tickets", "open_in_reach",
     "open_ticket", "rate", "reach_of", "record_liaison_answer", "refreshed_liaison_notice",
     "refreshed_standin_notice", "remember_list", "ticket_numbered", "transition",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, intpk, timestamp
@@ -76,7 +76,3 @@ def history(session: Session, ticket: Ticket) -> list[TicketEvent]:
     return list(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
                                 .order_by(TicketEvent.at, TicketEvent.id)))
 
-
-def last_event_at(session: Session, ticket: Ticket) -> dt.datetime | None:
-    """When something last happened to ``ticket`` (filed, added to, handed on, answered …)."""
-    return session.scalar(select(func.max(TicketEvent.at)).where(TicketEvent.ticket_id == ticket.id))
