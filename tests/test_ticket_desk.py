@@ -62,6 +62,19 @@ def test_overdue_answered_and_held_by_someone_else_read_as_such(desk, make_chat,
         "2. Q20261129002 陈某 子女就学，已答复，李某经办，已等1天3小时\n" + HOW_TO)
 
 
+def test_a_reopened_ticket_answered_in_time_is_not_listed_as_late(desk, make_chat, clock):
+    """Seen in a trial: reopened by a low rating, a ticket answered within a minute read
+    "已超时2天" in 我的工单."""
+    liaison = make_chat(LIAISON)
+    liaison.say("我的工单")
+    liaison.say("办结 1 已经帮他要回了工资")
+    make_chat(MEMBER).say("1")
+    clock.advance(days=2)
+    listed = make_chat(SECRETARY).say("我的工单")
+    assert "Q20261129001 张某 欠薪，重新打开" in listed
+    assert "已超时" not in listed.split("\n")[1]
+
+
 def test_nothing_open_is_said_so(session, make_chat):
     desk_world(session)
     assert make_chat(LIAISON).say("我的工单") == "您现在没有未办结的求助。有新求助会马上通知您。"

@@ -37,8 +37,8 @@ def line(ticket: Ticket, viewer_id: int, now: dt.datetime) -> str:
     pressing = "【紧急】" if ticket.pressing else ""
     holder = ticket.holder
     held = "" if ticket.holder_id == viewer_id else f"，{holder.name}经办" if holder else "，无人经办"
-    if ticket.status == "answered":
-        due = ""
+    if ticket.status == "answered" or ticket.first_response_at is not None:
+        due = ""  # answered once: its first-response deadline is met (a reopened one included)
     elif ticket.due_at > now:
         due = f"，{ticket.due_at.astimezone(SHANGHAI):%m-%d %H:%M}前要联系"
     else:
