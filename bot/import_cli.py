@@ -87,18 +87,8 @@ def import_orgs_command(ctx: click.Context, file: str, dry_run: bool) -> None:
     All or nothing: a file with a bad row stores nothing and lists every bad row. Importing the
     same file again changes nothing and says so. --dry-run rolls everything back. Exit status 0
     when imported, 2 when the file cannot be read or has a bad row (nothing stored)."""
-    rt = runtime_from(ctx)
-    try:
-        rows = read_org_rows(file)
-    except (TableError, OSError) as exc:
-        _unreadable(file, exc)
-    with rt.session() as session:
-        try:
-            report = import_orgs(session, rows, district=rt.settings.district.name, now=rt.clock.now())
-        except CellError as exc:
-            click.echo(f"{file}：{exc}，组织架构没有导入。", err=True)
-            sys.exit(2)
-        _keep_or_roll_back(session, report, dry_run, "组织架构导入完成：")
+    _import_list(ctx, file, dry_run, "组织架构", lambda session, rows, rt: import_orgs(
+        session, rows, district=rt.settings.district.name, now=rt.clock.now()))
 
 
 @import_group.command("liaisons")
@@ -115,6 +105,15 @@ def import_liaisons_command(ctx: click.Context, file: str, dry_run: bool) -> Non
     stores nothing and lists every bad row. Importing the same file again changes nothing.
     --dry-run rolls everything back. Exit status 0 when imported, 2 when the file cannot be read
     or has a bad row (nothing stored)."""
+    _import_list(ctx, file, dry_run, "联络员名单", lambda session, rows, rt: import_liaisons(
+        session, rows, district=rt.settings.district.name, now=rt.clock.now(), changed_by=Path(file).name,
+        template_id=rt.settings.wechat.templates["liaison_handover"]))
+
+
+def _import_list(ctx: click.Context, file: str, dry_run: bool, what: str, run) -> None:
+    """Read a list a branch keeps (``models.org_file.read_org_rows``: the org file, the liaison
+    list), import it with ``run(session, rows, runtime)`` and keep or roll back; an unreadable
+    file or a bad row (``CellError``) ends with exit status 2 and ``what`` (组织架构 …) named."""
     rt = runtime_from(ctx)
     try:
         rows = read_org_rows(file)
@@ -122,13 +121,11 @@ def import_liaisons_command(ctx: click.Context, file: str, dry_run: bool) -> Non
         _unreadable(file, exc)
     with rt.session() as session:
         try:
-            report = import_liaisons(session, rows, district=rt.settings.district.name, now=rt.clock.now(),
-                                     changed_by=Path(file).name,
-                                     template_id=rt.settings.wechat.templates["liaison_handover"])
+            report = run(session, rows, rt)
         except CellError as exc:
-            click.echo(f"{file}：{exc}，联络员名单没有导入。", err=True)
+            click.echo(f"{file}：{exc}，{what}没有导入。", err=True)
             sys.exit(2)
-        _keep_or_roll_back(session, report, dry_run, "联络员名单导入完成：")
+        _keep_or_roll_back(session, report, dry_run, f"{what}导入完成：")
 
 
 @import_group.command("lessons")
