@@ -55,7 +55,9 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "township": TOWNSHIP_WORDS,
     "branch": BRANCH_WORDS,
 }
-# A bare phone column (联系电话) is the phone of the column just left of it.
+# A bare phone column (联系电话, 手机) is the phone of the column just left of it; while the header
+# is read it is marked so, a key no list uses for a column of its own.
+BARE_PHONE = "phone?"
 PHONE_OF = {"secretary": "secretary_phone", "contact": "contact_phone", "branch": "branch_phone",
             "liaison": "liaison_phone"}
 REQUIRED = {"township": "乡镇（街道）", "branch": "党支部"}
@@ -137,38 +139,41 @@ def read_org_rows(path: str | Path) -> list[Sequence[object]]:
     return rows
 
 
-def header_key(cell: object) -> str | None:
-    """The column a header cell names (``"乡镇（街道）"`` → ``"township"``), ``"phone"`` for a bare
-    phone column, or ``None``."""
-    text = re.sub(r"[()（）【】\[\]:：*]", "", clean(cell))
-    if not text:
-        return None
-    for key, words in HEADER_WORDS.items():
-        if text.startswith(words):
-            return key
-    return "phone" if text.startswith(PHONE_WORDS) else None
-
-
 def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]]:
     """The header row among the first 20: the first naming two of our columns. Returns (0-based
     index, {column: key}); of two columns naming one key the first counts. Raises
     :class:`CellError` when there is none, or it lacks 乡镇（街道） or 党支部."""
-    return header_row(rows, header_key, phone_marker="phone", phone_of=PHONE_OF, required=REQUIRED)
+    return header_row(rows, HEADER_WORDS, PHONE_WORDS, phone_of=PHONE_OF, required=REQUIRED)
 
 
-def header_row(rows: Sequence[Sequence[object]], key_of, *, phone_marker: str, phone_of: dict[str, str],
+def header_key(cell: object, header_words: dict[str, tuple[str, ...]] = HEADER_WORDS,
+               phone_words: tuple[str, ...] = PHONE_WORDS, bare_phone: str = "phone") -> str | None:
+    """The column a header cell names: the first key of ``header_words`` (default: the org
+    file's) whose words the cell, brackets and colons dropped, starts with (``"乡镇（街道）"`` →
+    ``"township"``); ``bare_phone`` for a bare phone column (starting with one of
+    ``phone_words``); else ``None``."""
+    text = re.sub(r"[()（）【】\[\]:：*]", "", clean(cell))
+    if not text:
+        return None
+    for key, words in header_words.items():
+        if text.startswith(words):
+            return key
+    return bare_phone if text.startswith(phone_words) else None
+
+
+def header_row(rows: Sequence[Sequence[object]], header_words: dict[str, tuple[str, ...]],
+               phone_words: tuple[str, ...], *, phone_of: dict[str, str],
                required: dict[str, str]) -> tuple[int, dict[int, str]]:
     """The header among the first 20 ``rows`` of a list a branch keeps (the org file, the
-    liaison list): the first row where ``key_of(cell)`` names two columns. A bare phone column
-    (``key_of`` gives ``phone_marker``) is the phone of the column just left of it, as
-    ``phone_of`` maps it. Returns (0-based index, {column: key}); of two columns naming one key
+    liaison list): the first row where :func:`header_key` names two columns. A bare phone column
+    is the phone of the column just left of it, as ``phone_of`` maps it. Returns (0-based index, {column: key}); of two columns naming one key
     the first counts. Raises :class:`CellError` for an empty file, no header, or a header
     lacking a column of ``required`` (key -> the header word to write)."""
     for index, row in enumerate(rows[:HEADER_SCAN]):
         columns: dict[int, str] = {}
         for col, cell in enumerate(row):
-            key = key_of(cell)
-            if key == phone_marker:
+            key = header_key(cell, header_words, phone_words, BARE_PHONE)
+            if key == BARE_PHONE:
                 key = phone_of.get(columns.get(col - 1, ""))
             if key and key not in columns.values():
                 columns[col] = key

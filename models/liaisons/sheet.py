@@ -10,7 +10,6 @@ phone. Pure: nothing is stored here (``models.liaisons.sheet_import`` does that)
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -69,23 +68,11 @@ class LiaisonSheet:
     unused_columns: list[str] = field(default_factory=list)
 
 
-def header_key(cell: object) -> str | None:
-    """The column a header cell names (``"联络员（姓名）"`` → ``"name"``), ``"phone?"`` for a
-    bare phone column, or ``None``."""
-    text = re.sub(r"[()（）【】\[\]:：*]", "", clean(cell))
-    if not text:
-        return None
-    for key, words in HEADER_WORDS.items():
-        if text.startswith(words):
-            return key
-    return "phone?" if text.startswith(PHONE_WORDS) else None
-
-
 def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]]:
     """The header among the first 20 rows: the first naming two of our columns. Returns
     (0-based index, {column: key}). Raises :class:`CellError` when there is none, or it lacks
     the branch or the liaison's name."""
-    return header_row(rows, header_key, phone_marker="phone?", phone_of=PHONE_OF, required=REQUIRED)
+    return header_row(rows, HEADER_WORDS, PHONE_WORDS, phone_of=PHONE_OF, required=REQUIRED)
 
 
 def read_liaison_sheet(rows: Sequence[Sequence[object]]) -> LiaisonSheet:
