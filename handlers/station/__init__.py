@@ -47,7 +47,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
         return TextReply(listing)
     if not any_station(ctx.session):
         return TextReply(f"阳光驿站还在筹建，目前还没有可以去的驿站。有事请拨打流动党员{hotline(ctx)}。")
-    lead = f"{city}暂时还没有阳光驿站。" if city else ""
+    lead = f"{city if asked else f'您所在的{city}'}暂时还没有阳光驿站。" if city else ""
     return TextReply(ask_where(msg, ctx, lead))
 
 

@@ -16,7 +16,12 @@ from typing import NamedTuple
 
 from models.ledger import CellError, quoted
 from models.places import clean
-from models.stations.geo import LATITUDE_RANGE, LONGITUDE_RANGE, is_latitude, is_longitude
+from models.stations.geo import (
+    LATITUDE_RANGE,
+    LONGITUDE_RANGE,
+    is_latitude,
+    is_longitude,
+)
 
 # One angle: an optional sign, degrees, then optional minutes and seconds (NFKC writes ″ as ′′).
 ANGLE = re.compile(r"(?P<sign>[-+])?(?P<deg>\d+(?:\.\d+)?)(?:[°度º˚](?:(?P<min>\d+(?:\.\d+)?)[′'分])?"

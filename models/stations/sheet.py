@@ -13,7 +13,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from models.ledger import CellError, header_text, is_footer, parse_text, quoted, unused_headers
+from models.ledger import (
+    MOBILE,
+    CellError,
+    header_text,
+    is_footer,
+    parse_text,
+    quoted,
+    unused_headers,
+)
 from models.ledger_report import RowNote
 from models.org_file import header_row, parse_office_phone
 from models.places import (
@@ -142,11 +150,14 @@ def _read_row(number: int, fields: dict[str, object], headers: dict[str, str]) -
 
 
 def parse_hotline(cell: object, header: str = "咨询热线") -> str:
-    """A station's hotline: a mobile, a landline with its area code (``0755-55500100``), a 400/800
-    number (``400-123-4567``) or a short public line (``12348``). Raises CellError otherwise."""
+    """A station's hotline: a mobile, a landline with its area code (``0755-55500100``; typed as a
+    number, its lost leading 0 put back), a 400/800 number (``400-123-4567``) or a short public
+    line (``12348``). Raises CellError otherwise."""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     text = re.sub(r"[\s()（）]", "", clean(cell))
+    if isinstance(cell, int) and not MOBILE.fullmatch(text) and len(text) in (10, 11):
+        text = "0" + text  # a landline typed as a number: Excel dropped its leading 0
     if not text:
         raise CellError(f"没写{header}")
     service = SERVICE_NUMBER.match(text)

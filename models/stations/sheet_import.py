@@ -18,7 +18,6 @@ from models.stations.record import Station
 from models.stations.sheet import ListedStation, read_station_sheet
 
 
-
 @dataclass
 class StationImportReport:
     """What one import did: stations ``created``, ``updated`` (their names) and ``unchanged``;
