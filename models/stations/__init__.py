@@ -2,7 +2,6 @@
 station (``record``), which are nearest a place (``nearest``, ``geo``), and the station list a
 district keeps in Excel (``sheet``, ``sheet_import``, ``export``)."""
 from models.stations.nearest import (
-    NEAREST,
     Nearby,
     any_station,
     nearest_to_city,
@@ -10,4 +9,4 @@ from models.stations.nearest import (
 )
 from models.stations.record import Station
 
-__all__ = ["NEAREST", "Nearby", "Station", "any_station", "nearest_to_city", "nearest_to_point"]
+__all__ = ["Nearby", "Station", "any_station", "nearest_to_city", "nearest_to_point"]
