@@ -52,7 +52,8 @@ def _location(msg: Incoming, ctx: Context, data: dict) -> Result:
     """A location sent: the stations nearest it."""
     latitude, longitude, _label = msg.location
     listing = for_point(ctx, latitude, longitude)
-    return Done(TextReply(listing or f"阳光驿站还在筹建，目前还没有可以去的驿站。有事请拨打流动党员{hotline(ctx)}。"))
+    # None only when no station has coordinates yet (stations stored before they were kept)
+    return Done(TextReply(listing or f"驿站的位置还没有登记全，暂时算不出哪个离您近。有事请拨打流动党员{hotline(ctx)}。"))
 
 
 DIALOG = Dialog(
