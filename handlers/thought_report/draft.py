@@ -110,7 +110,8 @@ def _collect(msg: Incoming, ctx: Context, data: dict) -> Result:
     said = words(ctx.route.normalised if ctx.route is not None else msg.text)
     if phrases.SUBMIT.fullmatch(said):
         return _to_confirm(ctx, data)
-    if phrases.headed_body(msg.text or "", 1) is None and phrases.names_the_report(said) \
+    limits = ctx.settings.thought_report
+    if phrases.headed_body(msg.text or "", limits.min_chars) is None and phrases.names_the_report(said) \
             and word_count(said) <= REQUEST_MAX + 4:
         if phrases.MINE.search(said):
             return Stay(TextReply(f"{mine_text(ctx)}\n{_collect_question(ctx, data)}"))

@@ -29,10 +29,15 @@ READER_ROLES = frozenset({Role.SECRETARY, Role.TOWNSHIP})
 # 阅 [编号] [S]number [comment]; after 阅 any run of digits is taken for a number (a mistyped one
 # is said to be unknown).
 READ = re.compile(r"已?阅 ?(?:编号 ?)?[Ss]? ?(?P<number>\d{6,14})(?!\d)[ :：,，。.、]*(?P<comment>.*)", re.DOTALL)
+# The same head on the text as written, so the comment keeps the secretary's own punctuation
+# (the command's syntax reads a folded copy, full-width commas made half-width).
+RAW_HEAD = re.compile(r"^\s*已?阅\s*(?:编号\s*)?[SsＳｓ]?\s*[\d０-９]{6,14}[\s:：,，。.、]*")
 UNREAD = re.compile(r"待阅|待阅的?思想汇报|思想汇报列表|阅")
 # A report's number alone (查看 S20261129001, S20261129001 全文): S + date + 3 digits.
 SHOW = re.compile(r"(?:查看|看看?|全文) ?[Ss](?P<number>20\d{9})(?: ?全文)?|[Ss](?P<bare>20\d{9})(?: ?全文)?")
 SHOWN = 10
+# A comment longer than this is refused: it reaches the member as one customer-service text.
+COMMENT_MAX = 500
 HOW = "阅后请回复“阅 {number} 意见”（意见可不写）。"
 
 
@@ -54,7 +59,10 @@ def read(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
                          "发“待阅”可以看等您阅的思想汇报。")
     if report.acknowledged_at is not None:
         return _read_already(report)
-    comment = args.get("comment", "").strip() or None
+    head = RAW_HEAD.match(msg.text or "")
+    comment = (msg.text[head.end():] if head else args.get("comment", "")).strip() or None
+    if comment is not None and len(comment) > COMMENT_MAX:
+        return TextReply(f"意见有 {len(comment)} 字，太长了，请控制在 {COMMENT_MAX} 字以内再发（这次没有记下）。")
     told = acknowledge(ctx.session, report, ctx.member, comment, ctx.clock.now())
     if told is None:  # acknowledged by someone else a moment ago
         ctx.session.refresh(report)
@@ -128,7 +136,7 @@ COMMANDS = (
     Command(name="thought_report_unread", syntax=UNREAD, roles=READER_ROLES, handle=unread,
             usage="待阅 —— 等您阅的思想汇报，最早的在前"),
     Command(name="thought_report_show", syntax=SHOW, roles=READER_ROLES, handle=show,
-            usage="思想汇报编号（如 S20261129001）—— 看全文"),
+            usage="S编号 —— 看党员思想汇报的全文，如“S20261129001”"),
     Command(name="thought_report_read_refused", syntax=READ, roles=MEMBER, handle=not_theirs,
             usage="阅 —— 支部书记阅思想汇报用的"),
     Command(name="thought_report_unread_refused", syntax=UNREAD, roles=MEMBER, handle=not_theirs,
