@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
-from handlers.dialog_machine import words
+from handlers.dialog_machine import late_answer, words
 from handlers.nlu.policy import Routing
 from handlers.replies import Reply, TextReply
 from handlers.thought_report import draft, phrases
@@ -42,13 +42,17 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     said = words(ctx.route.normalised if ctx.route is not None else text)
     if phrases.MINE.search(said):
         return TextReply(mine_text(ctx))
+    # a draft that lapsed since the member last wrote: said so before anything else
+    lapsed = late_answer(ctx, {NAME: draft.DIALOG})
     if phrases.SUBMIT.fullmatch(said):
-        return TextReply(NOTHING_TO_SUBMIT)
+        return lapsed or TextReply(NOTHING_TO_SUBMIT)
     if word_count(text) >= LETTER_MIN and phrases.HEADING.match(text) is None:
         if len(text.strip()) > ctx.settings.thought_report.max_chars:
             return TextReply(hand_in(ctx, text))  # refused as too long, with the limit
-        return TextReply(draft.start(msg, ctx, first=text.strip()))
-    return TextReply(draft.start(msg, ctx))
+        started = draft.start(msg, ctx, first=text.strip())
+    else:
+        started = draft.start(msg, ctx)
+    return TextReply(f"{lapsed.text}\n{started}" if isinstance(lapsed, TextReply) else started)
 
 
 INTENT = Intent(name=NAME, usage="思想汇报 —— 交思想汇报（发“我的思想汇报”看交过的）",
