@@ -22,10 +22,15 @@ from tests.thought_report_world import (
     SECRETARY,
     TOWNSHIP,
     inbox,
-    people,  # noqa: F401 (fixture)
     queued,
     reports,
+    thought_world,
 )
+
+
+@pytest.fixture
+def people(session):
+    return thought_world(session)
 
 READ = "已阅编号 S20261129001（张某2026年第4季度的思想汇报），意见已转告张某。"
 COMMENT = "写得很实在，在外也不忘学习，继续保持！"

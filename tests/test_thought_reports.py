@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import START
 from tests.thought_report_world import (
     REPORT,
     SECRETARY,
     inbox,
-    people,  # noqa: F401 (fixture)
     points,
     queued,
     reports,
+    thought_world,
 )
+
+
+@pytest.fixture
+def people(session):
+    return thought_world(session)
 
 KEPT = "草稿保存 24 小时（每发一段重新计时），超时没提交会作废。"
 RECEIVED = (f"已收到您的思想汇报（编号 S20261129001，2026年第4季度，共 {len(REPORT)} 字）。已转给支部书记王某阅，阅后我会把意见告诉您。"

@@ -2,7 +2,6 @@
 branches of 红柳镇, each with a bound secretary, the township's contact, a liaison and members."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from models.delivery.outbox import OutboxMessage
@@ -17,8 +16,7 @@ REPORT = ("这个季度我在苏州的工地上班，工资按时发了。业余
           "觉得自己在理论学习上还要加把劲，请组织监督。")
 
 
-@pytest.fixture
-def people(session):
+def thought_world(session):
     """白杨村党支部 (secretary 王某, liaison 李某, members 张某 and 钱某 bound, 周某 not) and 红星村党支部
     (secretary 赵某), in 红柳镇 (contact 孙某, on 红星村's roster). Everyone named is bound but 周某;
     nobody has written yet."""

@@ -20,7 +20,17 @@ from enum import StrEnum
 
 from handlers import unknown
 from handlers.context import Context, Incoming
-from handlers.dialog_machine import UNCLEAR, Ask, Dialog, Done, GoTo, HandOff, Result, Stay, words
+from handlers.dialog_machine import (
+    UNCLEAR,
+    Ask,
+    Dialog,
+    Done,
+    GoTo,
+    HandOff,
+    Result,
+    Stay,
+    words,
+)
 from handlers.dialogs.help_request import ACK
 from handlers.replies import TextReply
 from handlers.thought_report import phrases

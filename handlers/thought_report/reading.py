@@ -20,7 +20,13 @@ from handlers.replies import Reply, TextReply
 from handlers.thought_report.mine import where_it_stands
 from models.clock import SHANGHAI
 from models.roles import Role
-from models.thought_reports import ThoughtReport, acknowledge, period_name, report_numbered, unread_in
+from models.thought_reports import (
+    ThoughtReport,
+    acknowledge,
+    period_name,
+    report_numbered,
+    unread_in,
+)
 from models.thought_reports.filing import PREFIX
 from models.thought_reports.notices import beginning
 from models.thought_reports.readers import scope_of

@@ -8,7 +8,14 @@
 - ``reminders``: the quarterly reminder to members with no report;
 - ``summary``: the member file's lines.
 """
-from models.thought_reports.filing import Filed, acknowledge, report_numbered, reports_of, submit, unread_in
+from models.thought_reports.filing import (
+           Filed,
+           acknowledge,
+           report_numbered,
+           reports_of,
+           submit,
+           unread_in,
+)
 from models.thought_reports.limits import Fault, Refusal, refusal
 from models.thought_reports.report import ThoughtReport, period_name, period_of
 
