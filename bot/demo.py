@@ -13,6 +13,7 @@ import itertools
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.demo_thought_reports import load_thought_reports
 from bot.sandbox import state as sandbox_state
 from models.binding import new_bind_code
 from models.follower import Follower
@@ -113,6 +114,7 @@ def load_demo(rt) -> str:
         members = _people(session, branches, now)
         _lessons(session, now)
         session.add_all(Station(**fields) for fields in STATIONS)
+        load_thought_reports(session, members[:MEMBERS_PER_BRANCH], now, rt.settings.points)
         session.commit()
         roles = _role_lines(rt, branches[0], session)
     if rt.settings.wechat.sandbox:

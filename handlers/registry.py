@@ -42,6 +42,8 @@ from handlers.dialogs import update_info as where_dialog
 from handlers.nlu.router import Router
 from handlers.station import where as station_where
 from handlers.study import past as study_past
+from handlers.thought_report import draft as thought_report_draft
+from handlers.thought_report import reading as thought_report_reading
 
 # Menu order: what members use most first.
 INTENTS: tuple[Intent, ...] = tuple(package.INTENT for package in (
@@ -55,7 +57,7 @@ DIALOGS: dict[str, Dialog] = {
     for d in (
         clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG, guided_update.DIALOG,
         help_dialogs.DESCRIBE, help_dialogs.CONFIRM, transfer_request.DIALOG, study_past.DIALOG,
-        ticket_desk.WHICH, station_where.DIALOG,
+        ticket_desk.WHICH, station_where.DIALOG, thought_report_draft.DIALOG,
     )
 }
 
@@ -65,6 +67,9 @@ DIALOGS: dict[str, Dialog] = {
 COMMANDS: tuple[Command, ...] = (
     activity_review.REVIEW_CLAIM,
     activity_review.CLAIM_STATUS,
+    # Before the tickets': "阅 20261129001" (a report's number with its S left off) holds what a
+    # ticket number looks like.
+    *thought_report_reading.COMMANDS,
     *ticket_desk.COMMANDS,
     liaison_answer.ANSWER,
     liaison_answer.STATUS,

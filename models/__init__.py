@@ -21,6 +21,7 @@ from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.simulated_time import ClockOffset
 from models.stations import Station
+from models.thought_reports import ThoughtReport
 from models.tickets import DeskList, Ticket, TicketEvent
 from models.token import SharedToken
 from models.transfers import TransferGuide, TransferRequest
@@ -35,4 +36,5 @@ __all__ = [
     "SchedulerJob", "Station",
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest", "DeskList",
     "VerificationAsk",
+    "ThoughtReport",
 ]

@@ -5,7 +5,8 @@ Columns the import reads come first, written the way it reads them back to the s
 (所属党支部 as the import resolves it to that branch alone, the liaison as 姓名 + 手机号, dates
 as dates, codes in the ledger's words); then columns for reading only (状态, 最近核实, 最近联系 —
 the latest contact in the liaison's log, 积分 — the balance of the points ledger, 组织关系转接 —
-the newest transfer request), which the import passes over. Phones are written in full: the file
+the newest transfer request, 最近思想汇报 — the date of the latest thought report), which the
+import passes over. Phones are written in full: the file
 is the branch's own ledger (DESIGN.md §5 masks phones in lists, logs and replies, not here).
 Rows stream from the database to the sheet, so 100,000 members take seconds and bounded memory.
 """
@@ -24,12 +25,14 @@ from models.liaison_contacts import last_contact_at
 from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Liaison, Member
 from models.org_tree import ledger_names
 from models.points import PointsEntry
+from models.thought_reports.filing import latest_report_at
 from models.transfers.request import TransferRequest
 from models.verification.freshness import verified_at
 
 HEADER = ("序号", "姓名", "性别", "手机号", "所属党支部", "入党时间", "外出时间", "外出原因",
           "流动去向（省）", "流动去向（市）", "流动去向（区县）", "工作单位", "备注", "红色联络员",
-          "状态", "最近核实", "最近联系", "积分", "组织关系转接")
+          "状态", "最近核实", "最近联系", "积分", "组织关系转接",
+          "最近思想汇报")
 # TransferRequest.status -> the 组织关系转接 cell's word.
 TRANSFER_WORDS = {"requested": "已申请", "done": "已办结"}
 BATCH = 2000  # rows fetched at a time
@@ -60,7 +63,8 @@ def ledger_rows(session: Session, org_ids: set[int] | None) -> Iterator[list[obj
                m.employer, m.note, _liaison_cell(m.liaison_name, m.liaison_phone),
                STATUS_NAMES.get(m.status, m.status), _local(_latest(m.bound_at, m.changed_by_member)),
                _local(m.last_contact), m.points or 0, _transfer_cell(m.transfer_status, m.transfer_destination,
-                                                        m.transfer_requested_at, m.transfer_done_at)]
+                                                        m.transfer_requested_at, m.transfer_done_at),
+               _day(m.last_report)]
 
 
 def _query(org_ids: set[int] | None) -> Select:
@@ -74,6 +78,7 @@ def _query(org_ids: set[int] | None) -> Select:
     balance = (select(PointsEntry.member_id, func.sum(PointsEntry.delta).label("points"))
                .group_by(PointsEntry.member_id).subquery())
     transfer = TransferRequest
+    last_report = latest_report_at()
     query = (select(Member.name, Member.gender, Member.phone, Member.branch_id, Member.joined_party_on,
                     Member.away_since, Member.away_reason, Member.current_province, Member.current_city,
                     Member.current_district, Member.employer, Member.note, Member.status, Member.bound_at,
@@ -81,7 +86,8 @@ def _query(org_ids: set[int] | None) -> Select:
                     last_contact.c.at.label("last_contact"), confirmed.c.at.label("changed_by_member"),
                     transfer.status.label("transfer_status"), transfer.destination.label("transfer_destination"),
                     transfer.requested_at.label("transfer_requested_at"),
-                    transfer.done_at.label("transfer_done_at"), balance.c.points)
+                    transfer.done_at.label("transfer_done_at"), balance.c.points,
+                    last_report.c.at.label("last_report"))
              .outerjoin(Liaison, Liaison.id == Member.liaison_id)
              .outerjoin(liaison, liaison.id == Liaison.member_id)
              .outerjoin(last_contact, last_contact.c.member_id == Member.id)
@@ -89,6 +95,7 @@ def _query(org_ids: set[int] | None) -> Select:
              .outerjoin(latest_transfer, latest_transfer.c.member_id == Member.id)
              .outerjoin(transfer, transfer.id == latest_transfer.c.id)
              .outerjoin(balance, balance.c.member_id == Member.id)
+             .outerjoin(last_report, last_report.c.member_id == Member.id)
              .order_by(Member.branch_id, Member.id))
     return query if org_ids is None else query.where(Member.branch_id.in_(org_ids))
 
@@ -107,6 +114,11 @@ def _transfer_cell(status: str | None, destination: str | None, requested_at: dt
         return None
     when = done_at if status == "done" else requested_at
     return f"{TRANSFER_WORDS.get(status, status)}：转到{destination}（{when.astimezone(SHANGHAI):%Y-%m-%d}）"
+
+
+def _day(moment: dt.datetime | None) -> dt.date | None:
+    """The Beijing date of ``moment`` (a date cell), ``None`` for none."""
+    return moment.astimezone(SHANGHAI).date() if moment is not None else None
 
 
 def _latest(*times: dt.datetime | None) -> dt.datetime | None:

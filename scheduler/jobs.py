@@ -21,6 +21,8 @@ from models.delivery.digest import queue_digests
 from models.liaison_contacts import queue_contact_plans
 from models.reading import link_key, reading_url
 from models.settings import Settings
+from models.thought_reports import period_of
+from models.thought_reports.reminders import due_for_reminder, queue_reminders
 from models.tickets import close_unrated
 from models.tickets.escalation import escalate_batch
 from models.tickets.sla import Sla
@@ -179,3 +181,25 @@ def run_verification_round(batch_size: int = BATCH_SIZE) -> int:
     log.info("verification round: %d asks closed unanswered (%d lists), %d members asked",
              len(lapsed), lists, asked)
     return asked
+
+
+def remind_thought_reports(batch_size: int = BATCH_SIZE) -> int:
+    """Job ``thought_report_reminder`` (``thought_report.reminder_cron``, quarterly as shipped):
+    remind every bound member who handed in no thought report in the Beijing quarter of now
+    (:mod:`models.thought_reports.reminders`), ``batch_size`` members per transaction. Once per
+    member and quarter: a rerun or a clock jump within the quarter reminds nobody twice. Returns
+    how many were reminded."""
+    rt = current_runtime()
+    now = rt.clock.now()
+    period, each = period_of(now), rt.settings.points.each("thought_report")
+    queued, after_id = 0, 0
+    while True:
+        with rt.session() as s:
+            members = due_for_reminder(s, period, after_id, batch_size)
+            if not members:
+                break
+            queued += queue_reminders(s, members, period, each=each, now=now)
+            after_id = members[-1].id
+            s.commit()
+    log.info("thought report reminder %s: %d queued", period, queued)
+    return queued

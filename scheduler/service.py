@@ -35,6 +35,7 @@ from models.scheduling import (
 from models.settings import (
     LiaisonSettings,
     SchedulerSettings,
+    ThoughtReportSettings,
     TransferSettings,
     VerificationSettings,
 )
@@ -44,6 +45,7 @@ from scheduler.jobs import (
     Runtime,
     close_unrated_tickets,
     escalate_late_tickets,
+    remind_thought_reports,
     run_lesson_schedule,
     run_verification_round,
     send_contact_plans,
@@ -62,6 +64,7 @@ VERIFICATION_JOB_ID = "verification_round"
 RATING_JOB_ID = "ticket_rating"
 CONTACT_PLAN_JOB_ID = "contact_plan"
 ESCALATION_JOB_ID = "ticket_escalation"
+THOUGHT_REPORT_JOB_ID = "thought_report_reminder"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -148,6 +151,19 @@ def register_liaison_jobs(scheduler: BackgroundScheduler, settings: SchedulerSet
                      "定时联系名单")]
 
 
+def register_thought_report_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                                thought_report: ThoughtReportSettings) -> str | None:
+    """The quarterly thought-report reminder (job id ``thought_report_reminder``) on
+    ``thought_report.reminder_cron`` in the scheduler's time zone (:func:`keep_job`); with
+    ``thought_report.reminders`` false it is removed. Returns the job id, or ``None``."""
+    if not thought_report.reminders:
+        if scheduler.get_job(THOUGHT_REPORT_JOB_ID) is not None:
+            scheduler.remove_job(THOUGHT_REPORT_JOB_ID)
+        return None
+    trigger = cron_trigger(thought_report.reminder_cron, ZoneInfo(settings.timezone))
+    return keep_job(scheduler, THOUGHT_REPORT_JOB_ID, remind_thought_reports, trigger, "思想汇报提醒")
+
+
 class SchedulerService:
     """APScheduler plus the leader lease. :meth:`start` runs it in background threads (inside
     ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role). ``dispatch`` is
@@ -229,6 +245,9 @@ class SchedulerService:
                 jobs.extend([verification] if verification else [])
                 jobs.extend(register_liaison_jobs(self.scheduler, self.rt.settings.scheduler,
                                                   self.rt.settings.liaison))
+                reminder = register_thought_report_job(self.scheduler, self.rt.settings.scheduler,
+                                                       self.rt.settings.thought_report)
+                jobs.extend([reminder] if reminder else [])
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

@@ -18,6 +18,7 @@ from handlers.replies import TextReply
 from models.dialog import DialogState
 from models.member import Liaison, MemberChange
 from models.stations import Station
+from models.thought_reports import ThoughtReport
 from models.tickets import Ticket, open_ticket
 from models.transfers import TransferRequest
 from tests.conftest import START
@@ -30,6 +31,9 @@ CLARIFY_QUESTION = f"您是想办哪件事？\n1. {study.INTENT.usage}\n2. {org_
 
 GUIDED_CANCELLED = "好的，已取消，刚才说的都没有保存。想改的时候再发“更新信息”。"
 TRANSFER_CANCELLED = "好的，转接申请没有提交。以后想办，随时发“我要转组织关系”。"
+REPORT_PARAGRAPH = "这个季度在外面打工，坚持每周打开学习资料，也参加了线上组织生活。"
+REPORT_KEPT = "草稿保存 24 小时（每发一段重新计时），超时没提交会作废。"
+REPORT_CANCELLED = "好的，这篇思想汇报没有提交，写的内容已放弃。想交的时候再发“思想汇报”。"
 
 # (dialog, state) -> how a member gets there, the question of that state, the one reply to any
 # cancel word, and the answer (or, in a dialog of several questions, the answers in turn) that
@@ -83,16 +87,25 @@ REACH = {
     ("station_where", "where"): (
         ["附近的阳光驿站"], "想找离您最近的阳光驿站，请把位置发给我：点输入框右边的“＋”，选“位置”，再点“发送”。"
         "也可以直接告诉我在哪个城市，例如“东莞”。", "好的，不找了。想找驿站时再发“附近的阳光驿站”。", "东莞"),
+    ("thought_report", "collecting"): (
+        ["思想汇报", REPORT_PARAGRAPH], f"已写 1 段，共 32 字。接着发下一段；写完发“提交”，不写了发“取消”。{REPORT_KEPT}",
+        REPORT_CANCELLED, ("提交", "确认")),
+    ("thought_report", "confirming"): (
+        ["思想汇报", REPORT_PARAGRAPH, "提交"],
+        f"请确认：这篇思想汇报共 1 段、32 字，内容是“{REPORT_PARAGRAPH}”。回复“确认”交给支部书记；还要补充就接着发；"
+        f"不交了发“取消”。{REPORT_KEPT}", REPORT_CANCELLED, "确认"),
 }
 CANCEL_WORDS = ["取消", "算了", "不弄了", "算了，不用了。", "取消吧", "那不弄了吧"]
 
 
 def saved(session):
-    """What a dialog could have saved: member changes, tickets and transfer requests."""
+    """What a dialog could have saved: member changes, tickets, transfer requests and thought
+    reports."""
     session.expire_all()
     return (session.scalar(select(func.count()).select_from(MemberChange)),
             session.scalar(select(func.count()).select_from(Ticket)),
-            session.scalar(select(func.count()).select_from(TransferRequest)))
+            session.scalar(select(func.count()).select_from(TransferRequest)),
+            session.scalar(select(func.count()).select_from(ThoughtReport)))
 
 
 def in_progress(session, openid):

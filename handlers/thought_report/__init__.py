@@ -1,23 +1,62 @@
-"""思想汇报 (thought_report)."""
+"""思想汇报 (thought_report): a member hands in a thought report by chat.
+
+- "思想汇报：……" (either colon, or 思想汇报 and enough words after it) in one message is handed
+  in at once (``handlers.thought_report.submit``): numbered, counted for the quarter, points
+  awarded, the branch secretary told;
+- "思想汇报", "交思想汇报", "我要写思想汇报", a question about them, starts the draft dialog
+  (``handlers.thought_report.draft``): paragraphs until 提交, a preview, 确认; a long message
+  about them without the heading is the draft's first paragraph;
+- "我的思想汇报": what they handed in, read or not, the comments (``handlers.thought_report.mine``);
+- 提交 with no draft open: said so.
+
+The secretary's commands (阅 编号 意见, 待阅, the number alone) are in
+``handlers.thought_report.reading``.
+"""
 from __future__ import annotations
 
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
+from handlers.dialog_machine import late_answer, words
 from handlers.nlu.policy import Routing
-from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
+from handlers.thought_report import draft, phrases
+from handlers.thought_report.mine import mine_text
+from handlers.thought_report.submit import hand_in
 from handlers.thought_report.vocabulary import VOCABULARY
+from models.thought_reports.limits import word_count
 
-NAME = "thought_report"
+NAME = draft.NAME
+# A message this long (in words) about thought reports, with no heading, is the report itself:
+# it opens a draft rather than be asked about.
+LETTER_MIN = 50
+NOTHING_TO_SUBMIT = (f"现在没有正在写的思想汇报（超过 {draft.HOURS} 小时没提交的草稿会作废）。想交的话发“思想汇报”一段一段写，"
+                     "也可以一条消息发“思想汇报：”加上全文。")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    """Thought reports go to a person for now: say how to hand one in."""
-    return TextReply("思想汇报写好后，可以拍照或整理成文字发给您的红色联络员，由联络员转交支部。"
-                     f"{who_to_contact(ctx)}")
+    """Hand in a headed report, list the member's own, or start a draft (see the module)."""
+    text = msg.text or ""
+    body = phrases.headed_body(text, ctx.settings.thought_report.min_chars)
+    if body is not None:
+        return TextReply(hand_in(ctx, body))
+    said = words(ctx.route.normalised if ctx.route is not None else text)
+    if phrases.MINE.search(said):
+        return TextReply(mine_text(ctx))
+    # a draft that lapsed since the member last wrote: said so before anything else
+    lapsed = late_answer(ctx, {NAME: draft.DIALOG})
+    if phrases.SUBMIT.fullmatch(said):
+        return lapsed or TextReply(NOTHING_TO_SUBMIT)
+    if word_count(text) >= LETTER_MIN and phrases.HEADING.match(text) is None:
+        if len(text.strip()) > ctx.settings.thought_report.max_chars:
+            return TextReply(hand_in(ctx, text))  # refused as too long, with the limit
+        started = draft.start(msg, ctx, first=text.strip())
+    else:
+        started = draft.start(msg, ctx)
+    return TextReply(f"{lapsed.text}\n{started}" if isinstance(lapsed, TextReply) else started)
 
 
-INTENT = Intent(name=NAME, usage="思想汇报 —— 思想汇报怎么交", offer=Offer("了解思想汇报怎么交", "思想汇报"),
+INTENT = Intent(name=NAME, usage="思想汇报 —— 交思想汇报（发“我的思想汇报”看交过的）",
+                offer=Offer("交思想汇报", "思想汇报"),
                 public=False, vocabulary=VOCABULARY,
                 routing=Routing(),
                 handle=handle)

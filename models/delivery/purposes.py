@@ -91,6 +91,14 @@ PURPOSES: dict[str, Purpose] = {
     # it, but it can wait for their next message (no template).
     "activity_claim": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务待审核", template_fallback=True),
     "activity_decision": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务审核结果"),
+    # A member's thought report reaching the branch secretary (models.thought_reports): a notice
+    # the member's submission triggered and the secretary waits on — its template at once outside
+    # the window (wechat.templates.thought_report). The member told it was read (阅, with the
+    # comment): an answer to them, but they did not ask just now — it waits for their next
+    # message, no template. The quarterly reminder to members with no report: at most once.
+    "thought_report": Purpose(Guarantee.AT_LEAST_ONCE, "思想汇报待阅", template_fallback=True),
+    "thought_report_read": Purpose(Guarantee.AT_LEAST_ONCE, "思想汇报已阅"),
+    "thought_report_reminder": Purpose(Guarantee.AT_MOST_ONCE, "思想汇报提醒"),
 }
 
 

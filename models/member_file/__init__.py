@@ -23,6 +23,7 @@ from models.member_file.records import (
     transfer_lines,
 )
 from models.member_file.section import Section
+from models.thought_reports.summary import file_lines as thought_report_lines
 
 # Shown in this order. Placeholders say plainly what is not kept yet.
 SECTIONS: tuple[Section, ...] = (
@@ -35,7 +36,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("points", "积分", points_lines),
     Section("dues", "党费", not_yet("交纳记录查询，交纳情况请问支部")),
     Section("org_life", "组织生活", not_yet("参会记录")),
-    Section("thought_report", "思想汇报", not_yet("提交记录")),
+    Section("thought_report", "思想汇报", thought_report_lines),
 )
 
 

@@ -44,6 +44,7 @@ from models.settings.sections import (
     TransferSettings,
     VerificationSettings,
 )
+from models.settings.thought_report import ThoughtReportSettings
 from models.settings.wechat import WechatSettings
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "LessonSchedule", "LiaisonSettings", "MenuButton", "MenuSettings", "NluSettings",
     "PointsSettings", "PrivacySettings", "RedisSettings", "SchedulerSettings", "ServerSettings",
     "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "WorkingHours", "load_settings",
+    "ThoughtReportSettings",
 ]
 
 DEFAULT_CONFIG_FILE = "config.yaml"
@@ -75,6 +77,7 @@ class Settings(Section):
     menu: MenuSettings = Field(default_factory=MenuSettings)
     transfer: TransferSettings = Field(default_factory=TransferSettings)
     verification: VerificationSettings = Field(default_factory=VerificationSettings)
+    thought_report: ThoughtReportSettings = Field(default_factory=ThoughtReportSettings)
 
     @model_validator(mode="after")
     def _derived_urls(self) -> "Settings":

@@ -24,7 +24,8 @@ DEFAULT_TEMPLATES = {"liaison_notice": "kiteline_liaison_notice",
                      "contact_plan": "kiteline_contact_plan",
                      "liaison_handover": "kiteline_liaison_handover",
                      "activity_claim": "kiteline_activity_claim",
-                     "ticket_reply": "kiteline_ticket_reply"}
+                     "ticket_reply": "kiteline_ticket_reply",
+                     "thought_report": "kiteline_thought_report"}
 
 
 class WechatSettings(Section):
@@ -51,7 +52,8 @@ class WechatSettings(Section):
     # Template IDs (模板消息) from the WeChat console, by notice. A notice whose member's
     # customer-service window is closed goes out as this template at once (DESIGN.md §2).
     templates: dict[Literal["liaison_notice", "delivery_digest", "verification_list", "ticket_escalation",
-                            "contact_plan", "liaison_handover", "activity_claim", "ticket_reply"], str] = Field(
+                            "contact_plan", "liaison_handover", "activity_claim", "ticket_reply",
+                            "thought_report"], str] = Field(
         default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
     @field_validator("templates")
