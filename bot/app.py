@@ -10,9 +10,10 @@ from functools import lru_cache
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from bot.answering import ROUTER
 from bot.reading import make_blueprint as reading_blueprint
 from bot.runtime import Runtime, build_runtime
-from bot.webhook import ROUTER, make_blueprint
+from bot.webhook import make_blueprint
 from handlers.nlu.router import Router
 from handlers.registry import build_router
 from models.clock import Clock

@@ -7,7 +7,7 @@ gave up) would queue behind the very handler it waits for, and the member would 
 "该公众号暂时无法提供服务". A retry reaching the process that answers the first delivery — every
 retry, in the embedded single-process default — is answered from here instead: it waits for the
 reply in memory and, when the wait runs out, marks it lost so the first delivery sends it through
-the outbox. Retries reaching another process use the database (``bot.webhook``).
+the outbox. Retries reaching another process use the database (``bot.answering``).
 
 Hand-written because no library holds "one slow answer, several waiters, one verdict"; it is a
 dict and a condition variable.
@@ -27,7 +27,7 @@ SWEEP_EVERY_SECONDS = 1.0
 @dataclass
 class Delivery:
     """One delivery being answered: ``body`` once answered, or ``lost`` when a retry gave up.
-    ``query_key`` and ``body_hash`` say how it arrived (see ``bot.webhook.Seen``)."""
+    ``query_key`` and ``body_hash`` say how it arrived (see ``bot.answering.Seen``)."""
 
     query_key: str
     body_hash: str

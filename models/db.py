@@ -22,7 +22,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     No connection is pinged when taken from the pool: that is a round trip per transaction on
     PostgreSQL. A connection found dead (the server restarted) fails its statement and SQLAlchemy
     then drops every pooled connection as old as it; the webhook retries its first statement
-    once (``bot.webhook``), the scheduler's and dispatcher's loops their next round.
+    once (``bot.answering``), the scheduler's and dispatcher's loops their next round.
 
     SQL parameters (openids, names, phones) stay out of error messages and logs unless ``echo``
     is on for debugging (DESIGN.md §5)."""

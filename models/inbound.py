@@ -3,7 +3,7 @@
 WeChat retries a delivery three times when it gets no answer within 5 s (消息推送 docs). The
 dedupe key (openid + MsgId, or openid + CreateTime + Event + EventKey) is unique, so a retry finds
 the first delivery's row and its stored reply instead of running the handler again. The row is
-written with the reply, in the transaction of the handler's work (``bot.webhook``): a delivery
+written with the reply, in the transaction of the handler's work (``bot.answering``): a delivery
 that fails or is killed leaves nothing, and WeChat's retry answers it afresh.
 
 ``query_key`` identifies the signed query string the delivery came with (timestamp, nonce,

@@ -175,7 +175,7 @@ def read_sender(conn: Connection, session: Session, openid: str, *,
     is put into ``session`` (which must work on ``conn``'s transaction). ``follow_up_since``:
     a ticket answered since then may await the member's reply (now minus
     ``liaison.follow_up_hours``); ``None`` reads none. ``delivery``: the message's dedupe key,
-    query key and body hash (``bot.webhook``), for ``recorded`` and ``replayed``."""
+    query key and body hash (``bot.answering``), for ``recorded`` and ``replayed``."""
     dedupe_key, query_key, body_hash = delivery or (None, None, None)
     row = conn.execute(_READ_SENDER, {"openid": openid, "follow_up_since": follow_up_since, "dedupe_key": dedupe_key,
                                       "query_key": query_key, "body_hash": body_hash}).one()

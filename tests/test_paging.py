@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import bot.webhook
+import bot.answering
 from bot import wire
 from handlers.replies import TextReply
 from models.stations import Station
@@ -68,7 +68,7 @@ def test_more_with_nothing_waiting_says_so(chat, member, words):
 @pytest.mark.parametrize("mode", ["plain", "safe"])
 def test_any_long_text_pages_in_every_mode(make_chat, monkeypatch, member, mode):
     text = "\n".join(f"第{i}行：" + "学" * 60 for i in range(1, 41))
-    monkeypatch.setattr(bot.webhook, "dispatch", lambda msg, ctx, router: TextReply(text))
+    monkeypatch.setattr(bot.answering, "dispatch", lambda msg, ctx, router: TextReply(text))
     chat = make_chat("oKite_member_0001", mode=mode)
     first = chat.say("学习")
     assert bytes_of(first) <= wire.MAX_REPLY_BYTES and first.endswith("回复“更多”看下一页）")

@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
 from wechatpy import parse_message
 
-import bot.webhook
+import bot.answering
 from bot import wire
 from handlers.replies import TextReply
 from models.follower import Follower
@@ -26,19 +26,19 @@ HOTLINE = "0471-12345678"
 def handled(monkeypatch):
     """Every message that reached the handlers, in order (the dispatcher, counted)."""
     calls = []
-    real = bot.webhook.dispatch
+    real = bot.answering.dispatch
 
     def counting(msg, ctx, router):
         calls.append(msg)
         return real(msg, ctx, router)
 
-    monkeypatch.setattr(bot.webhook, "dispatch", counting)
+    monkeypatch.setattr(bot.answering, "dispatch", counting)
     return calls
 
 
 def reply_with(monkeypatch, text: str) -> None:
     """Make every handler answer ``text`` (to test what the transport does with it)."""
-    monkeypatch.setattr(bot.webhook, "dispatch", lambda msg, ctx, router: TextReply(text))
+    monkeypatch.setattr(bot.answering, "dispatch", lambda msg, ctx, router: TextReply(text))
 
 
 def inbound_count(session) -> int:
@@ -109,7 +109,7 @@ def test_a_failing_handler_gets_the_apology_once_and_its_retry_too(chat, monkeyp
         calls.append(msg)
         raise RuntimeError(f"bug while answering {msg.openid}")
 
-    monkeypatch.setattr(bot.webhook, "dispatch", broken)
+    monkeypatch.setattr(bot.answering, "dispatch", broken)
     xml = chat.xml("text", "<Content>菜单</Content>", msg_id=True)
     apology = f"抱歉，系统刚才开了个小差，您的消息我们已经收到。请稍后再发一次，或拨打服务热线 {HOTLINE}。"
     assert chat._reply_text(chat.post(xml)) == apology
@@ -125,7 +125,7 @@ def test_a_database_error_in_a_handler_keeps_personal_data_out_of_the_log(chat, 
         ctx.session.execute(insert(Follower).values(openid=msg.openid, first_seen_at=START,
                                                     last_interaction_at=START))
 
-    monkeypatch.setattr(bot.webhook, "dispatch", duplicate_follower)
+    monkeypatch.setattr(bot.answering, "dispatch", duplicate_follower)
     assert chat.say("菜单").startswith("抱歉，系统刚才开了个小差")
     assert "IntegrityError" in caplog.text
     assert "oKite_member_0001" not in caplog.text

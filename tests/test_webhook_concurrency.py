@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-import bot.webhook
+import bot.answering
 from bot.inflight import InFlight
 from models.delivery.outbox import OutboxMessage
 from models.inbound import InboundMessage
@@ -24,14 +24,14 @@ WAIT = 20  # seconds; only reached if the code under test deadlocks
 def handled(monkeypatch):
     calls = []
     lock = threading.Lock()
-    real = bot.webhook.dispatch
+    real = bot.answering.dispatch
 
     def counting(msg, ctx, router):
         with lock:
             calls.append(msg.openid)
         return real(msg, ctx, router)
 
-    monkeypatch.setattr(bot.webhook, "dispatch", counting)
+    monkeypatch.setattr(bot.answering, "dispatch", counting)
     return calls
 
 
@@ -39,7 +39,7 @@ def test_a_retry_arriving_while_the_first_delivery_runs_waits_for_its_reply(app,
     """Deterministic interleaving: the first delivery is held just before its handler until the
     retry is already waiting for the stored reply."""
     retry_waiting, release = threading.Event(), threading.Event()
-    real_handle, real_wait = bot.webhook._handle, InFlight.wait
+    real_handle, real_wait = bot.answering._handle, InFlight.wait
 
     def held_handle(rt, conn, incoming, key, delivery):
         assert release.wait(WAIT)
@@ -49,7 +49,7 @@ def test_a_retry_arriving_while_the_first_delivery_runs_waits_for_its_reply(app,
         retry_waiting.set()
         return real_wait(delivery, seconds)
 
-    monkeypatch.setattr(bot.webhook, "_handle", held_handle)
+    monkeypatch.setattr(bot.answering, "_handle", held_handle)
     monkeypatch.setattr(InFlight, "wait", staticmethod(signalling_wait))
     first, retry = make_chat("oKite_member_0001"), make_chat("oKite_member_0001")
     xml = first.xml("text", "<Content>菜单</Content>", msg_id=True)
@@ -71,15 +71,15 @@ def test_a_reply_too_late_for_every_retry_goes_out_through_the_outbox(app, make_
     """The first delivery is held until the retry has given up waiting (WeChat then shows the
     member nothing): the reply is queued as a customer-service message, once."""
     first_held, retry_gave_up = threading.Event(), threading.Event()
-    real_handle = bot.webhook._handle
+    real_handle = bot.answering._handle
 
     def held_handle(rt, conn, incoming, key, delivery):
         first_held.set()
         assert retry_gave_up.wait(WAIT)
         return real_handle(rt, conn, incoming, key, delivery)
 
-    monkeypatch.setattr(bot.webhook, "_handle", held_handle)
-    monkeypatch.setattr(bot.webhook, "RETRY_WAIT_SECONDS", 0)
+    monkeypatch.setattr(bot.answering, "_handle", held_handle)
+    monkeypatch.setattr(bot.answering, "RETRY_WAIT_SECONDS", 0)
     first, retry = make_chat("oKite_member_0001"), make_chat("oKite_member_0001")
     xml = first.xml("text", "<Content>菜单</Content>", msg_id=True)
 
@@ -144,7 +144,7 @@ def test_a_retry_on_another_worker_racing_the_first_keeps_one_answer_and_one_tic
     first.say("你好")  # the window is open: neither delivery writes it
     clock.advance(seconds=20)
     held, retry_done = threading.Event(), threading.Event()
-    real, calls = bot.webhook.dispatch, []
+    real, calls = bot.answering.dispatch, []
 
     def holding(msg, ctx, router):
         calls.append(threading.current_thread().name)
@@ -155,7 +155,7 @@ def test_a_retry_on_another_worker_racing_the_first_keeps_one_answer_and_one_tic
 
     xml = first.xml("text", "<Content>求助 老板拖欠了三个月工资</Content>", msg_id=True)
     try:
-        bot.webhook.dispatch = holding
+        bot.answering.dispatch = holding
         with ThreadPoolExecutor(1) as pool:
             first_done = pool.submit(first.post, xml)
             assert held.wait(WAIT)
@@ -163,7 +163,7 @@ def test_a_retry_on_another_worker_racing_the_first_keeps_one_answer_and_one_tic
             retry_done.set()
             assert first._reply_text(first_done.result(WAIT)) == answered
     finally:
-        bot.webhook.dispatch = real
+        bot.answering.dispatch = real
         for app in (first_app, other_app):
             app.extensions["kiteline"].engine.dispose()
     number = session.scalar(select(Ticket.number))

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from sqlalchemy import event, select
 
-import bot.webhook
+import bot.answering
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
@@ -209,7 +209,7 @@ def test_a_window_write_leaves_the_budget_a_dispatcher_spent_meanwhile(chat, run
     dispatcher sent between the read and the write still counts."""
     chat.say("你好")
     chat.advance(minutes=5)
-    read = bot.webhook.read_sender
+    read = bot.answering.read_sender
 
     def read_while_a_dispatcher_sends(conn, s, openid, **kw):
         sender = read(conn, s, openid, **kw)
@@ -218,7 +218,7 @@ def test_a_window_write_leaves_the_budget_a_dispatcher_spent_meanwhile(chat, run
             dispatcher.commit()
         return sender
 
-    monkeypatch.setattr(bot.webhook, "read_sender", read_while_a_dispatcher_sends)
+    monkeypatch.setattr(bot.answering, "read_sender", read_while_a_dispatcher_sends)
     chat.post(chat.xml("event", "<Event><![CDATA[LOCATION]]></Event><Latitude>31.3</Latitude>"
                                 "<Longitude>120.6</Longitude><Precision>30</Precision>"))
     session.expire_all()

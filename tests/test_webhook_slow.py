@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-import bot.webhook
+import bot.answering
 from models.delivery.outbox import OutboxMessage
 from tests.factories import make_branch, make_member
 
@@ -25,7 +25,7 @@ def test_retries_answer_in_time_while_a_slow_handler_writes_and_the_reply_comes_
     make_member(session, make_branch(session), name="张某", openid="oKite_member_0001")
     session.commit()
     started, finish = threading.Event(), threading.Event()
-    real = bot.webhook.dispatch
+    real = bot.answering.dispatch
 
     def slow(msg, ctx, router):
         reply = real(msg, ctx, router)   # the handler's own writes are in its transaction now
@@ -34,8 +34,8 @@ def test_retries_answer_in_time_while_a_slow_handler_writes_and_the_reply_comes_
         assert finish.wait(WAIT)
         return reply
 
-    monkeypatch.setattr(bot.webhook, "dispatch", slow)
-    monkeypatch.setattr(bot.webhook, "RETRY_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(bot.answering, "dispatch", slow)
+    monkeypatch.setattr(bot.answering, "RETRY_WAIT_SECONDS", 0.3)
     first = make_chat("oKite_member_0001")
     xml = first.xml("text", "<Content>菜单</Content>", msg_id=True)
     with ThreadPoolExecutor(1) as pool:
