@@ -91,6 +91,12 @@ PURPOSES: dict[str, Purpose] = {
     # it, but it can wait for their next message (no template).
     "activity_claim": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务待审核", template_fallback=True),
     "activity_decision": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务审核结果"),
+    # Party dues (models.dues): a member's 我交了 reaching the branch secretary, and the member told
+    # a payment is confirmed (someone waits on both; they wait for the reader's next message);
+    # the monthly reminder of months owed (a reminder: at most once, never a template).
+    "dues_report": Purpose(Guarantee.AT_LEAST_ONCE, "党费待确认"),
+    "dues_confirmed": Purpose(Guarantee.AT_LEAST_ONCE, "党费确认通知"),
+    "dues_reminder": Purpose(Guarantee.AT_MOST_ONCE, "党费提醒"),
 }
 
 
