@@ -82,8 +82,9 @@ def _confirm_member(ctx: Context, member: Member, said: str) -> str:
     lines = []
     if done.changed:
         tell = f"并告诉了{member.name}" if done.told else f"{member.name}没有绑定微信，请电话告诉本人"
-        recorded = f"（其中{written_runs(done.recorded)}本人没有报，按月缴纳标准{yuan(mine.standard_fen)}登记）" \
-            if done.recorded else ""
+        recorded = ("" if not done.recorded else f"（本人没有报，按月缴纳标准{yuan(mine.standard_fen)}登记）"
+                    if done.recorded == done.changed else
+                    f"（其中{written_runs(done.recorded)}本人没有报，按月缴纳标准{yuan(mine.standard_fen)}登记）")
         lines.append(f"已确认{member.name}{written_runs(done.changed)}的党费，共{yuan(done.fen)}{recorded}，{tell}。")
     if done.already:
         lines.append(f"{written_runs(done.already)}之前已经确认过了。")

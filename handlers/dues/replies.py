@@ -73,7 +73,7 @@ def reported(ctx: Context, text: str | None, mine: Standing) -> str | None:
     if not named:
         if mine.pending:
             return f"{name}，您报的{written_runs(mine.pending)}已交，正等支部书记确认，不用再报。确认了我会告诉您。"
-        return (f"{name}，您的党费已经{paid_through(mine)}，没有欠费，不用再报。"
+        return (f"{name}，您的党费{paid_through(mine)}，没有欠费，不用再报。"
                 f"交的如果是别的月份，请说明，例如“我交了{int(mine.current[5:7])}月的党费”。")
     return record(ctx, named, mine, text)
 
