@@ -185,7 +185,7 @@ def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells:
             problems.append(f"没写{headers['period']}")
         elif fen == 0:
             problems.append(f"{headers.get('amount', '金额')}是0；没交的月份不用写在表里")
-        elif period is not None and fen is None and standard is None:
+        elif period is not None and not clean(fields.get("amount")) and standard is None:
             problems.append(f"没写{headers.get('amount', '缴纳金额')}")
         if period is not None:
             payments.append(SheetPayment(period, fen, paid_on, channel))
