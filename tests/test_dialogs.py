@@ -15,6 +15,7 @@ from handlers.dialog_machine import Ask, Dialog, Stay
 from handlers.registry import DIALOGS
 from handlers.replies import TextReply
 from models.dialog import DialogState
+from models.dues import DuesStandard
 from models.member import Liaison, MemberChange
 from models.tickets import Ticket, open_ticket
 from models.transfers import TransferRequest
@@ -79,6 +80,16 @@ REACH = {
         "您要申请把组织关系转到浙江宁波吗？确认后我把申请转告支部，由支部为您办理。回复“对”确认，回复“不对”取消。",
         TRANSFER_CANCELLED, "对"),
 }
+DUES_OWED = "2026年10月至11月"
+DUES_CANCELLED = "好的，没有记。交了党费随时告诉我“我交了”。"
+REACH[("dues", "answered")] = (
+    ["党费"], "张某，您的党费：\n月缴纳标准：12.50元\n2026年10月起还没有交纳记录\n"
+              f"还欠{DUES_OWED}，共2个月25元\n怎么交：每月20日前微信转账给支部组织委员，或交给村党支部；"
+              "不方便的可以委托家人代交。\n交好后回复“我交了”（或“党费交了 10月 11月”），我转给支部书记确认。",
+    DUES_CANCELLED, "交了 全部")
+REACH[("dues", "which_months")] = (
+    ["党费", "交了"], f"您交的是哪几个月？还没交的有：{DUES_OWED}。回复月份，例如“10月 11月”；都交了回复“全部”。",
+    DUES_CANCELLED, "全部")
 CANCEL_WORDS = ["取消", "算了", "不弄了", "算了，不用了。", "取消吧", "那不弄了吧"]
 
 
@@ -102,6 +113,10 @@ def setup(session, key):
     member = setup_roster(session)
     if key[0] == "study_past":
         make_lesson(session, "学习党章第一章")
+        session.commit()
+    if key[0] == "dues":  # a standard of 12.50元 from October: October and November owed
+        session.add(DuesStandard(member_id=member.id, amount_fen=1250, since="2026-10", set_by="党费.xlsx",
+                                 updated_at=START))
         session.commit()
     if key[0] == "desk_which":
         desk = Liaison(member_id=member.id, branch_id=member.branch_id)
