@@ -108,7 +108,7 @@ def test_fold_and_usage():
     desk = ["审核", "我的工单", "接单", "回复", "办结", "转", "备注", "编号", "联系"]
     assert usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))[0] == REVIEW_USAGE
     assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))] == desk
-    assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.TOWNSHIP}))] == desk[:-1]
+    assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.TOWNSHIP}))] == [*desk[:-1], "确认党费"]
 
 
 def test_a_command_without_roles_or_usage_fails_when_built():

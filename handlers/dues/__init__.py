@@ -28,7 +28,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return TextReply(DIALOG.start(ctx, msg.openid, State.ANSWERED, {}))
 
 
-INTENT = Intent(name=NAME, usage="党费 —— 交了多少、欠不欠、怎么交；交了回复“我交了”",
+INTENT = Intent(name=NAME, usage="党费 —— 交了多少、怎么交",
                 offer=Offer("了解党费怎么交", "党费"),
                 public=False, vocabulary=VOCABULARY,
                 routing=Routing(),
