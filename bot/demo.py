@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from bot.demo_thought_reports import load_thought_reports
 from bot.sandbox import state as sandbox_state
 from models.binding import new_bind_code
+from models.dues import DuesPayment, DuesStandard
+from models.dues import months as dues_months
 from models.follower import Follower
 from models.lesson import Lesson, LessonTarget
 from models.liaisons import Change, record_changes
@@ -113,6 +115,7 @@ def load_demo(rt) -> str:
         branches = _branches(session, district)
         members = _people(session, branches, now)
         _lessons(session, now)
+        _dues(session, members, now)
         session.add_all(Station(**fields) for fields in STATIONS)
         load_thought_reports(session, members[:MEMBERS_PER_BRANCH], now, rt.settings.points)
         session.commit()
@@ -204,6 +207,30 @@ def _lessons(session: Session, now: dt.datetime) -> None:
                                created_at=now))
 
 
+# Party dues: each mobile member's monthly standard (fen) in turn, kept from DUES_MONTHS months
+# back; every third member owes this month and the last, the rest are paid up.
+DUES_STANDARDS = (1250, 500, 2000, 1000, 200)
+DUES_MONTHS = 6
+DUES_CHANNELS = ("微信", "现金", "银行", "代交")
+
+
+def _dues(session: Session, members: list[Member], now: dt.datetime) -> None:
+    """A dues standard for every mobile member and their payments, as a branch's dues sheet
+    would record them (the first member, the one the instructions bind, owes two months)."""
+    current = dues_months.current_period(now)
+    since = dues_months.shift(current, -DUES_MONTHS)
+    for n, member in enumerate(members):
+        fen = DUES_STANDARDS[n % len(DUES_STANDARDS)]
+        session.add(DuesStandard(member_id=member.id, amount_fen=fen, since=since, set_by=DEMO_BY, updated_at=now))
+        owed = 2 if n % 3 == 0 else 0
+        for period in dues_months.span(since, dues_months.shift(current, -owed)):
+            session.add(DuesPayment(member_id=member.id, period=period, amount_fen=fen,
+                                    paid_on=dt.date(int(period[:4]), int(period[5:]), 1 + n % 20),
+                                    channel=DUES_CHANNELS[n % len(DUES_CHANNELS)], status="confirmed",
+                                    source="import", recorded_by=DEMO_BY, recorded_at=now, confirmed_at=now,
+                                    confirmed_by=DEMO_BY))
+
+
 def _chat_command(rt) -> str:
     # the hints work as printed when the service listens on another port than the shipped one
     # (serve --port 8091: a chat in another terminal reads config.yaml's)
@@ -219,7 +246,7 @@ def _role_lines(rt, branch: Organization, session: Session) -> list[str]:
                              .where(Liaison.branch_id == branch.id))
     return [
         f"  支部书记：{chat} --openid {SECRETARY_OPENID} \"绑定 {branch.secretary_name} {branch.secretary_phone}\""
-        f"（{branch.name}书记，绑定后可发“转接办结 姓名”）",
+        f"（{branch.name}书记，绑定后可发“转接办结 姓名”“确认党费 姓名 月份”）",
         f"  红色联络员：{chat} --openid {liaison.openid} \"帮助\"（{branch.name}的联络员{liaison.name}，"
         "已绑定，看他能发的命令）",
     ]
@@ -240,6 +267,7 @@ def _instructions(rt, members: list[Member], roles: list[str]) -> str:
         f"  {chat} \"学习\"",
         f"  {chat} \"我现在在苏州\"",
         f"  {chat} \"求助 老板拖欠了三个月工资\"",
+        f"  {chat} \"党费\"（交了多少、欠几个月；交了就回“我交了”，书记确认）",
         f"  扫码绑定：{chat} --openid oKite_demo_0002 --event subscribe "
         f"--key qrscene_bind_{second.bind_code}（{second.name}的邀请二维码）",
         f"  求助会立刻以模板消息通知{first.name}的联络员，看联络员收到了什么：",

@@ -3,7 +3,8 @@ branch's ledger (台账) into the roster. ``kiteline import orgs FILE [--dry-run
 district's org file (组织架构表) into the org tree. ``kiteline import liaisons FILE [--dry-run]``:
 name each branch's red liaisons and the members they look after (红色联络员名单).
 ``kiteline import lessons FILE [--dry-run]``: fill the lesson library (学习资料) from a list.
-``kiteline import stations FILE [--dry-run]``: add or update the sunshine stations (阳光驿站名单)."""
+``kiteline import stations FILE [--dry-run]``: add or update the sunshine stations (阳光驿站名单).
+``kiteline import dues FILE [--org NAME] [--dry-run]``: a branch's dues sheet (党费收缴表)."""
 from __future__ import annotations
 
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 
 from bot.startup import runtime_from
+from models.dues import import_dues
 from models.ledger import CellError
 from models.ledger_files import RejectedRows, TableError, open_table
 from models.ledger_import import import_members
@@ -20,6 +22,7 @@ from models.lesson_import import import_lessons
 from models.liaisons.sheet_import import import_liaisons
 from models.org_file import read_org_rows
 from models.org_import import import_orgs
+from models.org_tree import subtree_ids
 from models.stations.sheet_import import import_stations
 
 DRY_RUN_NOTE = "试导入（--dry-run）：以下是导入会做的事，没有写入任何数据。"
@@ -127,6 +130,28 @@ def import_stations_command(ctx: click.Context, file: str, dry_run: bool) -> Non
     nothing and lists every bad row. --dry-run rolls everything back. Exit status 0 when
     imported, 2 when the file cannot be read or has a bad row (nothing stored)."""
     _import_list(ctx, file, dry_run, "阳光驿站", lambda session, rows, rt: import_stations(session, rows))
+@import_group.command("dues")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "org_name", help="The branch (or organisation) the sheet is of, for names without phone or branch.")
+@click.option("--dry-run", is_flag=True, help="Print the report and write nothing to the database.")
+@click.pass_context
+def import_dues_command(ctx: click.Context, file: str, org_name: str | None, dry_run: bool) -> None:
+    """Import a branch's dues sheet (党费) from an .xlsx or .csv: one row per member and month
+    (姓名, 手机号, 所属党组织, 缴费月份, 缴纳金额（元）, 缴费日期, 缴费方式, 月缴纳标准) or one row per
+    member with a column per month (1月 2月 …: the amount, or ✓ for the standard).
+
+    A member is matched by name and phone, else by name within the row's branch (or --org). A
+    month on record is updated, never added twice; a month the member reported (我交了) is
+    confirmed and they are told. All or nothing: a file with a bad row stores nothing and lists
+    every bad row. --dry-run rolls everything back. Exit status 0 when imported, 2 when the file
+    cannot be read or has a bad row (nothing stored)."""
+    def run(session, rows, rt):
+        scope = subtree_ids(session, org_name) if org_name else None
+        if org_name and not scope:
+            raise CellError(f"没有叫“{org_name}”的党组织")
+        return import_dues(session, rows, district=rt.settings.district.name, scope=scope,
+                           start_month=rt.settings.dues.start_month, now=rt.clock.now(), changed_by=Path(file).name)
+    _import_list(ctx, file, dry_run, "党费表", run)
 
 
 def _import_list(ctx: click.Context, file: str, dry_run: bool, what: str, run) -> None:

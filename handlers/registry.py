@@ -15,6 +15,7 @@ from handlers import (
     activity_review,
     bind,
     dues,
+    dues_confirm,
     help_request,
     liaison,
     liaison_answer,
@@ -39,6 +40,7 @@ from handlers.dialog_machine import Dialog
 from handlers.dialogs import clarify, guided_update, phone_change, transfer_request
 from handlers.dialogs import help_request as help_dialogs
 from handlers.dialogs import update_info as where_dialog
+from handlers.dues import dialog as dues_dialog
 from handlers.nlu.router import Router
 from handlers.station import where as station_where
 from handlers.study import past as study_past
@@ -57,7 +59,7 @@ DIALOGS: dict[str, Dialog] = {
     for d in (
         clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG, guided_update.DIALOG,
         help_dialogs.DESCRIBE, help_dialogs.CONFIRM, transfer_request.DIALOG, study_past.DIALOG,
-        ticket_desk.WHICH, station_where.DIALOG, thought_report_draft.DIALOG,
+        ticket_desk.WHICH, station_where.DIALOG, thought_report_draft.DIALOG, dues_dialog.DIALOG,
     )
 }
 
@@ -76,6 +78,8 @@ COMMANDS: tuple[Command, ...] = (
     liaison_contact.CONTACT,
     transfer_done.DONE,
     transfer_done.REFUSED,
+    dues_confirm.CONFIRM,
+    dues_confirm.REFUSED,
 )
 
 

@@ -9,6 +9,7 @@ from models.delivery.channels import ChannelPause
 from models.delivery.mass import MassSend
 from models.delivery.outbox import OutboxMessage
 from models.dialog import DialogState
+from models.dues import DuesPayment, DuesStandard
 from models.follower import Follower
 from models.inbound import InboundMessage
 from models.lesson import Lesson, LessonTarget, StudyRecord
@@ -28,7 +29,7 @@ from models.transfers import TransferGuide, TransferRequest
 from models.verification.asks import VerificationAsk
 
 __all__ = [
-    "ActivityClaim", "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "Follower",
+    "ActivityClaim", "Base", "BindAttempt", "Broadcast", "ChannelPause", "ClockMove", "ClockOffset", "DialogState", "DuesPayment", "DuesStandard", "Follower",
     "InboundMessage", "Lesson", "LessonTarget",
     "Liaison", "LiaisonAssignment", "LiaisonContact", "MassSend", "Member", "MemberChange", "Organization",
     "OutboxAttempt", "OutboxMessage", "Lease", "PointsEntry",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.broadcasts.planning import plan_run
 from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
+from models.dues import bound_with_standard, remind_batch
 from models.liaison_contacts import queue_contact_plans
 from models.reading import link_key, reading_url
 from models.settings import Settings
@@ -202,4 +203,24 @@ def remind_thought_reports(batch_size: int = BATCH_SIZE) -> int:
             after_id = members[-1].id
             s.commit()
     log.info("thought report reminder %s: %d queued", period, queued)
+    return queued
+
+
+def send_dues_reminders(batch_size: int = BATCH_SIZE) -> int:
+    """Job ``dues_reminder`` (``dues.reminder_cron``, monthly as shipped): queue this month's
+    dues reminder (:mod:`models.dues.reminders`) for every bound member with months owed,
+    ``batch_size`` members per transaction. Once per member and Beijing month: a rerun or a
+    clock jump queues nothing twice. Returns how many reminders were queued."""
+    rt = current_runtime()
+    now = rt.clock.now()
+    queued, after_id = 0, 0
+    while True:
+        with rt.session() as s:
+            members = bound_with_standard(s, after_id, batch_size)
+            if not members:
+                break
+            queued += remind_batch(s, members, rt.settings.dues.how_to_pay, now)
+            after_id = members[-1].id
+            s.commit()
+    log.info("dues reminder: %d queued", queued)
     return queued

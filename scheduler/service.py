@@ -33,6 +33,7 @@ from models.scheduling import (
     release_lease,
 )
 from models.settings import (
+    DuesSettings,
     LiaisonSettings,
     SchedulerSettings,
     ThoughtReportSettings,
@@ -50,6 +51,7 @@ from scheduler.jobs import (
     run_verification_round,
     send_contact_plans,
     send_delivery_digests,
+    send_dues_reminders,
     send_transfer_guides,
     use_runtime,
 )
@@ -65,6 +67,7 @@ RATING_JOB_ID = "ticket_rating"
 CONTACT_PLAN_JOB_ID = "contact_plan"
 ESCALATION_JOB_ID = "ticket_escalation"
 THOUGHT_REPORT_JOB_ID = "thought_report_reminder"
+DUES_REMINDER_JOB_ID = "dues_reminder"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -164,6 +167,17 @@ def register_thought_report_job(scheduler: BackgroundScheduler, settings: Schedu
     return keep_job(scheduler, THOUGHT_REPORT_JOB_ID, remind_thought_reports, trigger, "思想汇报提醒")
 
 
+def register_dues_job(scheduler: BackgroundScheduler, settings: SchedulerSettings, dues: DuesSettings) -> str | None:
+    """The monthly dues reminder (job id ``dues_reminder``) on ``dues.reminder_cron`` in the
+    scheduler's time zone (:func:`keep_job`); removed with ``dues.reminder_enabled`` false."""
+    if not dues.reminder_enabled:
+        if scheduler.get_job(DUES_REMINDER_JOB_ID) is not None:
+            scheduler.remove_job(DUES_REMINDER_JOB_ID)
+        return None
+    trigger = cron_trigger(dues.reminder_cron, ZoneInfo(settings.timezone))
+    return keep_job(scheduler, DUES_REMINDER_JOB_ID, send_dues_reminders, trigger, "党费提醒")
+
+
 class SchedulerService:
     """APScheduler plus the leader lease. :meth:`start` runs it in background threads (inside
     ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role). ``dispatch`` is
@@ -248,6 +262,8 @@ class SchedulerService:
                 reminder = register_thought_report_job(self.scheduler, self.rt.settings.scheduler,
                                                        self.rt.settings.thought_report)
                 jobs.extend([reminder] if reminder else [])
+                dues = register_dues_job(self.scheduler, self.rt.settings.scheduler, self.rt.settings.dues)
+                jobs.extend([dues] if dues else [])
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

@@ -74,6 +74,8 @@ def test_the_printed_instructions_work(app, runtime, session, make_chat):
     assert dispatch_due(runtime, client=wechat_client(runtime, app)) == 1
     inbox = app.test_client().get(f"/sandbox/messages/{liaison_openid}").get_json()
     assert [(m["channel"], m["body"]["data"]["thing1"]["value"]) for m in inbox] == [("template", f"{name}求助其他困难")]
+    assert '"党费"' in text  # the member the instructions bind owes two months at 12.50元
+    assert "还欠2026年10月至11月，共2个月25元" in member.say("党费")
     scene = re.search(r"--key qrscene_(bind_\w+)", text).group(1)
     assert make_chat("oKite_demo_0002").follow(scene=scene).startswith("欢迎关注！绑定成功！")
 
@@ -85,7 +87,7 @@ def test_the_printed_secretary_and_liaison_lines_work(app, runtime, make_chat):
     assert name == "王某明"
     reply = make_chat(openid).say(f"绑定 {name} {phone}")
     assert reply.startswith(f"绑定成功！{name}您好") and "作为支部书记，您还可以发：\n· 审核 编号 通过" in reply
-    assert "\n· 我的工单" in reply and "\n· 转接办结 姓名" in reply
+    assert "\n· 我的工单" in reply and "\n· 转接办结 姓名" in reply and "\n· 确认党费 姓名 月份" in reply
     liaison = re.search(r'--openid (oKite_liaison_\d+) "帮助"（白杨村党支部的联络员(\S+?)，', text).groups()
     assert liaison == ("oKite_liaison_0001", "李某明")
     assert "· 编号 + 答复内容 —— 把答复转告党员" in make_chat(liaison[0]).say("帮助")

@@ -16,6 +16,7 @@ from handlers.dialog_machine import Ask, Dialog, Stay
 from handlers.registry import DIALOGS
 from handlers.replies import TextReply
 from models.dialog import DialogState
+from models.dues import DuesStandard
 from models.member import Liaison, MemberChange
 from models.stations import Station
 from models.thought_reports import ThoughtReport
@@ -95,6 +96,16 @@ REACH = {
         f"请确认：这篇思想汇报共 1 段、32 字，内容是“{REPORT_PARAGRAPH}”。回复“确认”交给支部书记；还要补充就接着发；"
         f"不交了发“取消”。{REPORT_KEPT}", REPORT_CANCELLED, "确认"),
 }
+DUES_OWED = "2026年10月至11月"
+DUES_CANCELLED = "好的，没有记。交了党费随时告诉我“我交了”。"
+REACH[("dues", "answered")] = (
+    ["党费"], "张某，您的党费：\n月缴纳标准：12.50元\n2026年10月起还没有交纳记录\n"
+              f"还欠{DUES_OWED}，共2个月25元\n怎么交：每月20日前微信转账给支部组织委员，或交给村党支部；"
+              "不方便的可以委托家人代交。\n交好后回复“我交了”（或“党费交了 10月 11月”），我转给支部书记确认。",
+    DUES_CANCELLED, "交了 全部")
+REACH[("dues", "which_months")] = (
+    ["党费", "交了"], f"您交的是哪几个月？还没交的有：{DUES_OWED}。回复月份，例如“10月 11月”；都交了回复“全部”。",
+    DUES_CANCELLED, "全部")
 CANCEL_WORDS = ["取消", "算了", "不弄了", "算了，不用了。", "取消吧", "那不弄了吧"]
 
 
@@ -123,6 +134,10 @@ def setup(session, key):
         session.commit()
     if key[0] == "station_where":  # stations to find; the member has no city on file
         session.add_all(Station(**fields) for fields in STATIONS)
+        session.commit()
+    if key[0] == "dues":  # a standard of 12.50元 from October: October and November owed
+        session.add(DuesStandard(member_id=member.id, amount_fen=1250, since="2026-10", set_by="党费.xlsx",
+                                 updated_at=START))
         session.commit()
     if key[0] == "desk_which":
         desk = Liaison(member_id=member.id, branch_id=member.branch_id)

@@ -16,7 +16,7 @@ from tests.test_transfers import roster
 pytestmark = pytest.mark.postgres
 
 PLACEHOLDERS = ("【积分】还没有积分（发“积分”看怎么得积分）\n"
-                "【党费】暂未开通交纳记录查询，交纳情况请问支部\n"
+                "【党费】支部还没有在这里登记党费，交纳情况请问支部\n"
                 "【组织生活】暂未开通参会记录\n"
                 "【思想汇报】还没有交过（发“思想汇报”就能交）")
 FOOTER = "信息有变化直接告诉我，例如“我现在在苏州”“电话换成13800005678”。"

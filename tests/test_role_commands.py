@@ -110,7 +110,7 @@ def test_fold_and_usage():
     assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.LIAISON}))] == desk
     reports = ["阅", "待阅", "S编号"]  # thought reports: a secretary's or township contact's, not a liaison's
     assert [line.split(" ")[0] for line in usage_for(COMMANDS, frozenset({Role.MEMBER, Role.TOWNSHIP}))] == [
-        desk[0], *reports, *desk[1:-1]]
+        desk[0], *reports, *desk[1:-1], "确认党费"]
 
 
 def test_a_command_without_roles_or_usage_fails_when_built():

@@ -25,6 +25,7 @@ from scheduler.jobs import (
     run_verification_round,
     send_contact_plans,
     send_delivery_digests,
+    send_dues_reminders,
     send_transfer_guides,
 )
 from scheduler.service import (
@@ -187,9 +188,9 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (morning.next_run_time.hour, morning.next_run_time.minute) == (8, 30)
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
-        assert stored == ["contact_plan", "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law",
-                          "lesson_push:weekly_digest", "thought_report_reminder", "ticket_escalation",
-                          "ticket_rating", "transfer_guide", "verification_round"]
+        assert stored == ["contact_plan", "delivery_digest", "dues_reminder", "lesson_push:morning_lesson",
+                          "lesson_push:weekday_law", "lesson_push:weekly_digest", "thought_report_reminder",
+                          "ticket_escalation", "ticket_rating", "transfer_guide", "verification_round"]
         digest = service.scheduler.get_job("delivery_digest")
         assert digest.func is send_delivery_digests
         assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
@@ -211,6 +212,9 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         reminder = service.scheduler.get_job("thought_report_reminder")
         assert reminder.func is remind_thought_reports
         assert (reminder.next_run_time.month % 3, reminder.next_run_time.day, reminder.next_run_time.hour) == (0, 15, 9)
+        dues = service.scheduler.get_job("dues_reminder")
+        assert dues.func is send_dues_reminders
+        assert (dues.next_run_time.day, dues.next_run_time.hour, dues.next_run_time.minute) == (20, 9, 0)
     finally:
         service.shutdown()
 
@@ -224,8 +228,9 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
     try:
         # (get_jobs lists by next run time: which comes first depends on the time of day)
         assert sorted(job.id for job in service.scheduler.get_jobs()) == [
-            "contact_plan", "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekly_digest",
-            "thought_report_reminder", "ticket_escalation", "ticket_rating", "transfer_guide", "verification_round"]
+            "contact_plan", "delivery_digest", "dues_reminder", "lesson_push:morning_lesson",
+            "lesson_push:weekly_digest", "thought_report_reminder", "ticket_escalation", "ticket_rating",
+            "transfer_guide", "verification_round"]
     finally:
         service.shutdown()
 

@@ -150,7 +150,7 @@ def test_the_ledger_export_shows_the_latest_report_and_imports_back_unchanged(ch
     later = handed_in.created_at + dt.timedelta(days=3)
     export_members(session, path, org_ids=None, title="示例区流动党员台账", now=later)
     rows = read_table(path)
-    assert rows[1] == HEADER and HEADER[-1] == "最近思想汇报"
+    assert rows[1] == HEADER and "最近思想汇报" in HEADER
     zhang = next(r for r in rows[2:] if r[1] == "张某")
     assert zhang[HEADER.index("最近思想汇报")] == dt.datetime(2026, 11, 29)
     report = import_members(session, rows, district="示例区", create_orgs=False, now=later, changed_by="台账.xlsx")

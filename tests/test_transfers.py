@@ -309,9 +309,8 @@ def test_the_export_shows_the_request_and_the_import_passes_it_over(chat, sessio
     chat.say("对")
     export_members(session, tmp_path / "台账.xlsx", org_ids=None, title="台账", now=chat.clock.now())
     rows = read_table(tmp_path / "台账.xlsx")
-    assert HEADER[-1] == "组织关系转接"
     zhang = next(r for r in rows[2:] if r[1] == "张某")
-    assert zhang[len(HEADER) - 1] == "已申请：转到浙江宁波（2026-11-29）"
+    assert zhang[HEADER.index("组织关系转接")] == "已申请：转到浙江宁波（2026-11-29）"
     report = import_members(session, rows, district="示例区", create_orgs=False, now=chat.clock.now(),
                             changed_by="台账.xlsx")
     assert report.summary() == "导入完成：新增 0 人，更新 0 人，无变化 3 人；有问题的行 0 行（未导入）。"
@@ -369,6 +368,6 @@ def test_a_secretary_who_binds_learns_the_command(make_chat, session):
     session.commit()
     reply = make_chat(SECRETARY).say("绑定 王某 13700000001")
     assert reply.startswith("绑定成功！王某您好，您是白杨村党支部的党员。")
-    assert f"\n作为支部书记，您还可以发：\n· {REVIEW_USAGE}\n· 我的工单" in reply
+    assert f"\n作为支部书记，您还可以发：\n· {REVIEW_USAGE}\n· 阅 " in reply and "\n· 我的工单" in reply
     assert ("\n· 转接办结 姓名 —— 党员的组织关系转接已办结"
             "（同名的加手机号后四位，如“转接办结 张某 1234”）") in reply

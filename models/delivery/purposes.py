@@ -99,6 +99,12 @@ PURPOSES: dict[str, Purpose] = {
     "thought_report": Purpose(Guarantee.AT_LEAST_ONCE, "思想汇报待阅", template_fallback=True),
     "thought_report_read": Purpose(Guarantee.AT_LEAST_ONCE, "思想汇报已阅"),
     "thought_report_reminder": Purpose(Guarantee.AT_MOST_ONCE, "思想汇报提醒"),
+    # Party dues (models.dues): a member's 我交了 reaching the branch secretary, and the member told
+    # a payment is confirmed (someone waits on both; they wait for the reader's next message);
+    # the monthly reminder of months owed (a reminder: at most once, never a template).
+    "dues_report": Purpose(Guarantee.AT_LEAST_ONCE, "党费待确认"),
+    "dues_confirmed": Purpose(Guarantee.AT_LEAST_ONCE, "党费确认通知"),
+    "dues_reminder": Purpose(Guarantee.AT_MOST_ONCE, "党费提醒"),
 }
 
 

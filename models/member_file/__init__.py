@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from models.dues.file import dues_lines
 from models.member import Member
 from models.member_file.info import info_lines, liaison_lines
 from models.member_file.records import (
@@ -34,7 +35,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("help", "求助", help_lines),
     Section("transfer", "组织关系转接", transfer_lines),
     Section("points", "积分", points_lines),
-    Section("dues", "党费", not_yet("交纳记录查询，交纳情况请问支部")),
+    Section("dues", "党费", dues_lines),
     Section("org_life", "组织生活", not_yet("参会记录")),
     Section("thought_report", "思想汇报", thought_report_lines),
 )

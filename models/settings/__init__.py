@@ -26,6 +26,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from models.settings.base import ConfigError, Section
+from models.settings.dues import DuesSettings
 from models.settings.liaison import LiaisonSettings, WorkingHours
 from models.settings.points import PointsSettings
 from models.settings.sections import (
@@ -48,7 +49,7 @@ from models.settings.thought_report import ThoughtReportSettings
 from models.settings.wechat import WechatSettings
 
 __all__ = [
-    "BindingSettings", "ConfigError", "DatabaseSettings", "DeliverySettings", "DistrictSettings",
+    "BindingSettings", "ConfigError", "DatabaseSettings", "DeliverySettings", "DistrictSettings", "DuesSettings",
     "LessonSchedule", "LiaisonSettings", "MenuButton", "MenuSettings", "NluSettings",
     "PointsSettings", "PrivacySettings", "RedisSettings", "SchedulerSettings", "ServerSettings",
     "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "WorkingHours", "load_settings",
@@ -78,6 +79,7 @@ class Settings(Section):
     transfer: TransferSettings = Field(default_factory=TransferSettings)
     verification: VerificationSettings = Field(default_factory=VerificationSettings)
     thought_report: ThoughtReportSettings = Field(default_factory=ThoughtReportSettings)
+    dues: DuesSettings = Field(default_factory=DuesSettings)
 
     @model_validator(mode="after")
     def _derived_urls(self) -> "Settings":

@@ -1,0 +1,274 @@
+"""Reading a branch's dues sheet (党费收缴台账) as branches keep it, in Excel or CSV: pure, no
+database (``models.dues.sheet_import`` stores what it reads).
+
+Two shapes. A long sheet: one row per member and month (姓名, 手机号, 所属党组织, 缴费月份, 缴纳金额
+(元), 缴费日期, 缴费方式, 月缴纳标准). A wide sheet (宽表): one row per member, one column per month
+(1月 2月 … or 2026年1月 …) holding the amount — ✓/已交 for the standard, blank/0/-/未交 for not
+paid; a bare 1月 takes its year from a 年份 column, else from a year in the title rows above the
+header (2026年党费收缴台账), else the current year. A sheet with only 月缴纳标准 sets standards.
+
+Read as forgivingly as the member ledger: the header anywhere in the first 20 rows
+(``models.org_file.header_row``), full-width digits, months as 2026-03, 2026.3, 2026年3月, 202603,
+Excel dates or serials (``models.ledger.parse_month``), amounts in yuan (``models.dues.amounts``).
+Every row is checked; a bad row is a :class:`~models.ledger_report.RowNote` naming why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from models.dues import months
+from models.dues.amounts import parse_yuan
+from models.ledger import (
+    PHONE_WORDS,
+    CellError,
+    header_text,
+    is_footer,
+    parse_month,
+    parse_name,
+    parse_phone,
+    parse_text,
+    quoted,
+    unused_headers,
+)
+from models.ledger_report import RowNote
+from models.org_file import BRANCH_WORDS, header_row
+from models.places import clean
+
+_PAY = ("缴费", "缴纳", "交纳", "交费", "缴交", "党费", "实缴", "实交", "")
+_CN_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+# Column -> header words (the cleaned header, brackets dropped, starts with one); tried in this
+# order, so 党费标准 is the standard and 缴费月份 the month, not the amount.
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "standard": ("月缴纳标准", "月交纳标准", "每月缴纳标准", "每月交纳标准", "缴纳标准", "交纳标准", "缴费标准",
+                 "党费标准", "月缴纳额", "月应缴", "每月应缴", "应缴金额", "应交金额", "应缴党费", "月标准"),
+    "period": (*(p + w for p in _PAY if p for w in ("月份", "期间", "年月")), "所属月份", "月份", "所属期"),
+    "paid_on": (*(p + w for p in _PAY if p for w in ("日期", "时间")), "付款日期", "到账日期", "日期"),
+    "channel": (*(p + w for p in _PAY if p for w in ("方式", "渠道")), "支付方式", "付款方式", "方式", "渠道"),
+    "amount": (*(p + "金额" for p in _PAY), "实缴党费", "已缴金额", "党费"),
+    "phone": PHONE_WORDS,
+    "branch": BRANCH_WORDS,
+    "name": ("姓名", "党员姓名", "名字"),
+    "year": ("年份", "年度"),
+    # Only to find a wide sheet's header row (one is enough); every month column is read later.
+    "month_column": (*(f"{m}月" for m in range(1, 13)), *(f"{m}月" for m in _CN_MONTHS),
+                     *(f"{y}{sep}" for y in range(2000, 2051) for sep in ("年", "-", "."))),
+}
+REQUIRED = {"name": "姓名"}
+# What a wide sheet writes in a month it was not paid, and for paid at the standard.
+UNPAID = ("", "-", "—", "－", "/", "未交", "未缴", "欠", "欠缴", "×", "x", "X")
+TICKS = ("√", "✓", "✔", "已交", "已缴", "交", "是")
+_MONTH_HEADER = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*(?:年|[.\-/])\s*)?(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月?份?")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@dataclass
+class SheetPayment:
+    """One month paid, as the sheet says: ``period``, ``fen`` (``None``: a tick, the standard),
+    ``paid_on``, ``channel``."""
+
+    period: str
+    fen: int | None
+    paid_on: dt.date | None = None
+    channel: str | None = None
+
+
+@dataclass
+class SheetRow:
+    """One row: who (name, phone or ``None``, the branch cell as written or ``""``), the
+    standard it gives (fen or ``None``) and the months it says were paid."""
+
+    row: int
+    name: str
+    phone: str | None
+    branch: str
+    standard_fen: int | None
+    payments: list[SheetPayment] = field(default_factory=list)
+
+
+@dataclass
+class DuesSheet:
+    """What a dues sheet says: its rows, the bad rows, the headers not read, its shape."""
+
+    rows: list[SheetRow] = field(default_factory=list)
+    errors: list[RowNote] = field(default_factory=list)
+    unused_columns: list[str] = field(default_factory=list)
+    wide: bool = False
+
+
+def read_dues_sheet(rows: Sequence[Sequence[object]], now: dt.datetime) -> DuesSheet:
+    """Every row of a dues sheet (as ``models.org_file.read_org_rows`` gives them) read and
+    checked at ``now`` (a month after the current Beijing month is refused). Raises
+    :class:`CellError` for an empty file, no header, or a header with neither 缴费月份 and 金额
+    nor month columns nor 月缴纳标准."""
+    index, columns = header_row(rows, HEADER_WORDS, PHONE_WORDS, phone_of={}, required=REQUIRED)
+    header = rows[index]
+    columns = {col: key for col, key in columns.items() if key != "month_column"}
+    current = months.current_period(now)
+    title_year = next((int(m.group(1)) for row in rows[:index] for c in row
+                       for m in [_YEAR_IN_TITLE.search(clean(c))] if m), None)
+    default_year = title_year or int(current[:4])
+    month_columns = {} if "period" in columns.values() else _month_columns(header, columns, default_year)
+    keys = set(columns.values())
+    if "period" in keys and "amount" not in keys and "standard" not in keys:
+        raise CellError(f"第{index + 1}行是表头，有“{header_text(header[_col(columns, 'period')])}”列，"
+                        "但没有“缴纳金额”列（或“月缴纳标准”列）")
+    if "period" not in keys and not month_columns and "standard" not in keys:
+        raise CellError(f"第{index + 1}行是表头，但既没有“缴费月份”和“缴纳金额”列，也没有“1月”“2月”这样的月份列，"
+                        "也没有“月缴纳标准”列")
+    sheet = DuesSheet(unused_columns=unused_headers(header, {**columns, **{c: "month" for c in month_columns}}),
+                      wide=bool(month_columns))
+    headers = {key: header_text(header[col]) for col, key in columns.items()}
+    for number, cells in enumerate(rows[index + 1:], start=index + 2):
+        if is_footer(cells):
+            continue
+        fields = {key: cells[col] for col, key in columns.items() if col < len(cells)}
+        try:
+            read = _row(number, fields, headers, cells, month_columns, current, default_year)
+        except CellError as exc:
+            sheet.errors.append(RowNote(number, quoted(clean(fields.get("name"))) or None, str(exc)))
+            continue
+        if read is not None:
+            sheet.rows.append(read)
+    if not sheet.rows and not sheet.errors:
+        raise CellError(f"第{index + 1}行是表头，但下面没有任何党员")
+    return sheet
+
+
+def _col(columns: dict[int, str], key: str) -> int:
+    return next(col for col, k in columns.items() if k == key)
+
+
+def _month_columns(header: Sequence[object], columns: dict[int, str], year: int) -> dict[int, tuple[str, bool]]:
+    """Column -> (its month, whether the header named the year) for a wide sheet's month
+    headers (1月, 十二月, 2026年1月, 2026-01, an Excel date)."""
+    found = {}
+    for col, cell in enumerate(header):
+        if col in columns:
+            continue
+        if isinstance(cell, (dt.date, dt.datetime)):
+            found[col] = (months.period(cell.year, cell.month), True)
+            continue
+        text = re.sub(r"[()（）\s]|元", "", unicodedata.normalize("NFKC", str(cell or "")))
+        match = _MONTH_HEADER.fullmatch(text)
+        if match and (match["y"] or "月" in text):
+            month = int(match["m"]) if match["m"].isdigit() else _CN_MONTHS.index(match["m"]) + 1
+            if 1 <= month <= 12:
+                found[col] = (months.period(int(match["y"] or year), month), bool(match["y"]))
+    return found
+
+
+def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells: Sequence[object],
+         month_columns: dict[int, tuple[str, bool]], current: str, default_year: int) -> SheetRow | None:
+    """One row read, or ``None`` for a row with no name and nothing else. Raises one CellError
+    naming every problem of the row."""
+    problems: list[str] = []
+    name_cell = fields.get("name")
+    has_month_cells = any(clean(cells[c]) not in UNPAID for c in month_columns if c < len(cells))
+    if not clean(name_cell) and not clean(fields.get("period")) and not clean(fields.get("amount")) \
+            and not has_month_cells:
+        return None
+    name = _try(problems, parse_name, name_cell)
+    phone = _try(problems, parse_phone, fields["phone"]) if clean(fields.get("phone")) else None
+    standard = _try(problems, parse_yuan, fields.get("standard"), headers.get("standard", "月缴纳标准"))
+    paid_on = _try(problems, _paid_on, fields.get("paid_on"), headers.get("paid_on"), current)
+    channel = _try(problems, parse_text, fields.get("channel"), 20)
+    year = _try(problems, _year, fields.get("year"), headers.get("year")) or default_year
+    payments = []
+    if "period" in fields or "period" in headers:
+        period = _try(problems, parse_period, fields.get("period"), headers["period"], year, current)
+        fen = _try(problems, parse_yuan, fields.get("amount"), headers.get("amount", "金额"))
+        if period is None and not problems:
+            problems.append(f"没写{headers['period']}")
+        elif fen == 0:
+            problems.append(f"{headers.get('amount', '金额')}是0；没交的月份不用写在表里")
+        elif period is not None and not clean(fields.get("amount")) and standard is None:
+            problems.append(f"没写{headers.get('amount', '缴纳金额')}")
+        if period is not None:
+            payments.append(SheetPayment(period, fen, paid_on, channel))
+    for col, (named, year_given) in month_columns.items():
+        period = named if year_given else months.period(year, int(named[5:7]))
+        cell = cells[col] if col < len(cells) else None
+        paid = _try(problems, _month_cell, cell, months.written(period), period, current)
+        if paid is not False:
+            payments.append(SheetPayment(period, paid, paid_on, channel))
+    if not problems and not payments and standard is None:
+        problems.append("这一行没有交纳的月份和金额，也没有月缴纳标准")
+    if any(p.fen is None for p in payments) and standard is None and not problems:
+        problems.append("写了“已交”但没有金额，也没有月缴纳标准，算不出交了多少")
+    if problems:
+        raise CellError("；".join(problems))
+    return SheetRow(number, name, phone, clean(fields.get("branch")), standard, payments)
+
+
+def _try(problems: list[str], parse, *args):
+    try:
+        return parse(*args)
+    except CellError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def parse_period(cell: object, header: str, year: int, current: str) -> str | None:
+    """The month a cell names (``YYYY-MM``), a bare 3月 in ``year``; ``None`` when empty.
+    Raises CellError for no month (2024.13, 十二元) or a month after ``current``."""
+    if cell is None or clean(cell) == "":
+        return None
+    if isinstance(cell, bool):
+        raise CellError(f"{header}“{cell}”不是月份")
+    if isinstance(cell, int) and 190001 <= cell <= 210012:
+        cell = str(cell)  # 202603 typed as a number, not an Excel serial
+    text = unicodedata.normalize("NFKC", cell if isinstance(cell, str) else repr(cell)).strip()
+    bad = CellError(f"{header}“{quoted(text)}”不是有效的月份（请写成 2026-03、2026.3 或 2026年3月）")
+    bare = _MONTH_HEADER.fullmatch(text.replace(" ", ""))
+    if isinstance(cell, str) and bare and not bare["y"] and "月" in text:
+        month = int(bare["m"]) if bare["m"].isdigit() else _CN_MONTHS.index(bare["m"]) + 1
+        if not 1 <= month <= 12:
+            raise bad
+        found = months.period(year, month)
+    else:
+        compact = re.fullmatch(r"((?:19|20)\d{2})(\d{2})", text)
+        try:
+            day = parse_month(f"{compact[1]}.{compact[2]}" if compact else (cell if not isinstance(cell, str) else text))
+        except CellError:
+            raise bad from None
+        found = months.period(day.year, day.month)
+    if found > current:
+        raise CellError(f"{header}“{quoted(text)}”是{months.written(found)}，还没到，不能登记为已交")
+    return found
+
+
+def _paid_on(cell: object, header: str | None, current: str) -> dt.date | None:
+    try:
+        day = parse_month(cell)
+    except CellError:
+        raise CellError(f"{header}“{quoted(clean(cell))}”看不懂，请写成 2026-03-15") from None
+    if day is not None and months.period(day.year, day.month) > current:
+        raise CellError(f"{header}“{quoted(clean(cell))}”还没到")
+    return day
+
+
+def _year(cell: object, header: str | None) -> int | None:
+    text = clean(cell).removesuffix("年")
+    if not text:
+        return None
+    if not re.fullmatch(r"(?:19|20)\d{2}", text.removesuffix(".0")):
+        raise CellError(f"{header}“{quoted(text)}”不是年份")
+    return int(text.removesuffix(".0"))
+
+
+def _month_cell(cell: object, month: str, period: str, current: str) -> int | None | bool:
+    """A wide sheet's month cell: fen paid, ``None`` for a tick (the standard), ``False`` for
+    not paid. Raises CellError for anything else, or a payment in a month still to come."""
+    text = clean(cell)
+    if text in UNPAID or (isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell == 0):
+        return False
+    fen = None if text in TICKS else parse_yuan(cell, month)
+    if fen == 0:
+        return False
+    if period > current:
+        raise CellError(f"{month}还没到，不能登记为已交")
+    return fen

@@ -1,0 +1,213 @@
+"""Storing a dues sheet (``kiteline import dues FILE``): each row's member found on the roster,
+each month paid recorded once, each member's standard and first month owed set.
+
+All or nothing, like the liaison list: every bad row is named and, while there is one, the
+caller stores nothing (it rolls back). Nothing twice: a member and month already on record is
+updated (a re-import changes nothing); a month the member reported (我交了, pending) becomes
+confirmed and the member is told. A member is found as the ledger's liaison column finds people
+(``models.liaisons.naming``): by name and phone, else by name alone when it is one person of the
+row's branch (else of ``--org``, else of the roster).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.dues import months
+from models.dues.records import DuesPayment, DuesStandard
+from models.dues.reports import tell_confirmed
+from models.dues.sheet import SheetRow, read_dues_sheet
+from models.ledger import CellError
+from models.ledger_report import RowNote
+from models.liaisons.assignment import CHUNK
+from models.member import Member, mask_phone
+from models.org_tree import BranchResolver
+
+SOURCE = "import"
+
+
+@dataclass
+class DuesImportReport:
+    """What one dues import did: ``rows`` read, ``members`` named; payments ``created``,
+    ``updated``, ``unchanged``; ``confirmed``: members' own reports now confirmed (by name and
+    month); standards ``standards_set`` (new) and ``standards_changed``; ``errors``: rows that
+    stopped the import (nothing stored)."""
+
+    rows: int = 0
+    members: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    confirmed: list[str] = field(default_factory=list)
+    standards_set: int = 0
+    standards_changed: int = 0
+    errors: list[RowNote] = field(default_factory=list)
+    unused_columns: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The report printed to staff, in Chinese."""
+        if self.errors:
+            return "\n".join([f"党费表没有导入：有问题的行 {len(self.errors)} 行。为免只导入一半，其他行也没有写入；"
+                              "请改正以下各行后重新导入：", *(f"  {note}" for note in self.errors)])
+        lines = [f"党费表导入完成：读了 {self.rows} 行，党员 {self.members} 人；交纳记录新增 {self.created} 条，"
+                 f"更新 {self.updated} 条，无变化 {self.unchanged} 条；确认党员自报 {len(self.confirmed)} 条；"
+                 f"月缴纳标准新登记 {self.standards_set} 人，调整 {self.standards_changed} 人。"]
+        if self.confirmed:
+            lines.append("已确认的党员自报（已告诉本人）：" + "、".join(self.confirmed))
+        if self.unused_columns:
+            lines.append("未识别的列（未导入）：" + "、".join(self.unused_columns)
+                         + "；如需导入，请把表头改成“缴费月份”“缴纳金额（元）”“缴费日期”“缴费方式”“月缴纳标准”这样的写法")
+        return "\n".join(lines)
+
+
+def import_dues(session: Session, rows: Sequence[Sequence[object]], *, district: str, scope: set[int] | None,
+                start_month: str | None, now: dt.datetime, changed_by: str) -> DuesImportReport:
+    """Read ``rows`` (``models.org_file.read_org_rows``) and store them. ``scope``: the
+    organisations of ``--org`` (``None``: the whole roster), where a name without phone or
+    branch is looked for; ``start_month``: no member owes before it (``dues.start_month``);
+    ``changed_by``: the file's name. Returns the report; with ``errors`` in it the caller must
+    roll back. Raises :class:`models.ledger.CellError` for an empty file or one without a usable
+    header."""
+    sheet = read_dues_sheet(rows, now)
+    report = DuesImportReport(errors=list(sheet.errors), unused_columns=sheet.unused_columns)
+    roster = _Roster(session, district, scope, {r.name for r in sheet.rows})
+    found: list[tuple[SheetRow, Member]] = []
+    seen: dict[tuple[int, str], int] = {}
+    for row in sheet.rows:
+        try:
+            member = roster.member(row)
+            for paid in row.payments:
+                earlier = seen.setdefault((member.id, paid.period), row.row)
+                if earlier != row.row:
+                    raise CellError(f"{months.written(paid.period)}与第{earlier}行重复（同一人同一月份只写一次）")
+        except CellError as exc:
+            report.errors.append(RowNote(row.row, row.name, str(exc)))
+            continue
+        found.append((row, member))
+    if report.errors:
+        report.errors.sort(key=lambda note: note.row)
+        return report
+    report.rows, report.members = len(sheet.rows), len({m.id for _, m in found})
+    standards = _standards(session, found, start_month, now, changed_by, report)
+    _payments(session, found, standards, now, changed_by, report)
+    session.flush()
+    return report
+
+
+class _Roster:
+    """The roster members the sheet names (read once, in chunks), found row by row."""
+
+    def __init__(self, session: Session, district: str, scope: set[int] | None, names: set[str]) -> None:
+        self.session, self.scope = session, scope
+        self.branches = BranchResolver(session, district, create_orgs=False)
+        self.by_name: dict[str, list[Member]] = defaultdict(list)
+        wanted = sorted(names)
+        for start in range(0, len(wanted), CHUNK):
+            for m in session.scalars(select(Member).where(Member.name.in_(wanted[start:start + CHUNK]))
+                                     .order_by(Member.id)):
+                self.by_name[m.name].append(m)
+
+    def member(self, row: SheetRow) -> Member:
+        """The member ``row`` names; CellError with the reason when none or several."""
+        same = self.by_name.get(row.name, [])
+        where = "名册中"
+        if row.branch:
+            branch_id = self.branches.branch_id(row.branch)
+            same, where = [m for m in same if m.branch_id == branch_id], f"{row.branch}的名册中"
+        elif self.scope is not None:
+            same = [m for m in same if m.branch_id in self.scope]
+        if row.phone is not None:
+            exact = [m for m in self.by_name.get(row.name, []) if m.phone == row.phone]
+            if exact:
+                return exact[0]
+            if len(same) == 1:
+                raise CellError(f"手机号与{where}的{row.name}（{mask_phone(same[0].phone)}）不一致，请核对")
+            raise CellError(f"{where}没有{row.name}（{mask_phone(row.phone)}），请核对，或先导入台账")
+        if len(same) > 1:
+            raise CellError(f"{where}有{len(same)}位{row.name}，请写上手机号")
+        if not same:
+            raise CellError(f"{where}没有{row.name}，请核对姓名，或写上手机号")
+        return same[0]
+
+
+def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_month: str | None,
+               now: dt.datetime, changed_by: str, report: DuesImportReport) -> dict[int, int]:
+    """Set each member's standard (the last one the sheet gives; else, for a member with none on
+    file, their latest month's amount) and first month owed (their branch's first month in the
+    sheet, never before ``start_month``). Returns member id -> standard fen."""
+    given: dict[int, int] = {}
+    latest: dict[int, tuple[str, int]] = {}
+    first_of_branch: dict[int, str] = {}
+    for row, member in found:
+        if row.standard_fen is not None:
+            given[member.id] = row.standard_fen
+        for paid in row.payments:
+            if paid.fen is not None and paid.period >= latest.get(member.id, ("", 0))[0]:
+                latest[member.id] = (paid.period, paid.fen)
+            first_of_branch[member.branch_id] = min(first_of_branch.get(member.branch_id, paid.period), paid.period)
+    members = {m.id: m for _, m in found}
+    on_file = {s.member_id: s for s in session.scalars(select(DuesStandard).where(
+        DuesStandard.member_id.in_(list(members))))}
+    current = months.current_period(now)
+    result = {}
+    for member_id, member in members.items():
+        since = first_of_branch.get(member.branch_id, current)
+        standard = on_file.get(member_id)
+        fen = given.get(member_id, standard.amount_fen if standard else latest.get(member_id, (None, None))[1])
+        if fen is None:
+            continue
+        if standard is None:
+            standard = DuesStandard(member_id=member_id, amount_fen=fen, since=since, set_by=changed_by[:64],
+                                    updated_at=now)
+            session.add(standard)
+            report.standards_set += 1
+        elif standard.amount_fen != fen:
+            standard.amount_fen, standard.set_by, standard.updated_at = fen, changed_by[:64], now
+            report.standards_changed += 1
+        standard.since = max(min(standard.since, since), start_month or "")
+        result[member_id] = fen
+    return result
+
+
+def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards: dict[int, int],
+              now: dt.datetime, changed_by: str, report: DuesImportReport) -> None:
+    """Record every month paid: new, updated, unchanged, or a member's report confirmed (the
+    member told)."""
+    ids = sorted({m.id for _, m in found})
+    existing: dict[tuple[int, str], DuesPayment] = {}
+    for start in range(0, len(ids), CHUNK):
+        for p in session.scalars(select(DuesPayment).where(DuesPayment.member_id.in_(ids[start:start + CHUNK]))):
+            existing[(p.member_id, p.period)] = p
+    told: dict[int, list[DuesPayment]] = defaultdict(list)
+    for row, member in found:
+        for paid in row.payments:
+            fen = paid.fen if paid.fen is not None else standards[member.id]
+            payment = existing.get((member.id, paid.period))
+            if payment is None:
+                session.add(DuesPayment(member_id=member.id, period=paid.period, amount_fen=fen, paid_on=paid.paid_on,
+                                        channel=paid.channel, status="confirmed", source=SOURCE,
+                                        recorded_by=changed_by[:64], source_row=row.row, recorded_at=now,
+                                        confirmed_at=now, confirmed_by=changed_by[:64]))
+                report.created += 1
+                continue
+            values = (fen, paid.paid_on, paid.channel or payment.channel)
+            if payment.status == "pending":
+                payment.status, payment.confirmed_at, payment.confirmed_by = "confirmed", now, changed_by[:64]
+                told[member.id].append(payment)
+                report.confirmed.append(f"{member.name} {months.written(paid.period)}")
+            elif values == (payment.amount_fen, payment.paid_on, payment.channel):
+                report.unchanged += 1
+                continue
+            else:
+                report.updated += 1
+                payment.source, payment.recorded_by, payment.source_row = SOURCE, changed_by[:64], row.row
+            payment.amount_fen, payment.paid_on, payment.channel = values
+    session.flush()
+    for member_id, payments in told.items():
+        tell_confirmed(session, session.get(Member, member_id), [p.period for p in payments],
+                       sum(p.amount_fen for p in payments), "支部（党费台账）", now)

@@ -1,0 +1,190 @@
+"""``kiteline import dues FILE``: the branch's dues sheet as branches keep it — long (a row per
+member and month) or wide (a column per month), header anywhere in the first rows, full-width
+digits, months and yuan in their many forms; bad rows named with the reason; all or nothing; a
+re-import updates and adds nothing twice; a member's own report confirmed and the member told."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import main
+from models.delivery.outbox import OutboxMessage
+from models.dues import DuesPayment, DuesStandard, import_dues
+from models.ledger import CellError
+from tests.conftest import CONFIG_FILE, START
+from tests.factories import make_branch, make_member
+
+pytestmark = pytest.mark.postgres
+
+HEADER = ["序号", "姓名", "手机号", "所属党组织", "缴费月份", "缴纳金额（元）", "缴费日期", "缴费方式", "月缴纳标准"]
+
+
+@pytest.fixture
+def branch(session):
+    """白杨村党支部 (红柳镇) with 张某 (bound), 李某 and two 刘某; 红星村党支部 with another 李某."""
+    branch = make_branch(session)
+    make_member(session, branch, name="张某", phone="13800001234", openid="oKite_member_0001")
+    make_member(session, branch, name="李某", phone="13800002001")
+    make_member(session, branch, name="刘某", phone="13800003001")
+    make_member(session, branch, name="刘某", phone="13800003002")
+    other = make_branch(session, name="红星村党支部", township="青石镇")
+    make_member(session, other, name="李某", phone="13800004001")
+    session.commit()
+    return branch
+
+
+def run(session, rows, scope=None, start_month=None, now=START):
+    report = import_dues(session, rows, district="示例区", scope=scope, start_month=start_month, now=now,
+                         changed_by="党费.xlsx")
+    if report.errors:
+        session.rollback()
+    else:
+        session.commit()
+    return report
+
+
+def stored(session):
+    session.expire_all()
+    return [(p.member.name, p.period, p.amount_fen, p.paid_on, p.channel, p.status)
+            for p in session.scalars(select(DuesPayment).order_by(DuesPayment.member_id, DuesPayment.period))]
+
+
+def standards(session):
+    session.expire_all()
+    return {s.member_id: (s.amount_fen, s.since) for s in session.scalars(select(DuesStandard))}
+
+
+LONG = [
+    ["白杨村党支部2026年党费收缴台账"],
+    ["填表日期：2026年11月"],
+    HEADER,
+    [1, "张某", "13800001234", "白杨村党支部", "2026-08", "12.5", dt.datetime(2026, 8, 5), "微信", "12.50"],
+    [2, "张某", "１３８００００１２３４", "红柳镇白杨村党支部", "2026.9", "¥12.50", "2026/09/06", "现金", None],
+    [3, "张 某", "13800001234", "白杨村党支部", "2026年10月", "12元", 46310, "代交", None],
+    [4, "李某", None, "白杨村党支部", 202608, 5, None, None, 5],
+    [5, "刘某", "13800003002", None, "２０２６年８月", "8.8元", None, "银行", "8.80"],
+    ["合计", None, None, None, None, "51.3"],
+]
+
+
+def test_a_long_sheet_is_read_as_branches_keep_it(session, branch):
+    report = run(session, LONG)
+    assert report.errors == []
+    assert stored(session) == [
+        ("张某", "2026-08", 1250, dt.date(2026, 8, 5), "微信", "confirmed"),
+        ("张某", "2026-09", 1250, dt.date(2026, 9, 6), "现金", "confirmed"),
+        ("张某", "2026-10", 1200, dt.date(2026, 10, 15), "代交", "confirmed"),
+        ("李某", "2026-08", 500, None, None, "confirmed"),
+        ("刘某", "2026-08", 880, None, "银行", "confirmed"),
+    ]
+    assert sorted(standards(session).values()) == [(500, "2026-08"), (880, "2026-08"), (1250, "2026-08")]
+    assert report.summary() == ("党费表导入完成：读了 5 行，党员 3 人；交纳记录新增 5 条，更新 0 条，无变化 0 条；"
+                                "确认党员自报 0 条；月缴纳标准新登记 3 人，调整 0 人。")
+
+
+def test_a_reimport_adds_nothing_twice_and_updates_what_changed(session, branch):
+    run(session, LONG)
+    again = run(session, LONG)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    changed = [list(r) for r in LONG]
+    changed[5][5], changed[6][8] = "12.5", "6"
+    report = run(session, changed)
+    assert (report.created, report.updated, report.unchanged, report.standards_changed) == (0, 1, 4, 1)
+    assert stored(session)[2][2] == 1250
+    assert len(stored(session)) == 5
+
+
+def test_a_wide_sheet_with_a_column_per_month(session, branch):
+    rows = [["2026年度党费收缴登记表"],
+            ["姓名", "手机号", "月缴纳标准", "7月", "8月", "9月", "10月", "11月", "12月", "合计"],
+            ["张某", "13800001234", 12.5, "12.5", "√", "", "-", None, None, 25],
+            ["李某", None, "5", 5, "未交", "5", "５", 0, "", 15]]
+    report = run(session, rows, scope={branch.id})
+    assert report.errors == [] and report.unused_columns == ["合计"]
+    assert [(n, p, f) for n, p, f, *_ in stored(session)] == [
+        ("张某", "2026-07", 1250), ("张某", "2026-08", 1250),
+        ("李某", "2026-07", 500), ("李某", "2026-09", 500), ("李某", "2026-10", 500)]
+    assert sorted(standards(session).values()) == [(500, "2026-07"), (1250, "2026-07")]
+
+
+@pytest.mark.parametrize("cells, reason", [
+    ([1, "张某", "13800001234", "白杨村党支部", "2024.13", "12.5"],
+     "第4行（张某）：缴费月份“2024.13”不是有效的月份（请写成 2026-03、2026.3 或 2026年3月）"),
+    ([1, "张某", "13800001234", "白杨村党支部", "2026-10", "十二元"],
+     "第4行（张某）：缴纳金额（元）“十二元”请写成数字，如 12 或 12.50"),
+    ([1, "张某", "13800001234", "白杨村党支部", "2026-10", "-12.5"],
+     "第4行（张某）：缴纳金额（元）“-12.5”是负数，请写实际交纳的金额"),
+    ([1, "张某", "13800001234", "白杨村党支部", "2026-12", "12.5"],
+     "第4行（张某）：缴费月份“2026-12”是2026年12月，还没到，不能登记为已交"),
+    ([1, "王某", "13800009999", "白杨村党支部", "2026-10", "12.5"],
+     "第4行（王某）：白杨村党支部的名册中没有王某（138****9999），请核对，或先导入台账"),
+    ([1, "刘某", None, "白杨村党支部", "2026-10", "8.8"],
+     "第4行（刘某）：白杨村党支部的名册中有2位刘某，请写上手机号"),
+    ([1, "李某", None, None, "2026-10", "5"], "第4行（李某）：名册中有2位李某，请写上手机号"),
+    ([1, "张某", "13800005678", "白杨村党支部", "2026-10", "12.5"],
+     "第4行（张某）：手机号与白杨村党支部的名册中的张某（138****1234）不一致，请核对"),
+    ([1, "张某", "13800001234", "白杨村党支部", "2026-08", "12.5"],
+     "第4行（张某）：2026年8月与第3行重复（同一人同一月份只写一次）"),
+])
+def test_a_bad_row_is_named_and_nothing_is_stored(session, branch, cells, reason):
+    rows = [["党费"], HEADER[:6], [0, "张某", "13800001234", "白杨村党支部", "2026-08", "12.5"], cells]
+    report = run(session, rows)
+    assert [str(e) for e in report.errors] == [reason]
+    assert stored(session) == [] and standards(session) == {}
+    assert report.summary().startswith("党费表没有导入：有问题的行 1 行。为免只导入一半，其他行也没有写入")
+
+
+def test_a_file_without_a_usable_header_says_so(session, branch):
+    with pytest.raises(CellError, match="找不到表头"):
+        run(session, [["党费"], ["张某", "12.5"]])
+    with pytest.raises(CellError, match="没有“缴纳金额”列"):
+        run(session, [["姓名", "手机号", "缴费月份"], ["张某", "13800001234", "2026-10"]])
+
+
+def test_an_import_confirms_what_the_member_reported_and_tells_them(chat, session, branch, app, send):
+    run(session, LONG)
+    chat.say("你好")
+    assert chat.say("我交了11月的党费").startswith("收到！已记下您交了2026年11月的党费（共12.50元）")
+    rows = [HEADER[:6], [1, "张某", "13800001234", "白杨村党支部", "2026-11", "12.5"]]
+    report = run(session, rows, now=chat.clock.now())
+    assert report.confirmed == ["张某 2026年11月"]
+    assert "确认党员自报 1 条" in report.summary()
+    assert stored(session)[3] == ("张某", "2026-11", 1250, None, None, "confirmed")
+    send()
+    assert app.test_client().get("/sandbox/messages/oKite_member_0001").get_json()[-1]["text"] == (
+        "您2026年11月的党费（共12.50元）支部（党费台账）已确认，记为已交。谢谢！发“党费”可以查看交纳情况。")
+
+
+def test_start_month_bounds_what_is_owed(session, branch):
+    run(session, LONG, start_month="2026-09")
+    assert sorted(standards(session).values())[0] == (500, "2026-09")
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+def cli(db_url, *args):
+    return CliRunner().invoke(main, ["--config", str(CONFIG_FILE), *args], env={"KITELINE_DATABASE__URL": db_url})
+
+
+def test_the_command_imports_xlsx_and_csv_and_refuses_a_bad_file_whole(db_url, session, branch, tmp_path):
+    book = openpyxl.Workbook()
+    for row in LONG:
+        book.active.append(row)
+    book.save(tmp_path / "党费.xlsx")
+    dry = cli(db_url, "import", "dues", str(tmp_path / "党费.xlsx"), "--dry-run")
+    assert dry.exit_code == 0 and "试导入结果：读了 5 行" in dry.output and stored(session) == []
+    done = cli(db_url, "import", "dues", str(tmp_path / "党费.xlsx"))
+    assert done.exit_code == 0, done.output
+    assert "交纳记录新增 5 条" in done.output and len(stored(session)) == 5
+    (tmp_path / "bad.csv").write_text("姓名,缴费月份,金额\n李某,2026-11,5\n张某,2026.13,12.5\n", encoding="utf-8")
+    bad = cli(db_url, "import", "dues", str(tmp_path / "bad.csv"), "--org", "白杨村党支部")
+    assert bad.exit_code == 2
+    assert "第3行（张某）：缴费月份“2026.13”不是有效的月份" in bad.output
+    assert len(stored(session)) == 5  # 李某's good row is not stored either
+    unknown = cli(db_url, "import", "dues", str(tmp_path / "bad.csv"), "--org", "没有这个支部")
+    assert unknown.exit_code == 2 and "没有叫“没有这个支部”的党组织" in unknown.output
+    assert session.scalar(select(OutboxMessage.id)) is None
