@@ -91,6 +91,12 @@ PURPOSES: dict[str, Purpose] = {
     # it, but it can wait for their next message (no template).
     "activity_claim": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务待审核", template_fallback=True),
     "activity_decision": Purpose(Guarantee.AT_LEAST_ONCE, "志愿服务审核结果"),
+    # Organisational life (models.meetings.notices): a branch meeting's notice to its members and
+    # the reminder before it starts — at most once, never a template (a closed window: with the
+    # member's next message, until the meeting is over); a member's leave reaching the secretary.
+    "meeting_notice": Purpose(Guarantee.AT_MOST_ONCE, "组织生活通知"),
+    "meeting_reminder": Purpose(Guarantee.AT_MOST_ONCE, "组织生活提醒"),
+    "meeting_leave": Purpose(Guarantee.AT_LEAST_ONCE, "组织生活请假通知"),
 }
 
 

@@ -27,6 +27,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from models.settings.base import ConfigError, Section
 from models.settings.liaison import LiaisonSettings, WorkingHours
+from models.settings.org_life import OrgLifeSettings
 from models.settings.points import PointsSettings
 from models.settings.sections import (
     BindingSettings,
@@ -51,6 +52,7 @@ __all__ = [
     "LessonSchedule", "LiaisonSettings", "MenuButton", "MenuSettings", "NluSettings",
     "PointsSettings", "PrivacySettings", "RedisSettings", "SchedulerSettings", "ServerSettings",
     "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "WorkingHours", "load_settings",
+    "OrgLifeSettings",
 ]
 
 DEFAULT_CONFIG_FILE = "config.yaml"
@@ -75,6 +77,7 @@ class Settings(Section):
     menu: MenuSettings = Field(default_factory=MenuSettings)
     transfer: TransferSettings = Field(default_factory=TransferSettings)
     verification: VerificationSettings = Field(default_factory=VerificationSettings)
+    org_life: OrgLifeSettings = Field(default_factory=OrgLifeSettings)
 
     @model_validator(mode="after")
     def _derived_urls(self) -> "Settings":
