@@ -40,6 +40,7 @@ from handlers.dialogs import clarify, guided_update, phone_change, transfer_requ
 from handlers.dialogs import help_request as help_dialogs
 from handlers.dialogs import update_info as where_dialog
 from handlers.nlu.router import Router
+from handlers.org_life import checkin as org_life_checkin
 from handlers.study import past as study_past
 
 # Menu order: what members use most first.
@@ -70,6 +71,7 @@ COMMANDS: tuple[Command, ...] = (
     liaison_contact.CONTACT,
     transfer_done.DONE,
     transfer_done.REFUSED,
+    org_life_checkin.CHECK_IN,
 )
 
 

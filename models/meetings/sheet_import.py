@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from models.clock import SHANGHAI
 from models.ledger import CellError, header_text, is_footer, quoted, unused_headers
 from models.ledger_report import RowNote
-from models.meetings.fields import parse_code, parse_kind, parse_start, parse_title, parse_where
+from models.meetings.fields import (
+    parse_code,
+    parse_kind,
+    parse_start,
+    parse_title,
+    parse_where,
+)
 from models.meetings.meeting import Meeting
 from models.meetings.notices import queue_notices
 from models.meetings.schedule import add_meeting, check_code, codes_in_use, same_day

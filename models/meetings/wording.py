@@ -43,10 +43,14 @@ def where(meeting: Meeting) -> list[str]:
     return lines + ([f"线上参加：{meeting.link}"] if meeting.link else [])
 
 
+def checkin_times(meeting: Meeting, org_life: OrgLifeSettings) -> str:
+    """``19:00-20:30``: when check-in is open, Beijing time."""
+    return f"{clock_time(meeting.starts_at - org_life.opens)}-{clock_time(meeting.starts_at + org_life.closes)}"
+
+
 def checkin_hint(meeting: Meeting, org_life: OrgLifeSettings) -> str:
     """When and how to check in: ``签到：19:00-20:30 之间发“签到”加…``."""
-    opens, closes = meeting.starts_at - org_life.opens, meeting.starts_at + org_life.closes
-    return f"签到：{clock_time(opens)}-{clock_time(closes)} 之间{CHECKIN_HOW}"
+    return f"签到：{checkin_times(meeting, org_life)} 之间{CHECKIN_HOW}"
 
 
 def details(meeting: Meeting, org_life: OrgLifeSettings, now: dt.datetime | None = None) -> list[str]:
