@@ -5,7 +5,8 @@ Columns the import reads come first, written the way it reads them back to the s
 (所属党支部 as the import resolves it to that branch alone, the liaison as 姓名 + 手机号, dates
 as dates, codes in the ledger's words); then columns for reading only (状态, 最近核实, 最近联系 —
 the latest contact in the liaison's log, 积分 — the balance of the points ledger, 组织关系转接 —
-the newest transfer request), which the import passes over. Phones are written in full: the file
+the newest transfer request, 组织生活 — this year's meetings attended, on leave and missed,
+``models.meetings.record``), which the import passes over. Phones are written in full: the file
 is the branch's own ledger (DESIGN.md §5 masks phones in lists, logs and replies, not here).
 Rows stream from the database to the sheet, so 100,000 members take seconds and bounded memory.
 """
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from models.clock import SHANGHAI
 from models.ledger_files import SheetWriter
 from models.liaison_contacts import last_contact_at
+from models.meetings.record import year_cell, year_columns
 from models.member import AWAY_REASON_NAMES, STATUS_NAMES, Liaison, Member
 from models.org_tree import ledger_names
 from models.points import PointsEntry
@@ -29,7 +31,8 @@ from models.verification.freshness import verified_at
 
 HEADER = ("序号", "姓名", "性别", "手机号", "所属党支部", "入党时间", "外出时间", "外出原因",
           "流动去向（省）", "流动去向（市）", "流动去向（区县）", "工作单位", "备注", "红色联络员",
-          "状态", "最近核实", "最近联系", "积分", "组织关系转接")
+          "状态", "最近核实", "最近联系", "积分", "组织关系转接",
+          "组织生活")
 # TransferRequest.status -> the 组织关系转接 cell's word.
 TRANSFER_WORDS = {"requested": "已申请", "done": "已办结"}
 BATCH = 2000  # rows fetched at a time
@@ -44,26 +47,28 @@ def export_members(session: Session, path: str | Path, *, org_ids: set[int] | No
     writer.append([f"{title}（导出于 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"])
     writer.append(HEADER)
     count = 0
-    for count, row in enumerate(ledger_rows(session, org_ids), start=1):
+    for count, row in enumerate(ledger_rows(session, org_ids, now), start=1):
         writer.append([count, *row])
     writer.save()
     return count
 
 
-def ledger_rows(session: Session, org_ids: set[int] | None) -> Iterator[list[object]]:
+def ledger_rows(session: Session, org_ids: set[int] | None, now: dt.datetime) -> Iterator[list[object]]:
     """The cells after 序号 of each member's row, branch by branch in the order branches were
-    made, members in the order they joined the roster."""
+    made, members in the order they joined the roster; ``now`` is the export's time (组织生活 is
+    its Beijing year)."""
     branch_names = ledger_names(session)
-    for m in session.execute(_query(org_ids).execution_options(yield_per=BATCH)):
+    for m in session.execute(_query(org_ids, now).execution_options(yield_per=BATCH)):
         yield [m.name, m.gender, m.phone, branch_names.get(m.branch_id), m.joined_party_on, m.away_since,
                AWAY_REASON_NAMES.get(m.away_reason), m.current_province, m.current_city, m.current_district,
                m.employer, m.note, _liaison_cell(m.liaison_name, m.liaison_phone),
                STATUS_NAMES.get(m.status, m.status), _local(_latest(m.bound_at, m.changed_by_member)),
                _local(m.last_contact), m.points or 0, _transfer_cell(m.transfer_status, m.transfer_destination,
-                                                        m.transfer_requested_at, m.transfer_done_at)]
+                                                        m.transfer_requested_at, m.transfer_done_at),
+               year_cell(m.meetings_attended, m.meetings_leave, m.meetings_recorded, m.meetings_held)]
 
 
-def _query(org_ids: set[int] | None) -> Select:
+def _query(org_ids: set[int] | None, now: dt.datetime) -> Select:
     liaison = aliased(Member)
     # 最近联系: the liaison's latest contact (定时联系: a call, a visit, an answer to their message).
     last_contact = last_contact_at()
@@ -74,6 +79,7 @@ def _query(org_ids: set[int] | None) -> Select:
     balance = (select(PointsEntry.member_id, func.sum(PointsEntry.delta).label("points"))
                .group_by(PointsEntry.member_id).subquery())
     transfer = TransferRequest
+    meetings, held = year_columns(now)
     query = (select(Member.name, Member.gender, Member.phone, Member.branch_id, Member.joined_party_on,
                     Member.away_since, Member.away_reason, Member.current_province, Member.current_city,
                     Member.current_district, Member.employer, Member.note, Member.status, Member.bound_at,
@@ -81,7 +87,9 @@ def _query(org_ids: set[int] | None) -> Select:
                     last_contact.c.at.label("last_contact"), confirmed.c.at.label("changed_by_member"),
                     transfer.status.label("transfer_status"), transfer.destination.label("transfer_destination"),
                     transfer.requested_at.label("transfer_requested_at"),
-                    transfer.done_at.label("transfer_done_at"), balance.c.points)
+                    transfer.done_at.label("transfer_done_at"), balance.c.points,
+                    meetings.c.attended.label("meetings_attended"), meetings.c.leave.label("meetings_leave"),
+                    meetings.c.recorded.label("meetings_recorded"), held.c.held.label("meetings_held"))
              .outerjoin(Liaison, Liaison.id == Member.liaison_id)
              .outerjoin(liaison, liaison.id == Liaison.member_id)
              .outerjoin(last_contact, last_contact.c.member_id == Member.id)
@@ -89,6 +97,8 @@ def _query(org_ids: set[int] | None) -> Select:
              .outerjoin(latest_transfer, latest_transfer.c.member_id == Member.id)
              .outerjoin(transfer, transfer.id == latest_transfer.c.id)
              .outerjoin(balance, balance.c.member_id == Member.id)
+             .outerjoin(meetings, meetings.c.member_id == Member.id)
+             .outerjoin(held, held.c.org_id == Member.branch_id)
              .order_by(Member.branch_id, Member.id))
     return query if org_ids is None else query.where(Member.branch_id.in_(org_ids))
 

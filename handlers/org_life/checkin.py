@@ -35,8 +35,7 @@ def answer(ctx: Context, code: str | None) -> Reply:
     if len(code) != CODE_LENGTH:
         return TextReply(f"签到码是{CODE_LENGTH}位数字，“{code}”不对。请核对主持人公布的签到码，再发“签到 签到码”。")
     now = ctx.clock.now()
-    org_life = ctx.settings.org_life
-    result = check_in(ctx.session, ctx.member, code, now, org_life, ctx.settings.points)
+    result = check_in(ctx.session, ctx.member, code, now, ctx.settings.points)
     meeting = result.meeting
     if result.outcome is CheckInOutcome.UNKNOWN_CODE:
         return TextReply(f"签到码 {code} 不对，没有找到这个会议，没有签到。请核对主持人公布的{CODE_LENGTH}位签到码再发。"
@@ -49,10 +48,10 @@ def answer(ctx: Context, code: str | None) -> Reply:
         return TextReply(f"您{beijing_when(result.attendance.checked_in_at, now)}已经签到过了（{named(meeting)}），"
                          "不用再签。")
     if result.outcome is CheckInOutcome.TOO_EARLY:
-        opens = window(meeting, org_life).opens
+        opens = window(meeting).opens
         return TextReply(f"{what}还没到签到时间：签到从{day_and_time(opens, now)}开始，到时再发“签到 {code}”。")
     if result.outcome is CheckInOutcome.TOO_LATE:
-        closes = window(meeting, org_life).closes
+        closes = window(meeting).closes
         return TextReply(f"{what}的签到已经在{day_and_time(closes, now)}截止了，这次没有记上签到。"
                          f"确实参加了的话，{_tell_secretary(ctx, meeting)}")
     return TextReply(f"签到成功 ✓ {named(meeting)}（{day_and_time(meeting.starts_at, now)}）。{_earned(ctx, result.points)}")
@@ -78,12 +77,12 @@ def _tell_secretary(ctx: Context, meeting: Meeting) -> str:
 
 def _open_now(ctx: Context) -> str:
     """The member's branch's next meeting and when its check-in is open, as a hint."""
-    meetings = upcoming(ctx.session, ctx.card.branch_id, ctx.clock.now(), ctx.settings.org_life, limit=1)
+    meetings = upcoming(ctx.session, ctx.card.branch_id, ctx.clock.now(), limit=1)
     if not meetings:
         return ""
     meeting = meetings[0]
     return (f"\n本支部下次会议：{named(meeting)}，{day_and_time(meeting.starts_at, ctx.clock.now())}开始，"
-            f"签到时间 {checkin_times(meeting, ctx.settings.org_life)}。")
+            f"签到时间 {checkin_times(meeting)}。")
 
 
 CHECK_IN = Command(name="meeting_check_in", syntax=SYNTAX, roles=frozenset({Role.MEMBER}), handle=command, usage=USAGE)

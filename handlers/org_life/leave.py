@@ -44,7 +44,7 @@ def answer(msg: Incoming, ctx: Context) -> Reply:
     reason = LEADING.sub("", text).strip()
     if not reason:
         return TextReply("好的，请把请假原因一起发给我，例如“请假 在外地加班”，我记下后告诉支部书记。")
-    result = ask_leave(ctx.session, ctx.member, reason, ctx.clock.now(), ctx.settings.org_life)
+    result = ask_leave(ctx.session, ctx.member, reason, ctx.clock.now())
     meeting = result.meeting
     if result.outcome is LeaveOutcome.NO_MEETING:
         return TextReply(f"{ctx.member.branch.name}近期还没有安排组织生活，不用请假。会议定下来后我会发通知给您。")

@@ -24,9 +24,9 @@ def kinds_named(text: str) -> list[str]:
 
 def answer(ctx: Context, text: str) -> Reply:
     """The branch's next meetings (of the kinds ``text`` names, when any are coming)."""
-    now, org_life = ctx.clock.now(), ctx.settings.org_life
+    now = ctx.clock.now()
     branch = ctx.contacts.branch_name or "您的支部"
-    coming = upcoming(ctx.session, ctx.card.branch_id, now, org_life, limit=20)
+    coming = upcoming(ctx.session, ctx.card.branch_id, now, limit=20)
     if not coming:
         return TextReply(f"{branch}近期还没有安排组织生活。会议定下来后我会发通知给您；想先问问，{who_to_contact(ctx)}")
     kinds = kinds_named(text)
@@ -40,6 +40,6 @@ def answer(ctx: Context, text: str) -> Reply:
     lines = [f"{lead}{branch}接下来的组织生活："]
     for number, meeting in enumerate(shown, start=1):
         lines.append(f"{number}. {named(meeting)}{MARKS.get(marks.get(meeting.id), '')}")
-        lines += [f"   {line}" for line in details(meeting, org_life, now)]
+        lines += [f"   {line}" for line in details(meeting, now)]
     lines.append(f"{LEAVE_HOW}。")
     return TextReply("\n".join(lines))

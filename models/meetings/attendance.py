@@ -4,7 +4,7 @@ meeting of their branch: the rules, and what is stored. Handlers word the outcom
 A code names the meeting of the member's own branch that has it — the one whose check-in is
 open, else the next one, else the latest past one; a code only another branch's meeting has is
 not the member's to use, and nothing is stored. Check-in is open within the window around the
-start (``org_life``), once per member and meeting, and earns the ``org_life`` points rule.
+start (``Meeting.checkin_opens_at`` / ``checkin_closes_at``), once per member and meeting, and earns the ``org_life`` points rule.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from models.meetings.notices import queue_leave_notice
 from models.meetings.schedule import upcoming, window, with_code
 from models.member import Member
 from models.points import award
-from models.settings import OrgLifeSettings, PointsSettings
+from models.settings import PointsSettings
 
 RULE, SOURCE = "org_life", "meeting"
 REASON_LIMIT = 200
@@ -55,26 +55,25 @@ def attendance_of(session: Session, meeting_id: int, member_id: int) -> Attendan
                                                    Attendance.member_id == member_id))
 
 
-def _meeting_for(meetings: list[Meeting], now: dt.datetime, org_life: OrgLifeSettings) -> Meeting:
+def _meeting_for(meetings: list[Meeting], now: dt.datetime) -> Meeting:
     """Of one branch's meetings with a code (newest first): check-in open, else the next, else the latest."""
-    open_now = [m for m in meetings if window(m, org_life).holds(now)]
+    open_now = [m for m in meetings if window(m).holds(now)]
     later = [m for m in meetings if m.starts_at > now]
     return (open_now or later[-1:] or meetings)[0]
 
 
-def check_in(session: Session, member: Member, code: str, now: dt.datetime, org_life: OrgLifeSettings,
-             points: PointsSettings) -> CheckIn:
+def check_in(session: Session, member: Member, code: str, now: dt.datetime, points: PointsSettings) -> CheckIn:
     """Check ``member`` in with ``code`` (4 digits) at ``now``; see the module's rules. The
     caller commits."""
     meetings = with_code(session, code)
     own = [m for m in meetings if m.org_id == member.branch_id]
     if not own:
         return CheckIn(CheckInOutcome.OTHER_BRANCH if meetings else CheckInOutcome.UNKNOWN_CODE)
-    meeting = _meeting_for(own, now, org_life)
+    meeting = _meeting_for(own, now)
     attendance = attendance_of(session, meeting.id, member.id)
     if attendance is not None and attendance.status == "attended":
         return CheckIn(CheckInOutcome.ALREADY, meeting, attendance)
-    open_for = window(meeting, org_life)
+    open_for = window(meeting)
     if now < open_for.opens:
         return CheckIn(CheckInOutcome.TOO_EARLY, meeting, attendance)
     if now > open_for.closes:
@@ -122,12 +121,11 @@ class Leave:
     secretary_told: bool = False
 
 
-def ask_leave(session: Session, member: Member, reason: str | None, now: dt.datetime,
-              org_life: OrgLifeSettings) -> Leave:
+def ask_leave(session: Session, member: Member, reason: str | None, now: dt.datetime) -> Leave:
     """Record ``member``'s leave from their branch's next meeting not over at ``now``, with
     ``reason`` (cut to :data:`REASON_LIMIT` characters); a second request updates the reason.
     The branch secretary is told of a new one. The caller commits."""
-    meetings = upcoming(session, member.branch_id, now, org_life, limit=1)
+    meetings = upcoming(session, member.branch_id, now, limit=1)
     if not meetings:
         return Leave(LeaveOutcome.NO_MEETING)
     meeting = meetings[0]

@@ -37,7 +37,9 @@ CODE_LENGTH = 4
 class Meeting(Base):
     """One meeting of a branch (``org_id``): ``kind`` (:data:`KINDS`), ``title``, ``starts_at``
     (aware UTC; ``held_on`` is its Beijing date, so a branch holds one meeting of a kind a day:
-    the key a re-import updates by), ``place`` and/or ``link`` (an online meeting's address or
+    the key a re-import updates by), ``checkin_opens_at`` / ``checkin_closes_at`` (the check-in
+    window, set from ``org_life`` in config when the start is set, so a meeting keeps the window
+    its notice announced; after it closes the meeting is *over*), ``place`` and/or ``link`` (an online meeting's address or
     number), ``code`` (the 4-digit check-in code, unique among meetings not yet over — checked
     where they are added, ``models.meetings.schedule``), who added it (``created_by``: a person
     or the file imported). ``notice_version`` counts the changes members were told of (the
@@ -49,6 +51,7 @@ class Meeting(Base):
         UniqueConstraint("org_id", "kind", "held_on", name="uq_meetings_org_kind_day"),
         Index("ix_meetings_code_starts_at", "code", "starts_at"),
         Index("ix_meetings_org_starts_at", "org_id", "starts_at"),
+        Index("ix_meetings_checkin_closes_at", "checkin_closes_at"),
     )
 
     id: Mapped[intpk]
@@ -57,6 +60,8 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(100))
     starts_at: Mapped[timestamp]
     held_on: Mapped[dt.date] = mapped_column(Date)
+    checkin_opens_at: Mapped[timestamp]
+    checkin_closes_at: Mapped[timestamp]
     place: Mapped[str | None] = mapped_column(String(200))
     link: Mapped[str | None] = mapped_column(String(300))
     code: Mapped[str] = mapped_column(String(CODE_LENGTH))

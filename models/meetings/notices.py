@@ -32,17 +32,17 @@ NOTICE, REMINDER, LEAVE = "meeting_notice", "meeting_reminder", "meeting_leave"
 WAITING = ("pending", "deferred")
 
 
-def notice_text(meeting: Meeting, org_life: OrgLifeSettings) -> str:
+def notice_text(meeting: Meeting) -> str:
     """The notice: what, when, where, how to check in, how to ask for leave."""
     changed = "（时间地点有调整，以此为准）" if meeting.notice_version > 1 else ""
     return "\n".join([f"【组织生活通知】{meeting.org.name}{named(meeting)}{changed}",
-                      *details(meeting, org_life), f"{LEAVE_HOW}。"])
+                      *details(meeting), f"{LEAVE_HOW}。"])
 
 
-def reminder_text(meeting: Meeting, org_life: OrgLifeSettings, now: dt.datetime) -> str:
+def reminder_text(meeting: Meeting, now: dt.datetime) -> str:
     """The reminder shortly before the start (``今天 19:30 …就要开始了``)."""
     return "\n".join([f"【组织生活提醒】{day_and_time(meeting.starts_at, now)} {meeting.org.name}{named(meeting)}"
-                      "就要开始了。", *details(meeting, org_life, now)[1:], f"{LEAVE_HOW}。"])
+                      "就要开始了。", *details(meeting, now)[1:], f"{LEAVE_HOW}。"])
 
 
 def _bound_members(session: Session, org_id: int) -> list[tuple[int, str]]:
@@ -55,13 +55,13 @@ def _key(purpose: str, meeting: Meeting, member_id: int, version: int | None = N
     return f"{purpose}:{meeting.id}.{version or meeting.notice_version}:{member_id}"
 
 
-def queue_notices(session: Session, meeting: Meeting, now: dt.datetime, org_life: OrgLifeSettings) -> int:
+def queue_notices(session: Session, meeting: Meeting, now: dt.datetime) -> int:
     """Queue the notice of ``meeting`` (as it now is) for every bound member of its branch,
     unless it is over. Once per member and ``notice_version``: repeating it queues nothing new.
     Returns how many notices it queued now. The caller commits."""
-    if meeting.starts_at + org_life.closes < now:
+    if meeting.checkin_closes_at < now:
         return 0
-    text, queued = notice_text(meeting, org_life), 0
+    text, queued = notice_text(meeting), 0
     for member_id, openid in _bound_members(session, meeting.org_id):
         row = enqueue(session, openid=openid, member_id=member_id, payload=Text(text), purpose=NOTICE,
                       idempotency_key=_key(NOTICE, meeting, member_id), now=now)
@@ -83,7 +83,7 @@ def queue_reminders(session: Session, now: dt.datetime, org_life: OrgLifeSetting
                            .order_by(Meeting.starts_at, Meeting.id)).all()
     for meeting in soon:
         recorded = set(session.scalars(select(Attendance.member_id).where(Attendance.meeting_id == meeting.id)))
-        text = reminder_text(meeting, org_life, now)
+        text = reminder_text(meeting, now)
         for member_id, openid in _bound_members(session, meeting.org_id):
             if member_id in recorded:
                 continue
@@ -97,7 +97,7 @@ def queue_reminders(session: Session, now: dt.datetime, org_life: OrgLifeSetting
     return queued
 
 
-def drop_stale(session: Session, now: dt.datetime, org_life: OrgLifeSettings) -> int:
+def drop_stale(session: Session, now: dt.datetime) -> int:
     """Drop notices and reminders still waiting (due or deferred) for meetings now over: the
     member would read of a meeting they can no longer attend. Returns how many were dropped."""
     rows = session.execute(select(OutboxMessage.id, OutboxMessage.idempotency_key).where(
@@ -106,7 +106,7 @@ def drop_stale(session: Session, now: dt.datetime, org_life: OrgLifeSettings) ->
     if not meeting_ids:
         return 0
     live = set(session.scalars(select(Meeting.id).where(Meeting.id.in_(set(meeting_ids.values())),
-                                                         not_over(now, org_life))))
+                                                         not_over(now))))
     stale = [row_id for row_id, meeting_id in meeting_ids.items() if meeting_id not in live]
     return _drop(session, OutboxMessage.id.in_(stale), "会议已结束") if stale else 0
 

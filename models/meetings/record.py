@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.meetings.meeting import Attendance, Meeting
+from models.meetings.schedule import upcoming
+from models.meetings.wording import day_and_time, named
 from models.member import Member
-from models.settings import OrgLifeSettings
 
 
 def year_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -27,14 +28,14 @@ def year_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
             dt.datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(dt.UTC))
 
 
-def counts_absence(now: dt.datetime, org_life: OrgLifeSettings) -> ColumnElement[bool]:
+def counts_absence(now: dt.datetime) -> ColumnElement[bool]:
     """SQL: the meeting is over at ``now`` and was added before it started."""
-    return and_(Meeting.starts_at < now - org_life.closes, Meeting.created_at <= Meeting.starts_at)
+    return and_(Meeting.checkin_closes_at < now, Meeting.created_at <= Meeting.starts_at)
 
 
-def absence_counts(meeting: Meeting, now: dt.datetime, org_life: OrgLifeSettings) -> bool:
+def absence_counts(meeting: Meeting, now: dt.datetime) -> bool:
     """:func:`counts_absence` for one meeting in hand."""
-    return meeting.starts_at < now - org_life.closes and meeting.created_at <= meeting.starts_at
+    return meeting.checkin_closes_at < now and meeting.created_at <= meeting.starts_at
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,15 @@ class Year:
         return "，".join(parts)
 
 
-def year_columns(now: dt.datetime, org_life: OrgLifeSettings):
+def year_columns(now: dt.datetime):
     """Two subqueries for the year of ``now``: per member (``member_id``) ``attended``,
     ``leave`` and ``recorded`` (attendance rows at meetings counting absence), and per branch
     (``org_id``) ``held`` (meetings counting absence). A member's absences are ``held -
     recorded`` of their branch; one statement per export, not one per member."""
     start, end = year_bounds(now)
     in_year = and_(Meeting.starts_at >= start, Meeting.starts_at < end)
-    over = Meeting.starts_at < now - org_life.closes
-    counted = counts_absence(now, org_life)
+    over = Meeting.checkin_closes_at < now
+    counted = counts_absence(now)
     mine = (select(Attendance.member_id,
                    func.sum(case((Attendance.status == "attended", 1), else_=0)).label("attended"),
                    func.sum(case((and_(Attendance.status == "leave", over), 1), else_=0)).label("leave"),
@@ -76,9 +77,9 @@ def year_columns(now: dt.datetime, org_life: OrgLifeSettings):
     return mine, held
 
 
-def year_of(session: Session, member: Member, now: dt.datetime, org_life: OrgLifeSettings) -> Year:
+def year_of(session: Session, member: Member, now: dt.datetime) -> Year:
     """``member``'s :class:`Year` for the Beijing year of ``now``."""
-    mine, held = year_columns(now, org_life)
+    mine, held = year_columns(now)
     row = session.execute(select(mine.c.attended, mine.c.leave, mine.c.recorded)
                           .where(mine.c.member_id == member.id)).first()
     held_count = session.scalar(select(held.c.held).where(held.c.org_id == member.branch_id)) or 0
@@ -89,3 +90,14 @@ def year_of(session: Session, member: Member, now: dt.datetime, org_life: OrgLif
 def year_cell(attended: int | None, leave: int | None, recorded: int | None, held: int | None) -> str | None:
     """The ledger export's 组织生活 cell from :func:`year_columns`' values (``None``: no row)."""
     return Year(int(attended or 0), int(leave or 0), max(int(held or 0) - int(recorded or 0), 0)).cell()
+
+
+def file_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
+    """The member file's 组织生活 section: this year's meetings attended, on leave and missed,
+    and the branch's next meeting."""
+    year = year_of(session, member, now).cell() or "今年还没有组织生活记录"
+    coming = upcoming(session, member.branch_id, now, limit=1)
+    if not coming:
+        return [year]
+    meeting = coming[0]
+    return [f"{year}；下次：{day_and_time(meeting.starts_at, now)} {named(meeting)}（发“开会”看地点和签到办法）"]

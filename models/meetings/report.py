@@ -15,7 +15,6 @@ from models.meetings.record import absence_counts
 from models.meetings.schedule import not_over
 from models.meetings.wording import clock_time, day_and_time, named, where
 from models.member import Member
-from models.settings import OrgLifeSettings
 
 
 @dataclass
@@ -44,8 +43,7 @@ class MeetingAttendance:
         return lines
 
 
-def attendance_of_meetings(session: Session, meetings: list[Meeting], now: dt.datetime,
-                           org_life: OrgLifeSettings) -> list[MeetingAttendance]:
+def attendance_of_meetings(session: Session, meetings: list[Meeting], now: dt.datetime) -> list[MeetingAttendance]:
     """:class:`MeetingAttendance` of each of ``meetings``, in their order: three statements."""
     ids = [m.id for m in meetings]
     rows = session.execute(select(Attendance, Member.name).join(Member, Member.id == Attendance.member_id)
@@ -70,7 +68,7 @@ def attendance_of_meetings(session: Session, meetings: list[Meeting], now: dt.da
                 one.attended.append((name, attendance.checked_in_at))
             else:
                 one.leave.append((name, attendance.leave_reason))
-        if absence_counts(meeting, now, org_life):
+        if absence_counts(meeting, now):
             one.absent = [name for member_id, name in members[meeting.org_id] if member_id not in recorded]
         result.append(one)
     return result
@@ -84,10 +82,9 @@ def meetings_between(session: Session, org_ids: set[int] | None, start: dt.datet
     return list(session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
 
 
-def upcoming_meetings(session: Session, org_ids: set[int] | None, now: dt.datetime,
-                      org_life: OrgLifeSettings) -> list[Meeting]:
+def upcoming_meetings(session: Session, org_ids: set[int] | None, now: dt.datetime) -> list[Meeting]:
     """Meetings not over at ``now`` of the organisations ``org_ids`` (all: ``None``), in time order."""
-    query = select(Meeting).where(not_over(now, org_life))
+    query = select(Meeting).where(not_over(now))
     if org_ids is not None:
         query = query.where(Meeting.org_id.in_(org_ids))
     return list(session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))

@@ -3,7 +3,8 @@ codes of meetings not yet over (unique among them, generated when not given), th
 of a branch, the meetings a code may name.
 
 A meeting is *over* once its check-in has closed (``org_life.checkin_after_minutes`` after the
-start); until then it is *upcoming* — a member may still check in or ask for leave.
+start, as config said when the start was set: ``Meeting.checkin_closes_at``); until then it is
+*upcoming* — a member may still check in or ask for leave.
 """
 from __future__ import annotations
 
@@ -36,20 +37,27 @@ class Window:
         return self.opens <= now <= self.closes
 
 
-def window(meeting: Meeting, org_life: OrgLifeSettings) -> Window:
-    """The check-in window of ``meeting`` under ``org_life``."""
-    return Window(meeting.starts_at - org_life.opens, meeting.starts_at + org_life.closes)
+def window(meeting: Meeting) -> Window:
+    """The check-in window of ``meeting``."""
+    return Window(meeting.checkin_opens_at, meeting.checkin_closes_at)
 
 
-def not_over(now: dt.datetime, org_life: OrgLifeSettings) -> ColumnElement[bool]:
+def set_start(meeting: Meeting, starts_at: dt.datetime, org_life: OrgLifeSettings) -> None:
+    """Give ``meeting`` the start ``starts_at`` (aware), its Beijing day and the check-in window
+    ``org_life`` sets around it."""
+    meeting.starts_at, meeting.held_on = starts_at, starts_at.astimezone(SHANGHAI).date()
+    meeting.checkin_opens_at = starts_at - org_life.opens
+    meeting.checkin_closes_at = starts_at + org_life.closes
+
+
+def not_over(now: dt.datetime) -> ColumnElement[bool]:
     """SQL: the meeting's check-in has not closed at ``now``."""
-    return Meeting.starts_at >= now - org_life.closes
+    return Meeting.checkin_closes_at >= now
 
 
-def codes_in_use(session: Session, now: dt.datetime, org_life: OrgLifeSettings,
-                 but: int | None = None) -> set[str]:
+def codes_in_use(session: Session, now: dt.datetime, but: int | None = None) -> set[str]:
     """The codes of meetings not over at ``now`` (but the meeting ``but``)."""
-    query = select(Meeting.code).where(not_over(now, org_life))
+    query = select(Meeting.code).where(not_over(now))
     if but is not None:
         query = query.where(Meeting.id != but)
     return set(session.scalars(query))
@@ -92,22 +100,21 @@ def add_meeting(session: Session, *, org_id: int, kind: str, title: str, starts_
         raise CellError(f"{earlier.local_start.month}月{earlier.local_start.day}日已有一个{KIND_NAMES[kind]}"
                         f"（《{earlier.title}》，签到码 {earlier.code}），没有重复添加；"
                         "要改时间地点请用 kiteline import meetings")
-    taken = codes_in_use(session, now, org_life)
-    if code and starts_at >= now - org_life.closes:
+    taken = codes_in_use(session, now)
+    meeting = Meeting(org_id=org_id, kind=kind, title=title, place=place, link=link, created_by=created_by,
+                      created_at=now, notice_version=1)
+    set_start(meeting, starts_at, org_life)
+    if code and meeting.checkin_closes_at >= now:
         check_code(code, taken)
-    meeting = Meeting(org_id=org_id, kind=kind, title=title, starts_at=starts_at,
-                      held_on=starts_at.astimezone(SHANGHAI).date(), place=place, link=link,
-                      code=code or new_code(taken | reserved), created_by=created_by, created_at=now,
-                      notice_version=1)
+    meeting.code = code or new_code(taken | reserved)
     session.add(meeting)
     session.flush()
     return meeting
 
 
-def upcoming(session: Session, org_id: int, now: dt.datetime, org_life: OrgLifeSettings,
-             limit: int = 3) -> list[Meeting]:
+def upcoming(session: Session, org_id: int, now: dt.datetime, limit: int = 3) -> list[Meeting]:
     """Branch ``org_id``'s meetings not over at ``now``, soonest first, at most ``limit``."""
-    return list(session.scalars(select(Meeting).where(Meeting.org_id == org_id, not_over(now, org_life))
+    return list(session.scalars(select(Meeting).where(Meeting.org_id == org_id, not_over(now))
                                 .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
 
 

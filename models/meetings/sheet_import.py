@@ -28,7 +28,13 @@ from models.meetings.fields import (
 )
 from models.meetings.meeting import Meeting
 from models.meetings.notices import queue_notices
-from models.meetings.schedule import add_meeting, check_code, codes_in_use, same_day
+from models.meetings.schedule import (
+    add_meeting,
+    check_code,
+    codes_in_use,
+    same_day,
+    set_start,
+)
 from models.meetings.wording import day_and_time, named
 from models.org_file import BRANCH_WORDS, header_row
 from models.org_tree import BranchResolver
@@ -150,7 +156,7 @@ def _check_repeats(read: list[_Row], report: MeetingImportReport, now: dt.dateti
         if key in meetings:
             report.errors.append(RowNote(row.number, row.title, f"与第{meetings[key]}行是同一个会议（同一支部同一天的同类会议），请只留一行"))
         meetings.setdefault(key, row.number)
-        if row.code and row.starts_at >= now - org_life.closes:
+        if row.code and row.starts_at + org_life.closes >= now:
             if row.code in codes:
                 report.errors.append(RowNote(row.number, row.title, f"签到码 {row.code} 与第{codes[row.code]}行重复，请换一个"))
             codes.setdefault(row.code, row.number)
@@ -176,17 +182,19 @@ def _store(session: Session, read: list[_Row], report: MeetingImportReport, now:
         except CellError as exc:
             report.errors.append(RowNote(row.number, row.title, str(exc)))
             continue
-        report.notified += queue_notices(session, meeting, now, org_life)
+        report.notified += queue_notices(session, meeting, now)
 
 
 def _update(session: Session, meeting: Meeting, row: _Row, now: dt.datetime, org_life: OrgLifeSettings) -> bool:
     """Bring ``meeting`` to what ``row`` says; ``True`` when anything changed. A new time, place
     or link makes a new version of the notice."""
-    if row.code and row.code != meeting.code and row.starts_at >= now - org_life.closes:
-        check_code(row.code, codes_in_use(session, now, org_life, but=meeting.id))
+    if row.code and row.code != meeting.code and row.starts_at + org_life.closes >= now:
+        check_code(row.code, codes_in_use(session, now, but=meeting.id))
     told = (meeting.starts_at, meeting.place, meeting.link)
     before = (*told, meeting.title, meeting.code)
-    meeting.title, meeting.starts_at, meeting.place, meeting.link = row.title, row.starts_at, row.place, row.link
+    meeting.title, meeting.place, meeting.link = row.title, row.place, row.link
+    if row.starts_at != meeting.starts_at:
+        set_start(meeting, row.starts_at, org_life)
     meeting.code = row.code or meeting.code
     if (meeting.starts_at, meeting.place, meeting.link) != told:
         meeting.notice_version += 1

@@ -6,7 +6,6 @@ import datetime as dt
 
 from models.clock import SHANGHAI
 from models.meetings.meeting import Meeting
-from models.settings import OrgLifeSettings
 
 WEEKDAYS = "一二三四五六日"
 CHECKIN_HOW = "发“签到”加主持人公布的4位签到码（如“签到 1234”）"
@@ -43,17 +42,17 @@ def where(meeting: Meeting) -> list[str]:
     return lines + ([f"线上参加：{meeting.link}"] if meeting.link else [])
 
 
-def checkin_times(meeting: Meeting, org_life: OrgLifeSettings) -> str:
+def checkin_times(meeting: Meeting) -> str:
     """``19:00-20:30``: when check-in is open, Beijing time."""
-    return f"{clock_time(meeting.starts_at - org_life.opens)}-{clock_time(meeting.starts_at + org_life.closes)}"
+    return f"{clock_time(meeting.checkin_opens_at)}-{clock_time(meeting.checkin_closes_at)}"
 
 
-def checkin_hint(meeting: Meeting, org_life: OrgLifeSettings) -> str:
+def checkin_hint(meeting: Meeting) -> str:
     """When and how to check in: ``签到：19:00-20:30 之间发“签到”加…``."""
-    return f"签到：{checkin_times(meeting, org_life)} 之间{CHECKIN_HOW}"
+    return f"签到：{checkin_times(meeting)} 之间{CHECKIN_HOW}"
 
 
-def details(meeting: Meeting, org_life: OrgLifeSettings, now: dt.datetime | None = None) -> list[str]:
+def details(meeting: Meeting, now: dt.datetime | None = None) -> list[str]:
     """The lines members read about one meeting: when, where, how to check in."""
     return [f"时间：{day_and_time(meeting.starts_at, now)}（北京时间）", *where(meeting),
-            checkin_hint(meeting, org_life)]
+            checkin_hint(meeting)]

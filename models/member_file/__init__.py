@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from models.meetings.record import file_lines as meeting_lines
 from models.member import Member
 from models.member_file.info import info_lines, liaison_lines
 from models.member_file.records import (
@@ -34,7 +35,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("transfer", "组织关系转接", transfer_lines),
     Section("points", "积分", points_lines),
     Section("dues", "党费", not_yet("交纳记录查询，交纳情况请问支部")),
-    Section("org_life", "组织生活", not_yet("参会记录")),
+    Section("org_life", "组织生活", meeting_lines),
     Section("thought_report", "思想汇报", not_yet("提交记录")),
 )
 

@@ -4,8 +4,8 @@ Revision ID: m33t1ngs0001
 Revises: d3skl1st0001
 Create Date: 2026-12-07 10:00:00
 
-A branch's meetings (三会一课, 主题党日, 组织生活会: kind, title, start, place or link, 4-digit
-check-in code; one of a kind per branch and Beijing day) and each member's attendance at one —
+A branch's meetings (三会一课, 主题党日, 组织生活会: kind, title, start and check-in window,
+place or link, 4-digit check-in code; one of a kind per branch and Beijing day) and each member's attendance at one —
 checked in, or on leave with a reason — one row per member and meeting. New tables only.
 """
 import sqlalchemy as sa
@@ -27,6 +27,8 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=100), nullable=False),
     sa.Column('starts_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('checkin_opens_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('checkin_closes_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('place', sa.String(length=200), nullable=True),
     sa.Column('link', sa.String(length=300), nullable=True),
     sa.Column('code', sa.String(length=4), nullable=False),
@@ -41,6 +43,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_meetings_code_starts_at', 'meetings', ['code', 'starts_at'], unique=False)
     op.create_index('ix_meetings_org_starts_at', 'meetings', ['org_id', 'starts_at'], unique=False)
+    op.create_index('ix_meetings_checkin_closes_at', 'meetings', ['checkin_closes_at'], unique=False)
     op.create_table('meeting_attendance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -61,6 +64,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_meeting_attendance_member_id', table_name='meeting_attendance')
     op.drop_table('meeting_attendance')
+    op.drop_index('ix_meetings_checkin_closes_at', table_name='meetings')
     op.drop_index('ix_meetings_org_starts_at', table_name='meetings')
     op.drop_index('ix_meetings_code_starts_at', table_name='meetings')
     op.drop_table('meetings')
