@@ -19,6 +19,7 @@ from models.broadcasts.planning import plan_run
 from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
 from models.liaison_contacts import queue_contact_plans
+from models.meetings.notices import drop_stale, queue_reminders
 from models.reading import link_key, reading_url
 from models.settings import Settings
 from models.tickets import close_unrated
@@ -179,3 +180,19 @@ def run_verification_round(batch_size: int = BATCH_SIZE) -> int:
     log.info("verification round: %d asks closed unanswered (%d lists), %d members asked",
              len(lapsed), lists, asked)
     return asked
+
+
+def send_meeting_reminders() -> int:
+    """Job ``meeting_reminders`` (``org_life.reminder_cron``): queue the reminder of each meeting
+    starting within ``org_life.remind_minutes_before`` to the members of its branch, and drop
+    notices and reminders still waiting for meetings now over (``models.meetings.notices``).
+    Once per member and meeting: a rerun or a clock jump reminds nobody twice. Returns how many
+    reminders were queued."""
+    rt = current_runtime()
+    now = rt.clock.now()
+    with rt.session() as s:
+        queued = queue_reminders(s, now, rt.settings.org_life)
+        dropped = drop_stale(s, now)
+        s.commit()
+    log.info("meeting reminders: %d queued, %d dropped (meeting over)", queued, dropped)
+    return queued

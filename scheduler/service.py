@@ -34,6 +34,7 @@ from models.scheduling import (
 )
 from models.settings import (
     LiaisonSettings,
+    OrgLifeSettings,
     SchedulerSettings,
     TransferSettings,
     VerificationSettings,
@@ -48,6 +49,7 @@ from scheduler.jobs import (
     run_verification_round,
     send_contact_plans,
     send_delivery_digests,
+    send_meeting_reminders,
     send_transfer_guides,
     use_runtime,
 )
@@ -62,6 +64,7 @@ VERIFICATION_JOB_ID = "verification_round"
 RATING_JOB_ID = "ticket_rating"
 CONTACT_PLAN_JOB_ID = "contact_plan"
 ESCALATION_JOB_ID = "ticket_escalation"
+MEETING_REMINDER_JOB_ID = "meeting_reminders"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -148,6 +151,14 @@ def register_liaison_jobs(scheduler: BackgroundScheduler, settings: SchedulerSet
                      "定时联系名单")]
 
 
+def register_meeting_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                         org_life: OrgLifeSettings) -> str:
+    """Meeting reminders (job id ``meeting_reminders``) on ``org_life.reminder_cron`` in the
+    scheduler's time zone (:func:`keep_job`)."""
+    trigger = cron_trigger(org_life.reminder_cron, ZoneInfo(settings.timezone))
+    return keep_job(scheduler, MEETING_REMINDER_JOB_ID, send_meeting_reminders, trigger, "组织生活提醒")
+
+
 class SchedulerService:
     """APScheduler plus the leader lease. :meth:`start` runs it in background threads (inside
     ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role). ``dispatch`` is
@@ -229,6 +240,8 @@ class SchedulerService:
                 jobs.extend([verification] if verification else [])
                 jobs.extend(register_liaison_jobs(self.scheduler, self.rt.settings.scheduler,
                                                   self.rt.settings.liaison))
+                jobs.append(register_meeting_job(self.scheduler, self.rt.settings.scheduler,
+                                                 self.rt.settings.org_life))
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

@@ -24,6 +24,7 @@ from scheduler.jobs import (
     run_verification_round,
     send_contact_plans,
     send_delivery_digests,
+    send_meeting_reminders,
     send_transfer_guides,
 )
 from scheduler.service import (
@@ -187,8 +188,8 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
         assert stored == ["contact_plan", "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekday_law",
-                          "lesson_push:weekly_digest", "ticket_escalation", "ticket_rating", "transfer_guide",
-                          "verification_round"]
+                          "lesson_push:weekly_digest", "meeting_reminders", "ticket_escalation", "ticket_rating",
+                          "transfer_guide", "verification_round"]
         digest = service.scheduler.get_job("delivery_digest")
         assert digest.func is send_delivery_digests
         assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
@@ -207,6 +208,8 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         plan = service.scheduler.get_job("contact_plan")
         assert plan.func is send_contact_plans
         assert (plan.next_run_time.day, plan.next_run_time.hour, plan.next_run_time.minute) == (1, 9, 0)
+        reminders = service.scheduler.get_job("meeting_reminders")
+        assert (reminders.func, reminders.next_run_time.minute % 10) == (send_meeting_reminders, 0)
     finally:
         service.shutdown()
 
@@ -221,7 +224,7 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
         # (get_jobs lists by next run time: which comes first depends on the time of day)
         assert sorted(job.id for job in service.scheduler.get_jobs()) == [
             "contact_plan", "delivery_digest", "lesson_push:morning_lesson", "lesson_push:weekly_digest",
-            "ticket_escalation", "ticket_rating", "transfer_guide", "verification_round"]
+            "meeting_reminders", "ticket_escalation", "ticket_rating", "transfer_guide", "verification_round"]
     finally:
         service.shutdown()
 

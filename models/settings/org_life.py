@@ -6,7 +6,7 @@ org_life:
   checkin_before_minutes: 30
   checkin_after_minutes: 60
   remind_minutes_before: 60
-  reminder_cron: "*/5 * * * *"
+  reminder_cron: "*/10 * * * *"
 ```
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ class OrgLifeSettings(Section):
     checkin_before_minutes: int = Field(30, ge=0, le=24 * 60)
     checkin_after_minutes: int = Field(60, ge=1, le=24 * 60)
     remind_minutes_before: int = Field(60, ge=0, le=7 * 24 * 60)
-    reminder_cron: str = "*/5 * * * *"
+    reminder_cron: str = "*/10 * * * *"
 
     @field_validator("reminder_cron")
     @classmethod
