@@ -45,8 +45,8 @@ def answer(ctx: Context, code: str | None) -> Reply:
                          "请核对本支部会议主持人公布的签到码。" + _open_now(ctx))
     what = f"{named(meeting)}（{day_and_time(meeting.starts_at, now)}开始）"
     if result.outcome is CheckInOutcome.ALREADY:
-        return TextReply(f"您{beijing_when(result.attendance.checked_in_at, now)}已经签到过了（{named(meeting)}），"
-                         "不用再签。")
+        return TextReply(f"您已经签到过了（{beijing_when(result.attendance.checked_in_at, now)} 签到，"
+                         f"{named(meeting)}），不用再签。")
     if result.outcome is CheckInOutcome.TOO_EARLY:
         opens = window(meeting).opens
         return TextReply(f"{what}还没到签到时间：签到从{day_and_time(opens, now)}开始，到时再发“签到 {code}”。")

@@ -35,8 +35,9 @@ def answer(ctx: Context, text: str) -> Reply:
     if kinds and not asked:
         lead = "、".join(KIND_NAMES[k] for k in kinds) + "近期还没有安排。"
     shown = (asked or coming)[:SHOWN]
-    marks = dict(ctx.session.execute(select(Attendance.meeting_id, Attendance.status).where(
-        Attendance.member_id == ctx.card.id, Attendance.meeting_id.in_([m.id for m in shown]))).tuples().all())
+    marks = {meeting_id: status for meeting_id, status in ctx.session.execute(
+        select(Attendance.meeting_id, Attendance.status).where(
+            Attendance.member_id == ctx.card.id, Attendance.meeting_id.in_([m.id for m in shown])))}
     lines = [f"{lead}{branch}接下来的组织生活："]
     for number, meeting in enumerate(shown, start=1):
         lines.append(f"{number}. {named(meeting)}{MARKS.get(marks.get(meeting.id), '')}")

@@ -46,8 +46,8 @@ def reminder_text(meeting: Meeting, now: dt.datetime) -> str:
 
 
 def _bound_members(session: Session, org_id: int) -> list[tuple[int, str]]:
-    return list(session.execute(select(Member.id, Member.openid).where(
-        Member.branch_id == org_id, Member.openid.is_not(None)).order_by(Member.id)).tuples())
+    return [(member_id, openid) for member_id, openid in session.execute(select(Member.id, Member.openid).where(
+        Member.branch_id == org_id, Member.openid.is_not(None)).order_by(Member.id))]
 
 
 def _key(purpose: str, meeting: Meeting, member_id: int, version: int | None = None) -> str:

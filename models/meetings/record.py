@@ -94,9 +94,9 @@ def year_cell(attended: int | None, leave: int | None, recorded: int | None, hel
 
 def file_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
     """The member file's 组织生活 section: this year's meetings attended, on leave and missed,
-    and the branch's next meeting."""
+    and the branch's next meeting not yet started."""
     year = year_of(session, member, now).cell() or "今年还没有组织生活记录"
-    coming = upcoming(session, member.branch_id, now, limit=1)
+    coming = [m for m in upcoming(session, member.branch_id, now, limit=2) if m.starts_at > now][:1]
     if not coming:
         return [year]
     meeting = coming[0]
