@@ -22,6 +22,8 @@ from bot.startup import existing_runtime_from, org_subtree_or_exit, runtime_from
 from models.clock import SHANGHAI, month_bounds
 from models.ledger import CellError
 from models.meetings.fields import (
+    branches,
+    find_branch,
     parse_code,
     parse_kind,
     parse_start,
@@ -37,7 +39,6 @@ from models.meetings.report import (
 from models.meetings.schedule import add_meeting
 from models.meetings.sheet_import import import_meetings
 from models.meetings.wording import checkin_times, day_and_time, named
-from models.org_tree import BranchResolver
 
 CLI_BY = "命令行"
 
@@ -66,24 +67,32 @@ def add(ctx: click.Context, org_name: str, kind: str, title: str | None, start: 
     rt = runtime_from(ctx)
     now = rt.clock.now()
     with rt.session() as s:
+        resolver = branches(s)
+        fields, problems = {}, []
+        for name, read in (("org_id", lambda: find_branch(resolver, org_name)), ("kind", lambda: parse_kind(kind)),
+                           ("starts_at", lambda: parse_start(start)), ("where", lambda: parse_where(place, link)),
+                           ("code", lambda: parse_code(code))):
+            try:
+                fields[name] = read()
+            except CellError as exc:
+                problems.append(str(exc))
         try:
-            org_id = BranchResolver(s, rt.settings.district.name, create_orgs=False).branch_id(org_name)
-            kind_id = parse_kind(kind)
-            place_text, link_text = parse_where(place, link)
-            added = add_meeting(s, org_id=org_id, kind=kind_id, title=parse_title(title, kind_id),
-                                starts_at=parse_start(start), place=place_text, link=link_text,
-                                code=parse_code(code), created_by=created_by, now=now, org_life=rt.settings.org_life)
+            if problems:
+                raise CellError("；".join(problems))
+            place_text, link_text = fields.pop("where")
+            added = add_meeting(s, **fields, title=parse_title(title, fields["kind"]), place=place_text,
+                                link=link_text, created_by=created_by, now=now, org_life=rt.settings.org_life)
         except CellError as exc:
             click.echo(f"没有添加会议：{exc}。", err=True)
             sys.exit(2)
         told = queue_notices(s, added, now)
         s.commit()
         click.echo(f"已添加：{day_and_time(added.starts_at)} {added.org.name} {named(added)}")
-        click.echo(f"签到码：{added.code}（签到时间 {checkin_times(added)}，请在会上公布；"
-                   f"党员发“签到 {added.code}”签到）")
         if added.checkin_closes_at < now:
-            click.echo("会议时间已过，没有发通知。")
+            click.echo(f"签到码：{added.code}。会议时间已过，没有发通知（只作记录）。")
         else:
+            click.echo(f"签到码：{added.code}（签到时间 {checkin_times(added)}，请在会上公布；"
+                       f"党员发“签到 {added.code}”签到）")
             click.echo(f"已给本支部 {told} 名绑定微信的党员发通知（窗口已关的，随其下条消息送达）。")
 
 
@@ -119,7 +128,7 @@ def import_meetings_command(ctx: click.Context, file: str, dry_run: bool) -> Non
     the report prints them. --dry-run rolls everything back. Exit status 0 when imported, 2
     when the file cannot be read or has a bad row (nothing stored)."""
     _import_list(ctx, file, dry_run, "会议", lambda session, rows, rt: import_meetings(
-        session, rows, district=rt.settings.district.name, now=rt.clock.now(), created_by=Path(file).name,
+        session, rows, now=rt.clock.now(), created_by=Path(file).name,
         org_life=rt.settings.org_life))
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from models.ledger_export import export_members
+from models.ledger_files import read_table
+from models.ledger_import import import_members
 from models.meetings import Attendance
 from models.org import Organization
 from models.points import PointsEntry
@@ -147,3 +150,18 @@ def test_the_next_meetings_with_time_place_and_how_to_check_in(chat, session, wo
     assert both.endswith(LEAVE_HOW)
     assert chat.say("主题党日是哪天") == f"白杨村党支部接下来的组织生活：\n1. {THEME}\n{DETAILS}{LEAVE_HOW}"
     assert chat.say("支部委员会哪天开").startswith("支部委员会近期还没有安排。白杨村党支部接下来的组织生活：\n1. ")
+
+
+@pytest.mark.postgres
+def test_the_ledger_export_counts_the_year_and_imports_back_unchanged(chat, session, clock, tmp_path, world):
+    clock.current = bj(12, 1, 19, 35)
+    chat.say("签到 4821")
+    clock.current = bj(12, 10, 9, 0)
+    path = tmp_path / "台账.xlsx"
+    assert export_members(session, path, org_ids=None, title="台账", now=clock.now()) == 4
+    rows = read_table(path)
+    assert rows[1][-1] == "组织生活"
+    assert {row[1]: row[19] if len(row) > 19 else None for row in rows[2:]} == {
+        "王某": "今年参加0次，缺席1次", "张某": "今年参加1次", "李某": "今年参加0次，缺席1次", "赵某": "今年参加0次，缺席1次"}
+    report = import_members(session, rows, district="示例区", create_orgs=False, now=clock.now(), changed_by="台账.xlsx")
+    assert (report.unused_columns, report.created, report.updated, report.unchanged) == ([], 0, 0, 4)

@@ -14,7 +14,16 @@ from models.meetings.schedule import set_start
 from models.member import Member
 from models.settings import OrgLifeSettings
 from scheduler import jobs
-from tests.meeting_world import FAR, MEMBER, OTHER, SECRETARY, TITLE, bj, meeting, people
+from tests.meeting_world import (
+    FAR,
+    MEMBER,
+    OTHER,
+    SECRETARY,
+    TITLE,
+    bj,
+    meeting,
+    people,
+)
 
 pytestmark = pytest.mark.postgres
 

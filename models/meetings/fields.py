@@ -12,6 +12,8 @@ import unicodedata
 from models.clock import SHANGHAI
 from models.ledger import EXCEL_EPOCH, CellError, parse_text, quoted
 from models.meetings.meeting import CODE_LENGTH, KIND_NAMES
+from models.org_tree import BranchResolver
+from models.places import clean
 
 # Words naming each kind, tried longest first so 支部党员大会 is not read as a 党员大会 of
 # another kind and 专题组织生活会 is 组织生活会.
@@ -29,6 +31,21 @@ DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日
 TIME = re.compile(r"(凌晨|早上|上午|中午|下午|傍晚|晚上)?\s*(\d{1,2})\s*(?:[:点时]\s*(半|\d{1,2})?\s*分?)")
 AFTERNOON = ("下午", "傍晚", "晚上")
 TITLE_LIMIT, PLACE_LIMIT, LINK_LIMIT = 100, 200, 300
+
+
+def branches(session) -> BranchResolver:
+    """A resolver for :func:`find_branch` (it never creates an organisation: only checks)."""
+    return BranchResolver(session, "", create_orgs=True)
+
+
+def find_branch(resolver: BranchResolver, cell: object) -> int:
+    """The id of the branch ``cell`` names, as the ledger import finds it (its name, or with its
+    township before it); never created — a meeting is for a branch already on file."""
+    org_id = resolver.branch_id(cell, dry_run=True)
+    if org_id is None:
+        raise CellError(f"党支部“{quoted(clean(cell))}”在系统中找不到，请写台账上的名称（如“红柳镇白杨村党支部”），"
+                        "或先导入组织架构、台账")
+    return org_id
 
 
 def parse_kind(cell: object) -> str:

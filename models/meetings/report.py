@@ -20,9 +20,11 @@ from models.member import Member
 @dataclass
 class MeetingAttendance:
     """One meeting: ``attended`` (name, checked in at), ``leave`` (name, reason), ``absent``
-    (names; ``None`` while the meeting is not over, or for one entered after it started)."""
+    (names; ``None`` while the meeting is not over, or for one entered after it started);
+    ``over``: its check-in has closed."""
 
     meeting: Meeting
+    over: bool = False
     attended: list[tuple[str, dt.datetime]] = field(default_factory=list)
     leave: list[tuple[str, str | None]] = field(default_factory=list)
     absent: list[str] | None = None
@@ -32,7 +34,10 @@ class MeetingAttendance:
         m = self.meeting
         head = f"{day_and_time(m.starts_at)} {m.org.name} {named(m)}" + (f" 签到码 {m.code}" if codes else "")
         counts = f"签到 {len(self.attended)} 人，请假 {len(self.leave)} 人"
-        counts += f"，缺席 {len(self.absent)} 人" if self.absent is not None else ""
+        if self.absent is not None:
+            counts += f"，缺席 {len(self.absent)} 人"
+        else:
+            counts += "（会后录入，不统计缺席）" if self.over else "（签到未结束）"
         lines = [head, "  " + "；".join(where(m)), f"  {counts}"]
         if self.attended:
             lines.append("  签到：" + "、".join(f"{name}（{clock_time(at)}）" for name, at in self.attended))
@@ -60,7 +65,7 @@ def attendance_of_meetings(session: Session, meetings: list[Meeting], now: dt.da
             members[org_id].append((member_id, name))
     result = []
     for meeting in meetings:
-        one = MeetingAttendance(meeting)
+        one = MeetingAttendance(meeting, over=meeting.checkin_closes_at < now)
         recorded = set()
         for attendance, name in by_meeting[meeting.id]:
             recorded.add(attendance.member_id)

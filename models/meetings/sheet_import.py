@@ -20,6 +20,8 @@ from models.clock import SHANGHAI
 from models.ledger import CellError, header_text, is_footer, quoted, unused_headers
 from models.ledger_report import RowNote
 from models.meetings.fields import (
+    branches,
+    find_branch,
     parse_code,
     parse_kind,
     parse_start,
@@ -96,10 +98,10 @@ class _Row:
     code: str | None
 
 
-def import_meetings(session: Session, rows: Sequence[Sequence[object]], *, district: str, now: dt.datetime,
+def import_meetings(session: Session, rows: Sequence[Sequence[object]], *, now: dt.datetime,
                     created_by: str, org_life: OrgLifeSettings) -> MeetingImportReport:
     """Read ``rows`` (``models.org_file.read_org_rows``) and store them; branches are found as
-    the ledger finds them, under ``district``. ``created_by``: the file's name. Returns the
+    the ledger finds them (never created). ``created_by``: the file's name. Returns the
     report; with ``errors`` in it the caller must roll back. Raises :class:`CellError` for an
     empty file or one without a usable header."""
     header_index, columns = header_row(rows, HEADER_WORDS, (), phone_of={}, required=REQUIRED)
@@ -108,7 +110,7 @@ def import_meetings(session: Session, rows: Sequence[Sequence[object]], *, distr
     header = rows[header_index]
     report = MeetingImportReport(unused_columns=unused_headers(header, columns))
     headers = {key: header_text(header[col]) for col, key in columns.items()}
-    resolver = BranchResolver(session, district, create_orgs=False)
+    resolver = branches(session)
     read: list[_Row] = []
     for number, cells in enumerate(rows[header_index + 1:], start=header_index + 2):
         if is_footer(cells):
@@ -130,7 +132,7 @@ def import_meetings(session: Session, rows: Sequence[Sequence[object]], *, distr
 def _read(number: int, fields: dict[str, object], headers: dict[str, str], resolver: BranchResolver) -> _Row:
     """One row read; one CellError naming every problem of the row."""
     problems, values = [], {}
-    for key, read in (("org_id", lambda: resolver.branch_id(fields.get("branch"))),
+    for key, read in (("org_id", lambda: find_branch(resolver, fields.get("branch"))),
                       ("kind", lambda: parse_kind(fields.get("kind"))),
                       ("starts_at", lambda: parse_start(fields.get("date"), fields.get("start"))
                        if "date" in headers else parse_start(fields.get("start"))),
