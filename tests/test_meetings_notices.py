@@ -74,13 +74,14 @@ def test_the_notice_reaches_the_branch_at_once_or_with_the_next_message_and_neve
     assert inbox(app, OTHER) == [("custom", NOTICE)]
 
 
-def test_a_reminder_before_the_start_goes_to_those_not_on_leave_and_stale_ones_are_dropped(
+def test_a_reminder_goes_before_the_start_to_those_not_answered_and_stale_ones_are_dropped(
         chat, make_chat, session, app, send, clock, job_runtime, zhang):
     meeting(session, zhang.branch_id)
     session.commit()
     send()  # nobody has written lately: every notice waits for its reader's next message
-    make_chat(OTHER).say("请假 家里有事")  # 李某 gets it now, and is on leave: no reminder
+    make_chat(OTHER).say("请假 家里有事")  # 李某 knows of it and is on leave: neither notice nor reminder
     send()
+    assert inbox(app, OTHER) == []
     clock.current = bj(12, 1, 18, 0)
     chat.say("你好")  # 张某 got the notice with this message
     send()
@@ -94,7 +95,7 @@ def test_a_reminder_before_the_start_goes_to_those_not_on_leave_and_stale_ones_a
     send()
     assert inbox(app, MEMBER) == [("custom", NOTICE), ("custom", REMINDER)]
     # the secretary never wrote: the reminder, which says what the notice says, took its place
-    assert rows(session, "meeting_notice") == [("张某", "sent"), ("李某", "sent"), ("王某", "dropped")]
+    assert rows(session, "meeting_notice") == [("张某", "sent"), ("李某", "dropped"), ("王某", "dropped")]
     assert rows(session, "meeting_reminder") == [("张某", "sent"), ("王某", "deferred")]
 
     clock.current = bj(12, 1, 20, 40)  # check-in closed: what still waits is of no use now
@@ -126,3 +127,15 @@ def test_a_new_time_is_a_new_notice(session, app, send, chat, clock, zhang):
     assert [text.splitlines()[:2] for _, text in inbox(app, MEMBER)] == [
         [f"【组织生活通知】白杨村党支部主题党日《{TITLE}》", "时间：12月1日（周二）19:30（北京时间）"],
         [f"【组织生活通知】白杨村党支部主题党日《{TITLE}》（时间地点有调整，以此为准）", "时间：12月2日（周三）19:30（北京时间）"]]
+
+
+def test_checking_in_drops_what_still_waits_for_the_member(chat, session, app, send, clock, job_runtime, zhang):
+    meeting(session, zhang.branch_id)
+    session.commit()
+    send()
+    clock.current = bj(12, 1, 18, 40)
+    jobs.send_meeting_reminders()  # 张某's window is closed: notice dropped for the reminder, which waits
+    clock.current = bj(12, 1, 19, 10)
+    assert chat.say("签到 4821").startswith("签到成功 ✓")
+    send()
+    assert inbox(app, MEMBER) == []  # no "就要开始了" after checking in

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.meetings.meeting import Attendance, Meeting
-from models.meetings.notices import queue_leave_notice
+from models.meetings.notices import drop_answered, queue_leave_notice
 from models.meetings.schedule import upcoming, window, with_code
 from models.member import Member
 from models.points import award
@@ -82,6 +82,7 @@ def check_in(session: Session, member: Member, code: str, now: dt.datetime, poin
     if attendance.checked_in_at != now:  # checked in a moment ago from another message
         return CheckIn(CheckInOutcome.ALREADY, meeting, attendance)
     earned = award(session, member.id, RULE, SOURCE, meeting.id, now, points=points)
+    drop_answered(session, meeting, member.id)
     return CheckIn(CheckInOutcome.CHECKED_IN, meeting, attendance, earned)
 
 
@@ -137,6 +138,7 @@ def ask_leave(session: Session, member: Member, reason: str | None, now: dt.date
     attendance = _record(session, meeting, member, attendance, status="leave", leave_at=now, leave_reason=reason)
     if attendance.status != "leave":  # checked in from another message meanwhile
         return Leave(LeaveOutcome.ATTENDED, meeting)
+    drop_answered(session, meeting, member.id)
     if asked:
         return Leave(LeaveOutcome.UPDATED, meeting)
     return Leave(LeaveOutcome.RECORDED, meeting, queue_leave_notice(session, attendance, now))

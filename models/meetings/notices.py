@@ -7,6 +7,8 @@
   for the member's next message is dropped for it;
 - ``meeting_leave`` — the branch secretary, when a member asks for leave.
 
+A member who checks in or asks for leave is sent nothing more of that meeting (:func:`drop_answered`).
+
 Notices and reminders are at most once and never go as templates: a member whose 48-hour window
 is closed gets them with their next message — until the meeting is over, when what is still
 waiting is dropped (:func:`drop_stale`).
@@ -95,6 +97,14 @@ def queue_reminders(session: Session, now: dt.datetime, org_life: OrgLifeSetting
             _drop(session, OutboxMessage.idempotency_key.in_(notices), "提醒已包含通知内容")
             queued += 1
     return queued
+
+
+def drop_answered(session: Session, meeting: Meeting, member_id: int) -> int:
+    """Drop the member's notices and reminder of ``meeting`` still waiting: they checked in or
+    asked for leave, so telling them how to is no use. Returns how many were dropped."""
+    keys = [_key(purpose, meeting, member_id, v) for purpose in (NOTICE, REMINDER)
+            for v in range(1, meeting.notice_version + 1)]
+    return _drop(session, OutboxMessage.idempotency_key.in_(keys), "已签到或已请假")
 
 
 def drop_stale(session: Session, now: dt.datetime) -> int:
