@@ -47,6 +47,23 @@ def _xml(openid: str, text: str | None, event: str | None, key: str | None, now:
                    f"<MsgId>{msg_id}</MsgId></xml>")
 
 
+def _location_xml(openid: str, location: str, now: int) -> str:
+    """A location message as WeChat pushes it when a follower sends 位置: ``location`` is
+    ``LAT,LON[,LABEL]`` (GCJ-02 decimal degrees, as WeChat gives them). Raises
+    ``click.BadParameter`` for anything else."""
+    lat, _, rest = location.partition(",")
+    lon, _, label = rest.partition(",")
+    try:
+        lat_value, lon_value = float(lat), float(lon)
+    except ValueError:
+        raise click.BadParameter("write LAT,LON[,LABEL], e.g. 22.54,114.05,广东省深圳市福田区", param_hint="--location")
+    label = _NOT_XML.sub("", label).replace("]]>", "]]]]><![CDATA[>")
+    return (f"<xml><ToUserName><![CDATA[gh_kiteline]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
+            f"</FromUserName><CreateTime>{now}</CreateTime><MsgType><![CDATA[location]]></MsgType>"
+            f"<Location_X>{lat_value}</Location_X><Location_Y>{lon_value}</Location_Y><Scale>15</Scale>"
+            f"<Label><![CDATA[{label}]]></Label><MsgId>{secrets.randbelow(10**17) + 10**17}</MsgId></xml>")
+
+
 def _post(settings, server: "Server", openid: str, xml: str, safe: bool, now: int) -> str:
     wx = settings.wechat
     ts, nonce = str(now), secrets.token_hex(5)
@@ -142,21 +159,23 @@ def _typed_lines():
               help="Encrypt like WeChat's safe mode (needs encoding_aes_key; always on with encryption: safe).")
 @click.option("--event", default=None, help="Send an event instead of text: subscribe, SCAN, CLICK …")
 @click.option("--key", default=None, help="EventKey for --event (e.g. bind_7Q2K9X, STUDY_TODAY).")
+@click.option("--location", default=None, help="Send a location instead of text: LAT,LON[,LABEL].")
 @click.argument("text", required=False)
 @click.pass_context
 def chat(ctx: click.Context, openid: str, host: str | None, port: int | None, safe: bool,
-         event: str | None, key: str | None, text: str | None) -> None:
-    """Send TEXT (or an --event) to the running bot — an empty TEXT ("") too, as WeChat would
-    push it; without TEXT, chat line by line."""
+         event: str | None, key: str | None, location: str | None, text: str | None) -> None:
+    """Send TEXT (or an --event, or a --location) to the running bot — an empty TEXT ("") too, as
+    WeChat would push it; without TEXT, chat line by line."""
     settings = load_or_exit(ctx.obj["config"])
     if safe and not settings.wechat.encoding_aes_key:
         raise click.UsageError("--safe needs wechat.encoding_aes_key in the configuration")
     safe = safe or settings.wechat.encryption == "safe"
     server = _server(settings, host, port)
     seen = len(_sandbox_inbox(server, openid))
-    for line in [text] if (text is not None or event) else _typed_lines():
+    for line in [text] if (text is not None or event or location) else _typed_lines():
         now = _server_epoch(server)
-        click.echo("公众号> " + _post(settings, server, openid, _xml(openid, line, event, key, now), safe, now))
+        xml = _location_xml(openid, location, now) if location else _xml(openid, line, event, key, now)
+        click.echo("公众号> " + _post(settings, server, openid, xml, safe, now))
         inbox = _sandbox_inbox(server, openid)
         for item in inbox[seen:]:
             click.echo(f"[{CHANNEL_NAMES.get(item['channel'], item['channel'])}] {item['text']}")

@@ -14,6 +14,7 @@ from bot.export_cli import (
     export_lessons_command,
     export_members_command,
     export_orgs_command,
+    export_stations_command,
 )
 from bot.import_cli import import_group
 from bot.invitations_cli import export_group
@@ -46,6 +47,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
 export_group.add_command(export_members_command)
 export_group.add_command(export_orgs_command)
 export_group.add_command(export_lessons_command)
+export_group.add_command(export_stations_command)
 report.add_command(report_transfers)
 report.add_command(report_points)
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,

@@ -1,6 +1,7 @@
 """The demo district for ``serve --demo``: a fictional org tree with branch secretaries, members
 with red liaisons (1+N), a lesson library in all six categories (articles and micro-videos, one
-news item for one township only) and two sunshine stations, loaded into an empty database.
+news item for one township only) and eight sunshine stations in the cities its members went to,
+loaded into an empty database.
 
 Every person, phone and link here is invented (names with 某, 1380000xxxx, example.invalid).
 """
@@ -22,7 +23,7 @@ from models.liaisons import Change, record_changes
 from models.member import Liaison, Member
 from models.org import Organization
 from models.settings.sections import DEFAULT_PORT
-from models.station import Station
+from models.stations import Station
 
 # township -> [(village, branch phone)]; each village has one branch "<village>党支部".
 TREE = {
@@ -74,11 +75,29 @@ VIDEO_CATEGORIES = ("law", "psychology", "skills")
 TARGETED = {"DT-001": "红柳镇"}
 SUMMARIES = {"policy": "原文要点加解读", "news": "看看家乡的新变化", "exemplary": "身边的榜样故事",
              "law": "真实案例加律师讲解", "psychology": "几个马上能用的小方法", "skills": "跟着视频一步步学"}
+# Sunshine stations in the cities the demo's members went to (青岛 has none: the nearest is named
+# with its distance). Coordinates GCJ-02, plausible for the district named; names invented.
 STATIONS = [
-    dict(name="深圳龙华阳光驿站", province="广东", city="深圳", address="深圳市龙华区民治街道示例路1号",
-         hotline="0755-55500100", hours="每天 9:00-21:00"),
-    dict(name="包头昆都仑阳光驿站", province="内蒙古", city="包头", address="包头市昆都仑区示例大街8号",
-         hotline="0472-5550200", hours="工作日 9:00-18:00"),
+    dict(name=name, province=province, city=city, district=district, address=address, hotline=hotline,
+         hours=hours, services=services, latitude=lat, longitude=lon)
+    for name, province, city, district, address, hotline, hours, services, lat, lon in [
+        ("深圳龙华阳光驿站", "广东", "深圳", "龙华区", "深圳市龙华区民治街道示例路1号", "0755-55500100", "每天 9:00-21:00",
+         "政策咨询、临时歇脚、就业信息、法律援助", 22.6256, 114.0438),
+        ("深圳宝安西乡阳光驿站", "广东", "深圳", "宝安区", "深圳市宝安区西乡街道示例大道88号", "0755-55500101",
+         "工作日 9:00-18:00", "政策咨询、组织关系接转、法律援助", 22.5790, 113.8650),
+        ("东莞长安阳光驿站", "广东", "东莞", "长安镇", "东莞市长安镇示例路18号", "0769-55500300", "每天 8:30-20:30",
+         "临时歇脚、就业信息、子女入学咨询", 22.8165, 113.8040),
+        ("苏州工业园区阳光驿站", "江苏", "苏州", "工业园区", "苏州市工业园区示例街6号", "0512-55500400",
+         "工作日 9:00-17:30", "政策咨询、就业信息、党员学习", 31.3170, 120.6690),
+        ("杭州萧山阳光驿站", "浙江", "杭州", "萧山区", "杭州市萧山区示例路20号", "0571-55500500", "每天 9:00-18:00",
+         "政策咨询、临时歇脚、心理疏导", 30.1840, 120.2640),
+        ("包头昆都仑阳光驿站", "内蒙古", "包头", "昆都仑区", "包头市昆都仑区示例大街8号", "0472-5550200",
+         "工作日 9:00-18:00", "政策咨询、党员学习、法律援助", 40.6600, 109.8300),
+        ("北京丰台阳光驿站", "北京", "北京", "丰台区", "北京市丰台区示例西路3号", "010-55500600", "每天 9:00-19:00",
+         "政策咨询、就业信息、法律援助、临时歇脚", 39.8585, 116.2870),
+        ("成都武侯阳光驿站", "四川", "成都", "武侯区", "成都市武侯区示例巷5号", "028-55500700", "每天 9:00-20:00",
+         "临时歇脚、就业信息、医疗咨询", 30.6420, 104.0430),
+    ]
 ]
 
 

@@ -1,7 +1,8 @@
 """``kiteline export members FILE.xlsx [--org NAME]``: the ledger (台账) as the branch keeps it,
 one row per member, ready to edit in Excel and import again (``models.ledger_export``).
 ``kiteline export orgs FILE.xlsx``: the org file, the same way (``models.org_export``).
-``kiteline export lessons FILE.xlsx|FILE.yaml``: the lesson library (``models.lesson_export``)."""
+``kiteline export lessons FILE.xlsx|FILE.yaml``: the lesson library (``models.lesson_export``).
+``kiteline export stations FILE.xlsx``: the sunshine stations (``models.stations.export``)."""
 from __future__ import annotations
 
 import logging
@@ -13,6 +14,7 @@ from bot.startup import existing_runtime_from, org_subtree_or_exit
 from models.ledger_export import export_members
 from models.lesson_export import export_lessons
 from models.org_export import export_orgs
+from models.stations.export import export_stations
 
 log = logging.getLogger(__name__)
 
@@ -76,3 +78,21 @@ def export_lessons_command(ctx: click.Context, file: str) -> None:
             sys.exit(2)
     log.info("lesson library exported: %d lessons to %s", count, file)
     click.echo(f"已导出 {count} 篇学习资料到 {file}。改好后用 kiteline import lessons 导入。")
+
+
+@click.command("stations")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def export_stations_command(ctx: click.Context, file: str) -> None:
+    """An .xlsx of every sunshine station under the headers ``import stations`` reads (a file
+    exported and imported again changes nothing). Exit status 2 when the file cannot be
+    written."""
+    rt = existing_runtime_from(ctx)
+    with rt.session() as session:
+        try:
+            count = export_stations(session, file)
+        except OSError as exc:
+            click.echo(f"无法写出 {file}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+    log.info("station list exported: %d stations to %s", count, file)
+    click.echo(f"已导出 {count} 个阳光驿站到 {file}。改好后用 kiteline import stations 导入。")

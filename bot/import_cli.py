@@ -2,7 +2,8 @@
 branch's ledger (台账) into the roster. ``kiteline import orgs FILE [--dry-run]``: load the
 district's org file (组织架构表) into the org tree. ``kiteline import liaisons FILE [--dry-run]``:
 name each branch's red liaisons and the members they look after (红色联络员名单).
-``kiteline import lessons FILE [--dry-run]``: fill the lesson library (学习资料) from a list."""
+``kiteline import lessons FILE [--dry-run]``: fill the lesson library (学习资料) from a list.
+``kiteline import stations FILE [--dry-run]``: add or update the sunshine stations (阳光驿站名单)."""
 from __future__ import annotations
 
 import sys
@@ -19,6 +20,7 @@ from models.lesson_import import import_lessons
 from models.liaisons.sheet_import import import_liaisons
 from models.org_file import read_org_rows
 from models.org_import import import_orgs
+from models.stations.sheet_import import import_stations
 
 DRY_RUN_NOTE = "试导入（--dry-run）：以下是导入会做的事，没有写入任何数据。"
 
@@ -108,6 +110,23 @@ def import_liaisons_command(ctx: click.Context, file: str, dry_run: bool) -> Non
     _import_list(ctx, file, dry_run, "联络员名单", lambda session, rows, rt: import_liaisons(
         session, rows, district=rt.settings.district.name, now=rt.clock.now(), changed_by=Path(file).name,
         template_id=rt.settings.wechat.templates["liaison_handover"]))
+
+
+@import_group.command("stations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print the report and write nothing to the database.")
+@click.pass_context
+def import_stations_command(ctx: click.Context, file: str, dry_run: bool) -> None:
+    """Import sunshine stations from an .xlsx or .csv list (驿站名称, 省份, 城市, 区县, 地址, 经度,
+    纬度 or one 经纬度 column, 咨询热线, 服务时间, 服务内容). Coordinates are GCJ-02, as AMap's and
+    Tencent Maps' coordinate pickers give them.
+
+    A station is known by its name and city: importing again updates it, never adds it twice;
+    stations the file does not name are left alone. Latitude and longitude in each other's
+    columns are swapped and listed to check. All or nothing: a file with a bad row stores
+    nothing and lists every bad row. --dry-run rolls everything back. Exit status 0 when
+    imported, 2 when the file cannot be read or has a bad row (nothing stored)."""
+    _import_list(ctx, file, dry_run, "阳光驿站", lambda session, rows, rt: import_stations(session, rows))
 
 
 def _import_list(ctx: click.Context, file: str, dry_run: bool, what: str, run) -> None:

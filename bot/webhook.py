@@ -43,7 +43,7 @@ from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
 from models.delivery.window import interacted, opens_window
 from models.follower import first_contact
-from models.inbound_sender import FollowerWindow, read_sender, write_window
+from models.inbound_sender import FollowerWindow, Sender, read_sender, write_window
 from models.verification.rounds import close_if_changed
 
 log = logging.getLogger(__name__)
@@ -152,10 +152,18 @@ def _read(rt: Runtime) -> tuple[Incoming, bool, Seen]:
     return wire.parse(xml), encrypt_type == "aes", seen
 
 
+class _AnsweredElsewhere(Exception):
+    """This delivery's message was answered by another delivery of it (WeChat's retry on another
+    worker): its stored reply is the answer."""
+
+
 def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
     """Run the handler for the first delivery only; retries get its reply (rendered XML, byte
-    for byte). This process's in-flight table, then the unique ``dedupe_key`` in the database,
-    decide who is first. Raises :class:`wire.Forbidden` for a replayed signed query."""
+    for byte). This process's in-flight table decides among deliveries here; the sender's read
+    finds a message answered before (and a signed query replayed), and the unique ``dedupe_key``
+    decides between two processes racing with the same message: the first to commit keeps its
+    work, the other's rolls back and it answers with the stored reply. Raises
+    :class:`wire.Forbidden` for a replayed signed query."""
     key = wire.dedupe_key(incoming)
     delivery, first = rt.inflight.claim(key, seen.query_key, seen.body_hash)
     if not first:
@@ -163,37 +171,50 @@ def _answer_once(rt: Runtime, incoming: Incoming, seen: Seen) -> str:
             raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
         log.info("duplicate delivery of %s waits for the first one", wire.mask_openid(incoming.openid))
         return InFlight.wait(delivery, RETRY_WAIT_SECONDS) or "success"
-    conn = None  # one connection for the record and the answer
     try:
-        conn = rt.engine.connect()
-        recorded = _record(rt, conn, incoming, key, seen)
-    except (SQLAlchemyError, wire.Forbidden) as exc:
+        with rt.engine.connect() as conn:
+            body, reply = _handle(rt, conn, incoming, key, seen)
+    except wire.Forbidden:
         rt.inflight.forget(key)
-        if conn is not None:
-            conn.close()
-        if isinstance(exc, wire.Forbidden):
-            raise
-        _log_failure("cannot record the message", incoming.openid, exc)
+        raise
+    except _AnsweredElsewhere:
+        body = _stored_reply(rt, key)
+        InFlight.finish(delivery, body)
+        return body
+    except _HandlerFailed as exc:
+        return _apologise(rt, incoming, key, seen, delivery, exc.__cause__)
+    except SQLAlchemyError as exc:  # the sender could not be read: nothing was done
+        rt.inflight.forget(key)
+        _log_failure("cannot read the sender", incoming.openid, exc)
         return _fixed_reply(rt, incoming, BUSY)
-    with conn:
-        if not recorded:
-            rt.inflight.forget(key)
-            return _stored_reply(rt, key)
-        try:
-            body = _handle(rt, conn, incoming, key, delivery)
-        except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
-            _log_failure("handler failed", incoming.openid, exc)
-        else:
-            inbound_answered.send(rt, incoming=incoming)
-            return body
+    if not InFlight.finish(delivery, body):  # a retry here gave up waiting meanwhile
+        _send_late(rt, incoming, reply, key)
+    inbound_answered.send(rt, incoming=incoming)
+    return body
+
+
+class _HandlerFailed(Exception):
+    """The handler (or the engine around it) raised: the member gets the apology."""
+
+
+def _apologise(rt: Runtime, incoming: Incoming, key: str, seen: Seen, delivery: Delivery,
+               exc: BaseException | None) -> str:
+    """The one error path of a handler: log it, record the message with the apology as its
+    reply (a retry gets the apology too, not a second failing run), and answer with it — or
+    with the stored reply when another delivery of the message answered it meanwhile (its work
+    may be why this one failed)."""
+    _log_failure("handler failed", incoming.openid, exc or RuntimeError("unknown"))
     body = _fixed_reply(rt, incoming, APOLOGY)
-    InFlight.finish(delivery, body)
     try:
-        with rt.engine.begin() as conn:
-            inbound.store_reply(conn, key, body, rt.clock.now())
-    except SQLAlchemyError as exc:
-        # The member still gets the apology; only a retry would miss it (and get "success").
-        _log_failure("cannot store the reply", incoming.openid, exc)
+        with rt.engine.connect() as conn:
+            if inbound.record(conn, _row(rt, incoming, key, seen, body, None)):
+                conn.commit()
+            else:
+                body = _stored_reply(rt, key)
+    except SQLAlchemyError as error:
+        # The member still gets the apology; only a retry would miss it (and run again).
+        _log_failure("cannot store the reply", incoming.openid, error)
+    InFlight.finish(delivery, body)
     return body
 
 
@@ -201,29 +222,35 @@ def _fixed_reply(rt: Runtime, incoming: Incoming, text: str) -> str:
     return wire.render(TextReply(text.format(hotline=rt.settings.district.service_hotline)), incoming, rt.clock.now())
 
 
-def _record(rt: Runtime, conn: Connection, incoming: Incoming, key: str, seen: Seen) -> bool:
-    """Step 5a: insert the inbound row, committed alone: a retry reaching another process must
-    find it while this one is being answered. False when the message was delivered before
-    (WeChat's retry); raises :class:`wire.Forbidden` when the signed query string came before
-    with another body (a captured URL replayed within the timestamp window). The first statement
-    of a message: a pooled connection found dead here (the database restarted; connections are
-    not pinged) is replaced — ``conn`` takes a fresh one once rolled back — and it runs again."""
-    row = dict(dedupe_key=key, query_key=seen.query_key, body_hash=seen.body_hash, openid=incoming.openid,
-               msg_type=incoming.msg_type, content=incoming.text, received_at=rt.clock.now())
+def _row(rt: Runtime, incoming: Incoming, key: str, seen: Seen, body: str, intent: str | None) -> dict:
+    """The inbound row of this delivery, answered with ``body``."""
+    now = rt.clock.now()
+    return dict(dedupe_key=key, query_key=seen.query_key, body_hash=seen.body_hash, openid=incoming.openid,
+                msg_type=incoming.msg_type, content=incoming.text, received_at=now, intent=intent, reply=body,
+                replied_at=now)
+
+
+def _sender(rt: Runtime, conn: Connection, s: Session, incoming: Incoming, key: str, seen: Seen) -> Sender:
+    """Step 4: the sender in one read, which also tells a message answered before (raises
+    :class:`_AnsweredElsewhere`) and a replayed signed query (:class:`wire.Forbidden`). The
+    first statement of a message: a pooled connection found dead here (the database restarted;
+    connections are not pinged) is replaced — ``conn`` takes a fresh one once rolled back — and
+    it runs again."""
+    since = rt.clock.now() - dt.timedelta(hours=rt.settings.liaison.follow_up_hours)
     try:
-        recorded = inbound.record(conn, row)
+        sender = read_sender(conn, s, incoming.openid, follow_up_since=since,
+                             delivery=(key, seen.query_key, seen.body_hash))
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
         conn.rollback()
-        recorded = inbound.record(conn, row)
-    if recorded:
-        return True
-    replayed = inbound.replayed(conn, key, seen.query_key, seen.body_hash)
-    conn.rollback()  # the read's transaction: not left open while the retry waits
-    if replayed:
+        sender = read_sender(conn, s, incoming.openid, follow_up_since=since,
+                             delivery=(key, seen.query_key, seen.body_hash))
+    if sender.replayed:
         raise wire.Forbidden("a signed query string seen before came with another body (replay?)")
-    return False
+    if sender.recorded:
+        raise _AnsweredElsewhere
+    return sender
 
 
 def _log_failure(what: str, openid: str, exc: BaseException) -> None:
@@ -251,59 +278,72 @@ def _stored_reply(rt: Runtime, key: str) -> str:
         time.sleep(RETRY_POLL_SECONDS)
 
 
-def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, delivery: Delivery) -> str:
-    """Steps 5b-9: interaction time, routing, the handler, deferred deliveries, and the reply XML,
-    stored with the handler's changes in one transaction; a reply no retry waited for goes out
-    through the outbox. The sender is one read (:mod:`models.inbound_sender`); besides it an
-    ordinary message writes only the reply (the follower row when its window moved by a minute,
-    ``models.delivery.window.interacted``; deferred deliveries when there are any, lessons
-    without a flood: ``models.broadcasts.waiting.release_on_message``). The
+def _handle(rt: Runtime, conn: Connection, incoming: Incoming, key: str, seen: Seen) -> tuple[str, Reply]:
+    """Steps 4-9 in one transaction: the sender, interaction time, routing, the handler, deferred
+    deliveries, and the reply XML, recorded with the message and the handler's changes. Returns
+    the reply XML and the reply. The sender is one read (:mod:`models.inbound_sender`); besides it
+    an ordinary message writes only its row with the reply (the follower row when its window
+    moved by a minute, ``models.delivery.window.interacted``; deferred deliveries when there are
+    any, lessons without a flood: ``models.broadcasts.waiting.release_on_message``). The
     handlers' session joins ``conn``'s transaction (``rollback_only``: the webhook commits; on
     failure the connection's return to the pool rolls back): no ORM work when no handler writes.
     A member whose verification ask still waits to be delivered costs one statement more
-    (:func:`models.verification.rounds.close_if_changed`)."""
+    (:func:`models.verification.rounds.close_if_changed`). Raises :class:`_AnsweredElsewhere`
+    (nothing kept) when another delivery of the message answered it, :class:`_HandlerFailed`
+    from whatever failed after the read."""
     now = rt.clock.now()
     window = opens_window(incoming.msg_type, incoming.event)
     with rt.session(bind=conn, join_transaction_mode="rollback_only") as s:
-        sender = read_sender(conn, s, incoming.openid,
-                             follow_up_since=now - dt.timedelta(hours=rt.settings.liaison.follow_up_hours))
-        follower = sender.follower
-        if follower is None:  # a first message: the row is created and committed alone
-            with rt.session() as first:
-                follower = FollowerWindow.of(first_contact(first, incoming.openid, now))
-        if incoming.event != "unsubscribe":
-            before = replace(follower)
-            interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
-            write_window(conn, follower, before)
-        router = current_app.extensions[ROUTER]
-        ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=UNREAD,
-                      dialog=sender.dialog, pages=sender.pages, verification=sender.verification, sender=sender)
-        reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
-        body = wire.render(reply, incoming, rt.clock.now())
-        intent = ctx.route.intent if ctx.route else None
-        s.flush()  # the handler's changes first: a reply is kept only with them
-        stored = inbound.store_reply(conn, key, body, rt.clock.now(), intent)
-        # A retry in another process gave up (the row says LOST), or one here did.
-        if not stored:
-            rt.inflight.forget(key)
-        if not stored or not InFlight.finish(delivery, body):
-            _send_late(s, incoming, reply, key, now)
-            inbound.mark_lost(conn, key, intent, unanswered_only=False)
-        if sender.verification is not None:  # a change told before the question went out answers it
-            close_if_changed(s, sender.verification, now)
-        if follower.subscribed and window and sender.deferred:
-            release_on_message(s, incoming.openid, now)
-        s.flush()
+        sender = _sender(rt, conn, s, incoming, key, seen)
+        try:
+            body, reply, intent = _answer(rt, conn, s, sender, incoming, window, now)
+        except Exception as exc:  # noqa: BLE001 - the one error path: any handler bug becomes the apology
+            raise _HandlerFailed from exc
+        if not inbound.record(conn, _row(rt, incoming, key, seen, body, intent)):
+            raise _AnsweredElsewhere
         conn.commit()
-    return body
+    return body, reply
 
 
-def _send_late(s: Session, incoming: Incoming, reply: Reply, key: str, now: dt.datetime) -> None:
-    """Every retry gave up waiting (:data:`LOST`), so WeChat will show the member nothing: queue
-    the reply as a customer-service message instead; the member's message opened the window."""
+def _answer(rt: Runtime, conn: Connection, s: Session, sender: Sender, incoming: Incoming, window: bool,
+            now: dt.datetime) -> tuple[str, Reply, str | None]:
+    """Steps 5-9 after the read: the window, the engine's answer rendered, what follows from it
+    (a verification answered, deferred deliveries released), flushed to ``conn``'s transaction.
+    Returns the reply XML, the reply and the routed intent."""
+    follower = sender.follower
+    if follower is None:  # a first message: the row is created and committed alone
+        with rt.session() as first:
+            follower = FollowerWindow.of(first_contact(first, incoming.openid, now))
+    if incoming.event != "unsubscribe":
+        before = replace(follower)
+        interacted(follower, now, window=window, by_message=incoming.msg_type != "event")
+        write_window(conn, follower, before)
+    router = current_app.extensions[ROUTER]
+    ctx = Context(session=s, settings=rt.settings, clock=rt.clock, follower=follower, member=UNREAD,
+                  dialog=sender.dialog, pages=sender.pages, verification=sender.verification, sender=sender)
+    reply = paging.answer(incoming, ctx, lambda msg, c: dispatch(msg, c, router))
+    body = wire.render(reply, incoming, rt.clock.now())
+    if sender.verification is not None:  # a change told before the question went out answers it
+        close_if_changed(s, sender.verification, now)
+    if follower.subscribed and window and sender.deferred:
+        release_on_message(s, incoming.openid, now)
+    s.flush()
+    return body, reply, ctx.route.intent if ctx.route else None
+
+
+def _send_late(rt: Runtime, incoming: Incoming, reply: Reply, key: str) -> None:
+    """Every retry gave up waiting, so WeChat will show the member nothing: mark the stored reply
+    :data:`LOST` and queue the reply as a customer-service message instead (the member's message
+    opened the window)."""
     log.warning("reply for openid %s too late for WeChat; sending it through the outbox",
                 wire.mask_openid(incoming.openid))
-    if not isinstance(reply, TextReply):
-        return
-    enqueue(s, openid=incoming.openid, payload=Text(reply.text), purpose="late_reply",
-            idempotency_key="late_reply:" + hashlib.sha1(key.encode()).hexdigest(), now=now)
+    now = rt.clock.now()
+    try:
+        with rt.session() as s:
+            inbound.mark_lost(s, key, unanswered_only=False)
+            if isinstance(reply, TextReply):
+                enqueue(s, openid=incoming.openid, payload=Text(reply.text), purpose="late_reply",
+                        idempotency_key="late_reply:" + hashlib.sha1(key.encode()).hexdigest(), now=now)
+            s.commit()
+    except SQLAlchemyError as exc:
+        _log_failure("cannot queue the late reply", incoming.openid, exc)

@@ -109,13 +109,16 @@ class Ask:
     """One state of a dialog: ``question`` (asked again on 帮助 and after an unclear answer,
     then after ``not_understood``), ``step`` (reads the member's answer) and ``goes_to`` (the
     states ``step`` may :class:`GoTo`, each with what leads there). ``about`` says in a few
-    words what the state waits for. Both are drawn in the diagram."""
+    words what the state waits for. Both are drawn in the diagram. ``location``: the step that
+    reads a location the member sends (WeChat's ＋ → 位置) while this state waits, for a question
+    a location answers; without it a location is what it always is, the dialog left waiting."""
 
     about: str
     question: Text
     step: Step
     goes_to: Mapping[Enum, str] = field(default_factory=dict)
     not_understood: str = ""
+    location: Step | None = None
 
 
 @dataclass(frozen=True)

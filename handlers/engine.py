@@ -2,7 +2,10 @@
 
 1. events and custom-menu keys (follow, QR scan, CLICK ``EventKey``, location) and messages
    without text (images, links, blank text): nothing to route; a menu key naming an intent is a
-   new request, so a dialog in progress ends with its ``dropped`` line, as when typed;
+   new request, so a dialog in progress ends with its ``dropped`` line, as when typed; a shared
+   location answers a dialog whose question it answers (its state's ``location`` step: 附近的阳光驿站
+   asked where the member is), and otherwise becomes the member's destination, with the nearest
+   sunshine station in one line;
 2. words of despair (``handlers.crisis``): a help request before anything else, any dialog in
    progress ended;
 3. role commands (``handlers.commands``): exact syntax, for the roles declared with each
@@ -46,6 +49,7 @@ from handlers import (
     help_request,
     menu,
     rating,
+    station,
     ticket_desk,
     unknown,
     update_info,
@@ -249,7 +253,7 @@ def _menu_request(intent: Intent, msg: Incoming, ctx: Context) -> Reply:
 def _without_text(msg: Incoming, ctx: Context) -> Reply:
     """Stage 1: events, menu keys, shared locations, and messages with no text."""
     if msg.msg_type == "location":
-        return _for_member(update_info.INTENT, msg, ctx, update_info.on_location)
+        return _location(msg, ctx)
     if msg.msg_type != "event":
         return unknown.on_non_text(msg, ctx)
     event = msg.event or ""
@@ -268,3 +272,17 @@ def _without_text(msg: Incoming, ctx: Context) -> Reply:
     # Report events (VIEW, TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH …) and any event type
     # WeChat adds later: "success", nothing shown.
     return NoReply()
+
+
+def _location(msg: Incoming, ctx: Context) -> Reply:
+    """A shared location: the answer to the question of a dialog in progress that takes one
+    (its state's ``location`` step), else the member's new destination
+    (``handlers.update_info.on_location``) with the nearest sunshine station in one line."""
+    row = in_progress(ctx.session, msg.openid, ctx.clock.now(), ctx.dialog)
+    dialog = DIALOGS.get(row.dialog) if row is not None else None
+    state = dialog.state_named(row.state) if dialog is not None else None
+    ask = dialog.asks[state] if state is not None else None
+    if ask is not None and ask.location is not None:
+        return _act(ask.location(msg, ctx, dict(row.data)), dialog, row, msg, ctx)
+    reply = _for_member(update_info.INTENT, msg, ctx, update_info.on_location)
+    return station.with_nearest(reply, ctx, msg) if ctx.card is not None else reply

@@ -41,6 +41,7 @@ from handlers.dialogs import help_request as help_dialogs
 from handlers.dialogs import update_info as where_dialog
 from handlers.nlu.router import Router
 from handlers.org_life import checkin as org_life_checkin
+from handlers.station import where as station_where
 from handlers.study import past as study_past
 
 # Menu order: what members use most first.
@@ -55,7 +56,7 @@ DIALOGS: dict[str, Dialog] = {
     for d in (
         clarify.DIALOG, phone_change.DIALOG, where_dialog.DIALOG, guided_update.DIALOG,
         help_dialogs.DESCRIBE, help_dialogs.CONFIRM, transfer_request.DIALOG, study_past.DIALOG,
-        ticket_desk.WHICH,
+        ticket_desk.WHICH, station_where.DIALOG,
     )
 }
 

@@ -21,7 +21,7 @@ from models.points import ActivityClaim, PointsEntry
 from models.reply_pages import ReplyPages
 from models.scheduling import Lease, SchedulerJob
 from models.simulated_time import ClockOffset
-from models.station import Station
+from models.stations import Station
 from models.tickets import DeskList, Ticket, TicketEvent
 from models.token import SharedToken
 from models.transfers import TransferGuide, TransferRequest

@@ -2,7 +2,9 @@
 
 WeChat retries a delivery three times when it gets no answer within 5 s (消息推送 docs). The
 dedupe key (openid + MsgId, or openid + CreateTime + Event + EventKey) is unique, so a retry finds
-the first delivery's row and its stored reply instead of running the handler again.
+the first delivery's row and its stored reply instead of running the handler again. The row is
+written with the reply, in the transaction of the handler's work (``bot.webhook``): a delivery
+that fails or is killed leaves nothing, and WeChat's retry answers it afresh.
 
 ``query_key`` identifies the signed query string the delivery came with (timestamp, nonce,
 signature) and is unique too: a captured, still-fresh signed URL replayed with another body
@@ -47,19 +49,18 @@ class InboundMessage(Base):
 
 # The statements of every message, built once (building one costs about as much as running it).
 _RECORD = insert(InboundMessage)
-_STORE_REPLY = (update(InboundMessage)
-                .where(InboundMessage.dedupe_key == bindparam("key"), InboundMessage.reply.is_(None))
-                .values(intent=bindparam("new_intent"), reply=bindparam("new_reply"), replied_at=bindparam("at")))
 _REPLY_OF = select(InboundMessage.reply).where(InboundMessage.dedupe_key == bindparam("key"))
 
 
 def record(conn: Connection, row: dict) -> bool:
-    """Insert a delivery's row (``row``: the columns above, ``reply`` left out) and commit at
-    once, so a retry reaching another process finds it. False when the message was recorded
-    before — WeChat's retry, or a signed query string used again (see :func:`replayed`)."""
+    """Insert a delivery's row (``row``: the columns above, the reply included) in the caller's
+    transaction — the webhook commits it with the handler's work, so the message, its reply and
+    what the handler changed are kept together or not at all. False (the transaction rolled
+    back) when the message was recorded meanwhile by another delivery of it — WeChat's retry
+    answered by another worker, which won — or the signed query string was used for another
+    message (see :func:`replayed`)."""
     try:
         conn.execute(_RECORD, row)
-        conn.commit()
     except IntegrityError:
         conn.rollback()
         return False
@@ -74,26 +75,15 @@ def replayed(conn: Connection, dedupe_key: str, query_key: str, body_hash: str) 
     return first is not None and (first.dedupe_key != dedupe_key or first.body_hash != body_hash)
 
 
-def store_reply(conn: Connection | Session, dedupe_key: str, reply: str, at: dt.datetime,
-                intent: str | None = None) -> bool:
-    """Keep the reply of the first delivery, unless a retry already gave up waiting (the row
-    says :data:`LOST`). False then: the reply must reach the member another way."""
-    stored = conn.execute(_STORE_REPLY, {"key": dedupe_key, "new_intent": intent, "new_reply": reply, "at": at})
-    return stored.rowcount == 1
-
-
 def reply_of(conn: Connection | Session, dedupe_key: str) -> str | None:
     """The stored reply (:data:`LOST` included), or ``None`` while the first delivery runs."""
     return conn.scalar(_REPLY_OF, {"key": dedupe_key})
 
 
-def mark_lost(conn: Connection | Session, dedupe_key: str, intent: str | None = None, *,
-              unanswered_only: bool = True) -> None:
+def mark_lost(conn: Connection | Session, dedupe_key: str, *, unanswered_only: bool = True) -> None:
     """Say the reply missed every retry (:data:`LOST`): the first delivery, still running or
-    just finished, sends it through the outbox."""
+    just finished, sends it through the outbox. ``unanswered_only``: only while no reply is stored."""
     stmt = update(InboundMessage).values(reply=LOST).where(InboundMessage.dedupe_key == dedupe_key)
     if unanswered_only:
         stmt = stmt.where(InboundMessage.reply.is_(None))
-    else:
-        stmt = stmt.values(intent=intent)
     conn.execute(stmt)

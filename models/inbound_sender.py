@@ -34,6 +34,7 @@ from models.contacts import Contacts
 from models.delivery.outbox import OutboxMessage
 from models.dialog import DialogState
 from models.follower import Follower
+from models.inbound import InboundMessage
 from models.member import Liaison, Member
 from models.org import Organization
 from models.reply_pages import ReplyPages
@@ -98,7 +99,9 @@ class Sender:
     ``rating``: a ticket of theirs is resolved and waits for their satisfaction rating
     (``models.tickets.ratings``); ``awaiting_reply``: the id of their ticket a liaison answered
     lately and that waits for their reply (``models.tickets.tickets.awaiting_reply_of``),
-    ``None`` when none."""
+    ``None`` when none. ``recorded``: this delivery's message was answered before (WeChat's
+    retry: its stored reply answers it); ``replayed``: its signed query string came before with
+    another message or body (a captured URL replayed: refused)."""
 
     follower: FollowerWindow | None
     member: MemberCard | None
@@ -111,6 +114,8 @@ class Sender:
     waiting: bool = False
     rating: bool = False
     awaiting_reply: int | None = None
+    recorded: bool = False
+    replayed: bool = False
 
 
 _WINDOW = ("subscribed", "last_interaction_at", "window_expires_at", "window_budget")
@@ -126,6 +131,11 @@ def _statement():
     waiting = exists().where(OutboxMessage.openid == key.c.openid, OutboxMessage.status == "on_request")
     rating = exists().where(Ticket.member_id == Member.id, Ticket.status == "resolved")
     awaiting = awaiting_reply_of(Member.id, bindparam("follow_up_since", type_=UTCDateTime()))
+    dedupe_key = bindparam("dedupe_key", type_=String(160))
+    recorded = exists().where(InboundMessage.dedupe_key == dedupe_key)
+    replayed = exists().where(InboundMessage.query_key == bindparam("query_key", type_=String(40)),
+                              (InboundMessage.dedupe_key != dedupe_key)
+                              | (InboundMessage.body_hash != bindparam("body_hash", type_=String(64))))
     return (select(Follower.openid.label("follower"), *(getattr(Follower, c) for c in _WINDOW),
                    *(getattr(Member, c).label(f"member_{c}") for c in _CARD),
                    branch.name.label("branch_name"), branch.contact_phone.label("branch_phone"),
@@ -136,7 +146,8 @@ def _statement():
                    ReplyPages.openid.label("pages_openid"), ReplyPages.pages,
                    ReplyPages.expires_at.label("pages_expire_at"),
                    *(getattr(VerificationAsk, c).label(f"ask_{c}") for c in _ASK), deferred.label("deferred"),
-                   waiting.label("waiting"), rating.label("rating"), awaiting.label("awaiting_reply"))
+                   waiting.label("waiting"), rating.label("rating"), awaiting.label("awaiting_reply"),
+                   recorded.label("recorded"), replayed.label("replayed"))
             .select_from(key)
             .outerjoin(Follower, Follower.openid == key.c.openid)
             .outerjoin(Member, Member.openid == key.c.openid)
@@ -158,12 +169,16 @@ _READ_SENDER = lambda_stmt(lambda: READ_SENDER)
 
 
 def read_sender(conn: Connection, session: Session, openid: str, *,
-                follow_up_since: dt.datetime | None = None) -> Sender:
+                follow_up_since: dt.datetime | None = None,
+                delivery: tuple[str, str, str] | None = None) -> Sender:
     """The :class:`Sender` of ``openid``, in one SELECT on ``conn``; a dialog or pages row found
     is put into ``session`` (which must work on ``conn``'s transaction). ``follow_up_since``:
     a ticket answered since then may await the member's reply (now minus
-    ``liaison.follow_up_hours``); ``None`` reads none."""
-    row = conn.execute(_READ_SENDER, {"openid": openid, "follow_up_since": follow_up_since}).one()
+    ``liaison.follow_up_hours``); ``None`` reads none. ``delivery``: the message's dedupe key,
+    query key and body hash (``bot.webhook``), for ``recorded`` and ``replayed``."""
+    dedupe_key, query_key, body_hash = delivery or (None, None, None)
+    row = conn.execute(_READ_SENDER, {"openid": openid, "follow_up_since": follow_up_since, "dedupe_key": dedupe_key,
+                                      "query_key": query_key, "body_hash": body_hash}).one()
     follower = FollowerWindow(openid, *(getattr(row, c) for c in _WINDOW)) if row.follower else None
     member = contacts = None
     roles: frozenset[Role] = frozenset()
@@ -182,7 +197,7 @@ def read_sender(conn: Connection, session: Session, openid: str, *,
     if row.ask_id is not None:
         ask = _persistent(session, VerificationAsk(member_id=member.id, **{c: getattr(row, f"ask_{c}") for c in _ASK}))
     return Sender(follower, member, contacts, roles, dialog, pages, ask, bool(row.deferred), bool(row.waiting),
-                  bool(row.rating), row.awaiting_reply)
+                  bool(row.rating), row.awaiting_reply, bool(row.recorded), bool(row.replayed))
 
 
 def _persistent(session: Session, row):

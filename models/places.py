@@ -27,6 +27,7 @@ MUNICIPALITIES = ("北京", "天津", "上海", "重庆", "香港", "澳门")
 
 PLACES_FILE = Path(__file__).with_name("places.txt")
 COUNTY_CITIES_FILE = Path(__file__).with_name("county_cities.txt")
+CITY_CENTRES_FILE = Path(__file__).with_name("city_centres.txt")
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,23 @@ def _city_province() -> dict[str, str]:
         if city in MUNICIPALITIES or city not in table:
             table[city] = province
     return table
+
+
+@lru_cache(maxsize=1)
+def _city_centres() -> dict[str, tuple[float, float]]:
+    table: dict[str, tuple[float, float]] = {}
+    for line in CITY_CENTRES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            _province, city, lat, lon = line.split()
+            table.setdefault(city, (float(lat), float(lon)))  # prefecture-level first: 吉林 the city
+    return table
+
+
+def city_centre(city: str | None) -> tuple[float, float] | None:
+    """The centre of a prefecture- or county-level city (short name: 深圳, 昆山) as (latitude,
+    longitude), GCJ-02 decimal degrees, from ``city_centres.txt`` (its header names the source);
+    ``None`` for a name it does not hold. Read once."""
+    return _city_centres().get(city) if city else None
 
 
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")

@@ -8,6 +8,8 @@ import requests
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.demo import STATIONS
+from models.stations import Station
 from tests.conftest import ManualClock
 from tests.test_help_request import setup_roster
 
@@ -56,6 +58,14 @@ def test_an_empty_text_is_sent_as_an_empty_message_not_a_prompt(kiteline_chat, s
     setup_roster(session)
     shown = kiteline_chat("--openid", "oKite_member_0001", "")
     assert shown.startswith("公众号> ") and len(shown.splitlines()) == 1
+
+
+def test_a_location_is_sent_as_wechat_sends_one(kiteline_chat, session):
+    session.add_all(Station(**fields) for fields in STATIONS)
+    session.commit()
+    assert kiteline_chat("--openid", "oKite_stranger", "附近的阳光驿站").startswith("公众号> 想找离您最近的阳光驿站")
+    shown = kiteline_chat("--openid", "oKite_stranger", "--location", "39.9,116.4,北京市东城区")
+    assert shown.splitlines()[:2] == ["公众号> 离您最近的阳光驿站：", "1. 北京丰台阳光驿站（北京，约11公里）"]
 
 
 def test_chatting_goes_on_after_the_sandbox_clock_was_moved_a_day_ahead(kiteline_chat, app, session):

@@ -13,7 +13,7 @@ from models.lesson import LESSON_CATEGORIES, Lesson
 from models.lesson_scope import LessonScope
 from models.member import Liaison, Member
 from models.org import Organization
-from models.station import Station
+from models.stations import Station
 from tests.factories import make_branch
 
 
@@ -24,10 +24,10 @@ def count(session, model):
 def test_demo_fills_an_empty_database(runtime, session):
     text = load_demo(runtime)
     assert text.startswith("演示数据已载入：示例区 → 2 个乡镇街道 → 4 个党支部，40 名党员（每个支部 1 名支部书记、1 名红色联络员），"
-                           "24 篇学习资料，2 个阳光驿站。")
+                           "24 篇学习资料，8 个阳光驿站。")
     kinds = dict(session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)).all())
     assert kinds == {"district": 1, "township": 2, "village": 4, "branch": 4}
-    assert count(session, Member) == 40 and count(session, Liaison) == 4 and count(session, Station) == 2
+    assert count(session, Member) == 40 and count(session, Liaison) == 4 and count(session, Station) == 8
     for branch in session.scalars(select(Organization).where(Organization.kind == "branch")):
         secretary = session.scalar(select(Member).where(Member.name == branch.secretary_name))
         assert (secretary.phone, secretary.branch_id, secretary.status) == (branch.secretary_phone, branch.id, "home")

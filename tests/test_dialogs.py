@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from bot.cli import main
+from bot.demo import STATIONS
 from bot.dialogs_cli import diagrams
 from handlers import org_life, study
 from handlers.dialog_machine import Ask, Dialog, Stay
@@ -16,6 +17,7 @@ from handlers.registry import DIALOGS
 from handlers.replies import TextReply
 from models.dialog import DialogState
 from models.member import Liaison, MemberChange
+from models.stations import Station
 from models.tickets import Ticket, open_ticket
 from models.transfers import TransferRequest
 from tests.conftest import START
@@ -78,6 +80,9 @@ REACH = {
         ["想把关系转到宁波"],
         "您要申请把组织关系转到浙江宁波吗？确认后我把申请转告支部，由支部为您办理。回复“对”确认，回复“不对”取消。",
         TRANSFER_CANCELLED, "对"),
+    ("station_where", "where"): (
+        ["附近的阳光驿站"], "想找离您最近的阳光驿站，请把位置发给我：点输入框右边的“＋”，选“位置”，再点“发送”。"
+        "也可以直接告诉我在哪个城市，例如“东莞”。", "好的，不找了。想找驿站时再发“附近的阳光驿站”。", "东莞"),
 }
 CANCEL_WORDS = ["取消", "算了", "不弄了", "算了，不用了。", "取消吧", "那不弄了吧"]
 
@@ -102,6 +107,9 @@ def setup(session, key):
     member = setup_roster(session)
     if key[0] == "study_past":
         make_lesson(session, "学习党章第一章")
+        session.commit()
+    if key[0] == "station_where":  # stations to find; the member has no city on file
+        session.add_all(Station(**fields) for fields in STATIONS)
         session.commit()
     if key[0] == "desk_which":
         desk = Liaison(member_id=member.id, branch_id=member.branch_id)

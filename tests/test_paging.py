@@ -7,7 +7,7 @@ import pytest
 import bot.webhook
 from bot import wire
 from handlers.replies import TextReply
-from models.station import Station
+from models.stations import Station
 from tests.factories import make_branch, make_member
 
 
@@ -20,12 +20,15 @@ def member(session):
 
 
 def stations(session, n: int) -> list[str]:
+    """``n`` stations in 深圳 with long names and addresses (three of them pass 2048 bytes), the
+    first nearest the city's centre; their names in that order."""
     names = []
     for i in range(1, n + 1):
-        name = f"深圳第{i}阳光驿站"
+        name = f"深圳第{i}社区党群服务中心流动党员阳光驿站暨新就业群体温馨服务站"
         session.add(Station(name=name, province="广东", city="深圳",
-                            address=f"龙华区民治街道第{i}工业园{i}栋一楼服务大厅东侧",
-                            hotline=f"0755-8888{i:04d}", hours="每天 8:00-20:00"))
+                            address=f"龙华区民治街道第{i}工业园{i}栋一楼服务大厅东侧走廊尽头左手边第二间（地铁4号线民治站A出口向北步行约五百米，看到红色招牌即到）",
+                            hotline=f"0755-8888{i:04d}", hours="每天 8:00-20:00", latitude=22.5435 + i / 1000,
+                            longitude=114.0579))
         names.append(name)
     session.commit()
     return names
@@ -36,7 +39,7 @@ def bytes_of(text: str) -> int:
 
 
 def test_a_long_station_list_pages_and_nothing_is_lost(chat, session, member):
-    names = stations(session, 30)
+    names = stations(session, 30)[:3]  # the nearest three are listed
     pages = [chat.say("附近的驿站")]
     while "更多" in pages[-1].splitlines()[-1]:
         assert bytes_of(pages[-1]) <= wire.MAX_REPLY_BYTES
@@ -44,10 +47,10 @@ def test_a_long_station_list_pages_and_nothing_is_lost(chat, session, member):
     assert len(pages) >= 2
     assert all(bytes_of(p) <= wire.MAX_REPLY_BYTES for p in pages)
     whole = "\n".join(pages)
-    assert all(f"· {name}：" in whole for name in names)
+    assert all(f". {name}（同城）" in whole for name in names)
     assert "0471-12345678" in pages[-1]  # the hotline, at the very end, arrives
     for page in pages:  # never a line cut in the middle
-        assert all(not line.startswith("· ") or line.endswith("）") for line in page.splitlines())
+        assert all(not line.startswith("地图：") or line.endswith("coordinate=gaode") for line in page.splitlines())
 
 
 def test_a_new_request_ends_the_paging(chat, session, member):

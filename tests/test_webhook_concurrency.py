@@ -122,3 +122,52 @@ def test_simultaneous_deliveries_run_each_handler_once(app, make_chat, handled, 
     assert replies[0::2] == replies[1::2]  # each pair got the same answer
     assert len(handled) == 6
     assert session.scalar(select(func.count()).select_from(InboundMessage)) == 6
+
+
+def test_a_retry_on_another_worker_racing_the_first_keeps_one_answer_and_one_ticket(settings, clock, session):
+    """Two workers (two apps, each with its own in-flight table) get the same help request: the
+    first is held in its handler while WeChat's retry, on the other worker, answers and commits.
+    The first's work then rolls back and it answers with the retry's stored reply: one ticket,
+    one recorded message, the same words on both connections."""
+    from bot.app import create_app
+    from models.tickets import Ticket
+    from tests.conftest import Chat
+    from tests.factories import make_branch, make_liaison, make_member
+
+    branch = make_branch(session)
+    make_member(session, branch, name="张某", openid="oKite_member_0001", status="away",
+                liaison_id=make_liaison(session, branch).id)
+    session.commit()
+    first_app, other_app = create_app(settings, clock=clock), create_app(settings, clock=clock)
+    first = Chat(first_app.test_client(), settings, clock, "oKite_member_0001")
+    retry = Chat(other_app.test_client(), settings, clock, "oKite_member_0001")
+    first.say("你好")  # the window is open: neither delivery writes it
+    clock.advance(seconds=20)
+    held, retry_done = threading.Event(), threading.Event()
+    real, calls = bot.webhook.dispatch, []
+
+    def holding(msg, ctx, router):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 1:
+            held.set()
+            assert retry_done.wait(WAIT)
+        return real(msg, ctx, router)
+
+    xml = first.xml("text", "<Content>求助 老板拖欠了三个月工资</Content>", msg_id=True)
+    try:
+        bot.webhook.dispatch = holding
+        with ThreadPoolExecutor(1) as pool:
+            first_done = pool.submit(first.post, xml)
+            assert held.wait(WAIT)
+            answered = retry._reply_text(retry.post(xml, nonce="n2"))
+            retry_done.set()
+            assert first._reply_text(first_done.result(WAIT)) == answered
+    finally:
+        bot.webhook.dispatch = real
+        for app in (first_app, other_app):
+            app.extensions["kiteline"].engine.dispose()
+    number = session.scalar(select(Ticket.number))
+    assert len(calls) == 2  # both ran; only one run's work was kept
+    assert [t.number for t in session.scalars(select(Ticket))] == [number] and number in answered
+    assert session.scalar(select(func.count()).select_from(InboundMessage)
+                          .where(InboundMessage.content == "求助 老板拖欠了三个月工资")) == 1

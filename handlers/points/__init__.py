@@ -16,7 +16,6 @@ from models.clock import SHANGHAI, month_bounds
 from models.org import Organization
 from models.org_tree import subtree_of
 from models.points import standing
-from models.points.claims import pending_of
 from models.points.report import points_report
 from models.points.rules import RULE_NAMES, how_to_earn
 
@@ -52,9 +51,8 @@ def _my_points(ctx: Context) -> Reply:
         for entry in mine.recent:
             local = entry.created_at.astimezone(SHANGHAI)
             lines.append(f"· {local.month}月{local.day}日 {RULE_NAMES.get(entry.rule, entry.rule)} {entry.delta:+d} 分")
-    waiting = pending_of(ctx.session, ctx.card.id)
-    if waiting:
-        lines.append(f"还有 {len(waiting)} 件志愿服务申报在等审核（{'、'.join(c.number for c in waiting[:3])}），"
+    if mine.pending:
+        lines.append(f"还有 {len(mine.pending)} 件志愿服务申报在等审核（{'、'.join(mine.pending[:3])}），"
                      "审核通过后记入积分。")
     ways = how_to_earn(ctx.settings.points)
     if ways:

@@ -11,7 +11,6 @@ from models.liaison_contacts import KIND_NAMES, recent_contacts
 from models.member import Member
 from models.member_file.section import local_date
 from models.points import standing
-from models.points.claims import pending_of
 from models.study_history import month_study
 from models.tickets import OPEN, TOPIC_NAMES, WAITING, Ticket
 from models.transfers import latest_request
@@ -57,8 +56,8 @@ def transfer_lines(session: Session, member: Member, now: dt.datetime) -> list[s
 
 def points_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
     """The points balance and this month's (Beijing time), and claims waiting for review."""
-    mine, waiting = standing(session, member.id, now, recent=1), pending_of(session, member.id)
-    pending = f"；{len(waiting)} 件志愿服务申报待审核" if waiting else ""
+    mine = standing(session, member.id, now, recent=1)
+    pending = f"；{len(mine.pending)} 件志愿服务申报待审核" if mine.pending else ""
     if not mine.recent:
         return [f"还没有积分（发“积分”看怎么得积分）{pending}"]
     return [f"共 {mine.balance} 分，本月 {mine.month_total} 分{pending}"]

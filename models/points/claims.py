@@ -104,9 +104,3 @@ def pending_for(session: Session, scope: Scope, limit: int = 10) -> list[Activit
     return list(session.scalars(select(ActivityClaim).join(Member, Member.id == ActivityClaim.member_id)
                                 .where(ActivityClaim.status == "pending", scope.members())
                                 .order_by(ActivityClaim.id).limit(limit)))
-
-
-def pending_of(session: Session, member_id: int) -> list[ActivityClaim]:
-    """``member_id``'s claims still waiting for review, oldest first."""
-    return list(session.scalars(select(ActivityClaim).where(
-        ActivityClaim.member_id == member_id, ActivityClaim.status == "pending").order_by(ActivityClaim.id)))

@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from models.base import UTCDateTime
 from models.clock import SHANGHAI, month_bounds
+from models.points.claim import ActivityClaim
 from models.points.entry import PointsEntry
 from models.settings import PointsSettings
 from models.settings.points import RULES
@@ -79,14 +81,25 @@ def _earned(session: Session, member_id: int, rule: str, now: dt.datetime) -> tu
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One ledger entry as 我的积分 lists it: ``rule``, ``delta`` (points), ``created_at`` (aware UTC)."""
+
+    rule: str
+    delta: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class Standing:
     """A member's points as 我的积分 shows them: ``balance`` (every entry), ``month`` (rule →
-    points in the Beijing month asked about; rules that earned nothing left out) and
-    ``recent`` (the newest entries, newest first)."""
+    points in the Beijing month asked about; rules that earned nothing left out), ``recent``
+    (the newest entries, newest first) and ``pending`` (the numbers of their volunteer activity
+    claims still waiting for review, oldest first)."""
 
     balance: int
     month: dict[str, int]
-    recent: list[PointsEntry]
+    recent: list[Entry]
+    pending: list[str]
 
     @property
     def month_total(self) -> int:
@@ -94,16 +107,39 @@ class Standing:
         return sum(self.month.values())
 
 
+def _standing_statement():
+    """The one statement of :func:`standing`, built once: a row per rule (its sum, all time and
+    in the month), per newest entry and per pending claim, told apart by ``kind``. Bound
+    parameters ``member_id``, ``start``, ``end``, ``recent``."""
+    e, c = PointsEntry.__table__.c, ActivityClaim.__table__.c
+    member, start, end = bindparam("member_id"), bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
+    newest = (select(literal("entry").label("kind"), e.rule.label("rule"), e.delta.label("total"),
+                     literal(0).label("month"), e.created_at.label("at"))
+              .where(e.member_id == member).order_by(e.created_at.desc(), e.id.desc())
+              .limit(bindparam("recent")).subquery())
+    by_rule = (select(literal("rule"), e.rule, func.sum(e.delta),
+                      func.sum(case(((e.created_at >= start) & (e.created_at < end), e.delta), else_=0)),
+                      type_coerce(None, UTCDateTime()))
+               .where(e.member_id == member).group_by(e.rule))
+    claims = (select(literal("claim"), c.number, literal(0), literal(0), c.created_at)
+              .where(c.member_id == member, c.status == "pending"))
+    return union_all(select(newest), by_rule, claims)
+
+
+_STANDING = _standing_statement()
+
+
 def standing(session: Session, member_id: int, now: dt.datetime, recent: int = 5) -> Standing:
     """``member_id``'s :class:`Standing` in the Beijing month of ``now``, with up to ``recent``
-    newest entries: two statements."""
+    newest entries: one statement (我的积分 is among the commonest messages)."""
     local = now.astimezone(SHANGHAI)
     start, end = month_bounds(local.year, local.month)
-    e = PointsEntry
-    in_month = (e.created_at >= start) & (e.created_at < end)
-    rows = session.execute(select(e.rule, func.sum(e.delta), func.sum(case((in_month, e.delta), else_=0)))
-                           .where(e.member_id == member_id).group_by(e.rule)).all()
-    newest = session.scalars(select(e).where(e.member_id == member_id)
-                             .order_by(e.created_at.desc(), e.id.desc()).limit(recent)).all()
-    return Standing(sum(int(total) for _, total, _ in rows),
-                    {rule: int(month) for rule, _, month in rows if month}, list(newest))
+    rows = session.connection().execute(_STANDING, {"member_id": member_id, "start": start, "end": end,
+                                                    "recent": recent}).all()
+    newest = sorted((row for row in rows if row.kind == "entry"), key=lambda row: row.at, reverse=True)
+    claims = sorted((row for row in rows if row.kind == "claim"), key=lambda row: (row.at, row.rule))
+    by_rule = [row for row in rows if row.kind == "rule"]
+    return Standing(sum(int(row.total) for row in by_rule),
+                    {row.rule: int(row.month) for row in by_rule if row.month},
+                    [Entry(row.rule, int(row.total), row.at) for row in newest],
+                    [row.rule for row in claims])

@@ -1,7 +1,7 @@
 """meetings and meeting_attendance: organisational life (组织生活)
 
 Revision ID: m33t1ngs0001
-Revises: d3skl1st0001
+Revises: stat10ns0001
 Create Date: 2026-12-07 10:00:00
 
 A branch's meetings (三会一课, 主题党日, 组织生活会: kind, title, start and check-in window,
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision = 'm33t1ngs0001'
-down_revision = 'd3skl1st0001'
+down_revision = 'stat10ns0001'
 branch_labels = None
 depends_on = None
 

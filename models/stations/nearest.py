@@ -1,0 +1,59 @@
+"""Which sunshine stations are nearest: to a point (a location the member sent) or to a city (the
+member's city on the roster, or one named in the message), by straight-line distance.
+
+Stations are read as plain rows (a station's columns as attributes) in one statement: 驿站 is one
+of the messages members send most, and a district has tens of stations, not thousands.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from models.places import city_centre
+from models.stations.geo import distance_km
+from models.stations.record import Station
+
+_STATIONS = select(Station.__table__).order_by(Station.id)
+NEAREST = 3
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """One station in an answer: its row, the distance in km (``None`` when it cannot be told:
+    a station stored without coordinates, or a city without a known centre) and whether it is in
+    the city asked about."""
+
+    station: Row
+    km: float | None
+    same_city: bool = False
+
+
+def any_station(session: Session) -> bool:
+    """Whether any station is registered."""
+    return session.scalar(select(Station.id).limit(1)) is not None
+
+
+def nearest_to_point(session: Session, latitude: float, longitude: float, count: int = NEAREST) -> list[Nearby]:
+    """The ``count`` stations nearest (``latitude``, ``longitude``) — GCJ-02 decimal degrees —
+    nearest first; stations without coordinates are left out."""
+    found = [Nearby(row, distance_km(latitude, longitude, row.latitude, row.longitude))
+             for row in session.execute(_STATIONS) if row.latitude is not None and row.longitude is not None]
+    return sorted(found, key=lambda n: n.km)[:count]
+
+
+def nearest_to_city(session: Session, city: str, count: int = NEAREST) -> list[Nearby]:
+    """The ``count`` stations nearest the city ``city`` (short name, 深圳): the city's own first
+    (``same_city``; nearest its centre first), then the others by their distance from its centre
+    (``models.places.city_centre``). For a city without a known centre only its own stations,
+    without distances."""
+    centre = city_centre(city)
+    found = []
+    for row in session.execute(_STATIONS):
+        placed = centre is not None and row.latitude is not None and row.longitude is not None
+        km = distance_km(*centre, row.latitude, row.longitude) if placed else None
+        if row.city == city or km is not None:
+            found.append(Nearby(row, km, row.city == city))
+    far = float("inf")
+    return sorted(found, key=lambda n: (not n.same_city, far if n.km is None else n.km))[:count]
