@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from handlers.org_life.leave import wants_leave
 from models.ledger_export import export_members
 from models.ledger_files import read_table
 from models.ledger_import import import_members
@@ -165,3 +166,13 @@ def test_the_ledger_export_counts_the_year_and_imports_back_unchanged(chat, sess
         "王某": "今年参加0次，缺席1次", "张某": "今年参加1次", "李某": "今年参加0次，缺席1次", "赵某": "今年参加0次，缺席1次"}
     report = import_members(session, rows, district="示例区", create_orgs=False, now=clock.now(), changed_by="台账.xlsx")
     assert (report.unused_columns, report.created, report.updated, report.unchanged) == ([], 0, 0, 4)
+
+
+@pytest.mark.parametrize(("text", "leave"), [
+    ("请假 家里有事", True), ("请个假 厂里加班", True), ("我下次组织生活来不了 家里有事", True),
+    ("这次党日能请假吗 我在外地回不去", True), ("今晚的会我走不开", True), ("俺这回党课听不了", True),
+    ("这周开不开会", False), ("请假怎么请", False), ("组织生活会请假找谁", False), ("上次的支部大会我没去成 要补什么吗", False),
+    ("开会的链接发我一下", False),
+])
+def test_what_counts_as_asking_for_leave(text, leave):
+    assert wants_leave(text) is leave

@@ -15,7 +15,7 @@ from models.meetings.wording import LEAVE_HOW, day_and_time, named
 # A reason is repeated in the reply up to this many characters (all of it is stored).
 QUOTED = 40
 # Words that say the member will miss a meeting.
-LEAVE_WORDS = re.compile(r"请(?:个|一下|下)?假|告假|(?:来|去|参加|赶|回|搞|走|听|开)(?:不了|不成|不赢|不开|不上|不回来|不回去)"
+LEAVE_WORDS = re.compile(r"请(?:个|一下|下)?假|告假|(?:来|去|参加|赶|回|搞|走|听)(?:不了|不成|不赢|不开|不上|不回来|不回去)"
                          r"|(?:没法|不能|无法|没办法)(?:参加|来|去|到场)|缺席")
 # Asking how to ask for leave, not asking for it: 请假怎么请, 跟谁请假, 请假流程.
 ASKS_HOW = re.compile(r"怎么请|如何请|咋请|跟谁请|找谁请|向谁请|请假(?:怎么|如何|咋|要|需要|的)?(?:弄|办|流程|手续|找谁)")
