@@ -19,6 +19,7 @@ from bot.export_cli import (
 from bot.import_cli import import_group
 from bot.invitations_cli import export_group
 from bot.liaisons_cli import liaisons
+from bot.meetings_cli import import_meetings_command, meeting, report_meetings
 from bot.member_cli import member
 from bot.menu_cli import menu
 from bot.nlu_cli import nlu
@@ -52,6 +53,9 @@ report.add_command(report_points)
 for command in (serve, db, import_group, export_group, chat, scheduler_role, dispatcher_command,
                 report, menu, nlu, dialogs, member, transfer, liaisons):
     main.add_command(command)
+import_group.add_command(import_meetings_command)
+report.add_command(report_meetings)
+main.add_command(meeting)
 
 
 def run() -> None:

@@ -13,6 +13,8 @@ import itertools
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.demo_meetings import instructions as meeting_instructions
+from bot.demo_meetings import load_meetings
 from bot.demo_thought_reports import load_thought_reports
 from bot.sandbox import state as sandbox_state
 from models.binding import new_bind_code
@@ -114,12 +116,14 @@ def load_demo(rt) -> str:
         session.add(district)
         branches = _branches(session, district)
         members = _people(session, branches, now)
+        meetings = load_meetings(session, branches, now, rt.settings.org_life, rt.settings.points)
         _lessons(session, now)
         _dues(session, members, now)
         session.add_all(Station(**fields) for fields in STATIONS)
         load_thought_reports(session, members[:MEMBERS_PER_BRANCH], now, rt.settings.points)
         session.commit()
-        roles = _role_lines(rt, branches[0], session)
+        roles = _role_lines(rt, branches[0], session) + meeting_instructions(
+            _chat_command(rt), rt.settings.server.public_base_url.rstrip("/"), meetings, rt.settings.org_life)
     if rt.settings.wechat.sandbox:
         # The liaisons followed the account long ago: WeChat (the sandbox) knows them too.
         sandbox_state.add_followers(rt.engine, liaison_openids())

@@ -42,6 +42,7 @@ from handlers.dialogs import help_request as help_dialogs
 from handlers.dialogs import update_info as where_dialog
 from handlers.dues import dialog as dues_dialog
 from handlers.nlu.router import Router
+from handlers.org_life import checkin as org_life_checkin
 from handlers.station import where as station_where
 from handlers.study import past as study_past
 from handlers.thought_report import draft as thought_report_draft
@@ -80,6 +81,7 @@ COMMANDS: tuple[Command, ...] = (
     transfer_done.REFUSED,
     dues_confirm.CONFIRM,
     dues_confirm.REFUSED,
+    org_life_checkin.CHECK_IN,
 )
 
 

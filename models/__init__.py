@@ -15,6 +15,7 @@ from models.inbound import InboundMessage
 from models.lesson import Lesson, LessonTarget, StudyRecord
 from models.liaison_contacts import LiaisonContact
 from models.liaisons import LiaisonAssignment
+from models.meetings import Attendance, Meeting
 from models.member import Liaison, Member, MemberChange
 from models.org import Organization
 from models.points import ActivityClaim, PointsEntry
@@ -38,4 +39,5 @@ __all__ = [
     "SharedToken", "StudyRecord", "Ticket", "TicketEvent", "TransferGuide", "TransferRequest", "DeskList",
     "VerificationAsk",
     "ThoughtReport",
+    "Attendance", "Meeting",
 ]

@@ -25,7 +25,7 @@ ROW_NUMBERS = ("序号", "编号")
 # Columns an export adds for reading and an --errors file adds for the reason: read by staff,
 # never imported, and not named as unrecognised (an exported file imports without a remark).
 READ_ONLY_HEADERS = ("状态", "最近核实", "最近联系", "积分", "组织关系转接", "问题",
-                     "最近思想汇报", "党费")
+                     "最近思想汇报", "党费", "组织生活")
 # How ledgers name the member's red liaison (联系人 alone is left out: it is often a relative).
 LIAISON_WORDS = ("红色联络员", "联络员", "联系人联络员", "联络人", "结对联络员", "结对联系人")
 PHONE_WORDS = ("手机号码", "手机号", "联系电话", "联系方式", "电话号码", "移动电话", "联系手机",

@@ -20,6 +20,8 @@ from models.clock import SHANGHAI, Clock
 from models.delivery.digest import queue_digests
 from models.dues import bound_with_standard, remind_batch
 from models.liaison_contacts import queue_contact_plans
+from models.meetings.notices import drop_stale
+from models.meetings.notices import queue_reminders as queue_meeting_reminders
 from models.reading import link_key, reading_url
 from models.settings import Settings
 from models.thought_reports import period_of
@@ -223,4 +225,17 @@ def send_dues_reminders(batch_size: int = BATCH_SIZE) -> int:
             after_id = members[-1].id
             s.commit()
     log.info("dues reminder: %d queued", queued)
+def send_meeting_reminders() -> int:
+    """Job ``meeting_reminders`` (``org_life.reminder_cron``): queue the reminder of each meeting
+    starting within ``org_life.remind_minutes_before`` to the members of its branch, and drop
+    notices and reminders still waiting for meetings now over (``models.meetings.notices``).
+    Once per member and meeting: a rerun or a clock jump reminds nobody twice. Returns how many
+    reminders were queued."""
+    rt = current_runtime()
+    now = rt.clock.now()
+    with rt.session() as s:
+        queued = queue_meeting_reminders(s, now, rt.settings.org_life)
+        dropped = drop_stale(s, now)
+        s.commit()
+    log.info("meeting reminders: %d queued, %d dropped (meeting over)", queued, dropped)
     return queued

@@ -35,6 +35,7 @@ from models.scheduling import (
 from models.settings import (
     DuesSettings,
     LiaisonSettings,
+    OrgLifeSettings,
     SchedulerSettings,
     ThoughtReportSettings,
     TransferSettings,
@@ -52,6 +53,7 @@ from scheduler.jobs import (
     send_contact_plans,
     send_delivery_digests,
     send_dues_reminders,
+    send_meeting_reminders,
     send_transfer_guides,
     use_runtime,
 )
@@ -68,6 +70,7 @@ CONTACT_PLAN_JOB_ID = "contact_plan"
 ESCALATION_JOB_ID = "ticket_escalation"
 THOUGHT_REPORT_JOB_ID = "thought_report_reminder"
 DUES_REMINDER_JOB_ID = "dues_reminder"
+MEETING_REMINDER_JOB_ID = "meeting_reminders"
 # A leader that stops renewing (crash, lost network) is replaced after LEASE_TTL at most.
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY_SECONDS = 20
@@ -178,6 +181,14 @@ def register_dues_job(scheduler: BackgroundScheduler, settings: SchedulerSetting
     return keep_job(scheduler, DUES_REMINDER_JOB_ID, send_dues_reminders, trigger, "党费提醒")
 
 
+def register_meeting_job(scheduler: BackgroundScheduler, settings: SchedulerSettings,
+                         org_life: OrgLifeSettings) -> str:
+    """Meeting reminders (job id ``meeting_reminders``) on ``org_life.reminder_cron`` in the
+    scheduler's time zone (:func:`keep_job`)."""
+    trigger = cron_trigger(org_life.reminder_cron, ZoneInfo(settings.timezone))
+    return keep_job(scheduler, MEETING_REMINDER_JOB_ID, send_meeting_reminders, trigger, "组织生活提醒")
+
+
 class SchedulerService:
     """APScheduler plus the leader lease. :meth:`start` runs it in background threads (inside
     ``kiteline serve``); :meth:`run` blocks (the ``kiteline scheduler`` role). ``dispatch`` is
@@ -264,6 +275,8 @@ class SchedulerService:
                 jobs.extend([reminder] if reminder else [])
                 dues = register_dues_job(self.scheduler, self.rt.settings.scheduler, self.rt.settings.dues)
                 jobs.extend([dues] if dues else [])
+                jobs.append(register_meeting_job(self.scheduler, self.rt.settings.scheduler,
+                                                 self.rt.settings.org_life))
         except SQLAlchemyError:
             # Database unreachable: we cannot prove we lead, so run nothing until we can.
             log.exception("scheduler lease check failed")

@@ -85,12 +85,15 @@ def test_a_day_in_a_minute_on_two_processes(servers):
 
     assert [(r["job"], r["at"]) for r in report["ran"]] == [
         ("lesson_push:morning_lesson", eight.replace(minute=30).isoformat()),
+        ("meeting_reminders", eight.replace(hour=9).isoformat()),
         ("ticket_escalation", eight.replace(hour=9).isoformat()),
         ("verification_round", eight.replace(hour=9).isoformat())]
     lessons = requests.get(f"{main}/sandbox/messages/{OPENID}", timeout=10).json()
     assert [m["channel"] for m in lessons] == ["custom"]
-    # Nothing runs twice: in ten minutes only the check for late tickets comes round again.
-    assert [r["job"] for r in move(main, {"advance_seconds": 600})["ran"]] == ["ticket_escalation"]
+    # Nothing runs twice: in ten minutes only the checks for meeting reminders and late tickets
+    # come round again.
+    assert [r["job"] for r in move(main, {"advance_seconds": 600})["ran"]] == ["meeting_reminders",
+                                                                              "ticket_escalation"]
     assert len(requests.get(f"{main}/sandbox/messages/{OPENID}", timeout=10).json()) == 1
 
     # Both processes, and a third reading the database, tell the same time.

@@ -58,7 +58,8 @@ def by_name(session, name):
 def test_every_header_the_export_writes_is_one_the_import_reads():
     assert [header_key(h) for h in HEADER] == [
         None, "name", "gender", "phone", "branch", "joined_party_on", "away_since", "away_reason",
-        "province", "city", "district", "employer", "note", "liaison", None, None, None, None, None, None, None]
+        "province", "city", "district", "employer", "note", "liaison", None, None, None, None, None, None, None,
+        None]
 
 
 @pytest.mark.postgres

@@ -61,6 +61,8 @@ def router():
     ("updates", 0.95, 0.95),
     # issue 12: asking how one's help requests are going, without a number (我的求助办得咋样了)
     ("progress", 0.95, 0.95),
+    # issue 13: organisational life — next meetings, leave with a reason, check-in codes
+    ("meetings", 0.95, 0.95),
 ])
 def test_accuracy_is_held(router, round_, intent_floor, slot_floor):
     rows = [row for row in LEARNT if row["set"] == round_]

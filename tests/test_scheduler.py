@@ -26,6 +26,7 @@ from scheduler.jobs import (
     send_contact_plans,
     send_delivery_digests,
     send_dues_reminders,
+    send_meeting_reminders,
     send_transfer_guides,
 )
 from scheduler.service import (
@@ -189,8 +190,9 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         assert (law.next_run_time.hour, law.next_run_time.isoweekday() <= 5) == (20, True)
         stored = session.scalars(select(SchedulerJob.id).order_by(SchedulerJob.id)).all()
         assert stored == ["contact_plan", "delivery_digest", "dues_reminder", "lesson_push:morning_lesson",
-                          "lesson_push:weekday_law", "lesson_push:weekly_digest", "thought_report_reminder",
-                          "ticket_escalation", "ticket_rating", "transfer_guide", "verification_round"]
+                          "lesson_push:weekday_law", "lesson_push:weekly_digest", "meeting_reminders",
+                          "thought_report_reminder", "ticket_escalation", "ticket_rating", "transfer_guide",
+                          "verification_round"]
         digest = service.scheduler.get_job("delivery_digest")
         assert digest.func is send_delivery_digests
         assert (digest.next_run_time.hour, digest.next_run_time.minute) == (18, 0)
@@ -215,6 +217,8 @@ def test_configured_schedules_become_stored_cron_jobs_in_shanghai_time(runtime, 
         dues = service.scheduler.get_job("dues_reminder")
         assert dues.func is send_dues_reminders
         assert (dues.next_run_time.day, dues.next_run_time.hour, dues.next_run_time.minute) == (20, 9, 0)
+        reminders = service.scheduler.get_job("meeting_reminders")
+        assert (reminders.func, reminders.next_run_time.minute % 10) == (send_meeting_reminders, 0)
     finally:
         service.shutdown()
 
@@ -229,8 +233,8 @@ def test_a_schedule_removed_from_the_config_is_removed_from_the_store(runtime, s
         # (get_jobs lists by next run time: which comes first depends on the time of day)
         assert sorted(job.id for job in service.scheduler.get_jobs()) == [
             "contact_plan", "delivery_digest", "dues_reminder", "lesson_push:morning_lesson",
-            "lesson_push:weekly_digest", "thought_report_reminder", "ticket_escalation", "ticket_rating",
-            "transfer_guide", "verification_round"]
+            "lesson_push:weekly_digest", "meeting_reminders", "thought_report_reminder", "ticket_escalation",
+            "ticket_rating", "transfer_guide", "verification_round"]
     finally:
         service.shutdown()
 

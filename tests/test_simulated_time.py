@@ -134,12 +134,14 @@ def test_a_lesson_push_due_in_the_span_reaches_the_member_once(api, chat, member
                            ("delivery_digest", "2026-11-29T18:00:00+08:00"),
                            ("ticket_rating", "2026-11-30T03:00:00+08:00"),
                            ("lesson_push:morning_lesson", "2026-11-30T08:30:00+08:00"),
+                           ("meeting_reminders", "2026-11-30T09:00:00+08:00"),
                            ("ticket_escalation", "2026-11-30T09:00:00+08:00"),
                            ("verification_round", "2026-11-30T09:00:00+08:00")]
     assert report["dispatched"]["sent"] == 1
     assert received(api) == ["学习党章第一章"]
-    second = advance(api, 3600)  # 10:00: only the checks for late tickets and transfers, with no one to tell
-    assert (ran(second), received(api)) == ([("ticket_escalation", "2026-11-30T10:00:00+08:00"),
+    second = advance(api, 3600)  # 10:00: only the checks for meetings, late tickets and transfers, with no one to tell
+    assert (ran(second), received(api)) == ([("meeting_reminders", "2026-11-30T10:00:00+08:00"),
+                                             ("ticket_escalation", "2026-11-30T10:00:00+08:00"),
                                              ("transfer_guide", "2026-11-30T10:00:00+08:00")], ["学习党章第一章"])
     next_runs = session.scalars(select(SchedulerJob.next_run_time)).all()
     assert min(next_runs) > runtime.clock.now().timestamp()
@@ -160,6 +162,7 @@ def test_jobs_due_in_the_span_run_once_each_in_time_order_at_their_last_due_time
                                ("delivery_digest", "2026-12-01T18:00:00+08:00"),
                                ("ticket_rating", "2026-12-02T03:00:00+08:00"),
                                ("lesson_push:morning_lesson", "2026-12-02T08:30:00+08:00"),
+                               ("meeting_reminders", "2026-12-02T09:00:00+08:00"),
                                ("ticket_escalation", "2026-12-02T09:00:00+08:00"),
                                ("verification_round", "2026-12-02T09:00:00+08:00")]
         assert seen_at == [dt.datetime(2026, 11, 30, 4, 0, tzinfo=dt.timezone.utc)]  # the clock at its due time
@@ -180,7 +183,8 @@ def test_a_move_reaching_a_process_that_does_not_lead_is_carried_out_by_the_lead
 
         report = advance(api, DAY)
 
-        assert ran(report)[-3:] == [("lesson_push:morning_lesson", "2026-11-30T08:30:00+08:00"),
+        assert ran(report)[-4:] == [("lesson_push:morning_lesson", "2026-11-30T08:30:00+08:00"),
+                                    ("meeting_reminders", "2026-11-30T09:00:00+08:00"),
                                     ("ticket_escalation", "2026-11-30T09:00:00+08:00"),
                                     ("verification_round", "2026-11-30T09:00:00+08:00")]
         assert received(api) == ["学习党章第一章"]

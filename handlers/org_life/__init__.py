@@ -1,29 +1,42 @@
-"""组织生活 (org_life)."""
+"""组织生活 (org_life): the meetings of the member's branch (``models.meetings``) by chat —
+a check-in code in other words than the 签到 command (签到码是幺二三四: ``handlers.org_life.checkin``),
+leave (请假 家里有事: ``handlers.org_life.leave``), and anything else about meetings answered with
+the next ones (下次组织生活什么时候: ``handlers.org_life.schedule``)."""
 from __future__ import annotations
+
+import re
 
 from handlers.capability import Intent, Offer
 from handlers.context import Context, Incoming
 from handlers.nlu.policy import Routing
+from handlers.org_life import checkin, leave, schedule
 from handlers.org_life.vocabulary import VOCABULARY
-from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
 
 NAME = "org_life"
+# What the member says they are not doing: 不是签到, 不用请假.
+NOT_THIS = re.compile(r"不是(?:要|想)?(?:签到|请假)|不(?:用|需要|必)?请假|不签到")
 
 
 def handle(msg: Incoming, ctx: Context) -> Reply:
-    """Meetings are run by the branch: say how mobile members take part and ask for leave. A
-    check-in code (签到 4827, the router's ``checkin_code`` slot) is acknowledged and sent on to a
-    person: attendance is not recorded by chat yet, and a code the member sent must not vanish."""
+    """A code: check in; leave words: leave (or how to ask); 签到 without a code: how to check
+    in; anything else: the next meetings."""
     code = ctx.route.slots.get("checkin_code") if ctx.route else None
     if code:
-        return TextReply(f"收到您的签到码 {code}。线上签到还在准备中，这次请把签到码告诉主持会议的支部书记，"
-                         f"由支部登记出席。{who_to_contact(ctx)}")
-    return TextReply("“三会一课”和主题党日的时间、线上参加方式由支部通知；实在参加不了，请提前向支部"
-                     f"请假。想问下次组织生活的安排，{who_to_contact(ctx)}")
+        return checkin.answer(ctx, code)
+    text = NOT_THIS.sub(" ", msg.text or "")
+    if leave.wants_leave(text):
+        return leave.answer(msg, ctx)
+    if "签到" in text:
+        return checkin.answer(ctx, None)
+    reply = schedule.answer(ctx, text)
+    if leave.asks_how(text) and isinstance(reply, TextReply):
+        return TextReply(f"{leave.how()}\n{reply.text}")
+    return reply
 
 
-INTENT = Intent(name=NAME, usage="开会 —— 组织生活安排和请假", offer=Offer("了解组织生活安排、怎么请假", "开会"),
+INTENT = Intent(name=NAME, usage="开会 —— 下次组织生活的时间地点；请假 原因；签到 签到码",
+                offer=Offer("了解组织生活安排、怎么请假", "开会"),
                 public=False, vocabulary=VOCABULARY,
                 routing=Routing(),
                 handle=handle)

@@ -14,5 +14,7 @@ VOCABULARY = Vocabulary(
     # 生活 is no keyword of its own (组织生活 is), so no typo of it is generated
     synonyms={"生获": "生活", "声活": "生活", "前到": "签到"},
     # Asking whether a meeting is coming: 有会吗, 最近有啥会要开吗, 这周开不开会
-    patterns={r"有(?:没有)?(?:啥|什么|个)?会(?:要开|开)?(?:吗|没|不)|开不开会|啥时候开会": 3},
+    # Asking which meetings are coming: 最近有什么会, 下个月开啥会 (not 会员, 会计, 会费)
+    patterns={r"有(?:没有)?(?:啥|什么|个)?会(?:要开|开)?(?:吗|没|不)|开不开会|啥时候开会": 3,
+              r"(?:有|开)(?:啥|什么|哪些)会(?![员计费])": 3},
 )

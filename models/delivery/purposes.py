@@ -105,6 +105,12 @@ PURPOSES: dict[str, Purpose] = {
     "dues_report": Purpose(Guarantee.AT_LEAST_ONCE, "党费待确认"),
     "dues_confirmed": Purpose(Guarantee.AT_LEAST_ONCE, "党费确认通知"),
     "dues_reminder": Purpose(Guarantee.AT_MOST_ONCE, "党费提醒"),
+    # Organisational life (models.meetings.notices): a branch meeting's notice to its members and
+    # the reminder before it starts — at most once, never a template (a closed window: with the
+    # member's next message, until the meeting is over); a member's leave reaching the secretary.
+    "meeting_notice": Purpose(Guarantee.AT_MOST_ONCE, "组织生活通知"),
+    "meeting_reminder": Purpose(Guarantee.AT_MOST_ONCE, "组织生活提醒"),
+    "meeting_leave": Purpose(Guarantee.AT_LEAST_ONCE, "组织生活请假通知"),
 }
 
 

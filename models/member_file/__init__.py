@@ -13,12 +13,12 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from models.dues.file import dues_lines
+from models.meetings.record import file_lines as meeting_lines
 from models.member import Member
 from models.member_file.info import info_lines, liaison_lines
 from models.member_file.records import (
     contact_lines,
     help_lines,
-    not_yet,
     points_lines,
     study_lines,
     transfer_lines,
@@ -36,7 +36,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("transfer", "组织关系转接", transfer_lines),
     Section("points", "积分", points_lines),
     Section("dues", "党费", dues_lines),
-    Section("org_life", "组织生活", not_yet("参会记录")),
+    Section("org_life", "组织生活", meeting_lines),
     Section("thought_report", "思想汇报", thought_report_lines),
 )
 

@@ -61,12 +61,3 @@ def points_lines(session: Session, member: Member, now: dt.datetime) -> list[str
     if not mine.recent:
         return [f"还没有积分（发“积分”看怎么得积分）{pending}"]
     return [f"共 {mine.balance} 分，本月 {mine.month_total} 分{pending}"]
-
-
-def not_yet(what: str):
-    """A section's lines for a record kind kiteline does not keep yet: said plainly, with no
-    number that could be mistaken for a record."""
-    def lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
-        return [f"暂未开通{what}"]
-    lines.__doc__ = f"暂未开通{what}: a later module replaces this section in the registry."
-    return lines

@@ -28,6 +28,7 @@ from pydantic import Field, ValidationError, model_validator
 from models.settings.base import ConfigError, Section
 from models.settings.dues import DuesSettings
 from models.settings.liaison import LiaisonSettings, WorkingHours
+from models.settings.org_life import OrgLifeSettings
 from models.settings.points import PointsSettings
 from models.settings.sections import (
     BindingSettings,
@@ -54,6 +55,7 @@ __all__ = [
     "PointsSettings", "PrivacySettings", "RedisSettings", "SchedulerSettings", "ServerSettings",
     "Settings", "TransferSettings", "VerificationSettings", "WechatSettings", "WorkingHours", "load_settings",
     "ThoughtReportSettings",
+    "OrgLifeSettings",
 ]
 
 DEFAULT_CONFIG_FILE = "config.yaml"
@@ -80,6 +82,7 @@ class Settings(Section):
     verification: VerificationSettings = Field(default_factory=VerificationSettings)
     thought_report: ThoughtReportSettings = Field(default_factory=ThoughtReportSettings)
     dues: DuesSettings = Field(default_factory=DuesSettings)
+    org_life: OrgLifeSettings = Field(default_factory=OrgLifeSettings)
 
     @model_validator(mode="after")
     def _derived_urls(self) -> "Settings":
