@@ -225,6 +225,9 @@ def send_dues_reminders(batch_size: int = BATCH_SIZE) -> int:
             after_id = members[-1].id
             s.commit()
     log.info("dues reminder: %d queued", queued)
+    return queued
+
+
 def send_meeting_reminders() -> int:
     """Job ``meeting_reminders`` (``org_life.reminder_cron``): queue the reminder of each meeting
     starting within ``org_life.remind_minutes_before`` to the members of its branch, and drop

@@ -16,6 +16,7 @@ from models.lesson import StudyRecord
 from models.reading import lesson_link
 from models.scheduling import SchedulerJob
 from models.settings import LessonSchedule
+from models.settings.cron import cron_trigger
 from scheduler import jobs
 from scheduler.jobs import (
     close_unrated_tickets,
@@ -29,12 +30,8 @@ from scheduler.jobs import (
     send_meeting_reminders,
     send_transfer_guides,
 )
-from scheduler.service import (
-    SchedulerService,
-    cron_trigger,
-    register_lesson_jobs,
-    start_in_process,
-)
+from scheduler.registrations import register_lesson_jobs
+from scheduler.service import SchedulerService, start_in_process
 from tests.factories import make_branch, make_lesson, make_member
 
 
