@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models.clock import SHANGHAI
+from models.day_numbers import next_day_number
 from models.member import Member
 from models.points.claim import ActivityClaim
 from models.points.ledger import award
@@ -41,9 +41,7 @@ class Filed:
 
 def next_claim_number(session: Session, now: dt.datetime) -> str:
     """``H`` + the Beijing date + a 3-digit sequence of the day: ``H20261206001``."""
-    prefix = PREFIX + now.astimezone(SHANGHAI).strftime("%Y%m%d")
-    last = session.scalar(select(func.max(ActivityClaim.number)).where(ActivityClaim.number.like(prefix + "%")))
-    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:03d}"
+    return next_day_number(session, ActivityClaim.number, PREFIX, now)
 
 
 def file_claim(session: Session, member: Member, text: str, now: dt.datetime, *, template_id: str) -> Filed:

@@ -10,16 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from models.delivery.digest import secretary_of
+from models.heads import HEADED_KINDS, first_head
 from models.member import Liaison, Member
 from models.org import Organization
 from models.org_tree import subtree_of
 from models.tickets import liaison_for
 
-# Organisations whose secretary (or, for a township, contact) reviews claims of members below.
-HEADED_KINDS = ("branch", "village", "township")
-# What the reviewer is, as the member reads it.
-ROLE_WORDS = {"liaison": "您的红色联络员", "branch": "支部书记", "village": "支部书记", "township": "乡镇联系人"}
+# What a liaison reviewer is, as the member reads it (the heads' words: models.heads).
+LIAISON_WORDS = "您的红色联络员"
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,9 @@ def reviewer_for(session: Session, member: Member) -> Reviewer | None:
     contact — the first bound to WeChat; ``None`` when none is."""
     liaison = liaison_for(session, member)
     if liaison is not None and liaison.member.openid:
-        return Reviewer(liaison.member, ROLE_WORDS["liaison"])
-    for org in reversed(member.branch.path()):
-        if org.kind in HEADED_KINDS:
-            head = secretary_of(session, org)
-            if head is not None and head.id != member.id:
-                return Reviewer(head, ROLE_WORDS[org.kind])
-    return None
+        return Reviewer(liaison.member, LIAISON_WORDS)
+    head = first_head(session, member)
+    return Reviewer(*head) if head else None
 
 
 @dataclass(frozen=True)

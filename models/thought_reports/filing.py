@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models.clock import SHANGHAI
+from models.day_numbers import next_day_number
 from models.member import Member
 from models.points import award
 from models.settings import PointsSettings, ThoughtReportSettings
@@ -42,9 +42,7 @@ class Filed:
 
 def next_number(session: Session, now: dt.datetime) -> str:
     """``S`` + the Beijing date + a 3-digit sequence of the day: ``S20261129001``."""
-    prefix = PREFIX + now.astimezone(SHANGHAI).strftime("%Y%m%d")
-    last = session.scalar(select(func.max(ThoughtReport.number)).where(ThoughtReport.number.like(prefix + "%")))
-    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:03d}"
+    return next_day_number(session, ThoughtReport.number, PREFIX, now)
 
 
 def submit(session: Session, member: Member, text: str, now: dt.datetime, *, limits: ThoughtReportSettings,

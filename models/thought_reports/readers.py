@@ -10,15 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.delivery.digest import secretary_of
+from models.heads import HEADED_KINDS, first_head
 from models.member import Member
 from models.org import Organization
 from models.org_tree import subtree_of
-
-# Organisations whose secretary (for a township: its contact) reads reports of members below.
-HEADED_KINDS = ("branch", "village", "township")
-# What the reader is, as the member reads it.
-ROLE_WORDS = {"branch": "支部书记", "village": "支部书记", "township": "乡镇联系人"}
 
 
 @dataclass(frozen=True)
@@ -34,12 +29,8 @@ def reader_for(session: Session, member: Member) -> Reader | None:
     """Whom ``member``'s report is sent to: the secretary of their branch, else of the village
     above, else the township's contact — the first bound to WeChat who is not the member;
     ``None`` when none is."""
-    for org in reversed(member.branch.path()):
-        if org.kind in HEADED_KINDS:
-            head = secretary_of(session, org)
-            if head is not None and head.id != member.id:
-                return Reader(head, ROLE_WORDS[org.kind])
-    return None
+    head = first_head(session, member)
+    return Reader(*head) if head else None
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, select
 from sqlalchemy.orm import Session
 
-from models.clock import SHANGHAI
+from models.day_numbers import next_day_number
 from models.member import Liaison, Member
 from models.tickets.events import TicketEvent
 from models.tickets.ticket import OPEN, WAITING, Ticket
@@ -23,10 +23,8 @@ def liaison_for(session: Session, member: Member) -> Liaison | None:
 
 
 def next_ticket_number(session: Session, now: dt.datetime) -> str:
-    """``Q`` + the Shanghai date + a 3-digit sequence of the day: ``Q20261129001``."""
-    prefix = "Q" + now.astimezone(SHANGHAI).strftime("%Y%m%d")
-    last = session.scalar(select(func.max(Ticket.number)).where(Ticket.number.like(prefix + "%")))
-    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:03d}"
+    """``Q`` + the Beijing date + a 3-digit sequence of the day: ``Q20261129001``."""
+    return next_day_number(session, Ticket.number, "Q", now)
 
 
 def waiting_duplicate(session: Session, member: Member, description: str) -> Ticket | None:
