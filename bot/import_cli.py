@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from bot.startup import runtime_from
-from models.dues import import_dues
+from models.dues.sheet_import import import_dues
 from models.ledger import CellError
 from models.ledger_files import RejectedRows, TableError, open_table
 from models.ledger_import import import_members

@@ -123,8 +123,7 @@ def where_it_stands(claim: ActivityClaim) -> str:
     return f"{what}已经审核通过。发“我的积分”可以看积分。"
 
 
-USAGE = ("审核 编号 通过 / 审核 编号 不通过 理由 —— 审核党员报的志愿服务，如“审核 H20261206001 通过”；"
-         "只发“审核”看等您审核的申报")
+USAGE = "审核 编号 通过 / 不通过 理由 —— 审核志愿服务申报；只发“审核”看待审核的"
 REVIEW_CLAIM = Command(name="claim_review", syntax=REVIEW,
                        roles=frozenset({Role.LIAISON, Role.SECRETARY, Role.TOWNSHIP}), handle=review, usage=USAGE)
 CLAIM_STATUS = Command(name="claim_status", syntax=MENTIONS, roles=frozenset({Role.MEMBER}), handle=status,

@@ -74,8 +74,7 @@ def status(msg: Incoming, ctx: Context, args: dict[str, str]) -> Reply:
 
 ANSWER = Command(
     name="ticket_answer", syntax=NAMES_A_TICKET, roles=DESK_ROLES, handle=answer,
-    usage="编号 + 答复内容 —— 把答复转告党员，如“Q20261129001 已联系 明天去劳动监察大队”；"
-          "办结了发“编号 已解决”，只发编号看求助内容")
+    usage="编号 + 答复 —— 转告党员，如“Q20261129001 已联系”；办结发“编号 已解决”，只发编号看求助内容")
 STATUS = Command(
     name="ticket_status", syntax=NAMES_A_TICKET, roles=frozenset({Role.MEMBER}), handle=status,
     usage="编号 —— 问自己的求助办得怎么样了")

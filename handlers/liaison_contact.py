@@ -77,4 +77,4 @@ def _which(name: str, members: tuple[Member, ...]) -> str:
 
 CONTACT = Command(
     name="liaison_contact", syntax=SYNTAX, roles=frozenset({Role.LIAISON}), handle=contact,
-    usage="联系 姓名 情况 —— 记下联系过的党员，如“联系 张某 电话聊了工作情况”；每月会收到较久没联系的党员名单")
+    usage="联系 姓名 情况 —— 记下联系过的党员，如“联系 张某 电话聊了工作”")

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.cli import main
 from models.delivery.outbox import OutboxMessage
-from models.dues import DuesPayment, DuesStandard, import_dues
+from models.dues import DuesPayment, DuesStandard
+from models.dues.sheet_import import import_dues
 from models.ledger import CellError
 from tests.conftest import CONFIG_FILE, START
 from tests.factories import make_branch, make_member

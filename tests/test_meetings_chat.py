@@ -161,8 +161,8 @@ def test_the_ledger_export_counts_the_year_and_imports_back_unchanged(chat, sess
     path = tmp_path / "台账.xlsx"
     assert export_members(session, path, org_ids=None, title="台账", now=clock.now()) == 4
     rows = read_table(path)
-    assert rows[1][-1] == "组织生活"
-    assert {row[1]: row[19] if len(row) > 19 else None for row in rows[2:]} == {
+    column = rows[1].index("组织生活")
+    assert {row[1]: row[column] if len(row) > column else None for row in rows[2:]} == {
         "王某": "今年参加0次，缺席1次", "张某": "今年参加1次", "李某": "今年参加0次，缺席1次", "赵某": "今年参加0次，缺席1次"}
     report = import_members(session, rows, district="示例区", create_orgs=False, now=clock.now(), changed_by="台账.xlsx")
     assert (report.unused_columns, report.created, report.updated, report.unchanged) == ([], 0, 0, 4)

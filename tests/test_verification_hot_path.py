@@ -37,10 +37,10 @@ def test_an_ordinary_message_with_an_ask_open_costs_what_it_costs_without(chat, 
     chat.say("你好")
     chat.advance(seconds=20)
     with Counted(runtime.engine) as without:
-        chat.say("党费")
+        chat.say("联络员是谁")
     open_ask(session, member.id)
     with Counted(runtime.engine) as counted:
-        assert "请联系您的红色联络员李某" in chat.say("党费")
+        assert "李某" in chat.say("联络员是谁")
     assert counted.statements == without.statements
     assert counted.statements["SELECT"] == 1  # the sender's read, ask and all
     assert outcome(session) is None

@@ -35,7 +35,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return reply
 
 
-INTENT = Intent(name=NAME, usage="开会 —— 下次组织生活的时间地点；请假 原因；签到 签到码",
+INTENT = Intent(name=NAME, usage="开会 —— 下次组织生活时间地点；请假、签到",
                 offer=Offer("了解组织生活安排、怎么请假", "开会"),
                 public=False, vocabulary=VOCABULARY,
                 routing=Routing(),

@@ -55,7 +55,7 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     return TextReply(f"{lapsed.text}\n{started}" if isinstance(lapsed, TextReply) else started)
 
 
-INTENT = Intent(name=NAME, usage="思想汇报 —— 交思想汇报（发“我的思想汇报”看交过的）",
+INTENT = Intent(name=NAME, usage="思想汇报 —— 交思想汇报、看交过的",
                 offer=Offer("交思想汇报", "思想汇报"),
                 public=False, vocabulary=VOCABULARY,
                 routing=Routing(),

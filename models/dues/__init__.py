@@ -5,7 +5,8 @@
 - ``months``, ``amounts``: months and yuan as people write them;
 - ``standing``: paid, pending and owed months of a member, for chat, file, reminder and export;
 - ``reports``: a member's 我交了, the secretary's 确认党费, who is told;
-- ``sheet``, ``sheet_import``: ``kiteline import dues FILE``;
+- ``sheet``, ``sheet_import``: ``kiteline import dues FILE`` (imported from there, not here: the
+  sheet's reading brings openpyxl, which a web worker never needs);
 - ``reminders``: the monthly reminder; ``ledger``: the export's 党费 column.
 """
 from models.dues.records import DUES_SOURCES, DUES_STATUSES, DuesPayment, DuesStandard
@@ -22,12 +23,11 @@ from models.dues.reports import (
     members_named,
     report_paid,
 )
-from models.dues.sheet_import import DuesImportReport, import_dues
 from models.dues.standing import Standing, standing, standings
 
 __all__ = [
-    "CONFIRMED_PURPOSE", "CONFIRM_COMMAND", "Confirmed", "DUES_SOURCES", "DUES_STATUSES", "DuesImportReport",
+    "CONFIRMED_PURPOSE", "CONFIRM_COMMAND", "Confirmed", "DUES_SOURCES", "DUES_STATUSES",
     "DuesPayment", "DuesStandard", "REMINDER_PURPOSE", "REPORT_PURPOSE", "Reported", "Standing",
-    "bound_with_standard", "channel_named", "confirm", "import_dues", "members_named", "remind_batch",
+    "bound_with_standard", "channel_named", "confirm", "members_named", "remind_batch",
     "report_paid", "standing", "standings",
 ]
