@@ -90,7 +90,7 @@ def test_the_printed_secretary_and_liaison_lines_work(app, runtime, make_chat):
     assert "\n· 我的工单" in reply and "\n· 转接办结 姓名" in reply and "\n· 确认党费 姓名 月份" in reply
     liaison = re.search(r'--openid (oKite_liaison_\d+) "帮助"（白杨村党支部的联络员(\S+?)，', text).groups()
     assert liaison == ("oKite_liaison_0001", "李某明")
-    assert "· 编号 + 答复内容 —— 把答复转告党员" in make_chat(liaison[0]).say("帮助")
+    assert "· 编号 + 答复 —— 转告党员" in make_chat(liaison[0]).say("帮助")
 
 
 def test_the_readme_walk_through_a_rating_and_a_contact(app, runtime, session, make_chat):
