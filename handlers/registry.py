@@ -46,6 +46,7 @@ from handlers.org_life import checkin as org_life_checkin
 from handlers.station import where as station_where
 from handlers.study import past as study_past
 from handlers.thought_report import draft as thought_report_draft
+from handlers.thought_report import headed as thought_report_headed
 from handlers.thought_report import reading as thought_report_reading
 
 # Menu order: what members use most first.
@@ -82,6 +83,8 @@ COMMANDS: tuple[Command, ...] = (
     dues_confirm.CONFIRM,
     dues_confirm.REFUSED,
     org_life_checkin.CHECK_IN,
+    org_life.LEAVE,
+    thought_report_headed.HEADED,
 )
 
 

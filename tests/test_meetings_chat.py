@@ -5,7 +5,7 @@ the secretary; "下次组织生活什么时候" answers the next meetings; the m
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handlers.org_life.leave import wants_leave
 from models.ledger_export import export_members
@@ -14,6 +14,7 @@ from models.ledger_import import import_members
 from models.meetings import Attendance
 from models.org import Organization
 from models.points import PointsEntry
+from models.tickets import Ticket
 from tests.meeting_world import FAR, OTHER, SECRETARY, TITLE, bj, meeting, people
 
 THEME = f"主题党日《{TITLE}》"
@@ -134,9 +135,22 @@ def test_leave_in_many_words(make_chat, session, world):
         ("李某", "厂里这周加班"), ("赵某", "这次党课我去不了 孩子住院了")]
 
 
+@pytest.mark.parametrize("text, reason", [
+    ("请假。。家里老人住院了 去不了", "家里老人住院了 去不了"), ("请假 老婆生孩子 在医院陪护", "老婆生孩子 在医院陪护"),
+])
+def test_leave_whose_reason_tells_of_illness_or_family_is_leave_not_a_help_request(chat, session, world, text,
+                                                                                    reason):
+    """A trial's member wrote these: the router heard 住院 and 生孩子 as help to file; a message
+    opening with 请假 is leave."""
+    assert chat.say(text).startswith("已记下您12月1日（周二）19:30的")
+    assert attendance(session) == [("张某", "leave", None, reason)]
+    assert session.scalar(select(func.count()).select_from(Ticket)) == 0
+
+
 def test_with_no_meeting_coming_leave_and_questions_get_a_clear_answer(chat, session, clock, world):
     clock.current = bj(12, 2, 9, 0)
-    assert chat.say("请假 家里有事") == "白杨村党支部近期还没有安排组织生活，不用请假。会议定下来后我会发通知给您。"
+    assert chat.say("请假 家里有事") == ("白杨村党支部近期还没有安排组织生活，不用请假。会议定下来后我会发通知给您。"
+                                      "如果是遇到了难处要帮忙，发“求助”加上情况，我转给联络员。")
     assert chat.say("最近有什么会") == ("白杨村党支部近期还没有安排组织生活。会议定下来后我会发通知给您；想先问问，"
                                   "请联系白杨村党支部（电话 0471-5550001），也可以拨打服务热线 0471-12345678（工作日 9:00-17:30）。")
     assert attendance(session) == []

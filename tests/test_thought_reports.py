@@ -57,6 +57,21 @@ def test_the_heading_is_read_with_any_colon_or_none(chat, session, people, text)
     assert [r[3] for r in reports(session)] == [REPORT]
 
 
+@pytest.mark.parametrize("text", [
+    "交思想汇报：新的一年在杭州做点小生意，按时参加线上学习，争取年底把组织关系转过来，多为身边的人做点实事。",
+    "思想汇报：我现在在东莞的电子厂上班，换了新工作，平时坚持学习，遵守纪律，按时参加组织生活",
+    "思想汇报：今年过年回村参加了义务清扫，以后要多参加志愿服务，多为家乡做实事",
+])
+def test_a_headed_report_is_handed_in_whatever_else_its_words_name(chat, session, people, text):
+    """A trial's reports, each read by the router as another request (a transfer, a move, a
+    volunteer claim) and lost: with its heading and colon a report is a report."""
+    city, employer = people.current_city, people.employer
+    assert chat.say(text).startswith("已收到您的思想汇报（编号 S20261129001")
+    assert [r[3] for r in reports(session)] == [text.split("：", 1)[1]]
+    session.expire_all()
+    assert (people.current_city, people.employer) == (city, employer)  # no move, no new employer read into it
+
+
 def test_paragraphs_typed_and_spoken_until_submit_with_a_preview(chat, session, people):
     assert chat.say("我要写思想汇报") == START_DRAFT
     assert chat.say(FIRST) == f"收到第 1 段。已写 1 段，共 32 字。接着发下一段；写完发“提交”，不写了发“取消”。{KEPT}"

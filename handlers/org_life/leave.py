@@ -47,7 +47,8 @@ def answer(msg: Incoming, ctx: Context) -> Reply:
     result = ask_leave(ctx.session, ctx.member, reason, ctx.clock.now())
     meeting = result.meeting
     if result.outcome is LeaveOutcome.NO_MEETING:
-        return TextReply(f"{ctx.member.branch.name}近期还没有安排组织生活，不用请假。会议定下来后我会发通知给您。")
+        return TextReply(f"{ctx.member.branch.name}近期还没有安排组织生活，不用请假。会议定下来后我会发通知给您。"
+                         "如果是遇到了难处要帮忙，发“求助”加上情况，我转给联络员。")
     what = f"{day_and_time(meeting.starts_at, ctx.clock.now())}的{named(meeting)}"
     if result.outcome is LeaveOutcome.ATTENDED:
         return TextReply(f"您已经在{what}签到了，不用再请假。")

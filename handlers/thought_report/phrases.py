@@ -9,10 +9,10 @@ import re
 from models.thought_reports.limits import word_count
 
 # 思想汇报 as written, traditional characters too.
-_NAME = r"思想[汇匯彙][报報]"
+REPORT_NAME = r"思想[汇匯彙][报報]"
 # A message that opens with the heading, matched on the raw text: 思想汇报：…, 交思想汇报：…,
 # 思想汇报（第四季度）：…, 我的思想汇报如下：…; ``colon`` when a colon follows it.
-HEADING = re.compile(rf"^\s*(?:我的|我)?(?:要|想)?(?:提交|上交|递交|交)?\s*(?:一[篇份])?\s*{_NAME}(?:如下)?"
+HEADING = re.compile(rf"^\s*(?:我的|我)?(?:要|想)?(?:提交|上交|递交|交)?\s*(?:一[篇份])?\s*{REPORT_NAME}(?:如下)?"
                      r"(?:\s*[（(【\[][^）)】\]\n]{0,20}[）)】\]])?(?P<colon>\s*[:：])?")
 # What may stand between a heading without a colon and the report.
 SEPARATORS = " \t\r\n,，。.!！、;；—-~～"
@@ -51,4 +51,4 @@ def headed_body(text: str, min_words: int) -> str | None:
 
 def names_the_report(said: str) -> bool:
     """Whether the words ``said`` name thought reports (思想汇报, traditional too)."""
-    return re.search(_NAME, said) is not None
+    return re.search(REPORT_NAME, said) is not None
