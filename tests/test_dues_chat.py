@@ -162,6 +162,15 @@ def test_a_question_after_the_answer_is_answered_as_itself(chat, session):
     assert payments(session)[-1][2] == "confirmed"
 
 
+def test_after_the_answer_paid_words_naming_a_thought_report_are_not_dues(chat, session):
+    """A trial's member, after 党费: 我交了思想汇报 was recorded as dues paid."""
+    roster(session)
+    before = payments(session)
+    chat.say("党费")
+    assert "思想汇报" in chat.say("我交了思想汇报")
+    assert payments(session) == before
+
+
 # -- 确认党费: the secretary confirms, the member is told ----------------------------------------------
 
 def test_the_secretary_confirms_what_the_member_reported_and_the_member_is_told(chat, make_chat, session, app, send):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from handlers import unknown
 from handlers.context import Context, Incoming
 from handlers.dialog_machine import UNCLEAR, Ask, Dialog, Done, GoTo, HandOff, Result
 from handlers.dues.replies import answer, reported, which_question
@@ -13,6 +14,9 @@ from handlers.dues.vocabulary import says_all, says_paid
 from handlers.replies import TextReply
 from models.dues import standing
 from models.dues.months import months_named
+
+# The dues intent's name (handlers.dues.NAME; that package imports this module).
+NAME = "dues"
 
 
 class State(StrEnum):
@@ -25,8 +29,11 @@ def _mine(ctx: Context):
 
 
 def _after_answer(msg: Incoming, ctx: Context, data: dict) -> Result:
-    """交了 after the 党费 answer is a report; anything else goes on as a new request."""
-    if not says_paid(msg.text):
+    """交了 after the 党费 answer is a report; anything else goes on as a new request — 我交了思想汇报
+    too: paid words naming another capability (the router's sure reading) are not about dues."""
+    route = ctx.route
+    elsewhere = route is not None and route.intent not in (NAME, unknown.NAME) and not route.guessed
+    if not says_paid(msg.text) or elsewhere:
         return HandOff()
     mine = _mine(ctx)
     reply = reported(ctx, msg.text, mine)
@@ -44,7 +51,7 @@ def _which_months(msg: Incoming, ctx: Context, data: dict) -> Result:
 
 
 DIALOG = Dialog(
-    name="dues",
+    name=NAME,
     asks={
         State.ANSWERED: Ask("党费答复之后，等党员说“交了”", lambda ctx, data: answer(ctx, _mine(ctx)),
                             _after_answer, goes_to={State.WHICH_MONTHS: "说交了，欠好几个月"}),
