@@ -77,8 +77,10 @@ def _confirm_member(ctx: Context, member: Member, said: str) -> str:
         return (f"{member.name}没有待确认的党费。{owed}要登记已交的月份，请写上月份，"
                 f"例如“{CONFIRM_COMMAND} {member.name} {int(mine.current[5:7])}月”。")
     future = [p for p in named if p > mine.current]
-    done = confirm(ctx.session, member, [p for p in named if p <= mine.current] if named else mine.pending,
-                   mine.standard_fen, ctx.member.name, now)
+    # Months before the branch keeps dues here: as a member's own report of them is refused.
+    early = [p for p in named if mine.since and p < mine.since]
+    months = [p for p in named if p <= mine.current and p not in early] if named else mine.pending
+    done = confirm(ctx.session, member, months, mine.standard_fen, ctx.member.name, now)
     lines = []
     if done.changed:
         tell = f"并告诉了{member.name}" if done.told else f"{member.name}没有绑定微信，请电话告诉本人"
@@ -87,9 +89,12 @@ def _confirm_member(ctx: Context, member: Member, said: str) -> str:
                     f"（其中{written_runs(done.recorded)}本人没有报，按月缴纳标准{yuan(mine.standard_fen)}登记）")
         lines.append(f"已确认{member.name}{written_runs(done.changed)}的党费，共{yuan(done.fen)}{recorded}，{tell}。")
     if done.already:
-        lines.append(f"{written_runs(done.already)}之前已经确认过了。")
+        lines.append(f"{written_runs(done.already)}的党费已经确认过了。")
     if future:
         lines.append(f"{written_runs(future)}还没到，没有登记。")
+    if early:
+        lines.append(f"{written_runs(early)}在支部开始在这里登记党费（{written_runs([mine.since])}）之前，没有登记；"
+                     "那时的党费请按支部的纸质台账核对。")
     return "\n".join(lines)
 
 
@@ -103,3 +108,4 @@ CONFIRM = Command(name="dues_confirm", syntax=SYNTAX, roles=frozenset({Role.SECR
                   handle=confirm_dues, usage=USAGE)
 REFUSED = Command(name="dues_confirm_refused", syntax=SYNTAX, roles=frozenset({Role.MEMBER}), handle=refuse,
                   usage=f"{CONFIRM_COMMAND} —— 支部书记专用")
+

@@ -183,7 +183,17 @@ def test_the_secretary_confirms_what_the_member_reported_and_the_member_is_told(
     send()
     assert inbox(app, MEMBER)[-1] == ("custom", "您2026年10月至11月的党费（共25元）支部书记王某已确认，记为已交。谢谢！"
                                                 "发“党费”可以查看交纳情况。")
-    assert secretary.say("确认党费 张某 10月") == "2026年10月之前已经确认过了。"
+    assert secretary.say("确认党费 张某 10月") == "2026年10月的党费已经确认过了。"
+
+
+def test_a_month_before_the_branch_kept_dues_here_is_not_recorded_by_the_secretary(make_chat, session):
+    """A trial's secretary recorded February 2026 for a branch keeping dues here since June: the
+    member's own report of it is refused, and so is the secretary's."""
+    roster(session)
+    before = payments(session)
+    assert make_chat(SECRETARY).say("确认党费 张某 6月") == (
+        "2026年6月在支部开始在这里登记党费（2026年8月）之前，没有登记；那时的党费请按支部的纸质台账核对。")
+    assert payments(session) == before
 
 
 @pytest.mark.parametrize("said", ["确认党费 张某 11月", "确认党费张某１１月", "确认党费 张某 2026-11", "确认党费 张某 2026年11月"])
