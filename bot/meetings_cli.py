@@ -129,7 +129,7 @@ def import_meetings_command(ctx: click.Context, file: str, dry_run: bool) -> Non
     when the file cannot be read or has a bad row (nothing stored)."""
     _import_list(ctx, file, dry_run, "会议", lambda session, rows, rt: import_meetings(
         session, rows, now=rt.clock.now(), created_by=Path(file).name,
-        org_life=rt.settings.org_life))
+        org_life=rt.settings.org_life, dry_run=dry_run))
 
 
 @click.command("meetings")

@@ -137,6 +137,12 @@ def test_import_names_every_bad_row_stores_nothing_and_a_reimport_updates(db_url
     assert meetings(db) == [] and notices(db) == []
 
     path = sheet(tmp_path / "会议.xlsx", good)
+    # a dry run shows no drawn code: the import draws its own, and staff must not announce another
+    tried = kiteline(db_url, "import", "meetings", path, "--dry-run").output.splitlines()
+    assert [line for line in tried if "签到码" in line and line.startswith("  ")] == [
+        f"  {day_and_time(first)} 白杨村党支部 支部党员大会《年终总结》 签到码 1234",
+        f"  {day_and_time(second)} 红星村党支部 党课 签到码正式导入时自动生成"]
+    assert meetings(db) == []
     result = kiteline(db_url, "import", "meetings", path)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -156,7 +162,9 @@ def test_import_names_every_bad_row_stores_nothing_and_a_reimport_updates(db_url
         "会议导入完成：新增 0 个，更新 1 个，无变化 1 个；通知 1 人次（党员下次发消息前窗口已关的，随下条消息送达）。",
         "更新的会议：", f"  {day_and_time(first.replace(hour=20, minute=0))} 白杨村党支部 支部党员大会《年终总结》 签到码 1234"]
     assert [row[7] for row in meetings(db)] == [2, 1]
-    assert notices(db) == ["meeting_notice:1.1:1", "meeting_notice:1.2:1"]
+    with Session(db) as s:  # (the dry run above took ids from PostgreSQL's sequence)
+        assembly = s.scalar(select(Meeting.id).where(Meeting.kind == "branch_assembly"))
+    assert notices(db) == [f"meeting_notice:{assembly}.1:1", f"meeting_notice:{assembly}.2:1"]
 
 
 def test_list_and_report_show_who_came_who_asked_for_leave_and_who_was_absent(db_url, db):

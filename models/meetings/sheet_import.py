@@ -99,9 +99,11 @@ class _Row:
 
 
 def import_meetings(session: Session, rows: Sequence[Sequence[object]], *, now: dt.datetime,
-                    created_by: str, org_life: OrgLifeSettings) -> MeetingImportReport:
+                    created_by: str, org_life: OrgLifeSettings, dry_run: bool = False) -> MeetingImportReport:
     """Read ``rows`` (``models.org_file.read_org_rows``) and store them; branches are found as
-    the ledger finds them (never created). ``created_by``: the file's name. Returns the
+    the ledger finds them (never created). ``created_by``: the file's name. ``dry_run``: the
+    caller rolls back, so a code drawn here is not the one the import will draw — the report
+    says it is drawn at import instead of showing one staff might announce. Returns the
     report; with ``errors`` in it the caller must roll back. Raises :class:`CellError` for an
     empty file or one without a usable header."""
     header_index, columns = header_row(rows, HEADER_WORDS, (), phone_of={}, required=REQUIRED)
@@ -124,7 +126,7 @@ def import_meetings(session: Session, rows: Sequence[Sequence[object]], *, now: 
         raise CellError(f"第{header_index + 1}行是表头，但下面没有任何会议")
     _check_repeats(read, report, now, org_life)
     if not report.errors:
-        _store(session, read, report, now, created_by, org_life)
+        _store(session, read, report, now, created_by, org_life, dry_run)
     report.errors.sort(key=lambda note: note.row)
     return report
 
@@ -165,7 +167,7 @@ def _check_repeats(read: list[_Row], report: MeetingImportReport, now: dt.dateti
 
 
 def _store(session: Session, read: list[_Row], report: MeetingImportReport, now: dt.datetime, created_by: str,
-           org_life: OrgLifeSettings) -> None:
+           org_life: OrgLifeSettings, dry_run: bool) -> None:
     reserved = {row.code for row in read if row.code}
     for row in read:
         try:
@@ -174,7 +176,7 @@ def _store(session: Session, read: list[_Row], report: MeetingImportReport, now:
                 meeting = add_meeting(session, org_id=row.org_id, kind=row.kind, title=row.title,
                                       starts_at=row.starts_at, place=row.place, link=row.link, code=row.code,
                                       created_by=created_by, now=now, org_life=org_life, reserved=reserved)
-                report.added.append(_line(meeting))
+                report.added.append(_line(meeting, drawn=dry_run and not row.code))
             elif _update(session, existing, row, now, org_life):
                 meeting = existing
                 report.changed.append(_line(meeting))
@@ -204,5 +206,6 @@ def _update(session: Session, meeting: Meeting, row: _Row, now: dt.datetime, org
     return (meeting.starts_at, meeting.place, meeting.link, meeting.title, meeting.code) != before
 
 
-def _line(meeting: Meeting) -> str:
-    return f"{day_and_time(meeting.starts_at)} {meeting.org.name} {named(meeting)} 签到码 {meeting.code}"
+def _line(meeting: Meeting, drawn: bool = False) -> str:
+    code = "签到码正式导入时自动生成" if drawn else f"签到码 {meeting.code}"
+    return f"{day_and_time(meeting.starts_at)} {meeting.org.name} {named(meeting)} {code}"
