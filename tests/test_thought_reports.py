@@ -5,7 +5,9 @@ characters, only emoji, a few characters, 取消) gets a kind, clear answer and 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from models.tickets import Ticket
 from tests.thought_report_world import (
     REPORT,
     SECRETARY,
@@ -104,6 +106,17 @@ def test_help_asks_again_and_a_clear_other_request_ends_the_draft_saying_so(chat
     assert chat.say("帮助") == f"已写 1 段，共 32 字。接着发下一段；写完发“提交”，不写了发“取消”。{KEPT}"
     assert chat.say("我的积分").startswith(
         "刚才写的思想汇报（1 段，共 32 字）还没有提交，没有保存；想交的话请重新发“思想汇报”。\n您现在还没有积分。")
+    assert reports(session) == NOTHING_STORED
+
+
+def test_an_explicit_help_request_mid_draft_is_filed_not_written_down(chat, session, people):
+    """A trial's member asked for help in so many words while writing; it became paragraph 2."""
+    chat.say("思想汇报")
+    chat.say(FIRST)
+    reply = chat.say("求助 老板拖欠了三个月工资 现在没钱吃饭了 怎么办啊 能不能帮帮我")
+    assert reply.startswith("刚才写的思想汇报（1 段，共 32 字）还没有提交，没有保存；想交的话请重新发“思想汇报”。\n")
+    assert "Q20261129001" in reply
+    assert session.scalar(select(func.count()).select_from(Ticket)) == 1
     assert reports(session) == NOTHING_STORED
 
 

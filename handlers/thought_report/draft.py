@@ -16,6 +16,7 @@ is always a paragraph. 取消, 帮助 and the timeout are the engine's, as for e
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 
 from handlers import unknown
@@ -95,6 +96,11 @@ def start(msg: Incoming, ctx: Context, first: str | None = None) -> str:
     return f"{intro}{earns}一篇最多 {limits.max_chars} 字。\n{question}"
 
 
+# A message opening with 求助 (or 我要求助) asks for help in so many words: a trial's member wrote
+# "求助 老板拖欠了三个月工资 现在没钱吃饭了…" mid-draft and it became a paragraph nobody read.
+ASKS_FOR_HELP = re.compile(r"\s*(?:我要|我想|想)?求助")
+
+
 def _new_request(msg: Incoming, ctx: Context) -> bool:
     """A short message the router reads as another request (the engine hands it on)."""
     route = ctx.route
@@ -129,6 +135,8 @@ def _collect(msg: Incoming, ctx: Context, data: dict) -> Result:
         return Stay(TextReply(f"您正在写思想汇报。{_collect_question(ctx, data)}")) if data.get("parts") else HandOff()
     if _new_request(msg, ctx):
         return UNCLEAR
+    if ASKS_FOR_HELP.match(msg.text or ""):  # 求助 … however long: a help request, never a paragraph
+        return HandOff()
     if not words(msg.text) or ACK.fullmatch(said):
         return Stay(TextReply(f"收到。{_collect_question(ctx, data)}"))
     kept, problem = _add(msg, ctx, data)
