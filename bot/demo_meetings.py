@@ -44,7 +44,9 @@ def load_meetings(session: Session, branches: list[Organization], now: dt.dateti
         village = branch.name.removesuffix("党支部")
         meeting = add_meeting(session, org_id=branch.id, kind=kind, title=title, starts_at=start.astimezone(dt.UTC),
                               place=f"{village}党群服务中心二楼会议室",
-                              link=f"https://meeting.example.invalid/j/{code}", code=code, created_by=DEMO_BY,
+                              # the room's number, never the check-in code: the link goes to every member
+                              link=f"https://meeting.example.invalid/j/{branch.id:03d}{days:02d}",
+                              code=code, created_by=DEMO_BY,
                               now=now, org_life=org_life)
         upcoming.append(meeting)
     _past(session, branches[0], now, org_life, points)

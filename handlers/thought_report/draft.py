@@ -116,8 +116,9 @@ def _add(msg: Incoming, ctx: Context, data: dict) -> tuple[dict, str | None]:
     draft = _draft({"parts": [*data.get("parts", []), text]})
     refused = refusal(draft, ctx.settings.thought_report)
     if refused is not None and refused.fault is Fault.TOO_LONG:
+        so_far = "，或者发“提交”交已经写好的部分" if data.get("parts") else ""
         return data, (f"加上这段一共 {refused.length} 字，超过了一篇最多 {refused.limit} 字的上限，这段没有记下。"
-                      "请把这段缩短后再发，或者发“提交”交已经写好的部分。")
+                      f"请把这段缩短后再发{so_far}。")
     return {"parts": [*data.get("parts", []), text]}, None
 
 
