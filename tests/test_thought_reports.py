@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from models.dialog import DialogState
 from models.tickets import Ticket
 from tests.thought_report_world import (
     REPORT,
@@ -117,6 +118,14 @@ def test_an_explicit_help_request_mid_draft_is_filed_not_written_down(chat, sess
     assert reply.startswith("刚才写的思想汇报（1 段，共 32 字）还没有提交，没有保存；想交的话请重新发“思想汇报”。\n")
     assert "Q20261129001" in reply
     assert session.scalar(select(func.count()).select_from(Ticket)) == 1
+    assert reports(session) == NOTHING_STORED
+
+
+@pytest.mark.parametrize("text", ["思想汇报交给谁", "思想汇报发给谁啊", "思想汇报找谁交"])
+def test_asking_who_reads_reports_names_the_reader_and_starts_nothing(chat, session, people, text):
+    assert chat.say(text) == ("您的思想汇报由支部书记王某阅，发给我就行，我转交并把意见告诉您。"
+                              "发“思想汇报”一段一段写，或者一条消息发“思想汇报：”加上全文。")
+    assert session.scalar(select(func.count()).select_from(DialogState)) == 0  # no draft was opened
     assert reports(session) == NOTHING_STORED
 
 

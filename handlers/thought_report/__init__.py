@@ -24,6 +24,7 @@ from handlers.thought_report.mine import mine_text
 from handlers.thought_report.submit import hand_in
 from handlers.thought_report.vocabulary import VOCABULARY
 from models.thought_reports.limits import word_count
+from models.thought_reports.readers import reader_for
 
 NAME = draft.NAME
 # A message this long (in words) about thought reports, with no heading, is the report itself:
@@ -42,6 +43,8 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     said = words(ctx.route.normalised if ctx.route is not None else text)
     if phrases.MINE.search(said):
         return TextReply(mine_text(ctx))
+    if phrases.TO_WHOM.search(said):
+        return TextReply(to_whom(ctx))
     # a draft that lapsed since the member last wrote: said so before anything else
     lapsed = late_answer(ctx, {NAME: draft.DIALOG})
     if phrases.SUBMIT.fullmatch(said):
@@ -53,6 +56,14 @@ def handle(msg: Incoming, ctx: Context) -> Reply:
     else:
         started = draft.start(msg, ctx)
     return TextReply(f"{lapsed.text}\n{started}" if isinstance(lapsed, TextReply) else started)
+
+
+def to_whom(ctx: Context) -> str:
+    """Who reads the member's reports (``models.thought_reports.readers``) and how to hand one in."""
+    reader = reader_for(ctx.session, ctx.member)
+    who = (f"您的思想汇报由{reader.role}{reader.member.name}阅，发给我就行，我转交并把意见告诉您。" if reader else
+           "您的思想汇报发给我就行，我记下后交给支部；支部书记还没有绑定微信，阅后的意见会由支部转告您。")
+    return who + "发“思想汇报”一段一段写，或者一条消息发“思想汇报：”加上全文。"
 
 
 INTENT = Intent(name=NAME, usage="思想汇报 —— 交思想汇报、看交过的",
