@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models.dues import months
@@ -31,7 +31,7 @@ class Standing:
     current: str
     standard_fen: int | None = None
     since: str | None = None
-    paid: dict[str, DuesPayment] = field(default_factory=dict)
+    paid: dict[str, Payment] = field(default_factory=dict)
     pending: list[str] = field(default_factory=list)
     owed: list[str] = field(default_factory=list)
 
@@ -56,7 +56,7 @@ class Standing:
             month = months.shift(month, 1)
         return month
 
-    def recent(self, count: int = 3) -> list[DuesPayment]:
+    def recent(self, count: int = 3) -> list[Payment]:
         """The latest ``count`` confirmed payments, newest first."""
         return [self.paid[p] for p in sorted(self.paid, reverse=True)[:count]]
 
@@ -66,31 +66,53 @@ def standing(session: Session, member_id: int, now: dt.datetime) -> Standing:
     return standings(session, [member_id], now)[member_id]
 
 
+@dataclass(frozen=True)
+class Payment:
+    """A month on record as the readings above need it (a row of ``dues_payments``)."""
+
+    period: str
+    amount_fen: int
+    paid_on: dt.date | None
+    channel: str | None
+    status: str
+
+
+def _statement():
+    """Each member's standard joined with their payments, oldest month first: built once, run as
+    Core (no ORM objects: the readings only read)."""
+    p = DuesPayment.__table__.c
+    return (select(Member.id.label("member_id"), DuesStandard.amount_fen.label("standard_fen"),
+                   DuesStandard.since, p.period, p.amount_fen, p.paid_on, p.channel, p.status)
+            .select_from(Member)
+            .outerjoin(DuesStandard, DuesStandard.member_id == Member.id)
+            .outerjoin(DuesPayment, p.member_id == Member.id)
+            .where(Member.id.in_(bindparam("ids", expanding=True)))
+            .order_by(Member.id, p.period))
+
+
+_STANDINGS = _statement()
+
+
 def standings(session: Session, member_ids: Iterable[int], now: dt.datetime) -> dict[int, Standing]:
-    """:func:`standing` for several members at once (one SELECT: each member's standard joined
-    with their payments; keep the list to a batch)."""
+    """:func:`standing` for several members at once (one SELECT; keep the list to a batch)."""
     ids = list(member_ids)
     current = months.current_period(now)
-    found: dict[int, DuesStandard] = {}
-    payments: dict[int, list[DuesPayment]] = {i: [] for i in ids}
-    rows = session.execute(select(Member.id, DuesStandard, DuesPayment).select_from(Member)
-                           .outerjoin(DuesStandard, DuesStandard.member_id == Member.id)
-                           .outerjoin(DuesPayment, DuesPayment.member_id == Member.id)
-                           .where(Member.id.in_(ids)).order_by(Member.id, DuesPayment.period))
-    for member_id, standard, payment in rows:
-        if standard is not None:
-            found[member_id] = standard
-        if payment is not None:
-            payments[member_id].append(payment)
+    standards: dict[int, tuple[int, str]] = {}
+    payments: dict[int, list[Payment]] = {i: [] for i in ids}
+    for row in session.connection().execute(_STANDINGS, {"ids": ids}):
+        if row.standard_fen is not None:
+            standards[row.member_id] = (row.standard_fen, row.since)
+        if row.period is not None:
+            payments[row.member_id].append(Payment(row.period, row.amount_fen, row.paid_on, row.channel, row.status))
     result = {}
     for member_id in ids:
         mine = payments[member_id]
         paid = {p.period: p for p in mine if p.status == "confirmed"}
         pending = [p.period for p in mine if p.status == "pending"]
-        standard = found.get(member_id)
-        if standard is None:
+        if member_id not in standards:
             result[member_id] = Standing(current, paid=paid, pending=pending)
             continue
-        owed = [m for m in months.span(standard.since, current) if m not in paid and m not in pending]
-        result[member_id] = Standing(current, standard.amount_fen, standard.since, paid, pending, owed)
+        standard_fen, since = standards[member_id]
+        owed = [m for m in months.span(since, current) if m not in paid and m not in pending]
+        result[member_id] = Standing(current, standard_fen, since, paid, pending, owed)
     return result
