@@ -16,6 +16,7 @@ from models.stations.geo import distance_km
 from models.stations.record import Station
 
 _STATIONS = select(Station.__table__).order_by(Station.id)
+_ANY = select(Station.__table__.c.id).limit(1)
 NEAREST = 3
 
 
@@ -31,8 +32,9 @@ class Nearby:
 
 
 def any_station(session: Session) -> bool:
-    """Whether any station is registered."""
-    return session.scalar(select(Station.id).limit(1)) is not None
+    """Whether any station is registered (a Core statement built once: asked on the way to
+    every 驿站 answer that found none nearby)."""
+    return session.connection().execute(_ANY).first() is not None
 
 
 def nearest_to_point(session: Session, latitude: float, longitude: float, count: int = NEAREST) -> list[Nearby]:
