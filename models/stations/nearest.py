@@ -41,7 +41,7 @@ def nearest_to_point(session: Session, latitude: float, longitude: float, count:
     """The ``count`` stations nearest (``latitude``, ``longitude``) — GCJ-02 decimal degrees —
     nearest first; stations without coordinates are left out."""
     found = [Nearby(row, distance_km(latitude, longitude, row.latitude, row.longitude))
-             for row in session.execute(_STATIONS) if row.latitude is not None and row.longitude is not None]
+             for row in session.connection().execute(_STATIONS) if row.latitude is not None and row.longitude is not None]
     return sorted(found, key=lambda n: n.km)[:count]
 
 
@@ -52,7 +52,7 @@ def nearest_to_city(session: Session, city: str, count: int = NEAREST) -> list[N
     without distances."""
     centre = city_centre(city)
     found = []
-    for row in session.execute(_STATIONS):
+    for row in session.connection().execute(_STATIONS):
         placed = centre is not None and row.latitude is not None and row.longitude is not None
         km = distance_km(*centre, row.latitude, row.longitude) if placed else None
         if row.city == city or km is not None:
