@@ -69,13 +69,7 @@ def export_lessons_command(ctx: click.Context, file: str) -> None:
     """The lesson library as an .xlsx (or, for a .yaml name, YAML) under the columns ``import
     lessons`` reads, in library order: a file exported and imported again changes nothing. Exit
     status 2 when the file cannot be written."""
-    rt = existing_runtime_from(ctx)
-    with rt.session() as session:
-        try:
-            count = export_lessons(session, file)
-        except OSError as exc:
-            click.echo(f"无法写出 {file}：{exc.strerror or exc}", err=True)
-            sys.exit(2)
+    count = _export_list(ctx, file, export_lessons)
     log.info("lesson library exported: %d lessons to %s", count, file)
     click.echo(f"已导出 {count} 篇学习资料到 {file}。改好后用 kiteline import lessons 导入。")
 
@@ -87,12 +81,18 @@ def export_stations_command(ctx: click.Context, file: str) -> None:
     """An .xlsx of every sunshine station under the headers ``import stations`` reads (a file
     exported and imported again changes nothing). Exit status 2 when the file cannot be
     written."""
+    count = _export_list(ctx, file, export_stations)
+    log.info("station list exported: %d stations to %s", count, file)
+    click.echo(f"已导出 {count} 个阳光驿站到 {file}。改好后用 kiteline import stations 导入。")
+
+
+def _export_list(ctx: click.Context, file: str, export) -> int:
+    """Run ``export(session, file)`` (a list the matching import reads back) and return how many
+    rows it wrote; a file that cannot be written is said so, exit status 2."""
     rt = existing_runtime_from(ctx)
     with rt.session() as session:
         try:
-            count = export_stations(session, file)
+            return export(session, file)
         except OSError as exc:
             click.echo(f"无法写出 {file}：{exc.strerror or exc}", err=True)
             sys.exit(2)
-    log.info("station list exported: %d stations to %s", count, file)
-    click.echo(f"已导出 {count} 个阳光驿站到 {file}。改好后用 kiteline import stations 导入。")
