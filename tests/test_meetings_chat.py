@@ -147,6 +147,18 @@ def test_leave_whose_reason_tells_of_illness_or_family_is_leave_not_a_help_reque
     assert session.scalar(select(func.count()).select_from(Ticket)) == 0
 
 
+def test_leave_for_tomorrow_when_the_meeting_is_tonight_is_asked_about_not_recorded(chat, session, clock, world):
+    """A trial's member wrote 明天开会我去不了 on the day of a meeting: leave was recorded for
+    tonight's."""
+    clock.current = bj(12, 1, 9, 0)
+    assert chat.say("明天开会我去不了 孩子发烧") == (
+        f"白杨村党支部下一次组织生活是今天 19:30的{THEME}，您说的那天没有安排。要请这次的假，请发“请假 原因”。")
+    assert attendance(session) == []
+    clock.current = bj(11, 30, 9, 0)  # the day before: tomorrow's meeting is the one
+    assert chat.say("明天开会我去不了 孩子发烧").startswith(f"已记下您明天（周二）19:30的{THEME}请假")
+    assert attendance(session) == [("张某", "leave", None, "明天开会我去不了 孩子发烧")]
+
+
 def test_with_no_meeting_coming_leave_and_questions_get_a_clear_answer(chat, session, clock, world):
     clock.current = bj(12, 2, 9, 0)
     assert chat.say("请假 家里有事") == ("白杨村党支部近期还没有安排组织生活，不用请假。会议定下来后我会发通知给您。"

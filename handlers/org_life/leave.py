@@ -4,12 +4,15 @@ secretary (``models.meetings.attendance``), and says so; "请假" alone asks for
 stores nothing; "请假怎么请" is told how."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from handlers.context import Context, Incoming
 from handlers.people import who_to_contact
 from handlers.replies import Reply, TextReply
+from models.clock import SHANGHAI
 from models.meetings.attendance import LeaveOutcome, ask_leave
+from models.meetings.schedule import upcoming
 from models.meetings.wording import LEAVE_HOW, day_and_time, named
 
 # A reason is repeated in the reply up to this many characters (all of it is stored).
@@ -44,7 +47,15 @@ def answer(msg: Incoming, ctx: Context) -> Reply:
     reason = LEADING.sub("", text).strip()
     if not reason:
         return TextReply("好的，请把请假原因一起发给我，例如“请假 在外地加班”，我记下后告诉支部书记。")
-    result = ask_leave(ctx.session, ctx.member, reason, ctx.clock.now())
+    now = ctx.clock.now()
+    coming = upcoming(ctx.session, ctx.card.branch_id, now, limit=1)
+    said_day = _day_said(text, now)
+    if coming and said_day is not None and coming[0].starts_at.astimezone(SHANGHAI).date() != said_day:
+        # 明天开会我去不了 when the next meeting is tonight: ask, never record leave from another one
+        meeting = coming[0]
+        return TextReply(f"{ctx.member.branch.name}下一次组织生活是{day_and_time(meeting.starts_at, now)}的{named(meeting)}，"
+                         f"您说的那天没有安排。要请这次的假，请发“请假 原因”。")
+    result = ask_leave(ctx.session, ctx.member, reason, now)
     meeting = result.meeting
     if result.outcome is LeaveOutcome.NO_MEETING:
         return TextReply(f"{ctx.member.branch.name}近期还没有安排组织生活，不用请假。会议定下来后我会发通知给您。"
@@ -56,6 +67,18 @@ def answer(msg: Incoming, ctx: Context) -> Reply:
         return TextReply(f"已更新您{what}的请假原因：{quoted(reason)}。")
     told = "，已告诉支部书记。" if result.secretary_told else f"。支部书记能在会议名单里看到；着急的话，{who_to_contact(ctx)}"
     return TextReply(f"已记下您{what}请假，原因：{quoted(reason)}{told}会后记得补学会议内容。")
+
+
+# Days a member names relative to today (今天 needs no check: the next meeting is today or later).
+DAYS_AHEAD = {"明天": 1, "明儿": 1, "明晚": 1, "后天": 2}
+
+
+def _day_said(text: str, now) -> dt.date | None:
+    """The Beijing date of 明天 / 后天 in ``text``, or ``None`` when it names none of them."""
+    for word, days in DAYS_AHEAD.items():
+        if word in text:
+            return now.astimezone(SHANGHAI).date() + dt.timedelta(days=days)
+    return None
 
 
 def how() -> str:
