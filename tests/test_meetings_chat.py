@@ -71,6 +71,14 @@ def test_on_time_a_member_checks_in_once_earns_points_and_the_file_counts_it(cha
     assert "【组织生活】今年参加0次，缺席1次\n" in make_chat(OTHER).say("我的档案")
 
 
+def test_a_member_checked_in_before_the_start_is_not_shown_that_meeting_as_next(chat, clock, world):
+    """A trial's member checked in at 19:05 for 19:30 and their file still said 下次：今天 19:30."""
+    clock.current = bj(12, 1, 19, 5)
+    assert "下次：今天 19:30" in chat.say("我的档案")
+    chat.say("签到 4821")
+    assert "下次" not in chat.say("我的档案").split("【组织生活】", 1)[1].split("\n", 1)[0]
+
+
 @pytest.mark.parametrize("text", ["签到 4821", "签到４８２１", "签到:4821", "签到　　４８２１", "签到码 4821", "签到4821。"])
 def test_the_code_is_read_however_it_is_written(chat, session, clock, world, text):
     clock.current = bj(12, 1, 19, 5)

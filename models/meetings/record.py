@@ -94,9 +94,14 @@ def year_cell(attended: int | None, leave: int | None, recorded: int | None, hel
 
 def file_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
     """The member file's 组织生活 section: this year's meetings attended, on leave and missed,
-    and the branch's next meeting not yet started."""
+    and the branch's next meeting not yet started (nor checked in to: check-in opens before the
+    start)."""
     year = year_of(session, member, now).cell() or "今年还没有组织生活记录"
-    coming = [m for m in upcoming(session, member.branch_id, now, limit=2) if m.starts_at > now][:1]
+    soon = [m for m in upcoming(session, member.branch_id, now, limit=3) if m.starts_at > now]
+    attended = set(session.scalars(select(Attendance.meeting_id).where(
+        Attendance.member_id == member.id, Attendance.status == "attended",
+        Attendance.meeting_id.in_([m.id for m in soon])))) if soon else set()
+    coming = [m for m in soon if m.id not in attended][:1]
     if not coming:
         return [year]
     meeting = coming[0]
