@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, intpk, timestamp
+from models.driver_statements import DriverStatement
 
 # The stored reply when WeChat's retries all gave up waiting: the reply then goes out through
 # the outbox (DESIGN.md §1 step 8).
@@ -47,20 +48,23 @@ class InboundMessage(Base):
     replied_at: Mapped[dt.datetime | None] = mapped_column()
 
 
-# The statements of every message, built once (building one costs about as much as running it).
-_RECORD = insert(InboundMessage)
+# The statements of every message, built once (building one costs about as much as running it);
+# the record run on the driver (models.driver_statements).
+_COLUMNS = ("dedupe_key", "query_key", "body_hash", "openid", "msg_type", "content", "received_at", "intent",
+            "reply", "replied_at")
+_RECORD = DriverStatement(insert(InboundMessage).inline(), dict.fromkeys(_COLUMNS))  # inline: no id wanted back
 _REPLY_OF = select(InboundMessage.reply).where(InboundMessage.dedupe_key == bindparam("key"))
 
 
 def record(conn: Connection, row: dict) -> bool:
-    """Insert a delivery's row (``row``: the columns above, the reply included) in the caller's
+    """Insert a delivery's row (``row``: the columns of ``_COLUMNS``, the reply included) in the caller's
     transaction — the webhook commits it with the handler's work, so the message, its reply and
     what the handler changed are kept together or not at all. False (the transaction rolled
     back) when the message was recorded meanwhile by another delivery of it — WeChat's retry
     answered by another worker, which won — or the signed query string was used for another
     message (see :func:`replayed`)."""
     try:
-        conn.execute(_RECORD, row)
+        _RECORD.write(conn, row)
     except IntegrityError:
         conn.rollback()
         return False

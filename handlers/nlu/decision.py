@@ -158,3 +158,16 @@ def _priority_intent(scores: dict[str, float], top: str, best: float,
         if score >= PRIORITY_MIN and (intent == top or score >= PRIORITY_RATIO * best):
             return intent
     return None
+
+
+@dataclass
+class Explanation:
+    """Everything the router saw for one text (``kiteline nlu explain``)."""
+
+    normalised: str
+    tokens: list[str]
+    hits: list[Hit]
+    scores: dict[str, float]
+    route: Route
+    opinion: dict[str, float]  # P(intent | message) from the labelled examples
+    telling: list[str]  # the n-grams that most made the examples favour the routed intent

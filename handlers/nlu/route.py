@@ -1,7 +1,7 @@
 """The router's decision for one text (``handlers.nlu.router.Router.route``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass
@@ -22,3 +22,7 @@ class Route:
     # True when only the labelled examples' resemblance chose ``intent``, no word of it: a
     # handler whose action cannot be taken back (a help ticket) confirms first.
     guessed: bool = False
+
+    def copy(self) -> Route:
+        """A route equal to this one that its caller may change (slots, alternatives)."""
+        return replace(self, slots=dict(self.slots), alternatives=list(self.alternatives))

@@ -17,12 +17,12 @@ The router is built from each intent's name, ``Vocabulary`` and ``Routing``
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from functools import lru_cache
 from typing import Collection, Iterable
 
 from handlers.nlu import clauses, lexicon, slots
 from handlers.nlu.bayes import TRAINING_FILES, ExampleModel, load
-from handlers.nlu.decision import EXAMPLES, Hit, decide
+from handlers.nlu.decision import EXAMPLES, Explanation, Hit, decide
 from handlers.nlu.normalize import normalise
 from handlers.nlu.places import Place, find_places
 from handlers.nlu.policy import Policies, Routable
@@ -68,19 +68,9 @@ SLOT_GUESS = 0.9
 # ... and only for a message that describes something: a command (换一篇) names no kind, and
 # on a short one (社保断交了咋整) the examples guess from too little (no loss measured at 10).
 SLOT_GUESS_MIN_CHARS = 10
-
-@dataclass
-class Explanation:
-    """Everything the router saw for one text (``kiteline nlu explain``)."""
-
-    normalised: str
-    tokens: list[str]
-    hits: list[Hit]
-    scores: dict[str, float]
-    route: Route
-    opinion: dict[str, float]  # P(intent | message) from the labelled examples
-    telling: list[str]  # the n-grams that most made the examples favour the routed intent
-
+# Routes of this many texts are kept (least recently used go): a route is a function of the text
+# alone, and members send the same short words again and again (菜单, 学习, 党费, 签到).
+ROUTES_KEPT = 1024
 
 class Router:
     """Routes member text to an intent with slots. Construct once per process (loads jieba and
@@ -97,6 +87,7 @@ class Router:
         self.policies = Policies.of(declared)
         self.lexicon = lexicon.build(declared, nlu_settings)
         self._tokenizer = lexicon.tokenizer(self.lexicon)
+        self._routes = lru_cache(maxsize=ROUTES_KEPT)(lambda text: self.explain(text, all_tokens=False).route)
         intents = set(self.lexicon.intents)
         rows = [row for path in TRAINING_FILES for row in load(path, intents)]
         for path in nlu_settings.example_files:
@@ -119,8 +110,9 @@ class Router:
             if any(row["intent"] == name for row in rows)}
 
     def route(self, text: str) -> Route:
-        """The decision for ``text`` (any string; never raises for member input)."""
-        return self.explain(text, all_tokens=False).route
+        """The decision for ``text`` (any string; never raises for member input): a copy of
+        the one kept for the same text when there is one (``ROUTES_KEPT``)."""
+        return self._routes(text).copy()
 
     def explain(self, text: str, all_tokens: bool = True) -> Explanation:
         """The decision with its evidence: normalised text, tokens, hits and scores.

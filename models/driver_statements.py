@@ -1,0 +1,117 @@
+"""The two statements of every message run on the database driver itself, compiled once per dialect.
+
+Why by hand: for the webhook's read of the sender (one statement, 42 columns, one row) and the
+message's record (one INSERT), SQLAlchemy's execution path — the compiled cache's look-up, an
+execution context, parameters and the result processed by name — cost two to four times the
+statement itself on SQLite (bench/README.md, "Fifth pass"). Here SQLAlchemy still compiles the
+statement (once per dialect) and supplies each parameter's and column's own type processing, so
+values are converted exactly as ``Connection.execute`` converts them; only the per-call
+machinery is skipped. The transaction stays SQLAlchemy's (it is begun first); a write takes
+SQLite's write lock as every write does (``models.write_lock``); a driver error is raised as
+SQLAlchemy raises it (``DBAPIError`` and its subclasses: ``IntegrityError`` …), a connection
+found dead invalidated first — so callers handle errors as for ``Connection.execute``.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Executable
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+
+from models.write_lock import before_write
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # The statement's own parameters (literals compiled as bound values), completed per call.
+    fixed: dict[str, Any]
+    # Parameter names in the order of the SQL (qmark dialects), or None (named: pyformat).
+    order: tuple[str, ...] | None
+    binds: dict[str, Callable[[Any], Any]]
+    row: type | None
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+
+class DriverStatement:
+    """``statement`` — a Core ``Select`` whose columns all have names that are identifiers, or
+    an ``Insert`` / ``Update`` / ``Delete`` — run on the DBAPI cursor of a
+    :class:`~sqlalchemy.Connection`. ``params``: a value of the right kind for every parameter a
+    call gives (for an ``Insert``, its columns)."""
+
+    def __init__(self, statement: Executable, params: Mapping[str, Any]) -> None:
+        self.statement = statement
+        self._sample = dict(params)
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> tuple | None:
+        """The first row (a named tuple: ``row.column``), or ``None``; in ``conn``'s
+        transaction (begun here when none is). Raises ``sqlalchemy.exc.DBAPIError`` as
+        ``Connection.execute`` would (``connection_invalidated`` set when the connection was
+        found dead, which is then invalidated: roll back and run again)."""
+        compiled, cursor = self._run(conn, params)
+        try:
+            raw = cursor.fetchone()
+        finally:
+            cursor.close()
+        if raw is None:
+            return None
+        return compiled.row._make(value if process is None or value is None else process(value)
+                                  for value, process in zip(raw, compiled.results))
+
+    def write(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Run the write in ``conn``'s transaction (begun here when none is); the rows it
+        changed. Raises as :meth:`first`; ``sqlalchemy.exc.IntegrityError`` for a broken
+        constraint."""
+        before_write(conn)
+        compiled, cursor = self._run(conn, params)
+        count = cursor.rowcount
+        cursor.close()
+        return count
+
+    def _run(self, conn: Connection, params: Mapping[str, Any]):
+        dialect = conn.dialect
+        compiled = self._compiled.get((dialect.name, dialect.driver)) or self._compile(dialect)
+        values = {**compiled.fixed, **params}
+        for name, process in compiled.binds.items():
+            if values[name] is not None:
+                values[name] = process(values[name])
+        args = values if compiled.order is None else tuple(values[name] for name in compiled.order)
+        if not conn.in_transaction():
+            conn.begin()
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(compiled.sql, args)
+        except dialect.loaded_dbapi.Error as exc:
+            dead = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+            cursor.close()
+            if dead:
+                conn.invalidate(exc)
+            raise DBAPIError.instance(compiled.sql, args, exc, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=dead, dialect=dialect) from exc
+        return compiled, cursor
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        compiled = self.statement.compile(dialect=dialect, column_keys=list(self._sample))
+        values = compiled.construct_params(self._sample)
+        binds = {}
+        for bind, name in compiled.bind_names.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is None:
+                continue
+            if name in self._sample:
+                binds[name] = process
+            elif values[name] is not None:
+                values[name] = process(values[name])
+        fixed = {name: value for name, value in values.items() if name not in self._sample}
+        columns = getattr(self.statement, "selected_columns", ())
+        results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+        row = namedtuple("Row", columns.keys()) if columns else None
+        order = tuple(compiled.positiontup) if compiled.positiontup else None
+        done = _Compiled(str(compiled), fixed, order, binds, row, results)
+        self._compiled[(dialect.name, dialect.driver)] = done
+        return done
