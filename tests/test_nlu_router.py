@@ -344,3 +344,15 @@ def test_explain_shows_the_evidence(router):
     assert [(h.intent, h.word) for h in seen.hits] == [("dues", "党费"), ("dues", "≈例句")]
     assert seen.route.intent == "dues"
     assert max(seen.opinion, key=seen.opinion.get) == "dues" and "党费" in seen.telling
+
+
+def test_a_text_routed_again_gets_the_same_route_which_its_caller_may_change(router):
+    """Routes of recent texts are kept (members send 学习 and 菜单 again and again): the kept
+    one is handed out as a copy, so a handler that changes its slots changes nobody else's."""
+    first = router.route("我想换个手机号 13800001234")
+    assert first.slots.get("phone") == "13800001234"
+    first.slots["phone"] = "13800009999"
+    first.alternatives.append("study")
+    again = router.route("我想换个手机号 13800001234")
+    assert again.slots.get("phone") == "13800001234" and "study" not in again.alternatives
+    assert again == router.explain("我想换个手机号 13800001234", all_tokens=False).route
