@@ -6,10 +6,13 @@ execution context, parameters and the result processed by name — cost two to f
 statement itself on SQLite (bench/README.md, "Fifth pass"). Here SQLAlchemy still compiles the
 statement (once per dialect) and supplies each parameter's and column's own type processing, so
 values are converted exactly as ``Connection.execute`` converts them; only the per-call
-machinery is skipped. The transaction stays SQLAlchemy's (it is begun first); a write takes
-SQLite's write lock as every write does (``models.write_lock``); a driver error is raised as
-SQLAlchemy raises it (``DBAPIError`` and its subclasses: ``IntegrityError`` …), a connection
-found dead invalidated first — so callers handle errors as for ``Connection.execute``.
+machinery is skipped. The transaction stays SQLAlchemy's (it is begun first), and the compiled
+text goes to the cursor through ``Connection._cursor_execute`` — SQLAlchemy's own path for a
+statement it need not compile (its dialects run sequences and defaults so): the cursor events
+(SQLite's write lock in ``models.write_lock``, statement counters), echo, the dialect's execute,
+and its error handling (``DBAPIError`` and its subclasses: ``IntegrityError`` …; a connection
+found dead invalidated). It is not public API: pyproject.toml holds SQLAlchemy below 2.2, and
+tests/test_driver_statements.py checks each of those behaviours.
 """
 from __future__ import annotations
 
@@ -20,9 +23,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Executable
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
-
-from models.write_lock import before_write
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,6 @@ class DriverStatement:
         """Run the write in ``conn``'s transaction (begun here when none is); the rows it
         changed. Raises as :meth:`first`; ``sqlalchemy.exc.IntegrityError`` for a broken
         constraint."""
-        before_write(conn)
         compiled, cursor = self._run(conn, params)
         count = cursor.rowcount
         cursor.close()
@@ -84,15 +83,7 @@ class DriverStatement:
         if not conn.in_transaction():
             conn.begin()
         cursor = conn.connection.cursor()
-        try:
-            cursor.execute(compiled.sql, args)
-        except dialect.loaded_dbapi.Error as exc:
-            dead = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
-            cursor.close()
-            if dead:
-                conn.invalidate(exc)
-            raise DBAPIError.instance(compiled.sql, args, exc, dialect.loaded_dbapi.Error,
-                                      connection_invalidated=dead, dialect=dialect) from exc
+        conn._cursor_execute(cursor, compiled.sql, args)  # noqa: SLF001 - see the module's docstring
         return compiled, cursor
 
     def _compile(self, dialect: Dialect) -> _Compiled:

@@ -22,7 +22,7 @@ import time
 import weakref
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
 # Statements that take SQLite's write lock (the rest — SELECT, PRAGMA, SAVEPOINT — do not).
@@ -98,8 +98,6 @@ class WriteLock:
 
 # Alive as long as an engine on the file is (its event hooks hold the lock).
 _LOCKS: weakref.WeakValueDictionary[str, WriteLock] = weakref.WeakValueDictionary()
-# The lock of each engine whose writers are serialised, for writes run on the driver itself.
-_ENGINES: weakref.WeakKeyDictionary[Engine, WriteLock] = weakref.WeakKeyDictionary()
 _LOCKS_LOCK = threading.Lock()
 
 
@@ -126,7 +124,6 @@ def serialise_writers(engine: Engine, path: str | None) -> WriteLock:
     """Make every write transaction on ``engine`` (a SQLite engine on the file ``path``) hold
     the file's :class:`WriteLock` from its first write until it commits or rolls back."""
     lock = lock_for(path)
-    _ENGINES[engine] = lock
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before_write(conn, cursor, statement, parameters, context, executemany):
@@ -162,15 +159,6 @@ def serialise_writers(engine: Engine, path: str | None) -> WriteLock:
         lock.release(dbapi_connection)
 
     return lock
-
-
-def before_write(conn: Connection) -> None:
-    """What the cursor event does before a write, for a write run on ``conn``'s DBAPI cursor
-    directly (``models.driver_statements``): wait for the file's lock when ``conn``'s engine
-    serialises its writers; nothing otherwise (PostgreSQL). Raises as :meth:`WriteLock.acquire`."""
-    lock = _ENGINES.get(conn.engine)
-    if lock is not None:
-        lock.acquire(conn.connection.dbapi_connection)
 
 
 def _raw(connection):
