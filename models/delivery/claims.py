@@ -39,6 +39,7 @@ from models.delivery.events import Reactions
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.purposes import Guarantee, guarantee_of
 from models.delivery.reasons import ENDED_WHILE_SENDING, explain
+from models.list_param import in_list
 
 # How long a claim stands without renewal. The holder renews every LEASE / 4 while it works, so
 # only a process that stopped (or hung) loses its rows — after this long at most.
@@ -57,7 +58,7 @@ _flying = _outbox.alias("flying")
 # The oldest due rows, a member of ``busy`` left out; CANDIDATES_PER_CLAIM of them per row wanted.
 _candidates = (select(_outbox.c.id, _outbox.c.openid, _outbox.c.next_attempt_at)
                .where(_outbox.c.status == "pending", _outbox.c.next_attempt_at <= bindparam("now"),
-                      _outbox.c.mass_send_id.is_(None), _outbox.c.openid.not_in(bindparam("busy", expanding=True)))
+                      _outbox.c.mass_send_id.is_(None), ~in_list(_outbox.c.openid, "busy"))
                .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
                .limit(bindparam("candidates"))
                .subquery("candidates"))
