@@ -149,6 +149,17 @@ def renew_leases(session: Session, holder: str, ids: Collection[int]) -> None:
                         .execution_options(synchronize_session=False))
 
 
+def unclaim(session: Session, holder: str, ids: Collection[int]) -> None:
+    """Give back ``holder``'s claims on ``ids`` that it never started (a round that stops with
+    rows claimed ahead): ``pending`` again, as they were. The caller commits."""
+    if ids:
+        session.execute(update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.claimed_by == holder,
+                               OutboxMessage.status == "claimed")
+                        .values(status="pending", claimed_by=None, claimed_until=None)
+                        .execution_options(synchronize_session=False))
+
+
 def this_host() -> str:
     """This machine as a holder id names it: the host name, plus the pid namespace where Linux
     shows it (containers may share a host name; a pid means something only in its namespace)."""
