@@ -83,11 +83,6 @@ def drain_ahead(d: Dispatch, work, holder: str, limiter: RateLimiter, token: Tok
         try:
             while True:
                 stopping = bool(stop and stop.is_set())
-                room = 0 if stopping else concurrency - len(ahead)
-                # Settling may free members, so a job with answers claims even when the last
-                # claim found nothing more.
-                if job is None and (answered or (room > 0 and not exhausted)):
-                    job, job_calls, answered = settler.submit(_job, d, holder, answered, room), answered, []
                 want = 0 if stopping else min(concurrency - len(in_flight), limiter.ready(), len(ahead))
                 if want:
                     taken, ahead = ahead[:want], ahead[want:]
@@ -99,6 +94,12 @@ def drain_ahead(d: Dispatch, work, holder: str, limiter: RateLimiter, token: Tok
                     for c in calls:
                         limiter.take(c.channel)
                         in_flight[pool.submit(work, c, offset)] = c
+                # The rows just started are claimed again ahead while their calls are under way.
+                # Settling may free members, so a job with answers claims even when the last
+                # claim found nothing more.
+                room = 0 if stopping else concurrency - len(ahead)
+                if job is None and (answered or (room > 0 and not exhausted)):
+                    job, job_calls, answered = settler.submit(_job, d, holder, answered, room), answered, []
                 if not in_flight and job is None and not answered and (stopping or (exhausted and not ahead)):
                     return outcomes
                 more = not stopping and bool(ahead) and len(in_flight) < concurrency
