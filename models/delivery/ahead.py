@@ -29,6 +29,8 @@ from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from models.delivery.calls import (
     RENEW_EVERY_SECONDS,
     Answered,
@@ -78,8 +80,12 @@ def drain_ahead(d: Dispatch, work, holder: str, limiter: RateLimiter, token: Tok
     job: Future | None = None
     job_calls: Answered = []  # the answers the job under way settles
     renewed, exhausted = time.monotonic(), False
-    with ThreadPoolExecutor(concurrency, thread_name_prefix="kiteline-send") as pool, \
+    # The round's thread runs its statements in one session it holds for the round, on a
+    # connection in autocommit: no session, checkout from the pool, BEGIN or COMMIT per start.
+    with d.sessions() as own, \
+            ThreadPoolExecutor(concurrency, thread_name_prefix="kiteline-send") as pool, \
             ThreadPoolExecutor(1, thread_name_prefix="kiteline-settle") as settler:
+        own.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             while True:
                 stopping = bool(stop and stop.is_set())
@@ -87,8 +93,8 @@ def drain_ahead(d: Dispatch, work, holder: str, limiter: RateLimiter, token: Tok
                 if want:
                     taken, ahead = ahead[:want], ahead[want:]
                     if time.monotonic() - offset_at > OFFSET_REUSE_SECONDS:
-                        offset, offset_at = _fresh_offset(d), time.monotonic()
-                    calls, ended = _start(d, holder, taken, paused, offset, token)
+                        offset, offset_at = read_offset(d.clock, own.connection()), time.monotonic()
+                    calls, ended = _start(d, own, holder, taken, paused, offset, token)
                     outcomes += ended
                     exhausted = exhausted and not ended  # a row ended without a call frees its member
                     for c in calls:
@@ -158,10 +164,10 @@ def _job(d: Dispatch, holder: str, answered: Answered, room: int) -> _Done:
         return _Done(answers_only(d, answered, now), Claim([], None), 0, offset, read_at)
 
 
-def _start(d: Dispatch, holder: str, rows: list[Claimed], paused: dt.datetime | None,
+def _start(d: Dispatch, own: Session, holder: str, rows: list[Claimed], paused: dt.datetime | None,
            offset: dt.timedelta | None, token: TokenCheck) -> tuple[list[Call], Counter]:
     """Start ``rows`` (claimed ahead by ``holder``) on the clock's ``offset``: the common case
-    in one statement committed on its own, the rest through :func:`start` (deferred, template,
+    in one statement committed on its own (``own``: a session in autocommit), the rest through :func:`start` (deferred, template,
     …) in a transaction; with no access token (``token``'s failure) they back off instead.
     Returns the calls to make (committed) and how the other rows ended."""
     with pinned(d.clock, offset):
@@ -171,23 +177,13 @@ def _start(d: Dispatch, holder: str, rows: list[Claimed], paused: dt.datetime | 
                 ended = no_token(d, s, [r.row_id for r in rows], holder, failure, now)
                 s.commit()
             return [], ended
-        with d.sessions() as s:
-            s.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            calls, rest = start_fast(s, rows, holder, now, paused is None or paused <= now, d.refreshers)
+        calls, rest = start_fast(own, rows, holder, now, paused is None or paused <= now, d.refreshers)
         if not rest:
             return calls, Counter()
         with d.sessions() as s:
             more, ended = start(d, s, rest, holder, now)
             s.commit()
         return calls + more, ended
-
-
-def _fresh_offset(d: Dispatch) -> dt.timedelta | None:
-    """The simulated clock's offset read now (``None`` for any other clock, without a read)."""
-    if getattr(d.clock, "read_offset", None) is None:
-        return None
-    with d.sessions() as s:
-        return read_offset(d.clock, s.connection())
 
 
 def _give_back(d: Dispatch, holder: str, rows: list[Claimed]) -> None:
