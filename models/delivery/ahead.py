@@ -80,6 +80,7 @@ def drain_ahead(d: Dispatch, work, holder: str, limiter: RateLimiter, token: Tok
     job: Future | None = None
     job_calls: Answered = []  # the answers the job under way settles
     renewed, exhausted = time.monotonic(), False
+    failed: Exception | None = None  # a start failed: the calls under way finish, then it is raised
     # The round's thread runs its statements in one session it holds for the round, on a
     # connection in autocommit: no session, checkout from the pool, BEGIN or COMMIT per start.
     with d.sessions() as own, \
@@ -88,13 +89,17 @@ def drain_ahead(d: Dispatch, work, holder: str, limiter: RateLimiter, token: Tok
         own.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             while True:
-                stopping = bool(stop and stop.is_set())
+                stopping = failed is not None or bool(stop and stop.is_set())
                 want = 0 if stopping else min(concurrency - len(in_flight), limiter.ready(), len(ahead))
                 if want:
                     taken, ahead = ahead[:want], ahead[want:]
                     if time.monotonic() - offset_at > OFFSET_REUSE_SECONDS:
                         offset, offset_at = read_offset(d.clock, own.connection()), time.monotonic()
-                    calls, ended = _start(d, own, holder, taken, paused, offset, token)
+                    try:
+                        calls, ended, failed = _start(d, own, holder, taken, paused, offset, token)
+                    except BaseException:
+                        ahead = taken + ahead  # not started: given back below
+                        raise
                     outcomes += ended
                     exhausted = exhausted and not ended  # a row ended without a call frees its member
                     for c in calls:
@@ -103,10 +108,12 @@ def drain_ahead(d: Dispatch, work, holder: str, limiter: RateLimiter, token: Tok
                 # The rows just started are claimed again ahead while their calls are under way.
                 # Settling may free members, so a job with answers claims even when the last
                 # claim found nothing more.
-                room = 0 if stopping else concurrency - len(ahead)
+                room = 0 if stopping or failed is not None else concurrency - len(ahead)
                 if job is None and (answered or (room > 0 and not exhausted)):
                     job, job_calls, answered = settler.submit(_job, d, holder, answered, room), answered, []
                 if not in_flight and job is None and not answered and (stopping or (exhausted and not ahead)):
+                    if failed is not None:
+                        raise failed
                     return outcomes
                 more = not stopping and bool(ahead) and len(in_flight) < concurrency
                 timeout = (0 if limiter.ready() else limiter.next_in()) if more else RENEW_EVERY_SECONDS
@@ -165,25 +172,33 @@ def _job(d: Dispatch, holder: str, answered: Answered, room: int) -> _Done:
 
 
 def _start(d: Dispatch, own: Session, holder: str, rows: list[Claimed], paused: dt.datetime | None,
-           offset: dt.timedelta | None, token: TokenCheck) -> tuple[list[Call], Counter]:
+           offset: dt.timedelta | None, token: TokenCheck) -> tuple[list[Call], Counter, Exception | None]:
     """Start ``rows`` (claimed ahead by ``holder``) on the clock's ``offset``: the common case
     in one statement committed on its own (``own``: a session in autocommit), the rest through :func:`start` (deferred, template,
     …) in a transaction; with no access token (``token``'s failure) they back off instead.
-    Returns the calls to make (committed) and how the other rows ended."""
+    Returns the calls to make (committed), how the other rows ended, and the error that kept
+    the rest from starting (they are given back; the round is to end once its calls are done)."""
     with pinned(d.clock, offset):
         now = d.clock.now()
         if (failure := token.failure()) is not None:
             with d.sessions() as s:
                 ended = no_token(d, s, [r.row_id for r in rows], holder, failure, now)
                 s.commit()
-            return [], ended
+            return [], ended, None
         calls, rest = start_fast(own, rows, holder, now, paused is None or paused <= now, d.refreshers)
         if not rest:
-            return calls, Counter()
-        with d.sessions() as s:
-            more, ended = start(d, s, rest, holder, now)
-            s.commit()
-        return calls + more, ended
+            return calls, Counter(), None
+        try:
+            with d.sessions() as s:
+                more, ended = start(d, s, rest, holder, now)
+                s.commit()
+        except Exception as exc:
+            # The common case's rows are committed sending: their calls must go, or recovery
+            # would take them for calls whose outcome is unknown. The rest were rolled back.
+            log.exception("outbox %s: could not be started; the round ends once its calls are done", rest)
+            _give_back(d, holder, [r for r in rows if r.row_id in set(rest)])
+            return calls, Counter(), exc
+        return calls + more, ended, None
 
 
 def _give_back(d: Dispatch, holder: str, rows: list[Claimed]) -> None:
