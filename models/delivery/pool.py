@@ -4,8 +4,8 @@ threads, a rate limit per channel, lease renewal.
 One call may wait the whole API timeout; one thread sending a push to hundreds of members
 would wait them one after another (issue 8: 11 minutes for 82 members at 30% faults). So a
 round (:func:`drain`) keeps ``delivery.concurrency`` calls under way: it claims only as many
-rows as there are idle workers (a dead process leaves few claims behind) and as the rate
-limit lets start now, at most one per member, and a member's next row only once their
+rows as there are idle workers (on PostgreSQL as many again, ahead; a dead process leaves few
+claims behind) and as the rate limit lets start now, at most one per member, and a member's next row only once their
 previous one is settled — each member's messages go out in order and one at a time, as their
 48-hour window budget is theirs alone. Each worker has its own API client (wechatpy's holds a
 ``requests.Session``).
