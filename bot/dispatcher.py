@@ -20,10 +20,11 @@ from bot.signals import inbound_answered
 from bot.startup import runtime_from
 from bot.wechat_api import in_process_sandbox, wechat_client
 from models import study, tickets
+from models.delivery.calls import SenderFactory
 from models.delivery.dispatcher import Dispatch, Pace
 from models.delivery.events import Reactions, Settled, for_member
 from models.delivery.payloads import LessonPush, Text
-from models.delivery.pool import SenderFactory, drain, holding
+from models.delivery.pool import drain, holding
 from models.delivery.refresh import Refreshers
 from models.delivery.sender import Sender
 from models.verification.asks import ask_delivered, is_ask

@@ -15,6 +15,7 @@ In sandbox mode a caller holding the Flask app may reach the embedded sandbox in
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -75,6 +76,7 @@ class KitelineClient(WeChatClient):
         super().__init__(wx.app_id, wx.app_secret, session=SharedTokenStorage(rt),
                          timeout=wx.api_timeout_seconds, auto_retry=False)
         self.API_BASE_URL = api_base_url.rstrip("/") + "/"
+        _environment_once(self._http, self.API_BASE_URL)
         self.rt = rt
         self.recent = rt.recent_token  # the shared row's value, read at most once a second a process
 
@@ -152,6 +154,20 @@ class KitelineClient(WeChatClient):
                     raise
                 return earlier
         return int(result["msg_id"])
+
+
+def _environment_once(http: requests.Session, base_url: str) -> None:
+    """What ``requests`` takes from the environment for ``base_url`` — its proxy (``HTTPS_PROXY``
+    and the like, unless ``NO_PROXY`` names its host) and, for HTTPS, a CA bundle
+    (``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) — read once for ``http``'s life. Left to
+    ``requests`` it is read again on every call (every variable of the environment scanned for
+    proxies, ``~/.netrc`` and the bundle looked for on disk): ≈ 0.5 ms of CPU, a third of a
+    send's. Every call of a client goes to one host, and WeChat's API takes no ``.netrc``
+    credentials."""
+    http.proxies.update(requests.utils.get_environ_proxies(base_url))
+    if base_url.lower().startswith("https:"):  # a bundle's path is looked at on every call
+        http.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    http.trust_env = False
 
 
 def _earlier_msg_id(error: WeChatClientException) -> int | None:

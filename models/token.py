@@ -34,6 +34,7 @@ cached credentials (e.g. the jsapi ticket) can share the table.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,19 +126,32 @@ class Recent:
     hours in a second), and never once it stops serving (:meth:`Seen.serves`: not past its
     expiry, nor in its blackout). Shared by a process's API clients (a dispatcher's workers),
     which would otherwise read the row for every call; safe across threads (what was read is
-    kept as one tuple, replaced whole). The price: a value another process replaced because the
-    platform refused it (:func:`refresh_token`) may be sent for up to that long here — the call
-    is refused 40001 and refreshes, which finds the new value in the store and fetches nothing."""
+    kept as one tuple, replaced whole). When it has aged, one caller reads the store again and
+    the others go on with the value kept meanwhile (else every worker of a dispatcher reads the
+    row in the same millisecond, once a second). The price: a value another process replaced
+    because the platform refused it (:func:`refresh_token`) may be sent for up to that long here
+    (twice that if the one read fails) — the call is refused 40001 and refreshes, which finds
+    the new value in the store and fetches nothing."""
 
     def __init__(self) -> None:
         self._kept: tuple[Seen, float, dt.datetime | None] = (Seen(None, None), float("-inf"), None)
+        self._lock = threading.Lock()
 
     def value(self, now: dt.datetime) -> str | None:
-        """The value kept, if it may still be sent at ``now`` without a look at the store."""
-        seen, read_at, read_now = self._kept
-        fresh = (time.monotonic() - read_at < REUSE_SECONDS and read_now is not None
-                 and dt.timedelta(0) <= now - read_now < dt.timedelta(seconds=REUSE_SECONDS))
-        return seen.value if fresh and seen.serves(now) else None
+        """The value kept, if it may still be sent at ``now`` without a look at the store; else
+        ``None``: the caller reads the store and :meth:`keep`s what it read. Of the callers that
+        find it aged, only the first gets ``None``; the others get the value kept (while it
+        serves) for up to :data:`REUSE_SECONDS` more."""
+        with self._lock:
+            seen, read_at, read_now = self._kept
+            if not seen.serves(now):
+                return None
+            fresh = (time.monotonic() - read_at < REUSE_SECONDS and read_now is not None
+                     and dt.timedelta(0) <= now - read_now < dt.timedelta(seconds=REUSE_SECONDS))
+            if not fresh:
+                self._kept = (seen, time.monotonic(), now)  # this caller reads; the others reuse
+                return None
+            return seen.value
 
     def keep(self, seen: Seen, now: dt.datetime) -> None:
         """``seen`` was just read from the store (or fetched), at ``now``."""

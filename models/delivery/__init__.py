@@ -22,6 +22,8 @@ once WeChat accepts it). Modules:
 - ``mass``      mass send (群发) batches, the 4-a-month quota, which rows go together
 - ``mass_send`` a round's mass-send step: resume, form, send with a clientmsgid, settle
 - ``pool``      a round: recovery, claims, worker threads, rate limits, leases
+- ``ahead``     a round where a statement is a round trip (PostgreSQL): rows claimed ahead, started in one statement
+- ``calls``     what both kinds of round share: the workers' calls, their answers, leases, the clock's offset
 - ``claims``    claims, leases, recovery of dispatchers that died
 - ``report``, ``digest``  what failed, in Chinese; the branch secretary's daily digest
 

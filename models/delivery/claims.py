@@ -39,6 +39,7 @@ from models.delivery.events import Reactions
 from models.delivery.outbox import IN_FLIGHT, OutboxMessage
 from models.delivery.purposes import Guarantee, guarantee_of
 from models.delivery.reasons import ENDED_WHILE_SENDING, explain
+from models.list_param import in_list
 
 # How long a claim stands without renewal. The holder renews every LEASE / 4 while it works, so
 # only a process that stopped (or hung) loses its rows — after this long at most.
@@ -57,7 +58,7 @@ _flying = _outbox.alias("flying")
 # The oldest due rows, a member of ``busy`` left out; CANDIDATES_PER_CLAIM of them per row wanted.
 _candidates = (select(_outbox.c.id, _outbox.c.openid, _outbox.c.next_attempt_at)
                .where(_outbox.c.status == "pending", _outbox.c.next_attempt_at <= bindparam("now"),
-                      _outbox.c.mass_send_id.is_(None), _outbox.c.openid.not_in(bindparam("busy", expanding=True)))
+                      _outbox.c.mass_send_id.is_(None), ~in_list(_outbox.c.openid, "busy"))
                .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
                .limit(bindparam("candidates"))
                .subquery("candidates"))
@@ -145,6 +146,17 @@ def renew_leases(session: Session, holder: str, ids: Collection[int]) -> None:
                         .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.claimed_by == holder,
                                OutboxMessage.status.in_(IN_FLIGHT))
                         .values(claimed_until=wall_now() + LEASE)
+                        .execution_options(synchronize_session=False))
+
+
+def unclaim(session: Session, holder: str, ids: Collection[int]) -> None:
+    """Give back ``holder``'s claims on ``ids`` that it never started (a round that stops with
+    rows claimed ahead): ``pending`` again, as they were. The caller commits."""
+    if ids:
+        session.execute(update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.claimed_by == holder,
+                               OutboxMessage.status == "claimed")
+                        .values(status="pending", claimed_by=None, claimed_until=None)
                         .execution_options(synchronize_session=False))
 
 

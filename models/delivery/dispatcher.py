@@ -43,6 +43,7 @@ from models.delivery.payloads import LessonPush, News, Payload, Text, payload_of
 from models.delivery.reasons import NO_TOKEN
 from models.delivery.refresh import Refreshers
 from models.delivery.sender import Sender, SendFailed
+from models.list_param import in_list
 
 log = logging.getLogger(__name__)
 
@@ -186,13 +187,13 @@ _attempts = OutboxAttempt.__table__
 _ANSWER = (update(_attempts).where(_attempts.c.id == bindparam("attempt_id"))
            .values(ended_at=bindparam("ended_at"), meaning=bindparam("meaning"), errcode=bindparam("errcode"),
                    description=bindparam("description")))
-_ACCEPTED = (update(_attempts).where(_attempts.c.id.in_(bindparam("attempt_ids", expanding=True)))
+_ACCEPTED = (update(_attempts).where(in_list(_attempts.c.id, "attempt_ids"))
              .values(ended_at=bindparam("b_now"), meaning=OK, errcode=0, description=None))
 
 # The accepted rows of a batch settled sent (one statement; see settle).
 _outbox = OutboxMessage.__table__
 _SENT = (update(_outbox)
-         .where(_outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.claimed_by == bindparam("b_holder"),
+         .where(in_list(_outbox.c.id, "ids"), _outbox.c.claimed_by == bindparam("b_holder"),
                 _outbox.c.status == "sending")
          .values(status="sent", sent_at=bindparam("b_now"), last_error=None, reason=None, claimed_by=None,
                  claimed_until=None,

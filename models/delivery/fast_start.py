@@ -29,11 +29,12 @@ from models.delivery.claims import Claimed
 from models.delivery.dispatcher import Call
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import payload_of
+from models.list_param import in_list
 
 # The statements, built once (see models.delivery.claims), run on the session's connection.
 _outbox, _attempts = OutboxMessage.__table__, OutboxAttempt.__table__
 _SENDING = (update(_outbox)
-            .where(_outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.claimed_by == bindparam("b_holder"),
+            .where(in_list(_outbox.c.id, "ids"), _outbox.c.claimed_by == bindparam("b_holder"),
                    _outbox.c.status == "claimed")
             .values(status="sending", attempts=_outbox.c.attempts + 1))
 _BEGIN = insert(_attempts).returning(_attempts.c.outbox_id, _attempts.c.id)

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from models.follower import Follower
+from models.list_param import in_list
 
 MESSAGE_WINDOW = (dt.timedelta(hours=48), 5)
 EVENT_WINDOW = (dt.timedelta(minutes=1), 3)
@@ -82,7 +83,7 @@ _followers = Follower.__table__
 # spend's statement, built once (a dispatcher runs it every turn; models.delivery.fast_start
 # makes it part of its own on PostgreSQL).
 SPEND = (update(_followers)
-          .where(_followers.c.openid.in_(bindparam("openids", expanding=True)), _followers.c.subscribed.is_(True),
+          .where(in_list(_followers.c.openid, "openids"), _followers.c.subscribed.is_(True),
                  _followers.c.window_expires_at > bindparam("now"), _followers.c.window_budget > 0)
           .values(window_budget=_followers.c.window_budget - 1)
           .returning(_followers.c.openid))
