@@ -356,3 +356,16 @@ def test_a_text_routed_again_gets_the_same_route_which_its_caller_may_change(rou
     again = router.route("我想换个手机号 13800001234")
     assert again.slots.get("phone") == "13800001234" and "study" not in again.alternatives
     assert again == router.explain("我想换个手机号 13800001234", all_tokens=False).route
+
+
+def test_a_long_letter_is_kept_by_the_part_routing_reads(router):
+    """Routing reads a letter's first ``MAX_CHARS`` characters; the kept routes are keyed by
+    them too, so 1,024 letters of 60,000 characters hold no more than their beginnings."""
+    from handlers.nlu.router import MAX_CHARS
+
+    letter = "思想汇报 这半年在外打工，" + "我始终记得自己是一名党员。" * 5000
+    before = router._routes.cache_info()
+    first = router.route(letter)
+    assert router.route(letter[:MAX_CHARS]) == first
+    after = router._routes.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)

@@ -111,8 +111,9 @@ class Router:
 
     def route(self, text: str) -> Route:
         """The decision for ``text`` (any string; never raises for member input): a copy of
-        the one kept for the same text when there is one (``ROUTES_KEPT``)."""
-        return self._routes(text).copy()
+        the one kept for the same text when there is one (``ROUTES_KEPT``). Kept by the
+        ``MAX_CHARS`` routing reads, so a kept route holds no more of a letter than that."""
+        return self._routes(text[:MAX_CHARS]).copy()
 
     def explain(self, text: str, all_tokens: bool = True) -> Explanation:
         """The decision with its evidence: normalised text, tokens, hits and scores.
