@@ -110,9 +110,8 @@ class Router:
             if any(row["intent"] == name for row in rows)}
 
     def route(self, text: str) -> Route:
-        """The decision for ``text`` (any string; never raises for member input): a copy of
-        the one kept for the same text when there is one (``ROUTES_KEPT``). Kept by the
-        ``MAX_CHARS`` routing reads, so a kept route holds no more of a letter than that."""
+        """The decision for ``text`` (any string; never raises for member input): a copy of the
+        one kept (``ROUTES_KEPT``) for the same first ``MAX_CHARS``, all that routing reads."""
         return self._routes(text[:MAX_CHARS]).copy()
 
     def explain(self, text: str, all_tokens: bool = True) -> Explanation:
