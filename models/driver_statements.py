@@ -63,6 +63,18 @@ class DriverStatement:
         return compiled.row._make(value if process is None or value is None else process(value)
                                   for value, process in zip(raw, compiled.results))
 
+    def all(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
+        """Every row (named tuples, as :meth:`first`), in the statement's order. Raises as
+        :meth:`first`."""
+        compiled, cursor = self._run(conn, params)
+        try:
+            raws = cursor.fetchall()
+        finally:
+            cursor.close()
+        make, results = compiled.row._make, compiled.results
+        return [make(value if process is None or value is None else process(value)
+                     for value, process in zip(raw, results)) for raw in raws]
+
     def write(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Run the write in ``conn``'s transaction (begun here when none is); the rows it
         changed. Raises as :meth:`first`; ``sqlalchemy.exc.IntegrityError`` for a broken
@@ -88,6 +100,9 @@ class DriverStatement:
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self.statement.compile(dialect=dialect, column_keys=list(self._sample))
+        skipped = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
+        if skipped:  # Python-side defaults run in SQLAlchemy's execution context, skipped here
+            raise ValueError(f"give a value for {', '.join(skipped)}: their defaults would not run on the driver")
         values = compiled.construct_params(self._sample)
         binds = {}
         for bind, name in compiled.bind_names.items():

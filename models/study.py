@@ -23,13 +23,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, exists, func, insert, lambda_stmt, select, update
+from sqlalchemy import Row, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
 from models.delivery.events import Outcome
 from models.delivery.payloads import Article, LessonPush
 from models.delivery.queue import any_on_the_way, on_the_way
+from models.driver_statements import DriverStatement
 from models.lesson import CATEGORY_NAMES, Lesson, LessonTarget, StudyRecord
 from models.lesson_scope import LessonScope
 from models.member import Member
@@ -86,10 +87,9 @@ _LESSONS_SEEN = (select(_LESSONS, func.coalesce(_RECORDS.c.shown_at, _RECORDS.c.
                             & (_RECORDS.c.member_id == bindparam("member")))
                  .order_by(_LESSONS.c.sequence, _LESSONS.c.id))
 _LESSONS_SEEN_OF = _LESSONS_SEEN.where(_LESSONS.c.category == bindparam("category"))
-# Run as lambda statements (keyed by code, not by hashing the statement's structure each time;
-# see models.inbound_sender).
-_READ_LESSONS_SEEN = lambda_stmt(lambda: _LESSONS_SEEN)
-_READ_LESSONS_SEEN_OF = lambda_stmt(lambda: _LESSONS_SEEN_OF)
+# 学习 is among the commonest messages: its read runs on the driver (models.driver_statements).
+_READ_LESSONS_SEEN = DriverStatement(_LESSONS_SEEN, {"member": 0})
+_READ_LESSONS_SEEN_OF = DriverStatement(_LESSONS_SEEN_OF, {"member": 0, "category": ""})
 
 
 def _lessons_seen_by(session: Session, member_id: int, category: str | None,
@@ -98,12 +98,12 @@ def _lessons_seen_by(session: Session, member_id: int, category: str | None,
     rows (``id``, ``title``, ``category``, ``summary``, ``url`` …; ``seen_order``: their study
     record's id), and what ``member_id`` has of it (lesson id -> :class:`Seen`), pushes on their
     way included."""
+    conn = session.connection()
     if category is None:
-        rows = session.execute(_READ_LESSONS_SEEN, {"member": member_id})
+        rows = _READ_LESSONS_SEEN.all(conn, {"member": member_id})
     else:
-        rows = session.execute(_READ_LESSONS_SEEN_OF, {"member": member_id, "category": category})
+        rows = _READ_LESSONS_SEEN_OF.all(conn, {"member": member_id, "category": category})
     today = now.astimezone(SHANGHAI).date()
-    rows = list(rows)
     pushing = bool(rows) and bool(rows[0].pushing)
     rows = visible_to(session, member_id, [row for row in rows if published(row, today)])
     # finished since it was last delivered: a lesson coming round again is unfinished anew
@@ -229,14 +229,16 @@ def hand_over(session: Session, member_id: int, pick: LessonPick, source: str, n
     in one statement: the pick says whether the member has its record (``pick.record_id``, read
     in the same transaction), so it is written without being looked up again."""
     if pick.record_id is None:
-        session.execute(_NEW_RECORD, {"member_id": member_id, "lesson_id": pick.lesson.id, "source": source,
-                                      "delivered_at": now, "shown_at": now})
+        _NEW_RECORD.write(session.connection(), {"member_id": member_id, "lesson_id": pick.lesson.id,
+                                                 "source": source, "delivered_at": now, "shown_at": now, "opens": 0})
     else:
-        session.execute(_SHOWN_AGAIN, {"record": pick.record_id, "now": now})
+        _SHOWN_AGAIN.write(session.connection(), {"record": pick.record_id, "now": now})
 
 
-_NEW_RECORD = insert(_RECORDS)
-_SHOWN_AGAIN = update(_RECORDS).where(_RECORDS.c.id == bindparam("record")).values(shown_at=bindparam("now"))
+_NEW_RECORD = DriverStatement(insert(_RECORDS).inline(), {"member_id": 0, "lesson_id": 0, "source": "",
+                                                          "delivered_at": None, "shown_at": None, "opens": 0})
+_SHOWN_AGAIN = DriverStatement(update(_RECORDS).where(_RECORDS.c.id == bindparam("record"))
+                               .values(shown_at=bindparam("now")), {"record": 0, "now": None})
 
 
 def lesson_delivered(session: Session, outcome: Outcome) -> None:

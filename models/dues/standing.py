@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from models.driver_statements import DriverStatement
 from models.dues import months
 from models.dues.records import DuesPayment, DuesStandard
 from models.member import Member
@@ -62,8 +63,10 @@ class Standing:
 
 
 def standing(session: Session, member_id: int, now: dt.datetime) -> Standing:
-    """The member's :class:`Standing` now (one SELECT: 党费 is among the commonest messages)."""
-    return standings(session, [member_id], now)[member_id]
+    """The member's :class:`Standing` now (one SELECT on the driver, ``models.driver_statements``:
+    党费 is among the commonest messages)."""
+    rows = _STANDING_OF_ONE.all(session.connection(), {"member": member_id})
+    return _standings_of(rows, [member_id], now)[member_id]
 
 
 @dataclass(frozen=True)
@@ -77,29 +80,36 @@ class Payment:
     status: str
 
 
-def _statement():
-    """Each member's standard joined with their payments, oldest month first: built once, run as
-    Core (no ORM objects: the readings only read)."""
+def _statement(members):
+    """Each member's standard joined with their payments, oldest month first, for the members
+    ``members`` selects (a condition on ``members.id``): built once, run as Core (no ORM objects:
+    the readings only read)."""
     p = DuesPayment.__table__.c
     return (select(Member.id.label("member_id"), DuesStandard.amount_fen.label("standard_fen"),
                    DuesStandard.since, p.period, p.amount_fen, p.paid_on, p.channel, p.status)
             .select_from(Member)
             .outerjoin(DuesStandard, DuesStandard.member_id == Member.id)
             .outerjoin(DuesPayment, p.member_id == Member.id)
-            .where(Member.id.in_(bindparam("ids", expanding=True)))
+            .where(members)
             .order_by(Member.id, p.period))
 
 
-_STANDINGS = _statement()
+_STANDINGS = _statement(Member.id.in_(bindparam("ids", expanding=True)))
+_STANDING_OF_ONE = DriverStatement(_statement(Member.id == bindparam("member")), {"member": 0})
 
 
 def standings(session: Session, member_ids: Iterable[int], now: dt.datetime) -> dict[int, Standing]:
     """:func:`standing` for several members at once (one SELECT; keep the list to a batch)."""
     ids = list(member_ids)
+    return _standings_of(session.connection().execute(_STANDINGS, {"ids": ids}), ids, now)
+
+
+def _standings_of(rows: Iterable, ids: list[int], now: dt.datetime) -> dict[int, Standing]:
+    """The standings of ``ids`` from the rows of :func:`_statement`."""
     current = months.current_period(now)
     standards: dict[int, tuple[int, str]] = {}
     payments: dict[int, list[Payment]] = {i: [] for i in ids}
-    for row in session.connection().execute(_STANDINGS, {"ids": ids}):
+    for row in rows:
         if row.standard_fen is not None:
             standards[row.member_id] = (row.standard_fen, row.since)
         if row.period is not None:

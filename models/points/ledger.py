@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from models.base import UTCDateTime
 from models.clock import SHANGHAI, month_bounds
+from models.driver_statements import DriverStatement
 from models.points.claim import ActivityClaim
 from models.points.entry import PointsEntry
 from models.settings import PointsSettings
@@ -126,7 +127,8 @@ def _standing_statement():
     return union_all(select(newest), by_rule, claims)
 
 
-_STANDING = _standing_statement()
+# 我的积分 is among the commonest messages: run on the driver (models.driver_statements).
+_STANDING = DriverStatement(_standing_statement(), {"member_id": 0, "start": None, "end": None, "recent": 0})
 
 
 def standing(session: Session, member_id: int, now: dt.datetime, recent: int = 5) -> Standing:
@@ -134,8 +136,8 @@ def standing(session: Session, member_id: int, now: dt.datetime, recent: int = 5
     newest entries: one statement (我的积分 is among the commonest messages)."""
     local = now.astimezone(SHANGHAI)
     start, end = month_bounds(local.year, local.month)
-    rows = session.connection().execute(_STANDING, {"member_id": member_id, "start": start, "end": end,
-                                                    "recent": recent}).all()
+    rows = _STANDING.all(session.connection(), {"member_id": member_id, "start": start, "end": end,
+                                                "recent": recent})
     newest = sorted((row for row in rows if row.kind == "entry"), key=lambda row: row.at, reverse=True)
     claims = sorted((row for row in rows if row.kind == "claim"), key=lambda row: (row.at, row.rule))
     by_rule = [row for row in rows if row.kind == "rule"]

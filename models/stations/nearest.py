@@ -1,22 +1,24 @@
 """Which sunshine stations are nearest: to a point (a location the member sent) or to a city (the
 member's city on the roster, or one named in the message), by straight-line distance.
 
-Stations are read as plain rows (a station's columns as attributes) in one statement: 驿站 is one
-of the messages members send most, and a district has tens of stations, not thousands.
+Stations are read as plain rows (a station's columns as attributes) in one statement, run on the
+driver (``models.driver_statements``): 驿站 is one of the messages members send most, and a
+district has tens of stations, not thousands.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.driver_statements import DriverStatement
 from models.places import city_centre
 from models.stations.geo import distance_km
 from models.stations.record import Station
 
-_STATIONS = select(Station.__table__).order_by(Station.id)
-_ANY = select(Station.__table__.c.id).limit(1)
+_STATIONS = DriverStatement(select(Station.__table__).order_by(Station.id), {})
+_ANY = DriverStatement(select(Station.__table__.c.id).limit(1), {})
 NEAREST = 3
 
 
@@ -26,7 +28,7 @@ class Nearby:
     a station stored without coordinates, or a city without a known centre) and whether it is in
     the city asked about."""
 
-    station: Row
+    station: tuple  # the station's columns by name: station.name, station.hotline …
     km: float | None
     same_city: bool = False
 
@@ -34,14 +36,14 @@ class Nearby:
 def any_station(session: Session) -> bool:
     """Whether any station is registered (a Core statement built once: asked on the way to
     every 驿站 answer that found none nearby)."""
-    return session.connection().execute(_ANY).first() is not None
+    return _ANY.first(session.connection(), {}) is not None
 
 
 def nearest_to_point(session: Session, latitude: float, longitude: float, count: int = NEAREST) -> list[Nearby]:
     """The ``count`` stations nearest (``latitude``, ``longitude``) — GCJ-02 decimal degrees —
     nearest first; stations without coordinates are left out."""
     found = [Nearby(row, distance_km(latitude, longitude, row.latitude, row.longitude))
-             for row in session.connection().execute(_STATIONS) if row.latitude is not None and row.longitude is not None]
+             for row in _STATIONS.all(session.connection(), {}) if row.latitude is not None and row.longitude is not None]
     return sorted(found, key=lambda n: n.km)[:count]
 
 
@@ -52,7 +54,7 @@ def nearest_to_city(session: Session, city: str, count: int = NEAREST) -> list[N
     without distances."""
     centre = city_centre(city)
     found = []
-    for row in session.connection().execute(_STATIONS):
+    for row in _STATIONS.all(session.connection(), {}):
         placed = centre is not None and row.latitude is not None and row.longitude is not None
         km = distance_km(*centre, row.latitude, row.longitude) if placed else None
         if row.city == city or km is not None:
