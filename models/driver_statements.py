@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Executable
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,16 @@ class _Compiled:
 class DriverStatement:
     """``statement`` — a Core ``Select`` whose columns all have names that are identifiers, or
     an ``Insert`` / ``Update`` / ``Delete`` — run on the DBAPI cursor of a
-    :class:`~sqlalchemy.Connection`. ``params``: a value of the right kind for every parameter a
-    call gives (for an ``Insert``, its columns)."""
+    :class:`~sqlalchemy.Connection`, or of a :class:`~sqlalchemy.orm.Session`'s connection
+    (:func:`connection_of`). ``params``: a value of the right kind for every parameter a call
+    gives (for an ``Insert``, its columns)."""
 
     def __init__(self, statement: Executable, params: Mapping[str, Any]) -> None:
         self.statement = statement
         self._sample = dict(params)
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
-    def first(self, conn: Connection, params: Mapping[str, Any]) -> tuple | None:
+    def first(self, conn: Connection | Session, params: Mapping[str, Any]) -> tuple | None:
         """The first row (a named tuple: ``row.column``), or ``None``; in ``conn``'s
         transaction (begun here when none is). Raises ``sqlalchemy.exc.DBAPIError`` as
         ``Connection.execute`` would (``connection_invalidated`` set when the connection was
@@ -63,7 +65,7 @@ class DriverStatement:
         return compiled.row._make(value if process is None or value is None else process(value)
                                   for value, process in zip(raw, compiled.results))
 
-    def all(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
+    def all(self, conn: Connection | Session, params: Mapping[str, Any]) -> list[tuple]:
         """Every row (named tuples, as :meth:`first`), in the statement's order. Raises as
         :meth:`first`."""
         compiled, cursor = self._run(conn, params)
@@ -75,7 +77,7 @@ class DriverStatement:
         return [make(value if process is None or value is None else process(value)
                      for value, process in zip(raw, results)) for raw in raws]
 
-    def write(self, conn: Connection, params: Mapping[str, Any]) -> int:
+    def write(self, conn: Connection | Session, params: Mapping[str, Any]) -> int:
         """Run the write in ``conn``'s transaction (begun here when none is); the rows it
         changed. Raises as :meth:`first`; ``sqlalchemy.exc.IntegrityError`` for a broken
         constraint."""
@@ -84,7 +86,9 @@ class DriverStatement:
         cursor.close()
         return count
 
-    def _run(self, conn: Connection, params: Mapping[str, Any]):
+    def _run(self, conn: Connection | Session, params: Mapping[str, Any]):
+        if isinstance(conn, Session):
+            conn = connection_of(conn)
         dialect = conn.dialect
         compiled = self._compiled.get((dialect.name, dialect.driver)) or self._compile(dialect)
         values = {**compiled.fixed, **params}
@@ -121,3 +125,13 @@ class DriverStatement:
         done = _Compiled(str(compiled), fixed, order, binds, row, results)
         self._compiled[(dialect.name, dialect.driver)] = done
         return done
+
+
+def connection_of(session: Session) -> Connection:
+    """The connection ``session`` works on: the one it is bound to (the webhook binds each
+    message's session to the connection of its transaction, ``bot.answering``) — taken as is,
+    without beginning the session's own transaction, a cost a read that loads no ORM object has
+    no use for — else the one :meth:`Session.connection` gives. Like ``Session.connection``,
+    nothing pending in the session is flushed first."""
+    bind = session.bind
+    return bind if isinstance(bind, Connection) else session.connection()

@@ -98,11 +98,10 @@ def _lessons_seen_by(session: Session, member_id: int, category: str | None,
     rows (``id``, ``title``, ``category``, ``summary``, ``url`` …; ``seen_order``: their study
     record's id), and what ``member_id`` has of it (lesson id -> :class:`Seen`), pushes on their
     way included."""
-    conn = session.connection()
     if category is None:
-        rows = _READ_LESSONS_SEEN.all(conn, {"member": member_id})
+        rows = _READ_LESSONS_SEEN.all(session, {"member": member_id})
     else:
-        rows = _READ_LESSONS_SEEN_OF.all(conn, {"member": member_id, "category": category})
+        rows = _READ_LESSONS_SEEN_OF.all(session, {"member": member_id, "category": category})
     today = now.astimezone(SHANGHAI).date()
     pushing = bool(rows) and bool(rows[0].pushing)
     rows = visible_to(session, member_id, [row for row in rows if published(row, today)])
@@ -229,10 +228,10 @@ def hand_over(session: Session, member_id: int, pick: LessonPick, source: str, n
     in one statement: the pick says whether the member has its record (``pick.record_id``, read
     in the same transaction), so it is written without being looked up again."""
     if pick.record_id is None:
-        _NEW_RECORD.write(session.connection(), {"member_id": member_id, "lesson_id": pick.lesson.id,
+        _NEW_RECORD.write(session, {"member_id": member_id, "lesson_id": pick.lesson.id,
                                                  "source": source, "delivered_at": now, "shown_at": now, "opens": 0})
     else:
-        _SHOWN_AGAIN.write(session.connection(), {"record": pick.record_id, "now": now})
+        _SHOWN_AGAIN.write(session, {"record": pick.record_id, "now": now})
 
 
 _NEW_RECORD = DriverStatement(insert(_RECORDS).inline(), {"member_id": 0, "lesson_id": 0, "source": "",

@@ -44,10 +44,13 @@ class OutboxMessage(Base):
         # A dispatcher's claim reads the oldest due rows: an index walk, not a sort of the
         # whole queue each turn (a 5,000-row push made each claim ~100 ms on PostgreSQL).
         Index("ix_outbox_due", "status", "next_attempt_at", "id"),
+        # Whether deliveries wait for a member is asked on every message (models.inbound_sender):
+        # led by status, SQLite would walk every waiting row of the district.
+        Index("ix_outbox_openid_status", "openid", "status"),
     )
 
     id: Mapped[intpk]
-    openid: Mapped[str] = mapped_column(String(64), index=True)
+    openid: Mapped[str] = mapped_column(String(64))
     # The member the message is for, kept because an unfollow clears their openid and a failed
     # notice must still be traced to its branch (the secretary's digest).
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)

@@ -65,7 +65,7 @@ class Standing:
 def standing(session: Session, member_id: int, now: dt.datetime) -> Standing:
     """The member's :class:`Standing` now (one SELECT on the driver, ``models.driver_statements``:
     党费 is among the commonest messages)."""
-    rows = _STANDING_OF_ONE.all(session.connection(), {"member": member_id})
+    rows = _STANDING_OF_ONE.all(session, {"member": member_id})
     return _standings_of(rows, [member_id], now)[member_id]
 
 

@@ -36,14 +36,14 @@ class Nearby:
 def any_station(session: Session) -> bool:
     """Whether any station is registered (a Core statement built once: asked on the way to
     every 驿站 answer that found none nearby)."""
-    return _ANY.first(session.connection(), {}) is not None
+    return _ANY.first(session, {}) is not None
 
 
 def nearest_to_point(session: Session, latitude: float, longitude: float, count: int = NEAREST) -> list[Nearby]:
     """The ``count`` stations nearest (``latitude``, ``longitude``) — GCJ-02 decimal degrees —
     nearest first; stations without coordinates are left out."""
     found = [Nearby(row, distance_km(latitude, longitude, row.latitude, row.longitude))
-             for row in _STATIONS.all(session.connection(), {}) if row.latitude is not None and row.longitude is not None]
+             for row in _STATIONS.all(session, {}) if row.latitude is not None and row.longitude is not None]
     return sorted(found, key=lambda n: n.km)[:count]
 
 
@@ -54,7 +54,7 @@ def nearest_to_city(session: Session, city: str, count: int = NEAREST) -> list[N
     without distances."""
     centre = city_centre(city)
     found = []
-    for row in _STATIONS.all(session.connection(), {}):
+    for row in _STATIONS.all(session, {}):
         placed = centre is not None and row.latitude is not None and row.longitude is not None
         km = distance_km(*centre, row.latitude, row.longitude) if placed else None
         if row.city == city or km is not None:
