@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, Executable
@@ -35,7 +35,10 @@ class _Compiled:
     order: tuple[str, ...] | None
     binds: dict[str, Callable[[Any], Any]]
     row: type | None
-    results: tuple[Callable[[Any], Any] | None, ...]
+    columns: tuple
+    # Each column's result processor, known once the driver has described the columns (None
+    # until the first run).
+    results: tuple[Callable[[Any], Any] | None, ...] | None = None
 
 
 class DriverStatement:
@@ -100,7 +103,18 @@ class DriverStatement:
             conn.begin()
         cursor = conn.connection.cursor()
         conn._cursor_execute(cursor, compiled.sql, args)  # noqa: SLF001 - see the module's docstring
+        if compiled.results is None and compiled.row is not None:
+            compiled = self._described(compiled, dialect, cursor.description)
         return compiled, cursor
+
+    def _described(self, compiled: _Compiled, dialect: Dialect, description) -> _Compiled:
+        # As SQLAlchemy does, each column's processor is chosen with the driver's type code of
+        # the column (cursor.description): psycopg's numeric processors depend on it.
+        results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+                        for column, described in zip(compiled.columns, description))
+        compiled = replace(compiled, results=results)
+        self._compiled[(dialect.name, dialect.driver)] = compiled
+        return compiled
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self.statement.compile(dialect=dialect, column_keys=list(self._sample))
@@ -119,10 +133,9 @@ class DriverStatement:
                 values[name] = process(values[name])
         fixed = {name: value for name, value in values.items() if name not in self._sample}
         columns = getattr(self.statement, "selected_columns", ())
-        results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
         row = namedtuple("Row", columns.keys()) if columns else None
         order = tuple(compiled.positiontup) if compiled.positiontup else None
-        done = _Compiled(str(compiled), fixed, order, binds, row, results)
+        done = _Compiled(str(compiled), fixed, order, binds, row, tuple(columns))
         self._compiled[(dialect.name, dialect.driver)] = done
         return done
 

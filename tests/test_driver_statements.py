@@ -8,7 +8,7 @@ import fcntl
 import os
 
 import pytest
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from models.dialog import DialogState
@@ -16,6 +16,7 @@ from models.driver_statements import DriverStatement
 from models.follower import Follower
 from models.inbound import InboundMessage, record
 from models.inbound_sender import read_sender
+from models.stations.record import Station
 
 pytestmark = pytest.mark.postgres
 NOW = dt.datetime(2026, 12, 7, 9, 30, 15, 123456, tzinfo=dt.timezone.utc)
@@ -34,6 +35,25 @@ def test_a_recorded_message_reads_back_as_sqlalchemy_wrote_it(runtime, session):
     assert (stored.dedupe_key, stored.content, stored.intent, stored.reply) == ("oZhang:1", "党费交了吗", "dues",
                                                                                 "<xml>好的</xml>")
     assert stored.received_at == NOW and stored.replied_at == NOW  # aware UTC, to the microsecond
+
+
+def test_numbers_and_every_row_read_back_as_connection_execute_gives_them(runtime, session):
+    """Floats, sums and literals, several rows: psycopg's conversion of a number depends on its
+    type on the wire, which only the driver's description of the columns tells."""
+    session.add_all([Station(name="苏州阳光驿站", province="江苏", city="苏州", address="工业园区1号", hotline="0512-55500100", hours="9:00-17:00",
+                             latitude=31.3, longitude=120.62),
+                     Station(name="深圳阳光驿站", province="广东", city="深圳", address="龙华区2号", hotline="0755-55500100",
+                             hours="9:00-17:00")])
+    session.commit()
+    statement = (select(Station.name, Station.latitude, Station.longitude,
+                        func.count().over().label("stations"), literal(0).label("zero"),
+                        func.sum(Station.latitude).over().label("latitudes"))
+                 .order_by(Station.name))
+    with runtime.engine.connect() as conn:
+        mine = DriverStatement(statement, {}).all(conn, {})
+        theirs = conn.execute(statement).all()
+    assert [tuple(row) for row in mine] == [tuple(row) for row in theirs]
+    assert [(row.name, row.latitude, row.stations) for row in mine] == [("深圳阳光驿站", None, 2), ("苏州阳光驿站", 31.3, 2)]
 
 
 def test_the_same_message_twice_is_refused_and_rolled_back(runtime, session):
