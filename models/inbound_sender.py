@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sqlalchemy import (
     Connection,
@@ -122,6 +123,9 @@ _WINDOW = ("subscribed", "last_interaction_at", "window_expires_at", "window_bud
 _CARD = ("id", "name", "phone", "current_province", "current_city", "current_district", "employer", "branch_id")
 _DIALOG = ("dialog", "state", "data", "expires_at")
 _ASK = ("id", "asked_at", "due_on", "delivered_at", "outcome", "answered_at", "closed_at")
+# The read row's columns of a window and a card, taken in one call each (every message reads them).
+_WINDOW_READ = attrgetter(*_WINDOW)
+_CARD_READ = attrgetter(*(f"member_{c}" for c in _CARD))
 
 
 def _statement():
@@ -178,11 +182,11 @@ def read_sender(conn: Connection, session: Session, openid: str, *,
     dedupe_key, query_key, body_hash = delivery or (None, None, None)
     row = _READ_SENDER.first(conn, {"openid": openid, "follow_up_since": follow_up_since, "dedupe_key": dedupe_key,
                                     "query_key": query_key, "body_hash": body_hash})
-    follower = FollowerWindow(openid, *(getattr(row, c) for c in _WINDOW)) if row.follower else None
+    follower = FollowerWindow(openid, *_WINDOW_READ(row)) if row.follower else None
     member = contacts = None
     roles: frozenset[Role] = frozenset()
     if row.member_id is not None:
-        member = MemberCard(*(getattr(row, f"member_{c}") for c in _CARD))
+        member = MemberCard(*_CARD_READ(row))
         roles = roles_from((row.role_liaison, row.role_secretary, row.role_township))
         # models.tickets.liaison_for's first rule: their own liaison, unless that is themself.
         if row.liaison_member_id is not None and row.liaison_member_id != member.id:
