@@ -45,7 +45,8 @@ class DriverStatement:
     """``statement`` — a Core ``Select`` whose columns all have names that are identifiers, or
     an ``Insert`` / ``Update`` / ``Delete`` — run on the DBAPI cursor of a
     :class:`~sqlalchemy.Connection`, or of a :class:`~sqlalchemy.orm.Session`'s connection
-    (:func:`connection_of`). ``params``: a value of the right kind for every parameter a call
+    (:func:`connection_of`; what the session has pending is flushed first, as ``Session.execute``
+    does when it autoflushes). ``params``: a value of the right kind for every parameter a call
     gives (for an ``Insert``, its columns)."""
 
     def __init__(self, statement: Executable, params: Mapping[str, Any]) -> None:
@@ -91,6 +92,8 @@ class DriverStatement:
 
     def _run(self, conn: Connection | Session, params: Mapping[str, Any]):
         if isinstance(conn, Session):
+            if conn.autoflush:  # as Session.execute would: ORM changes pending are seen (a no-op when none)
+                conn.flush()
             conn = connection_of(conn)
         dialect = conn.dialect
         compiled = self._compiled.get((dialect.name, dialect.driver)) or self._compile(dialect)
@@ -145,6 +148,6 @@ def connection_of(session: Session) -> Connection:
     message's session to the connection of its transaction, ``bot.answering``) — taken as is,
     without beginning the session's own transaction, a cost a read that loads no ORM object has
     no use for — else the one :meth:`Session.connection` gives. Like ``Session.connection``,
-    nothing pending in the session is flushed first."""
+    nothing pending in the session is flushed here."""
     bind = session.bind
     return bind if isinstance(bind, Connection) else session.connection()

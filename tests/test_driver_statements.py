@@ -56,6 +56,18 @@ def test_numbers_and_every_row_read_back_as_connection_execute_gives_them(runtim
     assert [(row.name, row.latitude, row.stations) for row in mine] == [("深圳阳光驿站", None, 2), ("苏州阳光驿站", 31.3, 2)]
 
 
+def test_through_a_session_what_it_has_pending_is_seen_first(session):
+    """Given a session, a read sees what the session holds unflushed, as ``Session.execute``
+    would (a handler that changed an ORM object and then reads on the driver)."""
+    names = DriverStatement(select(Station.name).order_by(Station.name), {})
+    assert names.all(session, {}) == []
+    session.add(Station(name="苏州阳光驿站", province="江苏", city="苏州", address="工业园区1号",
+                        hotline="0512-55500100", hours="9:00-17:00"))
+    assert [row.name for row in names.all(session, {})] == ["苏州阳光驿站"]
+    session.rollback()
+    assert names.all(session, {}) == []
+
+
 def test_the_same_message_twice_is_refused_and_rolled_back(runtime, session):
     with runtime.engine.connect() as conn:
         assert record(conn, _row(1))
