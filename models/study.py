@@ -23,7 +23,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, exists, func, insert, select, update
+from sqlalchemy import Row, bindparam, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
@@ -204,40 +205,36 @@ def _pick_from(lessons: Sequence[Row], seen: Mapping[int, Seen]) -> LessonPick |
     return LessonPick(lesson, delivered_today=False, review=lesson.id in seen, record_id=lesson.seen_order)
 
 
-def record_delivery(session: Session, member_id: int, lesson_id: int, source: str,
-                    now: dt.datetime) -> StudyRecord:
+def record_delivery(session: Session, member_id: int, lesson_id: int, source: str, now: dt.datetime) -> None:
     """Record that a lesson reached a member (``source``: "request", "schedule" or
     ``CATEGORY_SOURCE``); it is now the lesson they are on (``shown_at``).
 
     A lesson given again (a later round through the library) moves only the record's
     ``shown_at``: when and how it first reached them stay as they were (the month's study
-    report counts by them), and so does a finish said in an earlier round."""
-    record = session.scalar(select(StudyRecord).where(
-        StudyRecord.member_id == member_id, StudyRecord.lesson_id == lesson_id))
-    if record is None:
-        record = StudyRecord(member_id=member_id, lesson_id=lesson_id, source=source, delivered_at=now,
-                             shown_at=now)
-        session.add(record)
-    else:
-        record.shown_at = now
-    return record
+    report counts by them), and so does a finish said in an earlier round. One statement, which
+    two deliveries at once (学习 tapped twice) cannot both insert: the second moves ``shown_at``."""
+    _GIVEN[session.get_bind().dialect.name].write(session, {
+        "member_id": member_id, "lesson_id": lesson_id, "source": source, "delivered_at": now, "shown_at": now,
+        "opens": 0})
 
 
 def hand_over(session: Session, member_id: int, pick: LessonPick, source: str, now: dt.datetime) -> None:
-    """:func:`record_delivery` of a lesson :func:`todays_lesson` or :func:`next_lesson` picked,
-    in one statement: the pick says whether the member has its record (``pick.record_id``, read
-    in the same transaction), so it is written without being looked up again."""
-    if pick.record_id is None:
-        _NEW_RECORD.write(session, {"member_id": member_id, "lesson_id": pick.lesson.id,
-                                                 "source": source, "delivered_at": now, "shown_at": now, "opens": 0})
-    else:
-        _SHOWN_AGAIN.write(session, {"record": pick.record_id, "now": now})
+    """:func:`record_delivery` of a lesson :func:`todays_lesson` or :func:`next_lesson` picked."""
+    record_delivery(session, member_id, pick.lesson.id, source, now)
 
 
-_NEW_RECORD = DriverStatement(insert(_RECORDS).inline(), {"member_id": 0, "lesson_id": 0, "source": "",
-                                                          "delivered_at": None, "shown_at": None, "opens": 0})
-_SHOWN_AGAIN = DriverStatement(update(_RECORDS).where(_RECORDS.c.id == bindparam("record"))
-                               .values(shown_at=bindparam("now")), {"record": 0, "now": None})
+def _given(insert_of):
+    """The record of a lesson given, inserted, or its ``shown_at`` moved when the member has it."""
+    given = insert_of(_RECORDS).inline()
+    return given.on_conflict_do_update(index_elements=["member_id", "lesson_id"],
+                                       set_={"shown_at": given.excluded.shown_at})
+
+
+# By dialect: each has its own INSERT … ON CONFLICT; run on the driver (学习 is among the
+# commonest messages).
+_GIVEN = {name: DriverStatement(_given(insert_of), {"member_id": 0, "lesson_id": 0, "source": "", "delivered_at": None,
+                                                    "shown_at": None, "opens": 0})
+          for name, insert_of in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))}
 
 
 def lesson_delivered(session: Session, outcome: Outcome) -> None:

@@ -3,6 +3,8 @@ scheduler queues it, and never for a push that failed for good; and the outbox r
 of the wrong shape when it is queued, not when it is sent."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -140,3 +142,25 @@ def test_a_lesson_pushed_today_and_still_on_its_way_is_todays_lesson(chat, runti
     assert chat.say("学习").startswith("张某，今天的学习资料：\n【政策文件】学习党章第二章")
     assert records(session, member) == [(second.id, "request", chat.clock.now())]
     assert pushes(session) == ["pending"]
+
+
+def test_two_taps_of_study_at_once_both_give_the_lesson(runtime, session, member):
+    """学习 tapped twice at once: both deliveries read that the member has no record of today's
+    lesson, the first writes it and commits, then the second writes — it moves the record's
+    shown_at instead of failing on the unique record (PostgreSQL answered the apology)."""
+    from models import study
+
+    lesson = make_lesson(session, "学习党章第一章")
+    session.commit()
+    start = study.todays_lesson(session, member.id, study_now := runtime.clock.now())
+    with runtime.session() as first, runtime.session() as second:
+        late = study.todays_lesson(second, member.id, study_now)  # read before the first commits
+        study.hand_over(first, member.id, start, "request", study_now)
+        first.commit()
+        study.hand_over(second, member.id, late, "request", study_now + dt.timedelta(seconds=1))
+        study.record_delivery(second, member.id, lesson.id, "schedule", study_now + dt.timedelta(seconds=2))
+        second.commit()
+    session.expire_all()
+    (record,) = session.scalars(select(StudyRecord).where(StudyRecord.member_id == member.id))
+    assert (record.lesson_id, record.source, record.delivered_at) == (lesson.id, "request", study_now)
+    assert record.shown_at == study_now + dt.timedelta(seconds=2)
