@@ -1,46 +1,44 @@
 """Shared fixtures. The centre is ``chat``: a member talking to the bot through real, signed
 WeChat XML posted to the Flask test client, with an injected clock (no sleeping).
 
-Databases: every test runs on SQLite; a test (or module, ``pytestmark``) marked
-``@pytest.mark.postgres`` runs on PostgreSQL too. The PostgreSQL server is
-``$KITELINE_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``); one
-throwaway database is created per session, migrated once, emptied before each test and dropped at
-the end. An unreachable server skips those runs, unless ``KITELINE_REQUIRE_POSTGRES=1`` (CI),
-which fails them.
+Databases (``db_url``, and ``db_backend`` for a test marked ``postgres``): see
+``tests/databases.py``; every test runs on SQLite, one marked ``postgres`` on PostgreSQL too.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
-import os
 import re
 import secrets
-import shutil
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 import xmltodict
-from sqlalchemy.engine import make_url
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 
-import models
 from bot.app import create_app
-from models.db import make_engine
-from models.migrations import schema
-from models.settings import load_settings
+from models.settings import DatabaseSettings, Settings, load_settings
 from scheduler import jobs
+# The database fixtures and the hook that runs a test marked postgres twice, made this
+# conftest's so every test module has them; DEFAULT_POSTGRES_URL is imported from here too.
+from tests.databases import (  # noqa: F401
+    DEFAULT_POSTGRES_URL,
+    db_backend,
+    db_url,
+    postgres_database,
+    pytest_generate_tests,
+    sqlite_template,
+)
 
 # Copies of ../shared/ (see tests/data/shared/README.md), so a clone anywhere can run the suite.
 SHARED = Path(__file__).resolve().parent / "data" / "shared"
 CONFIG_FILE = Path(__file__).resolve().parents[1] / "config.yaml"
 # A fictional EncodingAESKey (43 base64 characters) so safe and compatible mode work in tests.
 TEST_AES_KEY = "kiteLineTestEncodingAesKey0123456789abcdEFG"
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 MODES = ("plain", "compatible", "safe")
 # A reading link in a reply (models.reading): the base address, /r/, a 27-character token.
 READING_LINK = re.compile(r"https?://[^\s/]+(?:/[^\s]*?)?/r/[A-Za-z0-9_-]{27}")
@@ -69,88 +67,6 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
-def pytest_generate_tests(metafunc):
-    if "db_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("postgres"):
-        metafunc.parametrize("db_backend", ["sqlite", "postgresql"], indirect=True)
-
-
-@pytest.fixture
-def db_backend(request) -> str:
-    """``sqlite``, or ``postgresql`` for the second run of a test marked ``postgres``."""
-    return getattr(request, "param", "sqlite")
-
-
-@pytest.fixture(scope="session")
-def postgres_database():
-    """URL of a throwaway, migrated PostgreSQL database for this test session."""
-    admin = make_url(os.environ.get("KITELINE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)).set(drivername="postgresql")
-    try:
-        conn = psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        reason = f"PostgreSQL not reachable at {admin.render_as_string()}: {str(exc).strip()}"
-        if os.environ.get("KITELINE_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{reason} (KITELINE_REQUIRE_POSTGRES=1)")
-        pytest.skip(f"{reason}; set KITELINE_TEST_POSTGRES_URL to run the PostgreSQL half")
-    name = f"kiteline_test_{os.getpid()}_{int(time.time())}_{secrets.token_hex(4)}"
-    with conn:
-        if admin.host in ("127.0.0.1", "localhost"):
-            _drop_orphans(conn)
-        conn.execute(f'CREATE DATABASE "{name}"')
-        url = admin.set(database=name).render_as_string(hide_password=False)
-        engine = make_engine(url)
-        schema.upgrade(engine)
-        engine.dispose()
-        yield url
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _drop_orphans(conn) -> None:
-    """Drop test databases left by sessions on this machine that were killed before teardown:
-    their process is gone and they are over an hour old (a session in another container, whose
-    pids we cannot see, is never that slow)."""
-    for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'kiteline_test_%'").fetchall():
-        pid, created = (name.split("_") + ["", ""])[2:4]
-        stale = created.isdigit() and time.time() - int(created) > 3600
-        if stale and pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _empty_postgres(url: str) -> None:
-    # DELETE children before parents and restart the id sequences: on tables this small that is
-    # ~20 ms, where TRUNCATE takes ~350 ms per test.
-    known = [t.name for t in reversed(models.Base.metadata.sorted_tables)]
-    with psycopg.connect(url) as conn:
-        present = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-        present.discard("alembic_version")
-        for table in [t for t in known if t in present] + sorted(present - set(known)):
-            conn.execute(f'DELETE FROM "{table}"')
-        for (seq,) in conn.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'").fetchall():
-            conn.execute(f'ALTER SEQUENCE "{seq}" RESTART')
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> Path:
-    """A migrated SQLite file, built once; each test gets a copy (~1 ms instead of ~150 ms)."""
-    path = tmp_path_factory.mktemp("template") / "kiteline.db"
-    engine = make_engine(f"sqlite:///{path}")
-    schema.upgrade(engine)
-    engine.dispose()  # the last connection closing checkpoints the WAL into the file
-    return path
-
-
-@pytest.fixture
-def db_url(request, db_backend, tmp_path) -> str:
-    """A fresh, migrated, empty database: a copy of the SQLite template, or the session's
-    PostgreSQL database emptied."""
-    if db_backend == "postgresql":
-        url = request.getfixturevalue("postgres_database")
-        _empty_postgres(url)
-        return url
-    path = tmp_path / "kiteline.db"
-    shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-    return f"sqlite:///{path}"
-
-
 @pytest.fixture
 def settings_env(db_url) -> dict[str, str]:
     """The ``KITELINE_*`` overrides the ``settings`` fixture applies; override to change config."""
@@ -161,8 +77,21 @@ def settings_env(db_url) -> dict[str, str]:
 @pytest.fixture
 def settings(settings_env):
     """Settings as shipped in config.yaml (sandbox mode) on a fresh database, plus an
-    EncodingAESKey in compatible mode (兼容模式) so plain, compatible and safe messages all work."""
-    return load_settings(CONFIG_FILE, env=settings_env)
+    EncodingAESKey in compatible mode (兼容模式) so plain, compatible and safe messages all work.
+    A copy of its own: tests change it."""
+    env = dict(settings_env)
+    url = env.pop("KITELINE_DATABASE__URL", None)
+    loaded = _loaded_settings(frozenset(env.items())).model_copy(deep=True)
+    if url is not None:
+        loaded.database = DatabaseSettings.model_validate({**loaded.database.model_dump(), "url": url})
+    return loaded
+
+
+@functools.cache
+def _loaded_settings(env: frozenset[tuple[str, str]]) -> Settings:
+    # Reading config.yaml is ~20 ms, most of a test's setup; only the database differs from
+    # test to test, so the rest is loaded once per distinct environment.
+    return load_settings(CONFIG_FILE, env=dict(env))
 
 
 @pytest.fixture
