@@ -59,13 +59,11 @@ class Seen:
 class LessonPick:
     """A lesson chosen for a member. ``delivered_today``: they already got it today (nothing new
     to record); ``review``: every lesson in scope was read before, this one comes round again.
-    ``lesson``: in chat a read-only row (a lesson's columns as attributes). ``record_id``: the
-    member's study record of it as read with the library (``None``: they have none yet)."""
+    ``lesson``: in chat a read-only row (a lesson's columns as attributes)."""
 
     lesson: Lesson | Row
     delivered_today: bool
     review: bool
-    record_id: int | None = None
 
 
 def day_start(now: dt.datetime) -> dt.datetime:
@@ -194,7 +192,7 @@ def todays_lesson(session: Session, member_id: int, now: dt.datetime,
              and (category is not None or seen[lesson.id].source in DAYS_LESSON_SOURCES)]
     if today:
         latest = max(today, key=lambda lesson: (seen[lesson.id].at, seen[lesson.id].order))
-        return LessonPick(latest, delivered_today=True, review=False, record_id=latest.seen_order)
+        return LessonPick(latest, delivered_today=True, review=False)
     return _pick_from(lessons, seen)
 
 
@@ -202,7 +200,7 @@ def _pick_from(lessons: Sequence[Row], seen: Mapping[int, Seen]) -> LessonPick |
     lesson = pick_next(lessons, {lid: s.at for lid, s in seen.items()})
     if lesson is None:
         return None
-    return LessonPick(lesson, delivered_today=False, review=lesson.id in seen, record_id=lesson.seen_order)
+    return LessonPick(lesson, delivered_today=False, review=lesson.id in seen)
 
 
 def record_delivery(session: Session, member_id: int, lesson_id: int, source: str, now: dt.datetime) -> None:
@@ -216,11 +214,6 @@ def record_delivery(session: Session, member_id: int, lesson_id: int, source: st
     _GIVEN[session.get_bind().dialect.name].write(session, {
         "member_id": member_id, "lesson_id": lesson_id, "source": source, "delivered_at": now, "shown_at": now,
         "opens": 0})
-
-
-def hand_over(session: Session, member_id: int, pick: LessonPick, source: str, now: dt.datetime) -> None:
-    """:func:`record_delivery` of a lesson :func:`todays_lesson` or :func:`next_lesson` picked."""
-    record_delivery(session, member_id, pick.lesson.id, source, now)
 
 
 def _given(insert_of):

@@ -155,9 +155,9 @@ def test_two_taps_of_study_at_once_both_give_the_lesson(runtime, session, member
     start = study.todays_lesson(session, member.id, study_now := runtime.clock.now())
     with runtime.session() as first, runtime.session() as second:
         late = study.todays_lesson(second, member.id, study_now)  # read before the first commits
-        study.hand_over(first, member.id, start, "request", study_now)
+        study.record_delivery(first, member.id, start.lesson.id, "request", study_now)
         first.commit()
-        study.hand_over(second, member.id, late, "request", study_now + dt.timedelta(seconds=1))
+        study.record_delivery(second, member.id, late.lesson.id, "request", study_now + dt.timedelta(seconds=1))
         study.record_delivery(second, member.id, lesson.id, "schedule", study_now + dt.timedelta(seconds=2))
         second.commit()
     session.expire_all()

@@ -45,7 +45,7 @@ def todays(ctx: Context, category: str | None, said: str) -> str:
     pick = study.todays_lesson(ctx.session, member_id, now, category)
     if pick is None:
         return nothing_to_study(ctx, category)
-    study.hand_over(ctx.session, member_id, pick, study.CATEGORY_SOURCE if category else "request", now)
+    study.record_delivery(ctx.session, member_id, pick.lesson.id, study.CATEGORY_SOURCE if category else "request", now)
     opening = _review_opening(category) if pick.review else _todays_opening(category)
     unmatched = None if category else _unmatched_name(said, ctx)
     if unmatched is None:
@@ -109,7 +109,7 @@ def first_lesson(ctx: Context) -> str:
     pick = study.todays_lesson(ctx.session, ctx.card.id, now)
     if pick is None:
         return nothing_to_study(ctx, None)
-    study.hand_over(ctx.session, ctx.card.id, pick, "request", now)
+    study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id, "request", now)
     return lesson_text(ctx, pick.lesson, "还没有给您发过学习资料，先从这一篇开始吧：")
 
 
