@@ -64,10 +64,7 @@ class DriverStatement:
             raw = cursor.fetchone()
         finally:
             cursor.close()
-        if raw is None:
-            return None
-        return compiled.row._make(value if process is None or value is None else process(value)
-                                  for value, process in zip(raw, compiled.results))
+        return None if raw is None else _rows(compiled, [raw])[0]
 
     def all(self, conn: Connection | Session, params: Mapping[str, Any]) -> list[tuple]:
         """Every row (named tuples, as :meth:`first`), in the statement's order. Raises as
@@ -77,9 +74,7 @@ class DriverStatement:
             raws = cursor.fetchall()
         finally:
             cursor.close()
-        make, results = compiled.row._make, compiled.results
-        return [make(value if process is None or value is None else process(value)
-                     for value, process in zip(raw, results)) for raw in raws]
+        return _rows(compiled, raws)
 
     def write(self, conn: Connection | Session, params: Mapping[str, Any]) -> int:
         """Run the write in ``conn``'s transaction (begun here when none is); the rows it
@@ -141,6 +136,13 @@ class DriverStatement:
         done = _Compiled(str(compiled), fixed, order, binds, row, tuple(columns))
         self._compiled[(dialect.name, dialect.driver)] = done
         return done
+
+
+def _rows(compiled: _Compiled, raws: list[tuple]) -> list[tuple]:
+    # Each value through its column's processor (None stays None), as a named tuple.
+    make, results = compiled.row._make, compiled.results
+    return [make(value if process is None or value is None else process(value)
+                 for value, process in zip(raw, results)) for raw in raws]
 
 
 def connection_of(session: Session) -> Connection:

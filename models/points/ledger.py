@@ -136,8 +136,7 @@ def standing(session: Session, member_id: int, now: dt.datetime, recent: int = 5
     newest entries: one statement (我的积分 is among the commonest messages)."""
     local = now.astimezone(SHANGHAI)
     start, end = month_bounds(local.year, local.month)
-    rows = _STANDING.all(session, {"member_id": member_id, "start": start, "end": end,
-                                                "recent": recent})
+    rows = _STANDING.all(session, {"member_id": member_id, "start": start, "end": end, "recent": recent})
     newest = sorted((row for row in rows if row.kind == "entry"), key=lambda row: row.at, reverse=True)
     claims = sorted((row for row in rows if row.kind == "claim"), key=lambda row: (row.at, row.rule))
     by_rule = [row for row in rows if row.kind == "rule"]
