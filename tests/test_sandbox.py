@@ -251,12 +251,13 @@ def test_a_fault_after_acceptance_delivers_then_answers_too_late(chat, app, runt
     import requests
 
     chat.say("你好")
-    settings.wechat.api_timeout_seconds = 0.2
-    client = wechat_client(runtime, app)
+    client = wechat_client(runtime, app)  # the configured timeout, which a loaded machine keeps to
     client.access_token  # noqa: B018  (fetch the token before the fault applies to sends)
+    settings.wechat.api_timeout_seconds = 0.2
+    impatient = wechat_client(runtime, app)
     app.test_client().post("/sandbox/faults", json={"path": "message/custom/send", "after_accept": True,
                                                      "latency_ms": 600})
     with pytest.raises(requests.ReadTimeout):
-        client.message.send_text(OPENID, "到了吗")
+        impatient.message.send_text(OPENID, "到了吗")
     assert app.test_client().get(f"/sandbox/messages/{OPENID}").get_json()[0]["text"] == "到了吗"
-    client.message.send_text(OPENID, "第二条")  # the fault was used up: answered in time
+    client.message.send_text(OPENID, "第二条")  # the fault was used up: answered
