@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from bot.cli import main
 from models.delivery.outbox import OutboxMessage
-from models.dues import DuesPayment, DuesStandard
+from models.dues import DuesPayment, DuesStandard, standing
+from models.dues.file import owed_line, paid_through
 from models.dues.sheet_import import import_dues
 from models.ledger import CellError
+from models.member import Member
 from tests.conftest import CONFIG_FILE, START
 from tests.factories import make_branch, make_member
 
@@ -165,6 +167,75 @@ def test_start_month_bounds_what_is_owed(session, branch):
     assert sorted(standards(session).values())[0] == (500, "2026-09")
 
 
+
+# -- months the sheet shows unpaid are owed ---------------------------------------------------------
+
+WIDE_HEADER = ["姓名", "手机号", "月缴纳标准", "7月", "8月", "9月", "10月", "11月", "12月"]
+
+
+def owed(session, name):
+    """What 张某 (or ``name``) reads in their 党费 answer and member file: paid through, owed."""
+    member = session.scalar(select(Member).where(Member.name == name).order_by(Member.id))
+    mine = standing(session, member.id, START)
+    return paid_through(mine), owed_line(mine)
+
+
+def workbook(path, rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return str(path)
+
+
+def test_a_member_with_only_unpaid_months_owes_every_month_the_sheet_shows(db_url, session, branch, tmp_path):
+    sheet = workbook(tmp_path / "党费.xlsx", [["白杨村党支部2026年度党费收缴登记表"], WIDE_HEADER,
+                                              ["张某", "13800001234", 12.5, "", "未交", "-", None, 0, ""]])
+    done = cli(db_url, "import", "dues", sheet, "--org", "白杨村党支部")
+    assert done.exit_code == 0, done.output
+    assert "月缴纳标准新登记 1 人" in done.output and stored(session) == []
+    assert owed(session, "张某") == ("2026年7月起还没有交纳记录", "还欠2026年7月至11月，共5个月62.50元")
+
+
+def test_a_member_with_blank_months_owes_from_the_first_month_column_not_the_first_paid(session, branch):
+    rows = [["2026年度党费收缴登记表"], WIDE_HEADER,
+            ["张某", "13800001234", 12.5, None, None, None, None, None, None],
+            ["李某", "13800002001", 5, "未交", "5", "5", "", "", ""]]
+    assert run(session, rows).errors == []
+    assert owed(session, "张某") == ("2026年7月起还没有交纳记录", "还欠2026年7月至11月，共5个月62.50元")
+    assert owed(session, "李某")[1] == "还欠2026年7月、2026年10月至11月，共3个月15元"
+
+
+def test_start_month_bounds_the_months_a_blank_row_owes(session, branch):
+    rows = [["2026年度党费收缴登记表"], WIDE_HEADER, ["张某", "13800001234", 12.5]]
+    assert run(session, rows, scope={branch.id}, start_month="2026-09").errors == []
+    assert owed(session, "张某")[1] == "还欠2026年9月至11月，共3个月37.50元"
+
+
+def test_a_blank_row_is_priced_at_the_standard_on_file(session, branch):
+    member = session.scalar(select(Member).where(Member.phone == "13800001234"))
+    session.add(DuesStandard(member_id=member.id, amount_fen=1000, since="2026-10", set_by="旧表.xlsx",
+                             updated_at=START))
+    session.commit()
+    rows = [["2026年度党费收缴登记表"], ["姓名", "手机号", "7月", "8月", "9月", "10月", "11月"],
+            ["张某", "13800001234", "", "", "", "", ""]]
+    report = run(session, rows, scope={branch.id})
+    assert report.errors == []
+    assert owed(session, "张某")[1] == "还欠2026年7月至11月，共5个月50元"
+
+
+def test_a_blank_row_with_no_standard_anywhere_is_named_and_nothing_is_stored(db_url, session, branch, tmp_path):
+    sheet = workbook(tmp_path / "党费.xlsx", [["2026年度党费收缴登记表"], ["姓名", "手机号", "7月", "8月", "9月", "10月", "11月"],
+                                              ["李某", "13800002001", 5, 5, 5, 5, 5],
+                                              ["张某", "13800001234", None, None, "未交", None, None]])
+    done = cli(db_url, "import", "dues", sheet, "--org", "白杨村党支部")
+    assert done.exit_code == 2
+    assert done.output.startswith("党费表没有导入：有问题的行 1 行。")
+    assert ("第4行（张某）：2026年7月至11月没有交，但表里和系统里都没有张某的月缴纳标准，算不出欠交多少；"
+            "请在“月缴纳标准”列写上每月金额后重新导入") in done.output
+    assert stored(session) == [] and standards(session) == {}
+
+
 # -- the command ------------------------------------------------------------------------------------
 
 def cli(db_url, *args):
@@ -172,10 +243,7 @@ def cli(db_url, *args):
 
 
 def test_the_command_imports_xlsx_and_csv_and_refuses_a_bad_file_whole(db_url, session, branch, tmp_path):
-    book = openpyxl.Workbook()
-    for row in LONG:
-        book.active.append(row)
-    book.save(tmp_path / "党费.xlsx")
+    workbook(tmp_path / "党费.xlsx", LONG)
     dry = cli(db_url, "import", "dues", str(tmp_path / "党费.xlsx"), "--dry-run")
     assert dry.exit_code == 0 and "试导入结果：读了 5 行" in dry.output and stored(session) == []
     done = cli(db_url, "import", "dues", str(tmp_path / "党费.xlsx"))

@@ -4,8 +4,9 @@ database (``models.dues.sheet_import`` stores what it reads).
 Two shapes. A long sheet: one row per member and month (姓名, 手机号, 所属党组织, 缴费月份, 缴纳金额
 (元), 缴费日期, 缴费方式, 月缴纳标准). A wide sheet (宽表): one row per member, one column per month
 (1月 2月 … or 2026年1月 …) holding the amount — ✓/已交 for the standard, blank/0/-/未交 for not
-paid; a bare 1月 takes its year from a 年份 column, else from a year in the title rows above the
-header (2026年党费收缴台账), else the current year. A sheet with only 月缴纳标准 sets standards.
+paid (each month column is a month the member owes, paid or not: ``SheetRow.months``); a bare
+1月 takes its year from a 年份 column, else from a year in the title rows above the header
+(2026年党费收缴台账), else the current year. A sheet with only 月缴纳标准 sets standards.
 
 Read as forgivingly as the member ledger: the header anywhere in the first 20 rows
 (``models.org_file.header_row``), full-width digits, months as 2026-03, 2026.3, 2026年3月, 202603,
@@ -79,7 +80,9 @@ class SheetPayment:
 @dataclass
 class SheetRow:
     """One row: who (name, phone or ``None``, the branch cell as written or ``""``), the
-    standard it gives (fen or ``None``) and the months it says were paid."""
+    standard it gives (fen or ``None``), the months it says were paid, and ``months``: every
+    month (``YYYY-MM``) the row covers, paid or not (a wide sheet's month columns, a long
+    sheet's 缴费月份; none in a sheet of standards only)."""
 
     row: int
     name: str
@@ -87,6 +90,7 @@ class SheetRow:
     branch: str
     standard_fen: int | None
     payments: list[SheetPayment] = field(default_factory=list)
+    months: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -178,6 +182,9 @@ def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells:
     channel = _try(problems, parse_text, fields.get("channel"), 20)
     year = _try(problems, _year, fields.get("year"), headers.get("year")) or default_year
     payments = []
+    # The months the row covers, paid or not: a blank month column is a month owed, so the
+    # first month owed comes from these, not from the paid cells alone.
+    shown: list[str] = []
     if "period" in fields or "period" in headers:
         period = _try(problems, parse_period, fields.get("period"), headers["period"], year, current)
         fen = _try(problems, parse_yuan, fields.get("amount"), headers.get("amount", "金额"))
@@ -188,20 +195,24 @@ def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells:
         elif period is not None and not clean(fields.get("amount")) and standard is None:
             problems.append(f"没写{headers.get('amount', '缴纳金额')}")
         if period is not None:
+            shown.append(period)
             payments.append(SheetPayment(period, fen, paid_on, channel))
     for col, (named, year_given) in month_columns.items():
         period = named if year_given else months.period(year, int(named[5:7]))
+        shown.append(period)
         cell = cells[col] if col < len(cells) else None
         paid = _try(problems, _month_cell, cell, months.written(period), period, current)
         if paid is not False:
             payments.append(SheetPayment(period, paid, paid_on, channel))
-    if not problems and not payments and standard is None:
+    # A wide row with every month blank is kept: it says the months are owed, and the standard
+    # may be on file (``sheet_import`` names the row when it is not).
+    if not problems and not shown and standard is None:
         problems.append("这一行没有交纳的月份和金额，也没有月缴纳标准")
     if any(p.fen is None for p in payments) and standard is None and not problems:
         problems.append("写了“已交”但没有金额，也没有月缴纳标准，算不出交了多少")
     if problems:
         raise CellError("；".join(problems))
-    return SheetRow(number, name, phone, clean(fields.get("branch")), standard, payments)
+    return SheetRow(number, name, phone, clean(fields.get("branch")), standard, payments, shown)
 
 
 def _try(problems: list[str], parse, *args):

@@ -1,5 +1,6 @@
 """Storing a dues sheet (``kiteline import dues FILE``): each row's member found on the roster,
-each month paid recorded once, each member's standard and first month owed set.
+each month paid recorded once, each member's standard and first month owed set (the first month
+the branch's rows show, paid or not: a blank month column is a month owed).
 
 All or nothing, like the liaison list: every bad row is named and, while there is one, the
 caller stores nothing (it rolls back). Nothing twice: a member and month already on record is
@@ -94,6 +95,8 @@ def import_dues(session: Session, rows: Sequence[Sequence[object]], *, district:
         return report
     report.rows, report.members = len(sheet.rows), len({m.id for _, m in found})
     standards = _standards(session, found, start_month, now, changed_by, report)
+    if report.errors:
+        return report
     _payments(session, found, standards, now, changed_by, report)
     session.flush()
     return report
@@ -137,30 +140,45 @@ class _Roster:
 
 def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_month: str | None,
                now: dt.datetime, changed_by: str, report: DuesImportReport) -> dict[int, int]:
-    """Set each member's standard (the last one the sheet gives; else, for a member with none on
-    file, their latest month's amount) and first month owed (their branch's first month in the
-    sheet, never before ``start_month``). Returns member id -> standard fen."""
+    """Set each member's standard (the last one the sheet gives; else the one on file; else their
+    latest month's amount) and first month owed (the first month their branch's rows cover, paid
+    or not — a blank month column is owed —, never before ``start_month``). A member whose
+    standard is nowhere (no 月缴纳标准, none on file, no amount paid) is a row in
+    ``report.errors`` and nothing is set. Returns member id -> standard fen."""
     given: dict[int, int] = {}
     latest: dict[int, tuple[str, int]] = {}
     first_of_branch: dict[int, str] = {}
+    first_row: dict[int, SheetRow] = {}
+    shown: dict[int, set[str]] = defaultdict(set)
     for row, member in found:
+        first_row.setdefault(member.id, row)
+        shown[member.id].update(row.months)
         if row.standard_fen is not None:
             given[member.id] = row.standard_fen
         for paid in row.payments:
             if paid.fen is not None and paid.period >= latest.get(member.id, ("", 0))[0]:
                 latest[member.id] = (paid.period, paid.fen)
-            first_of_branch[member.branch_id] = min(first_of_branch.get(member.branch_id, paid.period), paid.period)
+        for month in row.months:
+            first_of_branch[member.branch_id] = min(first_of_branch.get(member.branch_id, month), month)
     members = {m.id: m for _, m in found}
     on_file = {s.member_id: s for s in session.scalars(select(DuesStandard).where(
         DuesStandard.member_id.in_(list(members))))}
     current = months.current_period(now)
-    result = {}
+    amounts = {}
     for member_id, member in members.items():
-        since = first_of_branch.get(member.branch_id, current)
         standard = on_file.get(member_id)
         fen = given.get(member_id, standard.amount_fen if standard else latest.get(member_id, (None, None))[1])
         if fen is None:
-            continue
+            # Only unpaid months and no amount anywhere: skipping would leave the arrears
+            # unrecorded (the member would read that nothing is kept), so the secretary is told.
+            report.errors.append(_no_standard(first_row[member_id], member, shown[member_id], start_month, current))
+        amounts[member_id] = fen
+    if report.errors:
+        report.errors.sort(key=lambda note: note.row)
+        return {}
+    for member_id, member in members.items():
+        fen, standard = amounts[member_id], on_file.get(member_id)
+        since = first_of_branch.get(member.branch_id, current)
         if standard is None:
             standard = DuesStandard(member_id=member_id, amount_fen=fen, since=since, set_by=changed_by[:64],
                                     updated_at=now)
@@ -170,8 +188,15 @@ def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_mon
             standard.amount_fen, standard.set_by, standard.updated_at = fen, changed_by[:64], now
             report.standards_changed += 1
         standard.since = max(min(standard.since, since), start_month or "")
-        result[member_id] = fen
-    return result
+    return amounts
+
+
+def _no_standard(row: SheetRow, member: Member, shown: set[str], start_month: str | None, current: str) -> RowNote:
+    """The note for a member with months owed and no standard known: which months, what to write."""
+    owed = [m for m in shown if (start_month or "") <= m <= current]
+    said = f"{months.written_runs(owed)}没有交，但" if owed else ""
+    return RowNote(row.row, row.name, f"{said}表里和系统里都没有{member.name}的月缴纳标准，"
+                                      f"算不出{'欠交多少' if owed else '每月该交多少'}；请在“月缴纳标准”列写上每月金额后重新导入")
 
 
 def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards: dict[int, int],
