@@ -1,6 +1,6 @@
 """Chinese script forms shared by binding, ledger import and the router: members and ledgers
 mix traditional and simplified characters (劉某明 / 刘某明), so names and text are compared in
-simplified form."""
+simplified form; and titles as replies name them, in book-title marks (《》)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -31,3 +31,10 @@ def to_simplified(text: str) -> str:
     if traditional.isdisjoint(text):
         return text
     return converter.convert(text)
+
+
+def book_title(title: str) -> str:
+    """``title`` in book-title marks, ``《学习党章》``, the one way replies name a lesson or a
+    meeting; a title that carries marks of its own (学习新修订的《中国共产党纪律处分条例》) is
+    left as it is, never nested as 《学习新修订的《…》》."""
+    return title if "《" in title or "》" in title else f"《{title}》"

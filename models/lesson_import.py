@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from models.hanzi import book_title
 from models.ledger import CellError
 from models.lesson import Lesson, LessonTarget
 from models.lesson_file import (
@@ -119,7 +120,7 @@ def import_lessons(session: Session, source: LessonFile, *, now: dt.datetime) ->
         changed = _apply(lesson, values, fields)
         if changed:
             report.updated += 1
-            report.changes.append(f"《{lesson.title}》：" + "、".join(FIELD_NAMES[f] for f in changed))
+            report.changes.append(f"{book_title(lesson.title)}：" + "、".join(FIELD_NAMES[f] for f in changed))
         else:
             report.unchanged += 1
     session.flush()
@@ -194,7 +195,7 @@ def _match(rows: list[tuple[int, dict[str, object]]], stored: list[Lesson],
             other = by_url[url]
             if code and other.code:  # a stored lesson with another 编号: not this row's lesson
                 report.errors.append(LessonNote(number, report.unit, values["title"],
-                                                f"链接已是编号“{other.code}”《{other.title}》的链接；"
+                                                f"链接已是编号“{other.code}”{book_title(other.title)}的链接；"
                                                 f"同一篇资料请用同一个编号"))
                 matched.append(None)
                 continue
@@ -202,7 +203,7 @@ def _match(rows: list[tuple[int, dict[str, object]]], stored: list[Lesson],
         if lesson is not None and lesson.id in taken:
             report.errors.append(LessonNote(number, report.unit, values["title"],
                                             f"与第{taken[lesson.id]}{report.unit}是系统里的同一篇资料"
-                                            f"《{lesson.title}》（编号或链接相同）"))
+                                            f"{book_title(lesson.title)}（编号或链接相同）"))
         elif lesson is not None:
             taken[lesson.id] = number
         matched.append(lesson)

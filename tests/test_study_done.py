@@ -129,3 +129,16 @@ def test_a_pushed_lesson_is_the_one_finished(chat, session, member):
     chat.advance(hours=1)
 
     assert chat.say("学完了").startswith("张某，已记下您学完了《学习党章第一章》")
+
+
+def test_a_title_with_its_own_book_title_marks_is_not_wrapped_again(chat, session, member):
+    rules = make_lesson(session, "学习新修订的《中国共产党纪律处分条例》", sequence=1)
+    make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+    chat.say("学习")
+    chat.advance(minutes=20)
+
+    assert chat.say("学完了").startswith("张某，已记下您学完了学习新修订的《中国共产党纪律处分条例》，谢谢您坚持学习！")
+    assert "· 11月29日学习新修订的《中国共产党纪律处分条例》 已学完（11月29日）" in chat.say("我的学习记录")
+    assert "2. 11月29日学习新修订的《中国共产党纪律处分条例》（已学完）" in chat.say("往期")
+    assert records(session, member)[rules.id].completed_at is not None

@@ -22,6 +22,7 @@ from handlers.study.lesson_text import (
 )
 from models import study, study_history
 from models.broadcasts.waiting import take_waiting, waiting_count
+from models.hanzi import book_title
 from models.lesson import CATEGORY_NAMES, Lesson
 from models.study_history import Given
 
@@ -82,7 +83,7 @@ def previous(ctx: Context) -> str:
         return f"{ctx.card.name}，您还没有收到过学习资料。发“学习”看今天的学习资料。"
     before = study_history.beside(ctx.session, ctx.card.id, on, later=False)
     if before is None:
-        return (f"{ctx.card.name}，《{on.lesson.title}》是您收到的第一篇，前面没有了。"
+        return (f"{ctx.card.name}，{book_title(on.lesson.title)}是您收到的第一篇，前面没有了。"
                 "发“往期”看收到过的资料，发“下一课”接着学。")
     study_history.show(ctx.session, before, ctx.clock.now())
     return lesson_text(ctx, before.lesson, f"上一篇（{day(before.delivered_at)}收到的）：")
@@ -92,9 +93,9 @@ def finish(ctx: Context, lesson: Given, now: dt.datetime) -> str:
     """我学完了 about ``lesson`` (one the member was given): the finish recorded (the first one
     kept when said twice), thanks, and the next unread lesson — never the same one again."""
     if study_history.complete(ctx.session, lesson, now):
-        thanks = f"已记下您学完了《{lesson.lesson.title}》，谢谢您坚持学习！"
+        thanks = f"已记下您学完了{book_title(lesson.lesson.title)}，谢谢您坚持学习！"
     else:
-        thanks = f"《{lesson.lesson.title}》已经记过学完了，谢谢您坚持学习！"
+        thanks = f"{book_title(lesson.lesson.title)}已经记过学完了，谢谢您坚持学习！"
     pick, category = _next_pick(ctx, None, lesson)
     if pick is None or pick.review:
         return f"{ctx.card.name}，{thanks}{ALL_READ}"

@@ -22,6 +22,7 @@ from handlers.study import lessons
 from handlers.study.lesson_text import day, lesson_text
 from models import study_history
 from models.delivery.payloads import numbered_list
+from models.hanzi import book_title
 from models.study_history import Given
 
 # How far back 往期 lists: lately, not everything ever given.
@@ -83,7 +84,7 @@ def _line(given: Given | None) -> str:
     if given is None:  # a lesson taken out of the library since the list was made
         return "（这篇资料已下架）"
     done = "（已学完）" if given.completed_at is not None else ""
-    return f"{day(given.delivered_at)}《{given.lesson.title}》{done}"
+    return f"{day(given.delivered_at)}{book_title(given.lesson.title)}{done}"
 
 
 def _choose(msg: Incoming, ctx: Context, data: dict) -> Result:

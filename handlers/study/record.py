@@ -5,6 +5,7 @@ from handlers.context import Context
 from handlers.study.lesson_text import day
 from models import study_history
 from models.clock import SHANGHAI
+from models.hanzi import book_title
 
 # The lessons listed: the last few; 往期 lists more and opens them.
 SHOWN = 5
@@ -21,11 +22,11 @@ def record(ctx: Context) -> str:
                 "学完后回“学完了”，就会记在这里。")
     opened = f"，打开{month.opened}篇" if month.opened else ""
     lines = [f"{ctx.card.name}，您的学习记录：",
-             f"本月（{now.astimezone(SHANGHAI).month}月）收到学习资料{month.received}篇，"
-             f"学完{month.completed}篇{opened}。",
+             (f"本月（{now.astimezone(SHANGHAI).month}月）收到学习资料{month.received}篇，"
+              f"学完{month.completed}篇{opened}。"),
              "最近收到的："]
     for given in study_history.history(ctx.session, ctx.card.id, SHOWN):
-        lines.append(f"· {day(given.delivered_at)}《{given.lesson.title}》{_state(given)}")
+        lines.append(f"· {day(given.delivered_at)}{book_title(given.lesson.title)}{_state(given)}")
     lines.append("发“学习”接着学，学完回“学完了”；发“往期”可以重看以前的资料。")
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from models.clock import SHANGHAI
+from models.hanzi import book_title
 from models.ledger import CellError
 from models.meetings.meeting import KIND_NAMES, Meeting
 from models.settings import OrgLifeSettings
@@ -98,7 +99,7 @@ def add_meeting(session: Session, *, org_id: int, kind: str, title: str, starts_
     earlier = same_day(session, org_id, kind, starts_at)
     if earlier is not None:
         raise CellError(f"{earlier.local_start.month}月{earlier.local_start.day}日已有一个{KIND_NAMES[kind]}"
-                        f"（《{earlier.title}》，签到码 {earlier.code}），没有重复添加；"
+                        f"（{book_title(earlier.title)}，签到码 {earlier.code}），没有重复添加；"
                         "要改时间地点请用 kiteline import meetings")
     taken = codes_in_use(session, now)
     meeting = Meeting(org_id=org_id, kind=kind, title=title, place=place, link=link, created_by=created_by,

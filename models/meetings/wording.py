@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models.clock import SHANGHAI
+from models.hanzi import book_title
 from models.meetings.meeting import Meeting
 
 WEEKDAYS = "一二三四五六日"
@@ -33,7 +34,7 @@ def clock_time(moment: dt.datetime) -> str:
 
 def named(meeting: Meeting) -> str:
     """``主题党日《学习…》``, or the kind alone when the title is the kind's name."""
-    return meeting.kind_name if meeting.title == meeting.kind_name else f"{meeting.kind_name}《{meeting.title}》"
+    return meeting.kind_name if meeting.title == meeting.kind_name else meeting.kind_name + book_title(meeting.title)
 
 
 def where(meeting: Meeting) -> list[str]:

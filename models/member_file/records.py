@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.hanzi import book_title
 from models.liaison_contacts import KIND_NAMES, recent_contacts
 from models.member import Member
 from models.member_file.section import local_date
@@ -21,8 +22,8 @@ def study_lines(session: Session, member: Member, now: dt.datetime) -> list[str]
     month = month_study(session, member.id, now)
     if not month.received and not month.completed and not month.opened:
         return ["本月还没有学习记录，发“学习”看今天的学习资料"]
-    return [f"本月收到 {month.received} 篇，学完 {month.completed} 篇，打开 {month.opened} 篇；"
-            f"最近一篇：《{month.last.lesson.title}》（{local_date(month.last.delivered_at)}）"]
+    return [(f"本月收到 {month.received} 篇，学完 {month.completed} 篇，打开 {month.opened} 篇；"
+             f"最近一篇：{book_title(month.last.lesson.title)}（{local_date(month.last.delivered_at)}）")]
 
 
 def help_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
