@@ -66,7 +66,10 @@ class StudyRecord(Base):
     reading link (``models.reading``), and finished when the member says so (我学完了).
     ``shown_at`` is the last time it was put in front of the member — delivered, or opened again
     from their history (上一课, 往期) — so the newest ``shown_at`` is the lesson they are on;
-    ``None`` on rows written without it (read it as ``delivered_at``)."""
+    ``None`` on rows written without it (read it as ``delivered_at``). ``source`` is how it
+    first reached them (reports count by it), ``shown_as`` how it was last delivered (a source:
+    a lesson given again by 学习 政策 is being read by category, whatever it first came as);
+    ``None`` on rows written without it (read it as ``source``)."""
 
     __tablename__ = "study_records"
     __table_args__ = (UniqueConstraint("member_id", "lesson_id", name="uq_study_records_member_lesson"),)
@@ -82,6 +85,7 @@ class StudyRecord(Base):
     last_opened_at: Mapped[dt.datetime | None] = mapped_column()
     opens: Mapped[int] = mapped_column(default=0, server_default="0")
     shown_at: Mapped[dt.datetime | None] = mapped_column()
+    shown_as: Mapped[str | None] = mapped_column(String(16))
     completed_at: Mapped[dt.datetime | None] = mapped_column()
 
     lesson: Mapped[Lesson] = relationship()

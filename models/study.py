@@ -4,8 +4,9 @@ One rule decides "the next lesson", for chat and scheduled pushes alike (:func:`
 unread lessons first, in library ``sequence`` order; once a member has read them all, the lesson
 they saw longest ago comes round again. A ``StudyRecord`` is one per member and lesson: its
 ``delivered_at`` and ``source`` say when and how the lesson first reached them (the study report
-counts by them), and a lesson given again in a later round moves only its ``shown_at`` forward —
-the time the rules here go by.
+counts by them), and a lesson given again (asked for again, or in a later round) moves only its
+``shown_at`` forward — the time the rules here go by — and its ``shown_as``, how it was given
+this time.
 
 A lesson asked for in chat is recorded with the reply. A pushed lesson is queued in the outbox
 (``models.broadcasts``) and recorded when WeChat accepts it (:func:`lesson_delivered`, a
@@ -205,28 +206,32 @@ def _pick_from(lessons: Sequence[Row], seen: Mapping[int, Seen]) -> LessonPick |
 
 def record_delivery(session: Session, member_id: int, lesson_id: int, source: str, now: dt.datetime) -> None:
     """Record that a lesson reached a member (``source``: "request", "schedule" or
-    ``CATEGORY_SOURCE``); it is now the lesson they are on (``shown_at``).
+    ``CATEGORY_SOURCE``); it is now the lesson they are on (``shown_at``), given as ``source``
+    (``shown_as``: 下一课 goes on in the category of a lesson given by category).
 
-    A lesson given again (a later round through the library) moves only the record's
-    ``shown_at``: when and how it first reached them stay as they were (the month's study
-    report counts by them), and so does a finish said in an earlier round. One statement, which
-    two deliveries at once (学习 tapped twice) cannot both insert: the second moves ``shown_at``."""
+    A lesson given again (asked for again by category, or a later round through the library)
+    moves only the record's ``shown_at`` and ``shown_as``: when and how it first reached them
+    stay as they were (the month's study report counts by them), and so does a finish said in
+    an earlier round. One statement, which two deliveries at once (学习 tapped twice) cannot both
+    insert: the second moves ``shown_at``."""
     _GIVEN[session.get_bind().dialect.name].write(session, {
         "member_id": member_id, "lesson_id": lesson_id, "source": source, "delivered_at": now, "shown_at": now,
-        "opens": 0})
+        "shown_as": source, "opens": 0})
 
 
 def _given(insert_of):
-    """The record of a lesson given, inserted, or its ``shown_at`` moved when the member has it."""
+    """The record of a lesson given, inserted, or its ``shown_at`` and ``shown_as`` moved when
+    the member has it."""
     given = insert_of(_RECORDS).inline()
     return given.on_conflict_do_update(index_elements=["member_id", "lesson_id"],
-                                       set_={"shown_at": given.excluded.shown_at})
+                                       set_={"shown_at": given.excluded.shown_at,
+                                             "shown_as": given.excluded.shown_as})
 
 
 # By dialect: each has its own INSERT … ON CONFLICT; run on the driver (学习 is among the
 # commonest messages).
 _GIVEN = {name: DriverStatement(_given(insert_of), {"member_id": 0, "lesson_id": 0, "source": "", "delivered_at": None,
-                                                    "shown_at": None, "opens": 0})
+                                                    "shown_at": None, "shown_as": "", "opens": 0})
           for name, insert_of in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))}
 
 

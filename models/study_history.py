@@ -27,7 +27,8 @@ STILL_CURRENT = dt.timedelta(hours=12)
 class Given:
     """One lesson a member was given: ``lesson`` (a read-only row: ``id``, ``title``,
     ``category``, ``summary``, ``url``), its ``StudyRecord`` id and ``source``, and when it was
-    delivered, last shown, opened (by its link) and finished (``None``: not yet)."""
+    delivered, last shown, opened (by its link) and finished (``None``: not yet); ``shown_as``:
+    how it was last delivered (a source; ``CATEGORY_SOURCE`` when by category)."""
 
     lesson: Row
     record_id: int
@@ -36,6 +37,7 @@ class Given:
     shown_at: dt.datetime
     opened_at: dt.datetime | None
     completed_at: dt.datetime | None
+    shown_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,14 @@ class MonthStudy:
 _R, _L = StudyRecord.__table__.c, Lesson.__table__.c
 _SHOWN = func.coalesce(_R.shown_at, _R.delivered_at)
 _GIVEN = (select(_L.id, _L.title, _L.category, _L.summary, _L.url, _R.id.label("record_id"), _R.source,
-                 _R.delivered_at, _SHOWN.label("shown_at"), _R.opened_at, _R.completed_at)
+                 _R.delivered_at, _SHOWN.label("shown_at"), _R.opened_at, _R.completed_at,
+                 func.coalesce(_R.shown_as, _R.source).label("shown_as"))
           .join(Lesson.__table__, _L.id == _R.lesson_id))
 
 
 def _given(row: Row) -> Given:
-    return Given(row, row.record_id, row.source, row.delivered_at, row.shown_at, row.opened_at, row.completed_at)
+    return Given(row, row.record_id, row.source, row.delivered_at, row.shown_at, row.opened_at, row.completed_at,
+                 row.shown_as)
 
 
 def history(session: Session, member_id: int, limit: int) -> list[Given]:
@@ -90,9 +94,10 @@ def recent(lesson: Given | None, now: dt.datetime) -> bool:
     return lesson.shown_at >= min(midnight, now - STILL_CURRENT)
 
 
-def beside(session: Session, member_id: int, lesson: Given, later: bool) -> Given | None:
-    """The lesson given to ``member_id`` right after (``later``) or right before ``lesson``, in
-    the order they were given; ``None`` at either end."""
+def beside(session: Session, member_id: int, lesson: Given, later: bool,
+           category: str | None = None) -> Given | None:
+    """The lesson (of ``category``, if given) given to ``member_id`` right after (``later``) or
+    right before ``lesson``, in the order they were given; ``None`` at either end."""
     at, rid = lesson.delivered_at, lesson.record_id
     if later:
         where = or_(_R.delivered_at > at, and_(_R.delivered_at == at, _R.id > rid))
@@ -100,6 +105,8 @@ def beside(session: Session, member_id: int, lesson: Given, later: bool) -> Give
     else:
         where = or_(_R.delivered_at < at, and_(_R.delivered_at == at, _R.id < rid))
         order = (_R.delivered_at.desc(), _R.id.desc())
+    if category is not None:
+        where = and_(where, _L.category == category)
     row = session.execute(_GIVEN.where(_R.member_id == member_id, where).order_by(*order).limit(1)).first()
     return _given(row) if row is not None else None
 

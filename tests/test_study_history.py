@@ -159,7 +159,7 @@ def test_next_lesson_skips_those_already_finished(chat, session, member):
                   "上一课",   # 第二章, finished
                   "上一课"):  # 第一章, finished
         chat.say(words)
-        chat.advance(minutes=1)
+        chat.advance(minutes=5)  # time to read each (a finish seconds after a hand-out is refused)
 
     assert chat.click("STUDY_NEXT") == shown(c, "下一篇（11月29日收到的）：")  # 第二章 skipped
     assert chat.say("下一课") == shown(d, "下一篇学习资料：")
@@ -207,3 +207,29 @@ def test_menu_buttons_for_the_next_lesson_and_the_record(chat, session, member):
     assert chat.click("STUDY_TODAY") == shown(first, "今天的学习资料：")
     assert chat.click("STUDY_NEXT") == shown(second, "下一篇学习资料：")
     assert chat.click("STUDY_RECORD").startswith("张某，您的学习记录：\n本月（11月）收到学习资料2篇，学完0篇。")
+
+
+@pytest.mark.postgres
+def test_next_lesson_after_asking_for_a_kind_again_stays_in_that_kind(chat, session, member):
+    policy1 = make_lesson(session, "学习党章第一章", category="policy", sequence=1)
+    law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=2)
+    policy2 = make_lesson(session, "学习党章第二章", category="policy", sequence=3)
+    policy3 = make_lesson(session, "学习党章第三章", category="policy", sequence=4)
+    session.commit()
+    # the day's lesson asked for again by its kind: 下一课 goes on in that kind, not back to
+    # the law lesson and round again
+    steps = [("学习", shown(policy1, "今天的学习资料：")),
+             ("下一课", shown(law, "下一篇学习资料：", "法律普及")),
+             ("学习 政策", shown(policy1, "政策文件方面的学习资料：")),
+             ("下一课", shown(policy2, "下一篇学习资料：")),
+             ("下一课", shown(policy3, "下一篇学习资料：")),
+             # 上一课 and back stays in the kind too
+             ("上一课", shown(policy2, "上一篇（11月29日收到的）：")),
+             ("下一课", shown(policy3, "下一篇（11月29日收到的）："))]
+    for words, reply in steps:
+        assert chat.say(words) == reply
+        chat.advance(minutes=1)
+
+    saved = records(session, member)
+    # how each lesson first reached the member is kept (the study report counts by it)
+    assert [saved[x.id].source for x in (policy1, law, policy2, policy3)] == ["request", "request", "category", "category"]

@@ -116,9 +116,10 @@ def first_lesson(ctx: Context) -> str:
 
 def _next_pick(ctx: Context, category: str | None, on: Given | None) -> tuple[study.LessonPick | None, str | None]:
     """The next lesson and the category it was chosen in: of ``category`` when asked; else of
-    the category of the lesson the member is on (``on``) when they asked for that category and
-    it has unread lessons left; else of the whole library."""
-    if category is None and on is not None and on.source == study.CATEGORY_SOURCE:
+    the category of the lesson the member is on (``on``) when it was last given by category
+    (学习 政策, even a lesson they first got otherwise) and it has unread lessons left; else of the
+    whole library."""
+    if category is None and on is not None and on.shown_as == study.CATEGORY_SOURCE:
         pick = study.next_lesson(ctx.session, ctx.card.id, ctx.clock.now(), on.lesson.category)
         if pick is not None and not pick.review:
             return pick, on.lesson.category
@@ -128,11 +129,14 @@ def _next_pick(ctx: Context, category: str | None, on: Given | None) -> tuple[st
 def _later_given(ctx: Context, on: Given) -> Given | None:
     """The lesson given after ``on`` that 下一课 steps forward to: the first not finished; when
     every later one is finished, ``None`` if an unread lesson waits (it comes next instead), else
-    the one right after ``on`` (nothing new to give, so stepping on through what was given)."""
-    later = study_history.beside(ctx.session, ctx.card.id, on, later=True)
+    the one right after ``on`` (nothing new to give, so stepping on through what was given).
+    When ``on`` was last given by category, only lessons of that category count: stepping to
+    another kind would leave it, and 学习 政策 would bring the member back round again."""
+    kind = on.lesson.category if on.shown_as == study.CATEGORY_SOURCE else None
+    later = study_history.beside(ctx.session, ctx.card.id, on, later=True, category=kind)
     step = later
     while step is not None and study_history.finished(step):
-        step = study_history.beside(ctx.session, ctx.card.id, step, later=True)
+        step = study_history.beside(ctx.session, ctx.card.id, step, later=True, category=kind)
     if step is not None or later is None:
         return step
     pick, _ = _next_pick(ctx, None, on)
