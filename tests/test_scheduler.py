@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models.delivery.outbox import OutboxMessage
 from models.lesson import StudyRecord
 from models.reading import lesson_link
-from models.scheduling import SchedulerJob
+from models.scheduling import SCHEDULER_LEASE, SchedulerJob, lease_holder
 from models.settings import LessonSchedule
 from models.settings.cron import cron_trigger
 from scheduler import jobs
@@ -297,6 +297,21 @@ def test_a_leader_that_stops_renewing_is_replaced_after_the_lease_expires(runtim
         assert standby.tick() is True
         assert leader.tick() is False
         assert leader.scheduler.state == STATE_PAUSED
+    finally:
+        leader.shutdown()
+        standby.shutdown()
+
+
+def test_a_leader_stopping_after_its_lease_was_taken_over_leaves_the_new_holders_lease(runtime, clock, session):
+    leader = SchedulerService(runtime, holder="host-a:1")
+    standby = SchedulerService(runtime, holder="host-b:2")
+    leader.start()
+    standby.start()
+    try:
+        clock.advance(seconds=61)  # the leader stalled past its lease; the standby took over
+        assert standby.tick() is True
+        leader.shutdown()  # it still thinks it leads: what it releases must be its own lease only
+        assert lease_holder(session, SCHEDULER_LEASE, clock.now()) == "host-b:2"
     finally:
         leader.shutdown()
         standby.shutdown()
