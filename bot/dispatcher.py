@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 import threading
 from collections import Counter
 
@@ -147,10 +148,14 @@ def dispatcher_command(ctx: click.Context, once: bool) -> None:
     if once:
         click.echo(summary(send_due(rt, new_client=new_client)))
         return
+    stop = threading.Event()
+    # Ctrl-C, systemd and docker stop (SIGTERM) end the loop after the sends under way have
+    # settled, so no row is left claimed. Installed for SIGINT too: a process started in a
+    # script's background inherits SIGINT ignored, and Python would leave it so.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     interval = rt.settings.scheduler.dispatch_interval_seconds
     click.echo(f"发送进程已启动，每 {interval} 秒检查一次待发消息，同时发送 "
                f"{rt.settings.delivery.concurrency} 条（Ctrl+C 停止）。")
-    try:
-        run_dispatcher(rt, new_client, threading.Event(), interval)
-    except KeyboardInterrupt:
-        click.echo("发送进程已停止。")
+    run_dispatcher(rt, new_client, stop, interval)
+    click.echo("发送进程已停止。")

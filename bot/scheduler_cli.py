@@ -22,8 +22,11 @@ def scheduler_role(ctx: click.Context) -> None:
     rt = runtime_from(ctx)
     # In sandbox mode this process carries out clock moves and sends the outbox after each.
     service = SchedulerService(rt, dispatch=outbox_round(rt, in_process_sandbox(rt)))
-    # systemd / docker stop send SIGTERM: finish the running job and hand the lease over.
-    signal.signal(signal.SIGTERM, lambda *_: service.stop())
+    # systemd / docker stop send SIGTERM, a terminal Ctrl-C: finish the running job and hand the
+    # lease over. SIGINT is installed too: a process started in a script's background inherits
+    # it ignored, and Python would leave it so.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: service.stop())
     schedules = ", ".join(s.id for s in rt.settings.scheduler.lesson_schedules) or "无"
     click.echo(f"kiteline 定时任务已启动（{rt.settings.scheduler.timezone}，学习推送：{schedules}），"
                "按 Ctrl-C 停止。")

@@ -40,6 +40,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
     app = create_app(settings, runtime=rt)
     services = dispatcher = pusher = None
     previous = signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    # Ctrl-C stops serve even when it was started in a script's background, which hands it
+    # SIGINT ignored (Python then installs no KeyboardInterrupt of its own).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         # In sandbox mode a clock move carried out here sends the outbox through this app's sandbox.
         if not no_scheduler and settings.scheduler.enabled:
@@ -68,6 +71,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, demo: bool, no
         if pusher is not None:
             pusher.shutdown()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def _stop_like_ctrl_c(_signum: int, _frame: object) -> None:
