@@ -15,8 +15,9 @@ What every dialog shares is applied by the engine (``handlers.engine``), once, b
 step, never by the dialog itself: cancel words (:data:`CANCEL`: 取消, 算了, 不弄了 …) end it with
 its ``cancelled`` reply and nothing saved; help words (:data:`HELP`: 帮助 …) ask the current
 question again; an :data:`UNCLEAR` message is a new request when the router found a clear other
-intent, and the question is asked again otherwise; a dialog past its ``timeout`` is dropped on
-the member's next message, nothing half-done kept.
+intent (:func:`clear_other_request`, the one rule for it), and the question is asked again
+otherwise; a dialog past its ``timeout`` is dropped on the member's next message, nothing
+half-done kept.
 
 A dialog left that way is never left in silence: a dialog may declare ``dropped``, the line put
 before the answer to the new request (刚才的信息更新没有保存…), and ``expired``, the reply to an
@@ -38,7 +39,9 @@ from enum import Enum
 from sqlalchemy.orm import Session
 
 from handlers.context import UNREAD, Context, Incoming, Route, Unread
+from handlers.menu import courtesy_reply
 from handlers.replies import Reply, TextReply
+from handlers.unknown import NAME as FALLBACK
 from models.dialog import DialogState
 
 DEFAULT_TIMEOUT = dt.timedelta(minutes=30)
@@ -54,6 +57,14 @@ HELP = re.compile(r"(?:帮助|help|怎么回答?|怎么回复|怎么答|什么�
                   re.IGNORECASE)
 # Longest name and state the ``dialog_states`` columns hold.
 NAME_MAX = 32
+
+
+def clear_other_request(text: str | None, route: Route) -> bool:
+    """Whether ``text``, routed as ``route``, is a clear other request: the router found an intent
+    (not the fallback), and the message does more than thank or acknowledge. The one rule for
+    it: a dialog's unclear answer (``handlers.engine``) and a member's words to a liaison who
+    answered their ticket (``handlers.help_request.follow_up``) are both let go by it."""
+    return route.intent != FALLBACK and courtesy_reply(text) is None
 
 
 @dataclass(frozen=True)

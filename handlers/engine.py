@@ -25,9 +25,10 @@
    their own liaison, so a liaison's words about a member's case never join the liaison's own
    ticket; then the member's reply to a liaison who answered their ticket lately
    (``handlers.help_request.follow_up``: 工地叫宏达建设 包工头姓李 joins the ticket and reaches
-   the liaison; a clear other request, another matter or 我的求助办得咋样了 goes on; 谢谢 gets a
-   courtesy) — both after a dialog or verification ask waiting for its own answer, and before
-   the clarifying question, which would ask the member what they meant;
+   the liaison; a clear other request — the rule of stage 4, named by the member's words (我看完啦,
+   我们支部排第几) — another matter or 我的求助办得咋样了 goes on; 谢谢 gets a courtesy) — both
+   after a dialog or verification ask waiting for its own answer, and before the clarifying
+   question, which would ask the member what they meant;
 6. the clarifying question (``handlers.dialogs.clarify``), when the router finds two intents
    too close to call;
 7. the handler of the routed intent, with an offer for a second request in the same message;
@@ -68,6 +69,7 @@ from handlers.dialog_machine import (
     Stay,
     asks_for_help,
     cancels,
+    clear_other_request,
     end,
     in_progress,
     keep,
@@ -155,12 +157,7 @@ def _turn(dialog: Dialog, state, msg: Incoming, ctx: Context, data: dict) -> Res
     result = ask.step(msg, ctx, data)
     if result is not UNCLEAR:
         return result
-    return HandOff() if _clear_other_request(msg, ctx) else reask(ask, ctx, data, unclear=True)
-
-
-def _clear_other_request(msg: Incoming, ctx: Context) -> bool:
-    """The router found an intent, and the message does more than thank or acknowledge."""
-    return ctx.route.intent != FALLBACK and menu.courtesy_reply(msg.text) is None
+    return HandOff() if clear_other_request(msg.text, ctx.route) else reask(ask, ctx, data, unclear=True)
 
 
 def _act(result: Result, dialog: Dialog, row: DialogState, msg: Incoming, ctx: Context) -> Reply | None:

@@ -71,7 +71,7 @@ def test_a_member_without_points_is_told_how_to_earn_them(make_chat, session, di
     assert make_chat("oKite_member_0009").say("积分怎么算") == "您现在还没有积分。\n" + HOW
 
 
-@pytest.mark.parametrize("text", ["积分排名", "我的积分排第几", "排行榜"])
+@pytest.mark.parametrize("text", ["积分排名", "我的积分排第几", "排行榜", "我们支部排第几"])
 def test_a_ranking_is_of_branches_never_of_people(chat, district, text):
     assert chat.say(text) == (
         "积分不排个人名次：每个人的积分只有自己看得到，大家一起为支部争光。\n红柳镇各支部11月的积分：\n"

@@ -16,6 +16,7 @@ SAID = {
     "上一课": Ask.PREVIOUS, "上一篇": Ask.PREVIOUS,
     "往期": Ask.PAST, "以前的": Ask.PAST, "以前学过的": Ask.PAST, "之前学的那些还能看吗": Ask.PAST,
     "我学完了": Ask.DONE, "学完了": Ask.DONE, "看完了": Ask.DONE, "这篇学完了 下一课": Ask.DONE,
+    "我看完啦": Ask.DONE, "学好了": Ask.DONE,
     "我的学习记录": Ask.RECORD, "学习记录": Ask.RECORD, "我这个月学了多少": Ask.RECORD,
 }
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from models.delivery.outbox import OutboxMessage
 from models.tickets import Ticket, history
+from tests.factories import make_lesson
 from tests.test_help_request import setup_roster
 from tests.test_liaison_answer import LIAISON, inbox, ticket
 
@@ -59,6 +60,44 @@ def test_a_clear_other_request_is_answered_as_such(chat, make_chat, session):
     answered(chat, make_chat, session)
     assert chat.say("我现在在苏州打工") == "已为您更新：\n流动去向：江苏 苏州\n如有不对，直接把正确的发给我就行。"
     assert additions(session) == []
+
+
+@pytest.mark.postgres
+def test_clear_other_requests_win_and_never_reach_the_liaison(chat, make_chat, session, app, send):
+    """The trial user's 我看完啦, 学好了 and 我们支部排第几 were passed on as replies to 李某."""
+    liaison = answered(chat, make_chat, session)
+    make_lesson(session, "学习党章第一章", sequence=1)
+    make_lesson(session, "学习党章第二章", sequence=2)
+    session.commit()
+    assert "学习党章第一章" in chat.say("学习")
+    assert chat.say("我看完啦").startswith("张某，已记下您学完了《学习党章第一章》，谢谢您坚持学习！")
+    assert chat.say("学好了").startswith("张某，已记下您学完了《学习党章第二章》，谢谢您坚持学习！")
+    assert chat.say("我们支部排第几").startswith("积分不排个人名次")
+    assert chat.say("党费").startswith("党费按月交纳")
+    assert chat.say("我的积分").startswith("您现在")
+    assert additions(session) == []
+    liaison.say("你好")  # the liaison's window is open: anything passed on would arrive now
+    send()
+    assert not [text for text in inbox(app, LIAISON) if text.startswith("【求助补充")]
+
+
+@pytest.mark.postgres
+def test_words_that_read_as_a_reply_still_reach_the_liaison(chat, make_chat, session, app, send):
+    """Short words about the matter are the member's reply, whatever else they resemble
+    (问题解决了 the menu's thanks, 有工资条 party dues, 下午三点以后方便 a meeting); pure thanks get
+    a word back and stay here."""
+    liaison = answered(chat, make_chat, session)
+    replies = ["问题解决了", "还没解决", "工资还没到", "他电话是13800001234", "有工资条", "下午三点以后方便"]
+    for text in replies:
+        assert chat.say(text) == JOINED
+        chat.advance(minutes=5)  # each addition is its own notice, keyed by its time
+    assert chat.say("谢谢") == "不客气！还有什么要跟红色联络员李某说的，直接发给我，我转过去。"
+    assert additions(session) == replies
+    for _ in range(2):  # a message of the liaison's opens their window for 5 customer-service messages
+        liaison.say("你好")
+        send()
+    assert [text for text in inbox(app, LIAISON) if text.startswith("【求助补充")] == [
+        f"【求助补充 Q20261129001】张某补充：“{text}”" for text in replies]
 
 
 def test_another_matter_is_a_new_ticket(chat, make_chat, session):

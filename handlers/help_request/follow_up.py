@@ -8,8 +8,12 @@ numbered question, not told 没看懂, and not filed as a new ticket.
 
 What is not a reply goes on through the engine's later stages:
 
-* a clear other request — the router found another intent, from words rather than resemblance
-  alone (``Route.guessed``) and not too close to call (``Route.clarify``): 学习, 我的积分;
+* a clear other request, by the one rule a dialog's answer gets
+  (``handlers.dialog_machine.clear_other_request``): 学习, 我看完啦, 我们支部排第几, 我的积分.
+  As a dialog's step reads its answer before that rule is asked, this stage reads its own first:
+  any words may be a reply to the liaison, so words the router only guessed at from resemblance
+  (``Route.guessed``: 问题解决了 resembles the menu's thanks, 有工资条 party dues) or found too
+  close to call (``Route.clarify``) are the reply, and only an intent their words name goes on;
 * a help request about another matter — a topic named that is not the ticket's
   (孩子上学报不上名 while the ticket is about wages) — or asking how requests are going
   (我的求助办得咋样了, ``progress.asks_progress``): the help-request capability answers them;
@@ -24,8 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from handlers import menu, unknown
+from handlers import menu
 from handlers.context import Context, Incoming
+from handlers.dialog_machine import clear_other_request
 from handlers.help_request.progress import (
     asks_progress,
     fastest_call,
@@ -47,10 +52,10 @@ def answers_liaison(msg: Incoming, ctx: Context) -> Reply | None:
     ticket_id = _awaiting(ctx)
     if ticket_id is None:
         return None
-    courtesy = menu.courtesy_word(msg.text)
     route = ctx.route  # routed before any stage (handlers.engine.dispatch)
-    if courtesy is None and _clear_other_request(route) and route.intent != HELP_REQUEST:
+    if _named(route) and clear_other_request(msg.text, route) and route.intent != HELP_REQUEST:
         return None
+    courtesy = menu.courtesy_word(msg.text)
     ticket = ctx.session.get(Ticket, ticket_id)
     if courtesy is not None:
         return TextReply(f"{courtesy}还有什么要跟{holder_words(ticket)}说的，直接发给我，我转过去。")
@@ -76,9 +81,9 @@ def _awaiting(ctx: Context) -> int | None:
     return ticket.id if ticket is not None else None
 
 
-def _clear_other_request(route: Route) -> bool:
-    """The router named an intent from the member's words, and could tell it from the others."""
-    return route.intent != unknown.NAME and not route.guessed and not route.clarify
+def _named(route: Route) -> bool:
+    """The member's words name the routed intent: not a resemblance alone, not a close call."""
+    return not route.guessed and not route.clarify
 
 
 def _another_matter(route: Route, ticket: Ticket) -> bool:

@@ -7,6 +7,8 @@ VOCABULARY = Vocabulary(
     __name__,
     keywords={
         "积分": 5, "加分": 4, "几分": 2.5, "多少分": 3, "扣分": 3, "扣了": 1, "排名": 2.5, "名次": 2.5,
+        # how they rank, as the handler reads it (handlers.points.RANKING): 我们支部排第几
+        "排第几": 2.5, "第几名": 2.5,
         # asking what something earns outweighs even the thought report or activity it names
         "我的分": 4, "分数": 3, "算分": 3, "加几分": 7, "加多少分": 7, "能加多少": 7, "加积分": 6,
         "积分榜": 5, "能加分": 7, "加分吗": 7,

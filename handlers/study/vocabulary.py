@@ -19,7 +19,7 @@ VOCABULARY = Vocabulary(
         "换一批": 2.5, "讲座": 3, "培训": 2.5, "宣讲": 1.5, "辅导": 1.5,
         # moving through what was given, finishing, the record (handlers.study.asks)
         "上一篇": 3, "前一篇": 3, "上篇": 2.5, "往期": 3, "学过的": 3, "以前学": 3, "之前学": 3,
-        "学完": 3, "学习完": 3, "读完": 2.5, "听完": 2, "学习记录": 4, "学习情况": 3, "学了多少": 4, "学了几篇": 4,
+        "学完": 3, "学习完": 3, "读完": 2.5, "听完": 2, "看完啦": 1.5, "学好了": 3, "学好啦": 3, "学习记录": 4, "学习情况": 3, "学了多少": 4, "学了几篇": 4,
     },
     disowns=(
         # longer words that hold a study word but are not a lesson
