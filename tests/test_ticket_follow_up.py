@@ -49,6 +49,21 @@ def test_the_members_answer_joins_the_ticket_and_reaches_the_liaison(chat, make_
                                         "【求助补充 Q20261129001】张某补充：“他电话是13800001234”"]
 
 
+@pytest.mark.postgres
+def test_two_additions_in_the_same_second_both_reach_the_liaison(chat, make_chat, session, app, send):
+    # A member on a phone sends two lines at once; WeChat's CreateTime has whole seconds, and the
+    # sandbox's clock stands still until moved.
+    liaison = answered(chat, make_chat, session)
+    send()
+    assert chat.say("工地叫宏达建设") == JOINED
+    assert chat.say("包工头姓李") == JOINED
+
+    liaison.say("你好")  # the liaison's window is open
+    send()
+    assert inbox(app, LIAISON)[-2:] == ["【求助补充 Q20261129001】张某补充：“工地叫宏达建设”",
+                                        "【求助补充 Q20261129001】张某补充：“包工头姓李”"]
+
+
 def test_thanks_get_a_word_back_and_nothing_is_passed_on(chat, make_chat, session):
     answered(chat, make_chat, session)
     assert chat.say("谢谢") == "不客气！还有什么要跟红色联络员李某说的，直接发给我，我转过去。"

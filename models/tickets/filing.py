@@ -95,8 +95,9 @@ def add_to_ticket(session: Session, ticket: Ticket, text: str, *, now: dt.dateti
     WeChat. Returns whether the liaison was told."""
     stamp = now.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
     ticket.description = f"{ticket.description}\n【补充 {stamp}】{text}"
-    record_event(session, ticket, "added", actor=Actor("member", ticket.member_id), now=now, note=text)
-    return queue_addition_notice(session, ticket, text, now=now)
+    event = record_event(session, ticket, "added", actor=Actor("member", ticket.member_id), now=now, note=text)
+    session.flush()  # the event's id keys the notice
+    return queue_addition_notice(session, ticket, text, now=now, event_id=event.id)
 
 
 def open_ticket(session: Session, member: Member, topic: str, description: str, *, now: dt.datetime,

@@ -121,16 +121,18 @@ def notice_template(ticket: Ticket, member: Member, template_id: str) -> Templat
     return TemplateNotice(template_id, {k: v[:20] for k, v in values.items()})
 
 
-def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: dt.datetime) -> bool:
-    """Send what the member added to ``ticket`` on to whoever has it in hand (``holder``: its
-    liaison, or the secretary standing in; outbox purpose ``liaison_addition``); ``False`` when
-    nobody does or they have no WeChat (nobody was told)."""
+def queue_addition_notice(session: Session, ticket: Ticket, text: str, *, now: dt.datetime,
+                          event_id: int) -> bool:
+    """Send what the member added to ``ticket`` (its ticket event ``event_id``) on to whoever has
+    it in hand (``holder``: its liaison, or the secretary standing in; outbox purpose
+    ``liaison_addition``); ``False`` when nobody does or they have no WeChat (nobody was told).
+    The event keys the notice: two additions in the same second are two notices."""
     person = ticket.holder
     if person is None or not person.openid:
         return False
     notice = f"【求助补充 {ticket.number}】{ticket.member.name}补充：“{text}”"
     enqueue(session, openid=person.openid, payload=Text(within_notice(notice)),
-            purpose="liaison_addition", idempotency_key=f"liaison_addition:{ticket.number}:{now.isoformat()}",
+            purpose="liaison_addition", idempotency_key=f"liaison_addition:{ticket.number}:{event_id}",
             now=now)
     return True
 
