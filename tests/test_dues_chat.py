@@ -79,6 +79,15 @@ def test_paid_up_the_answer_says_so_and_asks_nothing(chat, session):
     assert payments(session)[-1][2] == "confirmed"
 
 
+def test_a_first_month_unpaid_with_later_months_paid_is_not_told_nothing_is_recorded(chat, session):
+    roster(session, paid=("2026-09", "2026-10"))
+    assert chat.say("党费") == (
+        "张某，您的党费：\n月缴纳标准：12.50元\n2026年8月起还没交齐\n"
+        "最近交纳：2026年10月 12.50元（10月5日，微信）；2026年9月 12.50元（9月5日，微信）\n"
+        f"还欠2026年8月、2026年11月，共2个月25元\n{HOW}\n"
+        "交好后回复“我交了”（或“党费交了 8月 11月”），我转给支部书记确认。")
+
+
 def test_a_branch_keeping_no_dues_here_gets_how_to_pay_and_whom_to_ask(chat, session):
     branch = make_branch(session)
     make_member(session, branch, name="张某", phone="13800001234", openid=MEMBER)

@@ -22,9 +22,13 @@ def dues_lines(session: Session, member: Member, now: dt.datetime) -> list[str]:
 
 
 def paid_through(mine: Standing) -> str:
-    """``已交至2026年9月``, or since when nothing is recorded."""
+    """``已交至2026年9月``; when the first month owed is unpaid, ``2026年8月起还没交齐`` if a later
+    month is paid (the lines after it name them), else ``2026年8月起还没有交纳记录``."""
     through = mine.paid_through
-    return f"已交至{months.written(through)}" if through else f"{months.written(mine.since)}起还没有交纳记录"
+    if through:
+        return f"已交至{months.written(through)}"
+    later_paid = any(month > mine.since for month in mine.paid)
+    return f"{months.written(mine.since)}起{'还没交齐' if later_paid else '还没有交纳记录'}"
 
 
 def owed_line(mine: Standing) -> str:
