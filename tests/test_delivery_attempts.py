@@ -175,3 +175,15 @@ def test_a_message_waiting_for_the_member_says_so(chat, app, runtime, send):
     send()
     waiting = row(runtime, key)
     assert (waiting.status, waiting.reason) == ("deferred", "48小时内未互动，等他下次发消息")
+
+
+def test_a_message_waiting_because_the_window_is_used_up_says_so(chat, app, runtime, send):
+    chat.say("你好")  # the window is open: 5 customer-service messages (客服消息 docs)
+    for n in range(6):
+        queue(runtime, f"{NOTICE}（{n + 1}）", purpose="liaison_addition", key=f"k{n}")
+    assert send() == 5
+
+    waiting = row(runtime, "k5")
+    assert (waiting.status, waiting.reason) == (
+        "deferred", "这次互动可发的客服消息条数已用完，等他下次发消息")
+    assert len(received(app)) == 5

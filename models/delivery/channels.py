@@ -26,6 +26,7 @@ from models.delivery.payloads import Payload, TemplateNotice
 from models.delivery.payloads import Text as TextPayload
 from models.delivery.purposes import PURPOSES
 from models.delivery.queue import enqueue
+from models.delivery.reasons import WINDOW_SPENT
 
 
 class Channel(StrEnum):
@@ -75,10 +76,16 @@ def choose(session: Session, row: OutboxMessage, payload: Payload, now: dt.datet
         verdict = window.reserve(session, row.openid, now)
     else:
         verdict = window.Window.UNFOLLOWED if window.unfollowed(session, row.openid) else window.Window.OPEN
-    if verdict is window.Window.CLOSED and falls_back(row.purpose, payload):
+    waits = verdict in (window.Window.CLOSED, window.Window.SPENT)
+    if waits and falls_back(row.purpose, payload):
         return "go", _fall_back_to_template(session, row, payload, now)
-    if verdict is window.Window.CLOSED:
+    if waits:
         row.status = "deferred"
+        # Which of the two it waits for, for the secretary's report (models.delivery.reasons).
+        if verdict is window.Window.SPENT:
+            row.last_error = WINDOW_SPENT
+        elif row.last_error == WINDOW_SPENT:
+            row.last_error = None
         return "deferred", payload
     if verdict is window.Window.UNFOLLOWED:
         row.status, row.last_error = "dropped", "member unfollowed the account"

@@ -17,6 +17,7 @@ from models.delivery.queue import WITHDRAWN
 NO_TOKEN = "no access token"
 ENDED_WHILE_SENDING = "ended while sending"  # models.delivery.claims.recover_stale
 UNANSWERED = "outcome unknown"  # models.delivery.outcomes.unknown_outcome
+WINDOW_SPENT = "window budget spent"  # models.delivery.channels.choose
 # Statuses a row may rest in that a person may need to hear about.
 EXPLAINED = ("failed", "dropped", "unknown", "deferred")
 
@@ -33,6 +34,8 @@ def reason_of(row: OutboxMessage) -> str:
     code = errcode_of(error)
     if row.status in IN_FLIGHT:
         return "发送途中程序停止，下一轮发送会自动处理"
+    if row.status == "deferred" and error == WINDOW_SPENT:
+        return "这次互动可发的客服消息条数已用完，等他下次发消息"
     if row.status == "deferred":
         return "48小时内未互动，等他下次发消息"
     if row.status == "unknown":

@@ -37,7 +37,8 @@ class Window(StrEnum):
     """What a member's window allows now."""
 
     OPEN = "open"  # a customer-service message may go (one was counted)
-    CLOSED = "closed"  # no window, or its budget is spent: wait for their next message
+    CLOSED = "closed"  # no window: wait for their next message
+    SPENT = "spent"  # the window is open but its budget is spent: wait for their next message
     UNFOLLOWED = "unfollowed"  # they left the account: nothing reaches them
 
 
@@ -107,7 +108,8 @@ def spend(session: Session, openids: Collection[str], now: dt.datetime) -> set[s
 
 
 def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
-    """Spend one message of ``openid``'s window, atomically; says whether one may go now."""
+    """Spend one message of ``openid``'s window, atomically; says whether one may go now, and
+    if not, why: no window, its budget spent, or the member left the account."""
     reserved = session.info.get(_RESERVED)
     if reserved and openid in reserved:
         reserved.discard(openid)
@@ -121,7 +123,12 @@ def reserve(session: Session, openid: str, now: dt.datetime) -> Window:
     ).rowcount
     if spent == 1:
         return Window.OPEN
-    return Window.UNFOLLOWED if unfollowed(session, openid) else Window.CLOSED
+    follower = session.get(Follower, openid)
+    if follower is not None and not follower.subscribed:
+        return Window.UNFOLLOWED
+    if follower is not None and follower.window_expires_at and follower.window_expires_at > now:
+        return Window.SPENT
+    return Window.CLOSED
 
 
 def refund(session: Session, openid: str, now: dt.datetime) -> None:
