@@ -164,7 +164,7 @@ def test_an_import_confirms_what_the_member_reported_and_tells_them(chat, sessio
 
 def test_start_month_bounds_what_is_owed(session, branch):
     run(session, LONG, start_month="2026-09")
-    assert sorted(standards(session).values())[0] == (500, "2026-09")
+    assert min(standards(session).values()) == (500, "2026-09")
 
 
 
@@ -234,6 +234,59 @@ def test_a_blank_row_with_no_standard_anywhere_is_named_and_nothing_is_stored(db
     assert ("第4行（张某）：2026年7月至11月没有交，但表里和系统里都没有张某的月缴纳标准，算不出欠交多少；"
             "请在“月缴纳标准”列写上每月金额后重新导入") in done.output
     assert stored(session) == [] and standards(session) == {}
+
+
+# -- ticks (✓ / 已交) are paid at the standard ------------------------------------------------------
+
+TICKS_HEADER = ["姓名", "手机号", "7月", "8月", "9月", "10月", "11月"]
+
+
+def on_file(session, branch, name, fen, since):
+    """``name`` (added to ``branch`` as 138 0000 2003 when not on the roster) with a standard of
+    ``fen`` from ``since``."""
+    member = session.scalar(select(Member).where(Member.name == name).order_by(Member.id))
+    if member is None:
+        member = make_member(session, branch, name=name, phone="13800002003")
+    session.add(DuesStandard(member_id=member.id, amount_fen=fen, since=since, set_by="旧表.xlsx", updated_at=START))
+    session.commit()
+    return member
+
+
+def test_ticks_are_paid_at_the_standard_on_file(db_url, session, branch, tmp_path):
+    on_file(session, branch, "陈某", 1000, "2026-07")
+    sheet = workbook(tmp_path / "党费.xlsx", [["2026年党费收缴台账"], TICKS_HEADER,
+                                              ["陈某", "13800002003", "✓", "✓", "✓", "已交", "✓"]])
+    done = cli(db_url, "import", "dues", sheet, "--org", "白杨村党支部")
+    assert done.exit_code == 0, done.output
+    assert "交纳记录新增 5 条" in done.output and "月缴纳标准新登记 0 人，调整 0 人" in done.output
+    assert {(p, f) for n, p, f, *_ in stored(session)} == {(f"2026-{m:02d}", 1000) for m in range(7, 12)}
+    assert owed(session, "陈某") == ("已交至2026年11月", "没有欠费")
+
+
+def test_ticks_beside_a_blank_standard_cell_are_paid_at_the_standard_on_file(session, branch):
+    on_file(session, branch, "陈某", 1000, "2026-07")
+    rows = [["2026年党费收缴台账"], ["姓名", "手机号", "月缴纳标准", "7月", "8月", "9月", "10月", "11月"],
+            ["李某", "13800002001", 5, 5, 5, 5, 5, 5],
+            ["陈某", "13800002003", None, "✓", "✓", "✓", "", ""]]
+    report = run(session, rows)
+    assert report.errors == [] and report.created == 8
+    assert owed(session, "陈某") == ("已交至2026年9月", "还欠2026年10月至11月，共2个月20元")
+    assert owed(session, "李某") == ("已交至2026年11月", "没有欠费")
+
+
+def test_ticks_with_no_standard_anywhere_are_named_and_nothing_is_stored(db_url, session, branch, tmp_path):
+    sheet = workbook(tmp_path / "党费.xlsx", [["2026年党费收缴台账"], TICKS_HEADER,
+                                              ["李某", "13800002001", 5, 5, 5, 5, 5],
+                                              ["张某", "13800001234", "✓", "✓", "✓", "", None]])
+    done = cli(db_url, "import", "dues", sheet, "--org", "白杨村党支部")
+    assert done.exit_code == 2
+    assert ("第4行（张某）：2026年7月至9月写了“已交”、2026年10月至11月没有交，但表里和系统里都没有张某的月缴纳标准，"
+            "算不出交了多少、欠交多少；请在“月缴纳标准”列写上每月金额后重新导入") in done.output
+    assert stored(session) == [] and standards(session) == {}
+    rows = [["2026年党费收缴台账"], TICKS_HEADER, ["张某", "13800001234", "✓", "✓", "✓", "✓", "✓"]]
+    assert [str(e) for e in run(session, rows).errors] == [
+        ("第3行（张某）：2026年7月至11月写了“已交”，但表里和系统里都没有张某的月缴纳标准，算不出交了多少；"
+        "请在“月缴纳标准”列写上每月金额后重新导入")]
 
 
 # -- the command ------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ database (``models.dues.sheet_import`` stores what it reads).
 
 Two shapes. A long sheet: one row per member and month (姓名, 手机号, 所属党组织, 缴费月份, 缴纳金额
 (元), 缴费日期, 缴费方式, 月缴纳标准). A wide sheet (宽表): one row per member, one column per month
-(1月 2月 … or 2026年1月 …) holding the amount — ✓/已交 for the standard, blank/0/-/未交 for not
+(1月 2月 … or 2026年1月 …) holding the amount — ✓/已交 for the standard (``fen`` ``None``: the
+row's 月缴纳标准, else the one on file, ``models.dues.sheet_import``), blank/0/-/未交 for not
 paid (each month column is a month the member owes, paid or not: ``SheetRow.months``); a bare
 1月 takes its year from a 年份 column, else from a year in the title rows above the header
 (2026年党费收缴台账), else the current year. A sheet with only 月缴纳标准 sets standards.
@@ -206,10 +207,10 @@ def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells:
             payments.append(SheetPayment(period, paid, paid_on, channel))
     # A wide row with every month blank is kept: it says the months are owed, and the standard
     # may be on file (``sheet_import`` names the row when it is not).
+    # A tick (✓, 已交) is the standard: the row's, else the one on file (``sheet_import`` names
+    # the row when there is none anywhere).
     if not problems and not shown and standard is None:
         problems.append("这一行没有交纳的月份和金额，也没有月缴纳标准")
-    if any(p.fen is None for p in payments) and standard is None and not problems:
-        problems.append("写了“已交”但没有金额，也没有月缴纳标准，算不出交了多少")
     if problems:
         raise CellError("；".join(problems))
     return SheetRow(number, name, phone, clean(fields.get("branch")), standard, payments, shown)

@@ -53,11 +53,11 @@ class DuesImportReport:
     def summary(self) -> str:
         """The report printed to staff, in Chinese."""
         if self.errors:
-            return "\n".join([f"党费表没有导入：有问题的行 {len(self.errors)} 行。为免只导入一半，其他行也没有写入；"
-                              "请改正以下各行后重新导入：", *(f"  {note}" for note in self.errors)])
-        lines = [f"党费表导入完成：读了 {self.rows} 行，党员 {self.members} 人；交纳记录新增 {self.created} 条，"
+            return "\n".join([(f"党费表没有导入：有问题的行 {len(self.errors)} 行。为免只导入一半，其他行也没有写入；"
+                              "请改正以下各行后重新导入："), *(f"  {note}" for note in self.errors)])
+        lines = [(f"党费表导入完成：读了 {self.rows} 行，党员 {self.members} 人；交纳记录新增 {self.created} 条，"
                  f"更新 {self.updated} 条，无变化 {self.unchanged} 条；确认党员自报 {len(self.confirmed)} 条；"
-                 f"月缴纳标准新登记 {self.standards_set} 人，调整 {self.standards_changed} 人。"]
+                 f"月缴纳标准新登记 {self.standards_set} 人，调整 {self.standards_changed} 人。")]
         if self.confirmed:
             lines.append("已确认的党员自报（已告诉本人）：" + "、".join(self.confirmed))
         if self.unused_columns:
@@ -143,16 +143,19 @@ def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_mon
     """Set each member's standard (the last one the sheet gives; else the one on file; else their
     latest month's amount) and first month owed (the first month their branch's rows cover, paid
     or not — a blank month column is owed —, never before ``start_month``). A member whose
-    standard is nowhere (no 月缴纳标准, none on file, no amount paid) is a row in
-    ``report.errors`` and nothing is set. Returns member id -> standard fen."""
+    standard is nowhere (no 月缴纳标准, none on file, no amount paid) while the sheet ticks a
+    month (✓, 已交: paid at the standard) or shows one unpaid is a row in ``report.errors`` and
+    nothing is set. Returns member id -> standard fen (what a tick is worth)."""
     given: dict[int, int] = {}
     latest: dict[int, tuple[str, int]] = {}
     first_of_branch: dict[int, str] = {}
     first_row: dict[int, SheetRow] = {}
     shown: dict[int, set[str]] = defaultdict(set)
+    ticked: dict[int, set[str]] = defaultdict(set)
     for row, member in found:
         first_row.setdefault(member.id, row)
         shown[member.id].update(row.months)
+        ticked[member.id].update(p.period for p in row.payments if p.fen is None)
         if row.standard_fen is not None:
             given[member.id] = row.standard_fen
         for paid in row.payments:
@@ -169,9 +172,10 @@ def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_mon
         standard = on_file.get(member_id)
         fen = given.get(member_id, standard.amount_fen if standard else latest.get(member_id, (None, None))[1])
         if fen is None:
-            # Only unpaid months and no amount anywhere: skipping would leave the arrears
-            # unrecorded (the member would read that nothing is kept), so the secretary is told.
-            report.errors.append(_no_standard(first_row[member_id], member, shown[member_id], start_month, current))
+            # Only ticks or unpaid months and no amount anywhere: skipping would leave the
+            # months unrecorded (the member would read that nothing is kept), so the secretary is told.
+            report.errors.append(_no_standard(first_row[member_id], member, shown[member_id], ticked[member_id],
+                                              start_month, current))
         amounts[member_id] = fen
     if report.errors:
         report.errors.sort(key=lambda note: note.row)
@@ -191,18 +195,22 @@ def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_mon
     return amounts
 
 
-def _no_standard(row: SheetRow, member: Member, shown: set[str], start_month: str | None, current: str) -> RowNote:
-    """The note for a member with months owed and no standard known: which months, what to write."""
-    owed = [m for m in shown if (start_month or "") <= m <= current]
-    said = f"{months.written_runs(owed)}没有交，但" if owed else ""
-    return RowNote(row.row, row.name, f"{said}表里和系统里都没有{member.name}的月缴纳标准，"
-                                      f"算不出{'欠交多少' if owed else '每月该交多少'}；请在“月缴纳标准”列写上每月金额后重新导入")
+def _no_standard(row: SheetRow, member: Member, shown: set[str], ticked: set[str], start_month: str | None,
+                 current: str) -> RowNote:
+    """The note for a member with months ticked (✓, 已交: paid at the standard) or owed and no
+    standard known: which months, what cannot be worked out, what to write."""
+    owed = [m for m in shown - ticked if (start_month or "") <= m <= current]
+    said = "、".join([*([f"{months.written_runs(ticked)}写了“已交”"] if ticked else []),
+                     *([f"{months.written_runs(owed)}没有交"] if owed else [])])
+    unknown = "、".join([*(["交了多少"] if ticked else []), *(["欠交多少"] if owed else [])]) or "每月该交多少"
+    return RowNote(row.row, row.name, f"{said}{'，但' if said else ''}表里和系统里都没有{member.name}的月缴纳标准，"
+                                      f"算不出{unknown}；请在“月缴纳标准”列写上每月金额后重新导入")
 
 
 def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards: dict[int, int],
               now: dt.datetime, changed_by: str, report: DuesImportReport) -> None:
-    """Record every month paid: new, updated, unchanged, or a member's report confirmed (the
-    member told)."""
+    """Record every month paid (a tick at the row's 月缴纳标准, else at ``standards``, member id ->
+    fen): new, updated, unchanged, or a member's report confirmed (the member told)."""
     ids = sorted({m.id for _, m in found})
     existing: dict[tuple[int, str], DuesPayment] = {}
     for start in range(0, len(ids), CHUNK):
@@ -211,7 +219,9 @@ def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards:
     told: dict[int, list[DuesPayment]] = defaultdict(list)
     for row, member in found:
         for paid in row.payments:
-            fen = paid.fen if paid.fen is not None else standards[member.id]
+            # A tick (✓, 已交) is the standard: the row's own, else the member's (on file, or set above).
+            fen = paid.fen if paid.fen is not None else \
+                row.standard_fen if row.standard_fen is not None else standards[member.id]
             payment = existing.get((member.id, paid.period))
             if payment is None:
                 session.add(DuesPayment(member_id=member.id, period=paid.period, amount_fen=fen, paid_on=paid.paid_on,
