@@ -289,6 +289,61 @@ def test_ticks_with_no_standard_anywhere_are_named_and_nothing_is_stored(db_url,
         "请在“月缴纳标准”列写上每月金额后重新导入")]
 
 
+# -- an older sheet moves the first month owed back only without a gap ------------------------------
+
+def paid_june_to_october(session, branch):
+    """胡某 (白杨村党支部), 2元 a month from 2026年6月, paid through 2026年10月 (a 2026 sheet)."""
+    make_member(session, branch, name="胡某", phone="13800002004")
+    session.commit()
+    rows = [["2026年党费收缴台账"], ["姓名", "手机号", "月缴纳标准", "6月", "7月", "8月", "9月", "10月"],
+            ["胡某", "13800002004", 2, 2, 2, 2, 2, 2]]
+    assert run(session, rows).errors == []
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+
+
+OLD_HEADER = ["姓名", "手机号", "月缴纳标准", "11月", "12月"]
+
+
+def test_an_older_paid_sheet_behind_a_gap_records_its_payments_and_owes_no_month_no_sheet_showed(session, branch):
+    paid_june_to_october(session, branch)
+    report = run(session, [["2025年和平社区党支部党费台账"], OLD_HEADER, ["胡某", "13800002004", 2, "✓", "✓"]])
+    assert report.errors == [] and report.created == 2
+    assert [p for n, p, *_ in stored(session) if p < "2026"] == ["2025-11", "2025-12"]
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+    assert "没有算作欠交" not in report.summary()
+
+
+def test_the_secretary_is_told_which_unpaid_months_a_gap_left_out(db_url, session, branch, tmp_path):
+    paid_june_to_october(session, branch)
+    sheet = workbook(tmp_path / "2025党费.xlsx", [["2025年和平社区党支部党费台账"], OLD_HEADER,
+                                                   ["胡某", "13800002004", 2, "✓", ""]])
+    done = cli(db_url, "import", "dues", sheet)
+    assert done.exit_code == 0, done.output
+    assert ("胡某 2025年12月没有算作欠交：这张表的月份与系统里已记的月份之间缺2026年1月至5月；"
+            "如要算上，请先导入2026年1月至5月的党费表，再重新导入这张表。") in done.output
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+
+
+def test_a_sheet_reaching_the_first_month_owed_moves_it_back_as_far_as_it_reaches_without_a_gap(session, branch):
+    paid_june_to_october(session, branch)
+    rows = [["党费"], ["姓名", "手机号", "缴费月份", "缴纳金额（元）"],
+            ["胡某", "13800002004", "2025-11", 2], ["胡某", "13800002004", "2026-04", 2],
+            ["胡某", "13800002004", "2026-05", 2]]
+    report = run(session, rows)
+    assert report.errors == []
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+    assert [s for f, s in standards(session).values()] == ["2026-04"]
+
+
+def test_an_earlier_sheet_of_the_same_year_moves_the_first_month_owed_back(session, branch):
+    rows = [["2026年度党费收缴登记表"], ["姓名", "手机号", "月缴纳标准", "9月", "10月", "11月"],
+            ["张某", "13800001234", 12.5, 12.5, 12.5, ""]]
+    assert run(session, rows).errors == []
+    assert owed(session, "张某") == ("已交至2026年10月", "还欠2026年11月，共1个月12.50元")
+    assert run(session, [rows[0], WIDE_HEADER, ["张某", "13800001234", 12.5, "", "", 12.5, 12.5]]).errors == []
+    assert owed(session, "张某") == ("2026年7月起还没有交纳记录", "还欠2026年7月至8月、2026年11月，共3个月37.50元")
+
+
 # -- the command ------------------------------------------------------------------------------------
 
 def cli(db_url, *args):
