@@ -173,10 +173,10 @@ def test_start_month_bounds_what_is_owed(session, branch):
 WIDE_HEADER = ["姓名", "手机号", "月缴纳标准", "7月", "8月", "9月", "10月", "11月", "12月"]
 
 
-def owed(session, name):
-    """What 张某 (or ``name``) reads in their 党费 answer and member file: paid through, owed."""
+def owed(session, name, now=START):
+    """What 张某 (or ``name``) reads in their 党费 answer and member file at ``now``: paid through, owed."""
     member = session.scalar(select(Member).where(Member.name == name).order_by(Member.id))
-    mine = standing(session, member.id, START)
+    mine = standing(session, member.id, now)
     return paid_through(mine), owed_line(mine)
 
 
@@ -342,6 +342,40 @@ def test_an_earlier_sheet_of_the_same_year_moves_the_first_month_owed_back(sessi
     assert owed(session, "张某") == ("已交至2026年10月", "还欠2026年11月，共1个月12.50元")
     assert run(session, [rows[0], WIDE_HEADER, ["张某", "13800001234", 12.5, "", "", 12.5, 12.5]]).errors == []
     assert owed(session, "张某") == ("2026年7月起还没有交纳记录", "还欠2026年7月至8月、2026年11月，共3个月37.50元")
+
+
+# -- bare months with no year anywhere: this year, or last year's sheet ------------------------------
+
+NEW_YEAR = dt.datetime(2027, 1, 10, 1, 0, tzinfo=dt.UTC)  # 2027年1月10日 09:00 in Shanghai
+
+
+def test_last_years_sheet_imported_in_january_is_last_year(session, branch):
+    rows = [WIDE_HEADER, ["张某", "13800001234", 12.5, "✓", "✓", "✓", "✓", "✓", "已交"],
+            ["李某", "13800002001", 5, 5, 5, 5, "", "", ""]]
+    report = run(session, rows, now=NEW_YEAR)
+    assert report.errors == [] and report.created == 9
+    assert owed(session, "张某", NEW_YEAR) == ("已交至2026年12月", "还欠2027年1月，共1个月12.50元")
+    assert owed(session, "李某", NEW_YEAR) == ("已交至2026年9月", "还欠2026年10月至2027年1月，共4个月20元")
+
+
+def test_a_blank_row_of_last_years_sheet_owes_last_years_months(session, branch):
+    rows = [WIDE_HEADER, ["张某", "13800001234", 12.5, "", "", "", "", "", ""]]
+    assert run(session, rows, now=NEW_YEAR).errors == []
+    assert owed(session, "张某", NEW_YEAR) == ("2026年7月起还没有交纳记录", "还欠2026年7月至2027年1月，共7个月87.50元")
+
+
+def test_this_years_template_filled_so_far_stays_this_year(session, branch):
+    march = dt.datetime(2027, 3, 15, 1, 0, tzinfo=dt.UTC)
+    rows = [["姓名", "手机号", "月缴纳标准", *(f"{m}月" for m in range(1, 13))],
+            ["张某", "13800001234", 12.5, 12.5, "✓", "✓", *[""] * 9]]
+    assert run(session, rows, now=march).errors == []
+    assert [p for n, p, *_ in stored(session)] == ["2027-01", "2027-02", "2027-03"]
+    assert owed(session, "张某", march) == ("已交至2027年3月", "没有欠费")
+
+
+def test_a_month_still_to_come_this_year_is_still_refused_when_the_title_gives_the_year(session, branch):
+    rows = [["2027年党费收缴台账"], WIDE_HEADER, ["张某", "13800001234", 12.5, "✓", "", "", "", "", ""]]
+    assert [str(e) for e in run(session, rows, now=NEW_YEAR).errors] == ["第3行（张某）：2027年7月还没到，不能登记为已交"]
 
 
 # -- the command ------------------------------------------------------------------------------------
