@@ -164,7 +164,7 @@ def test_an_import_confirms_what_the_member_reported_and_tells_them(chat, sessio
 
 def test_start_month_bounds_what_is_owed(session, branch):
     run(session, LONG, start_month="2026-09")
-    assert sorted(standards(session).values())[0] == (500, "2026-09")
+    assert min(standards(session).values()) == (500, "2026-09")
 
 
 
@@ -173,10 +173,10 @@ def test_start_month_bounds_what_is_owed(session, branch):
 WIDE_HEADER = ["姓名", "手机号", "月缴纳标准", "7月", "8月", "9月", "10月", "11月", "12月"]
 
 
-def owed(session, name):
-    """What 张某 (or ``name``) reads in their 党费 answer and member file: paid through, owed."""
+def owed(session, name, now=START):
+    """What 张某 (or ``name``) reads in their 党费 answer and member file at ``now``: paid through, owed."""
     member = session.scalar(select(Member).where(Member.name == name).order_by(Member.id))
-    mine = standing(session, member.id, START)
+    mine = standing(session, member.id, now)
     return paid_through(mine), owed_line(mine)
 
 
@@ -234,6 +234,148 @@ def test_a_blank_row_with_no_standard_anywhere_is_named_and_nothing_is_stored(db
     assert ("第4行（张某）：2026年7月至11月没有交，但表里和系统里都没有张某的月缴纳标准，算不出欠交多少；"
             "请在“月缴纳标准”列写上每月金额后重新导入") in done.output
     assert stored(session) == [] and standards(session) == {}
+
+
+# -- ticks (✓ / 已交) are paid at the standard ------------------------------------------------------
+
+TICKS_HEADER = ["姓名", "手机号", "7月", "8月", "9月", "10月", "11月"]
+
+
+def on_file(session, branch, name, fen, since):
+    """``name`` (added to ``branch`` as 138 0000 2003 when not on the roster) with a standard of
+    ``fen`` from ``since``."""
+    member = session.scalar(select(Member).where(Member.name == name).order_by(Member.id))
+    if member is None:
+        member = make_member(session, branch, name=name, phone="13800002003")
+    session.add(DuesStandard(member_id=member.id, amount_fen=fen, since=since, set_by="旧表.xlsx", updated_at=START))
+    session.commit()
+    return member
+
+
+def test_ticks_are_paid_at_the_standard_on_file(db_url, session, branch, tmp_path):
+    on_file(session, branch, "陈某", 1000, "2026-07")
+    sheet = workbook(tmp_path / "党费.xlsx", [["2026年党费收缴台账"], TICKS_HEADER,
+                                              ["陈某", "13800002003", "✓", "✓", "✓", "已交", "✓"]])
+    done = cli(db_url, "import", "dues", sheet, "--org", "白杨村党支部")
+    assert done.exit_code == 0, done.output
+    assert "交纳记录新增 5 条" in done.output and "月缴纳标准新登记 0 人，调整 0 人" in done.output
+    assert {(p, f) for n, p, f, *_ in stored(session)} == {(f"2026-{m:02d}", 1000) for m in range(7, 12)}
+    assert owed(session, "陈某") == ("已交至2026年11月", "没有欠费")
+
+
+def test_ticks_beside_a_blank_standard_cell_are_paid_at_the_standard_on_file(session, branch):
+    on_file(session, branch, "陈某", 1000, "2026-07")
+    rows = [["2026年党费收缴台账"], ["姓名", "手机号", "月缴纳标准", "7月", "8月", "9月", "10月", "11月"],
+            ["李某", "13800002001", 5, 5, 5, 5, 5, 5],
+            ["陈某", "13800002003", None, "✓", "✓", "✓", "", ""]]
+    report = run(session, rows)
+    assert report.errors == [] and report.created == 8
+    assert owed(session, "陈某") == ("已交至2026年9月", "还欠2026年10月至11月，共2个月20元")
+    assert owed(session, "李某") == ("已交至2026年11月", "没有欠费")
+
+
+def test_ticks_with_no_standard_anywhere_are_named_and_nothing_is_stored(db_url, session, branch, tmp_path):
+    sheet = workbook(tmp_path / "党费.xlsx", [["2026年党费收缴台账"], TICKS_HEADER,
+                                              ["李某", "13800002001", 5, 5, 5, 5, 5],
+                                              ["张某", "13800001234", "✓", "✓", "✓", "", None]])
+    done = cli(db_url, "import", "dues", sheet, "--org", "白杨村党支部")
+    assert done.exit_code == 2
+    assert ("第4行（张某）：2026年7月至9月写了“已交”、2026年10月至11月没有交，但表里和系统里都没有张某的月缴纳标准，"
+            "算不出交了多少、欠交多少；请在“月缴纳标准”列写上每月金额后重新导入") in done.output
+    assert stored(session) == [] and standards(session) == {}
+    rows = [["2026年党费收缴台账"], TICKS_HEADER, ["张某", "13800001234", "✓", "✓", "✓", "✓", "✓"]]
+    assert [str(e) for e in run(session, rows).errors] == [
+        ("第3行（张某）：2026年7月至11月写了“已交”，但表里和系统里都没有张某的月缴纳标准，算不出交了多少；"
+        "请在“月缴纳标准”列写上每月金额后重新导入")]
+
+
+# -- an older sheet moves the first month owed back only without a gap ------------------------------
+
+def paid_june_to_october(session, branch):
+    """胡某 (白杨村党支部), 2元 a month from 2026年6月, paid through 2026年10月 (a 2026 sheet)."""
+    make_member(session, branch, name="胡某", phone="13800002004")
+    session.commit()
+    rows = [["2026年党费收缴台账"], ["姓名", "手机号", "月缴纳标准", "6月", "7月", "8月", "9月", "10月"],
+            ["胡某", "13800002004", 2, 2, 2, 2, 2, 2]]
+    assert run(session, rows).errors == []
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+
+
+OLD_HEADER = ["姓名", "手机号", "月缴纳标准", "11月", "12月"]
+
+
+def test_an_older_paid_sheet_behind_a_gap_records_its_payments_and_owes_no_month_no_sheet_showed(session, branch):
+    paid_june_to_october(session, branch)
+    report = run(session, [["2025年和平社区党支部党费台账"], OLD_HEADER, ["胡某", "13800002004", 2, "✓", "✓"]])
+    assert report.errors == [] and report.created == 2
+    assert [p for n, p, *_ in stored(session) if p < "2026"] == ["2025-11", "2025-12"]
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+    assert "没有算作欠交" not in report.summary()
+
+
+def test_the_secretary_is_told_which_unpaid_months_a_gap_left_out(db_url, session, branch, tmp_path):
+    paid_june_to_october(session, branch)
+    sheet = workbook(tmp_path / "2025党费.xlsx", [["2025年和平社区党支部党费台账"], OLD_HEADER,
+                                                   ["胡某", "13800002004", 2, "✓", ""]])
+    done = cli(db_url, "import", "dues", sheet)
+    assert done.exit_code == 0, done.output
+    assert ("胡某 2025年12月没有算作欠交：这张表的月份与系统里已记的月份之间缺2026年1月至5月；"
+            "如要算上，请先导入2026年1月至5月的党费表，再重新导入这张表。") in done.output
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+
+
+def test_a_sheet_reaching_the_first_month_owed_moves_it_back_as_far_as_it_reaches_without_a_gap(session, branch):
+    paid_june_to_october(session, branch)
+    rows = [["党费"], ["姓名", "手机号", "缴费月份", "缴纳金额（元）"],
+            ["胡某", "13800002004", "2025-11", 2], ["胡某", "13800002004", "2026-04", 2],
+            ["胡某", "13800002004", "2026-05", 2]]
+    report = run(session, rows)
+    assert report.errors == []
+    assert owed(session, "胡某") == ("已交至2026年10月", "还欠2026年11月，共1个月2元")
+    assert [s for f, s in standards(session).values()] == ["2026-04"]
+
+
+def test_an_earlier_sheet_of_the_same_year_moves_the_first_month_owed_back(session, branch):
+    rows = [["2026年度党费收缴登记表"], ["姓名", "手机号", "月缴纳标准", "9月", "10月", "11月"],
+            ["张某", "13800001234", 12.5, 12.5, 12.5, ""]]
+    assert run(session, rows).errors == []
+    assert owed(session, "张某") == ("已交至2026年10月", "还欠2026年11月，共1个月12.50元")
+    assert run(session, [rows[0], WIDE_HEADER, ["张某", "13800001234", 12.5, "", "", 12.5, 12.5]]).errors == []
+    assert owed(session, "张某") == ("2026年7月起还没有交纳记录", "还欠2026年7月至8月、2026年11月，共3个月37.50元")
+
+
+# -- bare months with no year anywhere: this year, or last year's sheet ------------------------------
+
+NEW_YEAR = dt.datetime(2027, 1, 10, 1, 0, tzinfo=dt.UTC)  # 2027年1月10日 09:00 in Shanghai
+
+
+def test_last_years_sheet_imported_in_january_is_last_year(session, branch):
+    rows = [WIDE_HEADER, ["张某", "13800001234", 12.5, "✓", "✓", "✓", "✓", "✓", "已交"],
+            ["李某", "13800002001", 5, 5, 5, 5, "", "", ""]]
+    report = run(session, rows, now=NEW_YEAR)
+    assert report.errors == [] and report.created == 9
+    assert owed(session, "张某", NEW_YEAR) == ("已交至2026年12月", "还欠2027年1月，共1个月12.50元")
+    assert owed(session, "李某", NEW_YEAR) == ("已交至2026年9月", "还欠2026年10月至2027年1月，共4个月20元")
+
+
+def test_a_blank_row_of_last_years_sheet_owes_last_years_months(session, branch):
+    rows = [WIDE_HEADER, ["张某", "13800001234", 12.5, "", "", "", "", "", ""]]
+    assert run(session, rows, now=NEW_YEAR).errors == []
+    assert owed(session, "张某", NEW_YEAR) == ("2026年7月起还没有交纳记录", "还欠2026年7月至2027年1月，共7个月87.50元")
+
+
+def test_this_years_template_filled_so_far_stays_this_year(session, branch):
+    march = dt.datetime(2027, 3, 15, 1, 0, tzinfo=dt.UTC)
+    rows = [["姓名", "手机号", "月缴纳标准", *(f"{m}月" for m in range(1, 13))],
+            ["张某", "13800001234", 12.5, 12.5, "✓", "✓", *[""] * 9]]
+    assert run(session, rows, now=march).errors == []
+    assert [p for n, p, *_ in stored(session)] == ["2027-01", "2027-02", "2027-03"]
+    assert owed(session, "张某", march) == ("已交至2027年3月", "没有欠费")
+
+
+def test_a_month_still_to_come_this_year_is_still_refused_when_the_title_gives_the_year(session, branch):
+    rows = [["2027年党费收缴台账"], WIDE_HEADER, ["张某", "13800001234", 12.5, "✓", "", "", "", "", ""]]
+    assert [str(e) for e in run(session, rows, now=NEW_YEAR).errors] == ["第3行（张某）：2027年7月还没到，不能登记为已交"]
 
 
 # -- the command ------------------------------------------------------------------------------------

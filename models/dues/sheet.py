@@ -3,10 +3,13 @@ database (``models.dues.sheet_import`` stores what it reads).
 
 Two shapes. A long sheet: one row per member and month (姓名, 手机号, 所属党组织, 缴费月份, 缴纳金额
 (元), 缴费日期, 缴费方式, 月缴纳标准). A wide sheet (宽表): one row per member, one column per month
-(1月 2月 … or 2026年1月 …) holding the amount — ✓/已交 for the standard, blank/0/-/未交 for not
+(1月 2月 … or 2026年1月 …) holding the amount — ✓/已交 for the standard (``fen`` ``None``: the
+row's 月缴纳标准, else the one on file, ``models.dues.sheet_import``), blank/0/-/未交 for not
 paid (each month column is a month the member owes, paid or not: ``SheetRow.months``); a bare
 1月 takes its year from a 年份 column, else from a year in the title rows above the header
-(2026年党费收缴台账), else the current year. A sheet with only 月缴纳标准 sets standards.
+(2026年党费收缴台账), else the current year — the year before when that puts every month column,
+or a month paid, still to come (``models.dues.sheet_months``). A sheet with only 月缴纳标准 sets
+standards.
 
 Read as forgivingly as the member ledger: the header anywhere in the first 20 rows
 (``models.org_file.header_row``), full-width digits, months as 2026-03, 2026.3, 2026年3月, 202603,
@@ -16,13 +19,18 @@ Every row is checked; a bad row is a :class:`~models.ledger_report.RowNote` nami
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from models.dues import months
 from models.dues.amounts import parse_yuan
+from models.dues.sheet_months import (
+    CN_MONTHS,
+    month_columns,
+    parse_period,
+    read_year,
+    sheet_year,
+)
 from models.ledger import (
     PHONE_WORDS,
     CellError,
@@ -40,7 +48,6 @@ from models.org_file import BRANCH_WORDS, header_row
 from models.places import clean
 
 _PAY = ("缴费", "缴纳", "交纳", "交费", "缴交", "党费", "实缴", "实交", "")
-_CN_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 # Column -> header words (the cleaned header, brackets dropped, starts with one); tried in this
 # order, so 党费标准 is the standard and 缴费月份 the month, not the amount.
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -55,15 +62,13 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "党员姓名", "名字"),
     "year": ("年份", "年度"),
     # Only to find a wide sheet's header row (one is enough); every month column is read later.
-    "month_column": (*(f"{m}月" for m in range(1, 13)), *(f"{m}月" for m in _CN_MONTHS),
+    "month_column": (*(f"{m}月" for m in range(1, 13)), *(f"{m}月" for m in CN_MONTHS),
                      *(f"{y}{sep}" for y in range(2000, 2051) for sep in ("年", "-", "."))),
 }
 REQUIRED = {"name": "姓名"}
 # What a wide sheet writes in a month it was not paid, and for paid at the standard.
 UNPAID = ("", "-", "—", "－", "/", "未交", "未缴", "欠", "欠缴", "×", "x", "X")
 TICKS = ("√", "✓", "✔", "已交", "已缴", "交", "是")
-_MONTH_HEADER = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*(?:年|[.\-/])\s*)?(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月?份?")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 @dataclass
@@ -112,26 +117,24 @@ def read_dues_sheet(rows: Sequence[Sequence[object]], now: dt.datetime) -> DuesS
     header = rows[index]
     columns = {col: key for col, key in columns.items() if key != "month_column"}
     current = months.current_period(now)
-    title_year = next((int(m.group(1)) for row in rows[:index] for c in row
-                       for m in [_YEAR_IN_TITLE.search(clean(c))] if m), None)
-    default_year = title_year or int(current[:4])
-    month_columns = {} if "period" in columns.values() else _month_columns(header, columns, default_year)
     keys = set(columns.values())
+    by_month = {} if "period" in keys else month_columns(header, columns, int(current[:4]))
+    default_year = _default_year(rows, index, by_month, "year" in keys, current)
     if "period" in keys and "amount" not in keys and "standard" not in keys:
         raise CellError(f"第{index + 1}行是表头，有“{header_text(header[_col(columns, 'period')])}”列，"
                         "但没有“缴纳金额”列（或“月缴纳标准”列）")
-    if "period" not in keys and not month_columns and "standard" not in keys:
+    if "period" not in keys and not by_month and "standard" not in keys:
         raise CellError(f"第{index + 1}行是表头，但既没有“缴费月份”和“缴纳金额”列，也没有“1月”“2月”这样的月份列，"
                         "也没有“月缴纳标准”列")
-    sheet = DuesSheet(unused_columns=unused_headers(header, {**columns, **{c: "month" for c in month_columns}}),
-                      wide=bool(month_columns))
+    sheet = DuesSheet(unused_columns=unused_headers(header, {**columns, **{c: "month" for c in by_month}}),
+                      wide=bool(by_month))
     headers = {key: header_text(header[col]) for col, key in columns.items()}
     for number, cells in enumerate(rows[index + 1:], start=index + 2):
         if is_footer(cells):
             continue
         fields = {key: cells[col] for col, key in columns.items() if col < len(cells)}
         try:
-            read = _row(number, fields, headers, cells, month_columns, current, default_year)
+            read = _row(number, fields, headers, cells, by_month, current, default_year)
         except CellError as exc:
             sheet.errors.append(RowNote(number, quoted(clean(fields.get("name"))) or None, str(exc)))
             continue
@@ -142,36 +145,37 @@ def read_dues_sheet(rows: Sequence[Sequence[object]], now: dt.datetime) -> DuesS
     return sheet
 
 
+def _default_year(rows: Sequence[Sequence[object]], index: int, by_month: dict[int, tuple[str, bool]],
+                  year_column: bool, current: str) -> int:
+    """The year of the sheet's bare month columns (``sheet_months.sheet_year``; with a 年份
+    column, the title's year or the current one): the month numbers shown and those paid in."""
+    bare = {col: int(named[5:7]) for col, (named, year_given) in by_month.items() if not year_given}
+    paid = set() if year_column else {
+        month for cells in rows[index + 1:] if not is_footer(cells)
+        for col, month in bare.items() if col < len(cells) and _paid(cells[col])}
+    return sheet_year(rows[:index], set() if year_column else bare.values(), paid, current)
+
+
+def _paid(cell: object) -> bool:
+    """Whether a month cell says paid (an amount, ✓); a cell not understood is not (its row is
+    named later)."""
+    try:
+        return _month_cell(cell, "", "0000-00", "9999-12") is not False
+    except CellError:
+        return False
+
+
 def _col(columns: dict[int, str], key: str) -> int:
     return next(col for col, k in columns.items() if k == key)
 
 
-def _month_columns(header: Sequence[object], columns: dict[int, str], year: int) -> dict[int, tuple[str, bool]]:
-    """Column -> (its month, whether the header named the year) for a wide sheet's month
-    headers (1月, 十二月, 2026年1月, 2026-01, an Excel date)."""
-    found = {}
-    for col, cell in enumerate(header):
-        if col in columns:
-            continue
-        if isinstance(cell, (dt.date, dt.datetime)):
-            found[col] = (months.period(cell.year, cell.month), True)
-            continue
-        text = re.sub(r"[()（）\s]|元", "", unicodedata.normalize("NFKC", str(cell or "")))
-        match = _MONTH_HEADER.fullmatch(text)
-        if match and (match["y"] or "月" in text):
-            month = int(match["m"]) if match["m"].isdigit() else _CN_MONTHS.index(match["m"]) + 1
-            if 1 <= month <= 12:
-                found[col] = (months.period(int(match["y"] or year), month), bool(match["y"]))
-    return found
-
-
 def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells: Sequence[object],
-         month_columns: dict[int, tuple[str, bool]], current: str, default_year: int) -> SheetRow | None:
+         by_month: dict[int, tuple[str, bool]], current: str, default_year: int) -> SheetRow | None:
     """One row read, or ``None`` for a row with no name and nothing else. Raises one CellError
     naming every problem of the row."""
     problems: list[str] = []
     name_cell = fields.get("name")
-    has_month_cells = any(clean(cells[c]) not in UNPAID for c in month_columns if c < len(cells))
+    has_month_cells = any(clean(cells[c]) not in UNPAID for c in by_month if c < len(cells))
     if not clean(name_cell) and not clean(fields.get("period")) and not clean(fields.get("amount")) \
             and not has_month_cells:
         return None
@@ -180,7 +184,7 @@ def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells:
     standard = _try(problems, parse_yuan, fields.get("standard"), headers.get("standard", "月缴纳标准"))
     paid_on = _try(problems, _paid_on, fields.get("paid_on"), headers.get("paid_on"), current)
     channel = _try(problems, parse_text, fields.get("channel"), 20)
-    year = _try(problems, _year, fields.get("year"), headers.get("year")) or default_year
+    year = _try(problems, read_year, fields.get("year"), headers.get("year")) or default_year
     payments = []
     # The months the row covers, paid or not: a blank month column is a month owed, so the
     # first month owed comes from these, not from the paid cells alone.
@@ -197,7 +201,7 @@ def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells:
         if period is not None:
             shown.append(period)
             payments.append(SheetPayment(period, fen, paid_on, channel))
-    for col, (named, year_given) in month_columns.items():
+    for col, (named, year_given) in by_month.items():
         period = named if year_given else months.period(year, int(named[5:7]))
         shown.append(period)
         cell = cells[col] if col < len(cells) else None
@@ -206,10 +210,10 @@ def _row(number: int, fields: dict[str, object], headers: dict[str, str], cells:
             payments.append(SheetPayment(period, paid, paid_on, channel))
     # A wide row with every month blank is kept: it says the months are owed, and the standard
     # may be on file (``sheet_import`` names the row when it is not).
+    # A tick (✓, 已交) is the standard: the row's, else the one on file (``sheet_import`` names
+    # the row when there is none anywhere).
     if not problems and not shown and standard is None:
         problems.append("这一行没有交纳的月份和金额，也没有月缴纳标准")
-    if any(p.fen is None for p in payments) and standard is None and not problems:
-        problems.append("写了“已交”但没有金额，也没有月缴纳标准，算不出交了多少")
     if problems:
         raise CellError("；".join(problems))
     return SheetRow(number, name, phone, clean(fields.get("branch")), standard, payments, shown)
@@ -223,35 +227,6 @@ def _try(problems: list[str], parse, *args):
         return None
 
 
-def parse_period(cell: object, header: str, year: int, current: str) -> str | None:
-    """The month a cell names (``YYYY-MM``), a bare 3月 in ``year``; ``None`` when empty.
-    Raises CellError for no month (2024.13, 十二元) or a month after ``current``."""
-    if cell is None or clean(cell) == "":
-        return None
-    if isinstance(cell, bool):
-        raise CellError(f"{header}“{cell}”不是月份")
-    if isinstance(cell, int) and 190001 <= cell <= 210012:
-        cell = str(cell)  # 202603 typed as a number, not an Excel serial
-    text = unicodedata.normalize("NFKC", cell if isinstance(cell, str) else repr(cell)).strip()
-    bad = CellError(f"{header}“{quoted(text)}”不是有效的月份（请写成 2026-03、2026.3 或 2026年3月）")
-    bare = _MONTH_HEADER.fullmatch(text.replace(" ", ""))
-    if isinstance(cell, str) and bare and not bare["y"] and "月" in text:
-        month = int(bare["m"]) if bare["m"].isdigit() else _CN_MONTHS.index(bare["m"]) + 1
-        if not 1 <= month <= 12:
-            raise bad
-        found = months.period(year, month)
-    else:
-        compact = re.fullmatch(r"((?:19|20)\d{2})(\d{2})", text)
-        try:
-            day = parse_month(f"{compact[1]}.{compact[2]}" if compact else (cell if not isinstance(cell, str) else text))
-        except CellError:
-            raise bad from None
-        found = months.period(day.year, day.month)
-    if found > current:
-        raise CellError(f"{header}“{quoted(text)}”是{months.written(found)}，还没到，不能登记为已交")
-    return found
-
-
 def _paid_on(cell: object, header: str | None, current: str) -> dt.date | None:
     try:
         day = parse_month(cell)
@@ -260,15 +235,6 @@ def _paid_on(cell: object, header: str | None, current: str) -> dt.date | None:
     if day is not None and months.period(day.year, day.month) > current:
         raise CellError(f"{header}“{quoted(clean(cell))}”还没到")
     return day
-
-
-def _year(cell: object, header: str | None) -> int | None:
-    text = clean(cell).removesuffix("年")
-    if not text:
-        return None
-    if not re.fullmatch(r"(?:19|20)\d{2}", text.removesuffix(".0")):
-        raise CellError(f"{header}“{quoted(text)}”不是年份")
-    return int(text.removesuffix(".0"))
 
 
 def _month_cell(cell: object, month: str, period: str, current: str) -> int | None | bool:

@@ -1,6 +1,7 @@
 """Storing a dues sheet (``kiteline import dues FILE``): each row's member found on the roster,
 each month paid recorded once, each member's standard and first month owed set (the first month
-the branch's rows show, paid or not: a blank month column is a month owed).
+the branch's rows show, paid or not: a blank month column is a month owed; a member already on
+file is moved back only as far as the sheet's months reach without a gap, see :func:`_standards`).
 
 All or nothing, like the liaison list: every bad row is named and, while there is one, the
 caller stores nothing (it rolls back). Nothing twice: a member and month already on record is
@@ -37,7 +38,9 @@ class DuesImportReport:
     """What one dues import did: ``rows`` read, ``members`` named; payments ``created``,
     ``updated``, ``unchanged``; ``confirmed``: members' own reports now confirmed (by name and
     month); standards ``standards_set`` (new) and ``standards_changed``; ``errors``: rows that
-    stopped the import (nothing stored)."""
+    stopped the import (nothing stored); ``not_owed``: months a sheet shows unpaid that are not
+    counted as owed because months between them and the first month owed on file are missing
+    (the missing months, written -> ``张某 2025年12月`` …)."""
 
     rows: int = 0
     members: int = 0
@@ -49,17 +52,21 @@ class DuesImportReport:
     standards_changed: int = 0
     errors: list[RowNote] = field(default_factory=list)
     unused_columns: list[str] = field(default_factory=list)
+    not_owed: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
         """The report printed to staff, in Chinese."""
         if self.errors:
-            return "\n".join([f"党费表没有导入：有问题的行 {len(self.errors)} 行。为免只导入一半，其他行也没有写入；"
-                              "请改正以下各行后重新导入：", *(f"  {note}" for note in self.errors)])
-        lines = [f"党费表导入完成：读了 {self.rows} 行，党员 {self.members} 人；交纳记录新增 {self.created} 条，"
+            return "\n".join([(f"党费表没有导入：有问题的行 {len(self.errors)} 行。为免只导入一半，其他行也没有写入；"
+                              "请改正以下各行后重新导入："), *(f"  {note}" for note in self.errors)])
+        lines = [(f"党费表导入完成：读了 {self.rows} 行，党员 {self.members} 人；交纳记录新增 {self.created} 条，"
                  f"更新 {self.updated} 条，无变化 {self.unchanged} 条；确认党员自报 {len(self.confirmed)} 条；"
-                 f"月缴纳标准新登记 {self.standards_set} 人，调整 {self.standards_changed} 人。"]
+                 f"月缴纳标准新登记 {self.standards_set} 人，调整 {self.standards_changed} 人。")]
         if self.confirmed:
             lines.append("已确认的党员自报（已告诉本人）：" + "、".join(self.confirmed))
+        for missing, who in self.not_owed.items():
+            lines.append(f"{'、'.join(who)}没有算作欠交：这张表的月份与系统里已记的月份之间缺{missing}；"
+                         f"如要算上，请先导入{missing}的党费表，再重新导入这张表。")
         if self.unused_columns:
             lines.append("未识别的列（未导入）：" + "、".join(self.unused_columns)
                          + "；如需导入，请把表头改成“缴费月份”“缴纳金额（元）”“缴费日期”“缴费方式”“月缴纳标准”这样的写法")
@@ -141,25 +148,31 @@ class _Roster:
 def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_month: str | None,
                now: dt.datetime, changed_by: str, report: DuesImportReport) -> dict[int, int]:
     """Set each member's standard (the last one the sheet gives; else the one on file; else their
-    latest month's amount) and first month owed (the first month their branch's rows cover, paid
-    or not — a blank month column is owed —, never before ``start_month``). A member whose
-    standard is nowhere (no 月缴纳标准, none on file, no amount paid) is a row in
-    ``report.errors`` and nothing is set. Returns member id -> standard fen."""
+    latest month's amount) and first month owed, never before ``start_month``: for a new standard
+    the first month their branch's rows cover, paid or not (a blank month column is owed); for
+    one on file, its month moved back only as far as the branch's months reach it without a gap
+    (a 7月…12月 sheet moves 2026-09 back to 2026-07; a 2025 sheet leaves 2026-06 alone, else
+    2026年1月…5月, shown by no sheet, would be owed). The unpaid months a gap leaves out go to
+    ``report.not_owed``; their payments are recorded all the same. A member whose
+    standard is nowhere (no 月缴纳标准, none on file, no amount paid) while the sheet ticks a
+    month (✓, 已交: paid at the standard) or shows one unpaid is a row in ``report.errors`` and
+    nothing is set. Returns member id -> standard fen (what a tick is worth)."""
     given: dict[int, int] = {}
     latest: dict[int, tuple[str, int]] = {}
-    first_of_branch: dict[int, str] = {}
+    of_branch: dict[int, set[str]] = defaultdict(set)
     first_row: dict[int, SheetRow] = {}
     shown: dict[int, set[str]] = defaultdict(set)
+    ticked: dict[int, set[str]] = defaultdict(set)
     for row, member in found:
         first_row.setdefault(member.id, row)
         shown[member.id].update(row.months)
+        ticked[member.id].update(p.period for p in row.payments if p.fen is None)
         if row.standard_fen is not None:
             given[member.id] = row.standard_fen
         for paid in row.payments:
             if paid.fen is not None and paid.period >= latest.get(member.id, ("", 0))[0]:
                 latest[member.id] = (paid.period, paid.fen)
-        for month in row.months:
-            first_of_branch[member.branch_id] = min(first_of_branch.get(member.branch_id, month), month)
+        of_branch[member.branch_id].update(row.months)
     members = {m.id: m for _, m in found}
     on_file = {s.member_id: s for s in session.scalars(select(DuesStandard).where(
         DuesStandard.member_id.in_(list(members))))}
@@ -169,40 +182,62 @@ def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_mon
         standard = on_file.get(member_id)
         fen = given.get(member_id, standard.amount_fen if standard else latest.get(member_id, (None, None))[1])
         if fen is None:
-            # Only unpaid months and no amount anywhere: skipping would leave the arrears
-            # unrecorded (the member would read that nothing is kept), so the secretary is told.
-            report.errors.append(_no_standard(first_row[member_id], member, shown[member_id], start_month, current))
+            # Only ticks or unpaid months and no amount anywhere: skipping would leave the
+            # months unrecorded (the member would read that nothing is kept), so the secretary is told.
+            report.errors.append(_no_standard(first_row[member_id], member, shown[member_id], ticked[member_id],
+                                              start_month, current))
         amounts[member_id] = fen
     if report.errors:
         report.errors.sort(key=lambda note: note.row)
         return {}
+    paid = {(member.id, p.period) for row, member in found for p in row.payments}
     for member_id, member in members.items():
-        fen, standard = amounts[member_id], on_file.get(member_id)
-        since = first_of_branch.get(member.branch_id, current)
+        fen, standard, shows = amounts[member_id], on_file.get(member_id), of_branch[member.branch_id]
         if standard is None:
-            standard = DuesStandard(member_id=member_id, amount_fen=fen, since=since, set_by=changed_by[:64],
-                                    updated_at=now)
+            standard = DuesStandard(member_id=member_id, amount_fen=fen, since=min(shows, default=current),
+                                    set_by=changed_by[:64], updated_at=now)
             session.add(standard)
             report.standards_set += 1
-        elif standard.amount_fen != fen:
-            standard.amount_fen, standard.set_by, standard.updated_at = fen, changed_by[:64], now
-            report.standards_changed += 1
-        standard.since = max(min(standard.since, since), start_month or "")
+        else:
+            if standard.amount_fen != fen:
+                standard.amount_fen, standard.set_by, standard.updated_at = fen, changed_by[:64], now
+                report.standards_changed += 1
+            standard.since = _reach_back(standard.since, shows) if shows else min(standard.since, current)
+        standard.since = max(standard.since, start_month or "")
+        left_out = sorted(m for m in shown[member_id] if (start_month or "") <= m < standard.since
+                          and (member_id, m) not in paid)
+        if left_out:
+            missing = months.span(months.shift(max(m for m in shown[member_id] if m < standard.since), 1),
+                                  months.shift(standard.since, -1))
+            report.not_owed.setdefault(months.written_runs(missing), []).append(
+                f"{member.name} {months.written_runs(left_out)}")
     return amounts
 
 
-def _no_standard(row: SheetRow, member: Member, shown: set[str], start_month: str | None, current: str) -> RowNote:
-    """The note for a member with months owed and no standard known: which months, what to write."""
-    owed = [m for m in shown if (start_month or "") <= m <= current]
-    said = f"{months.written_runs(owed)}没有交，但" if owed else ""
-    return RowNote(row.row, row.name, f"{said}表里和系统里都没有{member.name}的月缴纳标准，"
-                                      f"算不出{'欠交多少' if owed else '每月该交多少'}；请在“月缴纳标准”列写上每月金额后重新导入")
+def _reach_back(since: str, shown: set[str]) -> str:
+    """``since`` (``YYYY-MM``) moved back through the months ``shown`` while they run on without
+    a gap to the month before it (unchanged when that month is not shown)."""
+    while months.shift(since, -1) in shown:
+        since = months.shift(since, -1)
+    return since
+
+
+def _no_standard(row: SheetRow, member: Member, shown: set[str], ticked: set[str], start_month: str | None,
+                 current: str) -> RowNote:
+    """The note for a member with months ticked (✓, 已交: paid at the standard) or owed and no
+    standard known: which months, what cannot be worked out, what to write."""
+    owed = [m for m in shown - ticked if (start_month or "") <= m <= current]
+    said = "、".join([*([f"{months.written_runs(ticked)}写了“已交”"] if ticked else []),
+                     *([f"{months.written_runs(owed)}没有交"] if owed else [])])
+    unknown = "、".join([*(["交了多少"] if ticked else []), *(["欠交多少"] if owed else [])]) or "每月该交多少"
+    return RowNote(row.row, row.name, f"{said}{'，但' if said else ''}表里和系统里都没有{member.name}的月缴纳标准，"
+                                      f"算不出{unknown}；请在“月缴纳标准”列写上每月金额后重新导入")
 
 
 def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards: dict[int, int],
               now: dt.datetime, changed_by: str, report: DuesImportReport) -> None:
-    """Record every month paid: new, updated, unchanged, or a member's report confirmed (the
-    member told)."""
+    """Record every month paid (a tick at the row's 月缴纳标准, else at ``standards``, member id ->
+    fen): new, updated, unchanged, or a member's report confirmed (the member told)."""
     ids = sorted({m.id for _, m in found})
     existing: dict[tuple[int, str], DuesPayment] = {}
     for start in range(0, len(ids), CHUNK):
@@ -211,7 +246,9 @@ def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards:
     told: dict[int, list[DuesPayment]] = defaultdict(list)
     for row, member in found:
         for paid in row.payments:
-            fen = paid.fen if paid.fen is not None else standards[member.id]
+            # A tick (✓, 已交) is the standard: the row's own, else the member's (on file, or set above).
+            fen = paid.fen if paid.fen is not None else \
+                row.standard_fen if row.standard_fen is not None else standards[member.id]
             payment = existing.get((member.id, paid.period))
             if payment is None:
                 session.add(DuesPayment(member_id=member.id, period=paid.period, amount_fen=fen, paid_on=paid.paid_on,
