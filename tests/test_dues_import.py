@@ -341,7 +341,7 @@ def test_an_earlier_sheet_of_the_same_year_moves_the_first_month_owed_back(sessi
     assert run(session, rows).errors == []
     assert owed(session, "张某") == ("已交至2026年10月", "还欠2026年11月，共1个月12.50元")
     assert run(session, [rows[0], WIDE_HEADER, ["张某", "13800001234", 12.5, "", "", 12.5, 12.5]]).errors == []
-    assert owed(session, "张某") == ("2026年7月起还没有交纳记录", "还欠2026年7月至8月、2026年11月，共3个月37.50元")
+    assert owed(session, "张某") == ("2026年7月起还没交齐", "还欠2026年7月至8月、2026年11月，共3个月37.50元")
 
 
 # -- bare months with no year anywhere: this year, or last year's sheet ------------------------------
