@@ -77,6 +77,23 @@ def test_a_clear_other_request_is_answered_as_such(chat, make_chat, session):
     assert additions(session) == []
 
 
+def test_a_dues_report_with_its_month_is_a_dues_report_not_a_reply(chat, make_chat, session):
+    """The trial user's 我交了 11月 微信 was passed on to 李某 and no payment was reported."""
+    answered(chat, make_chat, session)
+    reply = chat.say("我交了 11月 微信")
+    assert "党费" in reply and "已转给" not in reply
+    assert additions(session) == []
+
+
+def test_words_that_say_they_add_to_the_request_join_it_even_naming_a_city(chat, make_chat, session):
+    """补充 says what it is: the trial user's 补充：工地在苏州工业园区 had changed their whereabouts."""
+    answered(chat, make_chat, session)
+    assert chat.say("补充：工地在苏州工业园区") == JOINED
+    assert chat.say("再补充一点 老板在杭州") == JOINED
+    assert additions(session) == ["补充：工地在苏州工业园区", "再补充一点 老板在杭州"]
+    assert chat.say("我的信息").count("苏州") == 0
+
+
 @pytest.mark.postgres
 def test_clear_other_requests_win_and_never_reach_the_liaison(chat, make_chat, session, app, send):
     """The trial user's 我看完啦, 学好了 and 我们支部排第几 were passed on as replies to 李某."""

@@ -11,6 +11,10 @@ VOCABULARY = Vocabulary(
     __name__,
     keywords={"党费": 5, "交费": 2, "缴费": 2, "会费": 1, "收据": 2, "到账": 2},
     synonyms={"党贵": "党费"},
+    # Paid, with the month: 我交了 11月, 3月份的交过了. The words alone are no request (交了 what?),
+    # but with a month they are a dues report, said from the words, not guessed from examples —
+    # so they are not taken for a reply to a liaison (handlers.help_request.follow_up).
+    patterns={r"(?:交|缴)(?:过|好|上|齐|清)?了\s*\d{1,2}\s*月|\d{1,2}\s*月份?的?\s*(?:已经?)?(?:交|缴)(?:过|好|上|齐|清)?了": 3},
 )
 
 # Paid: 已交, 已经缴, 交了, 交过了, 交好啦, 补齐了 … — not when a question follows (交了没, 交了吗,

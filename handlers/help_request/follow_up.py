@@ -6,6 +6,9 @@ A liaison who answered a ticket has often asked the member something (哪个工�
 and passed on to whoever has it in hand, and the member is told so by name — not asked a
 numbered question, not told 没看懂, and not filed as a new ticket.
 
+Words that say they add to it (补充…, 再补充一点) are the reply whatever else they name: 补充：工地在
+苏州工业园区 is about the case, not the member's whereabouts.
+
 What is not a reply goes on through the engine's later stages:
 
 * a clear other request, by the one rule a dialog's answer gets
@@ -27,6 +30,7 @@ without one costs no statement here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from handlers import menu
 from handlers.context import Context, Incoming
@@ -44,6 +48,8 @@ from models.tickets.tickets import awaiting_reply
 
 # The capability whose requests may be the same matter as the ticket (its name, as routed).
 HELP_REQUEST = "help_request"
+# Words that open a message by saying it adds to the request: 补充, 再补充一点, 还要补充.
+ADDS = re.compile(r"(?:再|还要|还想|我再|我还要|我)?补充")
 
 
 def answers_liaison(msg: Incoming, ctx: Context) -> Reply | None:
@@ -53,15 +59,16 @@ def answers_liaison(msg: Incoming, ctx: Context) -> Reply | None:
     if ticket_id is None:
         return None
     route = ctx.route  # routed before any stage (handlers.engine.dispatch)
-    if _named(route) and clear_other_request(msg.text, route) and route.intent != HELP_REQUEST:
+    text = (msg.text or "").strip()
+    adds = ADDS.match(text) is not None
+    if not adds and _named(route) and clear_other_request(msg.text, route) and route.intent != HELP_REQUEST:
         return None
     courtesy = menu.courtesy_word(msg.text)
     ticket = ctx.session.get(Ticket, ticket_id)
-    if courtesy is not None:
+    if courtesy is not None and not adds:
         return TextReply(f"{courtesy}还有什么要跟{holder_words(ticket)}说的，直接发给我，我转过去。")
-    if route.intent == HELP_REQUEST and (asks_progress(msg, ctx) or _another_matter(route, ticket)):
+    if not adds and route.intent == HELP_REQUEST and (asks_progress(msg, ctx) or _another_matter(route, ticket)):
         return None
-    text = (msg.text or "").strip()
     told = add_to_ticket(ctx.session, ticket, text, now=ctx.clock.now())
     who = holder_of(ticket)
     if told:
