@@ -344,6 +344,16 @@ def test_an_earlier_sheet_of_the_same_year_moves_the_first_month_owed_back(sessi
     assert owed(session, "张某") == ("2026年7月起还没交齐", "还欠2026年7月至8月、2026年11月，共3个月37.50元")
 
 
+def test_a_sheet_without_dates_keeps_the_dates_and_channels_on_file(session, branch):
+    """The trial user's wide sheet (no 缴费日期 column) had wiped the pay dates already recorded."""
+    rows = [["2026年度党费收缴登记表"], ["姓名", "手机号", "月缴纳标准", "缴费月份", "缴纳金额（元）", "缴费日期", "缴费方式"],
+            ["张某", "13800001234", 12.5, "2026-10", 12.5, "2026-10-01", "微信"]]
+    assert run(session, rows).errors == []
+    report = run(session, [rows[0], ["姓名", "手机号", "月缴纳标准", "9月", "10月"], ["张某", "13800001234", 12.5, "", "✓"]])
+    assert report.errors == [] and (report.updated, report.unchanged) == (0, 1)
+    assert stored(session) == [("张某", "2026-10", 1250, dt.date(2026, 10, 1), "微信", "confirmed")]
+
+
 # -- bare months with no year anywhere: this year, or last year's sheet ------------------------------
 
 NEW_YEAR = dt.datetime(2027, 1, 10, 1, 0, tzinfo=dt.UTC)  # 2027年1月10日 09:00 in Shanghai

@@ -257,7 +257,9 @@ def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards:
                                         confirmed_at=now, confirmed_by=changed_by[:64]))
                 report.created += 1
                 continue
-            values = (fen, paid.paid_on, paid.channel or payment.channel)
+            # A sheet that gives no date or channel (a wide sheet has neither) says nothing of them:
+            # what is on record stays.
+            values = (fen, paid.paid_on or payment.paid_on, paid.channel or payment.channel)
             if payment.status == "pending":
                 payment.status, payment.confirmed_at, payment.confirmed_by = "confirmed", now, changed_by[:64]
                 told[member.id].append(payment)
