@@ -69,7 +69,7 @@ def _confirm_member(ctx: Context, member: Member, said: str) -> str:
     mine = standing(ctx.session, member.id, now)
     if not mine.kept:
         return (f"{member.name}的党费还没有登记到这里（没有月缴纳标准），请先把支部的党费收缴表导入系统，再确认。")
-    named, bad = months_named(said, mine.current)
+    named, bad = months_named(said, mine.current, [*mine.pending, *mine.owed])
     if bad:
         return f"“{bad[0]}”不是有效的月份，请写成 12月、2026-12 或 2026年12月。"
     if not named and not mine.pending:

@@ -134,6 +134,17 @@ def test_months_and_channel_in_one_message(chat, session):
     assert chat.say("我交了") == "张某，您报的2026年10月至11月已交，正等支部书记确认，不用再报。确认了我会告诉您。"
 
 
+def test_bare_months_mean_the_months_owed_when_those_are_last_years(chat, session):
+    """The trial user's member owing 2025年10月至11月 said 党费交了 10月 11月 and was told this
+    year's, already paid, were recorded."""
+    paid = ["2025-12", *[f"2026-{m:02d}" for m in range(1, 12)]]
+    roster(session, paid=paid, since="2025-10")
+    assert chat.say("党费交了 10月 11月").startswith("收到！已记下您交了2025年10月至11月的党费（共25元）")
+    session.expire_all()
+    assert [p.period for p in session.scalars(select(DuesPayment).where(DuesPayment.status == "pending"))] == [
+        "2025-10", "2025-11"]
+
+
 def test_one_month_owed_is_the_month_a_bare_report_means(chat, session):
     roster(session, paid=("2026-08", "2026-09", "2026-10"))
     assert chat.say("我交了").startswith("收到！已记下您交了2026年11月的党费（共12.50元）")

@@ -44,7 +44,7 @@ def _after_answer(msg: Incoming, ctx: Context, data: dict) -> Result:
 
 def _which_months(msg: Incoming, ctx: Context, data: dict) -> Result:
     mine = _mine(ctx)
-    named, bad = months_named(msg.text, mine.current)
+    named, bad = months_named(msg.text, mine.current, mine.owed)
     if not (named or bad or says_all(msg.text)):
         return UNCLEAR
     return Done(TextReply(reported(ctx, msg.text if (named or bad) else "全部", mine) or which_question(ctx, mine)))

@@ -62,7 +62,7 @@ def reported(ctx: Context, text: str | None, mine: Standing) -> str | None:
     if not mine.kept:
         return (f"{name}，您支部的党费交纳记录还没有登记到这里，交了的话请告诉支部，由支部记账。"
                 f"{who_to_contact(ctx)}")
-    named, bad = months_named(text, mine.current)
+    named, bad = months_named(text, mine.current, mine.owed)
     if bad:
         return f"“{bad[0]}”不是有效的月份。请说清交的是哪个月，例如“我交了{int(mine.current[5:7])}月的党费”。"
     if not named:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from models.clock import SHANGHAI
 
@@ -95,9 +95,22 @@ def _latest(month: int, current: str, years_back: int | None) -> str:
     return candidate if candidate <= current else period(year - 1, month)
 
 
-def months_named(text: str | None, current: str) -> tuple[list[str], list[str]]:
+def _bare(month: int, current: str, years_back: int | None, meant: Collection[str]) -> str:
+    """A month named by its number alone (see :func:`months_named`)."""
+    latest = _latest(month, current, years_back)
+    if years_back is not None or latest in meant:
+        return latest
+    return max((p for p in meant if int(p[5:7]) == month and p <= current), default=latest)
+
+
+def months_named(text: str | None, current: str, meant: Collection[str] = ()) -> tuple[list[str], list[str]]:
     """The months ``text`` names, in order without repeats, and the month-like words it holds
-    that are no month (``2024.13``, ``13月``), as written. Full-width digits are read too."""
+    that are no month (``2024.13``, ``13月``), as written. Full-width digits are read too.
+
+    A bare month (10月, no year, no 去年) is the latest such month not after ``current`` — unless
+    that one is not among ``meant`` (the months owed, or waiting to be confirmed) and a month of
+    ``meant`` has its number: then the latest of those. A member owing 2025年10月 who says
+    党费交了 10月 in December 2026 means that one."""
     said = unicodedata.normalize("NFKC", text or "")
     found: list[str] = []
     bad: list[str] = []
@@ -118,13 +131,13 @@ def months_named(text: str | None, current: str) -> tuple[list[str], list[str]]:
             found.extend(span(first, last))
         elif groups["list"]:
             numbers = re.split(r"\s*(?:、|,|和|及|与)\s*", groups["list"])
-            found.extend(_latest(_number(n), current, back) for n in numbers)
+            found.extend(_bare(_number(n), current, back, meant) for n in numbers)
         elif groups["m"]:
             month = _number(groups["m"])
             if not 1 <= month <= 12:
                 bad.append(match.group().strip())
                 continue
-            found.append(_latest(month, current, back))
+            found.append(_bare(month, current, back, meant))
         elif groups["last"]:
             found.append(shift(current, -1))
         else:
