@@ -354,6 +354,15 @@ def test_a_sheet_without_dates_keeps_the_dates_and_channels_on_file(session, bra
     assert stored(session) == [("张某", "2026-10", 1250, dt.date(2026, 10, 1), "微信", "confirmed")]
 
 
+def test_the_secretary_is_told_when_a_sheet_moves_the_first_month_owed_back(session, branch):
+    """The trial user's re-import moved two members' first month owed back a year and said 无变化."""
+    rows = [["2026年度党费收缴登记表"], ["姓名", "手机号", "月缴纳标准", "9月", "10月", "11月"],
+            ["张某", "13800001234", 12.5, 12.5, 12.5, ""]]
+    assert run(session, rows).errors == []
+    report = run(session, [rows[0], WIDE_HEADER, ["张某", "13800001234", 12.5, "", "", 12.5, 12.5]])
+    assert "张某的党费改从2026年7月起算（原从2026年9月起），其间没有交的月份算作欠交。" in report.summary()
+
+
 # -- bare months with no year anywhere: this year, or last year's sheet ------------------------------
 
 NEW_YEAR = dt.datetime(2027, 1, 10, 1, 0, tzinfo=dt.UTC)  # 2027年1月10日 09:00 in Shanghai

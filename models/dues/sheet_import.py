@@ -40,7 +40,8 @@ class DuesImportReport:
     month); standards ``standards_set`` (new) and ``standards_changed``; ``errors``: rows that
     stopped the import (nothing stored); ``not_owed``: months a sheet shows unpaid that are not
     counted as owed because months between them and the first month owed on file are missing
-    (the missing months, written -> ``张某 2025年12月`` …)."""
+    (the missing months, written -> ``张某 2025年12月`` …); ``moved_back``: members whose first
+    month owed the sheet moved earlier (``(new, old)`` months -> names), so they may owe more."""
 
     rows: int = 0
     members: int = 0
@@ -53,6 +54,7 @@ class DuesImportReport:
     errors: list[RowNote] = field(default_factory=list)
     unused_columns: list[str] = field(default_factory=list)
     not_owed: dict[str, list[str]] = field(default_factory=dict)
+    moved_back: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
         """The report printed to staff, in Chinese."""
@@ -67,6 +69,9 @@ class DuesImportReport:
         for missing, who in self.not_owed.items():
             lines.append(f"{'、'.join(who)}没有算作欠交：这张表的月份与系统里已记的月份之间缺{missing}；"
                          f"如要算上，请先导入{missing}的党费表，再重新导入这张表。")
+        for (since, before), who in self.moved_back.items():
+            lines.append(f"{'、'.join(who)}的党费改从{months.written(since)}起算（原从{months.written(before)}起），"
+                         "其间没有交的月份算作欠交。")
         if self.unused_columns:
             lines.append("未识别的列（未导入）：" + "、".join(self.unused_columns)
                          + "；如需导入，请把表头改成“缴费月份”“缴纳金额（元）”“缴费日期”“缴费方式”“月缴纳标准”这样的写法")
@@ -193,6 +198,7 @@ def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_mon
     paid = {(member.id, p.period) for row, member in found for p in row.payments}
     for member_id, member in members.items():
         fen, standard, shows = amounts[member_id], on_file.get(member_id), of_branch[member.branch_id]
+        before = None  # the first month owed on file, when there is one
         if standard is None:
             standard = DuesStandard(member_id=member_id, amount_fen=fen, since=min(shows, default=current),
                                     set_by=changed_by[:64], updated_at=now)
@@ -202,8 +208,11 @@ def _standards(session: Session, found: list[tuple[SheetRow, Member]], start_mon
             if standard.amount_fen != fen:
                 standard.amount_fen, standard.set_by, standard.updated_at = fen, changed_by[:64], now
                 report.standards_changed += 1
+            before = standard.since
             standard.since = _reach_back(standard.since, shows) if shows else min(standard.since, current)
         standard.since = max(standard.since, start_month or "")
+        if before is not None and standard.since < before:
+            report.moved_back.setdefault((standard.since, before), []).append(member.name)
         left_out = sorted(m for m in shown[member_id] if (start_month or "") <= m < standard.since
                           and (member_id, m) not in paid)
         if left_out:
