@@ -363,6 +363,18 @@ def test_the_secretary_is_told_when_a_sheet_moves_the_first_month_owed_back(sess
     assert "张某的党费改从2026年7月起算（原从2026年9月起），其间没有交的月份算作欠交。" in report.summary()
 
 
+def test_a_month_on_record_as_paid_that_the_sheet_shows_unpaid_is_kept_and_named(session, branch):
+    """The trial user's sheet said 未交 for a month confirmed on record: kept, and nobody told."""
+    rows = [["2026年度党费收缴登记表"], ["姓名", "手机号", "月缴纳标准", "9月", "10月", "11月"],
+            ["张某", "13800001234", 12.5, 12.5, 12.5, 12.5]]
+    assert run(session, rows).errors == []
+    report = run(session, [rows[0], rows[1], ["张某", "13800001234", 12.5, 12.5, "未交", ""]])
+    assert report.errors == []
+    assert ("表里写着没交、系统里已记为已交的月份，保留已交，请核对：张某 2026年10月至11月"
+            in report.summary())
+    assert [p[1] for p in stored(session)] == ["2026-09", "2026-10", "2026-11"]
+
+
 # -- bare months with no year anywhere: this year, or last year's sheet ------------------------------
 
 NEW_YEAR = dt.datetime(2027, 1, 10, 1, 0, tzinfo=dt.UTC)  # 2027年1月10日 09:00 in Shanghai

@@ -41,7 +41,8 @@ class DuesImportReport:
     stopped the import (nothing stored); ``not_owed``: months a sheet shows unpaid that are not
     counted as owed because months between them and the first month owed on file are missing
     (the missing months, written -> ``张某 2025年12月`` …); ``moved_back``: members whose first
-    month owed the sheet moved earlier (``(new, old)`` months -> names), so they may owe more."""
+    month owed the sheet moved earlier (``(new, old)`` months -> names), so they may owe more;
+    ``kept_paid``: months confirmed paid on record that the sheet shows unpaid (kept paid)."""
 
     rows: int = 0
     members: int = 0
@@ -55,6 +56,7 @@ class DuesImportReport:
     unused_columns: list[str] = field(default_factory=list)
     not_owed: dict[str, list[str]] = field(default_factory=dict)
     moved_back: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    kept_paid: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """The report printed to staff, in Chinese."""
@@ -72,6 +74,8 @@ class DuesImportReport:
         for (since, before), who in self.moved_back.items():
             lines.append(f"{'、'.join(who)}的党费改从{months.written(since)}起算（原从{months.written(before)}起），"
                          "其间没有交的月份算作欠交。")
+        if self.kept_paid:
+            lines.append("表里写着没交、系统里已记为已交的月份，保留已交，请核对：" + "；".join(self.kept_paid))
         if self.unused_columns:
             lines.append("未识别的列（未导入）：" + "、".join(self.unused_columns)
                          + "；如需导入，请把表头改成“缴费月份”“缴纳金额（元）”“缴费日期”“缴费方式”“月缴纳标准”这样的写法")
@@ -254,6 +258,12 @@ def _payments(session: Session, found: list[tuple[SheetRow, Member]], standards:
             existing[(p.member_id, p.period)] = p
     told: dict[int, list[DuesPayment]] = defaultdict(list)
     for row, member in found:
+        # A blank or 未交 cell never undoes a payment on record; the secretary is asked to check.
+        unpaid = set(row.months) - {p.period for p in row.payments}
+        on_record = [month for month in unpaid if (member.id, month) in existing
+                     and existing[(member.id, month)].status == "confirmed"]
+        if on_record:
+            report.kept_paid.append(f"{member.name} {months.written_runs(on_record)}")
         for paid in row.payments:
             # A tick (✓, 已交) is the standard: the row's own, else the member's (on file, or set above).
             fen = paid.fen if paid.fen is not None else \
