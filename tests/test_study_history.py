@@ -233,3 +233,17 @@ def test_next_lesson_after_asking_for_a_kind_again_stays_in_that_kind(chat, sess
     saved = records(session, member)
     # how each lesson first reached the member is kept (the study report counts by it)
     assert [saved[x.id].source for x in (policy1, law, policy2, policy3)] == ["request", "request", "category", "category"]
+
+
+def test_next_lesson_says_so_when_the_kind_asked_for_has_run_out(chat, session, member):
+    """The trial user's 下一课 after the last 政策 lesson moved to 职业技能 without a word."""
+    policy1 = make_lesson(session, "学习党章第一章", category="policy", sequence=1)
+    policy2 = make_lesson(session, "学习党章第二章", category="policy", sequence=2)
+    law = make_lesson(session, "农民工讨薪的法律途径", category="law", sequence=3)
+    session.commit()
+    steps = [("学习 政策", shown(policy1, "政策文件方面的学习资料：")),
+             ("下一课", shown(policy2, "下一篇学习资料：")),
+             ("下一课", shown(law, "政策文件方面的资料都发给您了，下一篇换一类：", "法律普及"))]
+    for words, reply in steps:
+        assert chat.say(words) == reply
+        chat.advance(minutes=1)

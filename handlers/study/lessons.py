@@ -67,12 +67,17 @@ def next_one(ctx: Context, category: str | None) -> str:
         if later is not None:
             study_history.show(ctx.session, later, now)
             return lesson_text(ctx, later.lesson, f"下一篇（{day(later.delivered_at)}收到的）：")
+    reading = on.lesson.category if category is None and on is not None and on.shown_as == study.CATEGORY_SOURCE \
+        else None
     pick, category = _next_pick(ctx, category, on)
     if pick is None:
         return nothing_to_study(ctx, category)
     study.record_delivery(ctx.session, ctx.card.id, pick.lesson.id,
                           study.CATEGORY_SOURCE if category else "request", now)
     opening = _review_opening(category) if pick.review else "下一篇学习资料："
+    if reading is not None and category is None and not pick.review and pick.lesson.category != reading:
+        # The kind they asked for has nothing new left: say the next one is of another kind.
+        opening = f"{CATEGORY_NAMES[reading]}方面的资料都发给您了，下一篇换一类："
     return lesson_text(ctx, pick.lesson, opening, closing=_closing(category))
 
 
