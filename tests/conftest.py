@@ -126,6 +126,21 @@ def send(app, runtime):
     return lambda: dispatch_due(runtime, client=client)
 
 
+def impatient_client(runtime, app, seconds: float):
+    """A sandbox API client that gives up after ``seconds``, with the token already fetched at
+    the configured timeout: only the call under test can run out of time, never the token fetch
+    on a loaded machine."""
+    from bot.wechat_api import wechat_client
+
+    wx = runtime.settings.wechat
+    wechat_client(runtime, app).access_token  # noqa: B018  (fetched patiently, kept in the store)
+    patient, wx.api_timeout_seconds = wx.api_timeout_seconds, seconds
+    try:
+        return wechat_client(runtime, app)
+    finally:
+        wx.api_timeout_seconds = patient
+
+
 @pytest.fixture
 def session(runtime):
     with runtime.session() as s:

@@ -17,7 +17,7 @@ from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
 from models.follower import Follower
-from tests.conftest import START
+from tests.conftest import START, impatient_client
 from tests.factories import make_branch, make_member
 
 pytestmark = pytest.mark.postgres
@@ -177,13 +177,8 @@ def test_a_send_that_timed_out_is_retried_later_with_its_clientmsgid_never_twice
     answer = app.test_client().post("/sandbox/faults", json={
         "path": "message/mass/send", "after_accept": True, "latency_ms": int(TIMEOUT * 3000)})
     assert answer.status_code == 200
-    wx = runtime.settings.wechat
-    wechat_client(runtime, app).access_token  # fetched patiently: only the send may time out
-    patient, wx.api_timeout_seconds = wx.api_timeout_seconds, TIMEOUT
-    impatient = wechat_client(runtime, app)
-    wx.api_timeout_seconds = patient
 
-    assert dispatch_due(runtime, impatient) == 0
+    assert dispatch_due(runtime, impatient_client(runtime, app, TIMEOUT)) == 0
 
     [batch] = batches(runtime)
     assert batch.status == "pending" and batch.next_attempt_at > clock.now()

@@ -16,6 +16,7 @@ from bot.wechat_api import KitelineClient, wechat_client
 from models.delivery.outbox import OutboxMessage
 from models.delivery.payloads import Text
 from models.delivery.queue import enqueue
+from tests.conftest import impatient_client
 
 pytestmark = pytest.mark.postgres
 
@@ -27,15 +28,9 @@ TIMEOUT = 0.3
 
 
 def impatient(runtime, app):
-    """Run the dispatcher once with a client that gives up after :data:`TIMEOUT`; returns how
-    many messages it sent. The token is fetched first with the configured (patient) timeout, so
-    only the call under test can run out of time, never the token fetch on a loaded machine."""
-    wx = runtime.settings.wechat
-    wechat_client(runtime, app).access_token
-    patient, wx.api_timeout_seconds = wx.api_timeout_seconds, TIMEOUT
-    client = wechat_client(runtime, app)
-    wx.api_timeout_seconds = patient
-    return dispatch_due(runtime, client=client)
+    """Run the dispatcher once with a client that gives up after :data:`TIMEOUT` (the token
+    fetched patiently first, ``tests.conftest.impatient_client``); returns how many it sent."""
+    return dispatch_due(runtime, client=impatient_client(runtime, app, TIMEOUT))
 
 
 def queue(runtime, content: str = LESSON, purpose: str = "lesson_push", openid: str = OPENID) -> str:

@@ -8,6 +8,7 @@ from wechatpy.exceptions import WeChatClientException
 from bot.wechat_api import create_bind_qrcode, sync_menu, wechat_client
 from handlers.settings_check import check_settings
 from models.settings import ConfigError, load_settings
+from tests.conftest import impatient_client
 
 OPENID = "oKite_member_0001"
 
@@ -252,9 +253,7 @@ def test_a_fault_after_acceptance_delivers_then_answers_too_late(chat, app, runt
 
     chat.say("你好")
     client = wechat_client(runtime, app)  # the configured timeout, which a loaded machine keeps to
-    client.access_token  # noqa: B018  (fetch the token before the fault applies to sends)
-    settings.wechat.api_timeout_seconds = 0.2
-    impatient = wechat_client(runtime, app)
+    impatient = impatient_client(runtime, app, 0.2)
     app.test_client().post("/sandbox/faults", json={"path": "message/custom/send", "after_accept": True,
                                                      "latency_ms": 600})
     with pytest.raises(requests.ReadTimeout):
